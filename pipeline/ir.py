@@ -1,0 +1,122 @@
+"""The intermediate representation: parsing, building, validation against the shipped schema.
+
+The IR is an lxml element tree valid against ``schema/report.rng``. This module is the only
+place that knows where the schema lives; stages and writers import the helpers from here.
+"""
+from __future__ import annotations
+
+import copy
+from functools import lru_cache
+from importlib import resources
+
+from lxml import etree
+
+from .errors import InvalidIR
+
+IR_VERSION = "1"
+RNG_NS = "http://relaxng.org/ns/structure/1.0"
+A_NS = "http://relaxng.org/ns/compatibility/annotations/1.0"
+
+
+def schema_path():
+    return resources.files("pipeline").joinpath("schema/report.rng")
+
+
+@lru_cache(maxsize=1)
+def _schema_doc() -> etree._ElementTree:
+    with resources.as_file(schema_path()) as path:
+        return etree.parse(str(path))
+
+
+@lru_cache(maxsize=1)
+def schema() -> etree.RelaxNG:
+    return etree.RelaxNG(_schema_doc())
+
+
+def element_names() -> list[str]:
+    """Every element name the schema defines, in schema order (used to check writer coverage)."""
+    names = []
+    for el in _schema_doc().iter(f"{{{RNG_NS}}}element"):
+        name = el.get("name")
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def element_docs() -> dict[str, str]:
+    """The prose entry of each element, from its a:documentation annotation."""
+    docs = {}
+    for el in _schema_doc().iter(f"{{{RNG_NS}}}element"):
+        doc = el.find(f"{{{A_NS}}}documentation")
+        if doc is not None and el.get("name") not in docs:
+            docs[el.get("name")] = " ".join(doc.text.split())
+    return docs
+
+
+def problems(tree: etree._Element) -> list[str]:
+    """Schema problems of ``tree`` as 'line N: message' strings; empty when valid."""
+    rng = schema()
+    if rng.validate(tree):
+        return []
+    return [f"line {e.line}: {e.message}" for e in rng.error_log]
+
+
+def validate(tree: etree._Element, where: str = "") -> etree._Element:
+    """Return ``tree`` unchanged when valid, else raise InvalidIR naming the first problems."""
+    found = problems(tree)
+    if found:
+        after = f" after {where}" if where else ""
+        raise InvalidIR(f"IR invalid{after}: " + "; ".join(found[:3]))
+    return tree
+
+
+def new_report() -> etree._Element:
+    root = etree.Element("report", version=IR_VERSION)
+    meta = etree.SubElement(root, "meta")
+    etree.SubElement(meta, "title").text = ""
+    etree.SubElement(root, "body")
+    return root
+
+
+def clone(tree: etree._Element) -> etree._Element:
+    return copy.deepcopy(tree)
+
+
+def parse(data: bytes) -> etree._Element:
+    """Parse serialized IR bytes (as written by the xml writer)."""
+    parser = etree.XMLParser(remove_blank_text=True, resolve_entities=False, no_network=True)
+    try:
+        root = etree.fromstring(data, parser)
+    except etree.XMLSyntaxError as exc:
+        raise InvalidIR(f"not well-formed XML: {exc}") from None
+    if root.tag != "report" or root.get("version") != IR_VERSION:
+        raise InvalidIR(f"not an IR document of version {IR_VERSION}")
+    return root
+
+
+def serialize(tree: etree._Element) -> bytes:
+    return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+
+
+def text_of(el: etree._Element) -> str:
+    """The printed text of an inline container: its text, with each item's label before the item's text."""
+    parts = [el.text or ""]
+    for child in el:
+        if child.tag == "item":
+            parts.append(child.get("label", "") + text_of(child))
+        elif child.tag == "link":
+            parts.append(child.text or "")
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def heading_line(section: etree._Element) -> str:
+    """A section's heading as printed: label then heading text."""
+    return section.get("label", "") + text_of(section.find("heading"))
+
+
+def meta_value(root: etree._Element, name: str) -> str | None:
+    el = root.find(f"meta/{name}")
+    if el is None:
+        return None
+    return el.text or ""

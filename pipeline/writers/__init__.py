@@ -1,0 +1,32 @@
+"""The writer table: output format name → module whose ``render(tree, settings) -> bytes`` renders the IR.
+
+Writers are imported on first use, so converting to text never imports python-docx or reportlab.
+"""
+from __future__ import annotations
+
+import importlib
+from typing import Callable
+
+from ..errors import UsageError
+
+WRITER_MODULES = {
+    "xml": "pipeline.writers.xml",
+    "txt": "pipeline.writers.text",
+    "docx": "pipeline.writers.docx",
+    "pdf": "pipeline.writers.pdf",
+}
+
+EXTENSIONS = {"xml": ".xml", "txt": ".txt", "docx": ".docx", "pdf": ".pdf"}
+
+
+def get_writer(fmt: str) -> Callable:
+    module_name = WRITER_MODULES.get(fmt)
+    if module_name is None:
+        raise UsageError(f"unknown output format {fmt!r}; known: {', '.join(WRITER_MODULES)}")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        if exc.name == module_name:
+            raise UsageError(f"output format {fmt!r} has no writer in this version") from None
+        raise
+    return module.render
