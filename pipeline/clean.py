@@ -1,0 +1,490 @@
+"""The clean stage: decoded page text → a flat IR (metadata, body blocks, audit of what was removed).
+
+HTML: chrome elements are dropped by selector, the content container is chosen (known CMS
+selectors first, else the smallest element holding most of the sentence punctuation), and
+its blocks are read out in order. Text scrapes: one paragraph per line. Both then pass the
+same line rules: chrome phrases are dropped, metadata lines are lifted into <meta>, a
+repeated title and a repeated body (print copy) are dropped. Every rule is data in
+``rules/clean.yaml``; every drop is recorded in <removed>.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from lxml import etree, html
+from lxml.cssselect import CSSSelector
+
+from . import ir
+from .diagnostics import record
+from .errors import InputError
+from .load import Loaded
+from .rules import load_rules
+from .text import collapse_space, is_cjk
+
+SENTENCE_PUNCT = re.compile(r"[。，；：！？、]")
+DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
+ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
+ENVELOPE_ATTR = re.compile(r"""\b(id|title)=["']([^"']*)["']""", re.I)
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BLOCK_TAGS = HEADING_TAGS | {
+    "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+    "center", "pre", "tr", "td", "th", "tbody", "thead", "tfoot", "table", "hr", "br", "figure",
+    "figcaption", "address", "body", "font_block",
+}
+
+
+@dataclass(frozen=True)
+class CleanRules:
+    drop: tuple[CSSSelector, ...]
+    content: tuple[CSSSelector, ...]
+    min_content_chars: int
+    chrome: tuple[re.Pattern, ...]
+    metadata_pair: re.Pattern
+    metadata_label_only: re.Pattern
+    metadata_fields: dict
+    meta_names: dict
+    site_name: re.Pattern
+    title_words: re.Pattern
+    title_separators: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def rules() -> CleanRules:
+    data = load_rules("clean")
+    labels = "|".join(sorted(map(re.escape, data["metadata_labels"]), key=len, reverse=True))
+    return CleanRules(
+        drop=tuple(CSSSelector(s) for s in data["drop_selectors"]),
+        content=tuple(CSSSelector(s) for s in data["content_selectors"]),
+        min_content_chars=data["min_content_chars"],
+        chrome=tuple(re.compile(p) for p in data["chrome_lines"]),
+        metadata_pair=re.compile(rf"[•·]?\s*({labels})\s*[:：]\s*"),
+        metadata_label_only=re.compile(rf"[•·]?\s*({labels})\s*[:：]?"),
+        metadata_fields=data["metadata_fields"],
+        meta_names={k: [n.lower() for n in v] for k, v in data["meta_names"].items()},
+        site_name=re.compile(data["site_name"]),
+        title_words=re.compile(data["title_words"]),
+        title_separators=tuple(data["title_suffix_separators"]),
+    )
+
+
+@dataclass
+class Draft:
+    """What the clean stage assembles before it becomes IR."""
+
+    meta: dict = field(default_factory=dict)
+    blocks: list = field(default_factory=list)  # lxml elements: p, section (heading marker), table, list, figure
+    removed: list = field(default_factory=list)  # (rule, text)
+
+    def drop(self, rule: str, text: str) -> None:
+        if text.strip():
+            self.removed.append((rule, text.strip()))
+
+    def offer(self, key: str, value: str | None) -> None:
+        """Set a metadata field unless a stronger source already set it."""
+        if value and value.strip() and not self.meta.get(key):
+            self.meta[key] = value.strip()
+
+
+def iso_date(value: str | None) -> str | None:
+    match = DATE.search(value or "")
+    if not match:
+        return None
+    try:
+        return dt.date(*map(int, match.groups())).isoformat()
+    except ValueError:
+        return None
+
+
+# ---------------------------------------------------------------- HTML
+
+
+def _parse_html(text: str) -> etree._Element:
+    text = XML_DECL.sub("", text, count=1)
+    try:
+        return html.document_fromstring(text)
+    except (etree.ParserError, ValueError) as exc:
+        raise InputError(f"cannot parse HTML: {exc}") from None
+
+
+def _html_meta(doc: etree._Element, text: str, draft: Draft) -> None:
+    r = rules()
+    metas = {}
+    for m in doc.iter("meta"):
+        name = (m.get("name") or m.get("property") or "").strip().lower()
+        if name and name not in metas and (m.get("content") or "").strip():
+            metas[name] = m.get("content").strip()
+    for key in ("site", "url", "publisher"):
+        for name in r.meta_names[key]:
+            draft.offer(key, metas.get(name))
+    for name in r.meta_names["date"]:
+        draft.offer("date", iso_date(metas.get(name)))
+    for name in r.meta_names["title"]:
+        draft.offer("title", metas.get(name))
+    envelope = ENVELOPE.search(text[:4096])
+    if envelope:
+        attrs = {k.lower(): v for k, v in ENVELOPE_ATTR.findall(envelope.group(1))}
+        draft.offer("url", attrs.get("id") if attrs.get("id", "").startswith("http") else None)
+        draft.offer("title", strip_site_suffix(attrs.get("title", ""), draft.meta.get("site")))
+    saved = SAVED_FROM.search(text[:4096])
+    if saved:
+        draft.offer("url", saved.group(1))
+    for link in doc.iter("link"):
+        if (link.get("rel") or "").lower() == "canonical":
+            draft.offer("url", link.get("href"))
+    page_title = doc.findtext(".//title")
+    if page_title:
+        draft.offer("title", strip_site_suffix(collapse_space(page_title), draft.meta.get("site")))
+
+
+def strip_site_suffix(title: str, site: str | None) -> str:
+    """Remove a trailing " - 站点名" (or _ | —) from a page title."""
+    title = title.strip()
+    for sep in rules().title_separators:
+        if sep not in title:
+            continue
+        head, tail = title.rsplit(sep, 1)
+        tail = tail.strip()
+        if tail and (tail == site or rules().site_name.fullmatch(tail) or "网" in tail[-4:]):
+            return strip_site_suffix(head, site)
+    return title
+
+
+def _punct(el: etree._Element) -> int:
+    return len(SENTENCE_PUNCT.findall(el.text_content()))
+
+
+def _choose_content(doc: etree._Element) -> etree._Element:
+    r = rules()
+    body = doc.find("body")
+    if body is None:
+        body = doc
+    for selector in r.content:
+        for found in selector(doc):
+            if len(collapse_space(found.text_content())) >= r.min_content_chars:
+                return found
+    node = body
+    total = _punct(node)
+    while True:
+        best = None
+        for child in node:
+            if isinstance(child.tag, str) and _punct(child) >= 0.85 * total:
+                best = child
+                break
+        if best is None:
+            return node
+        node = best
+
+
+def _is_data_table(table: etree._Element) -> bool:
+    if table.find(".//table") is not None:
+        return False
+    rows = table.findall(".//tr")
+    if len(rows) < 2 or max(len(r.findall("td") + r.findall("th")) for r in rows) < 2:
+        return False
+    return all(len(collapse_space(c.text_content())) <= 300 for c in table.iter("td", "th"))
+
+
+def _table_block(table: etree._Element) -> etree._Element:
+    out = etree.Element("table")
+    for tr in table.iter("tr"):
+        row = etree.SubElement(out, "row")
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            c = etree.SubElement(row, "cell")
+            for attr in ("rowspan", "colspan"):
+                value = (cell.get(attr) or "").strip()
+                if value.isdigit() and int(value) > 1:
+                    c.set(attr, value)
+            if cell.tag == "th":
+                c.set("header", "true")
+            c.text = collapse_space(cell.text_content())
+    return out
+
+
+class BlockReader:
+    """Reads an HTML content element into IR blocks in document order."""
+
+    def __init__(self, draft: Draft):
+        self.draft = draft
+        self.buffer: list[str] = []
+
+    def flush(self) -> None:
+        text = collapse_space("".join(self.buffer))
+        self.buffer = []
+        if text:
+            p = etree.Element("p")
+            p.text = text
+            self.draft.blocks.append(p)
+
+    def read(self, el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag:
+            self.buffer.append(el.tail or "")
+            return
+        if tag == "table" and _is_data_table(el):
+            self.flush()
+            self.draft.blocks.append(_table_block(el))
+        elif tag in HEADING_TAGS:
+            self.flush()
+            text = collapse_space(el.text_content())
+            if text:
+                marker = etree.Element("section", kind=tag, label="", level="1")
+                etree.SubElement(marker, "heading").text = text
+                self.draft.blocks.append(marker)
+        elif tag == "img":
+            src = el.get("src") or el.get("data-src") or ""
+            if src and not src.startswith("data:") and not _tiny(el):
+                self.flush()
+                fig = etree.Element("figure", src=src)
+                if (el.get("alt") or "").strip():
+                    fig.set("alt", collapse_space(el.get("alt")))
+                self.draft.blocks.append(fig)
+        elif tag == "br":
+            self.flush()
+        else:
+            block = tag in BLOCK_TAGS
+            if block:
+                self.flush()
+            self.buffer.append(el.text or "")
+            for child in el:
+                self.read(child)
+            if block:
+                self.flush()
+        if tag:
+            self.buffer.append(el.tail or "")
+
+
+def _tiny(img: etree._Element) -> bool:
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) < 40:
+            return True
+    return False
+
+
+def clean_html(loaded: Loaded, draft: Draft) -> None:
+    doc = _parse_html(loaded.text)
+    _html_meta(doc, loaded.text, draft)
+    for selector in rules().drop:
+        for el in selector(doc):
+            parent = el.getparent()
+            if parent is not None:
+                draft.drop(f"selector:{el.tag}", collapse_space(el.text_content())[:200])
+                el.drop_tree()
+    content = _choose_content(doc)
+    reader = BlockReader(draft)
+    reader.read(content)
+    reader.flush()
+
+
+# ---------------------------------------------------------------- text scrapes
+
+
+def clean_text(loaded: Loaded, draft: Draft) -> None:
+    lines = loaded.text.split("\n")
+    table: list[list[str]] = []
+    for raw in lines + [""]:
+        line = raw.strip()
+        if line.startswith("|"):
+            table.append([collapse_space(c) for c in line.strip("|").split("|")])
+            continue
+        if table:
+            draft.blocks.append(_pipe_table(table))
+            table = []
+        text = collapse_space(raw)
+        if text:
+            p = etree.Element("p")
+            p.text = text
+            draft.blocks.append(p)
+
+
+def _pipe_table(rows: list[list[str]]) -> etree._Element:
+    out = etree.Element("table")
+    for cells in rows:
+        row = etree.SubElement(out, "row")
+        for text in cells:
+            etree.SubElement(row, "cell").text = text
+    return out
+
+
+# ---------------------------------------------------------------- shared line rules
+
+
+def _text(block) -> str:
+    return collapse_space(block.text or "") if block.tag == "p" else ""
+
+
+def _metadata_line(text: str, draft: Draft) -> bool:
+    """Lift metadata from a line made only of "label: value" pairs; True when it was one."""
+    r = rules()
+    pairs = list(r.metadata_pair.finditer(text))
+    if not pairs or pairs[0].start() != 0:
+        return False
+    for i, match in enumerate(pairs):
+        end = pairs[i + 1].start() if i + 1 < len(pairs) else len(text)
+        value = text[match.end():end].strip()
+        _offer_field(match.group(1), value, draft)
+    return True
+
+
+def _offer_field(label: str, value: str, draft: Draft) -> None:
+    fields = rules().metadata_fields
+    for key, labels in fields.items():
+        if label in labels and value:
+            if key == "date":
+                value = iso_date(value)
+            elif key == "publisher":
+                value = value.split()[0] if value.split() else value
+            if value:
+                draft.meta.setdefault(f"_{key}_by", {})[label] = value
+    return None
+
+
+def _resolve_fields(draft: Draft) -> None:
+    for key, labels in rules().metadata_fields.items():
+        found = draft.meta.pop(f"_{key}_by", {})
+        for label in labels:
+            if label in found:
+                draft.offer(key, found[label])
+                break
+
+
+def _is_title_like(text: str) -> bool:
+    return (
+        4 <= len(text) <= 80
+        and not text.endswith(("。", "：", ":", "；", "，"))
+        and bool(rules().title_words.search(text))
+        and not re.match(r"[（(]?[一二三四五六七八九十\d]+[、.．)）]", text)
+    )
+
+
+def apply_line_rules(draft: Draft, is_text: bool) -> None:
+    r = rules()
+    kept = []
+    pending_label = False
+    for block in draft.blocks:
+        text = _text(block)
+        if block.tag != "p":
+            kept.append(block)
+            continue
+        if any(p.fullmatch(text) for p in r.chrome):
+            draft.drop("chrome", text)
+            continue
+        if pending_label and len(text) <= 60 and not r.metadata_pair.match(text):
+            draft.drop("metadata", text)
+            pending_label = False
+            continue
+        pending_label = False
+        if r.metadata_label_only.fullmatch(text):
+            pending_label = True
+            draft.drop("metadata", text)
+            continue
+        if len(text) <= 200 and _metadata_line(text, draft):
+            draft.drop("metadata", text)
+            continue
+        kept.append(block)
+    draft.blocks = kept
+    _resolve_fields(draft)
+    _find_title(draft, is_text)
+    _drop_repeats(draft)
+
+
+def _find_title(draft: Draft, is_text: bool) -> None:
+    """Find the title among the first paragraphs; drop it and any page chrome above it."""
+    r = rules()
+    title = draft.meta.get("title")
+    limit = min(len(draft.blocks), 15)
+    index = None
+    for i in range(limit):
+        text = _text(draft.blocks[i])
+        if title and text and text.replace(" ", "") == title.replace(" ", ""):
+            index = i
+            break
+    if index is None and is_text:
+        for i in range(limit):
+            text = _text(draft.blocks[i])
+            if text and _is_title_like(text):
+                index = i
+                break
+    if index is None:
+        return
+    if not title:
+        draft.offer("title", _text(draft.blocks[index]))
+    for block in draft.blocks[:index]:
+        text = _text(block)
+        if is_text and r.site_name.fullmatch(text):
+            draft.offer("site", text)
+        draft.drop("before-title", text)
+    draft.drop("title", _text(draft.blocks[index]))
+    draft.blocks = draft.blocks[index + 1:] if is_text else draft.blocks[:index] + draft.blocks[index + 1:]
+
+
+def _block_key(block) -> str:
+    return collapse_space("".join(block.itertext()))
+
+
+def _drop_repeats(draft: Draft) -> None:
+    """Drop a repeated title and a repeated run of body blocks (a print copy)."""
+    title = (draft.meta.get("title") or "").replace(" ", "")
+    kept = []
+    seen: dict[str, int] = {}
+    following = None  # index in kept that the current repeated run continues from
+    for block in draft.blocks:
+        key = _block_key(block)
+        if title and key.replace(" ", "") == title:
+            draft.drop("title", key)
+            continue
+        if following is not None and following < len(kept) and _block_key(kept[following]) == key:
+            draft.drop("duplicate", key)
+            following += 1
+            continue
+        following = None
+        if len(key) >= 20 and key in seen:
+            draft.drop("duplicate", key)
+            following = seen[key] + 1
+            continue
+        seen.setdefault(key, len(kept))
+        kept.append(block)
+    draft.blocks = kept
+
+
+# ---------------------------------------------------------------- assembly
+
+
+def clean(loaded: Loaded) -> etree._Element:
+    draft = Draft()
+    draft.offer("url", loaded.url)
+    if loaded.format == "html":
+        clean_html(loaded, draft)
+    else:
+        clean_text(loaded, draft)
+    apply_line_rules(draft, is_text=loaded.format == "text")
+    if not any(_block_key(b) for b in draft.blocks):
+        raise InputError("no report text found")
+    return _to_ir(loaded, draft)
+
+
+def _to_ir(loaded: Loaded, draft: Draft) -> etree._Element:
+    root = ir.new_report()
+    meta = root.find("meta")
+    meta.find("title").text = draft.meta.get("title", "")
+    for key in ("publisher", "date", "site", "url"):
+        if draft.meta.get(key):
+            etree.SubElement(meta, key).text = draft.meta[key]
+    etree.SubElement(meta, "source", name=loaded.name, format=loaded.format, encoding=loaded.encoding)
+    body = root.find("body")
+    for block in draft.blocks:
+        body.append(block)
+    if draft.removed:
+        removed = etree.SubElement(root, "removed")
+        for rule, text in draft.removed:
+            etree.SubElement(removed, "chrome", rule=rule).text = text
+    if loaded.diagnostics:
+        record(root, "load", loaded.diagnostics)
+    return root

@@ -1,0 +1,55 @@
+"""What ``pipeline inspect`` reports about one converted document: a dict and a readable outline."""
+from __future__ import annotations
+
+from lxml import etree
+
+from . import ir
+from .diagnostics import diagnostics_of
+from .writers.text import body_lines
+
+
+def summary(tree: etree._Element) -> dict:
+    """The inspect JSON object: metadata, headings, body text, warnings, then counts."""
+    headings = [
+        {"level": int(s.get("level")), "label": s.get("label", ""), "text": ir.text_of(s.find("heading"))}
+        for s in tree.iterfind("body//section")
+    ]
+    body = tree.find("body")
+    return {
+        "title": ir.meta_value(tree, "title") or "",
+        "date": ir.meta_value(tree, "date"),
+        "publisher": ir.meta_value(tree, "publisher"),
+        "site": ir.meta_value(tree, "site"),
+        "url": ir.meta_value(tree, "url"),
+        "headings": headings,
+        "body_text": "\n".join(body_lines(tree)),
+        "warnings": [str(d) for d in diagnostics_of(tree)],
+        "counts": {
+            "sections": len(headings),
+            "paragraphs": sum(1 for _ in body.iter("p")),
+            "items": sum(1 for _ in body.iter("item")),
+            "tables": sum(1 for _ in body.iter("table")),
+            "figures": sum(1 for _ in body.iter("figure")),
+            "characters": sum(len(line) for line in body_lines(tree)),
+            "removed": len(tree.findall("removed/chrome")),
+        },
+        "source": dict(tree.find("meta/source").attrib) if tree.find("meta/source") is not None else None,
+    }
+
+
+def outline(info: dict) -> str:
+    """A readable outline of ``summary(tree)``."""
+    lines = [info["title"] or "(no title)"]
+    for key in ("publisher", "date", "site", "url"):
+        if info.get(key):
+            lines.append(f"  {key}: {info[key]}")
+    lines.append("")
+    for h in info["headings"]:
+        lines.append("  " * h["level"] + h["label"] + h["text"])
+    lines.append("")
+    lines.append("  " + ", ".join(f"{k}: {v}" for k, v in info["counts"].items()))
+    if info["warnings"]:
+        lines.append("")
+        lines.append("warnings:")
+        lines.extend(f"  {w}" for w in info["warnings"])
+    return "\n".join(lines)

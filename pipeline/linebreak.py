@@ -1,0 +1,323 @@
+"""Line breaking for Chinese text per GB/T 15834-2011 §5.1, independent of any PDF library.
+
+The text is cut into *units* that are never split: one CJK character, a Latin word or number
+(a run of printable ASCII), a run of ``——`` or ``……``, or a run of white space. A break may
+fall between two units unless the next unit begins with a mark that never starts a line
+(``。，、；：？！”’）》〕】…`` and friends) or the previous one ends with a mark that never ends
+a line (``“‘（《〔【``). White space at a break is dropped.
+
+``break_lines`` fills each line greedily and, when the next unit is not allowed to start a
+line, pushes characters down to the previous legal break (the slack is later spread as
+character spacing by the writer). A Latin token longer than a whole line is the only thing
+ever cut inside, and only at the width of the line.
+
+``balanced_lines`` breaks a title into the fewest lines of nearly equal width, preferring
+meaning boundaries (after an issuing body, after a year, around 关于, before the document
+kind). ``violations`` checks laid-out lines against the same rules; tests use it on every
+paragraph the writers lay out.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+#: Marks that never start a line (GB/T 15834 §5.1: 句号 逗号 顿号 分号 冒号 问号 叹号, the
+#: closing halves of quotation marks, brackets and book-title marks, 省略号), plus their
+#: common variants and the ASCII closers.
+NO_LINE_START = frozenset(
+    "。，、；：？！”’）》〕】…"
+    "」』〉〗］｝｠．｡､·％‰℃"
+    ",.;:?!)]}%"
+)
+#: Marks that never end a line: the opening halves of quotation marks, brackets and
+#: book-title marks, plus their variants and the ASCII openers.
+NO_LINE_END = frozenset("“‘（《〔【" "「『〈〖［｛｟" "([{")
+#: Marks written as two characters that are never split (破折号 ——, 省略号 ……).
+DOUBLE_MARKS = ("——", "……", "――")
+
+_UNIT = re.compile(
+    r"—{2,}|…{2,}|―{2,}"                      # 破折号 / 省略号 runs
+    r"|[^\S\u3000]+"                           # white space (not the ideographic space)
+    r"|[!-~]+"                                 # a Latin word, number, URL... (printable ASCII)
+    r"|[^\s][\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f\U000e0100-\U000e01ef]*"  # one character + marks
+    r"|\u3000",
+    re.S,
+)
+_ASCII_TOKEN = re.compile(r"[!-~]+\Z")
+EPSILON = 1e-6
+
+Measure = Callable[[str], float]
+
+
+def units(text: str) -> list[str]:
+    """The unbreakable units of ``text`` in order; ``"".join(units(t)) == t``."""
+    return _UNIT.findall(text)
+
+
+def _is_space(unit: str) -> bool:
+    return unit.isspace() and "\u3000" not in unit
+
+
+def _break_allowed(prev: str, nxt: str) -> bool:
+    """May a line end after unit ``prev`` and the next start with unit ``nxt``?"""
+    if nxt[0] in NO_LINE_START or prev[-1] in NO_LINE_END:
+        return False
+    if prev[-1] in "—―" and nxt[0] in "—―":
+        return False
+    return not (_ASCII_TOKEN.match(prev) and _ASCII_TOKEN.match(nxt))
+
+
+def break_opportunities(toks: Sequence[str]) -> list[bool]:
+    """``ok[i]`` is True when a line may break before unit ``i`` (``ok[0]`` is False).
+
+    A break at white space is judged between the nearest non-space units around it.
+    """
+    n = len(toks)
+    ok = [False] * (n + 1)
+    ok[n] = True
+    prev_solid = None
+    for i, tok in enumerate(toks):
+        if i > 0:
+            if _is_space(tok) or _is_space(toks[i - 1]):
+                j = i
+                while j < n and _is_space(toks[j]):
+                    j += 1
+                ok[i] = prev_solid is not None and (j == n or _break_allowed_space(prev_solid, toks[j]))
+            else:
+                ok[i] = _break_allowed(toks[i - 1], tok)
+        if not _is_space(tok):
+            prev_solid = tok
+    return ok
+
+
+def _break_allowed_space(prev: str, nxt: str) -> bool:
+    """A break at white space between two solid units: only the kinsoku rules apply."""
+    return not (nxt[0] in NO_LINE_START or prev[-1] in NO_LINE_END)
+
+
+def _strip_spaces(toks: list[str]) -> list[str]:
+    start, end = 0, len(toks)
+    while start < end and _is_space(toks[start]):
+        start += 1
+    while end > start and _is_space(toks[end - 1]):
+        end -= 1
+    return toks[start:end]
+
+
+def break_lines(
+    text: str,
+    measure: Measure,
+    width: float,
+    first_width: float | None = None,
+) -> list[str]:
+    """Break ``text`` into lines no wider than ``width`` (the first no wider than ``first_width``).
+
+    ``measure(s)`` is the advance width of string ``s`` as it will be set (tracking included).
+    Returns the lines in order, white space at the breaks dropped; ``[]`` for blank text.
+    """
+    toks = units(text)
+    widths = [measure(t) for t in toks]
+    ok = break_opportunities(toks)
+    lines: list[str] = []
+    start, n = 0, len(toks)
+    while start < n:
+        while start < n and _is_space(toks[start]):
+            start += 1
+        if start >= n:
+            break
+        avail = first_width if (first_width is not None and not lines) else width
+        used, end = 0.0, start
+        while end < n and (used + widths[end] <= avail + EPSILON or _is_space(toks[end])):
+            used += widths[end]
+            end += 1
+        if end >= n:
+            lines.append("".join(_strip_spaces(toks[start:n])))
+            break
+        brk = next((b for b in range(end, start, -1) if ok[b]), None)
+        if brk is None:
+            if end == start:
+                # a single unit wider than the line: cut it by characters
+                head, tail = _cut_to_width(toks[start], measure, avail)
+                toks[start:start + 1] = [head, tail]
+                widths[start:start + 1] = [measure(head), measure(tail)]
+                ok[start + 1:start + 1] = [True]
+                n += 1
+                brk = start + 1
+            else:
+                # no legal break inside the line (a pathological run of closing marks):
+                # the only choice is to break where the line is full
+                brk = end
+        lines.append("".join(_strip_spaces(toks[start:brk])))
+        start = brk
+    return [line for line in lines if line]
+
+
+def _cut_to_width(token: str, measure: Measure, avail: float) -> tuple[str, str]:
+    cut = 1
+    while cut < len(token) and measure(token[:cut + 1]) <= avail + EPSILON:
+        cut += 1
+    return token[:cut], token[cut:]
+
+
+# --- titles -------------------------------------------------------------------------------
+
+#: Places where a title reads well when broken: (pattern, where the break falls, bonus).
+#: ``where`` is "after" (break after the match) or "before" (break before it).
+TITLE_BOUNDARIES: tuple[tuple[str, str, float], ...] = (
+    (r"(人民政府|人民代表大会常务委员会|人大常委会|委员会|办公厅|办公室|政府|党委|区委|市委|省委|县委|"
+     r"管理局|监督局|局|厅|委|办|院|中心)", "after", 3.0),
+    (r"[0-9０-９]{4}年(度)?", "after", 3.0),
+    (r"[0-9０-９]{4}年(度)?", "before", 2.0),
+    (r"关于", "before", 4.0),
+    (r"(的)?(工作报告|年度报告|报告|通知|意见|决定|办法|规定|方案|公告|通告|批复|函)$", "before", 1.5),
+    (r"[、，：；]", "after", 3.0),
+    (r"[《“（]", "before", 2.0),
+    (r"[》”）]", "after", 2.0),
+)
+
+
+def title_boundaries(text: str) -> dict[int, float]:
+    """Character offsets (break before ``text[i]``) that are meaning boundaries, with a bonus."""
+    found: dict[int, float] = {}
+    for pattern, where, bonus in TITLE_BOUNDARIES:
+        for m in re.finditer(pattern, text):
+            pos = m.end() if where == "after" else m.start()
+            if 0 < pos < len(text):
+                found[pos] = max(found.get(pos, 0.0), bonus)
+    return found
+
+
+def balanced_lines(text: str, measure: Measure, width: float, max_lines: int = 6) -> list[str]:
+    """Break a title into the fewest lines that fit, as equal in width as possible.
+
+    Among the legal breaks, those at meaning boundaries (``title_boundaries``) are preferred:
+    a break there is worth the bonus in units of 1/8 of the line width of imbalance.
+    Falls back to ``break_lines`` when no balanced solution exists.
+    """
+    toks = units(text.strip())
+    if not toks:
+        return []
+    widths = [measure(t) for t in toks]
+    total = sum(widths)
+    if total <= width + EPSILON:
+        return ["".join(toks)]
+    ok = break_opportunities(toks)
+    offsets = [0]
+    for t in toks:
+        offsets.append(offsets[-1] + len(t))
+    bonus = title_boundaries("".join(toks))
+    prefix = [0.0]
+    for w in widths:
+        prefix.append(prefix[-1] + w)
+    n = len(toks)
+    candidates = [i for i in range(1, n) if ok[i]]
+    greedy = break_lines(text, measure, width)
+    for k in range(2, max(max_lines, len(greedy)) + 1):
+        target = total / k
+        # dp[j][i]: best cost of j lines covering toks[:i]
+        inf = float("inf")
+        best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
+        points = [0] + candidates + [n]
+        for j in range(1, k + 1):
+            for i in points[1:]:
+                if j < k and i == n:
+                    continue
+                if j == k and i != n:
+                    continue
+                choice = (inf, -1)
+                for s in points:
+                    if s >= i:
+                        break
+                    prev = best.get((j - 1, s))
+                    if prev is None:
+                        continue
+                    line_w = _line_width(prefix, toks, s, i)
+                    if line_w > width + EPSILON:
+                        continue
+                    cost = prev[0] + ((line_w - target) / width) ** 2 * 64
+                    if i != n:
+                        cost -= bonus.get(offsets[i], 0.0)
+                    if cost < choice[0]:
+                        choice = (cost, s)
+                if choice[1] >= 0:
+                    best[(j, i)] = choice
+        if (k, n) in best:
+            cuts, j, i = [], k, n
+            while j > 0:
+                s = best[(j, i)][1]
+                cuts.append((s, i))
+                i, j = s, j - 1
+            cuts.reverse()
+            return ["".join(_strip_spaces(toks[s:e])) for s, e in cuts]
+    return greedy
+
+
+def _line_width(prefix: list[float], toks: Sequence[str], s: int, e: int) -> float:
+    while s < e and _is_space(toks[s]):
+        s += 1
+    while e > s and _is_space(toks[e - 1]):
+        e -= 1
+    return prefix[e] - prefix[s]
+
+
+# --- checking -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Violation:
+    """A break between ``lines[index]`` and ``lines[index + 1]`` that breaks a rule."""
+
+    index: int
+    rule: str
+    before: str
+    after: str
+
+    def __str__(self) -> str:
+        return f"line {self.index}/{self.index + 1} ({self.rule}): …{self.before[-6:]} | {self.after[:6]}…"
+
+
+def violations(lines: Sequence[str], source: str | None = None) -> list[Violation]:
+    """Rule violations at the breaks between consecutive lines of ONE paragraph.
+
+    Checked: a line starting with a mark of ``NO_LINE_START``; a line ending with a mark of
+    ``NO_LINE_END``; a split ``——``/``……``; a Latin word or number split across lines
+    (allowed only when the line before is that token alone, i.e. it is longer than a line).
+    ``source`` is the paragraph's text: with it a break at white space between two Latin
+    words is told apart from a word cut in two; without it every such break counts.
+    """
+    spaced = _spaced_breaks(lines, source)
+    found: list[Violation] = []
+    for i in range(len(lines) - 1):
+        before, after = lines[i].rstrip(), lines[i + 1].lstrip()
+        if not before or not after:
+            continue
+        if after[0] in NO_LINE_START:
+            found.append(Violation(i, f"{after[0]} starts a line", before, after))
+        if before[-1] in NO_LINE_END:
+            found.append(Violation(i, f"{before[-1]} ends a line", before, after))
+        for mark in DOUBLE_MARKS:
+            if before[-1] == mark[0] and after[0] == mark[1]:
+                found.append(Violation(i, f"{mark} split", before, after))
+        if (
+            not spaced[i]
+            and _ASCII_TOKEN.match(before[-1]) and _ASCII_TOKEN.match(after[0])
+            and not _ASCII_TOKEN.match(before)
+        ):
+            found.append(Violation(i, "Latin token split", before, after))
+    return found
+
+
+def _spaced_breaks(lines: Sequence[str], source: str | None) -> list[bool]:
+    """For each break, whether the source had white space there (all False without source)."""
+    result = [False] * max(len(lines) - 1, 0)
+    if source is None:
+        return result
+    pos = 0
+    for i, line in enumerate(lines):
+        found = source.find(line, pos)
+        if found < 0:
+            return result
+        if i > 0:
+            result[i - 1] = source[pos:found].isspace()
+        pos = found + len(line)
+    return result

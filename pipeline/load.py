@@ -1,0 +1,219 @@
+"""The load stage: an input's bytes → Unicode text plus what the bytes said about themselves.
+
+The only place that decodes. Order of evidence: byte-order mark, HTTP headers (given by the
+caller, e.g. from a WARC record, or at the top of a saved response), the page's own
+``<meta charset>``, then charset-normalizer. A declared label is only trusted when the bytes
+decode under it; gb2312/gbk are decoded as their superset gb18030. A lossy decode is a
+diagnostic naming the first bad byte offset; Latin-1 is never chosen silently.
+"""
+from __future__ import annotations
+
+import codecs
+import re
+from dataclasses import dataclass, field
+
+import charset_normalizer
+
+from .diagnostics import Diagnostic
+from .errors import InputError
+
+HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
+TEXT_SUFFIXES = (".txt",)
+
+LABEL_ALIASES = {
+    "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",
+    "cp936": "gb18030", "euc-cn": "gb18030", "hz-gb-2312": "gb18030", "gb18030": "gb18030",
+    "utf8": "utf-8", "unicode": "utf-16", "ucs-2": "utf-16",
+}
+# A detector's guess is only taken when it names one of these: on Chinese pages a guess of a
+# single-byte code page (latin-1, cp1252, ptcp154 …) is always a misreading of GB bytes.
+TRUSTED_GUESSES = {"utf-8", "gb18030", "big5", "big5hkscs", "utf-16", "utf-16-le", "utf-16-be",
+                   "shift_jis", "euc_jp", "euc_kr", "cp949", "cp950"}
+
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"), (codecs.BOM_UTF16_BE, "utf-16"),
+)
+HTTP_HEAD = re.compile(rb"\AHTTP/\d(?:\.\d)? \d{3}[^\r\n]*\r?\n((?:[^\r\n]+\r?\n)*)\r?\n")
+CHARSET_IN_CONTENT_TYPE = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
+META_CHARSET = re.compile(
+    rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
+ENVELOPE_ENCODING = re.compile(rb"<text\b[^>]*\bencoding=[\"']([A-Za-z0-9_.:-]+)[\"']", re.I)
+FIRST_LINE_URL = re.compile(r"\A\s*(https?://\S+)\s*\n")
+
+
+@dataclass(frozen=True)
+class Document:
+    """One input: its name (a path or a URL-derived name), its bytes, and transport facts."""
+
+    name: str
+    data: bytes
+    content_type: str | None = None  # HTTP Content-Type, when the transport knew it
+    url: str | None = None
+
+
+@dataclass
+class Loaded:
+    """Decoded text and the facts the load stage found."""
+
+    name: str
+    text: str
+    format: str  # "html" or "text"
+    encoding: str
+    url: str | None = None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def normalize_label(label: str) -> str | None:
+    label = label.strip().lower()
+    label = LABEL_ALIASES.get(label, label)
+    try:
+        return codecs.lookup(label).name
+    except LookupError:
+        return None
+
+
+def sniff_format(name: str, data: bytes) -> str:
+    lower = name.lower()
+    if lower.endswith(HTML_SUFFIXES):
+        return "html"
+    if lower.endswith(TEXT_SUFFIXES):
+        return "text"
+    head = data[:2048].lstrip(b"\xef\xbb\xbf\xff\xfe\x00 \t\r\n").lower()
+    probe = data[:4096].replace(b"\x00", b"").lower()
+    if head.startswith(b"<") or b"<html" in probe or b"<body" in probe:
+        return "html"
+    return "text"
+
+
+def _strip_http_head(data: bytes) -> tuple[bytes, str | None]:
+    match = HTTP_HEAD.match(data)
+    if not match:
+        return data, None
+    content_type = None
+    for line in match.group(1).splitlines():
+        key, _, value = line.partition(b":")
+        if key.strip().lower() == b"content-type":
+            content_type = value.strip().decode("latin-1")
+    return data[match.end():], content_type
+
+
+def _declared(data: bytes, content_type: str | None, fmt: str) -> list[tuple[str, str]]:
+    """Declared encodings, strongest first, as (codec name, where it was declared)."""
+    found = []
+    if content_type:
+        match = CHARSET_IN_CONTENT_TYPE.search(content_type.encode("latin-1", "replace"))
+        if match:
+            found.append((match.group(1).decode("ascii", "replace"), "http header"))
+    if fmt == "html":
+        head = data[:8192]
+        for pattern, where in ((META_CHARSET, "meta charset"), (ENVELOPE_ENCODING, "envelope")):
+            match = pattern.search(head)
+            if match:
+                found.append((match.group(1).decode("ascii", "replace"), where))
+    result = []
+    for label, where in found:
+        codec = normalize_label(label)
+        if codec and codec not in {c for c, _ in result}:
+            result.append((codec, where))
+    return result
+
+
+def _strict(data: bytes, codec: str) -> str | None:
+    try:
+        return data.decode(codec)
+    except (UnicodeDecodeError, LookupError):
+        return None
+
+
+def _looks_utf16(data: bytes) -> str | None:
+    """UTF-16 without a BOM: every other byte NUL in ASCII-heavy markup."""
+    sample = data[:2000]
+    if len(sample) < 20:
+        return None
+    even_nuls = sample[0::2].count(0) / len(sample[0::2])
+    odd_nuls = sample[1::2].count(0) / len(sample[1::2])
+    if odd_nuls > 0.3 and even_nuls < 0.05:
+        return "utf-16-le"
+    if even_nuls > 0.3 and odd_nuls < 0.05:
+        return "utf-16-be"
+    return None
+
+
+def decode(data: bytes, name: str, content_type: str | None, fmt: str) -> tuple[str, str, list[Diagnostic]]:
+    """Decode ``data``; return (text, codec name, diagnostics)."""
+    diagnostics: list[Diagnostic] = []
+    for bom, codec in BOMS:
+        if data.startswith(bom):
+            text = _strict(data, codec)
+            if text is not None:
+                return text, codec.replace("-sig", ""), diagnostics
+    utf16 = _looks_utf16(data)
+    if utf16:
+        text = _strict(data, utf16)
+        if text is not None:
+            return text, "utf-16", diagnostics
+
+    declared = _declared(data, content_type, fmt)
+    for codec, where in declared:
+        text = _strict(data, codec)
+        if text is not None:
+            return text, codec, diagnostics
+    if declared:
+        text = _strict(data, "utf-8")
+        if text is not None:
+            diagnostics.append(Diagnostic(
+                "encoding-mislabelled",
+                f"{declared[0][1]} says {declared[0][0]} but the bytes are UTF-8", "load"))
+            return text, "utf-8", diagnostics
+
+    text = _strict(data, "utf-8")
+    if text is not None:
+        return text, "utf-8", diagnostics
+
+    best = charset_normalizer.from_bytes(data[:200_000]).best()
+    guessed = normalize_label(best.encoding) if best else None
+    candidates = [c for c, _ in declared]
+    if guessed in TRUSTED_GUESSES:
+        candidates.append(guessed)
+    candidates.append("gb18030")
+    for codec in candidates:
+        text = _strict(data, codec)
+        if text is not None:
+            if declared and codec != declared[0][0]:
+                diagnostics.append(Diagnostic(
+                    "encoding-mislabelled",
+                    f"{declared[0][1]} says {declared[0][0]} but the bytes decode as {codec}", "load"))
+            return text, codec, diagnostics
+
+    codec = candidates[0]
+    try:
+        data.decode(codec)
+    except UnicodeDecodeError as exc:
+        first_bad = exc.start
+    text = data.decode(codec, errors="replace")
+    bad = text.count("\ufffd")
+    diagnostics.append(Diagnostic(
+        "lossy-decode",
+        f"{bad} undecodable byte sequence(s) replaced with U+FFFD while decoding as {codec}",
+        "load", where=f"byte {first_bad}"))
+    return text, codec, diagnostics
+
+
+def load(document: Document) -> Loaded:
+    data = document.data
+    if not data.strip():
+        raise InputError("empty input")
+    data, head_type = _strip_http_head(data)
+    fmt = sniff_format(document.name, data)
+    text, codec, diagnostics = decode(data, document.name, document.content_type or head_type, fmt)
+    if "\x00" in text:
+        raise InputError(f"binary data, not a web page or text (decoded as {codec})")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    url = document.url
+    if fmt == "text":
+        match = FIRST_LINE_URL.match(text)
+        if match:
+            url = url or match.group(1)
+            text = text[match.end():]
+    return Loaded(document.name, text, fmt, codec, url, diagnostics)

@@ -1,0 +1,57 @@
+"""Transform ``punctuation``: restore full-width punctuation that was width-folded next to CJK text.
+
+``, : ; ? !`` next to a Chinese character become ``，：；？！``, and a ``( )`` pair becomes
+``（ ）`` when its content or its surroundings are Chinese (GB/T 15834). Digits, Latin
+words, decimal points, times and URLs keep their half-width forms.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .. import ir
+from ..text import is_cjk
+
+FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|www\.\S+")
+TEXT_TAGS = ("title", "publisher", "heading", "p", "item", "li", "cell", "link")
+
+
+def _is_cjk_at(text: str, i: int) -> bool:
+    return 0 <= i < len(text) and is_cjk(text[i])
+
+
+def restore(text: str) -> str:
+    """Full-width punctuation back in one string."""
+    if not text or not any(c in text for c in ",:;?!()"):
+        return text
+    protected = [False] * len(text)
+    for match in URL.finditer(text):
+        for i in range(match.start(), match.end()):
+            protected[i] = True
+    chars = list(text)
+    for i, ch in enumerate(chars):
+        if protected[i]:
+            continue
+        if ch in FULL:
+            before = text[i - 1] if i > 0 else ""
+            if _is_cjk_at(text, i - 1) or (_is_cjk_at(text, i + 1) and not before.isdigit()):
+                chars[i] = FULL[ch]
+        elif ch == "(":
+            close = text.find(")", i + 1, i + 60)
+            if close < 0 or "(" in text[i + 1:close] or protected[close]:
+                continue
+            inner = text[i + 1:close]
+            if any(is_cjk(c) for c in inner) or _is_cjk_at(text, i - 1) or _is_cjk_at(text, close + 1):
+                chars[i], chars[close] = "（", "）"
+    return "".join(chars)
+
+
+def punctuation(tree: etree._Element) -> etree._Element:
+    tree = ir.clone(tree)
+    for el in tree.iter(*TEXT_TAGS):
+        el.text = restore(el.text) if el.text else el.text
+        if el.tag in ("item", "link") and el.tail:
+            el.tail = restore(el.tail)
+    return tree

@@ -1,0 +1,95 @@
+"""Transform ``sections``: recognize numbered headings and nest the body into sections.
+
+A paragraph that starts with a numbering label (rules/structure.yaml) becomes a section
+heading when what follows is short and has no sentence end; when its first sentence is short
+and more text follows, it is a run-in head: the heading is the text up to the first 。 and
+the rest stays as the section's first paragraph. HTML h1–h6 headings (section markers left
+by the clean stage) take the kind of their label, if they have one. Sections nest by rank:
+h1…h6 > 第X章 > 一、 > （一） > 1. > （1）.
+"""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from .. import ir
+from .labels import HTML_KINDS, match_label, rank, structure_rules
+
+
+def _flatten(container: etree._Element) -> list[etree._Element]:
+    """The blocks of ``container`` in order, each section replaced by a bare heading marker + its blocks."""
+    out = []
+    for child in container:
+        if child.tag == "section":
+            marker = etree.Element("section", dict(child.attrib))
+            marker.append(ir.clone(child.find("heading")))
+            out.append(marker)
+            out.extend(_flatten(child))
+        elif child.tag != "heading":
+            out.append(child)
+    return out
+
+
+def _marker(kind: str, number: int | None, text: str, runin: bool) -> etree._Element:
+    marker = etree.Element("section", kind=kind, label="", level="1")
+    if number:
+        marker.set("number", str(number))
+    if runin:
+        marker.set("runin", "true")
+    etree.SubElement(marker, "heading").text = text
+    return marker
+
+
+def _recognize(block: etree._Element) -> list[etree._Element]:
+    """A flat block → [block] or [heading marker] or [heading marker, paragraph]."""
+    rules = structure_rules()
+    limit = rules["max_heading_chars"]
+    if block.tag == "section" and block.get("kind") in HTML_KINDS:
+        text = ir.text_of(block.find("heading"))
+        found = match_label(text)
+        if found and found[2].strip():
+            kind, number, rest = found
+            return [_marker(kind.name, number, rest.strip(), False)]
+        return [block]
+    if block.tag != "p" or len(block):
+        return [block]
+    found = match_label(block.text or "")
+    if not found:
+        return [block]
+    kind, number, rest = found
+    rest = rest.strip()
+    end = re.search(rules["sentence_end"], rest)
+    if not rest:
+        return [block]
+    if end is None:
+        if len(rest) <= limit:
+            return [_marker(kind.name, number, rest, False)]
+        return [block]
+    head, tail = rest[:end.start()], rest[end.end():].strip()
+    if tail and 0 < len(head) <= limit:
+        p = etree.Element("p")
+        p.text = tail
+        return [_marker(kind.name, number, head, True), p]
+    return [block]
+
+
+def sections(tree: etree._Element) -> etree._Element:
+    tree = ir.clone(tree)
+    body = tree.find("body")
+    blocks = []
+    for block in _flatten(body):
+        blocks.extend(_recognize(block))
+    for child in list(body):
+        body.remove(child)
+    stack: list[tuple[int, etree._Element]] = []
+    for block in blocks:
+        if block.tag == "section":
+            r = rank(block.get("kind"))
+            while stack and stack[-1][0] >= r:
+                stack.pop()
+            (stack[-1][1] if stack else body).append(block)
+            stack.append((r, block))
+        else:
+            (stack[-1][1] if stack else body).append(block)
+    return tree
