@@ -25,6 +25,7 @@ from .rules import load_rules
 from .text import collapse_space, is_cjk
 
 SENTENCE_PUNCT = re.compile(r"[。，；：！？、]")
+SENTENCE_END = re.compile(r"[。！？；]")
 DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
@@ -159,22 +160,25 @@ def _punct(el: etree._Element) -> int:
 
 
 def _choose_content(doc: etree._Element) -> etree._Element:
+    """The content element: a known CMS container holding most of the page's sentences, else
+    the smallest element that holds 85% of the sentence punctuation."""
     r = rules()
     body = doc.find("body")
     if body is None:
         body = doc
+    total = _punct(body)
+    if total == 0:
+        return body
     for selector in r.content:
         for found in selector(doc):
-            if len(collapse_space(found.text_content())) >= r.min_content_chars:
+            if (len(collapse_space(found.text_content())) >= r.min_content_chars
+                    and _punct(found) >= 0.5 * total):
                 return found
     node = body
-    total = _punct(node)
     while True:
-        best = None
-        for child in node:
-            if isinstance(child.tag, str) and _punct(child) >= 0.85 * total:
-                best = child
-                break
+        here = _punct(node)
+        best = next((child for child in node
+                     if isinstance(child.tag, str) and _punct(child) >= 0.85 * here), None)
         if best is None:
             return node
         node = best
@@ -213,19 +217,32 @@ class BlockReader:
     def __init__(self, draft: Draft):
         self.draft = draft
         self.buffer: list[str] = []
+        self.link_chars = 0
+        self.in_link = 0
 
     def flush(self) -> None:
         text = collapse_space("".join(self.buffer))
+        link_chars, self.link_chars = self.link_chars, 0
         self.buffer = []
+        if not text:
+            return
+        if link_chars >= 0.6 * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
+            self.draft.drop("links", text)
+            return
+        p = etree.Element("p")
+        p.text = text
+        self.draft.blocks.append(p)
+
+    def add(self, text: str | None) -> None:
         if text:
-            p = etree.Element("p")
-            p.text = text
-            self.draft.blocks.append(p)
+            self.buffer.append(text)
+            if self.in_link:
+                self.link_chars += len(text.strip())
 
     def read(self, el: etree._Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
         if not tag:
-            self.buffer.append(el.tail or "")
+            self.add(el.tail)
             return
         if tag == "table" and _is_data_table(el):
             self.flush()
@@ -251,13 +268,14 @@ class BlockReader:
             block = tag in BLOCK_TAGS
             if block:
                 self.flush()
-            self.buffer.append(el.text or "")
+            self.in_link += tag == "a"
+            self.add(el.text)
             for child in el:
                 self.read(child)
+            self.in_link -= tag == "a"
             if block:
                 self.flush()
-        if tag:
-            self.buffer.append(el.tail or "")
+        self.add(el.tail)
 
 
 def _tiny(img: etree._Element) -> bool:
@@ -271,10 +289,12 @@ def _tiny(img: etree._Element) -> bool:
 def clean_html(loaded: Loaded, draft: Draft) -> None:
     doc = _parse_html(loaded.text)
     _html_meta(doc, loaded.text, draft)
+    body = doc.find("body")
+    total = _punct(body if body is not None else doc)
     for selector in rules().drop:
         for el in selector(doc):
             parent = el.getparent()
-            if parent is not None:
+            if parent is not None and not (total and _punct(el) > 0.3 * total):
                 draft.drop(f"selector:{el.tag}", collapse_space(el.text_content())[:200])
                 el.drop_tree()
     content = _choose_content(doc)

@@ -39,6 +39,7 @@ CHARSET_IN_CONTENT_TYPE = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)",
 META_CHARSET = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 ENVELOPE_ENCODING = re.compile(rb"<text\b[^>]*\bencoding=[\"']([A-Za-z0-9_.:-]+)[\"']", re.I)
+CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
 FIRST_LINE_URL = re.compile(r"\A\s*(https?://\S+)\s*\n")
 
 
@@ -210,6 +211,9 @@ def load(document: Document) -> Loaded:
     if "\x00" in text:
         raise InputError(f"binary data, not a web page or text (decoded as {codec})")
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text, dropped = CONTROL_CHARS.subn("", text)
+    if dropped:
+        diagnostics.append(Diagnostic("control-characters", f"{dropped} control character(s) removed", "load"))
     url = document.url
     if fmt == "text":
         match = FIRST_LINE_URL.match(text)

@@ -4,6 +4,7 @@ from __future__ import annotations
 import re
 
 WHITESPACE = re.compile(r"[\s\u00a0\u2002-\u200b\u3000\ufeff]+")
+LINE_BREAK = re.compile(r"[\n\r\t]")
 
 
 def is_cjk(ch: str) -> bool:
@@ -17,13 +18,20 @@ def is_cjk(ch: str) -> bool:
 
 
 def collapse_space(text: str) -> str:
-    """Collapse runs of white space to one space, drop it between two CJK characters, strip the ends."""
-    parts = WHITESPACE.split(text)
+    """Collapse runs of white space to one space and strip the ends.
+
+    A run that holds a line break between two CJK characters is source formatting (HTML
+    wraps long Chinese lines anywhere) and is dropped; a plain space there is kept.
+    """
     out = []
-    for part in parts:
-        if not part:
+    pos = 0
+    for match in WHITESPACE.finditer(text):
+        out.append(text[pos:match.start()])
+        pos = match.end()
+        before = text[match.start() - 1] if match.start() else ""
+        after = text[pos] if pos < len(text) else ""
+        if before and after and is_cjk(before) and is_cjk(after) and LINE_BREAK.search(match.group()):
             continue
-        if out and not (is_cjk(out[-1][-1]) and is_cjk(part[0])):
-            out.append(" ")
-        out.append(part)
+        out.append(" ")
+    out.append(text[pos:])
     return "".join(out).strip()

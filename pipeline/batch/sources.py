@@ -26,7 +26,7 @@ import stat
 import zipfile
 from dataclasses import dataclass
 from fnmatch import fnmatchcase
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
@@ -143,13 +143,17 @@ def url_to_path(url: str) -> str:
     if not segments or raw.endswith("/"):
         segments.append("index.html")
     last = segments[-1]
+    html_named = has_suffix(last, HTML_SUFFIXES)
     if split.query:
         query = _safe_segment(unquote(split.query).replace("/", "_").replace("&", "_"))
         if len(query) > 40:
             query = hashlib.sha256(split.query.encode()).hexdigest()[:12]
-        stem, dot, ext = last.rpartition(".")
-        last = f"{stem}_{query}.{ext}" if dot and stem else f"{last}_{query}"
-    if not has_suffix(last, HTML_SUFFIXES):
+        if html_named:
+            stem, _dot, ext = last.rpartition(".")
+            last = f"{stem}_{query}.{ext}"
+        else:
+            last = f"{last}_{query}"
+    if not html_named:
         last += ".html"
     segments[-1] = last
     return "/".join([host] + segments)
@@ -396,7 +400,3 @@ def iter_items(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path
 
 def count_items(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path] = ()) -> int:
     return sum(1 for _ in iter_items(sources, selector, skip_dirs, count_only=True))
-
-
-def posix(key: str) -> PurePosixPath:
-    return PurePosixPath(key)

@@ -1,0 +1,103 @@
+"""Body-text accuracy against the corpus ground truth: character F1 per page, mean per set.
+
+Sets: immortal-autumn-CWCED (``cleaned/<id>.txt``) and opendatalab-magic-html (``base.json``
+``content`` per file hash). Character F1 is computed over the multiset of non-space
+characters, the usual measure for Chinese extraction (no word segmentation needed).
+With ``--peer`` the same is measured for trafilatura in the same run.
+
+    python bench/accuracy.py [--corpus DIR] [--peer] [--min F1]
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import sys
+from collections import Counter
+from pathlib import Path
+
+from pipeline.config import Settings
+from pipeline.convert import build_ir
+from pipeline.errors import PipelineError
+from pipeline.load import Document
+from pipeline.writers.text import body_lines
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+
+
+def char_f1(predicted: str, truth: str) -> float:
+    p = Counter(c for c in predicted if not c.isspace())
+    t = Counter(c for c in truth if not c.isspace())
+    if not p or not t:
+        return 0.0
+    overlap = sum((p & t).values())
+    if overlap == 0:
+        return 0.0
+    precision, recall = overlap / sum(p.values()), overlap / sum(t.values())
+    return 2 * precision * recall / (precision + recall)
+
+
+def cases(corpus: Path):
+    """(set name, html path, ground-truth text) for every labelled page."""
+    cwced = corpus / "html" / "immortal-autumn-CWCED"
+    for truth in sorted((cwced / "cleaned").glob("*.txt")):
+        page = cwced / "original" / (truth.stem + ".html")
+        if page.exists():
+            yield "CWCED", page, truth.read_text(encoding="utf-8", errors="replace")
+    magic = corpus / "html" / "opendatalab-magic-html" / "benchmark" / "data"
+    for base in sorted(magic.glob("*/base.json")):
+        for key, entry in sorted(json.loads(base.read_text(encoding="utf-8")).items()):
+            page = base.parent / "htmls" / f"{key}.html"
+            if page.exists():
+                yield f"magic-html/{base.parent.name}", page, entry.get("content", "")
+
+
+def ours(page: Path, settings: Settings) -> str:
+    try:
+        return "\n".join(body_lines(build_ir(Document(str(page), page.read_bytes()), settings)))
+    except PipelineError:
+        return ""
+
+
+def peer(page: Path) -> str:
+    import trafilatura
+
+    return trafilatura.extract(page.read_bytes(), favor_recall=True) or ""
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
+    parser.add_argument("--peer", action="store_true", help="also measure trafilatura")
+    parser.add_argument("--min", type=float, default=None, help="exit 1 if the overall mean F1 is below this")
+    parser.add_argument("--verbose", action="store_true")
+    args = parser.parse_args()
+    settings = Settings()
+    scores: dict[str, list[float]] = {}
+    peer_scores: dict[str, list[float]] = {}
+    for name, page, truth in cases(args.corpus):
+        f1 = char_f1(ours(page, settings), truth)
+        scores.setdefault(name, []).append(f1)
+        if args.peer:
+            peer_scores.setdefault(name, []).append(char_f1(peer(page), truth))
+        if args.verbose:
+            print(f"{f1:.3f}  {page.name}")
+    if not scores:
+        print(f"no labelled pages under {args.corpus}", file=sys.stderr)
+        return 2
+    every = [s for v in scores.values() for s in v]
+    for name, values in scores.items():
+        line = f"{name:24s} n={len(values):3d}  char-F1 mean {statistics.mean(values):.3f}  median {statistics.median(values):.3f}"
+        if args.peer:
+            line += f"   trafilatura mean {statistics.mean(peer_scores[name]):.3f}"
+        print(line)
+    overall = statistics.mean(every)
+    line = f"{'overall':24s} n={len(every):3d}  char-F1 mean {overall:.3f}"
+    if args.peer:
+        line += f"   trafilatura mean {statistics.mean([s for v in peer_scores.values() for s in v]):.3f}"
+    print(line)
+    return 1 if args.min is not None and overall < args.min else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

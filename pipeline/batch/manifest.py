@@ -1,0 +1,144 @@
+"""``OUTDIR/manifest.json``: which outputs came from which input bytes, settings and tool version.
+
+One entry per document of the last batch, in batch order::
+
+    {"input": "a/b/index.html", "input_sha256": "…", "settings_hash": "…",
+     "tool_version": "0.1.0", "status": "ok", "warnings": […],
+     "outputs": {"xml": {"path": "a/b/index.xml", "sha256": "…", "size": 1234}, …}}
+
+A failed document has ``"status": "failed"``, its ``error`` and no outputs.
+
+While a batch runs, each finished document is appended as one JSON line to
+``OUTDIR/.manifest-journal.jsonl`` (after its outputs were renamed into place), so a batch
+killed at any point loses nothing it finished. ``manifest.json`` itself is only ever
+replaced whole (written to a temporary file, then renamed) at the end of a batch or when it
+is interrupted; the journal is then removed. Reading merges the two.
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..fsio import write_atomic
+
+MANIFEST_NAME = "manifest.json"
+JOURNAL_NAME = ".manifest-journal.jsonl"
+MANIFEST_VERSION = 1
+
+
+@dataclass
+class ManifestState:
+    """What a previous batch left: its header and its entries by input key."""
+
+    header: dict = field(default_factory=dict)
+    entries: dict[str, dict] = field(default_factory=dict)
+
+    @property
+    def exists(self) -> bool:
+        return bool(self.header) or bool(self.entries)
+
+
+def manifest_path(outdir: Path) -> Path:
+    return Path(outdir) / MANIFEST_NAME
+
+
+def journal_path(outdir: Path) -> Path:
+    return Path(outdir) / JOURNAL_NAME
+
+
+def read_state(outdir: Path) -> ManifestState:
+    """The manifest and, after it, the journal of a batch that did not finish."""
+    state = ManifestState()
+    path = manifest_path(outdir)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        data = None
+    except (OSError, ValueError):
+        data = None  # unreadable manifest: treated as absent, everything is redone
+    if isinstance(data, dict):
+        state.header = {k: v for k, v in data.items() if k != "documents"}
+        for entry in data.get("documents") or []:
+            if isinstance(entry, dict) and "input" in entry:
+                state.entries[entry["input"]] = entry
+    try:
+        with open(journal_path(outdir), encoding="utf-8") as handle:
+            for line in handle:
+                try:
+                    record = json.loads(line)
+                except ValueError:
+                    continue  # a line cut short by a kill: that document is redone
+                if "header" in record:
+                    state.header = record["header"]
+                elif "entry" in record:
+                    state.entries[record["entry"]["input"]] = record["entry"]
+    except FileNotFoundError:
+        pass
+    return state
+
+
+class Journal:
+    """Append-only log of finished documents; one ``write`` per line, so a kill never splits one."""
+
+    def __init__(self, outdir: Path, header: dict, keep: bool):
+        self.path = journal_path(outdir)
+        Path(outdir).mkdir(parents=True, exist_ok=True)
+        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        if not keep:
+            flags |= os.O_TRUNC
+        self.fd = os.open(self.path, flags, 0o644)
+        self._write({"header": header})
+
+    def _write(self, record: dict) -> None:
+        os.write(self.fd, (json.dumps(record, ensure_ascii=False, sort_keys=True) + "\n").encode("utf-8"))
+
+    def append(self, entry: dict) -> None:
+        self._write({"entry": entry})
+
+    def close(self, remove: bool) -> None:
+        if self.fd is not None:
+            os.close(self.fd)
+            self.fd = None
+        if remove:
+            try:
+                os.unlink(self.path)
+            except FileNotFoundError:
+                pass
+
+
+def write_manifest(outdir: Path, header: dict, entries: list[dict]) -> None:
+    document = {**header, "documents": entries}
+    data = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
+    write_atomic(manifest_path(outdir), data.encode("utf-8"))
+
+
+def make_header(*, tool_version: str, settings_hash: str, formats, sources, include, exclude) -> dict:
+    return {
+        "manifest_version": MANIFEST_VERSION,
+        "tool": "pipeline",
+        "tool_version": tool_version,
+        "settings_hash": settings_hash,
+        "formats": list(formats),
+        "sources": [str(s) for s in sources],
+        "include": list(include),
+        "exclude": list(exclude),
+    }
+
+
+def is_current(entry: dict | None, input_sha256: str, settings_hash: str, tool_version: str) -> bool:
+    """True when ``entry`` was made from these input bytes, settings and tool version."""
+    return bool(entry) and entry.get("input_sha256") == input_sha256 \
+        and entry.get("settings_hash") == settings_hash and entry.get("tool_version") == tool_version
+
+
+def outputs_present(outdir: Path, entry: dict) -> bool:
+    """Every output the entry names exists with its recorded size (cheap; ``check`` hashes)."""
+    for output in (entry.get("outputs") or {}).values():
+        try:
+            if (Path(outdir) / output["path"]).stat().st_size != output.get("size"):
+                return False
+        except (OSError, KeyError, TypeError):
+            return False
+    return True
