@@ -31,6 +31,8 @@ XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
 ENVELOPE_ATTR = re.compile(r"""\b(id|title)=["']([^"']*)["']""", re.I)
+CONTAINER_TAGS = {"div", "section", "article", "main", "td", "table", "tbody", "tr", "form", "center",
+                  "font", "span", "ul", "li", "dl", "dd", "blockquote", "body", "html"}
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
@@ -41,9 +43,13 @@ BLOCK_TAGS = HEADING_TAGS | {
 
 @dataclass(frozen=True)
 class CleanRules:
+    always_drop: tuple[CSSSelector, ...]
     drop: tuple[CSSSelector, ...]
     content: tuple[CSSSelector, ...]
     min_content_chars: int
+    selector_min_share: float
+    chrome_images: re.Pattern
+    descend_share: float
     chrome: tuple[re.Pattern, ...]
     metadata_pair: re.Pattern
     metadata_label_only: re.Pattern
@@ -59,9 +65,13 @@ def rules() -> CleanRules:
     data = load_rules("clean")
     labels = "|".join(sorted(map(re.escape, data["metadata_labels"]), key=len, reverse=True))
     return CleanRules(
+        always_drop=tuple(CSSSelector(s) for s in data["always_drop_selectors"]),
         drop=tuple(CSSSelector(s) for s in data["drop_selectors"]),
         content=tuple(CSSSelector(s) for s in data["content_selectors"]),
         min_content_chars=data["min_content_chars"],
+        selector_min_share=data["selector_min_share"],
+        chrome_images=re.compile(data["chrome_images"]),
+        descend_share=data["descend_share"],
         chrome=tuple(re.compile(p) for p in data["chrome_lines"]),
         metadata_pair=re.compile(rf"[•·]?\s*({labels})\s*[:：]\s*"),
         metadata_label_only=re.compile(rf"[•·]?\s*({labels})\s*[:：]?"),
@@ -155,13 +165,16 @@ def strip_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
-def _punct(el: etree._Element) -> int:
-    return len(SENTENCE_PUNCT.findall(el.text_content()))
+def _punct(el: etree._Element) -> float:
+    """How much report text an element holds: its sentence punctuation, plus table text
+    (which has little punctuation) at one unit per 15 characters."""
+    table_chars = sum(len(c.text_content()) for c in el.iter("td", "th"))
+    return len(SENTENCE_PUNCT.findall(el.text_content())) + table_chars / 15
 
 
 def _choose_content(doc: etree._Element) -> etree._Element:
     """The content element: a known CMS container holding most of the page's sentences, else
-    the smallest element that holds 85% of the sentence punctuation."""
+    the smallest element that holds most of the sentence punctuation."""
     r = rules()
     body = doc.find("body")
     if body is None:
@@ -172,16 +185,29 @@ def _choose_content(doc: etree._Element) -> etree._Element:
     for selector in r.content:
         for found in selector(doc):
             if (len(collapse_space(found.text_content())) >= r.min_content_chars
-                    and _punct(found) >= 0.5 * total):
+                    and _punct(found) >= r.selector_min_share * total):
                 return found
     node = body
     while True:
         here = _punct(node)
-        best = next((child for child in node
-                     if isinstance(child.tag, str) and _punct(child) >= 0.85 * here), None)
+        scored = [(_punct(child), child) for child in node if child.tag in CONTAINER_TAGS]
+        best = next((child for score, child in scored if score >= r.descend_share * here), None)
+        if best is None:
+            best = _first_of_copies(scored, here)
         if best is None:
             return node
         node = best
+
+
+def _first_of_copies(scored, total: int):
+    """The first of two children carrying the same text (a page with a print or mobile copy)."""
+    top = sorted((s for s in scored if s[0] >= 0.35 * total), key=lambda s: -s[0])[:2]
+    if len(top) == 2 and abs(top[0][0] - top[1][0]) <= 0.1 * top[0][0]:
+        a, b = (collapse_space(child.text_content()) for _, child in top)
+        shared = len(set(a.split("。")) & set(b.split("。")))
+        if shared >= 0.5 * max(1, len(set(a.split("。")))):
+            return next(child for _, child in scored if child in (top[0][1], top[1][1]))
+    return None
 
 
 def _is_data_table(table: etree._Element) -> bool:
@@ -256,7 +282,7 @@ class BlockReader:
                 self.draft.blocks.append(marker)
         elif tag == "img":
             src = el.get("src") or el.get("data-src") or ""
-            if src and not src.startswith("data:") and not _tiny(el):
+            if src and not src.startswith("data:") and not _tiny(el) and not rules().chrome_images.search(src):
                 self.flush()
                 fig = etree.Element("figure", src=src)
                 if (el.get("alt") or "").strip():
@@ -289,6 +315,10 @@ def _tiny(img: etree._Element) -> bool:
 def clean_html(loaded: Loaded, draft: Draft) -> None:
     doc = _parse_html(loaded.text)
     _html_meta(doc, loaded.text, draft)
+    for selector in rules().always_drop:
+        for el in selector(doc):
+            if el.getparent() is not None:
+                el.drop_tree()
     body = doc.find("body")
     total = _punct(body if body is not None else doc)
     for selector in rules().drop:
@@ -377,7 +407,7 @@ def _resolve_fields(draft: Draft) -> None:
 
 def _is_title_like(text: str) -> bool:
     return (
-        4 <= len(text) <= 80
+        8 <= len(text) <= 80
         and not text.endswith(("。", "：", ":", "；", "，"))
         and bool(rules().title_words.search(text))
         and not re.match(r"[（(]?[一二三四五六七八九十\d]+[、.．)）]", text)

@@ -37,15 +37,65 @@ class FontFaces(Strict):
 
 
 class DocxSettings(Strict):
+    """DOCX output: the reference document (looks), heading numbering, run-in heads, metadata."""
+
     reference_docx: Path | None = None
     numbering: Literal["literal", "native"] = "literal"
     runin: Literal["split", "keep"] = "split"
     subject: str = ""
     keywords: str = ""
+    # Where relative image references are looked up (and must stay under); default: the input's directory.
+    image_dir: Path | None = None
 
 
 class PdfSettings(Strict):
+    """The PDF page (GB/T 9704-2012 by default: A4, 156 × 225 mm block, 22 lines × 28 characters)."""
+
+    # A font file per role (title, body, heading1..4, page_number); wins over installed fonts.
     font_files: dict[str, Path] = Field(default_factory=dict)
+    # Folders searched for installed fonts; None = the usual system and user font folders.
+    font_dirs: tuple[Path, ...] | None = None
+    # Where the font scan and CFF fonts converted to TrueType are cached; None = the user cache dir.
+    font_cache_dir: Path | None = None
+    # Text block position and size in millimetres (top and left margins, width, height); A4 paper.
+    margin_top_mm: float = Field(37.0, gt=0)
+    margin_left_mm: float = Field(28.0, gt=0)
+    block_width_mm: float = Field(156.0, gt=0)
+    block_height_mm: float = Field(225.0, gt=0)
+    # The grid: lines per page and characters per line, both filling the block exactly.
+    lines_per_page: int = Field(22, gt=0)
+    chars_per_line: int = Field(28, gt=0)
+    # Font sizes in points: body and headings (3号), title (2号), page number (4号), table text (小4号).
+    body_size: float = Field(16.0, gt=0)
+    title_size: float = Field(22.0, gt=0)
+    page_number_size: float = Field(14.0, gt=0)
+    table_size: float = Field(12.0, gt=0)
+    # Paragraph (and heading) first-line indent, in characters.
+    indent_chars: int = Field(2, ge=0)
+    # Empty grid lines between the title and the body.
+    lines_after_title: int = Field(1, ge=0)
+    # Distance from the bottom of the block to the top of the page number, in millimetres.
+    page_number_gap_mm: float = Field(7.0, ge=0)
+    # Roles set in faux bold (fill + stroke) — 仿宋 for 1. headings "bold by common practice".
+    embolden: tuple[str, ...] = ("heading3",)
+    # Also embolden the title when no 小标宋 face is installed and a lighter Song stands in.
+    embolden_title_fallback: bool = True
+    # Stroke width of faux bold, as a fraction of the font size.
+    embolden_stroke: float = Field(0.025, ge=0)
+    # Document language written to the catalog (/Lang).
+    lang: str = "zh-CN"
+    # Document info Subject and Keywords; an empty subject falls back to the site name.
+    subject: str = ""
+    keywords: str = ""
+
+    @field_validator("font_files", "embolden")
+    @classmethod
+    def _known_roles(cls, value):
+        roles = ("title", "body", "heading1", "heading2", "heading3", "heading4", "page_number")
+        unknown = [r for r in value if r not in roles]
+        if unknown:
+            raise ValueError(f"unknown font role(s) {', '.join(unknown)}; known: {', '.join(roles)}")
+        return value
 
 
 class Settings(Strict):

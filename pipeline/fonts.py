@@ -470,7 +470,7 @@ def coverage(path: str, index: int, text: str | None = None) -> dict:
 def find_covering(ch: str, settings=None, exclude: frozenset = frozenset()) -> FaceInfo | None:
     """Some installed embeddable face (TrueType or convertible) that has a glyph for ``ch``."""
     cp = ord(ch)
-    for face in scan_fonts(settings):
+    for face in sorted(scan_fonts(settings), key=lambda f: (abs(f.weight - 400), f.path, f.index)):
         if not face.embeddable or face.outline == "CFF2" or (face.path, face.index) in exclude:
             continue
         try:

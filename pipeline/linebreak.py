@@ -154,10 +154,15 @@ def break_lines(
 
 
 def _cut_to_width(token: str, measure: Measure, avail: float) -> tuple[str, str]:
-    cut = 1
-    while cut < len(token) and measure(token[:cut + 1]) <= avail + EPSILON:
-        cut += 1
-    return token[:cut], token[cut:]
+    """Cut a token longer than a line: the longest head that fits and whose cut obeys the
+    start/end rules (a URL is not cut before its ``.`` or ``]``); any cut if none does."""
+    fit = 1
+    while fit < len(token) and measure(token[:fit + 1]) <= avail + EPSILON:
+        fit += 1
+    for cut in range(fit, 0, -1):
+        if token[cut] not in NO_LINE_START and token[cut - 1] not in NO_LINE_END:
+            return token[:cut], token[cut:]
+    return token[:fit], token[fit:]
 
 
 # --- titles -------------------------------------------------------------------------------

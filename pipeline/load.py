@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 import charset_normalizer
@@ -27,8 +28,8 @@ LABEL_ALIASES = {
 }
 # A detector's guess is only taken when it names one of these: on Chinese pages a guess of a
 # single-byte code page (latin-1, cp1252, ptcp154 …) is always a misreading of GB bytes.
-TRUSTED_GUESSES = {"utf-8", "gb18030", "big5", "big5hkscs", "utf-16", "utf-16-le", "utf-16-be",
-                   "shift_jis", "euc_jp", "euc_kr", "cp949", "cp950"}
+# UTF-16 is not guessed either: it is recognised by its BOM or its NUL bytes.
+TRUSTED_GUESSES = {"utf-8", "gb18030", "big5", "big5hkscs", "shift_jis", "euc_jp", "euc_kr", "cp949", "cp950"}
 
 BOMS = (
     (codecs.BOM_UTF32_LE, "utf-32"), (codecs.BOM_UTF32_BE, "utf-32"),
@@ -201,6 +202,12 @@ def decode(data: bytes, name: str, content_type: str | None, fmt: str) -> tuple[
     return text, codec, diagnostics
 
 
+def _mostly_unprintable(text: str) -> bool:
+    sample = text[:4000]
+    bad = sum(1 for c in sample if unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs") and c not in "\n\r\t")
+    return bad > 0.05 * len(sample)
+
+
 def load(document: Document) -> Loaded:
     data = document.data
     if not data.strip():
@@ -208,7 +215,7 @@ def load(document: Document) -> Loaded:
     data, head_type = _strip_http_head(data)
     fmt = sniff_format(document.name, data)
     text, codec, diagnostics = decode(data, document.name, document.content_type or head_type, fmt)
-    if "\x00" in text:
+    if "\x00" in text or _mostly_unprintable(text):
         raise InputError(f"binary data, not a web page or text (decoded as {codec})")
     text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
     text, dropped = CONTROL_CHARS.subn("", text)

@@ -99,7 +99,7 @@ def junit_xml(results: list[DocResult], fail_on_warning: bool = False) -> bytes:
             etree.SubElement(case, "skipped", message="unchanged since the last batch")
         if result.warnings and not fail_on_warning:
             etree.SubElement(case, "system-out").text = "\n".join(result.warnings)
-    return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True)
+    return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True).rstrip(b"\n") + b"\n"
 
 
 INDEX_STYLE = """

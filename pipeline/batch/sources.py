@@ -326,6 +326,9 @@ def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
     with open_bytes() as handle:
         try:
             for record in ArchiveIterator(handle):
+                if not record.format.startswith("warc"):
+                    yield _failed(key, f"not a WARC file (found an {record.format.upper()} record)")
+                    return
                 if record.rec_type == "response":
                     if record.http_headers is None:
                         continue

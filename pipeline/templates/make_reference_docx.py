@@ -17,6 +17,9 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+from pipeline.config import FontFaces
+from pipeline.writers.docx import ALT_NAMES, deterministic_zip
+
 W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_DECL = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
@@ -27,48 +30,16 @@ MARGIN_TOP, MARGIN_BOTTOM = 2098, 1984  # 37 mm, 35 mm
 MARGIN_LEFT, MARGIN_RIGHT = 1587, 1474  # 28 mm (binding side), 26 mm: a 156 × 225 mm block
 FOOTER_DISTANCE = 1417  # 25 mm: the page number's dashes sit about 7 mm below the block
 LINE_PITCH = 579  # 225 mm / 22 lines = 28.99 pt; 579 twips = 28.95 pt, so 22 lines fit
-# Character pitch: 16 pt glyphs less 842/4096 pt = 15.79 pt, so 28 characters fill 156 mm.
-CHAR_SPACE = -842
+# 28 characters a line: 16 pt glyphs tracked −0.25 pt (a 15.75 pt pitch; 28 × 15.75 ≤ 156 mm).
+# The tracking is set on the body style rather than as a character grid (docGrid linesAndChars):
+# Word and WPS honour either, but LibreOffice puts each 16 pt glyph in two 15.79 pt grid cells.
+TRACKING = -5  # twentieths of a point
+NO_TRACKING = '<w:spacing w:val="0"/>'
 BODY_PT, TITLE_PT, TABLE_PT, PAGE_NUMBER_PT = 16, 22, 14, 14
 
-# Faces the template names; the writer rewrites them from ``settings.fonts`` at render time.
-DEFAULT_FACES = {
-    "title": "方正小标宋简体",
-    "body": "仿宋_GB2312",
-    "heading1": "黑体",
-    "heading2": "楷体_GB2312",
-    "heading3": "仿宋_GB2312",
-    "heading4": "仿宋_GB2312",
-    "page_number": "宋体",
-}
-
-# Style id → font role. The writer uses the same table to apply configured faces.
-STYLE_ROLES = {
-    "Normal": "body",
-    "Title": "title",
-    "Subtitle": "heading2",
-    "Heading1": "heading1",
-    "Heading2": "heading2",
-    "Heading3": "heading3",
-    "Heading4": "heading4",
-    "RunInHeading1": "heading1",
-    "RunInHeading2": "heading2",
-    "RunInHeading3": "heading3",
-    "RunInHeading4": "heading4",
-    "Footer": "page_number",
-}
-
-# When the named face is missing, Word and WPS use the alternate the font table names.
-ALT_NAMES = {
-    "仿宋_GB2312": "仿宋",
-    "楷体_GB2312": "楷体",
-    "方正小标宋简体": "宋体",
-    "方正小标宋_GBK": "宋体",
-    "黑体": "SimHei",
-    "宋体": "SimSun",
-    "仿宋": "FangSong",
-    "楷体": "KaiTi",
-}
+# Faces the template names: the configuration's defaults. The writer rewrites them from
+# ``settings.fonts`` at render time.
+DEFAULT_FACES = FontFaces().model_dump()
 
 NS_DECL = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 
@@ -122,7 +93,7 @@ def styles_xml(faces: dict[str, str]) -> str:
         # Body text: first line indented two characters, lines on the 28.95 pt pitch.
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
         f'<w:pPr>{line}<w:ind w:firstLineChars="200" w:firstLine="{BODY_PT * 40}"/><w:jc w:val="both"/></w:pPr>'
-        f"<w:rPr>{_fonts(body)}{_size(BODY_PT)}</w:rPr></w:style>",
+        f'<w:rPr>{_fonts(body)}<w:spacing w:val="{TRACKING}"/>{_size(BODY_PT)}</w:rPr></w:style>',
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',
         '<w:style w:type="table" w:default="1" w:styleId="TableNormal"><w:name w:val="Normal Table"/>'
@@ -135,7 +106,7 @@ def styles_xml(faces: dict[str, str]) -> str:
         _pstyle(
             "Title", "Title", next_="Normal",
             ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:jc w:val="center"/>',
-            rpr=f"{_fonts(faces['title'])}{_size(TITLE_PT)}",
+            rpr=f"{_fonts(faces['title'])}{NO_TRACKING}{_size(TITLE_PT)}",
         ),
         # The line under the title: publisher and date, 楷体, centred.
         _pstyle(
@@ -170,7 +141,7 @@ def styles_xml(faces: dict[str, str]) -> str:
         _pstyle(
             "TableText", "Table Text",
             ppr=f'<w:snapToGrid w:val="0"/>{SINGLE}{NO_INDENT}<w:jc w:val="left"/>',
-            rpr=_size(TABLE_PT),
+            rpr=f"{NO_TRACKING}{_size(TABLE_PT)}",
         ),
         _pstyle(
             "TableHeading", "Table Heading", based="TableText",
@@ -183,13 +154,14 @@ def styles_xml(faces: dict[str, str]) -> str:
             f'<w:{side} w:val="single" w:sz="4" w:space="0" w:color="000000"/>'
             for side in ("top", "left", "bottom", "right", "insideH", "insideV")
         )
-        + "</w:tblBorders></w:tblPr></w:style>",
+        + '</w:tblBorders><w:tblCellMar><w:top w:w="57" w:type="dxa"/><w:left w:w="108" w:type="dxa"/>'
+        '<w:bottom w:w="57" w:type="dxa"/><w:right w:w="108" w:type="dxa"/></w:tblCellMar></w:tblPr></w:style>',
         _cstyle("Hyperlink", "Hyperlink", '<w:color w:val="0563C1"/><w:u w:val="single"/>'),
         # Page numbers: 4号 宋体 half-width digits between em dashes.
         _pstyle(
             "Footer", "footer",
             ppr=f'<w:snapToGrid w:val="0"/>{SINGLE}{NO_INDENT}',
-            rpr=f"{_fonts(faces['page_number'])}{_size(PAGE_NUMBER_PT)}",
+            rpr=f"{_fonts(faces['page_number'])}{NO_TRACKING}{_size(PAGE_NUMBER_PT)}",
         ),
     ]
     return f'{XML_DECL}<w:styles {NS_DECL}>{"".join(styles)}</w:styles>'
@@ -220,7 +192,7 @@ def sect_pr_xml() -> str:
         f'<w:pgMar w:top="{MARGIN_TOP}" w:right="{MARGIN_RIGHT}" w:bottom="{MARGIN_BOTTOM}" '
         f'w:left="{MARGIN_LEFT}" w:header="851" w:footer="{FOOTER_DISTANCE}" w:gutter="0"/>'
         '<w:cols w:space="425"/>'
-        f'<w:docGrid w:type="linesAndChars" w:linePitch="{LINE_PITCH}" w:charSpace="{CHAR_SPACE}"/>'
+        f'<w:docGrid w:type="lines" w:linePitch="{LINE_PITCH}"/>'
         "</w:sectPr>"
     )
 
@@ -366,8 +338,6 @@ APP = (
 
 def build(faces: dict[str, str] | None = None) -> bytes:
     """The reference document as bytes (deterministic)."""
-    from pipeline.writers.docx import deterministic_zip
-
     faces = {**DEFAULT_FACES, **(faces or {})}
     parts = {
         "[Content_Types].xml": CONTENT_TYPES,

@@ -52,7 +52,6 @@ def _where(p: etree._Element) -> str:
 def enumerations(tree: etree._Element) -> etree._Element:
     tree = ir.clone(tree)
     label_format = structure_rules()["enumeration"]["label"]
-    found = []
     for p in tree.iterfind(".//body//p"):
         if len(p) or not p.text:
             continue
@@ -61,11 +60,15 @@ def enumerations(tree: etree._Element) -> etree._Element:
             continue
         lead, items = split
         p.text = lead
-        previous = 0
         for number, text in items:
             item = etree.SubElement(p, "item", label=label_format.format(cn=int_to_cn(number)),
                                     number=str(number))
             item.text = text
+    found = []
+    for p in tree.iterfind(".//body//p[item]"):
+        previous = 0
+        for item in p.iterfind("item"):
+            number = int(item.get("number"))
             if number != previous + 1:
                 found.append(Diagnostic(
                     "enumeration-gap",

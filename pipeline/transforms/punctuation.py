@@ -18,12 +18,8 @@ URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|www\.\S+")
 TEXT_TAGS = ("title", "publisher", "heading", "p", "item", "li", "cell", "link")
 
 
-def _is_cjk_at(text: str, i: int) -> bool:
-    return 0 <= i < len(text) and is_cjk(text[i])
-
-
 def restore(text: str) -> str:
-    """Full-width punctuation back in one string."""
+    """Full-width punctuation back in one string (idempotent: the result is a fixed point)."""
     if not text or not any(c in text for c in ",:;?!()"):
         return text
     protected = [False] * len(text)
@@ -31,20 +27,27 @@ def restore(text: str) -> str:
         for i in range(match.start(), match.end()):
             protected[i] = True
     chars = list(text)
-    for i, ch in enumerate(chars):
-        if protected[i]:
+
+    def cjk_at(i: int) -> bool:
+        return 0 <= i < len(chars) and is_cjk(chars[i])
+
+    for i, ch in enumerate(text):
+        if ch != "(" or protected[i]:
             continue
-        if ch in FULL:
-            before = text[i - 1] if i > 0 else ""
-            if _is_cjk_at(text, i - 1) or (_is_cjk_at(text, i + 1) and not before.isdigit()):
-                chars[i] = FULL[ch]
-        elif ch == "(":
-            close = text.find(")", i + 1, i + 60)
-            if close < 0 or "(" in text[i + 1:close] or protected[close]:
-                continue
-            inner = text[i + 1:close]
-            if any(is_cjk(c) for c in inner) or _is_cjk_at(text, i - 1) or _is_cjk_at(text, close + 1):
-                chars[i], chars[close] = "（", "）"
+        close = text.find(")", i + 1, i + 60)
+        if close < 0 or "(" in text[i + 1:close] or protected[close]:
+            continue
+        if any(is_cjk(c) for c in text[i + 1:close]) or cjk_at(i - 1) or cjk_at(close + 1):
+            chars[i], chars[close] = "（", "）"
+    changed = True
+    while changed:  # a restored mark makes its neighbour's context Chinese too: run to a fixed point
+        changed = False
+        for i, ch in enumerate(chars):
+            if ch in FULL and not protected[i]:
+                before = chars[i - 1] if i > 0 else ""
+                if cjk_at(i - 1) or (cjk_at(i + 1) and not before.isdigit()):
+                    chars[i] = FULL[ch]
+                    changed = True
     return "".join(chars)
 
 

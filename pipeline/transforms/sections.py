@@ -14,7 +14,7 @@ import re
 from lxml import etree
 
 from .. import ir
-from .labels import HTML_KINDS, match_label, rank, structure_rules
+from .labels import HTML_KINDS, kind_named, match_label, rank, structure_rules
 
 
 def _flatten(container: etree._Element) -> list[etree._Element]:
@@ -35,6 +35,7 @@ def _marker(kind: str, number: int | None, text: str, runin: bool) -> etree._Ele
     marker = etree.Element("section", kind=kind, label="", level="1")
     if number:
         marker.set("number", str(number))
+        marker.set("label", kind_named(kind).label(number))
     if runin:
         marker.set("runin", "true")
     etree.SubElement(marker, "heading").text = text

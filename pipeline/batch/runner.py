@@ -1,0 +1,480 @@
+"""Running a batch: enumerate, skip what is current, convert on an executor, write, record.
+
+The parent process reads each input, hashes it and decides whether to convert it; workers
+only convert (bytes in, bytes out); the parent writes every output (atomically: temporary
+file + rename), then appends the document to the manifest journal. At most one document per
+worker is in flight, so memory stays flat however many inputs there are.
+
+Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, where a task is
+``(tag, document)``; a task whose document is ``None`` passes straight through:
+
+- ``LocalPool``: worker processes (``forkserver``, modules preloaded once) fed over pipes.
+  A document that runs past the time limit has its worker killed and replaced; one that
+  crashes its worker (segfault, ``os._exit``, OOM kill) fails alone, and the worker is
+  replaced. Workers are also replaced after ``MAX_TASKS_PER_WORKER`` documents.
+- ``DaskPool``: the same on a Dask distributed cluster (``pipeline[dask]``). The time limit
+  is enforced by the client (the document is reported failed; Dask cannot stop a running
+  task's thread); a document that kills its worker fails alone once Dask gives up on it.
+"""
+from __future__ import annotations
+
+import hashlib
+import multiprocessing
+import os
+import time
+from dataclasses import dataclass, field
+from multiprocessing.connection import wait
+from pathlib import Path
+from typing import Iterable, Iterator
+
+from .. import __version__
+from ..config import Settings, settings_hash
+from ..errors import PipelineError, UsageError
+from ..fsio import write_atomic
+from ..load import Document
+from ..writers import EXTENSIONS, get_writer
+from . import manifest as mf
+from .report import DocResult, Summary, write_reports
+from .sources import Item, Selector, iter_items
+from .worker import convert_document, worker_main
+
+MAX_TASKS_PER_WORKER = 500
+WORKER_START_LIMIT = 300.0  # seconds a new worker may take to import and warm up
+
+
+class BatchInterrupted(PipelineError):
+    """Ctrl-C or SIGTERM: the manifest was saved, ``--resume`` goes on from there."""
+
+
+@dataclass
+class BatchOptions:
+    sources: list[Path]
+    outdir: Path
+    formats: tuple[str, ...]
+    jobs: int = 0  # 0: one worker per CPU
+    timeout: float = 300.0
+    resume: bool = False
+    selector: Selector = field(default_factory=Selector)
+    report: Path | None = None
+    junit: Path | None = None
+    fail_on_warning: bool = False
+    executor: str = "local"
+    scheduler: str | None = None
+
+
+@dataclass
+class BatchOutcome:
+    results: list[DocResult]
+    summary: Summary
+    elapsed: float
+
+    @property
+    def converted(self) -> int:
+        return self.summary.ok + self.summary.failed
+
+
+def default_jobs() -> int:
+    try:
+        return len(os.sched_getaffinity(0)) or 1
+    except AttributeError:
+        return os.cpu_count() or 1
+
+
+# --- local worker processes ---------------------------------------------------------------
+
+
+class _Worker:
+    def __init__(self, ctx, target, settings: Settings, formats: tuple[str, ...]):
+        parent_end, child_end = ctx.Pipe()
+        self.process = ctx.Process(target=target, args=(child_end, settings, formats),
+                                   name="pipeline-worker", daemon=True)
+        self.process.start()
+        child_end.close()
+        self.conn = parent_end
+        self.ready = False
+        self.tag = None
+        self.deadline = time.monotonic() + WORKER_START_LIMIT
+        self.done = 0
+
+    @property
+    def busy(self) -> bool:
+        return self.tag is not None
+
+    def stop(self, kill: bool = False) -> None:
+        if kill:
+            self.process.kill()
+        else:
+            try:
+                self.conn.send(None)
+            except OSError:
+                self.process.kill()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join(timeout=5)
+        self.conn.close()
+
+    def exit_description(self) -> str:
+        self.process.join(timeout=1)
+        code = self.process.exitcode
+        if code is not None and code < 0:
+            import signal as _signal
+
+            try:
+                return f"signal {_signal.Signals(-code).name}"
+            except ValueError:
+                return f"signal {-code}"
+        return f"exit code {code}"
+
+
+class LocalPool:
+    """Worker processes, one document each at a time, with a time limit and crash isolation."""
+
+    def __init__(self, jobs: int, settings: Settings, formats: tuple[str, ...], timeout: float,
+                 target=worker_main):
+        """``target(conn, settings, formats)`` is the worker's main function (tests swap it)."""
+        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
+        self.ctx = multiprocessing.get_context(method)
+        if method == "forkserver":
+            self.ctx.set_forkserver_preload(["pipeline.batch.worker", "pipeline.convert"])
+        self.settings, self.formats, self.timeout, self.target = settings, formats, timeout, target
+        self.workers = [_Worker(self.ctx, target, settings, formats) for _ in range(max(1, jobs))]
+
+    def _replace(self, worker: _Worker, kill: bool) -> _Worker:
+        worker.stop(kill=kill)
+        fresh = _Worker(self.ctx, self.target, self.settings, self.formats)
+        self.workers[self.workers.index(worker)] = fresh
+        return fresh
+
+    def map(self, tasks: Iterable[tuple[object, Document | None]]) -> Iterator[tuple[object, dict | None]]:
+        tasks = iter(tasks)
+        exhausted = False
+        while True:
+            for worker in self.workers:
+                while worker.ready and not worker.busy and not exhausted:
+                    task = next(tasks, None)
+                    if task is None:
+                        exhausted = True
+                        break
+                    tag, document = task
+                    if document is None:
+                        yield tag, None
+                        continue
+                    worker.conn.send((tag, document))
+                    worker.tag = tag
+                    worker.deadline = time.monotonic() + self.timeout
+            waiting = [w for w in self.workers if w.busy or not w.ready]
+            if exhausted and not any(w.busy for w in self.workers):
+                return
+            now = time.monotonic()
+            limit = max(0.0, min(w.deadline for w in waiting) - now)
+            handles = [w.conn for w in waiting] + [w.process.sentinel for w in waiting]
+            ready = set(wait(handles, timeout=limit))
+            now = time.monotonic()
+            for worker in list(waiting):
+                if worker.conn in ready:
+                    try:
+                        tag, outcome = worker.conn.recv()
+                    except (EOFError, OSError):
+                        tag = None
+                    else:
+                        if tag == "ready":
+                            worker.ready = True
+                            continue
+                        worker.tag = None
+                        worker.done += 1
+                        yield tag, outcome
+                        if worker.done >= MAX_TASKS_PER_WORKER:
+                            self._replace(worker, kill=False)
+                        continue
+                if worker.conn in ready or worker.process.sentinel in ready:
+                    # the process ended (or its pipe broke) without answering
+                    how = worker.exit_description()
+                    if not worker.busy:
+                        raise PipelineError(f"a worker process failed to start ({how})")
+                    tag = worker.tag
+                    self._replace(worker, kill=True)
+                    yield tag, {"status": "failed", "error": f"worker crashed ({how}) while converting this document"}
+                elif now >= worker.deadline:
+                    if not worker.busy:
+                        raise PipelineError(f"a worker process did not start within {WORKER_START_LIMIT:.0f} s")
+                    tag = worker.tag
+                    self._replace(worker, kill=True)
+                    yield tag, {"status": "failed", "error": f"timed out after {self.timeout:g} s"}
+
+    def close(self, kill: bool = False) -> None:
+        for worker in self.workers:
+            worker.stop(kill=kill or worker.busy)
+        self.workers = []
+
+
+# --- Dask ------------------------------------------------------------------------------
+
+
+class DaskPool:
+    """The same batch on a Dask distributed cluster; the client writes every output."""
+
+    def __init__(self, scheduler: str, settings: Settings, formats: tuple[str, ...], timeout: float):
+        try:
+            from distributed import Client
+        except ImportError:
+            raise UsageError("--executor dask needs the dask extra: pip install 'pipeline[dask]'") from None
+        try:
+            self.client = Client(scheduler, timeout="30s", set_as_default=False)
+        except (OSError, TimeoutError) as exc:
+            raise UsageError(f"cannot reach the Dask scheduler at {scheduler}: {exc}") from None
+        self.settings, self.formats, self.timeout = settings, formats, timeout
+        threads = sum(self.client.nthreads().values()) or 1
+        self.window = threads + 1
+
+    def map(self, tasks):
+        from distributed import wait as dask_wait
+        from distributed.client import FIRST_COMPLETED
+
+        from .worker import dask_task
+
+        tasks = iter(tasks)
+        inflight: dict = {}  # future → (tag, deadline)
+        exhausted = False
+        while True:
+            while not exhausted and len(inflight) < self.window:
+                task = next(tasks, None)
+                if task is None:
+                    exhausted = True
+                    break
+                tag, document = task
+                if document is None:
+                    yield tag, None
+                    continue
+                future = self.client.submit(dask_task, document, self.settings, self.formats, pure=False)
+                inflight[future] = (tag, time.monotonic() + self.timeout)
+            if not inflight:
+                if exhausted:
+                    return
+                continue
+            limit = max(0.05, min(d for _, d in inflight.values()) - time.monotonic())
+            try:
+                done = dask_wait(list(inflight), timeout=limit, return_when=FIRST_COMPLETED).done
+            except TimeoutError:
+                done = set()
+            now = time.monotonic()
+            for future in list(inflight):
+                tag, deadline = inflight[future]
+                if future in done:
+                    del inflight[future]
+                    yield tag, self._outcome(future)
+                elif now >= deadline:
+                    del inflight[future]
+                    future.cancel()
+                    yield tag, {"status": "failed", "error": f"timed out after {self.timeout:g} s"}
+
+    @staticmethod
+    def _outcome(future) -> dict:
+        if future.status == "finished":
+            return future.result()
+        exc = future.exception()
+        name = type(exc).__name__
+        if name == "KilledWorker":
+            return {"status": "failed", "error": "worker crashed while converting this document (Dask KilledWorker)"}
+        return {"status": "failed", "error": f"internal error: {name}: {' '.join(str(exc).split())}"}
+
+    def close(self, kill: bool = False) -> None:
+        self.client.close()
+
+
+class InProcess:
+    """Converts in this process (no time limit, no crash isolation): for debugging and tests."""
+
+    def __init__(self, settings: Settings, formats: tuple[str, ...]):
+        self.settings, self.formats = settings, formats
+
+    def map(self, tasks):
+        for tag, document in tasks:
+            yield tag, None if document is None else convert_document(document, self.settings, self.formats)
+
+    def close(self, kill: bool = False) -> None:
+        pass
+
+
+def make_executor(options: BatchOptions, settings: Settings):
+    if options.executor == "dask":
+        if not options.scheduler:
+            raise UsageError("--executor dask needs --scheduler ADDRESS")
+        return DaskPool(options.scheduler, settings, options.formats, options.timeout)
+    if options.executor == "inprocess":
+        return InProcess(settings, options.formats)
+    if options.executor != "local":
+        raise UsageError(f"unknown executor {options.executor!r}; known: local, dask")
+    return LocalPool(options.jobs or default_jobs(), settings, options.formats, options.timeout)
+
+
+# --- the batch -------------------------------------------------------------------------
+
+
+def sweep_partials(outdir: Path) -> int:
+    """Remove temporary files a killed batch left (``.<name>.<random>.part``)."""
+    removed = 0
+    for folder, dirs, files in os.walk(outdir):
+        for name in files:
+            if name.startswith(".") and name.endswith(".part"):
+                try:
+                    os.unlink(os.path.join(folder, name))
+                    removed += 1
+                except OSError:
+                    pass
+    return removed
+
+
+@dataclass
+class _Tag:
+    seq: int
+    item: Item
+    sha256: str | None = None
+    ready: DocResult | None = None  # decided without converting (skipped, unreadable, collision)
+    entry: dict | None = None
+
+
+class Batch:
+    def __init__(self, options: BatchOptions, settings: Settings, progress=None):
+        self.options = options
+        self.settings = settings
+        self.progress = progress
+        self.outdir = Path(options.outdir)
+        self.hash = settings_hash(settings)
+        self.header = mf.make_header(
+            tool_version=__version__, settings_hash=self.hash, formats=options.formats,
+            sources=options.sources, include=options.selector.include, exclude=options.selector.exclude)
+        self.previous = mf.ManifestState()
+        self.results: list[tuple[int, DocResult]] = []
+        self.entries: dict[str, tuple[int, dict]] = {}
+        self.summary = Summary()
+
+    def info(self) -> dict:
+        return {"tool_version": __version__, "settings_hash": self.hash,
+                "formats": list(self.options.formats),
+                "fail_on": "warning" if self.options.fail_on_warning else "error"}
+
+    # the parent's side of each document
+
+    def tasks(self) -> Iterator[tuple[_Tag, Document | None]]:
+        outputs_of: dict[str, str] = {}
+        keys: set[str] = set()
+        items = iter_items(self.options.sources, self.options.selector, skip_dirs=[self.outdir])
+        for seq, item in enumerate(items):
+            tag = _Tag(seq, item)
+            folded = item.out_base.casefold()  # a case-insensitive file system would merge these
+            if item.key in keys:
+                tag.ready = DocResult(item.key, "failed", error="another input has the same name in this batch")
+            elif folded in outputs_of:
+                tag.ready = DocResult(item.key, "failed",
+                                      error=f"its outputs would overwrite those of {outputs_of[folded]}")
+            elif item.error:
+                tag.ready = DocResult(item.key, "failed", error=item.error)
+                tag.entry = self._entry(item, None, "failed", error=item.error)
+            if tag.ready is not None:
+                yield tag, None
+                continue
+            keys.add(item.key)
+            outputs_of[folded] = item.key
+            document = item.document
+            tag.sha256 = hashlib.sha256(document.data).hexdigest()
+            if self.options.resume:
+                old = self.previous.entries.get(item.key)
+                if old and old.get("status") == "ok" and mf.is_current(old, tag.sha256, self.hash, __version__) \
+                        and mf.outputs_present(self.outdir, old):
+                    tag.entry = old
+                    tag.ready = DocResult(item.key, "skipped", warnings=list(old.get("warnings") or []),
+                                          outputs={f: o["path"] for f, o in old["outputs"].items()},
+                                          url=document.url)
+                    yield tag, None
+                    continue
+            yield tag, document
+
+    def _entry(self, item: Item, sha: str | None, status: str, *, error=None, warnings=(), outputs=None) -> dict:
+        entry = {"input": item.key, "input_sha256": sha, "settings_hash": self.hash,
+                 "tool_version": __version__, "status": status}
+        if item.document is not None and item.document.url:
+            entry["url"] = item.document.url
+        if error:
+            entry["error"] = error
+        entry["warnings"] = list(warnings)
+        entry["outputs"] = outputs or {}
+        return entry
+
+    def finish(self, tag: _Tag, outcome: dict | None, journal: mf.Journal) -> DocResult:
+        item = tag.item
+        if tag.ready is not None:
+            result, entry = tag.ready, tag.entry
+        elif outcome["status"] == "ok":
+            written = {}
+            for fmt in self.options.formats:
+                data = outcome["outputs"][fmt]
+                rel = item.out_base + EXTENSIONS[fmt]
+                write_atomic(self.outdir / rel, data)
+                written[fmt] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            entry = self._entry(item, tag.sha256, "ok", warnings=outcome["warnings"], outputs=written)
+            result = DocResult(item.key, "ok", warnings=list(outcome["warnings"]),
+                               outputs={f: o["path"] for f, o in written.items()}, url=item.document.url)
+        else:
+            self._remove_outputs(item)
+            entry = self._entry(item, tag.sha256, "failed", error=outcome["error"])
+            result = DocResult(item.key, "failed", error=outcome["error"], url=item.document.url)
+        if entry is not None:
+            if result.status != "skipped":
+                journal.append(entry)
+            self.entries[item.key] = (tag.seq, entry)
+        self.results.append((tag.seq, result))
+        self.summary.add(result)
+        if self.progress is not None:
+            self.progress.update(result)
+        return result
+
+    def _remove_outputs(self, item: Item) -> None:
+        """A document that fails now leaves no outputs of an earlier run behind."""
+        for ext in EXTENSIONS.values():
+            try:
+                os.unlink(self.outdir / (item.out_base + ext))
+            except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+                pass
+
+    def run(self) -> BatchOutcome:
+        start = time.monotonic()
+        out = self.outdir.resolve()
+        for src in self.options.sources:
+            if Path(src).resolve() == out:
+                raise UsageError(f"{src}: the output folder cannot be an input folder")
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        if mf.journal_path(self.outdir).exists():
+            sweep_partials(self.outdir)  # the last batch was killed
+        if self.options.resume:
+            self.previous = mf.read_state(self.outdir)
+        for fmt in self.options.formats:
+            get_writer(fmt)  # an unknown format or a missing writer is a usage error, before any work
+        executor = make_executor(self.options, self.settings)
+        journal = mf.Journal(self.outdir, self.header, keep=self.options.resume)
+        finished = False
+        try:
+            for tag, outcome in executor.map(self.tasks()):
+                self.finish(tag, outcome, journal)
+            finished = True
+        except KeyboardInterrupt:
+            raise BatchInterrupted("interrupted; run again with --resume to go on") from None
+        finally:
+            executor.close(kill=not finished)
+            self._save(complete=finished)
+            journal.close(remove=True)
+        ordered = [r for _, r in sorted(self.results, key=lambda x: x[0])]
+        write_reports(self.outdir, ordered, self.info(), report=self.options.report,
+                      junit=self.options.junit, fail_on_warning=self.options.fail_on_warning)
+        return BatchOutcome(ordered, self.summary, time.monotonic() - start)
+
+    def _save(self, complete: bool) -> None:
+        new = [e for _, e in sorted(self.entries.values(), key=lambda x: x[0])]
+        if not complete:  # keep what an earlier run recorded for documents not reached yet
+            reached = {e["input"] for e in new}
+            new = [e for k, e in self.previous.entries.items() if k not in reached] + new
+        mf.write_manifest(self.outdir, self.header, new)
+
+
+def run_batch(options: BatchOptions, settings: Settings, progress=None) -> BatchOutcome:
+    return Batch(options, settings, progress).run()

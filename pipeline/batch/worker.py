@@ -1,0 +1,90 @@
+"""What runs in a worker (a local worker process or a Dask worker): convert one document.
+
+Conversion failures come back as values (``{"status": "failed", "error": one line}``), never
+as exceptions, so that only a crash or a time limit is the executor's business. A worker
+warms up once (schema, rules, writers, fonts: by converting a two-line document) and keeps
+those in its module-level caches for every document it converts after.
+"""
+from __future__ import annotations
+
+import signal
+import threading
+
+from ..config import Settings, settings_hash
+from ..errors import PipelineError
+from ..load import Document
+
+WARM_UP = Document("warm-up.txt", "工作报告\n\n一、总体情况\n\n今年以来，各项工作有序推进。\n".encode("utf-8"))
+MAX_ERROR = 500
+
+_warmed: set[tuple[str, tuple[str, ...]]] = set()
+_lock = threading.Lock()
+
+
+def one_line(message: str) -> str:
+    line = " ".join(str(message).split())
+    return line if len(line) <= MAX_ERROR else line[: MAX_ERROR - 1] + "…"
+
+
+def warm_up(settings: Settings, formats: tuple[str, ...]) -> None:
+    """Load everything a conversion needs once per process (idempotent, thread-safe)."""
+    key = (settings_hash(settings), tuple(formats))
+    with _lock:
+        if key in _warmed:
+            return
+        _warmed.add(key)
+        try:
+            from .. import ir
+            from ..convert import convert
+
+            ir.schema()
+            convert(WARM_UP, settings, formats)
+        except Exception:  # a real document will report the problem properly
+            pass
+
+
+def convert_document(document: Document, settings: Settings, formats: tuple[str, ...]) -> dict:
+    """Convert one document; the outcome as plain data (picklable, no exceptions)."""
+    from ..convert import convert
+
+    try:
+        conversion = convert(document, settings, formats)
+    except PipelineError as exc:
+        return {"status": "failed", "error": one_line(str(exc) or type(exc).__name__)}
+    except RecursionError:
+        return {"status": "failed", "error": "internal error: document nested too deeply (RecursionError)"}
+    except MemoryError:
+        return {"status": "failed", "error": "internal error: out of memory"}
+    except Exception as exc:  # a bug in a stage: this document fails, the batch goes on
+        return {"status": "failed", "error": one_line(f"internal error: {type(exc).__name__}: {exc}")}
+    return {
+        "status": "ok",
+        "outputs": {fmt: conversion.outputs[fmt] for fmt in formats},
+        "warnings": [one_line(str(d)) for d in conversion.diagnostics],
+    }
+
+
+def dask_task(document: Document, settings: Settings, formats: tuple[str, ...]) -> dict:
+    """The task a Dask worker runs."""
+    warm_up(settings, formats)
+    return convert_document(document, settings, formats)
+
+
+def worker_main(conn, settings: Settings, formats: tuple[str, ...]) -> None:
+    """A local worker process: receive ``(tag, document)``, send back ``(tag, outcome)``; ``None`` stops."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    warm_up(settings, formats)
+    conn.send(("ready", None))
+    while True:
+        try:
+            message = conn.recv()
+        except (EOFError, OSError):  # the parent went away
+            break
+        if message is None:
+            break
+        tag, document = message
+        outcome = convert_document(document, settings, formats)
+        try:
+            conn.send((tag, outcome))
+        except (BrokenPipeError, OSError):
+            break

@@ -1,0 +1,796 @@
+"""The PDF writer: the GB/T 9704-2012 page, embedded CJK fonts, our own line breaking, bookmarks.
+
+The page is A4 with a 156 × 225 mm text block holding a grid of 22 lines × 28 characters
+(the numbers come from ``settings.pdf``). Every text line sits on a grid line; paragraphs are
+indented two characters and their full lines are justified to the block's right edge by
+spreading the slack as character spacing. Lines are broken by ``pipeline.linebreak`` (GB/T
+15834 rules), never by reportlab. The title is centred and broken into balanced lines.
+
+Each role (title, body, heading1..4, page_number) has a face found by ``pipeline.fonts``; a
+character the face lacks is set in the first fallback face that has it, and a character no
+installed face has is an error, so nothing vanishes and no box is drawn. Fonts are embedded as
+subsets. Tables are platypus tables (merged cells, header rows repeated across pages) whose
+cells are laid out by the same line breaker. Headings become a nested outline.
+
+``render`` returns the PDF bytes; ``layout`` returns the laid-out lines per page (used by tests
+to check the breaking, the grid and the glyph coverage). The same input and version give
+byte-identical files (reportlab's invariant mode, dates from the report).
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import math
+import threading
+import unicodedata
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+from lxml import etree
+
+from .. import __version__, fonts, ir
+from ..errors import RenderError
+from ..linebreak import balanced_lines, break_lines
+from .base import Visitor
+from .text import cell_text
+
+MM = 72.0 / 25.4
+A4 = (210.0 * MM, 297.0 * MM)
+#: Where the baseline sits in a grid line: the em box (−0.12 em … 0.88 em) is centred in it.
+EM_CENTRE = 0.38
+CELL_PADDING = 4.0  # points, each side of a table cell
+CELL_LEADING = 1.5  # table text line height, in font sizes
+TABLE_RULE = 0.5  # table rule width, points
+ROLES = fonts.ROLES
+#: A line is justified unless that would add more than this many character cells per gap
+#: (a line cut short by a long URL pushed to the next line stays ragged instead).
+MAX_STRETCH = 0.5
+
+
+# --- laid-out lines -----------------------------------------------------------------------
+
+@dataclass
+class Line:
+    """One line as drawn: where, what, in which faces. ``layout`` returns these per page."""
+
+    page: int
+    kind: str  # title, heading, p, li, figure, cell, page_number
+    block: int  # which paragraph (heading, cell...) it belongs to; lines of one block share it
+    text: str
+    source: str  # the whole text of its block (for the line-break checker)
+    x0: float  # left edge of the first glyph's advance box
+    x1: float  # right edge of the last glyph's advance box
+    y: float  # baseline
+    size: float
+    justified: bool  # stretched or squeezed to the full measure
+    slot: int | None  # grid line on the page (0 = top), None off the grid (tables, page number)
+    runs: tuple[tuple[str, int, str], ...] = ()  # (font file, face index, text) per font change
+
+
+# --- fonts --------------------------------------------------------------------------------
+
+def _to_unicode_cmap(fontname: str, subset) -> str:
+    """reportlab's ToUnicode CMap, with code points beyond U+FFFF written as UTF-16 surrogate
+    pairs (reportlab writes them as five hex digits, so text extraction reads them wrong)."""
+    def utf16(cp: int) -> str:
+        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+
+    entries = [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
+    return "\n".join([
+        "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
+        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
+        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
+        *entries, "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+    ])
+
+
+def _patch_reportlab() -> None:
+    from reportlab.pdfbase import ttfonts
+
+    if getattr(ttfonts.makeToUnicodeCMap, "__module__", "") != __name__:
+        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+
+
+class Face:
+    """A registered TrueType face: its reportlab name, its cmap and a width cache."""
+
+    def __init__(self, path: str, index: int, source_path: str, source_index: int):
+        from reportlab.pdfbase import pdfmetrics
+        from reportlab.pdfbase.ttfonts import TTFont
+
+        _patch_reportlab()
+        digest = hashlib.sha1(f"{path}|{index}".encode()).hexdigest()[:10]
+        self.name = f"F{digest}"
+        self.path, self.index = source_path, source_index
+        try:
+            font = TTFont(self.name, path, subfontIndex=index)
+        except Exception as exc:
+            raise RenderError(f"cannot load font {path} (face {index}): {exc}") from None
+        pdfmetrics.registerFont(font)
+        self.font = font
+        self.cmap = font.face.charToGlyph
+        self._width = font.face.getCharWidth
+        self._cache: dict[str, float] = {}
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.cmap or ch == "\u00a0"
+
+    def width(self, ch: str) -> float:
+        """Advance width of ``ch`` in 1/1000 em."""
+        w = self._cache.get(ch)
+        if w is None:
+            w = self._cache[ch] = float(self._width(32 if ch == "\u00a0" else ord(ch)))
+        return w
+
+
+_lock = threading.RLock()
+_faces: dict[tuple[str, int], Face] = {}
+_fontsets: dict[str, "FontSet"] = {}
+
+
+def _face(path: str, index: int, source_path: str | None = None, source_index: int | None = None) -> Face:
+    with _lock:
+        key = (path, index)
+        if key not in _faces:
+            _faces[key] = Face(path, index, source_path or path, index if source_index is None else source_index)
+        return _faces[key]
+
+
+class FontSet:
+    """The face of each role, the fallback order, and per-character face choice."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.resolved = {role: fonts.resolve(role, settings) for role in ROLES}
+        self.role_face = {
+            role: _face(r.load_path, r.load_index, r.path, r.index) for role, r in self.resolved.items()
+        }
+        chain: list[Face] = []
+        for role in ("body",) + ROLES:
+            face = self.role_face[role]
+            if face not in chain:
+                chain.append(face)
+        fallback = str(fonts.packaged_fallback())
+        packaged = _face(fallback, 0)
+        if packaged not in chain:
+            chain.append(packaged)
+        self.chain = chain
+        self._choice: dict[tuple[str, str], Face] = {}
+
+    def face_for(self, role: str, ch: str) -> Face:
+        key = (role, ch)
+        face = self._choice.get(key)
+        if face is not None:
+            return face
+        face = self.role_face[role]
+        if not face.has(ch):
+            face = next((f for f in self.chain if f.has(ch)), None)
+            if face is None:
+                exclude = frozenset((f.path, f.index) for f in self.chain)
+                info = fonts.find_covering(ch, self.settings, exclude)
+                if info is None:
+                    raise RenderError(
+                        f"no installed font has a glyph for U+{ord(ch):04X} {unicodedata.name(ch, '')!s}".rstrip()
+                        + f" ({ch!r}); name a font that has it in pdf.font_files"
+                    )
+                load = info.path if info.outline == "glyf" else str(fonts.ensure_truetype(info.path, info.index, self.settings))
+                face = _face(load, info.index if info.outline == "glyf" else 0, info.path, info.index)
+        with _lock:
+            self._choice[key] = face
+        return face
+
+    def runs(self, role: str, text: str) -> list[tuple[Face, str]]:
+        out: list[tuple[Face, str]] = []
+        for ch in text:
+            face = self.face_for(role, ch)
+            if out and out[-1][0] is face:
+                out[-1] = (face, out[-1][1] + ch)
+            else:
+                out.append((face, ch))
+        return out
+
+    def glyph_width(self, role: str, size: float, text: str) -> float:
+        """The summed advance widths of ``text`` at ``size`` (no tracking)."""
+        return sum(self.face_for(role, ch).width(ch) for ch in text) * size / 1000.0
+
+    def measure(self, role: str, size: float, tracking: float):
+        def measure(s: str) -> float:
+            return sum(self.face_for(role, ch).width(ch) * size / 1000.0 + tracking for ch in s)
+
+        return measure
+
+
+def fontset(settings) -> FontSet:
+    """The fonts for these settings, loaded once per process."""
+    key = settings.model_dump_json(include={"fonts", "pdf"})
+    with _lock:
+        fs = _fontsets.get(key)
+        if fs is None:
+            fs = _fontsets[key] = FontSet(settings)
+        return fs
+
+
+# --- geometry -----------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class Geometry:
+    page_width: float
+    page_height: float
+    left: float
+    bottom: float  # bottom edge of the text block
+    width: float
+    height: float
+    pitch: float  # line pitch
+    cell: float  # character cell (glyph + tracking)
+    tracking: float  # character spacing on the grid
+    lines: int
+
+    @property
+    def top(self) -> float:
+        return self.bottom + self.height
+
+    @property
+    def right(self) -> float:
+        return self.left + self.width
+
+    @classmethod
+    def from_settings(cls, pdf) -> "Geometry":
+        width, height = pdf.block_width_mm * MM, pdf.block_height_mm * MM
+        top = A4[1] - pdf.margin_top_mm * MM
+        if pdf.margin_left_mm * MM + width > A4[0] or height > top:
+            raise RenderError("pdf: the text block does not fit on an A4 page")
+        cell = width / pdf.chars_per_line
+        return cls(A4[0], A4[1], pdf.margin_left_mm * MM, top - height, width, height,
+                   height / pdf.lines_per_page, cell, cell - pdf.body_size, pdf.lines_per_page)
+
+
+# --- flowables ----------------------------------------------------------------------------
+
+@dataclass
+class LaidLine:
+    text: str
+    x: float  # offset from the block's left edge
+    char_space: float
+    natural: float  # glyph widths only
+    justified: bool
+
+
+@dataclass
+class Block:
+    kind: str
+    role: str
+    size: float
+    source: str
+    lines: list[LaidLine]
+    block_id: int
+    bookmark: tuple[str, str, int] | None = None  # (key, title, outline level)
+    blank_after: int = 0
+    embolden: bool = False
+
+
+def _grid_flowable_class():
+    from reportlab.platypus import Flowable
+
+    class GridBlock(Flowable):
+        """Lines on the page grid: snaps to the next grid line, splits between lines."""
+
+        def __init__(self, block: Block, writer: "PdfWriter", continued: bool = False):
+            super().__init__()
+            self.block, self.writer, self.continued = block, writer, continued
+            self._pad = 0.0
+
+        def _snap(self, avail_height: float) -> float:
+            geo = self.writer.geo
+            used = self.writer.frame_height - avail_height
+            slots = used / geo.pitch
+            pad = (math.ceil(slots - 1e-6) - slots) * geo.pitch
+            return max(pad, 0.0)
+
+        def _slots(self) -> int:
+            return len(self.block.lines) + self.block.blank_after
+
+        def wrap(self, avail_width, avail_height):
+            self._pad = self._snap(avail_height)
+            self.width = self.writer.geo.width
+            self.height = self._pad + self._slots() * self.writer.geo.pitch
+            return self.width, self.height
+
+        def split(self, avail_width, avail_height):
+            pad = self._snap(avail_height)
+            fit = int((avail_height - pad) / self.writer.geo.pitch + 1e-6)
+            lines = self.block.lines
+            if fit <= 0:
+                return []
+            if fit >= len(lines):
+                if self.block.blank_after:  # the title's trailing blank lines may go
+                    head = Block(**{**self.block.__dict__, "blank_after": 0})
+                    return [GridBlock(head, self.writer, self.continued)]
+                return []
+            head = Block(**{**self.block.__dict__, "lines": lines[:fit], "blank_after": 0})
+            tail = Block(**{**self.block.__dict__, "lines": lines[fit:], "bookmark": None})
+            return [GridBlock(head, self.writer, self.continued), GridBlock(tail, self.writer, True)]
+
+        def draw(self):
+            geo, canv, block = self.writer.geo, self.canv, self.block
+            top = self.height - self._pad
+            if block.bookmark and not self.continued:
+                key, title, level = block.bookmark
+                canv.bookmarkHorizontal(key, 0, top)
+                canv.addOutlineEntry(title, key, level=level, closed=False)
+            for i, line in enumerate(block.lines):
+                slot_top = top - i * geo.pitch
+                baseline = slot_top - geo.pitch / 2 - EM_CENTRE * block.size
+                _x, abs_top = canv.absolutePosition(0, slot_top)
+                slot = round((geo.top - abs_top) / geo.pitch)
+                self.writer.draw_line(canv, block, line, line.x, baseline, slot)
+
+    return GridBlock
+
+
+def _cell_flowable_class():
+    from reportlab.platypus import Flowable
+
+    class CellText(Flowable):
+        """The text of one table cell, broken by our line breaker at the cell's width."""
+
+        def __init__(self, pieces: list[str], role: str, align: str, writer: "PdfWriter",
+                     block_id: int, lines: list[LaidLine] | None = None):
+            super().__init__()
+            self.pieces, self.role, self.align, self.writer = pieces, role, align, writer
+            self.block_id = block_id
+            self._lines = lines
+            self._for_width = None if lines is None else -1.0
+            self.size = writer.settings.pdf.table_size
+
+        def _layout(self, width: float) -> list[LaidLine]:
+            if self._for_width == -1.0:
+                return self._lines
+            if self._lines is None or abs(self._for_width - width) > 1e-6:
+                self._lines = self.writer.lay_cell(self.pieces, self.role, width, self.align)
+                self._for_width = width
+            return self._lines
+
+        def wrap(self, avail_width, avail_height):
+            lines = self._layout(avail_width)
+            self.width = avail_width
+            self.height = len(lines) * self.size * CELL_LEADING
+            return self.width, self.height
+
+        def split(self, avail_width, avail_height):
+            lines = self._layout(avail_width)
+            fit = int(avail_height / (self.size * CELL_LEADING) + 1e-6)
+            if fit <= 0 or fit >= len(lines):
+                return []
+            return [
+                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, lines[:fit]),
+                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, lines[fit:]),
+            ]
+
+        def draw(self):
+            lead = self.size * CELL_LEADING
+            block = Block("cell", self.role, self.size, "\n".join(self.pieces), [], self.block_id)
+            for i, line in enumerate(self._lines or ()):
+                baseline = self.height - i * lead - lead / 2 - EM_CENTRE * self.size
+                self.writer.draw_line(self.canv, block, line, line.x, baseline, None)
+
+    return CellText
+
+
+# --- the writer ---------------------------------------------------------------------------
+
+class PdfWriter(Visitor):
+    """Visits the IR and builds the platypus story; ``build`` makes the PDF."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.pdf = settings.pdf
+        self.geo = Geometry.from_settings(settings.pdf)
+        self.fonts = fontset(settings)
+        self.frame_height = self.geo.height + 0.5  # a little slack below the last grid line
+        self.GridBlock = _grid_flowable_class()
+        self.CellText = _cell_flowable_class()
+        self.story: list = []
+        self.meta: dict[str, str] = {}
+        self.lines: list[Line] = []
+        self._blocks = 0
+        self._headings = 0
+        self._depth = 0
+        title_face = self.fonts.resolved["title"]
+        self.embolden = set(self.pdf.embolden)
+        if self.pdf.embolden_title_fallback and fonts.face_kind(title_face.family) != "xiaobiaosong" \
+                and title_face.how not in ("config", "installed"):
+            self.embolden.add("title")
+
+    # ---- text to lines
+
+    def _new_block(self) -> int:
+        self._blocks += 1
+        return self._blocks
+
+    def lay_grid(self, text: str, role: str, kind: str, align: str = "justify",
+                 indent: int | None = None) -> Block:
+        """Break ``text`` for the grid: ``align`` is justify (paragraphs), center, or title."""
+        geo, pdf = self.geo, self.pdf
+        text = clean_text(text)
+        size = pdf.title_size if role == "title" else pdf.body_size
+        tracking = 0.0 if role == "title" else geo.tracking
+        measure = self.fonts.measure(role, size, tracking)
+        width = geo.width + (0.0 if role == "title" else tracking)  # the last cell's tracking hangs
+        if align == "title":
+            texts = balanced_lines(text, measure, width)
+            first_indent = 0.0
+        else:
+            first_indent = (pdf.indent_chars if indent is None else indent) * geo.cell
+            texts = break_lines(text, measure, width, width - first_indent)
+        if align == "center-single":
+            align = "center" if len(texts) == 1 else "justify"
+        lines = []
+        for i, t in enumerate(texts):
+            start = first_indent if i == 0 else 0.0
+            natural = self.fonts.glyph_width(role, size, t)
+            avail = geo.width - start
+            n = len(t)
+            last = i == len(texts) - 1
+            if align == "justify" and not last and n > 1:
+                spread = (avail - natural) / (n - 1)
+                if spread - tracking <= MAX_STRETCH * geo.cell:
+                    lines.append(LaidLine(t, start, spread, natural, True))
+                    continue
+            space = tracking
+            if n > 1 and natural + (n - 1) * space > avail:
+                space = (avail - natural) / (n - 1)  # a full last line: squeeze, never overflow
+            x = start
+            if align in ("center", "title"):
+                x = (geo.width - (natural + (n - 1) * space)) / 2
+            lines.append(LaidLine(t, x, space, natural, False))
+        return Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
+
+    def lay_cell(self, pieces: list[str], role: str, width: float, align: str) -> list[LaidLine]:
+        size = self.pdf.table_size
+        measure = self.fonts.measure(role, size, 0.0)
+        out: list[LaidLine] = []
+        texts = [t for piece in pieces for t in break_lines(piece, measure, width)]
+        for i, t in enumerate(texts):
+            natural = self.fonts.glyph_width(role, size, t)
+            n = len(t)
+            multi = len(texts) > 1
+            if (align == "justify" and multi and i < len(texts) - 1 and n > 1 and natural < width
+                    and (width - natural) / (n - 1) <= MAX_STRETCH * size):
+                out.append(LaidLine(t, 0.0, (width - natural) / (n - 1), natural, True))
+            elif align == "center" or not multi:
+                out.append(LaidLine(t, max((width - natural) / 2, 0.0), 0.0, natural, False))
+            else:
+                out.append(LaidLine(t, 0.0, 0.0, natural, False))
+        return out
+
+    # ---- drawing
+
+    def draw_line(self, canv, block: Block, line: LaidLine, x: float, baseline: float, slot):
+        runs = self.fonts.runs(block.role, line.text)
+        text = canv.beginText(x, baseline)
+        if block.embolden:
+            canv.setLineWidth(block.size * self.pdf.embolden_stroke)
+            text.setTextRenderMode(2)
+        text.setCharSpace(line.char_space)
+        for face, chunk in runs:
+            text.setFont(face.name, block.size)
+            text.textOut(chunk)
+        canv.drawText(text)
+        abs_x0, abs_y = canv.absolutePosition(x, baseline)
+        n = len(line.text)
+        x1 = abs_x0 + line.natural + max(n - 1, 0) * line.char_space
+        self.lines.append(Line(
+            canv.getPageNumber(), block.kind, block.block_id, line.text, block.source,
+            abs_x0, x1, abs_y, block.size, line.justified, slot,
+            tuple((f.path, f.index, chunk) for f, chunk in runs),
+        ))
+
+    def page_number(self, canv, doc):
+        n = canv.getPageNumber()
+        geo, size = self.geo, self.pdf.page_number_size
+        label = f"— {n} —"
+        natural = self.fonts.glyph_width("page_number", size, label)
+        if n % 2:
+            x = geo.right - geo.cell - natural
+        else:
+            x = geo.left + geo.cell
+        baseline = geo.bottom - self.pdf.page_number_gap_mm * MM - 0.88 * size
+        block = Block("page_number", "page_number", size, label, [], -n,
+                      embolden="page_number" in self.embolden)
+        canv.saveState()
+        self.draw_line(canv, block, LaidLine(label, x, 0.0, natural, False), x, baseline, None)
+        canv.restoreState()
+
+    # ---- visiting
+
+    def visit_report(self, el):
+        self.visit_children(el)
+
+    def visit_meta(self, el):
+        self.visit_children(el)
+
+    def visit_title(self, el):
+        title = " ".join((el.text or "").split())
+        self.meta["title"] = title
+        if title:
+            block = self.lay_grid(title, "title", "title", align="title")
+            block.blank_after = self.pdf.lines_after_title
+            self.story.append(self.GridBlock(block, self))
+
+    def _meta(self, el):
+        self.meta[el.tag] = (el.text or "").strip()
+
+    visit_publisher = visit_date = visit_site = visit_url = _meta
+
+    def visit_source(self, el):
+        pass
+
+    def visit_body(self, el):
+        self.visit_children(el)
+
+    def visit_section(self, el):
+        self._depth += 1
+        self.visit_children(el)
+        self._depth -= 1
+
+    def visit_heading(self, el):
+        section = el.getparent()
+        level = int(section.get("level", "1"))
+        role = f"heading{min(max(level, 1), 4)}"
+        line = ir.heading_line(section)
+        if not line.strip():
+            return
+        block = self.lay_grid(line, role, "heading")
+        self._headings += 1
+        block.bookmark = (f"h{self._headings}", clean_text(line), self._depth - 1)
+        self.story.append(self.GridBlock(block, self))
+
+    def visit_p(self, el):
+        text = ir.text_of(el)
+        if text.strip():
+            self.story.append(self.GridBlock(self.lay_grid(text, "body", "p"), self))
+
+    def visit_item(self, el):  # printed by its paragraph
+        pass
+
+    def visit_link(self, el):  # printed as part of the surrounding text
+        pass
+
+    def visit_list(self, el):
+        self.visit_children(el)
+
+    def visit_li(self, el):
+        marker = f"{el.getparent().index(el) + 1}. " if el.getparent().get("ordered") else "• "
+        text = marker + ir.text_of(el)
+        self.story.append(self.GridBlock(self.lay_grid(text, "body", "li"), self))
+
+    def visit_figure(self, el):
+        alt = el.get("alt")
+        caption = f"[图：{alt}]" if alt else f"[图：{el.get('src')}]"
+        image = self._image(el.get("src") or "")
+        if image is not None:
+            self.story.append(image)
+        self.story.append(self.GridBlock(self.lay_grid(caption, "body", "figure", align="center-single", indent=0), self))
+
+    def _image(self, src: str):
+        from reportlab.lib.utils import ImageReader
+        from reportlab.platypus import Image
+
+        path = Path(src)
+        try:
+            if not src or "://" in src or not path.is_file():
+                return None
+            w, h = ImageReader(str(path)).getSize()
+        except Exception:  # unreadable or not an image: the caption stands in for it
+            return None
+        if w <= 0 or h <= 0:
+            return None
+        scale = min(self.geo.width / w, (self.geo.height - 2 * self.geo.pitch) / h, 1.0)
+        image = Image(str(path), width=w * scale, height=h * scale)
+        image.hAlign = "CENTER"
+        return image
+
+    def visit_table(self, el):
+        from reportlab.platypus import Table, TableStyle
+
+        rows = el.findall("row")
+        placed: list[tuple[int, int, int, int, etree._Element]] = []
+        taken: set[tuple[int, int]] = set()
+        for r, row in enumerate(rows):
+            c = 0
+            for cell in row.findall("cell"):
+                while (r, c) in taken:
+                    c += 1
+                rs = min(int(cell.get("rowspan", "1")), len(rows) - r)
+                cs = int(cell.get("colspan", "1"))
+                for dr in range(rs):
+                    for dc in range(cs):
+                        taken.add((r + dr, c + dc))
+                placed.append((r, c, rs, cs, cell))
+                c += cs
+        if not placed:
+            return
+        ncols = max(c for _r, c in taken) + 1
+        header_rows = 0
+        for row in rows:
+            cells = row.findall("cell")
+            if cells and all(c.get("header") == "true" for c in cells):
+                header_rows += 1
+            else:
+                break
+        if header_rows >= len(rows):
+            header_rows = 0  # an all-header table has no body to repeat a header over
+        empty = lambda: self.CellText([], "body", "center", self, 0)  # noqa: E731
+        data = [[empty() for _ in range(ncols)] for _ in rows]
+        style = [
+            ("GRID", (0, 0), (-1, -1), TABLE_RULE, (0, 0, 0)),
+            ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+            ("FONTNAME", (0, 0), (-1, -1), self.fonts.role_face["body"].name),
+            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+            ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
+        ]
+        natural = [0.0] * ncols
+        minimum = [0.0] * ncols
+        for r, c, rs, cs, cell in placed:
+            pieces = cell_pieces(cell)
+            header = cell.get("header") == "true"
+            role = "heading1" if header else "body"
+            data[r][c] = self.CellText(pieces, role, "center" if header else "justify", self, self._new_block())
+            if rs > 1 or cs > 1:
+                style.append(("SPAN", (c, r), (c + cs - 1, r + rs - 1)))
+            if cs == 1:
+                measure = self.fonts.measure(role, self.pdf.table_size, 0.0)
+                natural[c] = max(natural[c], max((measure(p) for p in pieces), default=0.0))
+                from ..linebreak import units
+
+                minimum[c] = max(minimum[c], max((measure(u) for p in pieces for u in units(p)), default=0.0))
+        widths = column_widths(natural, minimum, self.geo.width, 2 * CELL_PADDING, self.pdf.table_size)
+        table = Table(data, colWidths=widths, repeatRows=header_rows, style=TableStyle(style),
+                      splitByRow=1, splitInRow=1, hAlign="CENTER")
+        self.story.append(table)
+
+    def visit_row(self, el):  # rows and cells are laid out by their table
+        pass
+
+    def visit_cell(self, el):
+        pass
+
+    def _skip(self, el):
+        pass
+
+    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _skip
+
+    # ---- the document
+
+    def build(self, tree: etree._Element) -> bytes:
+        from reportlab import Version as rl_version
+        from reportlab.pdfgen.canvas import Canvas
+        from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
+        from reportlab.platypus.doctemplate import LayoutError
+
+        self.visit(tree)
+        geo = self.geo
+        buf = io.BytesIO()
+        date = pdf_date(self.meta.get("date"), self.settings.source_date_epoch)
+
+        def canvasmaker(*args, **kwargs):
+            canv = Canvas(*args, **kwargs)
+            if date:
+                canv.setDateFormatter(lambda *_: date)
+            if self._headings:
+                canv.showOutline()
+            return canv
+
+        frame = Frame(geo.left, geo.top - self.frame_height, geo.width, self.frame_height,
+                      leftPadding=0, rightPadding=0, topPadding=0, bottomPadding=0, id="block")
+        doc = BaseDocTemplate(
+            buf,
+            pagesize=(geo.page_width, geo.page_height),
+            pageTemplates=[PageTemplate("page", [frame], onPage=self.page_number)],
+            invariant=1,
+            title=self.meta.get("title", ""),
+            author=self.meta.get("publisher", ""),
+            subject=self.pdf.subject or self.meta.get("site", ""),
+            keywords=self.pdf.keywords,
+            creator=f"pipeline {__version__}",
+            producer=f"pipeline {__version__} (ReportLab {rl_version})",
+            lang=self.pdf.lang,
+            initialFontName=self.fonts.role_face["body"].name,
+            initialFontSize=self.pdf.body_size,
+            displayDocTitle=1,
+            allowSplitting=1,
+        )
+        story = self.story or [self.GridBlock(Block("p", "body", self.pdf.body_size, "", [], 0), self)]
+        try:
+            doc.build(story, canvasmaker=canvasmaker)
+        except LayoutError as exc:
+            raise RenderError(f"PDF layout failed: {exc}") from None
+        return buf.getvalue()
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def clean_text(text: str) -> str:
+    """Text as printed on one line run: control and format characters (zero-width space, BOM,
+    soft hyphen) are invisible and dropped; tabs and newlines are spaces; ends trimmed."""
+    out = []
+    for ch in text:
+        cat = unicodedata.category(ch)
+        if ch in "\t\n\r\v\f\u2028\u2029":
+            out.append(" ")
+        elif cat in ("Cc", "Cf", "Cs", "Co") and ch not in "\u200d":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+def cell_pieces(cell: etree._Element) -> list[str]:
+    """A cell's text as forced lines (its newlines), each with white space collapsed."""
+    pieces = [" ".join(part.split()) for part in (cell.text or "").split("\n")]
+    pieces = [clean_text(p) for p in pieces if p.strip()]
+    return pieces or ([cell_text(cell)] if cell_text(cell) else [])
+
+
+def column_widths(natural, minimum, total, padding, size) -> list[float]:
+    """Column widths filling ``total``: natural widths when they fit, else shrink the long
+    columns toward their longest unbreakable unit."""
+    n = len(natural)
+    nat = [max(w, size) + padding for w in natural]
+    low = [min(max(w, size) + padding, total / n) for w in minimum]
+    if sum(nat) <= total:
+        scale = total / sum(nat)
+        return [w * scale for w in nat]
+    spare = total - sum(low)
+    if spare <= 0:
+        return [total / n] * n
+    stretch = [max(a - b, 0.0) for a, b in zip(nat, low)]
+    s = sum(stretch) or 1.0
+    return [b + spare * st / s for b, st in zip(low, stretch)]
+
+
+def pdf_date(iso_date: str | None, epoch: int | None) -> str | None:
+    """The CreationDate: the report's date (midnight, China time), else SOURCE_DATE_EPOCH (UTC)."""
+    if iso_date:
+        try:
+            day = datetime.strptime(iso_date.strip(), "%Y-%m-%d")
+            return day.strftime("D:%Y%m%d000000+08'00'")
+        except ValueError:
+            pass
+    if epoch is not None:
+        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
+    return None
+
+
+def _render(tree: etree._Element, settings) -> tuple[bytes, PdfWriter]:
+    if settings is None:
+        from ..config import Settings
+
+        settings = Settings()
+    with _lock:  # reportlab's font subsetting state is not safe across threads
+        writer = PdfWriter(settings)
+        data = writer.build(tree)
+    return data, writer
+
+
+def render(tree: etree._Element, settings=None) -> bytes:
+    """The report as PDF bytes."""
+    return _render(tree, settings)[0]
+
+
+def layout(tree: etree._Element, settings=None) -> list[list[Line]]:
+    """The lines as laid out, per page (page 1 first), page numbers included (kind page_number)."""
+    return render_with_layout(tree, settings)[1]
+
+
+def render_with_layout(tree: etree._Element, settings=None) -> tuple[bytes, list[list[Line]]]:
+    """Both the bytes and the layout of one rendering."""
+    data, writer = _render(tree, settings)
+    pages: dict[int, list[Line]] = {}
+    for line in writer.lines:
+        pages.setdefault(line.page, []).append(line)
+    return data, [pages.get(n, []) for n in range(1, max(pages, default=0) + 1)]

@@ -1,0 +1,52 @@
+"""Shared fixtures: the copied corpus samples, the shared corpus when present, golden-file handling.
+
+Golden files are (re)written only with ``pytest --regen-golden``; without it a missing or
+different golden file fails the test.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from pipeline.config import Settings
+from pipeline.convert import build_ir
+from pipeline.load import Document
+
+TESTS = Path(__file__).parent
+DATA = TESTS / "data"
+CORPUS_COPY = DATA / "corpus"
+SHARED_CORPUS = TESTS.parent.parent / "shared" / "corpus"
+REFERENCE = CORPUS_COPY / "text" / "seed_luohu_2023.txt"
+
+
+def pytest_addoption(parser):
+    parser.addoption("--regen-golden", action="store_true",
+                     help="rewrite golden files from the current output (review the diff before committing)")
+
+
+@pytest.fixture
+def regen_golden(request) -> bool:
+    return request.config.getoption("--regen-golden")
+
+
+def corpus_samples() -> list[Path]:
+    """The corpus pages copied into tests/data/corpus (HTML and text)."""
+    return sorted(p for p in CORPUS_COPY.glob("*/*") if p.parent.name in ("html", "text"))
+
+
+def shared_corpus_pages() -> list[Path]:
+    """Every page of the shared corpus, when it is beside the project (else empty)."""
+    if not SHARED_CORPUS.is_dir():
+        return []
+    suffixes = (".html", ".htm", ".shtml", ".xhtml", ".txt")
+    return sorted(p for p in SHARED_CORPUS.rglob("*") if p.is_file() and p.suffix.lower() in suffixes)
+
+
+def ir_of(path: Path, settings: Settings | None = None):
+    return build_ir(Document(str(path), path.read_bytes()), settings or Settings())
+
+
+@pytest.fixture(scope="session")
+def reference_tree():
+    return ir_of(REFERENCE)

@@ -1,0 +1,495 @@
+"""`pipeline batch` and `pipeline check`: inputs of every kind, determinism, resume after a kill,
+reports for CI, crash and time-limit isolation, and the Dask executor on a local cluster.
+
+Most tests convert to txt+xml only, on a handful of small real pages (tests/data/corpus).
+"""
+from __future__ import annotations
+
+import email.mime.multipart
+import email.mime.text
+import gzip
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from lxml import etree
+
+from pipeline.batch import manifest as mf
+from pipeline.batch.runner import LocalPool
+from pipeline.batch.sources import Selector, iter_items, out_base_of, url_to_path
+from pipeline.batch.worker import convert_document, worker_main
+from pipeline.cli_batch import batch, check
+from pipeline.config import Settings
+from pipeline.convert import convert
+from pipeline.load import Document
+
+DATA = Path(__file__).parent / "data" / "corpus"
+PAGES = {
+    "henan": DATA / "html" / "zyjhenan.gov.cn.html",  # UTF-8
+    "gbk": DATA / "html" / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html",  # GB2312 bytes
+    "moe": DATA / "html" / "wjmoe.gov.cn.html",
+    "text": DATA / "text" / "03_szlh_zsj_2025_fzzf_depth3.txt",
+    "text2": DATA / "text" / "16_shanghai_2022_xxgk_ndbg.txt",
+}
+FAST = ["-f", "txt,xml"]
+SUBPROCESS_CLI = [sys.executable, "-c", "from pipeline.cli_batch import batch; batch()"]
+
+
+def cli(command, args, env=None):
+    result = CliRunner().invoke(command, [str(a) for a in args], env=env, catch_exceptions=False)
+    return result
+
+
+def files_of(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def report_of(path: Path) -> dict:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def statuses(report: dict) -> dict[str, str]:
+    return {entry["input"]: entry["status"] for entry in report["inputs"]}
+
+
+@pytest.fixture
+def tree(tmp_path) -> Path:
+    """A small input tree: two index.html in different folders, GBK, text, and a non-input."""
+    src = tmp_path / "input"
+    (src / "henan").mkdir(parents=True)
+    (src / "moe").mkdir()
+    (src / "texts").mkdir()
+    shutil.copy(PAGES["henan"], src / "henan" / "index.html")
+    shutil.copy(PAGES["moe"], src / "moe" / "index.html")
+    shutil.copy(PAGES["gbk"], src / "gbk-page.htm")
+    shutil.copy(PAGES["text"], src / "texts" / "report.txt")
+    (src / "notes.json").write_text("{}", encoding="utf-8")
+    (src / ".hidden.html").write_text("<p>hidden</p>", encoding="utf-8")
+    return src
+
+
+# --- enumeration -----------------------------------------------------------------------
+
+
+def test_sources_are_streamed_in_sorted_order_with_mirrored_names(tree):
+    items = list(iter_items([tree], Selector()))
+    assert [i.key for i in items] == [
+        "gbk-page.htm", "henan/index.html", "moe/index.html", "texts/report.txt"]
+    assert [i.out_base for i in items] == ["gbk-page", "henan/index", "moe/index", "texts/report"]
+    assert items[1].document.data == PAGES["henan"].read_bytes()
+    # a generator: nothing is listed up front
+    assert iter(iter_items([tree], Selector())) is not None
+    assert not isinstance(iter_items([tree], Selector()), (list, tuple))
+
+
+def test_include_exclude_and_several_sources(tree, tmp_path):
+    only_html = [i.key for i in iter_items([tree], Selector(include=("*.html",)))]
+    assert only_html == ["henan/index.html", "moe/index.html"]
+    no_moe = [i.key for i in iter_items([tree], Selector(exclude=("moe",)))]
+    assert "moe/index.html" not in no_moe and "henan/index.html" in no_moe
+    by_path = [i.key for i in iter_items([tree], Selector(exclude=("texts/*",)))]
+    assert "texts/report.txt" not in by_path
+    other = tmp_path / "other"
+    other.mkdir()
+    shutil.copy(PAGES["text2"], other / "a.txt")
+    keys = [i.key for i in iter_items([tree, other, PAGES["henan"]], Selector())]
+    assert keys[0] == "input/gbk-page.htm" and "other/a.txt" in keys and keys[-1] == "zyjhenan.gov.cn.html"
+
+
+def test_names_of_container_members_and_urls():
+    assert out_base_of("a/reports.zip/2023/index.html") == "a/reports/2023/index"
+    assert out_base_of("crawl.warc.gz/www.gov.cn/x/content_1.htm") == "crawl/www.gov.cn/x/content_1"
+    assert out_base_of("saved/page.mhtml") == "saved/page"
+    assert url_to_path("http://www.gov.cn/zhengce/content_5.htm") == "www.gov.cn/zhengce/content_5.htm"
+    assert url_to_path("https://x.gov.cn/") == "x.gov.cn/index.html"
+    assert url_to_path("https://x.gov.cn/show.php?id=3") == "x.gov.cn/show.php_id=3.html"
+    assert url_to_path("https://x.gov.cn/../../etc/passwd") == "x.gov.cn/etc/passwd.html"
+
+
+# --- zip, WARC, MHTML ------------------------------------------------------------------
+
+
+def make_zip(path: Path) -> None:
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("2022/index.html", PAGES["henan"].read_bytes())
+        archive.writestr("2023/index.html", PAGES["moe"].read_bytes())
+        archive.writestr("2023/logo.png", b"\x89PNG\r\n\x1a\n")
+        archive.writestr("__MACOSX/._index.html", b"\x00\x05")
+        archive.writestr("XXXX.txt", PAGES["text2"].read_bytes())
+    # a member name as a Chinese Windows tool writes it: GBK bytes, no UTF-8 flag
+    path.write_bytes(buffer.getvalue().replace(b"XXXX.txt", "报告.txt".encode("gbk")))
+
+
+GBK_PAGE = ("<html><head><title>关于做好春季防火工作的通知</title></head><body>"
+            "<h1>关于做好春季防火工作的通知</h1><p>各乡镇人民政府：</p>"
+            "<p>一、提高认识，加强领导。春季是森林火灾的高发期，各地要高度重视。</p>"
+            "<p>二、落实责任，严格管控。各地要层层落实防火责任。</p></body></html>")
+
+
+def make_warc(path: Path) -> None:
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+
+        def response(url, body, content_type, status="200 OK"):
+            headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
+            writer.write_record(writer.create_warc_record(
+                url, "response", payload=io.BytesIO(body), http_headers=headers))
+
+        # GBK bytes with no <meta charset>: only the HTTP header tells the charset
+        response("http://www.example.gov.cn/zwgk/notice.htm", GBK_PAGE.encode("gbk"),
+                 "text/html; charset=GBK")
+        response("http://www.example.gov.cn/", PAGES["henan"].read_bytes(), "text/html; charset=utf-8")
+        response("http://www.example.gov.cn/logo.png", b"\x89PNG\r\n", "image/png")
+        response("http://www.example.gov.cn/missing.html", b"<html>gone</html>", "text/html",
+                 status="404 Not Found")
+
+
+def make_mhtml(path: Path) -> None:
+    message = email.mime.multipart.MIMEMultipart("related", type="text/html")
+    message["Snapshot-Content-Location"] = "http://www.example.gov.cn/mht/notice.html"
+    message["Subject"] = "saved page"
+    html = email.mime.text.MIMEText(GBK_PAGE, "html", "gb2312")  # base64 in GB2312
+    html["Content-Location"] = "http://www.example.gov.cn/mht/notice.html"
+    message.attach(html)
+    css = email.mime.text.MIMEText("body { color: red }", "css", "utf-8")
+    css["Content-Location"] = "http://www.example.gov.cn/mht/style.css"
+    message.attach(css)
+    path.write_bytes(message.as_bytes())
+
+
+def test_zip_warc_and_mhtml_inputs_convert_with_the_right_names(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    make_zip(src / "reports.zip")
+    make_warc(src / "crawl.warc.gz")
+    make_mhtml(src / "saved.mht")
+    items = list(iter_items([src], Selector()))
+    keys = [i.key for i in items]
+    assert keys == [
+        "crawl.warc.gz/www.example.gov.cn/zwgk/notice.htm",
+        "crawl.warc.gz/www.example.gov.cn/index.html",
+        "reports.zip/2022/index.html",
+        "reports.zip/2023/index.html",
+        "reports.zip/报告.txt",
+        "saved.mht",
+    ]
+    warc_doc = items[0].document
+    assert warc_doc.content_type == "text/html; charset=GBK"
+    assert warc_doc.url == "http://www.example.gov.cn/zwgk/notice.htm"
+    assert items[-1].document.url == "http://www.example.gov.cn/mht/notice.html"
+
+    out = tmp_path / "out"
+    result = cli(batch, [src, "-o", out, "-j", "1", "--report", tmp_path / "r.json", *FAST])
+    assert result.exit_code == 0, result.output
+    produced = sorted(p.relative_to(out).as_posix() for p in out.rglob("*.txt"))
+    assert produced == [
+        "crawl/www.example.gov.cn/index.txt",
+        "crawl/www.example.gov.cn/zwgk/notice.txt",
+        "reports/2022/index.txt",
+        "reports/2023/index.txt",
+        "reports/报告.txt",
+        "saved.txt",
+    ]
+    # the HTTP charset was honoured, and the MHTML part decoded from base64 GB2312
+    for name in ("crawl/www.example.gov.cn/zwgk/notice.txt", "saved.txt"):
+        text = (out / name).read_text(encoding="utf-8")
+        assert "关于做好春季防火工作的通知" in text and "春季是森林火灾的高发期" in text
+    report = report_of(tmp_path / "r.json")
+    by_input = {e["input"]: e for e in report["inputs"]}
+    assert by_input["saved.mht"]["url"] == "http://www.example.gov.cn/mht/notice.html"
+    assert by_input["reports.zip/2022/index.html"]["outputs"]["xml"] == "reports/2022/index.xml"
+
+
+def test_broken_archives_fail_alone(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    (src / "bad.zip").write_bytes(b"PK\x03\x04 not really a zip")
+    (src / "bad.warc.gz").write_bytes(gzip.compress(b"this is not a WARC record\r\n\r\n"))
+    shutil.copy(PAGES["henan"], src / "good.html")
+    report = tmp_path / "r.json"
+    result = cli(batch, [src, "-o", tmp_path / "out", "-j", "1", "--report", report, *FAST])
+    assert result.exit_code == 1
+    got = statuses(report_of(report))
+    assert got == {"bad.warc.gz": "failed", "bad.zip": "failed", "good.html": "ok"}
+    assert "bad.zip: not a readable zip archive" in result.output
+
+
+# --- the batch: outputs, reports, exit codes -------------------------------------------
+
+
+def test_batch_mirrors_the_tree_and_writes_manifest_report_junit_index(tree, tmp_path):
+    out = tmp_path / "out"
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    result = cli(batch, [tree, "-o", out, "-j", "2", "--report", report, "--junit", junit, *FAST])
+    assert result.exit_code == 0, result.output
+    for base in ("henan/index", "moe/index", "gbk-page", "texts/report"):
+        assert (out / f"{base}.txt").is_file() and (out / f"{base}.xml").is_file()
+    assert not (out / "notes.txt").exists() and not list(out.rglob("*.part"))
+    assert "ok 4, failed 0, skipped 0" in result.output
+
+    data = report_of(report)
+    assert data["summary"] == {"total": 4, "ok": 4, "failed": 0, "skipped": 0,
+                               "with_warnings": data["summary"]["with_warnings"]}
+    assert [e["input"] for e in data["inputs"]] == [
+        "gbk-page.htm", "henan/index.html", "moe/index.html", "texts/report.txt"]
+    assert data["inputs"][1]["outputs"] == {"txt": "henan/index.txt", "xml": "henan/index.xml"}
+
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    entry = next(e for e in manifest["documents"] if e["input"] == "henan/index.html")
+    assert entry["input_sha256"] == __import__("hashlib").sha256(PAGES["henan"].read_bytes()).hexdigest()
+    assert entry["tool_version"] and entry["settings_hash"] == manifest["settings_hash"]
+    assert entry["outputs"]["xml"]["sha256"] == __import__("hashlib").sha256(
+        (out / "henan/index.xml").read_bytes()).hexdigest()
+    assert not (out / mf.JOURNAL_NAME).exists()
+
+    suite = etree.parse(str(junit)).getroot()
+    assert suite.get("tests") == "4" and suite.get("failures") == "0"
+    assert len(suite.findall(".//testcase")) == 4
+
+    index = (out / "index.html").read_text(encoding="utf-8")
+    assert 'href="henan/index.xml"' in index and 'href="moe/index.txt"' in index
+    assert "4 ok" in index
+
+
+def test_failures_are_one_line_each_and_exit_1(tree, tmp_path):
+    (tree / "empty.html").write_bytes(b"")
+    (tree / "binary.html").write_bytes(bytes(range(256)) * 8)
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    result = cli(batch, [tree, "-o", tmp_path / "out", "-j", "2", "--report", report, "--junit", junit, *FAST])
+    assert result.exit_code == 1
+    lines = [l for l in result.output.splitlines() if l.startswith(("empty.html:", "binary.html:"))]
+    assert len(lines) == 2, result.output
+    data = report_of(report)
+    failed = {e["input"]: e["error"] for e in data["inputs"] if e["status"] == "failed"}
+    assert set(failed) == {"empty.html", "binary.html"}
+    assert all(error and "\n" not in error for error in failed.values())
+    assert data["summary"]["failed"] == 2 and data["summary"]["ok"] == 4
+    suite = etree.parse(str(junit)).getroot()
+    assert suite.get("failures") == "2"
+    assert suite.find(".//testcase[@name='empty.html']/failure") is not None
+    assert not (tmp_path / "out" / "empty.txt").exists()
+
+
+def test_fail_on_warning(tmp_path):
+    settings = Settings(formats=("txt",))
+    warned = [p for p in PAGES.values()
+              if convert(Document(p.name, p.read_bytes()), settings).diagnostics]
+    if not warned:
+        pytest.skip("no fixture page has a warning with the current rules")
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(warned[0], src / warned[0].name)
+    junit = tmp_path / "junit.xml"
+    assert cli(batch, [src, "-o", tmp_path / "a", "-j", "1", *FAST]).exit_code == 0
+    result = cli(batch, [src, "-o", tmp_path / "b", "-j", "1", "--fail-on", "warning", "--junit", junit, *FAST])
+    assert result.exit_code == 1
+    assert etree.parse(str(junit)).getroot().find(".//failure[@type='warning']") is not None
+
+
+def test_usage_errors_exit_2(tree, tmp_path):
+    assert cli(batch, [tree, "-o", tmp_path / "o", "-f", "rtf"]).exit_code == 2
+    assert cli(batch, [tree, "-o", tree, *FAST]).exit_code == 2
+    assert cli(batch, [tmp_path / "nowhere", "-o", tmp_path / "o"]).exit_code == 2
+    assert cli(batch, [tree, "-o", tmp_path / "o", "--executor", "dask"]).exit_code == 2
+    assert cli(check, [tmp_path]).exit_code == 2  # no manifest there
+
+
+def test_same_output_name_in_one_folder_is_reported_not_overwritten(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(PAGES["henan"], src / "index.htm")
+    shutil.copy(PAGES["moe"], src / "index.html")
+    report = tmp_path / "r.json"
+    result = cli(batch, [src, "-o", tmp_path / "out", "-j", "1", "--report", report, *FAST])
+    assert result.exit_code == 1
+    assert "index.html: its outputs would overwrite those of index.htm" in result.output
+    assert statuses(report_of(report)) == {"index.htm": "ok", "index.html": "failed"}
+
+
+# --- determinism -----------------------------------------------------------------------
+
+
+def test_identical_bytes_across_runs_and_between_jobs_1_and_2(tree, tmp_path):
+    runs = {}
+    for name, jobs in (("a", "1"), ("b", "2"), ("c", "2")):
+        out = tmp_path / name
+        result = cli(batch, [tree, "-o", out, "-j", jobs, "--report", out / "report.json",
+                             "--junit", out / "junit.xml", *FAST])
+        assert result.exit_code == 0, result.output
+        runs[name] = files_of(out)
+    assert runs["a"] == runs["b"] == runs["c"]
+    assert {"manifest.json", "index.html", "report.json", "junit.xml"} <= set(runs["a"])
+
+
+# --- resume and check ------------------------------------------------------------------
+
+
+def test_resume_skips_unchanged_and_redoes_changed(tree, tmp_path):
+    out, report = tmp_path / "out", tmp_path / "r.json"
+    assert cli(batch, [tree, "-o", out, "-j", "1", *FAST]).exit_code == 0
+    assert cli(check, [out]).exit_code == 0
+
+    shutil.copy(PAGES["text2"], tree / "texts" / "report.txt")  # changed input
+    (tree / "new.txt").write_bytes(PAGES["text"].read_bytes())  # new input
+    result = cli(check, [out])
+    assert result.exit_code == 1
+    assert "texts/report.txt: input changed" in result.output
+    assert "new.txt: not converted yet" in result.output
+
+    result = cli(batch, [tree, "-o", out, "-j", "1", "--resume", "--report", report, *FAST])
+    assert result.exit_code == 0, result.output
+    assert statuses(report_of(report)) == {
+        "gbk-page.htm": "skipped", "henan/index.html": "skipped", "moe/index.html": "skipped",
+        "new.txt": "ok", "texts/report.txt": "ok"}
+    assert cli(check, [out]).exit_code == 0
+
+    # a changed setting (here SOURCE_DATE_EPOCH) makes everything out of date
+    assert cli(check, [out], env={"SOURCE_DATE_EPOCH": "1700000000"}).exit_code == 1
+    result = cli(batch, [tree, "-o", out, "-j", "1", "--resume", "--report", report, *FAST],
+                 env={"SOURCE_DATE_EPOCH": "1700000000"})
+    assert set(statuses(report_of(report)).values()) == {"ok"}
+
+
+def test_check_finds_modified_missing_and_stale_outputs(tree, tmp_path):
+    out = tmp_path / "out"
+    assert cli(batch, [tree, "-o", out, "-j", "1", *FAST]).exit_code == 0
+    (out / "henan" / "index.xml").write_bytes(b"<edited/>")
+    (out / "moe" / "index.txt").unlink()
+    (tree / "gbk-page.htm").unlink()
+    result = cli(check, [out])
+    assert result.exit_code == 1
+    assert "henan/index.html: output henan/index.xml was modified" in result.output
+    assert "moe/index.html: output moe/index.txt is missing" in result.output
+    assert "gbk-page.htm: input no longer exists" in result.output
+    # other formats are other settings
+    assert cli(check, [out, "-f", "xml"]).exit_code == 1
+
+
+def _start_batch(src: Path, out: Path, *extra) -> subprocess.Popen:
+    return subprocess.Popen([*SUBPROCESS_CLI, str(src), "-o", str(out), "-j", "1", "--progress", "off",
+                             *FAST, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                            cwd=Path(__file__).parent.parent)
+
+
+def _many_inputs(tmp_path: Path, copies: int) -> Path:
+    src = tmp_path / "many"
+    pages = [PAGES["henan"], PAGES["gbk"], PAGES["text"], PAGES["text2"]]
+    for n in range(copies):
+        folder = src / f"{n:03d}"
+        folder.mkdir(parents=True)
+        for page in pages:
+            shutil.copy(page, folder / page.name)
+    return src
+
+
+def _wait_for_entries(out: Path, proc: subprocess.Popen, count: int) -> int:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        done = len(mf.read_state(out).entries) if out.exists() else 0
+        if done >= count:
+            return done
+        assert proc.poll() is None, proc.stderr.read().decode()
+        time.sleep(0.005)
+    raise AssertionError("the batch made no progress")
+
+
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+def test_killed_batch_leaves_no_partial_file_and_resumes_without_redoing(tmp_path, how):
+    src = _many_inputs(tmp_path, 40)  # 160 documents
+    out = tmp_path / "out"
+    proc = _start_batch(src, out)
+    _wait_for_entries(out, proc, 12)
+    proc.send_signal(how)
+    proc.wait(timeout=30)
+    if how == signal.SIGTERM:
+        assert proc.returncode == 130
+        assert not (out / mf.JOURNAL_NAME).exists()  # merged into manifest.json
+        assert not list(out.rglob("*.part"))
+    done = mf.read_state(out).entries
+    assert 12 <= len(done) < 160
+    for entry in done.values():  # every recorded output is whole
+        for output in entry["outputs"].values():
+            data = (out / output["path"]).read_bytes()
+            assert __import__("hashlib").sha256(data).hexdigest() == output["sha256"]
+
+    report = tmp_path / "r.json"
+    resumed = _start_batch(src, out, "--resume", "--report", str(report))
+    _, err = resumed.communicate(timeout=120)
+    assert resumed.returncode == 0, err.decode()
+    got = statuses(report_of(report))
+    assert len(got) == 160
+    assert {k for k, s in got.items() if s == "skipped"} == set(done)
+    assert all(s == "ok" for k, s in got.items() if k not in done)
+    assert not list(out.rglob("*.part")) and not (out / mf.JOURNAL_NAME).exists()
+    assert cli(check, [out]).exit_code == 0
+
+
+# --- crash and time-limit isolation ----------------------------------------------------
+
+
+def misbehaving_worker(conn, settings, formats):
+    """worker_main, except that documents named crash.* kill the process and hang.* never end."""
+    import pipeline.batch.worker as worker
+
+    real = worker.convert_document
+
+    def convert_or_misbehave(document, settings, formats):
+        if document.name.startswith("crash"):
+            os.kill(os.getpid(), signal.SIGSEGV)
+        if document.name.startswith("hang"):
+            while True:
+                time.sleep(1)
+        return real(document, settings, formats)
+
+    worker.convert_document = convert_or_misbehave
+    worker_main(conn, settings, formats)
+
+
+def test_a_crash_or_a_hang_fails_that_document_alone():
+    settings = Settings(formats=("txt",))
+    page = PAGES["henan"].read_bytes()
+    names = ["a.html", "crash.html", "b.html", "hang.html", "c.html", "d.html"]
+    pool = LocalPool(2, settings, ("txt",), timeout=3.0, target=misbehaving_worker)
+    try:
+        outcomes = dict(pool.map((name, Document(name, page)) for name in names))
+    finally:
+        pool.close()
+    assert outcomes["crash.html"]["status"] == "failed"
+    assert "worker crashed (signal SIGSEGV)" in outcomes["crash.html"]["error"]
+    assert outcomes["hang.html"] == {"status": "failed", "error": "timed out after 3 s"}
+    for name in ("a.html", "b.html", "c.html", "d.html"):
+        assert outcomes[name]["status"] == "ok"
+
+
+def test_conversion_errors_come_back_as_values():
+    outcome = convert_document(Document("x.html", b"   "), Settings(formats=("txt",)), ("txt",))
+    assert outcome["status"] == "failed" and outcome["error"]
+
+
+# --- Dask ------------------------------------------------------------------------------
+
+
+def test_dask_executor_on_a_local_cluster(tree, tmp_path):
+    distributed = pytest.importorskip("distributed")
+    local = tmp_path / "local"
+    assert cli(batch, [tree, "-o", local, "-j", "1", *FAST]).exit_code == 0
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+                                  host="127.0.0.1", scheduler_port=0, dashboard_address=None) as cluster:
+        out = tmp_path / "dask"
+        result = cli(batch, [tree, "-o", out, "--executor", "dask", "--scheduler",
+                             cluster.scheduler_address, "--timeout", "60", *FAST])
+    assert result.exit_code == 0, result.output
+    assert files_of(out) == files_of(local)

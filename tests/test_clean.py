@@ -1,0 +1,77 @@
+"""The clean stage: chrome out, metadata lifted, repeated bodies once, removals audited."""
+from __future__ import annotations
+
+from pipeline.clean import clean, strip_site_suffix
+from pipeline.inspect import summary
+from pipeline.load import Document, load
+
+from .conftest import CORPUS_COPY, ir_of
+
+HTML = CORPUS_COPY / "html"
+
+
+def _clean_html(markup: str, name="page.html"):
+    return clean(load(Document(name, markup.encode("utf-8"))))
+
+
+def test_gov_cms_meta_tags():
+    info = summary(ir_of(HTML / "wjmoe.gov.cn.html"))
+    assert info["title"] == "教育部办公厅关于举办2024年高校“礼敬中华优秀传统文化”宣传教育活动的通知"
+    assert info["date"] == "2024-06-13" and info["publisher"] == "教育部"
+    assert info["site"] == "中华人民共和国教育部政府门户网站"
+    labels = [h["label"] for h in info["headings"] if h["level"] == 1]
+    assert labels[:5] == ["一、", "二、", "三、", "四、", "五、"]
+
+
+def test_page_with_two_copies_of_the_body_keeps_one():
+    tree = ir_of(HTML / "jchgz.gov.cn.html")
+    body = summary(tree)["body_text"]
+    first = "广州有这么一个制造业，其工业产值超过1000亿元"
+    assert body.count(first) == 1
+    assert "无障碍" not in body and "手机端" not in body
+
+
+def test_title_suffix_removed():
+    assert strip_site_suffix("黄坤明会见参访团 - 广东省人民政府门户网站", None) == "黄坤明会见参访团"
+    assert strip_site_suffix("纲要(2015-2020年)", None) == "纲要(2015-2020年)"
+    assert strip_site_suffix("某某通知_某某市人民政府", None) == "某某通知"
+
+
+def test_source_and_date_line_and_saved_from_url():
+    tree = _clean_html(
+        "<!-- saved from url=(0040)https://www.szlh.gov.cn/post_1.html -->"
+        "<html><head><title>年度报告 - 深圳市罗湖区人民政府</title></head><body>"
+        "<div class='nav'>首页 &gt; 信息公开</div>"
+        "<div><h1>年度报告</h1><p>来源：罗湖区司法局　发布时间：2024年1月5日</p>"
+        "<p>　　2023年，我区法治政府建设取得积极成效，现将有关情况报告如下。</p>"
+        "<p>分享到：</p><p>【打印本页】 【关闭窗口】</p></div></body></html>")
+    info = summary(tree)
+    assert info["title"] == "年度报告"
+    assert info["publisher"] == "罗湖区司法局" and info["date"] == "2024-01-05"
+    assert info["url"] == "https://www.szlh.gov.cn/post_1.html"
+    assert info["body_text"] == "2023年，我区法治政府建设取得积极成效，现将有关情况报告如下。"
+    rules = {c.get("rule") for c in tree.iterfind("removed/chrome")}
+    assert {"chrome", "metadata"} <= rules
+
+
+def test_hidden_print_copy_dropped_and_audited():
+    paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
+    tree = _clean_html(f"<html><body><div class='c'><p>{paragraph}</p><p>一、总体要求。坚持依法行政。</p></div>"
+                       f"<div class='print'><p>{paragraph}</p><p>一、总体要求。坚持依法行政。</p></div></body></html>")
+    texts = [p.text for p in tree.iter("p")]
+    assert texts.count(paragraph) == 1 and len(texts) == 2
+
+
+def test_table_with_merged_cells_kept():
+    tree = ir_of(HTML / "cwced_e8847578-12f0-44cb-bdb7-4eec53c18ed1.html")
+    assert tree.find(".//table") is not None
+
+
+def test_data_table_rowspan_colspan():
+    tree = _clean_html(
+        "<html><body><p>情况如下，具体见表格。内容较多，详见下表所列各项。</p><table>"
+        "<tr><th rowspan='2'>信息内容</th><th colspan='2'>本年</th></tr>"
+        "<tr><td>制发</td><td>废止</td></tr><tr><td>规章</td><td>0</td><td>0</td></tr></table></body></html>")
+    cells = tree.findall(".//table/row/cell")
+    assert cells[0].get("rowspan") == "2" and cells[0].get("header") == "true"
+    assert cells[1].get("colspan") == "2"

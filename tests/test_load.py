@@ -1,0 +1,82 @@
+"""The load stage on real encodings: GBK, UTF-16 under a gb2312 meta, UTF-8 under a gb2312 meta, broken bytes."""
+from __future__ import annotations
+
+import pytest
+
+from pipeline.errors import InputError
+from pipeline.load import Document, load
+
+from .conftest import CORPUS_COPY
+
+HTML = CORPUS_COPY / "html"
+
+
+def _load(name: str, **kwargs):
+    path = HTML / name
+    return load(Document(str(path), path.read_bytes(), **kwargs))
+
+
+def test_gb2312_page_decodes_as_gb18030():
+    loaded = _load("cwced_2168485b-0614-4e1e-b88e-289bde57e5f0.html")
+    assert loaded.encoding == "gb18030" and not loaded.diagnostics
+    assert "中国经济学年会" in loaded.text
+
+
+def test_utf16_page_with_bom():
+    assert (HTML / "ycrsd.wenming.cn.html").read_bytes()[:2] == b"\xff\xfe"
+    loaded = _load("ycrsd.wenming.cn.html")
+    assert loaded.encoding == "utf-16" and "学雷锋" in loaded.text
+
+
+@pytest.mark.parametrize("encoding", ["utf-16", "utf-16-le", "utf-16-be"])
+def test_utf16_under_a_gb2312_meta(encoding):
+    page = (HTML / "ycrsd.wenming.cn.html").read_bytes().decode("utf-16")
+    page = page.replace("charset=unicode", "charset=gb2312").replace("charset=utf-8", "charset=gb2312")
+    loaded = load(Document("lying.html", page.encode(encoding)))
+    assert loaded.encoding.startswith("utf-16") and "学雷锋" in loaded.text
+
+
+def test_utf8_bytes_under_gb2312_meta_is_caught():
+    loaded = _load("ljcbj.wenming.cn.html")
+    assert loaded.encoding == "utf-8"
+    assert [d.code for d in loaded.diagnostics] == ["encoding-mislabelled"]
+    assert "基础教育" in loaded.text
+
+
+def test_lossy_decode_names_the_byte_offset():
+    loaded = _load("cwced_6dc2d508-abb9-467c-bbea-1fedfcec5f9d.html")
+    assert loaded.encoding == "gb18030"
+    (diag,) = loaded.diagnostics
+    assert diag.code == "lossy-decode" and diag.where == "byte 39365"
+    assert "太行山上" in loaded.text
+
+
+def test_http_header_charset_wins_over_detection():
+    body = "<html><body><p>罗湖区法治政府建设年度报告。</p></body></html>".encode("gbk")
+    loaded = load(Document("page.html", body, content_type="text/html; charset=GBK"))
+    assert loaded.encoding == "gb18030" and "罗湖区" in loaded.text
+
+
+def test_saved_http_response_head_is_stripped():
+    data = b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=gb2312\r\n\r\n" + \
+        "<html><body><p>统计公报。</p></body></html>".encode("gb2312")
+    loaded = load(Document("saved.html", data))
+    assert loaded.text.startswith("<html>") and "统计公报" in loaded.text
+
+
+def test_never_silent_latin1():
+    data = "<p>法治政府</p>".encode("gbk") + b"\x80\xff\xfe"
+    loaded = load(Document("x.html", data))
+    assert loaded.encoding not in ("latin-1", "iso8859-1", "cp1252")
+    assert any(d.code == "lossy-decode" for d in loaded.diagnostics)
+
+
+def test_text_scrape_first_line_url():
+    loaded = load(Document("a.txt", "https://www.example.gov.cn/a.html\n标题\n正文。".encode()))
+    assert loaded.url == "https://www.example.gov.cn/a.html" and loaded.text.startswith("标题")
+
+
+@pytest.mark.parametrize("data", [b"", b"   \n", b"\x00\x01\x02\x03" * 10])
+def test_empty_or_binary_input_is_an_input_error(data):
+    with pytest.raises(InputError):
+        load(Document("bad.html", data))

@@ -1,0 +1,119 @@
+"""The normalize transforms: labels, run-in heads, enumerations, numbering checks, punctuation;
+and, as properties, that every transform keeps the IR valid and is idempotent."""
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings, strategies as st
+from lxml import etree
+
+from pipeline import ir
+from pipeline.transforms import TRANSFORMS, run_transforms
+from pipeline.transforms.punctuation import restore
+
+from .conftest import corpus_samples, ir_of
+
+
+def _doc(*paragraphs: str) -> etree._Element:
+    root = ir.new_report()
+    body = root.find("body")
+    for text in paragraphs:
+        etree.SubElement(body, "p").text = text
+    return root
+
+
+def _outline(tree):
+    return [(int(s.get("level")), s.get("label"), ir.text_of(s.find("heading"))) for s in tree.iter("section")]
+
+
+def _codes(tree):
+    return [d.get("code") for d in tree.iterfind("diagnostics/diagnostic")]
+
+
+def test_four_levels_in_ascii_and_full_width_variants():
+    tree = run_transforms(_doc("一、总体要求", "(一)指导思想", "1．基本原则", "（1）坚持党的领导",
+                               "1、工作目标", "二、主要任务"))
+    assert _outline(tree) == [(1, "一、", "总体要求"), (2, "（一）", "指导思想"), (3, "1.", "基本原则"),
+                              (4, "（1）", "坚持党的领导"), (3, "1.", "工作目标"), (1, "二、", "主要任务")]
+    assert _codes(tree) == ["numbering-restart"]
+
+
+def test_chapter_above_cn_and_missing_parent():
+    tree = run_transforms(_doc("第一章 总则", "一、目的", "第二章 职责", "二、范围"))
+    assert _outline(tree)[0] == (1, "第一章", "总则") and _outline(tree)[1] == (2, "一、", "目的")
+    tree = run_transforms(_doc("一、总体", "（一）甲", "（三）丙", "（二）乙", "二、其他", "（一）丁"))
+    assert _codes(tree) == ["numbering-gap", "numbering-restart"]
+    tree = run_transforms(_doc("一、总体", "正文。", "（一）甲"))
+    assert _outline(tree)[1][0] == 2
+
+
+def test_run_in_head_split_at_first_full_stop():
+    tree = run_transforms(_doc("（一）统筹谋划，深入学习。区委高度重视。一是强化学习。内容。二是压实责任。"))
+    section = tree.find("body/section")
+    assert section.get("runin") == "true" and ir.text_of(section.find("heading")) == "统筹谋划，深入学习"
+    p = section.find("p")
+    assert p.text == "区委高度重视。" and [i.get("label") for i in p] == ["一是", "二是"]
+    assert p[0].text == "强化学习。内容。"
+
+
+def test_long_numbered_clause_stays_a_paragraph():
+    clause = "一、根据《中华人民共和国宪法》《中华人民共和国地方各级人民代表大会和地方各级人民政府组织法》，参照有关规定，结合本县实际，制定本规则。"
+    tree = run_transforms(_doc(clause))
+    assert tree.find(".//section") is None and tree.find("body/p").text == clause
+
+
+def test_enumeration_gap_and_semicolons():
+    tree = run_transforms(_doc("存在不足：一是执法仍需时间；二是成效仍需提升；四是其他。"))
+    p = tree.find("body/p")
+    assert [i.get("label") for i in p] == ["一是", "二是", "四是"]
+    assert p[0].text == "执法仍需时间；"
+    assert _codes(tree) == ["enumeration-gap"]
+    tree = run_transforms(_doc("他更是一个好人。二是不算。"))
+    assert len(tree.find("body/p")) == 0
+
+
+def test_punctuation_restored_only_next_to_cjk():
+    assert restore("2023年,罗湖区坚持(扩大)会议;截至11月底,调解成功率95.8%") == \
+        "2023年，罗湖区坚持（扩大）会议；截至11月底，调解成功率95.8%"
+    assert restore("来源:罗湖区委(政府)办") == "来源：罗湖区委（政府）办"
+    assert restore("1,000 and 10:30, see http://a.gov.cn/x?a=1,2 (AI)") == \
+        "1,000 and 10:30, see http://a.gov.cn/x?a=1,2 (AI)"
+    assert restore("构建“1+3”政策体系,依托AI视频") == "构建“1+3”政策体系，依托AI视频"
+
+
+def test_unknown_transform_name_is_a_usage_error():
+    import pytest
+
+    from pipeline.errors import UsageError
+    with pytest.raises(UsageError, match="unknown transform"):
+        run_transforms(_doc("x"), ["sections", "no-such"])
+
+
+def test_transforms_do_not_change_their_input():
+    tree = _doc("一、总体要求", "(一)指导思想,内容。正文。")
+    before = ir.serialize(tree)
+    for transform in TRANSFORMS.values():
+        transform(tree)
+    assert ir.serialize(tree) == before
+
+
+LABELS = st.sampled_from(["一、", "二、", "（一）", "(二)", "1.", "2．", "3、", "（1）", "第一章", "", "", ""])
+SENTENCES = st.text(alphabet=st.sampled_from(list("法治政府建设年度报告一是二是三是，,。;：:()（）2023AI.% ")),
+                    min_size=0, max_size=40)
+PARAGRAPHS = st.lists(st.tuples(LABELS, SENTENCES).map("".join).filter(lambda s: s.strip()), min_size=1, max_size=12)
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(PARAGRAPHS)
+def test_property_transforms_keep_ir_valid_and_are_idempotent(paragraphs):
+    tree = ir.validate(_doc(*paragraphs))
+    for name, transform in TRANSFORMS.items():
+        once = ir.validate(transform(tree), name)
+        twice = transform(once)
+        assert ir.serialize(twice) == ir.serialize(once), name
+        tree = once
+    assert ir.serialize(run_transforms(tree)) == ir.serialize(tree)
+
+
+def test_pipeline_idempotent_on_corpus_samples():
+    for sample in corpus_samples():
+        tree = ir_of(sample)
+        assert ir.serialize(run_transforms(tree)) == ir.serialize(tree), sample.name
