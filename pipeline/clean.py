@@ -31,8 +31,8 @@ XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
 ENVELOPE_ATTR = re.compile(r"""\b(id|title)=["']([^"']*)["']""", re.I)
-CONTAINER_TAGS = {"div", "section", "article", "main", "td", "table", "tbody", "tr", "form", "center",
-                  "font", "span", "ul", "li", "dl", "dd", "blockquote", "body", "html"}
+# The density search never descends into a single paragraph: content is a container of them.
+PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "em", "i", "u", "br", "img", "pre"}
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
@@ -165,11 +165,24 @@ def strip_site_suffix(title: str, site: str | None) -> str:
     return title
 
 
+def _table_chars(table: etree._Element) -> int:
+    """Characters of a table that looks like data (a fifth of its cells hold digits); 0 for
+    layout and menu tables."""
+    cells = [c for c in table.iter("td", "th") if c.find(".//td") is None]
+    if not cells or _cells_with_digits(cells) < 0.2 * len(cells):
+        return 0
+    return sum(len(c.text_content().strip()) for c in cells)
+
+
+def _cells_with_digits(cells) -> int:
+    return sum(1 for c in cells if any(ch.isdigit() for ch in c.text_content()))
+
+
 def _punct(el: etree._Element) -> float:
-    """How much report text an element holds: its sentence punctuation, plus table text
-    (which has little punctuation) at one unit per 15 characters."""
-    table_chars = sum(len(c.text_content()) for c in el.iter("td", "th"))
-    return len(SENTENCE_PUNCT.findall(el.text_content())) + table_chars / 15
+    """How much report text an element holds: its sentence punctuation, plus data-table
+    text (which has little punctuation) at one unit per 15 characters."""
+    tables = [t for t in el.iter("table") if t.find(".//table") is None]
+    return len(SENTENCE_PUNCT.findall(el.text_content())) + sum(map(_table_chars, tables)) / 15
 
 
 def _choose_content(doc: etree._Element) -> etree._Element:
@@ -190,7 +203,8 @@ def _choose_content(doc: etree._Element) -> etree._Element:
     node = body
     while True:
         here = _punct(node)
-        scored = [(_punct(child), child) for child in node if child.tag in CONTAINER_TAGS]
+        scored = [(_punct(child), child) for child in node
+                  if isinstance(child.tag, str) and child.tag not in PARAGRAPH_TAGS]
         best = next((child for score, child in scored if score >= r.descend_share * here), None)
         if best is None:
             best = _first_of_copies(scored, here)
