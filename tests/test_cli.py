@@ -1,0 +1,111 @@
+"""The command line: convert, inspect, validate, run; exit codes and one-line errors."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import pytest
+from click.testing import CliRunner
+
+from pipeline.cli import main
+
+from .conftest import CORPUS_COPY, REFERENCE, shared_corpus_pages
+
+HTML = CORPUS_COPY / "html"
+
+
+def run(*args, input=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+
+
+def test_help_and_version_everywhere():
+    for command in ([], ["convert"], ["inspect"], ["validate"], ["run"], ["fonts"]):
+        result = run(*command, "--help")
+        assert result.exit_code == 0 and "Usage:" in result.output
+    assert run("--version").output.startswith("pipeline, version ")
+
+
+def test_convert_writes_stem_named_outputs(tmp_path):
+    result = run("convert", REFERENCE, HTML / "wjmoe.gov.cn.html", "-o", tmp_path, "-f", "xml,txt")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        "seed_luohu_2023.txt", "seed_luohu_2023.xml", "wjmoe.gov.cn.txt", "wjmoe.gov.cn.xml"]
+    assert run("validate", tmp_path / "wjmoe.gov.cn.xml").exit_code == 0
+
+
+def test_convert_from_stdin(tmp_path):
+    result = run("convert", "-", "-o", tmp_path, "-f", "txt", input=REFERENCE.read_bytes())
+    assert result.exit_code == 0
+    assert (tmp_path / "stdin.txt").read_text(encoding="utf-8").startswith("深圳市罗湖区人民政府2023年")
+
+
+def test_a_bad_input_fails_alone_with_one_line(tmp_path):
+    empty = tmp_path / "empty.html"
+    empty.write_bytes(b"")
+    result = run("convert", empty, tmp_path / "missing.html", REFERENCE, "-o", tmp_path / "out", "-f", "txt")
+    assert result.exit_code == 1
+    errors = [line for line in result.output.splitlines() if "error" in line or ": " in line]
+    assert f"pipeline: {empty}: empty input" in errors
+    assert any("missing.html: cannot read" in line for line in errors)
+    assert "Traceback" not in result.output
+    assert [p.name for p in (tmp_path / "out").iterdir()] == ["seed_luohu_2023.txt"]
+
+
+def test_unknown_format_is_a_usage_error(tmp_path):
+    result = run("convert", REFERENCE, "-o", tmp_path, "-f", "odt")
+    assert result.exit_code == 2 and "unknown format" in result.output
+    assert not list(tmp_path.iterdir())
+
+
+def test_unknown_config_key_and_transform_are_usage_errors(tmp_path):
+    config = tmp_path / "c.yaml"
+    config.write_text("formats: [txt]\ncolour: red\n", encoding="utf-8")
+    assert run("convert", REFERENCE, "-o", tmp_path, "--config", config).exit_code == 2
+    config.write_text("transforms: [sections, nope]\n", encoding="utf-8")
+    result = run("convert", REFERENCE, "-o", tmp_path / "o", "-f", "txt", "--config", config)
+    assert result.exit_code != 0 and "unknown transform" in result.output
+
+
+def test_inspect_outline():
+    result = run("inspect", REFERENCE)
+    assert result.exit_code == 0
+    assert "  一、主要工作情况" in result.output and "    （六）强化监督" in result.output
+
+
+def test_validate_reports_problems_with_line_numbers(tmp_path):
+    bad = tmp_path / "bad.xml"
+    bad.write_text('<?xml version="1.0"?>\n<report version="1">\n<meta><title>t</title></meta>\n'
+                   "<body><section kind=\"cn\" label=\"一、\" level=\"1\"/></body>\n</report>\n", encoding="utf-8")
+    result = run("validate", bad)
+    assert result.exit_code == 1 and "line 4" in result.output
+    broken = tmp_path / "broken.xml"
+    broken.write_text("<report", encoding="utf-8")
+    assert run("validate", broken).exit_code == 1
+
+
+def test_run_uses_config(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "a.txt").write_bytes(REFERENCE.read_bytes())
+    (tmp_path / "config.yaml").write_text("input: in\noutput: out\nformats: [xml, txt]\n", encoding="utf-8")
+    result = run("run", "--config", tmp_path / "config.yaml")
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "a.xml"]
+
+
+def test_console_script_runs_as_a_process(tmp_path):
+    proc = subprocess.run([sys.executable, "-m", "pipeline", "inspect", "--json", str(REFERENCE)],
+                          capture_output=True, text=True, check=False)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["date"] == "2023-12-21"
+
+
+@pytest.mark.skipif(not shared_corpus_pages(), reason="the shared corpus is not beside the project")
+def test_every_shared_corpus_page_converts_or_fails_in_one_line(tmp_path):
+    pages = shared_corpus_pages()
+    result = run("convert", *pages, "-o", tmp_path, "-f", "xml")
+    assert "Traceback" not in result.output and "internal error" not in result.output
+    failures = [l for l in result.output.splitlines() if ": warning: " not in l]
+    names = {str(p) for p in pages}
+    for line in failures:
+        assert line.startswith("pipeline: ") and line.split(": ")[1] in names, line
+    assert result.exit_code == (1 if failures else 0)
