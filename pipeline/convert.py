@@ -13,6 +13,7 @@ from . import ir
 from .clean import clean
 from .config import Settings
 from .diagnostics import Diagnostic, diagnostics_of
+from .errors import InputError
 from .load import Document, load
 from .transforms import run_transforms
 from .writers import get_writer
@@ -41,6 +42,9 @@ def convert(document: Document, settings: Settings, formats=None) -> Conversion:
     formats = tuple(formats or settings.formats)
     writers = {fmt: get_writer(fmt) for fmt in formats}
     conversion = Conversion(build_ir(document, settings))
+    if settings.strict and conversion.diagnostics:
+        found = conversion.diagnostics
+        raise InputError(f"{len(found)} warning(s) under strict settings, first: {found[0]}")
     for fmt, render in writers.items():
         conversion.outputs[fmt] = render(conversion.tree, settings)
     return conversion

@@ -84,7 +84,7 @@ FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
 #: The fallback shipped by a dependency: (distribution, file inside it).
 PACKAGED_FALLBACK = ("paperang-p2-fonts-cjk", "paperang_p2_fonts_cjk/fonts/wqy-microhei.ttc")
 CJK_UNIFIED = range(0x4E00, 0xA000)  # CJK Unified Ideographs, U+4E00–U+9FFF
-SCAN_VERSION = 1
+SCAN_VERSION = 2
 CONVERT_VERSION = 1
 
 
@@ -96,7 +96,7 @@ class FaceInfo:
     index: int  # face number inside a .ttc/.otc, else 0
     families: tuple[str, ...]  # every family name the name table gives, all languages
     weight: int  # OS/2 usWeightClass
-    outline: str  # "glyf", "CFF " or "CFF2"
+    outline: str  # "glyf", "CFF ", "CFF2", or "none" (bitmap-only, e.g. colour emoji)
     embeddable: bool  # OS/2 fsType allows embedding a subset
 
 
@@ -191,7 +191,7 @@ def read_faces(path: str | Path) -> list[FaceInfo]:
             os2 = font["OS/2"] if "OS/2" in font else None
             weight = getattr(os2, "usWeightClass", 400) if os2 is not None else 400
             fs_type = getattr(os2, "fsType", 0) if os2 is not None else 0
-            outline = "glyf" if "glyf" in font else "CFF2" if "CFF2" in font else "CFF "
+            outline = next((t for t in ("glyf", "CFF ", "CFF2") if t in font), "none")
             embeddable = not (fs_type == 0x0002 or fs_type & 0x0300)
             faces.append(FaceInfo(path, index, tuple(families), int(weight), outline, embeddable))
         return faces
@@ -284,7 +284,7 @@ def packaged_fallback() -> Path:
 def find_installed(name: str, faces: tuple[FaceInfo, ...], prefer_heavy: bool = False) -> FaceInfo | None:
     """The installed face whose family name is ``name`` (closest to regular weight, or heaviest)."""
     key = norm(name)
-    hits = [f for f in faces if f.outline != "CFF2" and f.embeddable and key in {norm(n) for n in f.families}]
+    hits = [f for f in faces if _usable(f) and key in {norm(n) for n in f.families}]
     if not hits:
         return None
     if prefer_heavy:
@@ -340,8 +340,8 @@ def resolve(role: str, settings, convert: bool = True) -> ResolvedFont:
         if not face.embeddable:
             notes.append(f"{face.path}: its licence bits forbid embedding")
             continue
-        if face.outline == "CFF2":
-            notes.append(f"{face.path}: variable CFF2 outlines are not supported")
+        if not _usable(face):
+            notes.append(f"{face.path}: {face.outline} outlines cannot be embedded")
             continue
         family = _preferred_family(face)
         resolved = ResolvedFont(role, getattr(settings.fonts, role), face.path, face.index, family, how,
@@ -359,6 +359,11 @@ def resolve(role: str, settings, convert: bool = True) -> ResolvedFont:
                 continue
         return resolved
     raise RenderError(f"no usable font for role {role!r}: " + "; ".join(notes))
+
+
+def _usable(face: FaceInfo) -> bool:
+    """Embeddable, with outlines reportlab can embed (glyf, or CFF once converted)."""
+    return face.embeddable and face.outline in ("glyf", "CFF ")
 
 
 def _preferred_family(face: FaceInfo) -> str:
@@ -471,7 +476,7 @@ def find_covering(ch: str, settings=None, exclude: frozenset = frozenset()) -> F
     """Some installed embeddable face (TrueType or convertible) that has a glyph for ``ch``."""
     cp = ord(ch)
     for face in sorted(scan_fonts(settings), key=lambda f: (abs(f.weight - 400), f.path, f.index)):
-        if not face.embeddable or face.outline == "CFF2" or (face.path, face.index) in exclude:
+        if not _usable(face) or (face.path, face.index) in exclude:
             continue
         try:
             if cp in cmap_of(face.path, face.index):

@@ -96,6 +96,20 @@ def _break_allowed_space(prev: str, nxt: str) -> bool:
     return not (nxt[0] in NO_LINE_START or prev[-1] in NO_LINE_END)
 
 
+def segments(text: str) -> list[str]:
+    """The pieces of ``text`` between legal breaks: the narrowest a line holding it can be."""
+    toks = units(text)
+    ok = break_opportunities(toks)
+    out, start = [], 0
+    for i in range(1, len(toks) + 1):
+        if ok[i]:
+            piece = "".join(_strip_spaces(toks[start:i]))
+            if piece:
+                out.append(piece)
+            start = i
+    return out
+
+
 def _strip_spaces(toks: list[str]) -> list[str]:
     start, end = 0, len(toks)
     while start < end and _is_space(toks[start]):

@@ -32,7 +32,8 @@ from pipeline.config import Settings
 from pipeline.convert import convert
 from pipeline.load import Document
 
-DATA = Path(__file__).parent / "data" / "corpus"
+ROOT = Path(__file__).parent.parent
+DATA = ROOT / "tests" / "data" / "corpus"
 PAGES = {
     "henan": DATA / "html" / "zyjhenan.gov.cn.html",  # UTF-8
     "gbk": DATA / "html" / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html",  # GB2312 bytes
@@ -42,6 +43,12 @@ PAGES = {
 }
 FAST = ["-f", "txt,xml"]
 SUBPROCESS_CLI = [sys.executable, "-c", "from pipeline.cli_batch import batch; batch()"]
+
+
+@pytest.fixture(autouse=True)
+def _elsewhere(tmp_path, monkeypatch):
+    """Run where no config.yaml is, so the defaults (and SOURCE_DATE_EPOCH) apply."""
+    monkeypatch.chdir(tmp_path)
 
 
 def cli(command, args, env=None):
@@ -355,6 +362,11 @@ def test_resume_skips_unchanged_and_redoes_changed(tree, tmp_path):
         "gbk-page.htm": "skipped", "henan/index.html": "skipped", "moe/index.html": "skipped",
         "new.txt": "ok", "texts/report.txt": "ok"}
     assert cli(check, [out]).exit_code == 0
+    fresh = tmp_path / "fresh"
+    assert cli(batch, [tree, "-o", fresh, "-j", "2", *FAST]).exit_code == 0
+    resumed_files, fresh_files = files_of(out), files_of(fresh)
+    del resumed_files["index.html"], fresh_files["index.html"]  # these say 'skipped' vs 'ok'
+    assert resumed_files == fresh_files  # resuming ends where a fresh batch does (manifest too)
 
     # a changed setting (here SOURCE_DATE_EPOCH) makes everything out of date
     assert cli(check, [out], env={"SOURCE_DATE_EPOCH": "1700000000"}).exit_code == 1
@@ -381,7 +393,7 @@ def test_check_finds_modified_missing_and_stale_outputs(tree, tmp_path):
 def _start_batch(src: Path, out: Path, *extra) -> subprocess.Popen:
     return subprocess.Popen([*SUBPROCESS_CLI, str(src), "-o", str(out), "-j", "1", "--progress", "off",
                              *FAST, *extra], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
-                            cwd=Path(__file__).parent.parent)
+                            cwd=out.parent, env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
 def _many_inputs(tmp_path: Path, copies: int) -> Path:
@@ -406,7 +418,7 @@ def _wait_for_entries(out: Path, proc: subprocess.Popen, count: int) -> int:
     raise AssertionError("the batch made no progress")
 
 
-@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM])
+@pytest.mark.parametrize("how", [signal.SIGKILL, signal.SIGTERM], ids=["SIGKILL", "SIGTERM"])
 def test_killed_batch_leaves_no_partial_file_and_resumes_without_redoing(tmp_path, how):
     src = _many_inputs(tmp_path, 40)  # 160 documents
     out = tmp_path / "out"
@@ -486,7 +498,7 @@ def test_dask_executor_on_a_local_cluster(tree, tmp_path):
     distributed = pytest.importorskip("distributed")
     local = tmp_path / "local"
     assert cli(batch, [tree, "-o", local, "-j", "1", *FAST]).exit_code == 0
-    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False,
+    with distributed.LocalCluster(n_workers=1, threads_per_worker=2, processes=False, protocol="tcp://",
                                   host="127.0.0.1", scheduler_port=0, dashboard_address=None) as cluster:
         out = tmp_path / "dask"
         result = cli(batch, [tree, "-o", out, "--executor", "dask", "--scheduler",

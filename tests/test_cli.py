@@ -109,3 +109,13 @@ def test_every_shared_corpus_page_converts_or_fails_in_one_line(tmp_path):
     for line in failures:
         assert line.startswith("pipeline: ") and line.split(": ")[1] in names, line
     assert result.exit_code == (1 if failures else 0)
+
+
+def test_strict_settings_turn_warnings_into_failures(tmp_path):
+    page = CORPUS_COPY / "text" / "03_szlh_zsj_2025_fzzf_depth3.txt"
+    assert run("convert", page, "-o", tmp_path, "-f", "txt").exit_code == 0
+    config = tmp_path / "strict.yaml"
+    config.write_text("strict: true\n", encoding="utf-8")
+    result = run("convert", page, "-o", tmp_path / "s", "-f", "txt", "--config", config)
+    assert result.exit_code == 1 and "enumeration-gap" in result.output
+    assert not (tmp_path / "s").exists()

@@ -108,8 +108,13 @@ class Journal:
                 pass
 
 
+def canonical(entry: dict) -> dict:
+    """The entry with its keys sorted at every level, so the same facts give the same bytes."""
+    return json.loads(json.dumps(entry, sort_keys=True))
+
+
 def write_manifest(outdir: Path, header: dict, entries: list[dict]) -> None:
-    document = {**header, "documents": entries}
+    document = {**header, "documents": [canonical(e) for e in entries]}
     data = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
     write_atomic(manifest_path(outdir), data.encode("utf-8"))
 

@@ -254,7 +254,8 @@ class DaskPool:
                 continue
             limit = max(0.05, min(d for _, d in inflight.values()) - time.monotonic())
             try:
-                done = dask_wait(list(inflight), timeout=limit, return_when=FIRST_COMPLETED).done
+                with self.client.as_current():
+                    done = dask_wait(list(inflight), timeout=limit, return_when=FIRST_COMPLETED).done
             except TimeoutError:
                 done = set()
             now = time.monotonic()

@@ -92,7 +92,10 @@ def styles_xml(faces: dict[str, str]) -> str:
         "</w:docDefaults>",
         # Body text: first line indented two characters, lines on the 28.95 pt pitch.
         '<w:style w:type="paragraph" w:default="1" w:styleId="Normal"><w:name w:val="Normal"/><w:qFormat/>'
-        f'<w:pPr>{line}<w:ind w:firstLineChars="200" w:firstLine="{BODY_PT * 40}"/><w:jc w:val="both"/></w:pPr>'
+        # overflowPunct is Word's default, written out because LibreOffice, without it, drops a
+        # comma or full stop that ends a justified line instead of letting it hang.
+        '<w:pPr><w:overflowPunct w:val="1"/>'
+        f'{line}<w:ind w:firstLineChars="200" w:firstLine="{BODY_PT * 40}"/><w:jc w:val="both"/></w:pPr>'
         f'<w:rPr>{_fonts(body)}<w:spacing w:val="{TRACKING}"/>{_size(BODY_PT)}</w:rPr></w:style>',
         '<w:style w:type="character" w:default="1" w:styleId="DefaultParagraphFont">'
         '<w:name w:val="Default Paragraph Font"/><w:uiPriority w:val="1"/><w:semiHidden/><w:unhideWhenUsed/></w:style>',

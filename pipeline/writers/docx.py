@@ -260,7 +260,7 @@ class DocxWriter(Visitor):
         self._para = None  # the w:p inline content is written into
         self._rstyle: str | None = None  # run style for inline text (run-in heads)
         self._counters = [0] * 5  # native numbering, as Word counts it: index = level
-        self._cells: dict = {}  # IR cell → (grid column, colspan, rowspan, tc width)
+        self._cells: dict = {}  # IR cell → (its w:tr, colspan, rowspan), while a table is built
         self._image_root: Path | None = None
         self._image_dir: Path | None = None
 
@@ -303,7 +303,8 @@ class DocxWriter(Visitor):
         def resolve(key: str) -> str:
             if key in resolved:
                 return resolved[key]
-            found = by_name.get(STYLE_NAMES.get(key, key).lower())
+            name = STYLE_NAMES.get(key) or _shipped_styles()[key].find(w("name")).get(W_VAL)
+            found = by_name.get(name.lower())
             if found is not None:
                 resolved[key] = found
                 return found
@@ -362,8 +363,9 @@ class DocxWriter(Visitor):
     def _set_fonts(rpr, face: str) -> None:
         rfonts = rpr.find(w("rFonts"))
         if rfonts is None:
-            rfonts = etree.Element(w("rFonts"))
-            rpr.insert(0, rfonts)  # rFonts comes first after rStyle; styles carry no rStyle
+            rfonts = etree.SubElement(rpr, w("rFonts"))
+            first = rpr[0]
+            rpr.insert(1 if first.tag == w("rStyle") and first is not rfonts else 0, rfonts)  # after rStyle
         for attr in THEME_FONT_ATTRS:
             rfonts.attrib.pop(attr, None)
         for slot in FONT_SLOTS:
@@ -419,10 +421,7 @@ class DocxWriter(Visitor):
             etree.SubElement(lvl, w("suff")).set(W_VAL, "nothing")
             etree.SubElement(lvl, w("lvlText")).set(W_VAL, text)
             etree.SubElement(lvl, w("lvlJc")).set(W_VAL, "left")
-            ind = etree.SubElement(etree.SubElement(lvl, w("pPr")), w("ind"))
-            ind.set(w("left"), "0")
-            ind.set(w("firstLineChars"), "200")
-            ind.set(w("firstLine"), "640")
+            self._native_indent(etree.SubElement(etree.SubElement(lvl, w("pPr")), w("ind")))
         first_num = numbering.find(w("num"))
         if first_num is not None:
             first_num.addprevious(abstract)
@@ -440,6 +439,13 @@ class DocxWriter(Visitor):
             num_pr = style_ppr.get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = level - 1
             num_pr.get_or_add_numId().val = self.num_id
+
+    @staticmethod
+    def _native_indent(ind) -> None:
+        """Headings under native numbering: first line indented two characters, like body text."""
+        ind.set(w("left"), "0")
+        ind.set(w("firstLineChars"), "200")
+        ind.set(w("firstLine"), "640")
 
     # ------------------------------------------------------------ building blocks
 
@@ -570,9 +576,10 @@ class DocxWriter(Visitor):
         if self._numbered_natively(section):
             self._inline(el, p)
             return
-        if self.native:  # a literal label: keep this paragraph out of the style's list
-            num_pr = etree.SubElement(p.find(w("pPr")), w("numPr"))
-            etree.SubElement(num_pr, w("numId")).set(W_VAL, "0")
+        if self.native:  # a literal label: keep this paragraph out of the style's list,
+            ppr = p.find(w("pPr"))  # indented as the numbered headings are
+            etree.SubElement(etree.SubElement(ppr, w("numPr")), w("numId")).set(W_VAL, "0")
+            self._native_indent(etree.SubElement(ppr, w("ind")))
         self._run(p, section.get("label", ""))
         self._inline(el, p)
 
@@ -645,20 +652,23 @@ class DocxWriter(Visitor):
         return str(candidate)
 
     def _image_dirs(self) -> tuple[Path | None, Path | None]:
-        """(the directory images must lie under, the directory relative references start from)."""
+        """(the directory images must lie under, the directory relative references start from).
+
+        ``docx.image_dir`` when set; else the directory of the input file the IR names (its
+        ``source`` name, as given or under ``settings.input``), so a saved page's
+        ``page_files/`` or ``./static/`` images are found and nothing outside is read.
+        """
         if self._image_root is None:
             if self.opts.image_dir is not None:
                 root = base = Path(self.opts.image_dir).resolve()
             else:
+                source = self.meta.get("source", "")
                 inp = Path(self.settings.input)
-                if inp.is_file():
-                    root = base = inp.parent.resolve()
-                elif inp.is_dir():
-                    root = inp.resolve()
-                    source = self.meta.get("source", "")
-                    base = (root / source).parent.resolve() if source else root
-                else:
+                candidates = [Path(source), inp / source] if source else []
+                found = next((c for c in candidates if c.is_file()), None)
+                if found is None:
                     return None, None
+                root = base = found.parent.resolve()
             self._image_root, self._image_dir = root, base
         return self._image_root, self._image_dir
 

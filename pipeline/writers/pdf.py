@@ -31,7 +31,7 @@ from lxml import etree
 
 from .. import __version__, fonts, ir
 from ..errors import RenderError
-from ..linebreak import balanced_lines, break_lines
+from ..linebreak import balanced_lines, break_lines, segments
 from .base import Visitor
 from .text import cell_text
 
@@ -158,6 +158,15 @@ class FontSet:
             chain.append(packaged)
         self.chain = chain
         self._choice: dict[tuple[str, str], Face] = {}
+        self._missing: set[str] = set()
+
+    def covers(self, role: str, ch: str) -> bool:
+        """Whether some face can set ``ch`` (loading a further installed face if needed)."""
+        try:
+            self.face_for(role, ch)
+            return True
+        except RenderError:
+            return False
 
     def face_for(self, role: str, ch: str) -> Face:
         key = (role, ch)
@@ -169,8 +178,9 @@ class FontSet:
             face = next((f for f in self.chain if f.has(ch)), None)
             if face is None:
                 exclude = frozenset((f.path, f.index) for f in self.chain)
-                info = fonts.find_covering(ch, self.settings, exclude)
+                info = None if ch in self._missing else fonts.find_covering(ch, self.settings, exclude)
                 if info is None:
+                    self._missing.add(ch)
                     raise RenderError(
                         f"no installed font has a glyph for U+{ord(ch):04X} {unicodedata.name(ch, '')!s}".rstrip()
                         + f" ({ch!r}); name a font that has it in pdf.font_files"
@@ -329,6 +339,20 @@ def _grid_flowable_class():
     return GridBlock
 
 
+def _table_class():
+    from reportlab.platypus import Table
+
+    class SpanSplittingTable(Table):
+        """A table that may break a page inside a row span, so a long merged cell does not
+        end a page early (and repeat the header mid-page); the span's text stays in its
+        first part."""
+
+        def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):
+            return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
+
+    return SpanSplittingTable
+
+
 def _cell_flowable_class():
     from reportlab.platypus import Flowable
 
@@ -413,7 +437,7 @@ class PdfWriter(Visitor):
                  indent: int | None = None) -> Block:
         """Break ``text`` for the grid: ``align`` is justify (paragraphs), center, or title."""
         geo, pdf = self.geo, self.pdf
-        text = clean_text(text)
+        text = self.printable(text, role)
         size = pdf.title_size if role == "title" else pdf.body_size
         tracking = 0.0 if role == "title" else geo.tracking
         measure = self.fonts.measure(role, size, tracking)
@@ -447,11 +471,19 @@ class PdfWriter(Visitor):
             lines.append(LaidLine(t, x, space, natural, False))
         return Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
 
+    def printable(self, text: str, role: str) -> str:
+        """The text as it will be set: invisible characters dropped (``clean_text``) and, with
+        ``missing_glyph: notation``, a character no font has replaced by its code point."""
+        text = clean_text(text)
+        if self.pdf.missing_glyph == "notation":
+            text = "".join(ch if self.fonts.covers(role, ch) else f"[U+{ord(ch):04X}]" for ch in text)
+        return text
+
     def lay_cell(self, pieces: list[str], role: str, width: float, align: str) -> list[LaidLine]:
         size = self.pdf.table_size
         measure = self.fonts.measure(role, size, 0.0)
         out: list[LaidLine] = []
-        texts = [t for piece in pieces for t in break_lines(piece, measure, width)]
+        texts = [t for piece in pieces for t in break_lines(self.printable(piece, role), measure, width)]
         for i, t in enumerate(texts):
             natural = self.fonts.glyph_width(role, size, t)
             n = len(t)
@@ -593,7 +625,7 @@ class PdfWriter(Visitor):
         return image
 
     def visit_table(self, el):
-        from reportlab.platypus import Table, TableStyle
+        from reportlab.platypus import TableStyle
 
         rows = el.findall("row")
         placed: list[tuple[int, int, int, int, etree._Element]] = []
@@ -645,11 +677,9 @@ class PdfWriter(Visitor):
             if cs == 1:
                 measure = self.fonts.measure(role, self.pdf.table_size, 0.0)
                 natural[c] = max(natural[c], max((measure(p) for p in pieces), default=0.0))
-                from ..linebreak import units
-
-                minimum[c] = max(minimum[c], max((measure(u) for p in pieces for u in units(p)), default=0.0))
+                minimum[c] = max(minimum[c], max((measure(u) for p in pieces for u in segments(p)), default=0.0))
         widths = column_widths(natural, minimum, self.geo.width, 2 * CELL_PADDING, self.pdf.table_size)
-        table = Table(data, colWidths=widths, repeatRows=header_rows, style=TableStyle(style),
+        table = _table_class()(data, colWidths=widths, repeatRows=header_rows, style=TableStyle(style),
                       splitByRow=1, splitInRow=1, hAlign="CENTER")
         self.story.append(table)
 
@@ -690,7 +720,7 @@ class PdfWriter(Visitor):
         doc = BaseDocTemplate(
             buf,
             pagesize=(geo.page_width, geo.page_height),
-            pageTemplates=[PageTemplate("page", [frame], onPage=self.page_number)],
+            pageTemplates=[PageTemplate("page", [frame], onPageEnd=self.page_number)],
             invariant=1,
             title=self.meta.get("title", ""),
             author=self.meta.get("publisher", ""),
@@ -737,20 +767,43 @@ def cell_pieces(cell: etree._Element) -> list[str]:
 
 
 def column_widths(natural, minimum, total, padding, size) -> list[float]:
-    """Column widths filling ``total``: natural widths when they fit, else shrink the long
-    columns toward their longest unbreakable unit."""
+    """Column widths filling ``total``. Natural widths (the text on one line) when they fit,
+    scaled up to the full width. Otherwise columns narrower than a fair share keep their
+    natural width, repeatedly, and the rest share what is left equally; a column is never
+    narrower than its widest unbreakable piece if that can be helped."""
     n = len(natural)
     nat = [max(w, size) + padding for w in natural]
     low = [min(max(w, size) + padding, total / n) for w in minimum]
     if sum(nat) <= total:
         scale = total / sum(nat)
         return [w * scale for w in nat]
-    spare = total - sum(low)
-    if spare <= 0:
-        return [total / n] * n
-    stretch = [max(a - b, 0.0) for a, b in zip(nat, low)]
-    s = sum(stretch) or 1.0
-    return [b + spare * st / s for b, st in zip(low, stretch)]
+    widths: list[float | None] = [None] * n
+    left, open_cols = total, list(range(n))
+    while open_cols:
+        share = left / len(open_cols)
+        small = [c for c in open_cols if nat[c] <= share]
+        if not small:
+            break
+        for c in small:
+            widths[c] = nat[c]
+            left -= nat[c]
+        open_cols = [c for c in open_cols if c not in small]
+    if open_cols:
+        share = left / len(open_cols)
+        for c in open_cols:
+            widths[c] = share
+    out = [float(w) for w in widths]
+    for c in range(n):  # widen a column below its minimum, taking from the widest ones
+        need = low[c] - out[c]
+        while need > 1e-6:
+            donor = max(range(n), key=lambda k: out[k] - low[k])
+            give = min(need, out[donor] - low[donor])
+            if donor == c or give <= 1e-6:
+                break
+            out[donor] -= give
+            out[c] += give
+            need -= give
+    return out
 
 
 def pdf_date(iso_date: str | None, epoch: int | None) -> str | None:
