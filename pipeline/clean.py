@@ -49,6 +49,7 @@ class CleanRules:
     min_content_chars: int
     selector_min_share: float
     chrome_images: re.Pattern
+    attachment_lead: re.Pattern
     descend_share: float
     chrome: tuple[re.Pattern, ...]
     metadata_pair: re.Pattern
@@ -71,6 +72,7 @@ def rules() -> CleanRules:
         min_content_chars=data["min_content_chars"],
         selector_min_share=data["selector_min_share"],
         chrome_images=re.compile(data["chrome_images"]),
+        attachment_lead=re.compile(data["attachment_lead"]),
         descend_share=data["descend_share"],
         chrome=tuple(re.compile(p) for p in data["chrome_lines"]),
         metadata_pair=re.compile(rf"[•·]?\s*({labels})\s*[:：]\s*"),
@@ -257,27 +259,38 @@ class BlockReader:
     def __init__(self, draft: Draft):
         self.draft = draft
         self.buffer: list[str] = []
-        self.link_chars = 0
-        self.in_link = 0
+        self.links: list[tuple[str, str]] = []  # (href, text) of the links kept in the buffer
+        self.link_chars = 0  # characters inside any <a>, kept as a link or not
+        self.in_attachments = False
 
     def flush(self) -> None:
         text = collapse_space("".join(self.buffer))
+        links, self.links, self.buffer = self.links, [], []
         link_chars, self.link_chars = self.link_chars, 0
-        self.buffer = []
         if not text:
             return
-        if link_chars >= 0.6 * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
+        attachment = bool(rules().attachment_lead.match(text)) or (
+            self.in_attachments and links and text[:1].isdigit())
+        self.in_attachments = attachment
+        if not attachment and link_chars >= 0.6 * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
             self.draft.drop("links", text)
             return
-        p = etree.Element("p")
-        p.text = text
-        self.draft.blocks.append(p)
+        self.draft.blocks.append(_paragraph(text, links))
 
     def add(self, text: str | None) -> None:
         if text:
             self.buffer.append(text)
-            if self.in_link:
-                self.link_chars += len(text.strip())
+
+    def add_link(self, el: etree._Element) -> bool:
+        """Buffer a hyperlink as a link; False when it is not one worth keeping (scripts, anchors)."""
+        href = (el.get("href") or "").strip()
+        text = collapse_space(el.text_content())
+        self.link_chars += len(text.replace(" ", ""))
+        if not text or not href or href.startswith(("javascript:", "#")) or el.find(".//img") is not None:
+            return False
+        self.buffer.append(el.text_content())
+        self.links.append((href, text))
+        return True
 
     def read(self, el: etree._Element) -> None:
         tag = el.tag if isinstance(el.tag, str) else ""
@@ -305,17 +318,42 @@ class BlockReader:
         elif tag == "br":
             self.flush()
         else:
+            if tag == "a" and self.add_link(el):
+                self.add(el.tail)
+                return
             block = tag in BLOCK_TAGS
             if block:
                 self.flush()
-            self.in_link += tag == "a"
             self.add(el.text)
             for child in el:
                 self.read(child)
-            self.in_link -= tag == "a"
             if block:
                 self.flush()
         self.add(el.tail)
+
+
+def _paragraph(text: str, links: list[tuple[str, str]]) -> etree._Element:
+    """A <p> of ``text`` whose link texts, found in order, become <link> children."""
+    p = etree.Element("p")
+    cursor, last = 0, None
+    p.text = ""
+    for href, link_text in links:
+        at = text.find(link_text, cursor)
+        if at < 0:
+            continue
+        before = text[cursor:at]
+        if last is None:
+            p.text += before
+        else:
+            last.tail = (last.tail or "") + before
+        last = etree.SubElement(p, "link", href=href)
+        last.text = link_text
+        cursor = at + len(link_text)
+    if last is None:
+        p.text = text
+    else:
+        last.tail = (last.tail or "") + text[cursor:]
+    return p
 
 
 def _tiny(img: etree._Element) -> bool:
@@ -381,7 +419,7 @@ def _pipe_table(rows: list[list[str]]) -> etree._Element:
 
 
 def _text(block) -> str:
-    return collapse_space(block.text or "") if block.tag == "p" else ""
+    return collapse_space("".join(block.itertext())) if block.tag == "p" else ""
 
 
 def _metadata_line(text: str, draft: Draft) -> bool:

@@ -31,14 +31,19 @@ def restore(text: str) -> str:
     def cjk_at(i: int) -> bool:
         return 0 <= i < len(chars) and is_cjk(chars[i])
 
-    for i, ch in enumerate(text):
-        if ch != "(" or protected[i]:
-            continue
-        close = text.find(")", i + 1, i + 60)
-        if close < 0 or "(" in text[i + 1:close] or protected[close]:
-            continue
-        if any(is_cjk(c) for c in text[i + 1:close]) or cjk_at(i - 1) or cjk_at(close + 1):
-            chars[i], chars[close] = "（", "）"
+    changed = True
+    while changed:  # nested pairs: converting an inner pair can qualify the outer one
+        changed = False
+        current = "".join(chars)
+        for i, ch in enumerate(current):
+            if ch != "(" or protected[i]:
+                continue
+            close = current.find(")", i + 1, i + 60)
+            if close < 0 or "(" in current[i + 1:close] or protected[close]:
+                continue
+            if any(is_cjk(c) for c in current[i + 1:close]) or cjk_at(i - 1) or cjk_at(close + 1):
+                chars[i], chars[close] = "（", "）"
+                changed = True
     changed = True
     while changed:  # a restored mark makes its neighbour's context Chinese too: run to a fixed point
         changed = False
