@@ -124,6 +124,7 @@ NATIVE_LEVELS = {
 }
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+MAX_COLUMNS = 63  # Word's limit; a colspan beyond it (broken HTML) is cut
 TEXT_SPECIALS = re.compile(r"(\t|\r\n|\n|\r)")
 RUNIN_END = ("。", "！", "？", "：")
 IMAGE_MIME = re.compile(r"data:image/(png|jpe?g|gif|bmp|tiff?);base64,", re.I)
@@ -715,7 +716,7 @@ class DocxWriter(Visitor):
                     continue
                 while (r, c) in occupied:
                     c += 1
-                colspan = max(1, int(cell.get("colspan", "1")))
+                colspan = min(max(1, int(cell.get("colspan", "1"))), MAX_COLUMNS)
                 rowspan = min(max(1, int(cell.get("rowspan", "1"))), len(rows) - r)
                 width = 0
                 while width < colspan and (r, c + width) not in occupied:
@@ -756,7 +757,7 @@ class DocxWriter(Visitor):
         tr = etree.SubElement(tbl, w("tr"))
         tr_pr = etree.SubElement(tr, w("trPr"))
         c = 0
-        left = None  # the cell this row started at the previous grid column, if any
+        left = None  # (w:tc, origin) of the cell this row started just before column c
         while c < ncols:
             origin = occupied.get((r, c))
             if origin is None:
@@ -766,17 +767,20 @@ class DocxWriter(Visitor):
                     else:  # a row without cells still needs one
                         self._tc(tr, ncols - c, col_w, None, None)
                     break
-                if left is not None:  # a hole inside the row: widen the cell to its left
-                    self._widen(left, col_w)
-                else:
-                    self._tc(tr, 1, col_w, None, None)
+                # A hole: the row's cells ran out before a cell merged down from above.
+                if left is not None and self._widen(left, c, occupied, spans, col_w):
+                    c += 1
+                    continue
+                pad = self._tc(tr, 1, col_w, None, None)
+                etree.SubElement(pad.find(w("tcPr")), w("hideMark"))  # not an IR cell
+                left = None
                 c += 1
                 continue
-            colspan, _rowspan = spans[origin]
+            colspan, rowspan = spans[origin]
             if origin[0] == r:
-                self._cells[origin_cells[origin]] = (tr, colspan, spans[origin][1])
+                self._cells[origin_cells[origin]] = (tr, colspan, rowspan)
                 self.visit(origin_cells[origin])
-                left = tr[-1]
+                left = (tr[-1], origin)
             else:
                 self._tc(tr, colspan, col_w, "continue", None)
                 left = None
@@ -813,15 +817,24 @@ class DocxWriter(Visitor):
         return tc
 
     @staticmethod
-    def _widen(tc, col_w: int) -> None:
+    def _widen(left, c: int, occupied, spans, col_w: int) -> bool:
+        """Widen the cell left of a hole at column ``c`` over it, in every row the cell spans."""
+        tc, origin = left
+        colspan, rowspan = spans[origin]
+        rows = range(origin[0], origin[0] + rowspan)
+        if any((rr, c) in occupied for rr in rows):
+            return False
+        for rr in rows:
+            occupied[(rr, c)] = origin
+        spans[origin] = (colspan + 1, rowspan)
         tc_pr = tc.find(w("tcPr"))
         span = tc_pr.find(w("gridSpan"))
-        n = int(span.get(W_VAL)) + 1 if span is not None else 2
         if span is None:
-            span = etree.Element(w("gridSpan"))
+            span = etree.SubElement(tc_pr, w("gridSpan"))
             tc_pr.find(w("tcW")).addnext(span)
-        span.set(W_VAL, str(n))
-        tc_pr.find(w("tcW")).set(w("w"), str(col_w * n))
+        span.set(W_VAL, str(colspan + 1))
+        tc_pr.find(w("tcW")).set(w("w"), str(col_w * (colspan + 1)))
+        return True
 
     # ------------------------------------------------------------ output
 

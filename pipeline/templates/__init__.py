@@ -1,0 +1,1 @@
+"""Templates shipped with the package: the reference document the DOCX writer starts from."""

@@ -1,0 +1,857 @@
+"""The DOCX writer: layout preset, heading styles, text read back, numbering, determinism, rendering.
+
+DOCX files are compared part by part as XML (canonicalized), never as bytes: goldens live in
+``tests/golden/docx``; ``pytest --regen-golden`` rewrites them, to be done after looking at the
+rendered pages (a missing golden fails, it is never created silently).
+
+The render checks need LibreOffice (``soffice``) and poppler (``pdftotext``, ``pdfinfo``);
+they are skipped when those are not installed.
+"""
+from __future__ import annotations
+
+import base64
+import datetime as dt
+import io
+import math
+import re
+import os
+import shutil
+import struct
+import subprocess
+import time
+import zipfile
+import zlib
+from functools import lru_cache
+from pathlib import Path
+
+import docx
+import pytest
+from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
+from docx.table import _Cell
+from docx.text.paragraph import Paragraph
+from lxml import etree
+
+from pipeline import ir
+from pipeline.config import DocxSettings, FontFaces, Settings
+from pipeline.errors import RenderError
+from pipeline.templates import make_reference_docx
+from pipeline.writers import docx as docx_writer
+from pipeline.writers.text import body_lines
+
+from .conftest import DATA, TESTS, corpus_samples, ir_of
+
+IR_DIR = DATA / "ir"
+GOLDEN_DIR = TESTS / "golden" / "docx"
+W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
+W = f"{{{W_NS}}}"
+WP = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}"
+NS = {"w": W_NS}
+
+FIXTURES = [
+    name for name in ("sample", "docx_long", "reference") if (IR_DIR / f"{name}.xml").exists()
+]
+
+
+CORPUS = {path.stem: path for path in corpus_samples()}
+# Corpus pages also rendered by LibreOffice: tables with merged cells, chapters and bullets.
+RENDERED_CORPUS = [
+    name for name in ("nfra_merged_cells", "29_zb_zhenba_2024_gzgz_chapters_bullets") if name in CORPUS
+]
+
+
+@lru_cache(maxsize=None)
+def _load(name: str) -> etree._Element:
+    if name in CORPUS:
+        return ir_of(CORPUS[name])
+    return ir.validate(ir.parse((IR_DIR / f"{name}.xml").read_bytes()))
+
+
+def load(name: str) -> etree._Element:
+    """An IR fixture by name (tests/data/ir), or a copied corpus page converted by the pipeline."""
+    return ir.clone(_load(name))
+
+
+def settings(**docx_opts) -> Settings:
+    extra = {k: docx_opts.pop(k) for k in ("fonts", "source_date_epoch", "input") if k in docx_opts}
+    return Settings(docx=DocxSettings(**docx_opts), **extra)
+
+
+def render(tree, **docx_opts) -> bytes:
+    return docx_writer.render(tree, settings(**docx_opts))
+
+
+def parts_of(data: bytes) -> dict[str, bytes]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        return {n: zf.read(n) for n in zf.namelist()}
+
+
+def part_xml(data: bytes, name: str) -> etree._Element:
+    return etree.fromstring(parts_of(data)[name])
+
+
+# ----------------------------------------------------------------------------- reading back
+
+
+def cn_counting(n: int) -> str:
+    """Word's chineseCounting for 1–99, written independently of the writer's helper."""
+    units = ["", "一", "二", "三", "四", "五", "六", "七", "八", "九"]
+    if n < 10:
+        return units[n]
+    tens, ones = divmod(n, 10)
+    return ("" if tens == 1 else units[tens]) + "十" + units[ones]
+
+
+class Numbering:
+    """Word's list counting for heading styles bound to a numbering definition."""
+
+    def __init__(self, document):
+        part = document.part
+        self.style_num = {}
+        for style in document.styles.element.iter(W + "style"):
+            num_id = style.find(f"{W}pPr/{W}numPr/{W}numId")
+            ilvl = style.find(f"{W}pPr/{W}numPr/{W}ilvl")
+            if num_id is not None:
+                self.style_num[style.get(W + "styleId")] = (
+                    num_id.get(W + "val"),
+                    int(ilvl.get(W + "val")) if ilvl is not None else 0,
+                )
+        self.levels = {}
+        try:
+            numbering = part.numbering_part.element
+        except (KeyError, NotImplementedError):
+            numbering = None
+        if numbering is not None:
+            abstract = {a.get(W + "abstractNumId"): a for a in numbering.iter(W + "abstractNum")}
+            for num in numbering.iter(W + "num"):
+                a = abstract[num.find(W + "abstractNumId").get(W + "val")]
+                self.levels[num.get(W + "numId")] = {
+                    int(lvl.get(W + "ilvl")): (
+                        lvl.find(W + "numFmt").get(W + "val"),
+                        lvl.find(W + "lvlText").get(W + "val"),
+                        int(lvl.find(W + "start").get(W + "val")),
+                    )
+                    for lvl in a.iter(W + "lvl")
+                }
+        self.counters: dict[str, list[int]] = {}
+
+    def label(self, p) -> str:
+        style = p.find(f"{W}pPr/{W}pStyle")
+        own = p.find(f"{W}pPr/{W}numPr/{W}numId")
+        bound = self.style_num.get(style.get(W + "val")) if style is not None else None
+        if bound is None:
+            return ""
+        num_id, ilvl = bound
+        if own is not None:
+            num_id = own.get(W + "val")
+        if num_id == "0" or num_id not in self.levels:
+            return ""
+        levels = self.levels[num_id]
+        counts = self.counters.setdefault(num_id, [0] * 9)
+        counts[ilvl] += 1
+        for deeper in range(ilvl + 1, 9):
+            counts[deeper] = 0
+        fmt, text, start = levels[ilvl]
+        value = counts[ilvl] + start - 1
+        shown = cn_counting(value) if fmt == "chineseCounting" else str(value)
+        return text.replace(f"%{ilvl + 1}", shown)
+
+
+def read_back(data: bytes):
+    """(body lines, [(heading style, heading text)]) as python-docx reads the document.
+
+    Paragraphs styled Title or Subtitle (the title block) are left out; a picture paragraph
+    reads as ``[图：alt]`` (or its reference); heading labels produced by Word numbering are
+    put in front of the heading text, as Word would show them. A table row is its cells joined
+    by tabs, without the continuations of vertically merged cells and without the empty
+    padding cells (``hideMark``) that fill a hole in a ragged row.
+    """
+    document = docx.Document(io.BytesIO(data))
+    numbering = Numbering(document)
+    lines, headings = [], []
+    for child in document.element.body.iterchildren():
+        if child.tag == W + "p":
+            para = Paragraph(child, document._body)
+            style = para.style.name
+            if style in ("Title", "Subtitle"):
+                continue
+            text = numbering.label(child) + para.text
+            doc_pr = child.find(f".//{WP}docPr")
+            if doc_pr is not None:
+                text = f"[图：{doc_pr.get('descr') or doc_pr.get('title')}]"
+            if style.startswith("Heading"):
+                headings.append((style, text))
+            lines.append(text)
+        elif child.tag == W + "tbl":
+            table = docx.table.Table(child, document._body)
+            for tr in child.iterchildren(W + "tr"):
+                cells = []
+                for tc in tr.iterchildren(W + "tc"):
+                    merge = tc.find(f"{W}tcPr/{W}vMerge")
+                    if merge is not None and merge.get(W + "val") != "restart":
+                        continue
+                    if tc.find(f"{W}tcPr/{W}hideMark") is not None and not _Cell(tc, table).text:
+                        continue  # padding in a hole of a ragged row
+                    cells.append(" ".join(_Cell(tc, table).text.split()))
+                lines.append("\t".join(cells))
+    return [line for line in lines if line.strip()], headings
+
+
+def runin_merged(section) -> bool:
+    blocks = [c for c in section if isinstance(c.tag, str) and c.tag != "heading"]
+    return section.get("runin") == "true" and bool(blocks) and blocks[0].tag == "p"
+
+
+def expected_headings(tree, runin="split"):
+    out = []
+    for section in tree.iter("section"):
+        if runin == "keep" and runin_merged(section):
+            continue
+        line = ir.heading_line(section)
+        if line.strip():
+            out.append((f"Heading {min(int(section.get('level')), 4)}", line))
+    return out
+
+
+def expected_lines(tree, runin="split"):
+    """``body_lines``; with ``runin: keep`` a run-in head and its first paragraph are one line."""
+    if runin == "split":
+        return body_lines(tree)
+    tree = ir.clone(tree)
+    for section in list(tree.iter("section")):
+        if not runin_merged(section):
+            continue
+        heading = section.find("heading")
+        first = [c for c in section if isinstance(c.tag, str) and c.tag != "heading"][0]
+        head = ir.heading_line(section)
+        if not head.endswith(("。", "！", "？", "：")):
+            head += "。"
+        first.text = head + (first.text or "")
+        section.remove(heading)
+        etree.SubElement(section, "heading")  # empty: prints no line
+        section.insert(0, section[-1])
+        section.set("label", "")
+    return body_lines(tree)
+
+
+# ----------------------------------------------------------------------------- structure
+
+
+def test_writer_has_a_handler_for_every_schema_element():
+    missing = [n for n in ir.element_names() if not hasattr(docx_writer.DocxWriter, "visit_" + n.replace("-", "_"))]
+    assert missing == []
+
+
+def test_shipped_template_is_the_generated_one():
+    shipped = (Path(make_reference_docx.__file__).parent / "reference.docx").read_bytes()
+    assert make_reference_docx.build() == shipped, "run python -m pipeline.templates.make_reference_docx"
+
+
+def test_template_page_setup_is_gbt_9704():
+    sect = part_xml(docx_writer.shipped_template(), "word/document.xml").find(".//w:body/w:sectPr", NS)
+    size = sect.find("w:pgSz", NS)
+    margins = sect.find("w:pgMar", NS)
+    grid = sect.find("w:docGrid", NS)
+    mm = lambda twips: twips / 1440 * 25.4  # noqa: E731
+    assert (round(mm(int(size.get(W + "w")))), round(mm(int(size.get(W + "h"))))) == (210, 297)
+    got = {side: round(mm(int(margins.get(W + side)))) for side in ("top", "bottom", "left", "right")}
+    assert got == {"top": 37, "bottom": 35, "left": 28, "right": 26}
+    block_h = int(size.get(W + "h")) - int(margins.get(W + "top")) - int(margins.get(W + "bottom"))
+    pitch = int(grid.get(W + "linePitch"))
+    assert block_h // pitch == 22
+    block_w = int(size.get(W + "w")) - int(margins.get(W + "left")) - int(margins.get(W + "right"))
+    styles = part_xml(docx_writer.shipped_template(), "word/styles.xml")
+    normal = styles.find("w:style[@w:styleId='Normal']", NS)
+    size_pt = int(normal.find("w:rPr/w:sz", NS).get(W + "val")) / 2
+    tracking_pt = int(normal.find("w:rPr/w:spacing", NS).get(W + "val")) / 20
+    assert block_w / 20 // (size_pt + tracking_pt) == 28  # 28 characters a line
+    spacing = normal.find("w:pPr/w:spacing", NS)
+    assert spacing.get(W + "lineRule") == "exact" and int(spacing.get(W + "line")) == pitch
+    assert normal.find("w:pPr/w:ind", NS).get(W + "firstLineChars") == "200"
+    footers = {ref.get(W + "type") for ref in sect.findall("w:footerReference", NS)}
+    assert footers == {"default", "even"}
+    assert part_xml(docx_writer.shipped_template(), "word/settings.xml").find("w:evenAndOddHeaders", NS) is not None
+
+
+@pytest.mark.parametrize("part, side", [("word/footer1.xml", "right"), ("word/footer2.xml", "left")])
+def test_template_page_number_footer(part, side):
+    footer = part_xml(docx_writer.shipped_template(), part)
+    p = footer.find("w:p", NS)
+    assert p.find("w:pPr/w:jc", NS).get(W + "val") == side
+    assert "PAGE" in "".join(t.text for t in p.iter(W + "instrText"))
+    assert "".join(t.text for t in p.iter(W + "t")) == "— 1 —"
+
+
+def style_font(styles, style_id):
+    style = styles.find(f"w:style[@w:styleId='{style_id}']", NS)
+    fonts = style.find("w:rPr/w:rFonts", NS)
+    size = style.find("w:rPr/w:sz", NS)
+    bold = style.find("w:rPr/w:b", NS)
+    return (
+        fonts.get(W + "eastAsia"),
+        int(size.get(W + "val")) / 2 if size is not None else None,
+        bold is not None and bold.get(W + "val") not in ("0", "false"),
+    )
+
+
+def test_template_styles_fonts_and_sizes():
+    styles = part_xml(docx_writer.shipped_template(), "word/styles.xml")
+    assert style_font(styles, "Normal") == ("仿宋_GB2312", 16, False)
+    assert style_font(styles, "Title") == ("方正小标宋简体", 22, False)
+    assert style_font(styles, "Heading1") == ("黑体", 16, False)
+    assert style_font(styles, "Heading2") == ("楷体_GB2312", 16, False)
+    assert style_font(styles, "Heading3") == ("仿宋_GB2312", 16, True)
+    assert style_font(styles, "Heading4") == ("仿宋_GB2312", 16, False)
+    assert style_font(styles, "Footer") == ("宋体", 14, False)
+    title = styles.find("w:style[@w:styleId='Title']", NS)
+    assert title.find("w:pPr/w:jc", NS).get(W + "val") == "center"
+    for level in range(1, 5):
+        heading = styles.find(f"w:style[@w:styleId='Heading{level}']", NS)
+        assert heading.find("w:name", NS).get(W + "val") == f"heading {level}"
+        assert heading.find("w:pPr/w:outlineLvl", NS).get(W + "val") == str(level - 1)
+    lang = styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:lang", NS)
+    assert lang.get(W + "eastAsia") == "zh-CN"
+    theme_attrs = [a for el in styles.iter(W + "rFonts") for a in el.attrib if "Theme" in a or "theme" in a]
+    assert theme_attrs == []
+
+
+# ----------------------------------------------------------------------------- content
+
+
+@pytest.mark.parametrize("numbering", ["literal", "native"])
+@pytest.mark.parametrize("name", FIXTURES)
+def test_headings_and_text_equal_the_ir(name, numbering):
+    tree = load(name)
+    lines, headings = read_back(render(tree, numbering=numbering))
+    assert headings == expected_headings(tree)
+    assert lines == body_lines(tree)
+
+
+@pytest.mark.parametrize("numbering", ["literal", "native"])
+@pytest.mark.parametrize("name", sorted(CORPUS))
+def test_corpus_pages_read_back_as_their_ir(name, numbering):
+    tree = load(name)
+    lines, headings = read_back(render(tree, numbering=numbering))
+    assert headings == expected_headings(tree)
+    assert lines == body_lines(tree)
+
+
+@pytest.mark.parametrize("name", FIXTURES)
+def test_runin_keep_puts_the_head_in_its_paragraph(name):
+    tree = load(name)
+    data = render(tree, runin="keep")
+    lines, headings = read_back(data)
+    assert headings == expected_headings(tree, "keep")
+    assert lines == expected_lines(tree, "keep")
+    if any(runin_merged(s) for s in tree.iter("section")):
+        doc = part_xml(data, "word/document.xml")
+        assert doc.find(".//w:r/w:rPr/w:rStyle[@w:val='RunInHeading2']", NS) is not None
+
+
+def test_title_block_and_literal_labels():
+    data = render(load("sample"))
+    document = docx.Document(io.BytesIO(data))
+    first, second = document.paragraphs[:2]
+    assert (first.style.name, first.text) == ("Title", "深圳市罗湖区人民政府2023年法治政府建设年度报告")
+    assert (second.style.name, second.text) == ("Subtitle", "罗湖区委（政府）办\u30002023年12月21日")
+    texts = [p.text for p in document.paragraphs]
+    assert "一、主要工作情况" in texts and "（1）完善机制" in texts
+    assert any(t.startswith("区委、区政府高度重视") and "一是强化学习宣传" in t for t in texts)
+    assert docx_writer.shipped_template()  # cached bytes
+    styles = part_xml(data, "word/styles.xml")
+    assert styles.find(".//w:numPr", NS) is None  # literal labels: no style numbering
+
+
+def test_native_numbering_definition_is_bound_to_heading_styles():
+    data = render(load("sample"), numbering="native")
+    numbering = part_xml(data, "word/numbering.xml")
+    levels = {
+        int(lvl.get(W + "ilvl")): (
+            lvl.find("w:numFmt", NS).get(W + "val"),
+            lvl.find("w:lvlText", NS).get(W + "val"),
+            lvl.find("w:pStyle", NS).get(W + "val"),
+        )
+        for lvl in numbering.iter(W + "lvl")
+    }
+    assert levels == {
+        0: ("chineseCounting", "%1、", "Heading1"),
+        1: ("chineseCounting", "（%2）", "Heading2"),
+        2: ("decimal", "%3.", "Heading3"),
+        3: ("decimal", "（%4）", "Heading4"),
+    }
+    styles = part_xml(data, "word/styles.xml")
+    num_id = numbering.find("w:num", NS).get(W + "numId")
+    for level in range(1, 5):
+        num_pr = styles.find(f"w:style[@w:styleId='Heading{level}']/w:pPr/w:numPr", NS)
+        assert num_pr.find("w:numId", NS).get(W + "val") == num_id
+        assert num_pr.find("w:ilvl", NS).get(W + "val") == str(level - 1)
+    document = docx.Document(io.BytesIO(data))
+    assert [p.text for p in document.paragraphs if p.style.name == "Heading 1"] == [
+        "主要工作情况",
+        "存在问题及下一步工作思路",
+    ]
+
+
+NUMBERING_ODDITIES = """<report version="1"><meta><title>T</title></meta><body>
+<section kind="cn" number="1" label="一、" level="1"><heading>甲</heading>
+  <section kind="cn-paren" number="1" label="（一）" level="2"><heading>子</heading></section>
+  <section kind="cn-paren" number="3" label="（三）" level="2"><heading>缺二</heading></section>
+  <section kind="cn-paren" number="4" label="（四）" level="2"><heading>续</heading></section>
+</section>
+<section kind="h1" label="" level="1"><heading>无号标题</heading>
+  <section kind="cn-paren" number="1" label="（一）" level="2"><heading>在无号标题下</heading></section>
+</section>
+<section kind="cn" number="2" label="二、" level="1"><heading>乙</heading>
+  <section kind="arabic" number="1" label="1." level="2"><heading>跳级</heading>
+    <section kind="arabic-paren" number="1" label="（1）" level="3">
+      <heading>深</heading>
+      <section kind="arabic-paren" number="1" label="（1）" level="4"><heading>更深</heading>
+        <section kind="h5" label="" level="5"><heading>五级</heading></section>
+      </section>
+    </section>
+  </section>
+</section>
+<section kind="cn" number="11" label="十一、" level="1"><heading>重起</heading></section>
+</body></report>"""
+
+
+def test_native_numbering_keeps_the_ir_labels_through_gaps_and_restarts():
+    tree = ir.validate(ir.parse(NUMBERING_ODDITIES.encode()))
+    data = render(tree, numbering="native")
+    lines, headings = read_back(data)
+    assert headings == expected_headings(tree)
+    assert lines == body_lines(tree)
+    doc = part_xml(data, "word/document.xml")
+    literal = [
+        "".join(t.text for t in p.iter(W + "t"))
+        for p in doc.iter(W + "p")
+        if p.find("w:pPr/w:numPr/w:numId[@w:val='0']", NS) is not None
+    ]
+    assert "（三）缺二" in literal and "十一、重起" in literal and "五级" in literal
+
+
+def test_core_properties_from_metadata_and_config():
+    data = render(load("sample"), subject="法治政府建设", keywords="罗湖; 年度报告")
+    props = docx.Document(io.BytesIO(data)).core_properties
+    assert props.title == "深圳市罗湖区人民政府2023年法治政府建设年度报告"
+    assert props.author == "罗湖区委（政府）办"
+    assert props.created == dt.datetime(2023, 12, 21, tzinfo=dt.timezone.utc)
+    assert props.modified == dt.datetime(2023, 12, 21, tzinfo=dt.timezone.utc)
+    assert (props.subject, props.keywords) == ("法治政府建设", "罗湖; 年度报告")
+    assert props.language == "zh-CN"
+    assert props.identifier == "https://www.szlh.gov.cn/example.html"
+    assert props.last_printed is None
+
+
+def test_dates_come_from_source_date_epoch_without_a_report_date():
+    tree = ir.clone(load("sample"))
+    date = tree.find("meta/date")
+    date.getparent().remove(date)
+    epoch = 1700000000
+    props = docx.Document(io.BytesIO(render(tree, source_date_epoch=epoch))).core_properties
+    stamp = dt.datetime.fromtimestamp(epoch, dt.timezone.utc)
+    assert props.created == stamp and props.modified == stamp
+    props = docx.Document(io.BytesIO(render(tree))).core_properties
+    assert props.created is None and props.modified is None
+
+
+def test_table_keeps_merged_cells_and_header_rows():
+    doc = part_xml(render(load("sample")), "word/document.xml")
+    tbl = doc.find(".//w:tbl", NS)
+    assert len(tbl.findall("w:tblGrid/w:gridCol", NS)) == 3
+    rows = tbl.findall("w:tr", NS)
+    first = rows[0].findall("w:tc", NS)
+    assert first[0].find("w:tcPr/w:vMerge", NS).get(W + "val") == "restart"
+    assert first[1].find("w:tcPr/w:gridSpan", NS).get(W + "val") == "2"
+    second = rows[1].findall("w:tc", NS)
+    assert second[0].find("w:tcPr/w:vMerge", NS).get(W + "val") is None
+    assert [r.find("w:trPr/w:tblHeader", NS) is not None for r in rows] == [True, True, False, False]
+    header_style = first[0].find("w:p/w:pPr/w:pStyle", NS).get(W + "val")
+    body_style = rows[2].find("w:tc/w:p/w:pPr/w:pStyle", NS).get(W + "val")
+    assert (header_style, body_style) == ("TableHeading", "TableText")
+
+
+RAGGED = """<report version="1"><meta><title>T</title></meta><body>
+<table>
+  <row><cell>a</cell><cell>b</cell><cell rowspan="2">c</cell></row>
+  <row><cell>d</cell></row>
+  <row><cell colspan="4">e
+  f</cell></row>
+  <row/>
+  <row><cell>g</cell></row>
+</table>
+<table>
+  <row><cell>h</cell><cell>i</cell><cell rowspan="2">j</cell></row>
+  <row><cell rowspan="2">k</cell></row>
+  <row><cell>l</cell><cell>m</cell></row>
+</table>
+</body></report>"""
+
+
+def test_ragged_tables_read_back_as_their_rows():
+    tree = ir.validate(ir.parse(RAGGED.encode()))
+    data = render(tree)
+    lines, _ = read_back(data)
+    assert lines == body_lines(tree)
+    doc = part_xml(data, "word/document.xml")
+    body = doc.find("w:body", NS)
+    tags = [etree.QName(c).localname for c in body]
+    assert tags == ["p", "tbl", "p", "tbl", "p", "sectPr"]  # tables kept apart; body ends with a p
+    first, second = body.findall("w:tbl", NS)
+    rows = first.findall("w:tr", NS)
+    assert rows[1].find("w:tc/w:tcPr/w:gridSpan", NS).get(W + "val") == "2"  # d widened over the hole
+    assert rows[-1].find("w:trPr/w:gridAfter", NS).get(W + "val") == "3"
+    k_row = second.findall("w:tr", NS)[1]  # k spans down into l m: the hole gets a padding cell
+    assert [tc.find("w:tcPr/w:hideMark", NS) is not None for tc in k_row.findall("w:tc", NS)] == [False, True, False]
+
+
+def png_bytes(width=40, height=20) -> bytes:
+    def chunk(kind, data):
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    raw = b"".join(b"\x00" + b"\xff\x00\x00" * width for _ in range(height))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+        + chunk(b"IDAT", zlib.compress(raw))
+        + chunk(b"IEND", b"")
+    )
+
+
+def figure_report(*figures: str) -> etree._Element:
+    body = "".join(figures)
+    text = f'<report version="1"><meta><title>T</title><source name="page.html" format="html" encoding="utf-8"/></meta><body>{body}</body></report>'
+    return ir.validate(ir.parse(text.encode()))
+
+
+def test_local_images_are_embedded_and_others_are_placeholders(tmp_path):
+    (tmp_path / "page.html").write_text("<html></html>")  # the input the IR's source names
+    (tmp_path / "static").mkdir()
+    (tmp_path / "static" / "chart.png").write_bytes(png_bytes())
+    (tmp_path.parent / "outside.png").write_bytes(png_bytes())
+    data_uri = "data:image/png;base64," + base64.b64encode(png_bytes(10, 10)).decode()
+    tree = figure_report(
+        '<figure src="static/chart.png" alt="图表"/>',
+        f'<figure src="{data_uri}" alt="内嵌"/>',
+        '<figure src="https://example.org/a.png" alt="远程"/>',
+        '<figure src="../outside.png"/>',
+        '<figure src="static/missing.png"/>',
+    )
+    data = render(tree, input=tmp_path)
+    lines, _ = read_back(data)
+    assert lines == body_lines(tree)
+    names = [n for n in parts_of(data) if n.startswith("word/media/")]
+    assert len(names) == 2
+    doc = part_xml(data, "word/document.xml")
+    assert [d.get("descr") for d in doc.iter(WP + "docPr")] == ["图表", "内嵌"]
+    extent = doc.find(f".//{WP}extent")
+    assert int(extent.get("cx")) > 0 and int(extent.get("cy")) > 0
+    placeholders = [p for p in doc.iter(W + "p") if p.find("w:hyperlink", NS) is not None]
+    assert ["".join(t.text for t in p.iter(W + "t")) for p in placeholders] == [
+        "[图：远程]",
+        "[图：../outside.png]",
+        "[图：static/missing.png]",
+    ]
+
+
+def test_wide_images_are_scaled_to_the_text_width(tmp_path):
+    (tmp_path / "wide.png").write_bytes(png_bytes(4000, 100))
+    data = render(figure_report('<figure src="wide.png"/>'), image_dir=tmp_path)
+    extent = part_xml(data, "word/document.xml").find(f".//{WP}extent")
+    text_width_emu = (11906 - 1587 - 1474) * 635  # A4 less the margins
+    assert int(extent.get("cx")) == text_width_emu and int(extent.get("cy")) > 0
+
+
+def test_links_become_hyperlinks_and_keep_their_text():
+    data = render(load("sample"))
+    doc = part_xml(data, "word/document.xml")
+    link = doc.find(".//w:hyperlink", NS)
+    assert "".join(t.text for t in link.iter(W + "t")) == "附件"
+    rels = part_xml(data, "word/_rels/document.xml.rels")
+    rid = link.get("{http://schemas.openxmlformats.org/officeDocument/2006/relationships}id")
+    target = [r for r in rels if r.get("Id") == rid][0]
+    assert (target.get("Target"), target.get("TargetMode")) == ("https://www.szlh.gov.cn/a.html", "External")
+
+
+TEXT = st.text(alphabet="字法。，、“”（）ab1 \t\n&<", max_size=24)
+KIND_LABELS = {
+    "cn": lambda n: cn_counting(n) + "、",
+    "cn-paren": lambda n: f"（{cn_counting(n)}）",
+    "arabic": lambda n: f"{n}.",
+    "arabic-paren": lambda n: f"（{n}）",
+}
+
+
+@st.composite
+def reports(draw):
+    """Random IR documents: nested sections of any kind, paragraphs with items and links, ragged tables."""
+    root = ir.new_report()
+    root.find("meta/title").text = draw(TEXT)
+
+    def inline(el, items=False):
+        el.text = draw(TEXT)
+        for number in range(1, draw(st.integers(0, 2)) + 1):
+            if items and draw(st.booleans()):
+                child = etree.SubElement(el, "item", label=cn_counting(number) + "是", number=str(number))
+                inline(child)
+            else:
+                child = etree.SubElement(el, "link", href=draw(st.sampled_from(["https://a.cn/x", "#top", "a b.html", ""])))
+                child.text = draw(TEXT)
+            child.tail = draw(TEXT)
+
+    def blocks(parent, level):
+        for _ in range(draw(st.integers(0, 3))):
+            kind = draw(st.sampled_from(["p", "p", "section", "table", "list", "figure"] if level < 6 else ["p"]))
+            if kind == "p":
+                inline(etree.SubElement(parent, "p"), items=True)
+            elif kind == "section":
+                sk = draw(st.sampled_from([*KIND_LABELS, "h2"]))
+                attrs = {"kind": sk, "level": str(level), "label": ""}
+                if sk in KIND_LABELS:
+                    n = draw(st.integers(1, 3))
+                    attrs.update(number=str(n), label=KIND_LABELS[sk](n))
+                if draw(st.booleans()):
+                    attrs["runin"] = "true"
+                section = etree.SubElement(parent, "section", **attrs)
+                inline(etree.SubElement(section, "heading"))
+                blocks(section, level + 1)
+            elif kind == "table":
+                table = etree.SubElement(parent, "table")
+                for _ in range(draw(st.integers(1, 4))):
+                    row = etree.SubElement(table, "row")
+                    for _ in range(draw(st.integers(0, 3))):
+                        cell = etree.SubElement(row, "cell")
+                        cell.text = draw(TEXT)
+                        for attr in ("rowspan", "colspan"):
+                            span = draw(st.integers(1, 3))
+                            if span > 1:
+                                cell.set(attr, str(span))
+                        if draw(st.booleans()):
+                            cell.set("header", "true")
+            elif kind == "list":
+                lst = etree.SubElement(parent, "list")
+                if draw(st.booleans()):
+                    lst.set("ordered", "true")
+                for _ in range(draw(st.integers(1, 3))):
+                    inline(etree.SubElement(lst, "li"))
+            else:
+                etree.SubElement(parent, "figure", src=draw(st.sampled_from(["x.png", "https://a.cn/y.png"])), alt=draw(TEXT))
+
+    blocks(root.find("body"), 1)
+    return ir.validate(root)
+
+
+@hypothesis_settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(reports(), st.sampled_from(["literal", "native"]), st.sampled_from(["split", "keep"]))
+def test_any_ir_reads_back_as_its_body_text(tree, numbering, runin):
+    lines, headings = read_back(render(tree, numbering=numbering, runin=runin))
+    assert headings == expected_headings(tree, runin)
+    assert lines == expected_lines(tree, runin)
+
+
+# ----------------------------------------------------------------------------- looks and config
+
+
+def test_configured_fonts_go_to_the_east_asian_slot():
+    fonts = FontFaces(body="宋体", heading1="方正黑体_GBK")
+    data = render(load("sample"), fonts=fonts)
+    styles = part_xml(data, "word/styles.xml")
+    assert style_font(styles, "Normal")[0] == "宋体"
+    assert style_font(styles, "Heading1")[0] == "方正黑体_GBK"
+    assert styles.find("w:docDefaults/w:rPrDefault/w:rPr/w:rFonts", NS).get(W + "eastAsia") == "宋体"
+    font_names = {f.get(W + "name") for f in part_xml(data, "word/fontTable.xml").iter(W + "font")}
+    assert {"宋体", "方正黑体_GBK"} <= font_names
+
+
+def user_reference(tmp_path) -> Path:
+    """A user's reference document: bigger body text, and without our Figure/Run-in styles."""
+    parts = parts_of(docx_writer.shipped_template())
+    styles = etree.fromstring(parts["word/styles.xml"])
+    for style in list(styles.iter(W + "style")):
+        if style.get(W + "styleId") in ("Figure", "RunInHeading2", "Subtitle"):
+            styles.remove(style)
+        if style.get(W + "styleId") == "Normal":
+            style.find("w:rPr/w:sz", NS).set(W + "val", "30")
+            style.find("w:rPr/w:rFonts", NS).set(W + "eastAsia", "华文仿宋")
+    parts["word/styles.xml"] = etree.tostring(styles, xml_declaration=True, encoding="UTF-8")
+    path = tmp_path / "mine.docx"
+    path.write_bytes(docx_writer.deterministic_zip(parts))
+    return path
+
+
+def test_a_user_reference_docx_gives_the_looks(tmp_path):
+    ref = user_reference(tmp_path)
+    tree = load("sample")
+    data = render(tree, reference_docx=ref, runin="keep")
+    styles = part_xml(data, "word/styles.xml")
+    assert style_font(styles, "Normal") == ("华文仿宋", 15, False)  # theirs, not ours
+    for sid in ("Figure", "RunInHeading2", "Subtitle"):  # missing styles are added
+        assert styles.find(f"w:style[@w:styleId='{sid}']", NS) is not None
+    lines, headings = read_back(data)
+    assert lines == expected_lines(tree, "keep")
+    data = render(tree, reference_docx=ref, fonts=FontFaces(body="仿宋"))
+    assert style_font(part_xml(data, "word/styles.xml"), "Normal")[0] == "仿宋"  # named in config: wins
+
+
+def test_user_reference_with_heading_numbering_gets_no_double_labels(tmp_path):
+    data = render(load("sample"), numbering="native")
+    path = tmp_path / "numbered.docx"
+    path.write_bytes(data)  # a reference whose heading styles are bound to numbering
+    out = render(load("sample"), reference_docx=path)
+    assert part_xml(out, "word/styles.xml").find(".//w:numPr", NS) is None
+    lines, _ = read_back(out)
+    assert lines == body_lines(load("sample"))
+
+
+@pytest.mark.parametrize("content", [b"not a zip", None])
+def test_a_bad_reference_docx_is_a_render_error(tmp_path, content):
+    path = tmp_path / "bad.docx"
+    if content is not None:
+        path.write_bytes(content)
+    with pytest.raises(RenderError, match="bad.docx"):
+        render(load("sample"), reference_docx=path)
+
+
+# ----------------------------------------------------------------------------- determinism
+
+
+def test_two_runs_give_identical_bytes():
+    tree = load("sample")
+    first = render(tree, numbering="native")
+    time.sleep(1.1)  # a clock in the output would show up now
+    assert render(tree, numbering="native") == first
+    with zipfile.ZipFile(io.BytesIO(first)) as zf:
+        infos = zf.infolist()
+    assert {i.date_time for i in infos} == {(1980, 1, 1, 0, 0, 0)}
+    assert infos[0].filename == "[Content_Types].xml"
+    text = b"".join(parts_of(first).values())
+    assert b"rsid" not in text and b"python-docx" not in text
+
+
+def test_rendering_is_fast_enough():
+    tree = load("docx_long")
+    docx_writer.render(tree, Settings())  # warm: template and imports
+    start = time.perf_counter()
+    for _ in range(5):
+        docx_writer.render(tree, Settings())
+    per_doc = (time.perf_counter() - start) / 5
+    assert per_doc < 0.5, f"{per_doc:.3f} s per document"
+
+
+# ----------------------------------------------------------------------------- goldens
+
+
+def canonical(data: bytes) -> bytes:
+    parser = etree.XMLParser(remove_blank_text=True)
+    return etree.tostring(etree.fromstring(data, parser), method="c14n")
+
+
+GOLDENS = [("sample", {}), ("sample", {"numbering": "native"}), ("docx_long", {}), ("docx_long", {"runin": "keep"})]
+
+
+def golden_name(name, opts):
+    suffix = "".join(f"-{v}" for v in opts.values())
+    return f"{name}{suffix}.docx"
+
+
+@pytest.mark.parametrize("name, opts", GOLDENS, ids=[golden_name(n, o) for n, o in GOLDENS])
+def test_matches_golden_part_by_part(name, opts, regen_golden):
+    data = render(load(name), **opts)
+    path = GOLDEN_DIR / golden_name(name, opts)
+    if regen_golden:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+    assert path.exists(), f"no golden {path.name}: look at the rendering, then run pytest --regen-golden"
+    want, got = parts_of(path.read_bytes()), parts_of(data)
+    assert sorted(got) == sorted(want)
+    for part in want:
+        if part.endswith((".xml", ".rels")):
+            assert canonical(got[part]) == canonical(want[part]), f"part {part} differs"
+        else:
+            assert got[part] == want[part], f"part {part} differs"
+
+
+# ----------------------------------------------------------------------------- rendered by LibreOffice
+
+RENDERED = [(name, mode) for name in FIXTURES + RENDERED_CORPUS for mode in ("literal", "native")]
+
+
+@pytest.fixture(scope="module")
+def rendered_pdfs(tmp_path_factory):
+    """Each fixture in both numbering modes, converted to PDF by one LibreOffice run."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice or not shutil.which("pdftotext") or not shutil.which("pdfinfo"):
+        if os.environ.get("CI"):
+            pytest.fail("CI must install LibreOffice and poppler-utils for the render check")
+        pytest.skip("LibreOffice (soffice) and poppler-utils are needed for the render check")
+    tmp = tmp_path_factory.mktemp("render")
+    files = []
+    for name, mode in RENDERED:
+        path = tmp / f"{name}-{mode}.docx"
+        path.write_bytes(render(load(name), numbering=mode))
+        files.append(str(path))
+    cmd = [
+        soffice,
+        f"-env:UserInstallation={(tmp / 'profile').as_uri()}",
+        "--headless",
+        "--convert-to",
+        "pdf",
+        "--outdir",
+        str(tmp),
+        *files,
+    ]
+    subprocess.run(cmd, check=True, capture_output=True, timeout=300)
+    pdfs = {}
+    for name, mode in RENDERED:
+        pdf = tmp / f"{name}-{mode}.pdf"
+        assert pdf.exists(), f"LibreOffice did not convert {name}-{mode}"
+        pdfs[(name, mode)] = pdf
+    return pdfs
+
+
+def pdf_pages(pdf: Path) -> int:
+    info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
+    return int(re.search(r"^Pages:\s+(\d+)", info, re.M).group(1))
+
+
+def pdf_text(pdf: Path) -> str:
+    """The PDF's text with whitespace and the page numbers (— N —) removed."""
+    text = subprocess.run(["pdftotext", str(pdf), "-"], check=True, capture_output=True, text=True).stdout
+    text = re.sub(r"—\s*\d+\s*—", "", text)
+    return re.sub(r"\s+", "", text)
+
+
+def estimated_lines(tree) -> float:
+    """Grid lines the document needs at 28 characters a line (half-width characters count half)."""
+
+    def width(text):
+        return sum(0.5 if ord(ch) < 0x2000 else 1 for ch in text)
+
+    title = ir.meta_value(tree, "title") or ""
+    total = math.ceil(width(title) / 20) + 3  # 22 pt title, the publisher line, blank lines
+    for line in body_lines(tree):
+        if "\t" in line:
+            total += 1.0  # a table row: 14 pt single spacing plus padding, about one grid line
+        else:
+            total += math.ceil((width(line) + 2) / 28)
+    return total
+
+
+@pytest.mark.parametrize("name, mode", RENDERED, ids=[f"{n}-{m}" for n, m in RENDERED])
+def test_rendered_pages_and_labels(rendered_pdfs, name, mode):
+    tree = load(name)
+    pdf = rendered_pdfs[(name, mode)]
+    pages = pdf_pages(pdf)
+    expected = math.ceil(estimated_lines(tree) / 22)
+    assert abs(pages - expected) <= max(1, round(expected * 0.15)), (pages, expected)
+    text = pdf_text(pdf)
+    position = 0
+    for section in tree.iter("section"):  # every heading, label first, in document order
+        line = re.sub(r"\s+", "", ir.heading_line(section))
+        found = text.find(line, position)
+        assert found >= 0, f"{line!r} not in the rendered text after offset {position}"
+        position = found + len(line)
+    for item in tree.iter("item"):
+        assert item.get("label") in text
+    for line in body_lines(tree):
+        if "\t" not in line:
+            assert re.sub(r"\s+", "", line) in text
