@@ -281,10 +281,20 @@ def packaged_fallback() -> Path:
 
 # --- resolving roles ----------------------------------------------------------------------
 
+@lru_cache(maxsize=8)
+def _by_family(faces: tuple[FaceInfo, ...]) -> dict[str, list[FaceInfo]]:
+    """The usable faces under each normalised family name."""
+    index: dict[str, list[FaceInfo]] = {}
+    for face in faces:
+        if _usable(face):
+            for key in {norm(n) for n in face.families}:
+                index.setdefault(key, []).append(face)
+    return index
+
+
 def find_installed(name: str, faces: tuple[FaceInfo, ...], prefer_heavy: bool = False) -> FaceInfo | None:
     """The installed face whose family name is ``name`` (closest to regular weight, or heaviest)."""
-    key = norm(name)
-    hits = [f for f in faces if _usable(f) and key in {norm(n) for n in f.families}]
+    hits = _by_family(faces).get(norm(name))
     if not hits:
         return None
     if prefer_heavy:
@@ -489,9 +499,18 @@ def find_covering(ch: str, settings=None, exclude: frozenset = frozenset()) -> F
 def describe_fonts(settings, sample_text: str | None = None) -> list[dict]:
     """Per role: the face asked for, the file chosen, its family, how it was found, its coverage.
 
-    Does not convert CFF fonts (``load`` tells where the converted copy is or will be cached).
+    With ``sample_text``: how much of it the role's face covers, the characters it lacks
+    (``sample_missing``: set in a fallback face) and those no installed face has at all
+    (``sample_no_font``: the PDF writer refuses them). Does not convert CFF fonts (``load``
+    tells where the converted copy is or will be cached).
     """
     rows = []
+    no_font = ""
+    if sample_text is not None:  # characters no face at all can set (the PDF writer would fail)
+        known = [cmap_of(str(packaged_fallback()), 0)]
+        for ch in sorted({c for c in sample_text if not c.isspace()}):
+            if not any(ord(ch) in cmap for cmap in known) and find_covering(ch, settings) is None:
+                no_font += ch
     for role in ROLES:
         font = resolve(role, settings, convert=False)
         row = {
@@ -505,6 +524,8 @@ def describe_fonts(settings, sample_text: str | None = None) -> list[dict]:
             "load": font.load_path,
         }
         row.update(coverage(font.path, font.index, sample_text))
+        if sample_text is not None:
+            row["sample_no_font"] = no_font
         if font.notes:
             row["notes"] = list(font.notes)
         rows.append(row)

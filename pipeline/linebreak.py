@@ -148,6 +148,19 @@ def break_lines(
         if end >= n:
             lines.append("".join(_strip_spaces(toks[start:n])))
             break
+        if end > start and widths[end] > width + EPSILON and not _is_space(toks[end]):
+            # a unit longer than any line (a long URL) will be cut anyway: cut it here,
+            # filling this line, rather than push it down and leave this line short
+            cut = _legal_cut(toks[end], measure, avail - used)
+            if cut:
+                head, tail = toks[end][:cut], toks[end][cut:]
+                toks[end:end + 1] = [head, tail]
+                widths[end:end + 1] = [measure(head), measure(tail)]
+                ok[end + 1:end + 1] = [True]
+                n += 1
+                lines.append("".join(_strip_spaces(toks[start:end + 1])))
+                start = end + 1
+                continue
         brk = next((b for b in range(end, start, -1) if ok[b]), None)
         if brk is None:
             if end == start:
@@ -167,16 +180,27 @@ def break_lines(
     return [line for line in lines if line]
 
 
-def _cut_to_width(token: str, measure: Measure, avail: float) -> tuple[str, str]:
-    """Cut a token longer than a line: the longest head that fits and whose cut obeys the
-    start/end rules (a URL is not cut before its ``.`` or ``]``); any cut if none does."""
-    fit = 1
-    while fit < len(token) and measure(token[:fit + 1]) <= avail + EPSILON:
+def _legal_cut(token: str, measure: Measure, room: float) -> int | None:
+    """The longest head of ``token`` that fits ``room`` and may end a line before the rest
+    (the rest does not start with a closing mark, the head does not end with an opening one)."""
+    fit = 0
+    while fit < len(token) - 1 and measure(token[:fit + 1]) <= room + EPSILON:
         fit += 1
     for cut in range(fit, 0, -1):
         if token[cut] not in NO_LINE_START and token[cut - 1] not in NO_LINE_END:
-            return token[:cut], token[cut:]
-    return token[:fit], token[fit:]
+            return cut
+    return None
+
+
+def _cut_to_width(token: str, measure: Measure, avail: float) -> tuple[str, str]:
+    """Cut a token longer than a line: at a legal place if one fits (a URL is not cut before
+    its ``.`` or ``]``), else wherever the line is full."""
+    cut = _legal_cut(token, measure, avail)
+    if cut is None:
+        cut = 1
+        while cut < len(token) - 1 and measure(token[:cut + 1]) <= avail + EPSILON:
+            cut += 1
+    return token[:cut], token[cut:]
 
 
 # --- titles -------------------------------------------------------------------------------
@@ -185,91 +209,126 @@ def _cut_to_width(token: str, measure: Measure, avail: float) -> tuple[str, str]
 #: ``where`` is "after" (break after the match) or "before" (break before it).
 TITLE_BOUNDARIES: tuple[tuple[str, str, float], ...] = (
     (r"(人民政府|人民代表大会常务委员会|人大常委会|委员会|办公厅|办公室|政府|党委|区委|市委|省委|县委|"
-     r"管理局|监督局|局|厅|委|办|院|中心)", "after", 3.0),
+     r"统计局|管理局|监督局|卫生健康委|国务院|人民法院|人民检察院|局|厅|委|办)", "after", 3.0),
     (r"[0-9０-９]{4}年(度)?", "after", 3.0),
     (r"[0-9０-９]{4}年(度)?", "before", 2.0),
     (r"关于", "before", 4.0),
-    (r"(的)?(工作报告|年度报告|报告|通知|意见|决定|办法|规定|方案|公告|通告|批复|函)$", "before", 1.5),
+    (r"(印发|转发|批转|关于加强|关于进一步)", "after", 2.0),
+    (r"(的)?(工作报告|年度报告|报告|通知|意见|决定|办法|规定|方案|公告|通告|批复|函|公报|纲要)$", "before", 1.5),
     (r"[、，：；]", "after", 3.0),
     (r"[《“（]", "before", 2.0),
     (r"[》”）]", "after", 2.0),
 )
+#: Phrases a title should not be broken inside (a cost, not a rule).
+TITLE_PHRASES: tuple[str, ...] = (
+    "中华人民共和国", "国民经济和社会发展", "人民代表大会", "常务委员会", "人民政府", "政府信息公开",
+    "政府工作报告", "工作报告", "年度报告", "统计公报", "法治政府", "营商环境", "高质量发展",
+    "五年规划", "公立医院", "绩效考核", "电视电话会议", "重点任务", "分工方案",
+)
+#: A title break that is no meaning boundary costs this much; one inside a phrase, more.
+TITLE_PLAIN_BREAK = 2.0
+TITLE_PHRASE_BREAK = 6.0
+#: Weight of a line's deviation from the average width (squared, in line widths).
+TITLE_BALANCE = 24.0
 
 
 def title_boundaries(text: str) -> dict[int, float]:
-    """Character offsets (break before ``text[i]``) that are meaning boundaries, with a bonus."""
+    """Character offsets (break before ``text[i]``) scored for a title: a positive bonus at
+    meaning boundaries, a negative one inside a phrase of ``TITLE_PHRASES``."""
     found: dict[int, float] = {}
     for pattern, where, bonus in TITLE_BOUNDARIES:
         for m in re.finditer(pattern, text):
             pos = m.end() if where == "after" else m.start()
             if 0 < pos < len(text):
                 found[pos] = max(found.get(pos, 0.0), bonus)
+    for phrase in TITLE_PHRASES:
+        for m in re.finditer(re.escape(phrase), text):
+            for pos in range(m.start() + 1, m.end()):
+                found[pos] = min(found.get(pos, 0.0), -TITLE_PHRASE_BREAK)
     return found
 
 
 def balanced_lines(text: str, measure: Measure, width: float, max_lines: int = 6) -> list[str]:
-    """Break a title into the fewest lines that fit, as equal in width as possible.
+    """Break a title into few lines that fit, as equal in width as possible.
 
-    Among the legal breaks, those at meaning boundaries (``title_boundaries``) are preferred:
-    a break there is worth the bonus in units of 1/8 of the line width of imbalance.
-    Falls back to ``break_lines`` when no balanced solution exists.
+    Among the legal breaks, those at meaning boundaries (``title_boundaries``) are preferred
+    and those inside a known phrase avoided, traded against the lines' imbalance. One line
+    more than the fewest possible is taken when that reads much better
+    (``TITLE_EXTRA_LINE``). Falls back to ``break_lines`` when no balanced solution exists.
     """
     toks = units(text.strip())
     if not toks:
         return []
     widths = [measure(t) for t in toks]
-    total = sum(widths)
-    if total <= width + EPSILON:
+    if sum(widths) <= width + EPSILON:
         return ["".join(toks)]
+    greedy = break_lines(text, measure, width)
+    scores = title_boundaries("".join(toks))
+    best = None
+    for k in range(len(greedy), max(max_lines, len(greedy)) + 1):
+        found = _balanced(toks, widths, width, k, scores)
+        if found is None:
+            continue
+        cost = found[0] + (TITLE_EXTRA_LINE if best is not None else 0.0)
+        if best is None:
+            best = (cost, found[1])
+            continue
+        if cost < best[0]:
+            best = (cost, found[1])
+        break
+    if best is None:
+        return greedy
+    return ["".join(_strip_spaces(toks[s:e])) for s, e in best[1]]
+
+
+#: The cost of one more title line than needed, against better breaks.
+TITLE_EXTRA_LINE = 5.0
+
+
+def _balanced(toks, widths, width, k, scores):
+    """The cheapest way to set ``toks`` on exactly ``k`` lines: (cost, [(start, end), ...])."""
+    n = len(toks)
     ok = break_opportunities(toks)
     offsets = [0]
     for t in toks:
         offsets.append(offsets[-1] + len(t))
-    bonus = title_boundaries("".join(toks))
     prefix = [0.0]
     for w in widths:
         prefix.append(prefix[-1] + w)
-    n = len(toks)
-    candidates = [i for i in range(1, n) if ok[i]]
-    greedy = break_lines(text, measure, width)
-    for k in range(2, max(max_lines, len(greedy)) + 1):
-        target = total / k
-        # dp[j][i]: best cost of j lines covering toks[:i]
-        inf = float("inf")
-        best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
-        points = [0] + candidates + [n]
-        for j in range(1, k + 1):
-            for i in points[1:]:
-                if j < k and i == n:
+    target = prefix[-1] / k
+    points = [0] + [i for i in range(1, n) if ok[i]] + [n]
+    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
+    for j in range(1, k + 1):
+        for i in points[1:]:
+            if (j < k) == (i == n):
+                continue
+            choice = (float("inf"), -1)
+            for s in points:
+                if s >= i:
+                    break
+                prev = best.get((j - 1, s))
+                if prev is None:
                     continue
-                if j == k and i != n:
+                line_w = _line_width(prefix, toks, s, i)
+                if line_w > width + EPSILON:
                     continue
-                choice = (inf, -1)
-                for s in points:
-                    if s >= i:
-                        break
-                    prev = best.get((j - 1, s))
-                    if prev is None:
-                        continue
-                    line_w = _line_width(prefix, toks, s, i)
-                    if line_w > width + EPSILON:
-                        continue
-                    cost = prev[0] + ((line_w - target) / width) ** 2 * 64
-                    if i != n:
-                        cost -= bonus.get(offsets[i], 0.0)
-                    if cost < choice[0]:
-                        choice = (cost, s)
-                if choice[1] >= 0:
-                    best[(j, i)] = choice
-        if (k, n) in best:
-            cuts, j, i = [], k, n
-            while j > 0:
-                s = best[(j, i)][1]
-                cuts.append((s, i))
-                i, j = s, j - 1
-            cuts.reverse()
-            return ["".join(_strip_spaces(toks[s:e])) for s, e in cuts]
-    return greedy
+                cost = prev[0] + ((line_w - target) / width) ** 2 * TITLE_BALANCE
+                if i != n:
+                    score = scores.get(offsets[i], 0.0)
+                    cost -= score if score else -TITLE_PLAIN_BREAK
+                if cost < choice[0]:
+                    choice = (cost, s)
+            if choice[1] >= 0:
+                best[(j, i)] = choice
+    if (k, n) not in best:
+        return None
+    cuts, j, i = [], k, n
+    while j > 0:
+        s = best[(j, i)][1]
+        cuts.append((s, i))
+        i, j = s, j - 1
+    cuts.reverse()
+    return best[(k, n)][0], cuts
 
 
 def _line_width(prefix: list[float], toks: Sequence[str], s: int, e: int) -> float:
@@ -295,14 +354,22 @@ class Violation:
         return f"line {self.index}/{self.index + 1} ({self.rule}): …{self.before[-6:]} | {self.after[:6]}…"
 
 
-def violations(lines: Sequence[str], source: str | None = None) -> list[Violation]:
+def violations(
+    lines: Sequence[str],
+    source: str | None = None,
+    measure: Measure | None = None,
+    width: float | None = None,
+    first_width: float | None = None,
+) -> list[Violation]:
     """Rule violations at the breaks between consecutive lines of ONE paragraph.
 
     Checked: a line starting with a mark of ``NO_LINE_START``; a line ending with a mark of
-    ``NO_LINE_END``; a split ``——``/``……``; a Latin word or number split across lines
-    (allowed only when the line before is that token alone, i.e. it is longer than a line).
+    ``NO_LINE_END``; a split ``——``/``……``; a Latin word or number split across lines.
     ``source`` is the paragraph's text: with it a break at white space between two Latin
-    words is told apart from a word cut in two; without it every such break counts.
+    words is told apart from a word cut in two; without it every such break counts. A word
+    may be cut when it is longer than its line: given ``measure`` and ``width`` (and
+    ``first_width`` for an indented first line) that is measured; without them only when the
+    line before holds nothing else.
     """
     spaced = _spaced_breaks(lines, source)
     found: list[Violation] = []
@@ -317,12 +384,15 @@ def violations(lines: Sequence[str], source: str | None = None) -> list[Violatio
         for mark in DOUBLE_MARKS:
             if before[-1] == mark[0] and after[0] == mark[1]:
                 found.append(Violation(i, f"{mark} split", before, after))
-        if (
-            not spaced[i]
-            and _ASCII_TOKEN.match(before[-1]) and _ASCII_TOKEN.match(after[0])
-            and not _ASCII_TOKEN.match(before)
-        ):
-            found.append(Violation(i, "Latin token split", before, after))
+        if not spaced[i] and _ASCII_TOKEN.match(before[-1]) and _ASCII_TOKEN.match(after[0]):
+            token = re.search(r"[!-~]+\Z", before).group() + re.match(r"[!-~]+", after).group()
+            if measure is not None and width is not None:
+                room = first_width if (i == 0 and first_width is not None) else width
+                overlong = measure(token) > room + EPSILON
+            else:
+                overlong = bool(_ASCII_TOKEN.match(before))
+            if not overlong:
+                found.append(Violation(i, "Latin token split", before, after))
     return found
 
 

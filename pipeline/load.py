@@ -40,7 +40,9 @@ CHARSET_IN_CONTENT_TYPE = re.compile(rb"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)",
 META_CHARSET = re.compile(
     rb"<meta[^>]+?charset\s*=\s*[\"']?\s*([A-Za-z0-9_.:-]+)", re.I)
 ENVELOPE_ENCODING = re.compile(rb"<text\b[^>]*\bencoding=[\"']([A-Za-z0-9_.:-]+)[\"']", re.I)
-CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff]")
+# Characters no output can show: C0 controls, invisible format characters, private use.
+CONTROL_CHARS = re.compile(
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u206f\ue000-\uf8ff]")
 FIRST_LINE_URL = re.compile(r"\A\s*(https?://\S+)\s*\n")
 
 
@@ -217,10 +219,11 @@ def load(document: Document) -> Loaded:
     text, codec, diagnostics = decode(data, document.name, document.content_type or head_type, fmt)
     if "\x00" in text or _mostly_unprintable(text):
         raise InputError(f"binary data, not a web page or text (decoded as {codec})")
-    text = text.replace("\r\n", "\n").replace("\r", "\n").lstrip("\ufeff")
+    text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
+    text = text.lstrip("\ufeff")
     text, dropped = CONTROL_CHARS.subn("", text)
     if dropped:
-        diagnostics.append(Diagnostic("control-characters", f"{dropped} control character(s) removed", "load"))
+        diagnostics.append(Diagnostic("control-characters", f"{dropped} control, invisible or private-use character(s) removed", "load"))
     url = document.url
     if fmt == "text":
         match = FIRST_LINE_URL.match(text)

@@ -23,7 +23,8 @@ import io
 import math
 import threading
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+from functools import lru_cache
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -66,6 +67,9 @@ class Line:
     justified: bool  # stretched or squeezed to the full measure
     slot: int | None  # grid line on the page (0 = top), None off the grid (tables, page number)
     runs: tuple[tuple[str, int, str], ...] = ()  # (font file, face index, text) per font change
+    role: str = "body"  # the font role
+    width: float = 0.0  # the width the line was broken to (what ``linebreak`` measured against)
+    tracking: float = 0.0  # the character spacing the breaker counted per character
 
 
 # --- fonts --------------------------------------------------------------------------------
@@ -185,8 +189,14 @@ class FontSet:
                         f"no installed font has a glyph for U+{ord(ch):04X} {unicodedata.name(ch, '')!s}".rstrip()
                         + f" ({ch!r}); name a font that has it in pdf.font_files"
                     )
-                load = info.path if info.outline == "glyf" else str(fonts.ensure_truetype(info.path, info.index, self.settings))
-                face = _face(load, info.index if info.outline == "glyf" else 0, info.path, info.index)
+                try:
+                    if info.outline == "glyf":
+                        face = _face(info.path, info.index)
+                    else:
+                        converted = str(fonts.ensure_truetype(info.path, info.index, self.settings))
+                        face = _face(converted, 0, info.path, info.index)
+                except Exception as exc:
+                    raise RenderError(f"U+{ord(ch):04X} ({ch!r}) is only in {info.path}, which cannot be used: {exc}") from None
         with _lock:
             self._choice[key] = face
         return face
@@ -265,6 +275,8 @@ class LaidLine:
     char_space: float
     natural: float  # glyph widths only
     justified: bool
+    width: float = 0.0  # the width the breaker filled (tracking included)
+    tracking: float = 0.0
 
 
 @dataclass
@@ -280,6 +292,7 @@ class Block:
     embolden: bool = False
 
 
+@lru_cache(maxsize=None)
 def _grid_flowable_class():
     from reportlab.platypus import Flowable
 
@@ -339,20 +352,45 @@ def _grid_flowable_class():
     return GridBlock
 
 
+@lru_cache(maxsize=None)
 def _table_class():
     from reportlab.platypus import Table
 
     class SpanSplittingTable(Table):
         """A table that may break a page inside a row span, so a long merged cell does not
         end a page early (and repeat the header mid-page); the span's text stays in its
-        first part."""
+        first part. A row is split across pages only when it is taller than a whole page,
+        so a page never ends with a header and no row under it."""
+
+        frame_height = float("inf")
 
         def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):
             return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
 
+        def split(self, availWidth, availHeight):
+            self.splitInRow = 0
+            parts = super().split(availWidth, availHeight)
+            if parts or availHeight < self.frame_height - 1.0:
+                return parts
+            self.splitInRow = 1  # on an empty page: a row taller than the page must be split
+            try:
+                parts = super().split(availWidth, availHeight)
+            finally:
+                self.splitInRow = 0
+            for part in parts:
+                part.frame_height = self.frame_height
+            return parts
+
+        def _splitRows(self, availHeight, doInRowSplit=0):
+            parts = super()._splitRows(availHeight, doInRowSplit)
+            for part in parts:
+                part.frame_height = self.frame_height
+            return parts
+
     return SpanSplittingTable
 
 
+@lru_cache(maxsize=None)
 def _cell_flowable_class():
     from reportlab.platypus import Flowable
 
@@ -421,6 +459,7 @@ class PdfWriter(Visitor):
         self._blocks = 0
         self._headings = 0
         self._depth = 0
+        self._outline_level = -1
         title_face = self.fonts.resolved["title"]
         self.embolden = set(self.pdf.embolden)
         if self.pdf.embolden_title_fallback and fonts.face_kind(title_face.family) != "xiaobiaosong" \
@@ -460,7 +499,7 @@ class PdfWriter(Visitor):
             if align == "justify" and not last and n > 1:
                 spread = (avail - natural) / (n - 1)
                 if spread - tracking <= MAX_STRETCH * geo.cell:
-                    lines.append(LaidLine(t, start, spread, natural, True))
+                    lines.append(LaidLine(t, start, spread, natural, True, width - start, tracking))
                     continue
             space = tracking
             if n > 1 and natural + (n - 1) * space > avail:
@@ -468,7 +507,7 @@ class PdfWriter(Visitor):
             x = start
             if align in ("center", "title"):
                 x = (geo.width - (natural + (n - 1) * space)) / 2
-            lines.append(LaidLine(t, x, space, natural, False))
+            lines.append(LaidLine(t, x, space, natural, False, width - start, tracking))
         return Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
 
     def printable(self, text: str, role: str) -> str:
@@ -483,33 +522,37 @@ class PdfWriter(Visitor):
         size = self.pdf.table_size
         measure = self.fonts.measure(role, size, 0.0)
         out: list[LaidLine] = []
-        texts = [t for piece in pieces for t in break_lines(self.printable(piece, role), measure, width)]
+        texts = [t for piece in pieces for t in break_lines(piece, measure, width)]
         for i, t in enumerate(texts):
             natural = self.fonts.glyph_width(role, size, t)
             n = len(t)
             multi = len(texts) > 1
             if (align == "justify" and multi and i < len(texts) - 1 and n > 1 and natural < width
                     and (width - natural) / (n - 1) <= MAX_STRETCH * size):
-                out.append(LaidLine(t, 0.0, (width - natural) / (n - 1), natural, True))
+                out.append(LaidLine(t, 0.0, (width - natural) / (n - 1), natural, True, width))
             elif align == "center" or not multi:
-                out.append(LaidLine(t, max((width - natural) / 2, 0.0), 0.0, natural, False))
+                out.append(LaidLine(t, max((width - natural) / 2, 0.0), 0.0, natural, False, width))
             else:
-                out.append(LaidLine(t, 0.0, 0.0, natural, False))
+                out.append(LaidLine(t, 0.0, 0.0, natural, False, width))
         return out
 
     # ---- drawing
 
     def draw_line(self, canv, block: Block, line: LaidLine, x: float, baseline: float, slot):
         runs = self.fonts.runs(block.role, line.text)
+        if block.embolden:  # faux bold: fill and stroke, in its own graphics state
+            canv.saveState()
+            canv.setLineWidth(block.size * self.pdf.embolden_stroke)
         text = canv.beginText(x, baseline)
         if block.embolden:
-            canv.setLineWidth(block.size * self.pdf.embolden_stroke)
             text.setTextRenderMode(2)
         text.setCharSpace(line.char_space)
         for face, chunk in runs:
             text.setFont(face.name, block.size)
             text.textOut(chunk)
         canv.drawText(text)
+        if block.embolden:
+            canv.restoreState()
         abs_x0, abs_y = canv.absolutePosition(x, baseline)
         n = len(line.text)
         x1 = abs_x0 + line.natural + max(n - 1, 0) * line.char_space
@@ -517,6 +560,7 @@ class PdfWriter(Visitor):
             canv.getPageNumber(), block.kind, block.block_id, line.text, block.source,
             abs_x0, x1, abs_y, block.size, line.justified, slot,
             tuple((f.path, f.index, chunk) for f, chunk in runs),
+            block.role, line.width, line.tracking,
         ))
 
     def page_number(self, canv, doc):
@@ -576,7 +620,9 @@ class PdfWriter(Visitor):
             return
         block = self.lay_grid(line, role, "heading")
         self._headings += 1
-        block.bookmark = (f"h{self._headings}", clean_text(line), self._depth - 1)
+        level = min(self._depth - 1, self._outline_level + 1)  # an outline never skips a level
+        self._outline_level = level
+        block.bookmark = (f"h{self._headings}", clean_text(line), level)
         self.story.append(self.GridBlock(block, self))
 
     def visit_p(self, el):
@@ -668,9 +714,9 @@ class PdfWriter(Visitor):
         natural = [0.0] * ncols
         minimum = [0.0] * ncols
         for r, c, rs, cs, cell in placed:
-            pieces = cell_pieces(cell)
             header = cell.get("header") == "true"
             role = "heading1" if header else "body"
+            pieces = [self.printable(p, role) for p in cell_pieces(cell)]
             data[r][c] = self.CellText(pieces, role, "center" if header else "justify", self, self._new_block())
             if rs > 1 or cs > 1:
                 style.append(("SPAN", (c, r), (c + cs - 1, r + rs - 1)))
@@ -680,7 +726,8 @@ class PdfWriter(Visitor):
                 minimum[c] = max(minimum[c], max((measure(u) for p in pieces for u in segments(p)), default=0.0))
         widths = column_widths(natural, minimum, self.geo.width, 2 * CELL_PADDING, self.pdf.table_size)
         table = _table_class()(data, colWidths=widths, repeatRows=header_rows, style=TableStyle(style),
-                      splitByRow=1, splitInRow=1, hAlign="CENTER")
+                               splitByRow=1, splitInRow=0, hAlign="CENTER")
+        table.frame_height = self.frame_height
         self.story.append(table)
 
     def visit_row(self, el):  # rows and cells are laid out by their table

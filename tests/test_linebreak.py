@@ -1,0 +1,186 @@
+"""The line breaker (GB/T 15834 §5.1 kinsoku, unbreakable tokens, balanced titles), without reportlab."""
+from __future__ import annotations
+
+import re
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from pipeline.linebreak import (
+    NO_LINE_START,
+    balanced_lines,
+    break_lines,
+    segments,
+    title_boundaries,
+    units,
+    violations,
+)
+
+
+def cells(s: str) -> float:
+    """A monospace grid: CJK and full-width marks take 1 cell, ASCII half a cell."""
+    return sum(0.5 if ord(ch) < 128 else 1.0 for ch in s)
+
+
+def squeeze(s: str) -> str:
+    return re.sub(r"\s+", "", s)
+
+
+# --- the rules, one by one ----------------------------------------------------------------
+
+@pytest.mark.parametrize("mark", sorted("。，、；：？！”’）》〕】…"))
+def test_closing_mark_never_starts_a_line(mark):
+    text = "字" * 10 + mark + "字" * 5
+    lines = break_lines(text, cells, 10)
+    assert lines[0] == "字" * 9  # the last character is pushed down with the mark
+    assert lines[1].startswith("字" + mark)
+    assert violations(lines, text) == []
+
+
+@pytest.mark.parametrize("mark", sorted("“‘（《〔【"))
+def test_opening_mark_never_ends_a_line(mark):
+    text = "字" * 9 + mark + "字" * 6
+    lines = break_lines(text, cells, 10)
+    assert lines[0] == "字" * 9
+    assert lines[1].startswith(mark)
+    assert violations(lines, text) == []
+
+
+@pytest.mark.parametrize("double", ["——", "……"])
+def test_double_marks_are_never_split(double):
+    text = "字" * 9 + double + "字" * 6
+    lines = break_lines(text, cells, 10)
+    assert double in "".join(lines)
+    assert not any(line.endswith(double[0]) and nxt.startswith(double[1]) for line, nxt in zip(lines, lines[1:]))
+    assert violations(lines, text) == []
+
+
+def test_quote_then_closing_marks_move_together():
+    text = "字" * 8 + "“字”。" + "字" * 5
+    lines = break_lines(text, cells, 10)
+    assert squeeze("".join(lines)) == text
+    assert violations(lines, text) == []
+    assert lines[0] == "字" * 8  # neither “ at the end nor ”。 at the start
+
+
+def test_latin_words_and_numbers_stay_whole():
+    text = "字" * 7 + "2023年增长95.8%，AI视频字字字12345678字字"
+    lines = break_lines(text, cells, 10)
+    assert "".join(lines) == text
+    for before, after in zip(lines, lines[1:]):
+        assert not (re.match(r"[!-~]", before[-1]) and re.match(r"[!-~]", after[0])), (before, after)
+    assert any("95.8%" in line for line in lines) and any("12345678" in line for line in lines)
+    assert violations(lines, text) == []
+
+
+def test_break_at_spaces_between_latin_words_drops_the_space():
+    text = "alpha beta gamma delta epsilon"
+    lines = break_lines(text, cells, 6)
+    assert lines == ["alpha beta", "gamma delta", "epsilon"]
+    assert violations(lines, text) == []
+    assert violations(["字alphab", "eta"]) != []  # without the source a cut word is reported
+
+
+def test_token_longer_than_a_line_is_cut_at_a_legal_place():
+    url = "https://example.com/" + "a" * 30 + ".jpg"
+    text = "见" + url + "。"
+    lines = break_lines(text, cells, 10)
+    assert all(cells(line) <= 10 for line in lines)
+    assert "".join(lines) == text
+    assert not any(line[0] in NO_LINE_START for line in lines[1:])
+    assert lines[0].startswith("见https:") and cells(lines[0]) >= 9  # the line is filled, not left short
+    assert violations(lines, text, cells, 10) == []
+    assert violations(lines, text) != []  # without widths a cut inside a line's text is reported
+
+
+def test_first_line_width_is_the_indented_width():
+    text = "字" * 40
+    lines = break_lines(text, cells, 28, 26)
+    assert [len(line) for line in lines] == [26, 14]
+
+
+def test_blank_text_gives_no_lines():
+    assert break_lines("", cells, 10) == []
+    assert break_lines("   ", cells, 10) == []
+
+
+def test_units_and_segments():
+    assert units("AI视频——2023年…… x") == ["AI", "视", "频", "——", "2023", "年", "……", " ", "x"]
+    assert segments("（一）统筹谋划，深入") == ["（一）", "统", "筹", "谋", "划，", "深", "入"]
+
+
+# --- the checker --------------------------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "lines, rule",
+    [
+        (["字字", "。字"], "。 starts a line"),
+        (["字“", "字"], "“ ends a line"),
+        (["字—", "—字"], "—— split"),
+        (["字…", "…字"], "… starts a line"),
+        (["字20", "23年"], "Latin token split"),
+    ],
+)
+def test_violations_are_found(lines, rule):
+    assert rule in [v.rule for v in violations(lines)]
+
+
+def test_an_overlong_token_may_be_cut():
+    assert violations(["a" * 20, "aaaa"]) == []
+    assert violations(["字" + "a" * 20, "aaaa"], measure=cells, width=11) == []
+    assert violations(["字" + "a" * 6, "aaaa"], measure=cells, width=11) != []
+
+
+# --- properties ---------------------------------------------------------------------------
+
+WORDS = st.sampled_from([
+    "字", "国", "法", "治", "字。", "治，", "政、", "府；", "“法治”", "（一）", "《条例》", "字——", "字……",
+    "2023年", "95.8%", "AI", "word", " ", "“1+3”", "【注】", "字？", "字！", "字：",
+])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=120), st.integers(min_value=6, max_value=30))
+def test_any_text_breaks_without_violations(words, width):
+    text = "".join(words)
+    lines = break_lines(text, cells, width, width - 2)
+    assert squeeze("".join(lines)) == squeeze(text)
+    assert all(cells(line) <= width + 1e-6 for line in lines)
+    assert violations(lines, text, cells, width, width - 2) == []
+    assert all(line == line.strip() and line for line in lines)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(alphabet="字法。，、“”（）—…ab1 ", max_size=200))
+def test_units_cover_the_text(text):
+    assert "".join(units(text)) == text
+
+
+# --- titles -------------------------------------------------------------------------------
+
+def test_title_breaks_at_a_meaning_boundary_into_balanced_lines():
+    title = "深圳市罗湖区人民政府2023年法治政府建设年度报告"
+    lines = balanced_lines(title, cells, 20)
+    assert lines == ["深圳市罗湖区人民政府", "2023年法治政府建设年度报告"]
+
+
+def test_title_lines_are_balanced():
+    title = "国务院办公厅关于印发全国深化放管服改革优化营商环境电视电话会议重点任务分工方案的通知"
+    lines = balanced_lines(title, cells, 20)
+    assert "".join(lines) == title
+    assert len(lines) == 3  # the fewest lines of at most 20 characters
+    widths = [cells(line) for line in lines]
+    assert max(widths) - min(widths) <= 8
+    assert lines[-1] == "电视电话会议重点任务分工方案的通知"  # not broken inside 电视电话会议
+    assert violations(lines, title) == []
+
+
+def test_short_title_is_one_line():
+    assert balanced_lines("2023年工作报告", cells, 20) == ["2023年工作报告"]
+
+
+def test_boundaries_found():
+    found = title_boundaries("某某市人民政府关于2023年的报告")
+    assert found[len("某某市人民政府")] > 0  # after the issuing body
+    assert found[len("某某市人民政府关于")] > 0  # after the year

@@ -1,0 +1,689 @@
+"""The PDF writer: GB/T 9704 page and grid, line breaking, fonts and fallback, outline, info, text.
+
+The PDFs are read back with poppler-utils (pdftotext, pdffonts, pdfinfo, pdftohtml), which
+the test environment must provide: a missing tool fails these tests, it does not skip them.
+"""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import struct
+import subprocess
+import sys
+import time
+import unicodedata
+import zlib
+from collections import Counter, defaultdict
+from pathlib import Path
+
+import pytest
+from lxml import etree
+
+from pipeline import fonts, ir
+from pipeline.config import PdfSettings, Settings
+from pipeline.errors import RenderError
+from pipeline.linebreak import violations
+from pipeline.writers import pdf
+from pipeline.writers.text import BodyText, body_lines
+
+from .conftest import DATA, corpus_samples, ir_of
+
+IR_DIR = DATA / "ir"
+REFERENCE_IR = IR_DIR / "reference.xml"
+LONG_IR = IR_DIR / "pdf_long.xml"
+TOLERANCE = 0.01  # points
+
+
+# --- helpers ------------------------------------------------------------------------------
+
+def tool(name: str) -> str:
+    path = shutil.which(name)
+    assert path, f"{name} not found: the PDF tests need poppler-utils installed"
+    return path
+
+
+def run(*args: str) -> str:
+    return subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8", "replace")
+
+
+def load_ir(path: Path) -> etree._Element:
+    return ir.validate(ir.parse(path.read_bytes()))
+
+
+@pytest.fixture(scope="session")
+def settings(tmp_path_factory) -> Settings:
+    return Settings(pdf=PdfSettings(font_cache_dir=tmp_path_factory.mktemp("font-cache")))
+
+
+class Rendered:
+    """One rendering: its bytes on disk, the laid-out pages, and what poppler reads back."""
+
+    def __init__(self, tree, settings, path: Path):
+        start = time.perf_counter()
+        self.data, self.pages = pdf.render_with_layout(tree, settings)
+        self.seconds = time.perf_counter() - start
+        self.tree, self.settings, self.path = tree, settings, path
+        path.write_bytes(self.data)
+
+    @property
+    def lines(self) -> list[pdf.Line]:
+        return [line for page in self.pages for line in page]
+
+    def blocks(self) -> dict[int, list[pdf.Line]]:
+        """The lines of each block in order (a table header repeated on a later page counts once)."""
+        found: dict[int, list[pdf.Line]] = defaultdict(list)
+        done = set()
+        for line in self.lines:
+            lines = found[line.block]
+            if line.block in done:
+                continue
+            if lines and line.kind == "cell" and line.page != lines[-1].page and line.text == lines[0].text:
+                done.add(line.block)  # the header drawn again on the next page
+                continue
+            lines.append(line)
+        return found
+
+    def text(self, raw: bool = True) -> str:
+        args = [tool("pdftotext"), "-enc", "UTF-8"] + (["-raw"] if raw else []) + [str(self.path), "-"]
+        return run(*args)
+
+    def fonts(self) -> list[dict]:
+        out = run(tool("pdffonts"), str(self.path)).splitlines()
+        header = out[0]
+        cols = {name: header.index(name) for name in ("type", "emb", "sub", "uni")}
+        rows = []
+        for line in out[2:]:
+            rows.append({
+                "name": line[:cols["type"]].strip(),
+                "type": line[cols["type"]:cols["type"] + 17].strip(),
+                "emb": line[cols["emb"]:cols["emb"] + 3].strip(),
+                "sub": line[cols["sub"]:cols["sub"] + 3].strip(),
+                "uni": line[cols["uni"]:cols["uni"] + 3].strip(),
+            })
+        return rows
+
+    def info(self) -> dict[str, str]:
+        out = run(tool("pdfinfo"), "-isodates", str(self.path))
+        return {k.strip(): v.strip() for k, _, v in (line.partition(":") for line in out.splitlines())}
+
+    def outline(self) -> list[tuple[int, str, int]]:
+        """(depth, title, page) of every outline entry, in order, as poppler reads it."""
+        xml = subprocess.run([tool("pdftohtml"), "-xml", "-i", "-q", "-stdout", str(self.path)],
+                             check=True, capture_output=True).stdout
+        root = etree.fromstring(xml, etree.XMLParser(recover=True))
+        found = []
+
+        def walk(el, depth):
+            for child in el:
+                if child.tag == "item":
+                    found.append((depth, "".join(child.itertext()), int(child.get("page"))))
+                elif child.tag == "outline":
+                    walk(child, depth + 1)
+
+        top = root.find("outline")
+        if top is not None:
+            walk(top, 0)
+        return found
+
+
+_cache: dict[tuple[str, int], Rendered] = {}
+
+
+def rendered(name: str, tree, settings, tmp_dir: Path) -> Rendered:
+    key = (name, id(settings))
+    if key not in _cache:
+        _cache[key] = Rendered(tree, settings, tmp_dir / (re.sub(r"\W", "_", name) + ".pdf"))
+    return _cache[key]
+
+
+@pytest.fixture(scope="session")
+def pdf_dir(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("pdf")
+
+
+def printable(s: str) -> str:
+    """Text compared between the PDF and the IR: white space and invisible characters out."""
+    return "".join(ch for ch in s if not ch.isspace() and unicodedata.category(ch) not in ("Cc", "Cf", "Co", "Cs"))
+
+
+def body_parts(tree) -> list[tuple[str, str]]:
+    """("text", s) per non-table line and ("table", s) per table, in document order."""
+    parts: list[tuple[str, str]] = []
+
+    class Walker(BodyText):
+        def visit_table(self, el):
+            rows = BodyText()
+            rows.visit(el)
+            heads = 0
+            for row in el.findall("row"):
+                if row.findall("cell") and all(c.get("header") == "true" for c in row.findall("cell")):
+                    heads += 1
+                else:
+                    break
+            heads = heads if heads < len(rows.lines) else 0
+            header = printable("".join(rows.lines[:heads]))
+            parts.append(("table", (printable("".join(rows.lines)), header)))
+
+        def visit_heading(self, el):
+            parts.append(("text", printable(ir.heading_line(el.getparent()))))
+
+        def visit_p(self, el):
+            parts.append(("text", printable(ir.text_of(el))))
+
+        def visit_li(self, el):
+            before = len(self.lines)
+            super().visit_li(el)
+            parts.append(("text", printable(self.lines[before])))
+
+        def visit_figure(self, el):
+            before = len(self.lines)
+            super().visit_figure(el)
+            parts.append(("text", printable(self.lines[before])))
+
+    Walker().visit(tree.find("body"))
+    flat = "".join(s if kind == "text" else s[0] for kind, s in parts)
+    assert flat == printable("".join(body_lines(tree)))
+    return parts
+
+
+def strip_page_numbers(text: str) -> str:
+    """pdftotext output without the page numbers (each page's last text, before the form feed)."""
+    return re.sub(r"—\s*\d+\s*—\s*(?=\f|$)", "", text)
+
+
+def assert_text_matches_body(r: Rendered, raw: bool = True) -> None:
+    """The extracted text is the title then the body, apart from white space; a table's text
+    must come whole and in place (its cells' order is poppler's, so compared as characters)."""
+    got = printable(strip_page_numbers(r.text(raw=raw)))
+    title = printable(r.tree.findtext("meta/title") or "")
+    assert got.startswith(title), f"title missing: {got[:40]!r}"
+    pos = len(title)
+    for kind, expected in body_parts(r.tree):
+        if kind == "table":
+            expected, header = expected
+            for repeats in range(len(r.pages) + 1):  # the header rows are drawn again on each page
+                whole = expected + header * repeats
+                chunk = got[pos:pos + len(whole)]
+                if Counter(chunk) == Counter(whole):
+                    expected = whole
+                    break
+            else:
+                raise AssertionError(f"table text differs at {pos}: {got[pos:pos + 40]!r}")
+        else:
+            chunk = got[pos:pos + len(expected)]
+            assert chunk == expected, f"text differs at {pos}: got {chunk[:40]!r}, want {expected[:40]!r}"
+        pos += len(expected)
+    assert got[pos:] == "", f"extra text after the body: {got[pos:pos + 40]!r}"
+
+
+def assert_no_break_violations(r: Rendered) -> None:
+    """No rule broken at any break of any laid-out block (a Latin token may only be cut when
+    it is wider than its line, measured with the faces and spacing the writer used)."""
+    fontset = pdf.fontset(r.settings)
+    found = []
+    for lines in r.blocks().values():
+        first = lines[0]
+        if first.kind == "page_number":
+            continue
+        measure = fontset.measure(first.role, first.size, first.tracking)
+        width = lines[1].width if len(lines) > 1 else first.width
+        found += [f"p{first.page}: {v}" for v in violations(
+            [line.text for line in lines], first.source, measure, width, first.width)]
+    assert found == []
+
+
+def assert_every_glyph_present(r: Rendered) -> None:
+    missing = []
+    for line in r.lines:
+        assert "".join(text for _p, _i, text in line.runs) == line.text
+        for path, index, text in line.runs:
+            cmap = fonts.cmap_of(path, index)
+            missing += [f"{ch!r} U+{ord(ch):04X} in {Path(path).name}" for ch in text if ord(ch) not in cmap and ch != "\u00a0"]
+    assert missing == []
+
+
+def assert_fonts_embedded(r: Rendered) -> None:
+    rows = r.fonts()
+    assert rows, "no fonts listed"
+    for row in rows:
+        assert (row["type"], row["emb"], row["sub"], row["uni"]) == ("TrueType", "yes", "yes", "yes"), row
+
+
+def expected_outline(tree) -> list[tuple[int, str]]:
+    out = []
+
+    def walk(el, depth):
+        for section in el.findall("section"):
+            line = ir.heading_line(section)
+            if line.strip():
+                out.append((depth, line))
+            walk(section, depth + 1)
+
+    walk(tree.find("body"), 0)
+    return out
+
+
+def assert_outline_is_the_headings(r: Rendered) -> None:
+    outline = r.outline()
+    assert [(d, t) for d, t, _p in outline] == expected_outline(r.tree)
+    heading_pages = [lines[0].page for lines in r.blocks().values() if lines[0].kind == "heading"]
+    assert [p for _d, _t, p in outline] == heading_pages
+
+
+def assert_page_numbers(r: Rendered) -> None:
+    geo = pdf.Geometry.from_settings(r.settings.pdf)
+    for n, page in enumerate(r.pages, 1):
+        numbers = [line for line in page if line.kind == "page_number"]
+        assert [line.text for line in numbers] == [f"— {n} —"]
+        line = numbers[0]
+        if n % 2:
+            assert abs(line.x1 - (geo.right - geo.cell)) < TOLERANCE  # odd: right, one character in
+        else:
+            assert abs(line.x0 - (geo.left + geo.cell)) < TOLERANCE  # even: left, one character in
+        gap = geo.bottom - (line.y + 0.88 * line.size)
+        assert abs(gap - r.settings.pdf.page_number_gap_mm * pdf.MM) < TOLERANCE
+
+
+def assert_lines_inside_the_block(r: Rendered) -> None:
+    geo = pdf.Geometry.from_settings(r.settings.pdf)
+    for line in r.lines:
+        if line.kind == "page_number":
+            continue
+        assert line.x0 >= geo.left - TOLERANCE and line.x1 <= geo.right + TOLERANCE, line
+        if line.justified and line.slot is not None:
+            assert abs(line.x1 - geo.right) < TOLERANCE, line  # full lines end flush right
+
+
+def check_all(r: Rendered) -> None:
+    assert_no_break_violations(r)
+    assert_every_glyph_present(r)
+    assert_fonts_embedded(r)
+    assert_outline_is_the_headings(r)
+    assert_text_matches_body(r)
+    assert_page_numbers(r)
+    assert_lines_inside_the_block(r)
+
+
+# --- the writer and the schema ------------------------------------------------------------
+
+def test_writer_handles_every_schema_element():
+    missing = [name for name in ir.element_names() if not hasattr(pdf.PdfWriter, "visit_" + name.replace("-", "_"))]
+    assert missing == []
+
+
+def test_registered_as_the_pdf_writer():
+    from pipeline.writers import get_writer
+
+    assert get_writer("pdf") is pdf.render
+
+
+# --- the hand-made sample (every element) -------------------------------------------------
+
+@pytest.fixture(scope="session")
+def sample(settings, pdf_dir) -> Rendered:
+    return rendered("sample", load_ir(IR_DIR / "sample.xml"), settings, pdf_dir)
+
+
+def test_sample_checks(sample):
+    check_all(sample)
+
+
+def test_sample_title_is_centred_and_balanced(sample):
+    geo = pdf.Geometry.from_settings(sample.settings.pdf)
+    title = [line for line in sample.pages[0] if line.kind == "title"]
+    assert [line.text for line in title] == ["深圳市罗湖区人民政府", "2023年法治政府建设年度报告"]
+    for line in title:
+        assert abs((line.x0 + line.x1) / 2 - (geo.left + geo.width / 2)) < 0.5
+        assert line.size == sample.settings.pdf.title_size
+
+
+def test_sample_faces_per_heading_level(sample):
+    resolved = {role: fonts.resolve(role, sample.settings) for role in fonts.ROLES}
+    headings = [lines for lines in sample.blocks().values() if lines[0].kind == "heading"]
+    sections = list(sample.tree.iter("section"))
+    assert len(headings) == len(sections)
+    for lines, section in zip(headings, sections):
+        role = f"heading{min(int(section.get('level')), 4)}"
+        assert lines[0].text.startswith(section.get("label"))
+        assert lines[0].runs[0][0] == resolved[role].path, (lines[0].text, role)
+    assert {int(s.get("level")) for s in sections} == {1, 2, 3, 4}
+
+
+def test_sample_paragraph_indent_and_grid(sample):
+    geo = pdf.Geometry.from_settings(sample.settings.pdf)
+    for lines in sample.blocks().values():
+        if lines[0].kind in ("p", "heading", "li"):
+            assert abs(lines[0].x0 - (geo.left + 2 * geo.cell)) < TOLERANCE, lines[0]
+            for line in lines[1:]:
+                if line.page == lines[0].page or line.slot != 0:
+                    assert abs(line.x0 - geo.left) < TOLERANCE, line
+        for line in lines:
+            if line.slot is not None:
+                assert 0 <= line.slot < geo.lines
+
+
+def test_sample_table_has_merged_cells(sample):
+    cells = [line for line in sample.lines if line.kind == "cell"]
+    texts = [line.text for line in cells]
+    assert texts.count("信息内容") == 1 and texts.count("本年") == 1
+    by_text = {line.text: line for line in cells}
+    # 信息内容 spans two rows: vertically between the two header rows' lines
+    assert by_text["制发件数"].y < by_text["信息内容"].y < by_text["本年"].y
+    # 本年 spans two columns: centred over 制发件数 and 废止件数
+    centre = (by_text["本年"].x0 + by_text["本年"].x1) / 2
+    assert by_text["制发件数"].x1 < centre < by_text["废止件数"].x0
+
+
+def test_sample_unreadable_figure_prints_its_placeholder(sample):
+    assert "[图：图表]" in [line.text for line in sample.lines if line.kind == "figure"]
+
+
+def test_sample_document_info_and_language(sample):
+    info = sample.info()
+    assert info["Title"] == "深圳市罗湖区人民政府2023年法治政府建设年度报告"
+    assert info["Author"] == "罗湖区委（政府）办"
+    assert info["Subject"] == "深圳市罗湖区人民政府"
+    assert info["CreationDate"].startswith("2023-12-21T00:00:00")
+    assert info["Page size"].startswith("595.276 x 841.89")
+    assert re.search(rb"/Lang \(zh-CN\)", sample.data)
+
+
+def test_subject_from_settings_and_date_from_epoch(settings, pdf_dir):
+    tree = load_ir(IR_DIR / "sample.xml")
+    tree.find("meta").remove(tree.find("meta/date"))
+    custom = settings.model_copy(update={
+        "pdf": settings.pdf.model_copy(update={"subject": "法治政府建设年度报告"}),
+        "source_date_epoch": 1700000000,
+    })
+    info = Rendered(tree, custom, pdf_dir / "epoch.pdf").info()
+    assert info["Subject"] == "法治政府建设年度报告"
+    assert info["CreationDate"].startswith("2023-11-14T22:13:20")
+
+
+# --- the reference document ---------------------------------------------------------------
+
+@pytest.fixture(scope="session")
+def reference(settings, pdf_dir) -> Rendered:
+    assert REFERENCE_IR.exists(), "tests/data/ir/reference.xml (the reference document's IR) is missing"
+    tree = load_ir(REFERENCE_IR)
+    pdf.render(tree, settings)  # load the fonts first: the timing below is per document
+    return rendered("reference", tree, settings, pdf_dir)
+
+
+@pytest.fixture(scope="session")
+def long_sample(settings, pdf_dir) -> Rendered:
+    return rendered("pdf_long", load_ir(LONG_IR), settings, pdf_dir)
+
+
+@pytest.fixture(params=["reference", "long_sample"])
+def full_document(request) -> Rendered:
+    return request.getfixturevalue(request.param)
+
+
+def test_full_document_checks(full_document):
+    check_all(full_document)
+    assert_text_matches_body(full_document, raw=False)  # no tables: reading order is the same
+
+
+def test_22_lines_on_every_full_page(full_document):
+    r = full_document
+    lines_per_page = r.settings.pdf.lines_per_page
+    assert len(r.pages) >= 5
+    for n, page in enumerate(r.pages[:-1], 1):
+        grid = [line for line in page if line.slot is not None]
+        slots = [line.slot for line in grid]
+        assert len(slots) == len(set(slots)), f"page {n}: two lines on one grid line"
+        blank = r.settings.pdf.lines_after_title if n == 1 else 0
+        assert len(slots) + blank == lines_per_page, f"page {n}: {len(slots)} lines"
+        assert max(slots) == lines_per_page - 1
+    geo = pdf.Geometry.from_settings(r.settings.pdf)
+    for line in r.lines:
+        if line.slot is not None and line.kind != "title":
+            slot_top = geo.top - line.slot * geo.pitch
+            assert abs(line.y - (slot_top - geo.pitch / 2 - pdf.EM_CENTRE * line.size)) < TOLERANCE
+
+
+def test_full_lines_end_flush_right(full_document):
+    geo = pdf.Geometry.from_settings(full_document.settings.pdf)
+    body = [line for line in full_document.lines if line.kind in ("p", "heading")]
+    justified = [line for line in body if line.justified]
+    assert len(justified) > 100
+    assert max(abs(line.x1 - geo.right) for line in justified) < TOLERANCE
+    # every line but the last of a paragraph is full
+    for lines in full_document.blocks().values():
+        if lines[0].kind == "p":
+            assert all(line.justified for line in lines[:-1])
+            assert lines[-1].x1 <= geo.right + TOLERANCE
+
+
+def test_reference_renders_fast(reference, settings):
+    tree = load_ir(REFERENCE_IR)
+    start = time.perf_counter()
+    pdf.render(tree, settings)
+    again = time.perf_counter() - start
+    assert min(reference.seconds, again) < 2.0, (reference.seconds, again)
+
+
+def test_two_runs_give_identical_bytes(reference, settings):
+    assert pdf.render(load_ir(REFERENCE_IR), settings) == reference.data
+
+
+def test_another_process_gives_identical_bytes(reference, settings):
+    script = (
+        "import sys\n"
+        "from pathlib import Path\n"
+        "from pipeline import ir\n"
+        "from pipeline.config import PdfSettings, Settings\n"
+        "from pipeline.writers import pdf\n"
+        "tree = ir.parse(Path(sys.argv[1]).read_bytes())\n"
+        "s = Settings(pdf=PdfSettings(font_cache_dir=sys.argv[2]))\n"
+        "sys.stdout.buffer.write(pdf.render(tree, s))\n"
+    )
+    env = dict(os.environ, PYTHONHASHSEED="12345")
+    root = Path(__file__).resolve().parent.parent
+    out = subprocess.run([sys.executable, "-c", script, str(REFERENCE_IR), str(settings.pdf.font_cache_dir)],
+                         check=True, capture_output=True, env=env, cwd=root).stdout
+    assert out == reference.data
+
+
+# --- every corpus page converted in the tests ---------------------------------------------
+
+@pytest.mark.parametrize("path", corpus_samples(), ids=lambda p: p.name)
+def test_corpus_page(path, settings, pdf_dir):
+    r = rendered(path.name, ir_of(path), settings, pdf_dir)
+    check_all(r)
+
+
+# --- tables -------------------------------------------------------------------------------
+
+def long_table_tree(rows: int = 90) -> etree._Element:
+    root = ir.new_report()
+    root.find("meta/title").text = "表格测试"
+    table = etree.SubElement(root.find("body"), "table")
+    head = etree.SubElement(table, "row")
+    for text, attrs in (("类别", {"rowspan": "2"}), ("数量", {"colspan": "2"})):
+        cell = etree.SubElement(head, "cell", header="true", **attrs)
+        cell.text = text
+    head2 = etree.SubElement(table, "row")
+    for text in ("本年", "上年"):
+        etree.SubElement(head2, "cell", header="true").text = text
+    for i in range(rows):
+        row = etree.SubElement(table, "row")
+        if i % 30 == 0:
+            etree.SubElement(row, "cell", rowspan="30").text = f"第{i // 30 + 1}组合并单元格"
+        etree.SubElement(row, "cell").text = f"{i}件"
+        etree.SubElement(row, "cell").text = "行政规范性文件清理" * (1 + i % 3)
+    return ir.validate(root)
+
+
+def test_long_table_repeats_its_header_on_every_page(settings, pdf_dir):
+    r = rendered("long_table", long_table_tree(), settings, pdf_dir)
+    assert len(r.pages) >= 3
+    for page in r.pages:
+        cells = [line.text for line in page if line.kind == "cell"]
+        assert cells[:4] == ["类别", "数量", "本年", "上年"], cells[:6]
+    merged = [line.text for line in r.lines if "合并单元格" in line.text]
+    assert merged == ["第1组合并单元格", "第2组合并单元格", "第3组合并单元格"]
+    check_all(r)
+
+
+# --- fonts --------------------------------------------------------------------------------
+
+def make_font(path: Path, family: str, chars: str, cff: bool = False) -> Path:
+    """A tiny font: a box glyph for each of ``chars`` (TrueType outlines, or CFF)."""
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.pens.t2CharStringPen import T2CharStringPen
+    from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+    names = [".notdef", "space"] + [f"uni{ord(c):04X}" for c in chars]
+
+    def draw(pen, name):
+        if name != "space":
+            pen.moveTo((100, -100))
+            pen.lineTo((100, 800))
+            pen.curveTo((300, 850), (700, 850), (900, 800)) if cff else pen.lineTo((900, 800))
+            pen.lineTo((900, -100))
+            pen.closePath()
+
+    fb = FontBuilder(1000, isTTF=not cff)
+    fb.setupGlyphOrder(names)
+    fb.setupCharacterMap({32: "space", **{ord(c): f"uni{ord(c):04X}" for c in chars}})
+    ps_name = family.replace(" ", "") + "-Regular"
+    if cff:
+        strings = {}
+        for name in names:
+            pen = T2CharStringPen(1000, None)
+            draw(pen, name)
+            strings[name] = pen.getCharString()
+        fb.setupCFF(ps_name, {"FullName": family}, strings, {})
+    else:
+        glyphs = {}
+        for name in names:
+            pen = TTGlyphPen(None)
+            draw(pen, name)
+            glyphs[name] = pen.glyph()
+        fb.setupGlyf(glyphs)
+    fb.setupHorizontalMetrics({n: (500 if n == "space" else 1000, 100) for n in names})
+    fb.setupHorizontalHeader(ascent=880, descent=-120)
+    fb.setupNameTable({"familyName": family, "styleName": "Regular", "psName": ps_name,
+                       "fullName": family + " Regular"})
+    fb.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120, fsType=0)
+    fb.setupPost()
+    fb.save(str(path))
+    return path
+
+
+def one_paragraph(text: str, title: str = "字体") -> etree._Element:
+    root = ir.new_report()
+    root.find("meta/title").text = title
+    etree.SubElement(root.find("body"), "p").text = text
+    return ir.validate(root)
+
+
+def test_a_character_the_face_lacks_is_set_in_a_fallback_face(tmp_path):
+    body = make_font(tmp_path / "tiny.ttf", "Tiny Fang", "仿宋报告")
+    s = Settings(pdf=PdfSettings(font_files={"body": body}, font_dirs=(), font_cache_dir=tmp_path / "cache"))
+    r = Rendered(one_paragraph("仿宋报告，罗湖区2023年度报告。"), s, tmp_path / "fallback.pdf")
+    runs = [run_ for line in r.lines if line.kind == "p" for run_ in line.runs]
+    by_font = defaultdict(str)
+    for path, _index, text in runs:
+        by_font[Path(path).name] += text
+    assert by_font["tiny.ttf"] == "仿宋报告报告"
+    assert set(by_font) == {"tiny.ttf", fonts.packaged_fallback().name}
+    assert "罗湖区2023年度" in by_font[fonts.packaged_fallback().name]
+    assert_every_glyph_present(r)
+    assert_fonts_embedded(r)
+    assert_text_matches_body(r)
+
+
+def test_a_character_no_font_has_is_an_error_or_its_code_point(tmp_path):
+    s = Settings(pdf=PdfSettings(font_dirs=(), font_cache_dir=tmp_path / "cache"))
+    tree = one_paragraph("请看这里👆。")
+    with pytest.raises(RenderError, match="U\\+1F446"):
+        pdf.render(tree, s)
+    noted = s.model_copy(update={"pdf": s.pdf.model_copy(update={"missing_glyph": "notation"})})
+    pages = pdf.layout(tree, noted)
+    assert [line.text for line in pages[0] if line.kind == "p"] == ["请看这里[U+1F446]。"]
+
+
+def test_cff_font_is_converted_once_and_cached(tmp_path):
+    fonts_dir = tmp_path / "fonts"
+    fonts_dir.mkdir()
+    make_font(fonts_dir / "FandolFang-Regular.otf", "FandolFang", "仿宋报告", cff=True)
+    s = Settings(pdf=PdfSettings(font_dirs=(fonts_dir,), font_cache_dir=tmp_path / "cache"))
+    resolved = fonts.resolve("body", s)
+    assert (resolved.family, resolved.how, resolved.outline) == ("FandolFang", "installed (same kind)", "CFF ")
+    converted = Path(resolved.load_path)
+    assert converted.parent == tmp_path / "cache" / "ttf" and converted.is_file()
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(converted)
+    assert "glyf" in font and "CFF " not in font
+    assert font.getBestCmap()[ord("仿")]
+    stamp = converted.stat().st_mtime_ns
+    assert fonts.ensure_truetype(resolved.path, resolved.index, s) == converted
+    assert converted.stat().st_mtime_ns == stamp  # not converted again
+    assert not list(converted.parent.glob("*.tmp"))
+    r = Rendered(one_paragraph("仿宋报告，年度报告。"), s, tmp_path / "cff.pdf")
+    assert {Path(p).name for line in r.lines if line.kind == "p" for p, _i, _t in line.runs} >= {"FandolFang-Regular.otf"}
+    assert_fonts_embedded(r)
+    assert_every_glyph_present(r)
+    assert_text_matches_body(r)
+
+
+def test_font_roles_resolve_in_order(tmp_path):
+    tiny = make_font(tmp_path / "tiny.ttf", "Tiny Kai", "楷")
+    s = Settings(pdf=PdfSettings(font_files={"heading2": tiny}, font_dirs=(), font_cache_dir=tmp_path / "cache"))
+    rows = {row["role"]: row for row in fonts.describe_fonts(s, sample_text="楷体字")}
+    assert set(rows) == set(fonts.ROLES)
+    assert (rows["heading2"]["file"], rows["heading2"]["how"]) == (str(tiny), "config")
+    assert rows["heading2"]["sample_missing"] == "体字" and rows["heading2"]["sample_covered"] == 1
+    assert rows["heading2"]["sample_no_font"] == ""
+    assert fonts.describe_fonts(s, sample_text="字👆")[0]["sample_no_font"] == "👆"
+    packaged = str(fonts.packaged_fallback())
+    for role in set(fonts.ROLES) - {"heading2"}:  # no installed fonts: the packaged fallback
+        assert (rows[role]["file"], rows[role]["how"]) == (packaged, "package")
+        assert rows[role]["cjk_unified"] > 20000 and rows[role]["cjk_unified_total"] == 20992
+
+
+def test_installed_fonts_found_by_family_name(tmp_path):
+    fonts_dir = tmp_path / "fonts"
+    fonts_dir.mkdir()
+    make_font(fonts_dir / "simhei.ttf", "SimHei", "黑体")
+    make_font(fonts_dir / "other.ttf", "Some Sans", "黑")
+    s = Settings(pdf=PdfSettings(font_dirs=(fonts_dir,), font_cache_dir=tmp_path / "cache"))
+    resolved = fonts.resolve("heading1", s)  # face 黑体 → the kind's other name SimHei
+    assert (Path(resolved.path).name, resolved.how) == ("simhei.ttf", "installed (same kind)")
+    named = s.model_copy(update={"fonts": s.fonts.model_copy(update={"heading1": "Some Sans"})})
+    assert fonts.resolve("heading1", named).how == "installed"
+    assert (tmp_path / "cache" / f"scan-v{fonts.SCAN_VERSION}.json").is_file()
+
+
+def test_unknown_font_role_is_rejected():
+    from pydantic import ValidationError
+
+    with pytest.raises(ValidationError):
+        PdfSettings(font_files={"footer": Path("x.ttf")})
+
+
+# --- figures ------------------------------------------------------------------------------
+
+def write_png(path: Path, width: int = 40, height: int = 20) -> Path:
+    def chunk(tag: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
+
+    raw = b"".join(b"\x00" + bytes([200, 30, 30]) * width for _ in range(height))
+    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
+                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
+    return path
+
+
+def test_local_image_is_embedded_with_its_caption(tmp_path, settings):
+    image = write_png(tmp_path / "chart.png")
+    root = one_paragraph("见下图。")
+    etree.SubElement(root.find("body"), "figure", src=str(image), alt="统计图")
+    r = Rendered(ir.validate(root), settings, tmp_path / "figure.pdf")
+    assert re.search(rb"/Subtype\s*/Image", r.data)
+    assert [line.text for line in r.lines if line.kind == "figure"] == ["[图：统计图]"]
+    assert_text_matches_body(r)
