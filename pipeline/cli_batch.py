@@ -8,9 +8,7 @@ Exit codes: 0 all converted (up to date), 1 some failed (out of date; or warning
 from __future__ import annotations
 
 import hashlib
-import signal
 import sys
-from contextlib import contextmanager
 from pathlib import Path
 
 import click
@@ -46,23 +44,6 @@ def _parse_formats(values: tuple[str, ...]) -> tuple[str, ...]:
             if fmt not in formats:
                 formats.append(fmt)
     return tuple(formats)
-
-
-@contextmanager
-def _sigterm_interrupts():
-    """``kill`` stops a batch the way Ctrl-C does: outputs whole, manifest saved."""
-    def handler(signum, frame):
-        raise KeyboardInterrupt
-
-    try:
-        previous = signal.signal(signal.SIGTERM, handler)
-    except ValueError:  # not the main thread
-        yield
-        return
-    try:
-        yield
-    finally:
-        signal.signal(signal.SIGTERM, previous)
 
 
 config_option = click.option(
@@ -127,13 +108,13 @@ def batch(sources, outdir, formats, jobs, report, junit, resume, include, exclud
             executor=executor, scheduler=scheduler)
         bar = Progress(mode=progress)
         if bar.mode != "off":
+            options.outdir.mkdir(parents=True, exist_ok=True)  # so the count never walks into it
             from .batch.sources import count_items
 
             bar.count_in_background(
                 lambda: count_items(options.sources, options.selector, skip_dirs=[options.outdir]))
         try:
-            with _sigterm_interrupts():
-                outcome = run_batch(options, settings, progress=bar)
+            outcome = run_batch(options, settings, progress=bar)
         finally:
             bar.close()
     except BatchInterrupted as exc:
@@ -142,8 +123,13 @@ def batch(sources, outdir, formats, jobs, report, junit, resume, include, exclud
         _fail("interrupted", EXIT_INTERRUPTED)
     except PipelineError as exc:
         _fail(str(exc), exit_code(exc) if isinstance(exc, UsageError) else 1)
+    except OSError as exc:  # the output folder cannot be written (full, read-only …)
+        _fail(f"{exc.filename or outdir or 'output'}: {exc.strerror or exc}", 1)
 
     s = outcome.summary
+    if s.total == 0:
+        click.echo(f"pipeline: no documents found under {', '.join(str(p) for p in options.sources)} "
+                   f"(looking for {' '.join(options.selector.include)})", err=True)
     rate = outcome.converted / outcome.elapsed if outcome.elapsed > 0 else 0.0
     click.echo(
         f"ok {s.ok}, failed {s.failed}, skipped {s.skipped} ({s.with_warnings} with warnings); "
@@ -243,6 +229,8 @@ def check(outdir, sources, formats, config):
         _fail(str(exc), exit_code(exc) if isinstance(exc, UsageError) else 1)
     except KeyboardInterrupt:
         _fail("interrupted", EXIT_INTERRUPTED)
+    except OSError as exc:
+        _fail(f"{exc.filename or outdir}: {exc.strerror or exc}", 1)
     note = f", {failed} failed unchanged" if failed else ""
     click.echo(f"{current} up to date, {stale} out of date{note}", err=True)
     if stale:

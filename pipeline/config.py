@@ -139,7 +139,7 @@ def load_settings(path: Path | None, **overrides) -> Settings:
                 data[key] = str(base / data[key])
     data.update({k: v for k, v in overrides.items() if v is not None})
     epoch = os.environ.get("SOURCE_DATE_EPOCH")
-    if epoch and "source_date_epoch" not in data:
+    if epoch and data.get("source_date_epoch") is None:
         data["source_date_epoch"] = epoch
     try:
         return Settings.model_validate(data)

@@ -14,6 +14,7 @@ def write_atomic(path: Path, data: bytes) -> None:
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
+        os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -21,6 +22,13 @@ def write_atomic(path: Path, data: bytes) -> None:
         except FileNotFoundError:
             pass
         raise
+
+
+def _umask() -> int:
+    """The process umask (mkstemp creates files 0600; outputs get the usual permissions)."""
+    current = os.umask(0)
+    os.umask(current)
+    return current
 
 
 def stem_of(name: str) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import email.mime.multipart
 import email.mime.text
 import gzip
+import hashlib
 import io
 import json
 import os
@@ -42,7 +43,7 @@ PAGES = {
     "text2": DATA / "text" / "16_shanghai_2022_xxgk_ndbg.txt",
 }
 FAST = ["-f", "txt,xml"]
-SUBPROCESS_CLI = [sys.executable, "-c", "from pipeline.cli_batch import batch; batch()"]
+SUBPROCESS_CLI = [sys.executable, "-m", "pipeline", "batch"]
 
 
 @pytest.fixture(autouse=True)
@@ -256,9 +257,9 @@ def test_batch_mirrors_the_tree_and_writes_manifest_report_junit_index(tree, tmp
 
     manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
     entry = next(e for e in manifest["documents"] if e["input"] == "henan/index.html")
-    assert entry["input_sha256"] == __import__("hashlib").sha256(PAGES["henan"].read_bytes()).hexdigest()
+    assert entry["input_sha256"] == hashlib.sha256(PAGES["henan"].read_bytes()).hexdigest()
     assert entry["tool_version"] and entry["settings_hash"] == manifest["settings_hash"]
-    assert entry["outputs"]["xml"]["sha256"] == __import__("hashlib").sha256(
+    assert entry["outputs"]["xml"]["sha256"] == hashlib.sha256(
         (out / "henan/index.xml").read_bytes()).hexdigest()
     assert not (out / mf.JOURNAL_NAME).exists()
 
@@ -314,6 +315,17 @@ def test_usage_errors_exit_2(tree, tmp_path):
     assert cli(check, [tmp_path]).exit_code == 2  # no manifest there
 
 
+def test_two_batches_never_write_one_folder_at_once(tree, tmp_path):
+    out = tmp_path / "out"
+    holder = mf.Journal(out, {"test": True}, keep=False)  # as a running batch holds it
+    try:
+        result = cli(batch, [tree, "-o", out, "-j", "1", *FAST])
+        assert result.exit_code == 2 and "another batch is writing there now" in result.output
+    finally:
+        holder.close(remove=True)
+    assert cli(batch, [tree, "-o", out, "-j", "1", *FAST]).exit_code == 0
+
+
 def test_same_output_name_in_one_folder_is_reported_not_overwritten(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -322,7 +334,7 @@ def test_same_output_name_in_one_folder_is_reported_not_overwritten(tmp_path):
     report = tmp_path / "r.json"
     result = cli(batch, [src, "-o", tmp_path / "out", "-j", "1", "--report", report, *FAST])
     assert result.exit_code == 1
-    assert "index.html: its outputs would overwrite those of index.htm" in result.output
+    assert "index.html: its outputs (index.*) would overwrite an earlier input's" in result.output
     assert statuses(report_of(report)) == {"index.htm": "ok", "index.html": "failed"}
 
 
@@ -435,7 +447,7 @@ def test_killed_batch_leaves_no_partial_file_and_resumes_without_redoing(tmp_pat
     for entry in done.values():  # every recorded output is whole
         for output in entry["outputs"].values():
             data = (out / output["path"]).read_bytes()
-            assert __import__("hashlib").sha256(data).hexdigest() == output["sha256"]
+            assert hashlib.sha256(data).hexdigest() == output["sha256"]
 
     report = tmp_path / "r.json"
     resumed = _start_batch(src, out, "--resume", "--report", str(report))
@@ -484,6 +496,40 @@ def test_a_crash_or_a_hang_fails_that_document_alone():
     assert outcomes["hang.html"] == {"status": "failed", "error": "timed out after 3 s"}
     for name in ("a.html", "b.html", "c.html", "d.html"):
         assert outcomes[name]["status"] == "ok"
+
+
+def test_at_most_one_document_per_worker_is_in_flight():
+    page = PAGES["text2"].read_bytes()
+    pulled = []
+
+    def tasks():
+        for n in range(12):
+            pulled.append(n)
+            yield n, Document(f"{n}.txt", page)
+
+    pool = LocalPool(2, Settings(formats=("txt",)), ("txt",), timeout=60)
+    try:
+        for done, (tag, outcome) in enumerate(pool.map(tasks()), start=1):
+            assert outcome["status"] == "ok"
+            assert len(pulled) - done <= 2  # read ahead of the results by one per worker at most
+    finally:
+        pool.close()
+    assert done == 12
+
+
+def test_plain_progress_lines_and_failure_lines():
+    from pipeline.batch.progress import Progress
+    from pipeline.batch.report import DocResult
+
+    stream = io.StringIO()
+    progress = Progress(stream=stream, mode="auto", interval=0.0)  # not a terminal: plain lines
+    progress._counted = 3
+    progress.update(DocResult("a.html", "ok"))
+    progress.update(DocResult("b.html", "failed", error="empty input"))
+    progress.close()
+    lines = stream.getvalue().splitlines()
+    assert "b.html: empty input" in lines
+    assert any(l.startswith("2/3 documents (ok 1, failed 1, skipped 0)") and "docs/s" in l for l in lines)
 
 
 def test_conversion_errors_come_back_as_values():

@@ -20,8 +20,15 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Iterable
 
-from ..fsio import write_atomic
+try:
+    import fcntl
+except ImportError:  # Windows: no lock, the rest works
+    fcntl = None
+
+from ..errors import UsageError
+from .spool import atomic_text
 
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".manifest-journal.jsonl"
@@ -85,10 +92,16 @@ class Journal:
     def __init__(self, outdir: Path, header: dict, keep: bool):
         self.path = journal_path(outdir)
         Path(outdir).mkdir(parents=True, exist_ok=True)
-        flags = os.O_WRONLY | os.O_CREAT | os.O_APPEND
+        self.fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o644)
+        try:
+            if fcntl is not None:
+                fcntl.flock(self.fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except OSError:
+            os.close(self.fd)
+            self.fd = None
+            raise UsageError(f"{outdir}: another batch is writing there now") from None
         if not keep:
-            flags |= os.O_TRUNC
-        self.fd = os.open(self.path, flags, 0o644)
+            os.ftruncate(self.fd, 0)
         self._write({"header": header})
 
     def _write(self, record: dict) -> None:
@@ -98,25 +111,28 @@ class Journal:
         self._write({"entry": entry})
 
     def close(self, remove: bool) -> None:
-        if self.fd is not None:
-            os.close(self.fd)
-            self.fd = None
-        if remove:
+        if self.fd is None:
+            return
+        if remove:  # while still holding the lock
             try:
                 os.unlink(self.path)
             except FileNotFoundError:
                 pass
+        os.close(self.fd)
+        self.fd = None
 
 
-def canonical(entry: dict) -> dict:
-    """The entry with its keys sorted at every level, so the same facts give the same bytes."""
-    return json.loads(json.dumps(entry, sort_keys=True))
-
-
-def write_manifest(outdir: Path, header: dict, entries: list[dict]) -> None:
-    document = {**header, "documents": [canonical(e) for e in entries]}
-    data = json.dumps(document, ensure_ascii=False, indent=1, sort_keys=False) + "\n"
-    write_atomic(manifest_path(outdir), data.encode("utf-8"))
+def write_manifest(outdir: Path, header: dict, entries: Iterable[dict]) -> None:
+    """Replace ``manifest.json`` (streamed: the entries are written one at a time)."""
+    with atomic_text(manifest_path(outdir)) as out:
+        out.write("{\n")
+        for key, value in header.items():
+            out.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")
+        out.write(' "documents": [')
+        for n, entry in enumerate(entries):
+            text = json.dumps(entry, ensure_ascii=False, indent=1, sort_keys=True).replace("\n", "\n  ")
+            out.write(("," if n else "") + "\n  " + text)
+        out.write("\n ]\n}\n")
 
 
 def make_header(*, tool_version: str, settings_hash: str, formats, sources, include, exclude) -> dict:

@@ -6,6 +6,7 @@ so the ETA, appears when it is done.
 """
 from __future__ import annotations
 
+import os
 import sys
 import threading
 import time
@@ -26,12 +27,20 @@ def _duration(seconds: float) -> str:
     return f"{hours}h{minutes:02d}m"
 
 
+def _is_terminal(stream) -> bool:
+    """A terminal with a width (a pseudo-terminal of size 0, as under `script`, is not)."""
+    try:
+        return stream.isatty() and os.get_terminal_size(stream.fileno()).columns > 0
+    except (AttributeError, OSError, ValueError):
+        return False
+
+
 class Progress:
     def __init__(self, stream=None, mode: str = "auto", interval: float = PLAIN_INTERVAL):
         """``mode``: "bar", "plain", "off", or "auto" (a bar when ``stream`` is a terminal)."""
         self.stream = stream or sys.stderr
         if mode == "auto":
-            mode = "bar" if getattr(self.stream, "isatty", lambda: False)() else "plain"
+            mode = "bar" if _is_terminal(self.stream) else "plain"
         self.mode = mode
         self.interval = interval
         self.summary = Summary()

@@ -9,11 +9,12 @@ import html
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO, Callable, Iterable
 from urllib.parse import quote
 
 from lxml import etree
 
-from ..fsio import write_atomic
+from .spool import atomic_text
 
 STATUSES = ("ok", "failed", "skipped")
 
@@ -36,6 +37,11 @@ class DocResult:
             data["url"] = self.url
         return data
 
+    @classmethod
+    def from_json(cls, data: dict) -> "DocResult":
+        return cls(data["input"], data["status"], data.get("error"), list(data.get("warnings") or []),
+                   dict(data.get("outputs") or {}), data.get("url"))
+
 
 @dataclass
 class Summary:
@@ -43,11 +49,14 @@ class Summary:
     failed: int = 0
     skipped: int = 0
     with_warnings: int = 0
+    warned_not_failed: int = 0  # what --fail-on warning adds to the failures
 
     def add(self, result: DocResult) -> None:
         setattr(self, result.status, getattr(self, result.status) + 1)
         if result.warnings:
             self.with_warnings += 1
+            if result.status != "failed":
+                self.warned_not_failed += 1
 
     @property
     def total(self) -> int:
@@ -58,36 +67,40 @@ class Summary:
                 "skipped": self.skipped, "with_warnings": self.with_warnings}
 
 
-def summarize(results: list[DocResult]) -> Summary:
+def summarize(results) -> Summary:
     summary = Summary()
     for result in results:
         summary.add(result)
     return summary
 
 
-def report_json(results: list[DocResult], info: dict) -> bytes:
-    """``info``: tool_version, settings_hash, formats, fail_on."""
-    document = {
-        "tool": "pipeline",
-        **info,
-        "summary": summarize(results).as_json(),
-        "inputs": [r.as_json() for r in results],
-    }
-    return (json.dumps(document, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+def _indented(value, indent: str) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1).replace("\n", "\n" + indent)
 
 
-def junit_xml(results: list[DocResult], fail_on_warning: bool = False) -> bytes:
-    """One testsuite, one testcase per input: failed → <failure>, skipped → <skipped>."""
-    summary = summarize(results)
-    failures = sum(1 for r in results if r.status == "failed"
-                   or (fail_on_warning and r.status != "failed" and r.warnings))
-    suites = etree.Element("testsuites", name="pipeline batch", tests=str(summary.total),
-                           failures=str(failures), errors="0", skipped=str(summary.skipped))
-    suite = etree.SubElement(suites, "testsuite", name="pipeline batch", tests=str(summary.total),
-                             failures=str(failures), errors="0", skipped=str(summary.skipped))
+def write_report_json(out: IO[str], results: Iterable[DocResult], summary: Summary, info: dict) -> None:
+    """``info``: tool_version, settings_hash, formats, fail_on. Streams ``results``."""
+    out.write('{\n "tool": "pipeline",\n')
+    for key, value in info.items():
+        out.write(f" {json.dumps(key)}: {_indented(value, ' ')},\n")
+    out.write(f' "summary": {_indented(summary.as_json(), " ")},\n "inputs": [')
+    for n, result in enumerate(results):
+        out.write(("," if n else "") + "\n  " + _indented(result.as_json(), "  "))
+    out.write("\n ]\n}\n")
+
+
+def write_junit_xml(out: IO[str], results: Iterable[DocResult], summary: Summary,
+                    fail_on_warning: bool = False) -> None:
+    """One testsuite, one testcase per input: failed → <failure>, skipped → <skipped>. Streams ``results``."""
+    failures = summary.failed + (summary.warned_not_failed if fail_on_warning else 0)
+    counts = {"tests": str(summary.total), "failures": str(failures), "errors": "0",
+              "skipped": str(summary.skipped)}
+    out.write("<?xml version='1.0' encoding='UTF-8'?>\n")
+    out.write(f"<testsuites {_attrs({'name': 'pipeline batch', **counts})}>\n")
+    out.write(f"  <testsuite {_attrs({'name': 'pipeline batch', **counts})}>\n")
     for result in results:
         parent, _, name = result.key.rpartition("/")
-        case = etree.SubElement(suite, "testcase", classname=parent or ".", name=name, file=result.key)
+        case = etree.Element("testcase", classname=parent or ".", name=name, file=result.key)
         if result.status == "failed":
             failure = etree.SubElement(case, "failure", message=result.error or "failed", type="failed")
             failure.text = result.error or "failed"
@@ -99,7 +112,13 @@ def junit_xml(results: list[DocResult], fail_on_warning: bool = False) -> bytes:
             etree.SubElement(case, "skipped", message="unchanged since the last batch")
         if result.warnings and not fail_on_warning:
             etree.SubElement(case, "system-out").text = "\n".join(result.warnings)
-    return etree.tostring(suites, xml_declaration=True, encoding="UTF-8", pretty_print=True).rstrip(b"\n") + b"\n"
+        etree.indent(case, space="  ", level=2)
+        out.write("    " + etree.tostring(case, encoding="unicode") + "\n")
+    out.write("  </testsuite>\n</testsuites>\n")
+
+
+def _attrs(values: dict) -> str:
+    return " ".join(f'{k}="{html.escape(v, quote=True)}"' for k, v in values.items())
 
 
 INDEX_STYLE = """
@@ -110,7 +129,7 @@ td.status { font-weight: bold; }
 tr.failed td.status { color: #b00; }
 tr.skipped td.status { color: #777; }
 tr.ok td.status { color: #070; }
-td.error { color: #b00; }
+div.error { color: #b00; }
 ul { margin: 0; padding-left: 1.2em; }
 code { font-size: 90%; }
 """
@@ -120,28 +139,27 @@ def _href(path: str) -> str:
     return quote(path, safe="/")
 
 
-def index_html(results: list[DocResult], info: dict) -> bytes:
-    """A static page listing every document with its status, warnings and links to its outputs."""
-    summary = summarize(results)
+def _index_row(result: DocResult) -> str:
     esc = html.escape
-    rows = []
-    for result in results:
-        links = " ".join(
-            f'<a href="{esc(_href(path))}">{esc(fmt)}</a>' for fmt, path in result.outputs.items())
-        notes = []
-        if result.error:
-            notes.append(f'<div class="error">{esc(result.error)}</div>')
-        if result.warnings:
-            items = "".join(f"<li>{esc(w)}</li>" for w in result.warnings)
-            notes.append(f"<details><summary>{len(result.warnings)} warning(s)</summary><ul>{items}</ul></details>")
-        source = esc(result.key)
-        if result.url:
-            source += f'<br><small><a href="{esc(result.url)}">{esc(result.url)}</a></small>'
-        rows.append(
-            f'<tr class="{esc(result.status)}"><td><code>{source}</code></td>'
-            f'<td class="status">{esc(result.status)}</td><td>{"".join(notes)}</td><td>{links}</td></tr>')
+    links = " ".join(f'<a href="{esc(_href(path))}">{esc(fmt)}</a>' for fmt, path in result.outputs.items())
+    notes = []
+    if result.error:
+        notes.append(f'<div class="error">{esc(result.error)}</div>')
+    if result.warnings:
+        items = "".join(f"<li>{esc(w)}</li>" for w in result.warnings)
+        notes.append(f"<details><summary>{len(result.warnings)} warning(s)</summary><ul>{items}</ul></details>")
+    source = esc(result.key)
+    if result.url:
+        source += f'<br><small><a href="{esc(result.url)}">{esc(result.url)}</a></small>'
+    return (f'<tr class="{esc(result.status)}"><td><code>{source}</code></td>'
+            f'<td class="status">{esc(result.status)}</td><td>{"".join(notes)}</td><td>{links}</td></tr>\n')
+
+
+def write_index_html(out: IO[str], results: Iterable[DocResult], summary: Summary, info: dict) -> None:
+    """A static page listing every document with its status, warnings and links to its outputs."""
+    esc = html.escape
     counts = ", ".join(f"{getattr(summary, s)} {s}" for s in STATUSES)
-    page = f"""<!DOCTYPE html>
+    out.write(f"""<!DOCTYPE html>
 <html lang="zh-CN">
 <head>
 <meta charset="utf-8">
@@ -157,19 +175,20 @@ Settings <code>{esc(str(info.get("settings_hash", "")))}</code>.</p>
 <table>
 <thead><tr><th>Input</th><th>Status</th><th>Findings</th><th>Outputs</th></tr></thead>
 <tbody>
-{chr(10).join(rows)}
-</tbody>
-</table>
-</body>
-</html>
-"""
-    return page.encode("utf-8")
+""")
+    for result in results:
+        out.write(_index_row(result))
+    out.write("</tbody>\n</table>\n</body>\n</html>\n")
 
 
-def write_reports(outdir: Path, results: list[DocResult], info: dict, *, report: Path | None,
-                  junit: Path | None, fail_on_warning: bool) -> None:
-    write_atomic(Path(outdir) / "index.html", index_html(results, info))
+def write_reports(outdir: Path, results: Callable[[], Iterable[DocResult]], summary: Summary, info: dict, *,
+                  report: Path | None, junit: Path | None, fail_on_warning: bool) -> None:
+    """``results()`` gives the documents in batch order, afresh for each file written."""
+    with atomic_text(Path(outdir) / "index.html") as out:
+        write_index_html(out, results(), summary, info)
     if report is not None:
-        write_atomic(Path(report), report_json(results, info))
+        with atomic_text(report) as out:
+            write_report_json(out, results(), summary, info)
     if junit is not None:
-        write_atomic(Path(junit), junit_xml(results, fail_on_warning))
+        with atomic_text(junit) as out:
+            write_junit_xml(out, results(), summary, fail_on_warning)

@@ -19,9 +19,13 @@ Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, whe
 from __future__ import annotations
 
 import hashlib
+import itertools
 import multiprocessing
 import os
+import signal
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
@@ -36,6 +40,7 @@ from ..writers import EXTENSIONS, get_writer
 from . import manifest as mf
 from .report import DocResult, Summary, write_reports
 from .sources import Item, Selector, iter_items
+from .spool import Spool
 from .worker import convert_document, worker_main
 
 MAX_TASKS_PER_WORKER = 500
@@ -64,7 +69,6 @@ class BatchOptions:
 
 @dataclass
 class BatchOutcome:
-    results: list[DocResult]
     summary: Summary
     elapsed: float
 
@@ -138,7 +142,8 @@ class LocalPool:
         if method == "forkserver":
             self.ctx.set_forkserver_preload(["pipeline.batch.worker", "pipeline.convert"])
         self.settings, self.formats, self.timeout, self.target = settings, formats, timeout, target
-        self.workers = [_Worker(self.ctx, target, settings, formats) for _ in range(max(1, jobs))]
+        self.jobs = max(1, jobs)
+        self.workers: list[_Worker] = []  # started when the first document needs converting
 
     def _replace(self, worker: _Worker, kill: bool) -> _Worker:
         worker.stop(kill=kill)
@@ -148,26 +153,44 @@ class LocalPool:
 
     def map(self, tasks: Iterable[tuple[object, Document | None]]) -> Iterator[tuple[object, dict | None]]:
         tasks = iter(tasks)
+        passed: list = []  # tasks without a document, to hand back in order
         exhausted = False
+
+        def feed(worker: _Worker) -> None:
+            """Give an idle worker its next document (at once: it converts while we write)."""
+            nonlocal exhausted
+            while not exhausted:
+                task = next(tasks, None)
+                if task is None:
+                    exhausted = True
+                elif task[1] is None:
+                    passed.append(task[0])
+                else:
+                    worker.conn.send(task)
+                    worker.tag = task[0]
+                    worker.deadline = time.monotonic() + self.timeout
+                    return
+
+        first = None
+        for task in tasks:  # nothing to convert yet (skipped documents): no workers yet
+            if task[1] is not None:
+                first = task
+                break
+            yield task[0], None
+        if first is None:
+            return
+        tasks = itertools.chain([first], tasks)
+        self.workers = [_Worker(self.ctx, self.target, self.settings, self.formats) for _ in range(self.jobs)]
         while True:
             for worker in self.workers:
-                while worker.ready and not worker.busy and not exhausted:
-                    task = next(tasks, None)
-                    if task is None:
-                        exhausted = True
-                        break
-                    tag, document = task
-                    if document is None:
-                        yield tag, None
-                        continue
-                    worker.conn.send((tag, document))
-                    worker.tag = tag
-                    worker.deadline = time.monotonic() + self.timeout
+                if worker.ready and not worker.busy:
+                    feed(worker)
+            while passed:
+                yield passed.pop(0), None
             waiting = [w for w in self.workers if w.busy or not w.ready]
             if exhausted and not any(w.busy for w in self.workers):
                 return
-            now = time.monotonic()
-            limit = max(0.0, min(w.deadline for w in waiting) - now)
+            limit = max(0.0, min(w.deadline for w in waiting) - time.monotonic())
             handles = [w.conn for w in waiting] + [w.process.sentinel for w in waiting]
             ready = set(wait(handles, timeout=limit))
             now = time.monotonic()
@@ -180,12 +203,15 @@ class LocalPool:
                     else:
                         if tag == "ready":
                             worker.ready = True
+                            feed(worker)
                             continue
                         worker.tag = None
                         worker.done += 1
-                        yield tag, outcome
                         if worker.done >= MAX_TASKS_PER_WORKER:
-                            self._replace(worker, kill=False)
+                            worker = self._replace(worker, kill=False)
+                        else:
+                            feed(worker)
+                        yield tag, outcome
                         continue
                 if worker.conn in ready or worker.process.sentinel in ready:
                     # the process ended (or its pipe broke) without answering
@@ -335,7 +361,14 @@ class _Tag:
     entry: dict | None = None
 
 
+def _digest(text: str) -> bytes:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=12).digest()
+
+
 class Batch:
+    """One run: per-document records go to a spool on disk, so the parent's memory stays flat
+    (what it keeps per document is two 12-byte digests, to catch name collisions)."""
+
     def __init__(self, options: BatchOptions, settings: Settings, progress=None):
         self.options = options
         self.settings = settings
@@ -346,8 +379,7 @@ class Batch:
             tool_version=__version__, settings_hash=self.hash, formats=options.formats,
             sources=options.sources, include=options.selector.include, exclude=options.selector.exclude)
         self.previous = mf.ManifestState()
-        self.results: list[tuple[int, DocResult]] = []
-        self.entries: dict[str, tuple[int, dict]] = {}
+        self.spool = Spool()
         self.summary = Summary()
 
     def info(self) -> dict:
@@ -358,25 +390,26 @@ class Batch:
     # the parent's side of each document
 
     def tasks(self) -> Iterator[tuple[_Tag, Document | None]]:
-        outputs_of: dict[str, str] = {}
-        keys: set[str] = set()
+        keys: set[bytes] = set()
+        outputs: set[bytes] = set()
         items = iter_items(self.options.sources, self.options.selector, skip_dirs=[self.outdir])
         for seq, item in enumerate(items):
             tag = _Tag(seq, item)
-            folded = item.out_base.casefold()  # a case-insensitive file system would merge these
-            if item.key in keys:
+            key = _digest(item.key)
+            out = _digest(item.out_base.casefold())  # a case-insensitive file system would merge these
+            if key in keys:
                 tag.ready = DocResult(item.key, "failed", error="another input has the same name in this batch")
-            elif folded in outputs_of:
+            elif out in outputs:
                 tag.ready = DocResult(item.key, "failed",
-                                      error=f"its outputs would overwrite those of {outputs_of[folded]}")
+                                      error=f"its outputs ({item.out_base}.*) would overwrite an earlier input's")
             elif item.error:
                 tag.ready = DocResult(item.key, "failed", error=item.error)
                 tag.entry = self._entry(item, None, "failed", error=item.error)
             if tag.ready is not None:
                 yield tag, None
                 continue
-            keys.add(item.key)
-            outputs_of[folded] = item.key
+            keys.add(key)
+            outputs.add(out)
             document = item.document
             tag.sha256 = hashlib.sha256(document.data).hexdigest()
             if self.options.resume:
@@ -420,11 +453,9 @@ class Batch:
             self._remove_outputs(item)
             entry = self._entry(item, tag.sha256, "failed", error=outcome["error"])
             result = DocResult(item.key, "failed", error=outcome["error"], url=item.document.url)
-        if entry is not None:
-            if result.status != "skipped":
-                journal.append(entry)
-            self.entries[item.key] = (tag.seq, entry)
-        self.results.append((tag.seq, result))
+        if entry is not None and result.status != "skipped":
+            journal.append(entry)
+        self.spool.add(tag.seq, {"result": result.as_json(), "entry": entry})
         self.summary.add(result)
         if self.progress is not None:
             self.progress.update(result)
@@ -438,43 +469,102 @@ class Batch:
             except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
                 pass
 
+    def results(self) -> Iterator[DocResult]:
+        return (DocResult.from_json(record["result"]) for record in self.spool)
+
     def run(self) -> BatchOutcome:
         start = time.monotonic()
         out = self.outdir.resolve()
         for src in self.options.sources:
             if Path(src).resolve() == out:
                 raise UsageError(f"{src}: the output folder cannot be an input folder")
-        self.outdir.mkdir(parents=True, exist_ok=True)
-        if mf.journal_path(self.outdir).exists():
-            sweep_partials(self.outdir)  # the last batch was killed
-        if self.options.resume:
-            self.previous = mf.read_state(self.outdir)
         for fmt in self.options.formats:
             get_writer(fmt)  # an unknown format or a missing writer is a usage error, before any work
+        self.outdir.mkdir(parents=True, exist_ok=True)
+        killed_before = mf.journal_path(self.outdir).exists()
         executor = make_executor(self.options, self.settings)
-        journal = mf.Journal(self.outdir, self.header, keep=self.options.resume)
-        finished = False
         try:
-            for tag, outcome in executor.map(self.tasks()):
-                self.finish(tag, outcome, journal)
-            finished = True
-        except KeyboardInterrupt:
-            raise BatchInterrupted("interrupted; run again with --resume to go on") from None
-        finally:
-            executor.close(kill=not finished)
-            self._save(complete=finished)
-            journal.close(remove=True)
-        ordered = [r for _, r in sorted(self.results, key=lambda x: x[0])]
-        write_reports(self.outdir, ordered, self.info(), report=self.options.report,
-                      junit=self.options.junit, fail_on_warning=self.options.fail_on_warning)
-        return BatchOutcome(ordered, self.summary, time.monotonic() - start)
+            journal = mf.Journal(self.outdir, self.header, keep=self.options.resume)
+        except BaseException:
+            executor.close(kill=True)
+            raise
+        finished = False
+        with _Signals() as signals:
+            try:
+                if killed_before:
+                    sweep_partials(self.outdir)  # temporary files a killed batch left
+                if self.options.resume:
+                    self.previous = mf.read_state(self.outdir)
+                for tag, outcome in executor.map(self.tasks()):
+                    with signals.deferred():  # outputs and their journal line go together
+                        self.finish(tag, outcome, journal)
+                finished = True
+            except KeyboardInterrupt:
+                raise BatchInterrupted("interrupted; run again with --resume to go on") from None
+            finally:
+                signals.hold()
+                try:
+                    executor.close(kill=not finished)
+                    self._save(complete=finished)
+                    journal.close(remove=True)
+                finally:
+                    if not finished:
+                        self.spool.close()
+            write_reports(self.outdir, self.results, self.summary, self.info(), report=self.options.report,
+                          junit=self.options.junit, fail_on_warning=self.options.fail_on_warning)
+            self.spool.close()
+        return BatchOutcome(self.summary, time.monotonic() - start)
 
     def _save(self, complete: bool) -> None:
-        new = [e for _, e in sorted(self.entries.values(), key=lambda x: x[0])]
-        if not complete:  # keep what an earlier run recorded for documents not reached yet
-            reached = {e["input"] for e in new}
-            new = [e for k, e in self.previous.entries.items() if k not in reached] + new
-        mf.write_manifest(self.outdir, self.header, new)
+        entries = (record["entry"] for record in self.spool if record["entry"] is not None)
+        if not complete and self.previous.entries:
+            # keep what an earlier run recorded for the documents this one did not reach
+            reached = {record["result"]["input"] for record in self.spool}
+            earlier = [e for k, e in self.previous.entries.items() if k not in reached]
+            entries = itertools.chain(earlier, entries)
+        mf.write_manifest(self.outdir, self.header, entries)
+
+
+class _Signals:
+    """Ctrl-C and SIGTERM stop a batch (as KeyboardInterrupt), but never between a document's
+    outputs and its journal line: inside ``deferred()`` the stop waits for the block's end."""
+
+    SIGNALS = (signal.SIGINT, signal.SIGTERM)
+
+    def __init__(self):
+        self.critical = False
+        self.pending = False
+        self.saved: dict = {}
+
+    def __enter__(self) -> "_Signals":
+        if threading.current_thread() is threading.main_thread():
+            for sig in self.SIGNALS:
+                self.saved[sig] = signal.signal(sig, self._handler)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        for sig, handler in self.saved.items():
+            signal.signal(sig, handler)
+
+    def _handler(self, signum, frame):
+        if self.critical:
+            self.pending = True
+        else:
+            raise KeyboardInterrupt
+
+    @contextmanager
+    def deferred(self):
+        self.critical = True
+        try:
+            yield
+        finally:
+            self.critical = False
+        if self.pending:
+            raise KeyboardInterrupt
+
+    def hold(self) -> None:
+        """From now on (cleaning up) signals are noted, not raised."""
+        self.critical = True
 
 
 def run_batch(options: BatchOptions, settings: Settings, progress=None) -> BatchOutcome:

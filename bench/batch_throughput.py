@@ -1,0 +1,98 @@
+"""Batch throughput: documents per second for a corpus batch, jobs=1 and jobs=2, and a peer.
+
+Runs ``pipeline batch`` (the library call behind it, progress off) over the corpus HTML
+pages N times per job count, into a fresh output folder each time, and prints the median
+documents per second. In the same run it times trafilatura's ``extract`` on the same HTML
+files (one process, the way it is usually called) and prints our rate as a ratio of its.
+A batch's time includes starting its worker processes and writing every output; one
+untimed warm-up run of each goes first.
+
+Not a test: numbers depend on the machine. Output formats are txt+xml by default
+(``--formats xml,txt,docx,pdf`` to include the DOCX and PDF writers).
+
+    python bench/batch_throughput.py [--corpus DIR] [--runs 5] [--jobs 1 2] [--formats txt,xml]
+                                     [--all-inputs] [--no-peer]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from pipeline.batch.runner import BatchOptions, run_batch
+from pipeline.batch.sources import DEFAULT_INCLUDE, Selector, iter_items
+from pipeline.config import Settings
+
+DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus" / "html"
+HTML_GLOBS = ("*.html", "*.htm", "*.shtml", "*.xhtml")
+
+
+def batch_rate(corpus: Path, selector: Selector, settings: Settings, jobs: int) -> tuple[float, int, int]:
+    """(docs/s, ok, failed) of one batch into a fresh folder."""
+    with tempfile.TemporaryDirectory(prefix="batch-bench-") as out:
+        options = BatchOptions(sources=[corpus], outdir=Path(out), formats=tuple(settings.formats),
+                               jobs=jobs, selector=selector)
+        start = time.perf_counter()
+        outcome = run_batch(options, settings)
+        elapsed = time.perf_counter() - start
+    return outcome.converted / elapsed, outcome.summary.ok, outcome.summary.failed
+
+
+def peer_rate(pages: list[bytes]) -> float:
+    import trafilatura
+
+    start = time.perf_counter()
+    for data in pages:
+        trafilatura.extract(data)
+    return len(pages) / (time.perf_counter() - start)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="folder of pages (default: the shared corpus html/)")
+    parser.add_argument("--runs", type=int, default=5, help="timed runs per measurement (median reported)")
+    parser.add_argument("--jobs", type=int, nargs="+", default=[1, 2])
+    parser.add_argument("--formats", default="txt,xml", help="output formats, comma-separated")
+    parser.add_argument("--all-inputs", action="store_true",
+                        help="the batch's default inputs (adds .txt etc.); the peer still gets the HTML pages only")
+    parser.add_argument("--no-peer", action="store_true", help="skip trafilatura")
+    args = parser.parse_args(argv)
+    if not args.corpus.is_dir():
+        print(f"{args.corpus}: not a folder", file=sys.stderr)
+        return 2
+
+    settings = Settings(formats=tuple(f.strip() for f in args.formats.split(",") if f.strip()))
+    selector = Selector(DEFAULT_INCLUDE if args.all_inputs else HTML_GLOBS)
+    html = [item.document.data for item in iter_items([args.corpus], Selector(HTML_GLOBS)) if item.document]
+    count = sum(1 for _ in iter_items([args.corpus], selector, count_only=True))
+    print(f"corpus: {args.corpus} ({count} documents in the batch, {len(html)} HTML pages for the peer)")
+    print(f"formats: {','.join(settings.formats)}; {args.runs} timed runs each, median")
+
+    ours: dict[int, float] = {}
+    for jobs in args.jobs:
+        batch_rate(args.corpus, selector, settings, jobs)  # warm-up
+        runs = [batch_rate(args.corpus, selector, settings, jobs) for _ in range(args.runs)]
+        ours[jobs] = statistics.median(r[0] for r in runs)
+        _, ok, failed = runs[-1]
+        print(f"pipeline batch --jobs {jobs}: {ours[jobs]:7.1f} docs/s  (ok {ok}, failed {failed}; "
+              f"runs: {', '.join(f'{r[0]:.1f}' for r in runs)})")
+
+    if not args.no_peer:
+        try:
+            peer_rate(html[:5])  # warm-up (imports, first-call caches)
+        except ImportError:
+            print("trafilatura is not installed (pip install 'pipeline[bench]'); no peer figures")
+            return 0
+        runs = [peer_rate(html) for _ in range(args.runs)]
+        peer = statistics.median(runs)
+        print(f"trafilatura.extract, 1 process: {peer:7.1f} docs/s  (runs: {', '.join(f'{r:.1f}' for r in runs)})")
+        for jobs, rate in ours.items():
+            print(f"ratio pipeline jobs={jobs} / trafilatura: {rate / peer:.2f}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,66 @@
+"""Keeping a batch's per-document records on disk, in batch order, so memory stays flat.
+
+Results come back from the workers slightly out of order (at most one per worker); the
+spool holds those few until the ones before them arrive, then appends each as a JSON line to
+an anonymous temporary file (deleted by the system however the process ends). The manifest
+and the reports are written at the end by reading the spool back, one record at a time.
+"""
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from contextlib import contextmanager
+from pathlib import Path
+from typing import IO, Iterator
+
+
+class Spool:
+    def __init__(self):
+        self.file = tempfile.TemporaryFile(mode="w+b", prefix="pipeline-batch-")
+        self.pending: dict[int, bytes] = {}
+        self.next = 0
+
+    def add(self, seq: int, record: dict) -> None:
+        self.pending[seq] = json.dumps(record, ensure_ascii=False).encode("utf-8") + b"\n"
+        while self.next in self.pending:
+            self.file.write(self.pending.pop(self.next))
+            self.next += 1
+
+    def __iter__(self) -> Iterator[dict]:
+        """The records written so far, in batch order (the ones still waiting for an earlier one last)."""
+        self.file.flush()
+        self.file.seek(0)
+        for line in self.file:
+            yield json.loads(line)
+        self.file.seek(0, os.SEEK_END)
+        for seq in sorted(self.pending):
+            yield json.loads(self.pending[seq])
+
+    def close(self) -> None:
+        self.file.close()
+
+
+@contextmanager
+def atomic_text(path: Path) -> Iterator[IO[str]]:
+    """Write a text file piece by piece; readers see the old file or the whole new one."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
+            yield handle
+        os.chmod(tmp, 0o666 & ~_umask())
+        os.replace(tmp, path)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask
