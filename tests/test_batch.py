@@ -551,3 +551,30 @@ def test_dask_executor_on_a_local_cluster(tree, tmp_path):
                              cluster.scheduler_address, "--timeout", "60", *FAST])
     assert result.exit_code == 0, result.output
     assert files_of(out) == files_of(local)
+
+
+SHARED_HTML = ROOT.parent / "shared" / "corpus" / "html"
+
+
+@pytest.mark.skipif(not SHARED_HTML.is_dir(), reason="the shared corpus is not beside the project")
+def test_whole_corpus_html_tree_in_every_format(tmp_path):
+    """Good, broken, GBK and UTF-16 pages: every convertible page converts; each failure is one
+    line naming its input; the exit code is 1 exactly when something failed."""
+    out, report = tmp_path / "out", tmp_path / "report.json"
+    proc = subprocess.run(
+        [sys.executable, "-m", "pipeline", "batch", str(SHARED_HTML), "-o", str(out), "--jobs", "2",
+         "-f", "xml,txt,docx,pdf", "--report", str(report), "--progress", "off"],
+        capture_output=True, text=True, timeout=900, check=False)
+    assert "Traceback" not in proc.stderr
+    docs = json.loads(report.read_text(encoding="utf-8"))["inputs"]
+    failed = [d for d in docs if d["status"] == "failed"]
+    assert len(docs) >= 300 and len(failed) <= 3
+    assert proc.returncode == (1 if failed else 0)
+    for doc in failed:
+        lines = [l for l in proc.stderr.splitlines() if doc["input"] in l and "warning" not in l]
+        assert len(lines) == 1 and "\n" not in doc["error"]
+    for doc in docs:
+        if doc["status"] == "ok":
+            assert sorted(doc["outputs"]) == ["docx", "pdf", "txt", "xml"]
+            assert all((out / path).is_file() for path in doc["outputs"].values())
+    assert not list(out.rglob("*.part"))
