@@ -22,7 +22,7 @@ from .diagnostics import record
 from .errors import InputError
 from .load import Loaded
 from .rules import load_rules
-from .text import collapse_space, is_cjk
+from .text import collapse_space
 
 SENTENCE_PUNCT = re.compile(r"[。，；：！？、]")
 SENTENCE_END = re.compile(r"[。！？；]")

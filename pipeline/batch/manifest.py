@@ -28,7 +28,7 @@ except ImportError:  # Windows: no lock, the rest works
     fcntl = None
 
 from ..errors import UsageError
-from .spool import atomic_text
+from ..fsio import atomic_open
 
 MANIFEST_NAME = "manifest.json"
 JOURNAL_NAME = ".manifest-journal.jsonl"
@@ -124,7 +124,7 @@ class Journal:
 
 def write_manifest(outdir: Path, header: dict, entries: Iterable[dict]) -> None:
     """Replace ``manifest.json`` (streamed: the entries are written one at a time)."""
-    with atomic_text(manifest_path(outdir)) as out:
+    with atomic_open(manifest_path(outdir), text=True) as out:
         out.write("{\n")
         for key, value in header.items():
             out.write(f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False)},\n")

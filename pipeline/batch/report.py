@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .spool import atomic_text
+from ..fsio import atomic_open
 
 STATUSES = ("ok", "failed", "skipped")
 
@@ -184,11 +184,11 @@ Settings <code>{esc(str(info.get("settings_hash", "")))}</code>.</p>
 def write_reports(outdir: Path, results: Callable[[], Iterable[DocResult]], summary: Summary, info: dict, *,
                   report: Path | None, junit: Path | None, fail_on_warning: bool) -> None:
     """``results()`` gives the documents in batch order, afresh for each file written."""
-    with atomic_text(Path(outdir) / "index.html") as out:
+    with atomic_open(Path(outdir) / "index.html", text=True) as out:
         write_index_html(out, results(), summary, info)
     if report is not None:
-        with atomic_text(report) as out:
+        with atomic_open(report, text=True) as out:
             write_report_json(out, results(), summary, info)
     if junit is not None:
-        with atomic_text(junit) as out:
+        with atomic_open(junit, text=True) as out:
             write_junit_xml(out, results(), summary, fail_on_warning)

@@ -10,9 +10,7 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from contextlib import contextmanager
-from pathlib import Path
-from typing import IO, Iterator
+from typing import Iterator
 
 
 class Spool:
@@ -41,26 +39,3 @@ class Spool:
         self.file.close()
 
 
-@contextmanager
-def atomic_text(path: Path) -> Iterator[IO[str]]:
-    """Write a text file piece by piece; readers see the old file or the whole new one."""
-    path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            yield handle
-        os.chmod(tmp, 0o666 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
