@@ -184,7 +184,8 @@ def _punct(el: etree._Element) -> float:
     """How much report text an element holds: its sentence punctuation, plus data-table
     text (which has little punctuation) at one unit per 15 characters."""
     tables = [t for t in el.iter("table") if t.find(".//table") is None]
-    return len(SENTENCE_PUNCT.findall(el.text_content())) + sum(map(_table_chars, tables)) / 15
+    linked = sum(len(SENTENCE_PUNCT.findall(a.text_content())) for a in el.iter("a"))
+    return len(SENTENCE_PUNCT.findall(el.text_content())) - linked + sum(map(_table_chars, tables)) / 15
 
 
 def _choose_content(doc: etree._Element) -> etree._Element:
