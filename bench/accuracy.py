@@ -53,6 +53,19 @@ def cases(corpus: Path):
                 yield f"magic-html/{base.parent.name}", page, entry.get("content", "")
 
 
+def metadata_cases(corpus: Path):
+    """(field, html path, expected value): 国务院 document titles and CWCED dates."""
+    for truth in sorted((corpus / "html" / "ZhouYNF-platform-1" / "extracted_60").glob("*.json")):
+        title = json.loads(truth.read_text(encoding="utf-8")).get("title")
+        if title:
+            yield "title", truth.with_suffix(".html"), title
+    cwced = corpus / "html" / "immortal-autumn-CWCED"
+    for truth in sorted((cwced / "date").glob("*.txt")):
+        day = truth.read_text(encoding="utf-8").strip()[:10]
+        if day:
+            yield "date", cwced / "original" / (truth.stem + ".html"), day
+
+
 def ours(page: Path, settings: Settings) -> str:
     """The body text, without figure placeholders (the ground truth holds text only)."""
     try:
@@ -96,6 +109,15 @@ def main() -> int:
         if args.peer:
             line += f"   trafilatura mean {statistics.mean(peer_scores[name]):.3f}"
         print(line)
+    meta_hits: dict[str, list[bool]] = {}
+    for field, page, expected in metadata_cases(args.corpus):
+        try:
+            got = build_ir(Document(str(page), page.read_bytes()), settings).findtext(f"meta/{field}")
+        except PipelineError:
+            got = None
+        meta_hits.setdefault(field, []).append((got or "").replace(" ", "") == expected.replace(" ", ""))
+    for field, hits in meta_hits.items():
+        print(f"{'metadata ' + field:24s} n={len(hits):3d}  exact {sum(hits) / len(hits):.3f}")
     overall = statistics.mean(every)
     line = f"{'overall':24s} n={len(every):3d}  char-F1 mean {overall:.3f}"
     if args.peer:

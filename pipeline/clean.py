@@ -27,6 +27,7 @@ from .text import collapse_space
 SENTENCE_PUNCT = re.compile(r"[。，；：！？、]")
 SENTENCE_END = re.compile(r"[。！？；]")
 DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 SAVED_FROM = re.compile(r"<!--\s*saved from url=\(\d+\)\s*(\S+?)\s*-->", re.I)
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
@@ -498,8 +499,28 @@ def apply_line_rules(draft: Draft, is_text: bool) -> None:
     _resolve_fields(draft)
     _find_title(draft, is_text)
     _drop_repeats(draft)
+    _date_from_stamp(draft)
     if not is_text:
         _trim_to_densest_run(draft)
+
+
+def _date_from_stamp(draft: Draft) -> None:
+    """With no labelled date, take a short date-stamped line among the first blocks (a byline
+    such as ``2005-06-14 03:25:55`` or ``2024年1月5日 来源：…``); drop it when it is only that."""
+    if draft.meta.get("date"):
+        return
+    for i, block in enumerate(draft.blocks[:8]):
+        text = _text(block)
+        if not text or len(text) > 60 or SENTENCE_END.search(text):
+            continue
+        match = rules().stamp_line.search(text) or DATE.search(text)
+        day = iso_date(match.group()) if match else None
+        if day:
+            draft.offer("date", day)
+            if DATE_STAMP_ONLY.fullmatch(text) and len(draft.blocks) > 1:
+                draft.drop("metadata", text)
+                del draft.blocks[i]
+            return
 
 
 def _block_score(block) -> float:
@@ -557,10 +578,16 @@ def _find_title(draft: Draft, is_text: bool) -> None:
     title = draft.meta.get("title")
     limit = min(len(draft.blocks), 15)
     index = None
+    span = 1
+    wanted = (title or "").replace(" ", "")
     for i in range(limit):
-        text = _text(draft.blocks[i])
-        if title and text and text.replace(" ", "") == title.replace(" ", ""):
+        text = _text(draft.blocks[i]).replace(" ", "")
+        following = _text(draft.blocks[i + 1]).replace(" ", "") if i + 1 < len(draft.blocks) else ""
+        if wanted and text == wanted:
             index = i
+            break
+        if wanted and text and following and text + following == wanted:
+            index, span = i, 2  # a title set on two lines
             break
     if index is None and is_text:
         for i in range(limit):
@@ -577,8 +604,10 @@ def _find_title(draft: Draft, is_text: bool) -> None:
         if is_text and r.site_name.fullmatch(text):
             draft.offer("site", text)
         draft.drop("before-title", text)
-    draft.drop("title", _text(draft.blocks[index]))
-    draft.blocks = draft.blocks[index + 1:] if is_text else draft.blocks[:index] + draft.blocks[index + 1:]
+    for block in draft.blocks[index:index + span]:
+        draft.drop("title", _text(block))
+    after = draft.blocks[index + span:]
+    draft.blocks = after if is_text else draft.blocks[:index] + after
 
 
 def _block_key(block) -> str:
