@@ -11,6 +11,7 @@ With ``--peer`` the same is measured for trafilatura in the same run.
 from __future__ import annotations
 
 import argparse
+import csv
 import json
 import statistics
 import sys
@@ -66,6 +67,19 @@ def metadata_cases(corpus: Path):
             yield "date", cwced / "original" / (truth.stem + ".html"), day
 
 
+STRUCTURE_COLUMNS = {"cn": "n_一、", "cn-paren": "n_（一）"}
+
+
+def structure_cases(corpus: Path):
+    """(text file, {kind: expected heading count}) from the text set's INDEX.tsv (一、 and （一）
+    levels; its 1. and X是 columns count every occurrence, headings or not)."""
+    index = corpus / "text" / "INDEX.tsv"
+    if not index.exists():
+        return
+    for row in csv.DictReader(index.open(encoding="utf-8"), delimiter="\t"):
+        yield corpus / "text" / row["file"], {k: int(row[c]) for k, c in STRUCTURE_COLUMNS.items()}
+
+
 def ours(page: Path, settings: Settings) -> str:
     """The body text, without figure placeholders (the ground truth holds text only)."""
     try:
@@ -118,6 +132,15 @@ def main() -> int:
         meta_hits.setdefault(field, []).append((got or "").replace(" ", "") == expected.replace(" ", ""))
     for field, hits in meta_hits.items():
         print(f"{'metadata ' + field:24s} n={len(hits):3d}  exact {sum(hits) / len(hits):.3f}")
+    exact = []
+    for page, expected in structure_cases(args.corpus):
+        tree = build_ir(Document(str(page), page.read_bytes()), settings)
+        got = {kind: len(tree.findall(f".//section[@kind='{kind}']")) for kind in expected}
+        exact.append(got == expected)
+        if args.verbose and got != expected:
+            print(f"structure  {page.name}: expected {expected}, got {got}")
+    if exact:
+        print(f"{'headings 一、/（一）':22s} n={len(exact):3d}  exact {sum(exact) / len(exact):.3f}")
     overall = statistics.mean(every)
     line = f"{'overall':24s} n={len(every):3d}  char-F1 mean {overall:.3f}"
     if args.peer:

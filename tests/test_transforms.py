@@ -117,3 +117,12 @@ def test_pipeline_idempotent_on_corpus_samples():
     for sample in corpus_samples():
         tree = ir_of(sample)
         assert ir.serialize(run_transforms(tree)) == ir.serialize(tree), sample.name
+
+
+def test_heading_written_as_a_sentence_and_numbered_clause():
+    clause = "（二）自本通告发布之日起，新迁入的人口不享有补偿政策。"
+    tree = run_transforms(_doc("（一）经济运行顶住压力、稳中有进。", "正文。", clause))
+    first = tree.find("body/section")
+    assert ir.text_of(first.find("heading")) == "经济运行顶住压力、稳中有进" and first.get("runin") is None
+    assert len(tree.findall(".//section")) == 1
+    assert [p.text for p in first.findall("p")] == ["正文。", clause]

@@ -1,7 +1,7 @@
 """Transform ``sections``: recognize numbered headings and nest the body into sections.
 
 A paragraph that starts with a numbering label (rules/structure.yaml) becomes a section
-heading when what follows is short and has no sentence end; when its first sentence is short
+heading when what follows is short and is at most one sentence; when its first sentence is short
 and more text follows, it is a run-in head: the heading is the text up to the first 。 and
 the rest stays as the section's first paragraph. HTML h1–h6 headings (section markers left
 by the clean stage) take the kind of their label, if they have one. Sections nest by rank:
@@ -68,6 +68,8 @@ def _recognize(block: etree._Element) -> list[etree._Element]:
             return [_marker(kind.name, number, rest, False)]
         return [block]
     head, tail = rest[:end.start()], rest[end.end():].strip()
+    if not tail and 0 < len(head) <= limit and not re.search(rules["clause_marks"], head):
+        return [_marker(kind.name, number, head, False)]  # a heading line ending in 。
     if tail and 0 < len(head) <= limit:
         p = etree.Element("p")
         p.text = tail
