@@ -95,6 +95,7 @@ class Draft:
     meta: dict = field(default_factory=dict)
     blocks: list = field(default_factory=list)  # lxml elements: p, section (heading marker), table, list, figure
     removed: list = field(default_factory=list)  # (rule, text)
+    page_lines: list = field(default_factory=list)  # short lines of the whole page, for metadata
 
     def drop(self, rule: str, text: str) -> None:
         if text.strip():
@@ -376,6 +377,9 @@ def clean_html(loaded: Loaded, draft: Draft) -> None:
             if el.getparent() is not None:
                 el.drop_tree()
     body = doc.find("body")
+    whole_page = Draft()
+    BlockReader(whole_page).read(body if body is not None else doc)
+    draft.page_lines = [t for t in map(_text, whole_page.blocks) if t and len(t) <= 200]
     total = _punct(body if body is not None else doc)
     for selector in rules().drop:
         for el in selector(doc):
@@ -461,6 +465,22 @@ def _resolve_fields(draft: Draft) -> None:
                 break
 
 
+def _page_metadata(draft: Draft) -> None:
+    """Publisher and date from labelled lines anywhere on the page (an info bar outside the
+    content), when neither the meta tags nor the content gave them."""
+    if draft.meta.get("publisher") and draft.meta.get("date"):
+        return
+    found = Draft()
+    for text in draft.page_lines:
+        pairs = list(rules().metadata_pair.finditer(text))
+        for i, match in enumerate(pairs):
+            end = pairs[i + 1].start() if i + 1 < len(pairs) else len(text)
+            _offer_field(match.group(1), text[match.end():end].strip(), found)
+    _resolve_fields(found)
+    for key in ("publisher", "date"):
+        draft.offer(key, found.meta.get(key))
+
+
 def _is_title_like(text: str) -> bool:
     return (
         8 <= len(text) <= 80
@@ -497,6 +517,7 @@ def apply_line_rules(draft: Draft, is_text: bool) -> None:
         kept.append(block)
     draft.blocks = kept
     _resolve_fields(draft)
+    _page_metadata(draft)
     _find_title(draft, is_text)
     _drop_repeats(draft)
     _date_from_stamp(draft)
