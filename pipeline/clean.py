@@ -162,6 +162,9 @@ def strip_site_suffix(title: str, site: str | None) -> str:
     """Remove a trailing " - 站点名" (or _ | —) from a page title."""
     title = title.strip()
     for sep in rules().title_separators:
+        if sep.strip() and title.endswith(sep.strip()):
+            return strip_site_suffix(title[:-len(sep.strip())], site)
+    for sep in rules().title_separators:
         if sep not in title:
             continue
         head, tail = title.rsplit(sep, 1)
