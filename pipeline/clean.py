@@ -2,10 +2,12 @@
 
 HTML: chrome elements are dropped by selector, the content container is chosen (known CMS
 selectors first, else the smallest element holding most of the sentence punctuation), and
-its blocks are read out in order. Text scrapes: one paragraph per line. Both then pass the
-same line rules: chrome phrases are dropped, metadata lines are lifted into <meta>, a
-repeated title and a repeated body (print copy) are dropped. Every rule is data in
-``rules/clean.yaml``; every drop is recorded in <removed>.
+its blocks are read out in order (paragraphs with their links, data tables, simple lists,
+figures, h1–h6 as heading markers). Text scrapes: one paragraph per line, `|` rows as
+tables. Both then pass the same line rules: chrome phrases are dropped, metadata lines are
+lifted into <meta> (for HTML also from info bars outside the content), the title and a
+repeated body (print copy) are dropped, and for HTML only the densest run of blocks is kept.
+Every rule is data in ``rules/clean.yaml``; every drop is recorded in <removed>.
 """
 from __future__ import annotations
 
@@ -38,7 +40,7 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
     "center", "pre", "tr", "td", "th", "tbody", "thead", "tfoot", "table", "hr", "br", "figure",
-    "figcaption", "address", "body", "font_block",
+    "figcaption", "address", "body",
 }
 
 
@@ -48,6 +50,7 @@ class CleanRules:
     drop: tuple[CSSSelector, ...]
     content: tuple[CSSSelector, ...]
     min_content_chars: int
+    min_list_entry_chars: int
     selector_min_share: float
     chrome_images: re.Pattern
     attachment_lead: re.Pattern
@@ -72,6 +75,7 @@ def rules() -> CleanRules:
         drop=tuple(CSSSelector(s) for s in data["drop_selectors"]),
         content=tuple(CSSSelector(s) for s in data["content_selectors"]),
         min_content_chars=data["min_content_chars"],
+        min_list_entry_chars=data["min_list_entry_chars"],
         selector_min_share=data["selector_min_share"],
         chrome_images=re.compile(data["chrome_images"]),
         attachment_lead=re.compile(data["attachment_lead"]),
@@ -289,6 +293,35 @@ class BlockReader:
         if text:
             self.buffer.append(text)
 
+    def read_list(self, el: etree._Element) -> None:
+        """A list of plain entries becomes a <list>; one made of links or of one-word entries
+        (a menu, a pager, a button row) is chrome."""
+        entries = []
+        for li in el.iterfind("li"):
+            reader = BlockReader(Draft())
+            reader.read(li)
+            reader.flush()
+            text = collapse_space(li.text_content())
+            if text:
+                entries.append((reader, text))
+        linked = sum(len(t) for r, t in entries if r.draft.removed)
+        total = sum(len(t) for _, t in entries)
+        if not entries or linked >= 0.6 * total or total < rules().min_list_entry_chars * len(entries):
+            self.draft.drop("links", " ".join(t for _, t in entries))
+            return
+        out = etree.Element("list")
+        if el.tag == "ol":
+            out.set("ordered", "true")
+        for reader, text in entries:
+            item = etree.SubElement(out, "li")
+            paragraph = reader.draft.blocks[0] if reader.draft.blocks else None
+            if paragraph is not None and paragraph.tag == "p":
+                item.text = paragraph.text
+                item.extend(list(paragraph))
+            else:
+                item.text = text
+        self.draft.blocks.append(out)
+
     def add_link(self, el: etree._Element) -> bool:
         """Buffer a hyperlink as a link; False when it is not one worth keeping (scripts, anchors)."""
         href = (el.get("href") or "").strip()
@@ -325,6 +358,9 @@ class BlockReader:
                 self.draft.blocks.append(fig)
         elif tag == "br":
             self.flush()
+        elif tag in ("ul", "ol") and _is_simple_list(el):
+            self.flush()
+            self.read_list(el)
         else:
             if tag == "a" and self.add_link(el):
                 self.add(el.tail)
@@ -362,6 +398,15 @@ def _paragraph(text: str, links: list[tuple[str, str]]) -> etree._Element:
     else:
         last.tail = (last.tail or "") + text[cursor:]
     return p
+
+
+def _is_simple_list(el: etree._Element) -> bool:
+    """A ul/ol whose entries are short runs of text (no nested blocks, images or tables)."""
+    items = el.findall("li")
+    return bool(items) and len(items) == len([c for c in el if isinstance(c.tag, str)]) and all(
+        li.find(".//p") is None and li.find(".//div") is None and li.find(".//table") is None
+        and li.find(".//img") is None and li.find(".//ul") is None and li.find(".//ol") is None
+        for li in items)
 
 
 def _tiny(img: etree._Element) -> bool:
