@@ -75,3 +75,15 @@ def test_data_table_rowspan_colspan():
     cells = tree.findall(".//table/row/cell")
     assert cells[0].get("rowspan") == "2" and cells[0].get("header") == "true"
     assert cells[1].get("colspan") == "2"
+
+
+def test_simple_lists_kept_menus_dropped():
+    tree = _clean_html(
+        "<html><body><div><p>工作要点如下，请各单位认真组织实施，确保各项任务落到实处。</p>"
+        "<ol><li>完善重大行政决策程序制度</li><li>加强行政规范性文件监督管理</li></ol>"
+        "<ul><li>上一页</li><li>1</li><li>2</li><li>下一页</li></ul>"
+        "<p>各单位要结合实际，细化工作措施，确保取得实效。</p></div></body></html>")
+    (kept,) = tree.findall(".//list")
+    assert kept.get("ordered") == "true"
+    assert [li.text for li in kept] == ["完善重大行政决策程序制度", "加强行政规范性文件监督管理"]
+    assert "上一页 1 2 下一页" in [c.text for c in tree.iterfind("removed/chrome")]
