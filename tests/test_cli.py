@@ -119,3 +119,30 @@ def test_strict_settings_turn_warnings_into_failures(tmp_path):
     result = run("convert", page, "-o", tmp_path / "s", "-f", "txt", "--config", config)
     assert result.exit_code == 1 and "enumeration-gap" in result.output
     assert not (tmp_path / "s").exists()
+
+
+def test_shipped_config_documents_every_key_and_loads_as_the_defaults():
+    import yaml
+
+    from pipeline.config import Settings, load_settings
+
+    root = CORPUS_COPY.parents[2]
+    data = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
+
+    def keys(model, prefix=""):
+        for name, info in model.model_fields.items():
+            sub = getattr(info.annotation, "model_fields", None)
+            yield from (keys(info.annotation, f"{prefix}{name}.") if sub else [prefix + name])
+
+    def present(path):
+        node = data
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return False
+            node = node[part]
+        return True
+
+    assert [k for k in keys(Settings) if not present(k)] == []
+    shipped = load_settings(root / "config.yaml")
+    defaults = Settings(input=shipped.input, output=shipped.output)
+    assert shipped.model_dump(exclude={"source_date_epoch"}) == defaults.model_dump(exclude={"source_date_epoch"})
