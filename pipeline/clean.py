@@ -48,6 +48,7 @@ BLOCK_TAGS = HEADING_TAGS | {
 class CleanRules:
     always_drop: tuple[CSSSelector, ...]
     drop: tuple[CSSSelector, ...]
+    cms_content: tuple[CSSSelector, ...]
     content: tuple[CSSSelector, ...]
     min_content_chars: int
     min_list_entry_chars: int
@@ -73,6 +74,7 @@ def rules() -> CleanRules:
     return CleanRules(
         always_drop=tuple(CSSSelector(s) for s in data["always_drop_selectors"]),
         drop=tuple(CSSSelector(s) for s in data["drop_selectors"]),
+        cms_content=tuple(CSSSelector(s) for s in data["cms_content_selectors"]),
         content=tuple(CSSSelector(s) for s in data["content_selectors"]),
         min_content_chars=data["min_content_chars"],
         min_list_entry_chars=data["min_list_entry_chars"],
@@ -209,6 +211,10 @@ def _choose_content(doc: etree._Element) -> etree._Element:
     total = _punct(body)
     if total == 0:
         return body
+    for selector in r.cms_content:
+        for found in selector(doc):
+            if len(collapse_space(found.text_content())) >= r.min_content_chars:
+                return found
     for selector in r.content:
         for found in selector(doc):
             if (len(collapse_space(found.text_content())) >= r.min_content_chars

@@ -87,3 +87,14 @@ def test_simple_lists_kept_menus_dropped():
     assert kept.get("ordered") == "true"
     assert [li.text for li in kept] == ["完善重大行政决策程序制度", "加强行政规范性文件监督管理"]
     assert "上一页 1 2 下一页" in [c.text for c in tree.iterfind("removed/chrome")]
+
+
+def test_nfra_penalty_table_keeps_its_merged_cells():
+    """The NFRA page's ground truth: two records sharing 文号, 违法行为 and 决定机关 (rowspan 2)."""
+    tree = ir_of(HTML / "nfra_merged_cells.html")
+    (table,) = tree.findall(".//table")
+    rows = [[(c.text, c.get("rowspan")) for c in row] for row in table]
+    assert [text for text, _ in rows[0]] == ["序号", "当事人名称", "行政处罚决定书文号", "主要违法违规行为", "行政处罚内容", "作出决定机关"]
+    assert rows[1][2] == ("浙金罚决字〔2024〕52号", "2") and rows[1][5] == ("浙江金融监管局", "2")
+    assert [text for text, _ in rows[2]] == ["2", "陈首伟（时任中国太平洋财产保险股份有限公司温州分公司副总经理）", "警告并罚款14万元"]
+    assert summary(tree)["title"].startswith("国家金融监督管理总局浙江监管局行政处罚信息公开表")
