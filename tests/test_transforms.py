@@ -119,10 +119,13 @@ def test_pipeline_idempotent_on_corpus_samples():
         assert ir.serialize(run_transforms(tree)) == ir.serialize(tree), sample.name
 
 
-def test_heading_written_as_a_sentence_and_numbered_clause():
-    clause = "（二）自本通告发布之日起，新迁入的人口不享有补偿政策。"
-    tree = run_transforms(_doc("（一）经济运行顶住压力、稳中有进。", "正文。", clause))
-    first = tree.find("body/section")
-    assert ir.text_of(first.find("heading")) == "经济运行顶住压力、稳中有进" and first.get("runin") is None
-    assert len(tree.findall(".//section")) == 1
-    assert [p.text for p in first.findall("p")] == ["正文。", clause]
+def test_heading_written_as_a_sentence_and_numbered_clauses():
+    tree = run_transforms(_doc("（一）经济运行顶住压力、稳中有进。", "正文。",
+                               "（二）立足壮大实体经济，建设现代化产业体系。", "一要加快传统产业提质升级。"))
+    headings = [ir.text_of(s.find("heading")) for s in tree.iter("section")]
+    assert headings == ["经济运行顶住压力、稳中有进", "立足壮大实体经济，建设现代化产业体系"]
+    assert all(s.get("runin") is None for s in tree.iter("section"))
+    clauses = ["一、本通告自发布之日起施行，有效期五年。", "二、自本通告发布之日起，新迁入的人口不享有补偿政策。",
+               "三、本通告由县政府负责解释，各单位遵照执行。"]
+    tree = run_transforms(_doc("为做好有关工作，现通告如下：", *clauses))
+    assert tree.find(".//section") is None and [p.text for p in tree.iter("p")][1:] == clauses

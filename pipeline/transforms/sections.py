@@ -42,7 +42,19 @@ def _marker(kind: str, number: int | None, text: str, runin: bool) -> etree._Ele
     return marker
 
 
-def _recognize(block: etree._Element) -> list[etree._Element]:
+def _labelled(kind_name: str, neighbour: etree._Element | None) -> bool:
+    """Whether ``neighbour`` starts with a label of this kind (a paragraph, or a heading already
+    recognized from one, so that a second run decides alike)."""
+    if neighbour is not None and neighbour.tag == "section":
+        return neighbour.get("kind") == kind_name
+    if neighbour is None or neighbour.tag != "p" or len(neighbour):
+        return False
+    found = match_label(neighbour.text or "")
+    return found is not None and found[0].name == kind_name
+
+
+def _recognize(block: etree._Element, previous: etree._Element | None,
+               following: etree._Element | None) -> list[etree._Element]:
     """A flat block → [block] or [heading marker] or [heading marker, paragraph]."""
     rules = structure_rules()
     limit = rules["max_heading_chars"]
@@ -68,7 +80,9 @@ def _recognize(block: etree._Element) -> list[etree._Element]:
             return [_marker(kind.name, number, rest, False)]
         return [block]
     head, tail = rest[:end.start()], rest[end.end():].strip()
-    if not tail and 0 < len(head) <= limit and not re.search(rules["clause_marks"], head):
+    if not tail and 0 < len(head) <= limit and not (
+            re.search(rules["clause_marks"], head)
+            and (_labelled(kind.name, previous) or _labelled(kind.name, following))):
         return [_marker(kind.name, number, head, False)]  # a heading line ending in 。
     if tail and 0 < len(head) <= limit:
         p = etree.Element("p")
@@ -81,8 +95,10 @@ def sections(tree: etree._Element) -> etree._Element:
     tree = ir.clone(tree)
     body = tree.find("body")
     blocks = []
-    for block in _flatten(body):
-        blocks.extend(_recognize(block))
+    flat = _flatten(body)
+    for i, block in enumerate(flat):
+        previous = flat[i - 1] if i else None
+        blocks.extend(_recognize(block, previous, flat[i + 1] if i + 1 < len(flat) else None))
     for child in list(body):
         body.remove(child)
     stack: list[tuple[int, etree._Element]] = []
