@@ -102,6 +102,7 @@ class Draft:
     blocks: list = field(default_factory=list)  # lxml elements: p, section (heading marker), table, list, figure
     removed: list = field(default_factory=list)  # (rule, text)
     page_lines: list = field(default_factory=list)  # short lines of the whole page, for metadata
+    labelled: dict = field(default_factory=dict)  # field → {label: value} seen in "label: value" lines
 
     def drop(self, rule: str, text: str) -> None:
         if text.strip():
@@ -486,33 +487,34 @@ def _text(block) -> str:
 
 def _metadata_line(text: str, draft: Draft) -> bool:
     """Lift metadata from a line made only of "label: value" pairs; True when it was one."""
-    r = rules()
-    pairs = list(r.metadata_pair.finditer(text))
+    pairs = list(rules().metadata_pair.finditer(text))
     if not pairs or pairs[0].start() != 0:
         return False
-    for i, match in enumerate(pairs):
-        end = pairs[i + 1].start() if i + 1 < len(pairs) else len(text)
-        value = text[match.end():end].strip()
-        _offer_field(match.group(1), value, draft)
+    _note_pairs(text, pairs, draft)
     return True
 
 
-def _offer_field(label: str, value: str, draft: Draft) -> None:
+def _note_pairs(text: str, pairs: list[re.Match], draft: Draft) -> None:
+    """Note each "label: value" pair of a line under the field its label gives."""
     fields = rules().metadata_fields
-    for key, labels in fields.items():
-        if label in labels and value:
+    for i, match in enumerate(pairs):
+        end = pairs[i + 1].start() if i + 1 < len(pairs) else len(text)
+        label, value = match.group(1), text[match.end():end].strip()
+        for key, labels in fields.items():
+            if label not in labels or not value:
+                continue
             if key == "date":
                 value = iso_date(value)
             elif key == "publisher":
-                value = value.split()[0] if value.split() else value
+                value = value.split()[0]
             if value:
-                draft.meta.setdefault(f"_{key}_by", {})[label] = value
-    return None
+                draft.labelled.setdefault(key, {}).setdefault(label, value)
 
 
 def _resolve_fields(draft: Draft) -> None:
+    """Fill each field from its noted values, the strongest label first."""
     for key, labels in rules().metadata_fields.items():
-        found = draft.meta.pop(f"_{key}_by", {})
+        found = draft.labelled.pop(key, {})
         for label in labels:
             if label in found:
                 draft.offer(key, found[label])
@@ -526,10 +528,7 @@ def _page_metadata(draft: Draft) -> None:
         return
     found = Draft()
     for text in draft.page_lines:
-        pairs = list(rules().metadata_pair.finditer(text))
-        for i, match in enumerate(pairs):
-            end = pairs[i + 1].start() if i + 1 < len(pairs) else len(text)
-            _offer_field(match.group(1), text[match.end():end].strip(), found)
+        _note_pairs(text, list(rules().metadata_pair.finditer(text)), found)
     _resolve_fields(found)
     for key in ("publisher", "date"):
         draft.offer(key, found.meta.get(key))

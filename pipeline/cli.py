@@ -20,6 +20,7 @@ from .fsio import stem_of, write_atomic
 from .inspect import outline, summary
 from .load import HTML_SUFFIXES, TEXT_SUFFIXES, Document
 from .writers import EXTENSIONS
+from .cli_batch import batch, check
 
 DEFAULT_CONFIG = Path("config.yaml")
 INPUT_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
@@ -187,15 +188,5 @@ def fonts_command(sample, config):
         click.echo("  ".join(f"{k}={v}" for k, v in row.items()))
 
 
-def _register_batch() -> None:
-    try:
-        from .cli_batch import batch, check
-    except ModuleNotFoundError as exc:
-        if exc.name != "pipeline.cli_batch":
-            raise
-        return
-    main.add_command(batch)
-    main.add_command(check)
-
-
-_register_batch()
+main.add_command(batch)
+main.add_command(check)

@@ -23,10 +23,4 @@ def get_writer(fmt: str) -> Callable:
     module_name = WRITER_MODULES.get(fmt)
     if module_name is None:
         raise UsageError(f"unknown output format {fmt!r}; known: {', '.join(WRITER_MODULES)}")
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name == module_name:
-            raise UsageError(f"output format {fmt!r} has no writer in this version") from None
-        raise
-    return module.render
+    return importlib.import_module(module_name).render
