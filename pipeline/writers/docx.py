@@ -35,6 +35,7 @@ import datetime as dt
 import io
 import os
 import re
+import unicodedata
 import zipfile
 from functools import lru_cache
 from importlib import resources
@@ -46,6 +47,7 @@ from lxml import etree
 
 from .. import ir
 from ..errors import RenderError
+from ..linebreak import balanced_lines
 from .base import Visitor
 
 # python-docx is imported lazily (in _open_document), so importing this module is cheap.
@@ -127,6 +129,7 @@ FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 MAX_COLUMNS = 63  # Word's limit; a colspan beyond it (broken HTML) is cut
 TEXT_SPECIALS = re.compile(r"(\t|\r\n|\n|\r)")
 RUNIN_END = ("。", "！", "？", "：")
+TITLE_PT = 22  # 2号, when the Title style names no size
 IMAGE_MIME = re.compile(r"data:image/(png|jpe?g|gif|bmp|tiff?);base64,", re.I)
 
 
@@ -289,6 +292,14 @@ class DocxWriter(Visitor):
         except (AttributeError, TypeError, ValueError):
             pass
         return 8845
+
+    def _title_measure(self):
+        """Widths in points of title text in the Title style's size (full-width = 1 em)."""
+        style = self.doc.styles.element.find(f"{w('style')}[@{w('styleId')}='{self.styles['Title']}']")
+        size = style.find(f"{w('rPr')}/{w('sz')}") if style is not None else None
+        em = int(size.get(W_VAL)) / 2 if size is not None else TITLE_PT
+        # Ambiguous-width marks (“ ” …) are full width in Chinese faces.
+        return lambda unit: sum(em if unicodedata.east_asian_width(c) in "WFA" else em * 0.55 for c in unit)
 
     def _resolve_styles(self) -> dict[str, str]:
         """Style key → style id in this document, copying missing styles from the shipped template."""
@@ -507,7 +518,7 @@ class DocxWriter(Visitor):
         self.visit_children(el)
         title = self.meta.get("title", "")
         if title.strip():
-            self._run(self._p("Title"), title)
+            self._run(self._p("Title"), "\n".join(balanced_lines(title, self._title_measure(), 0.95 * self.text_width / 20)))
         line = "\u3000".join(
             part for part in (self.meta.get("publisher", ""), _cn_date(self.meta.get("date", ""))) if part.strip()
         )
