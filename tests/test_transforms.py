@@ -129,3 +129,10 @@ def test_heading_written_as_a_sentence_and_numbered_clauses():
                "三、本通告由县政府负责解释，各单位遵照执行。"]
     tree = run_transforms(_doc("为做好有关工作，现通告如下：", *clauses))
     assert tree.find(".//section") is None and [p.text for p in tree.iter("p")][1:] == clauses
+
+
+def test_orphan_level_is_reported():
+    tree = run_transforms(_doc("（一）甲项工作", "正文。", "一、总体要求", "（一）乙项工作"))
+    assert _outline(tree) == [(1, "（一）", "甲项工作"), (1, "一、", "总体要求"), (2, "（一）", "乙项工作")]
+    assert [(d.get("code"), d.get("where")) for d in tree.iterfind("diagnostics/diagnostic")] == [
+        ("numbering-orphan", "（一）")]
