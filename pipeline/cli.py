@@ -73,16 +73,21 @@ def _usage_guard(fn):
 def convert_files(sources, outdir: Path, settings: Settings, formats) -> int:
     """Convert each source into ``outdir/<stem>.<ext>``; return the number that failed."""
     failed = 0
+    written: dict[str, str] = {}  # output stem → the source it came from
     for src in sources:
         name = "stdin" if src == "-" else src
+        stem = stem_of(name)
         try:
+            if stem in written:
+                raise PipelineError(f"its outputs would overwrite those of {written[stem]} "
+                                    "(same file name; `pipeline batch` mirrors folders)")
             document = _read(src)
             result = convert(document, settings, formats)
         except Exception as exc:  # one bad input must not stop the others
             _fail(name, exc)
             failed += 1
             continue
-        stem = stem_of(document.name)
+        written[stem] = name
         for fmt, data in result.outputs.items():
             write_atomic(outdir / (stem + EXTENSIONS[fmt]), data)
         for diag in result.diagnostics:

@@ -101,14 +101,14 @@ def test_console_script_runs_as_a_process(tmp_path):
 
 @pytest.mark.skipif(not shared_corpus_pages(), reason="the shared corpus is not beside the project")
 def test_every_shared_corpus_page_converts_or_fails_in_one_line(tmp_path):
-    pages = shared_corpus_pages()
-    result = run("convert", *pages, "-o", tmp_path, "-f", "xml")
-    assert "Traceback" not in result.output and "internal error" not in result.output
-    failures = [l for l in result.output.splitlines() if ": warning: " not in l]
-    names = {str(p) for p in pages}
-    for line in failures:
-        assert line.startswith("pipeline: ") and line.split(": ")[1] in names, line
-    assert result.exit_code == (1 if failures else 0)
+    for i, page in enumerate(shared_corpus_pages()):
+        result = run("convert", page, "-o", tmp_path / str(i), "-f", "xml")
+        assert "Traceback" not in result.output and "internal error" not in result.output, page
+        errors = [l for l in result.output.splitlines() if ": warning: " not in l]
+        assert result.exit_code == (1 if errors else 0), page
+        assert all(l.startswith(f"pipeline: {page}: ") for l in errors), errors
+        if not errors:
+            assert run("validate", tmp_path / str(i) / (page.stem + ".xml")).exit_code == 0
 
 
 def test_strict_settings_turn_warnings_into_failures(tmp_path):
@@ -146,3 +146,13 @@ def test_shipped_config_documents_every_key_and_loads_as_the_defaults():
     shipped = load_settings(root / "config.yaml")
     defaults = Settings(input=shipped.input, output=shipped.output)
     assert shipped.model_dump(exclude={"source_date_epoch"}) == defaults.model_dump(exclude={"source_date_epoch"})
+
+
+def test_two_sources_with_one_name_do_not_overwrite_each_other(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    for folder in ("a", "b"):
+        (tmp_path / folder / "index.txt").write_bytes(REFERENCE.read_bytes())
+    result = run("convert", tmp_path / "a" / "index.txt", tmp_path / "b" / "index.txt", "-o", tmp_path / "o", "-f", "txt")
+    assert result.exit_code == 1 and "would overwrite" in result.output
+    assert [p.name for p in (tmp_path / "o").iterdir()] == ["index.txt"]
