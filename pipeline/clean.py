@@ -65,6 +65,7 @@ class CleanRules:
     site_name: re.Pattern
     title_words: re.Pattern
     title_separators: tuple[str, ...]
+    url_dates: tuple[re.Pattern, ...]
 
 
 @lru_cache(maxsize=1)
@@ -91,6 +92,7 @@ def rules() -> CleanRules:
         site_name=re.compile(data["site_name"]),
         title_words=re.compile(data["title_words"]),
         title_separators=tuple(data["title_suffix_separators"]),
+        url_dates=tuple(re.compile(p) for p in data["url_dates"]),
     )
 
 
@@ -574,6 +576,7 @@ def apply_line_rules(draft: Draft, is_text: bool) -> None:
     _find_title(draft, is_text)
     _drop_repeats(draft)
     _date_from_stamp(draft)
+    _date_from_url(draft)
     if not is_text:
         _trim_to_densest_run(draft)
 
@@ -594,6 +597,18 @@ def _date_from_stamp(draft: Draft) -> None:
             if DATE_STAMP_ONLY.fullmatch(text) and len(draft.blocks) > 1:
                 draft.drop("metadata", text)
                 del draft.blocks[i]
+            return
+
+
+def _date_from_url(draft: Draft) -> None:
+    """The last resort for the date: one written in the page's address."""
+    url = draft.meta.get("url")
+    if draft.meta.get("date") or not url:
+        return
+    for pattern in rules().url_dates:
+        match = pattern.search(url)
+        if match:
+            draft.offer("date", iso_date("-".join(match.groups())))
             return
 
 
