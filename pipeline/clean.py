@@ -498,19 +498,21 @@ def _metadata_line(text: str, draft: Draft) -> bool:
 
 def _note_pairs(text: str, pairs: list[re.Match], draft: Draft) -> None:
     """Note each "label: value" pair of a line under the field its label gives."""
-    fields = rules().metadata_fields
     for i, match in enumerate(pairs):
         end = pairs[i + 1].start() if i + 1 < len(pairs) else len(text)
-        label, value = match.group(1), text[match.end():end].strip()
-        for key, labels in fields.items():
-            if label not in labels or not value:
-                continue
-            if key == "date":
-                value = iso_date(value)
-            elif key == "publisher":
-                value = value.split()[0]
-            if value:
-                draft.labelled.setdefault(key, {}).setdefault(label, value)
+        _note(match.group(1), text[match.end():end].strip(), draft)
+
+
+def _note(label: str, value: str, draft: Draft) -> None:
+    for key, labels in rules().metadata_fields.items():
+        if label not in labels or not value:
+            continue
+        if key == "date":
+            value = iso_date(value)
+        elif key == "publisher":
+            value = value.split()[0]
+        if value:
+            draft.labelled.setdefault(key, {}).setdefault(label, value)
 
 
 def _resolve_fields(draft: Draft) -> None:
@@ -548,7 +550,7 @@ def _is_title_like(text: str) -> bool:
 def apply_line_rules(draft: Draft, is_text: bool) -> None:
     r = rules()
     kept = []
-    pending_label = False
+    pending_label = None  # a label alone on its line, whose value is the next line
     for block in draft.blocks:
         text = _text(block)
         if block.tag != "p":
@@ -557,13 +559,15 @@ def apply_line_rules(draft: Draft, is_text: bool) -> None:
         if any(p.fullmatch(text) for p in r.chrome):
             draft.drop("chrome", text)
             continue
-        if pending_label and len(text) <= 60 and not r.metadata_pair.match(text):
+        if pending_label and len(text) <= 60 and not r.metadata_label_only.match(text):
+            _note(pending_label, text, draft)
             draft.drop("metadata", text)
-            pending_label = False
+            pending_label = None
             continue
-        pending_label = False
-        if r.metadata_label_only.fullmatch(text):
-            pending_label = True
+        pending_label = None
+        label_only = r.metadata_label_only.fullmatch(text)
+        if label_only:
+            pending_label = label_only.group(1)
             draft.drop("metadata", text)
             continue
         if len(text) <= 200 and _metadata_line(text, draft):
