@@ -67,12 +67,12 @@ def metadata_cases(corpus: Path):
             yield "date", cwced / "original" / (truth.stem + ".html"), day
 
 
-STRUCTURE_COLUMNS = {"cn": "n_一、", "cn-paren": "n_（一）"}
+STRUCTURE_COLUMNS = {"cn": "n_一、", "cn-paren": "n_（一）", "items": "n_X是"}
 
 
 def structure_cases(corpus: Path):
-    """(text file, {kind: expected heading count}) from the text set's INDEX.tsv (一、 and （一）
-    levels; its 1. and X是 columns count every occurrence, headings or not)."""
+    """(text file, {kind: expected count}) from the text set's INDEX.tsv: 一、 and （一）
+    headings and X是 enumeration items (its 1. column counts every occurrence, headings or not)."""
     index = corpus / "text" / "INDEX.tsv"
     if not index.exists():
         return
@@ -136,11 +136,12 @@ def main() -> int:
     for page, expected in structure_cases(args.corpus):
         tree = build_ir(Document(str(page), page.read_bytes()), settings)
         got = {kind: len(tree.findall(f".//section[@kind='{kind}']")) for kind in expected}
+        got["items"] = sum(1 for item in tree.iter("item") if item.get("label").endswith("是"))
         exact.append(got == expected)
         if args.verbose and got != expected:
             print(f"structure  {page.name}: expected {expected}, got {got}")
     if exact:
-        print(f"{'headings 一、/（一）':22s} n={len(exact):3d}  exact {sum(exact) / len(exact):.3f}")
+        print(f"{'structure 一、/（一）/X是':21s} n={len(exact):3d}  exact {sum(exact) / len(exact):.3f}")
     overall = statistics.mean(every)
     line = f"{'overall':24s} n={len(every):3d}  char-F1 mean {overall:.3f}"
     if args.peer:

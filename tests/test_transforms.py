@@ -136,3 +136,13 @@ def test_orphan_level_is_reported():
     assert _outline(tree) == [(1, "（一）", "甲项工作"), (1, "一、", "总体要求"), (2, "（一）", "乙项工作")]
     assert [(d.get("code"), d.get("where")) for d in tree.iterfind("diagnostics/diagnostic")] == [
         ("numbering-orphan", "（一）")]
+
+
+def test_enumeration_across_paragraphs_and_with_yao():
+    tree = run_transforms(_doc("（一）加快农牧业转型发展。", "一要提升综合生产能力。实施粮食单产提升工程。",
+                               "二要发展现代设施农业。", "三要壮大农牧业龙头企业。", "这是一段普通的正文。"))
+    paragraphs = tree.findall(".//section/p")
+    assert [[i.get("label") for i in p] for p in paragraphs] == [["一要"], ["二要"], ["三要"], []]
+    assert paragraphs[0][0].text == "提升综合生产能力。实施粮食单产提升工程。" and paragraphs[0].text == ""
+    lone = run_transforms(_doc("一是加强领导。这一段没有下文。", "其他内容。"))
+    assert lone.find(".//item") is None

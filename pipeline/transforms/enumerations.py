@@ -1,11 +1,14 @@
-"""Transform ``enumerations``: inline enumerations (一是…。二是…。, also ；-separated) become items.
+"""Transform ``enumerations``: enumerations (一是…。二是…。, 一要…二要…, also ；-separated) become items.
 
-A marker counts at the start of a paragraph or right after sentence punctuation; the first
-must be 一是 and the numbers must rise. A skipped number (一是, 二是, 四是) is kept and reported.
+A marker counts at the start of a paragraph or right after sentence punctuation. A sequence
+starts at 一 and its numbers rise, all with the same suffix (是 or 要). It may run inside one
+paragraph, or across consecutive paragraphs that each open with the next marker. A skipped
+number (一是, 二是, 四是) is kept and reported.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
@@ -16,32 +19,60 @@ from ..numerals import cn_to_int, int_to_cn
 from .labels import structure_rules
 
 
+@dataclass(frozen=True)
+class Mark:
+    number: int
+    suffix: str
+    start: int  # where the label starts
+    body: int  # where the item's text starts
+
+
 @lru_cache(maxsize=1)
 def _marker() -> re.Pattern:
     rules = structure_rules()["enumeration"]
     return re.compile(rf"(?:^|(?<={rules['after']}))\s*{rules['marker']}")
 
 
-def _split(text: str) -> tuple[str, list[tuple[int, str]]] | None:
-    """(lead text, [(number, item text)]) or None when the paragraph has no enumeration."""
+def _marks(text: str) -> list[Mark]:
     marks = []
     for match in _marker().finditer(text):
         number = cn_to_int(match.group(1))
-        if number is None:
-            continue
-        if not marks:
-            if number == 1:
-                marks.append((number, match.start(1), match.end()))
-        elif number > marks[-1][0]:
-            marks.append((number, match.start(1), match.end()))
-    if len(marks) < 2:
+        if number is not None:
+            marks.append(Mark(number, match.group(2), match.start(1), match.end()))
+    return marks
+
+
+def _sequence(marks: list[Mark], carry: tuple[str, int] | None) -> list[Mark]:
+    """The rising run of marks: from 一, or continuing ``carry`` (the suffix and last number of
+    the sequence in the paragraph before) when the paragraph opens with its next marker."""
+    run: list[Mark] = []
+    for mark in marks:
+        if not run:
+            continues = carry is not None and mark.start == 0 and mark.suffix == carry[0] and mark.number > carry[1]
+            if mark.number == 1 or continues:
+                run.append(mark)
+        elif mark.suffix == run[0].suffix and mark.number > run[-1].number:
+            run.append(mark)
+    return run
+
+
+def _opens_with(p: etree._Element | None, suffix: str, number: int) -> bool:
+    """Whether paragraph ``p`` opens with a marker of ``suffix`` numbered above ``number``."""
+    if p is None or p.tag != "p" or len(p) or not p.text:
+        return False
+    marks = _marks(p.text)
+    return bool(marks) and marks[0].start == 0 and marks[0].suffix == suffix and marks[0].number > number
+
+
+def _carry_of(p: etree._Element) -> tuple[str, int] | None:
+    items = p.findall("item")
+    if not items:
         return None
-    lead = text[:marks[0][1]]
-    items = []
-    for i, (number, _start, body_start) in enumerate(marks):
-        end = marks[i + 1][1] if i + 1 < len(marks) else len(text)
-        items.append((number, text[body_start:end]))
-    return lead, items
+    return items[-1].get("label")[-1], int(items[-1].get("number"))
+
+
+def _label(number: int, suffix: str) -> str:
+    return structure_rules()["enumeration"]["label"].format(cn=int_to_cn(number), suffix=suffix)
 
 
 def _where(p: etree._Element) -> str:
@@ -49,31 +80,56 @@ def _where(p: etree._Element) -> str:
     return "/".join(reversed(labels)) or "body"
 
 
+def _split_paragraphs(container: etree._Element) -> None:
+    paragraphs = [c for c in container if c.tag in ("p", "section", "table", "list", "figure")]
+    carry = None
+    for i, p in enumerate(paragraphs):
+        if p.tag != "p":
+            carry = None
+            continue
+        if len(p) or not p.text:
+            carry = _carry_of(p)
+            continue
+        run = _sequence(_marks(p.text), carry)
+        following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
+        continuing = carry is not None and run and run[0].suffix == carry[0] and run[0].number > carry[1]
+        single_ok = len(run) == 1 and run[0].start == 0 and (
+            continuing or _opens_with(following, run[0].suffix, run[0].number))
+        if len(run) < 2 and not single_ok:
+            carry = None
+            continue
+        text, p.text = p.text, p.text[:run[0].start]
+        for k, mark in enumerate(run):
+            end = run[k + 1].start if k + 1 < len(run) else len(text)
+            item = etree.SubElement(p, "item", label=_label(mark.number, mark.suffix), number=str(mark.number))
+            item.text = text[mark.body:end]
+        carry = (run[-1].suffix, run[-1].number)
+
+
+def _gaps(container: etree._Element) -> list[Diagnostic]:
+    found = []
+    previous = 0
+    for child in container:
+        items = child.findall("item") if child.tag == "p" else []
+        if not items:
+            previous = 0
+            continue
+        for item in items:
+            number = int(item.get("number"))
+            if number == 1:
+                previous = 0
+            if number != previous + 1:
+                before = _label(previous, item.get("label")[-1]) if previous else "the start"
+                found.append(Diagnostic("enumeration-gap", f"{before} is followed by {item.get('label')}",
+                                        "enumerations", _where(child)))
+            previous = number
+    return found
+
+
 def enumerations(tree: etree._Element) -> etree._Element:
     tree = ir.clone(tree)
-    label_format = structure_rules()["enumeration"]["label"]
-    for p in tree.iterfind(".//body//p"):
-        if len(p) or not p.text:
-            continue
-        split = _split(p.text)
-        if split is None:
-            continue
-        lead, items = split
-        p.text = lead
-        for number, text in items:
-            item = etree.SubElement(p, "item", label=label_format.format(cn=int_to_cn(number)),
-                                    number=str(number))
-            item.text = text
-    found = []
-    for p in tree.iterfind(".//body//p[item]"):
-        previous = 0
-        for item in p.iterfind("item"):
-            number = int(item.get("number"))
-            if number != previous + 1:
-                found.append(Diagnostic(
-                    "enumeration-gap",
-                    f"{label_format.format(cn=int_to_cn(previous))} is followed by {item.get('label')}",
-                    "enumerations", _where(p)))
-            previous = number
-    record(tree, "enumerations", found)
+    containers = [tree.find("body"), *tree.iterfind("body//section")]
+    for container in containers:
+        _split_paragraphs(container)
+    record(tree, "enumerations", [d for c in containers for d in _gaps(c)])
     return tree
