@@ -39,3 +39,16 @@ def test_html_like_input(markup):
 def test_arbitrary_bytes(data):
     _convert("page.html", data)
     _convert("page.txt", data)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.lists(PIECES, min_size=1, max_size=30).map("".join))
+def test_every_writer_renders_or_fails_cleanly(markup):
+    from pipeline.errors import PipelineError
+
+    try:
+        result = convert(Document("page.html", markup.encode("utf-8")), Settings(), formats=("docx", "pdf"))
+    except PipelineError as error:
+        assert "\n" not in str(error)
+        return
+    assert result.outputs["docx"][:2] == b"PK" and result.outputs["pdf"][:5] == b"%PDF-"
