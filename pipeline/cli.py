@@ -37,12 +37,15 @@ def _settings(config: Path | None, **overrides) -> Settings:
     return load_settings(config, **overrides)
 
 
-def _read(src: str) -> Document:
+def _read(src: str, root: Path | None = None) -> Document:
+    """The document at ``src`` (``-``: stdin), named relative to ``root`` when given, so that
+    outputs do not depend on where the job was started from."""
     if src == "-":
         return Document("stdin", sys.stdin.buffer.read())
     path = Path(src)
+    name = path.relative_to(root).as_posix() if root is not None else str(path)
     try:
-        return Document(str(path), path.read_bytes())
+        return Document(name, path.read_bytes())
     except IsADirectoryError:
         raise PipelineError("is a directory (use `pipeline batch` for folders)") from None
     except OSError as exc:
@@ -70,7 +73,7 @@ def _usage_guard(fn):
     return wrapper
 
 
-def convert_files(sources, outdir: Path, settings: Settings, formats) -> int:
+def convert_files(sources, outdir: Path, settings: Settings, formats, root: Path | None = None) -> int:
     """Convert each source into ``outdir/<stem>.<ext>``; return the number that failed."""
     failed = 0
     written: dict[str, str] = {}  # output stem → the source it came from
@@ -81,7 +84,7 @@ def convert_files(sources, outdir: Path, settings: Settings, formats) -> int:
             if stem in written:
                 raise PipelineError(f"its outputs would overwrite those of {written[stem]} "
                                     "(same file name; `pipeline batch` mirrors folders)")
-            document = _read(src)
+            document = _read(src, root)
             result = convert(document, settings, formats)
         except Exception as exc:  # one bad input must not stop the others
             _fail(name, exc)
@@ -177,7 +180,7 @@ def run_command(config):
                      if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
     if not sources:
         raise UsageError(f"{settings.input}: no inputs ({', '.join(INPUT_SUFFIXES)})")
-    failed = convert_files(sources, settings.output, settings, settings.formats)
+    failed = convert_files(sources, settings.output, settings, settings.formats, root=settings.input)
     click.echo(f"pipeline: {len(sources) - failed} converted, {failed} failed → {settings.output}", err=True)
     sys.exit(1 if failed else 0)
 

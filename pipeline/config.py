@@ -44,8 +44,6 @@ class DocxSettings(Strict):
     runin: Literal["split", "keep"] = "split"
     subject: str = ""
     keywords: str = ""
-    # Where relative image references are looked up (and must stay under); default: the input's directory.
-    image_dir: Path | None = None
 
 
 class PdfSettings(Strict):
@@ -111,6 +109,9 @@ class Settings(Strict):
     docx: DocxSettings = DocxSettings()
     pdf: PdfSettings = PdfSettings()
     source_date_epoch: int | None = None
+    # Where relative picture references are looked up (and must stay under); None = the
+    # folder of each input file.
+    image_dir: Path | None = None
 
     @field_validator("formats")
     @classmethod

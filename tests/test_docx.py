@@ -72,7 +72,7 @@ def load(name: str) -> etree._Element:
 
 
 def settings(**docx_opts) -> Settings:
-    extra = {k: docx_opts.pop(k) for k in ("fonts", "source_date_epoch", "input") if k in docx_opts}
+    extra = {k: docx_opts.pop(k) for k in ("fonts", "source_date_epoch", "input", "image_dir") if k in docx_opts}
     return Settings(docx=DocxSettings(**docx_opts), **extra)
 
 

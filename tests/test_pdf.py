@@ -680,10 +680,14 @@ def write_png(path: Path, width: int = 40, height: int = 20) -> Path:
 
 
 def test_local_image_is_embedded_with_its_caption(tmp_path, settings):
-    image = write_png(tmp_path / "chart.png")
+    (tmp_path / "static").mkdir()
+    write_png(tmp_path / "static" / "chart.png")
+    write_png(tmp_path.parent / "outside.png")
     root = one_paragraph("见下图。")
-    etree.SubElement(root.find("body"), "figure", src=str(image), alt="统计图")
-    r = Rendered(ir.validate(root), settings, tmp_path / "figure.pdf")
+    etree.SubElement(root.find("body"), "figure", src="static/chart.png", alt="统计图")
+    etree.SubElement(root.find("body"), "figure", src="../outside.png", alt="外部")
+    r = Rendered(ir.validate(root), settings.model_copy(update={"image_dir": tmp_path}), tmp_path / "figure.pdf")
     assert re.search(rb"/Subtype\s*/Image", r.data)
-    assert [line.text for line in r.lines if line.kind == "figure"] == ["[图：统计图]"]
+    assert [line.text for line in r.lines if line.kind == "figure"] == ["[图：统计图]", "[图：外部]"]
+    assert len(re.findall(rb"/Subtype\s*/Image", r.data)) == 1  # ../outside.png is not read
     assert_text_matches_body(r)

@@ -29,8 +29,6 @@ core-property dates from the report's date or ``SOURCE_DATE_EPOCH``.
 """
 from __future__ import annotations
 
-import base64
-import binascii
 import datetime as dt
 import io
 import os
@@ -41,7 +39,7 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 from typing import Mapping
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import quote, urlsplit
 
 from lxml import etree
 
@@ -49,6 +47,7 @@ from .. import ir
 from ..errors import RenderError
 from ..linebreak import balanced_lines
 from .base import Visitor
+from .images import image_folder, image_source
 
 # python-docx is imported lazily (in _open_document), so importing this module is cheap.
 
@@ -130,7 +129,6 @@ MAX_COLUMNS = 63  # Word's limit; a colspan beyond it (broken HTML) is cut
 TEXT_SPECIALS = re.compile(r"(\t|\r\n|\n|\r)")
 RUNIN_END = ("。", "！", "？", "：")
 TITLE_PT = 22  # 2号, when the Title style names no size
-IMAGE_MIME = re.compile(r"data:image/(png|jpe?g|gif|bmp|tiff?);base64,", re.I)
 
 
 # --------------------------------------------------------------------------- zip, template
@@ -265,8 +263,7 @@ class DocxWriter(Visitor):
         self._rstyle: str | None = None  # run style for inline text (run-in heads)
         self._counters = [0] * 5  # native numbering, as Word counts it: index = level
         self._cells: dict = {}  # IR cell → (its w:tr, colspan, rowspan), while a table is built
-        self._image_root: Path | None = None
-        self._image_dir: Path | None = None
+        self._image_folder: tuple[Path | None] | None = None  # computed on the first figure
 
         sect = self.body.findall(w("sectPr"))
         self.sect_pr = sect[-1] if sect else None
@@ -641,53 +638,12 @@ class DocxWriter(Visitor):
         p = self._p("Figure")
         self._hyperlink(p, src, f"[图：{alt}]" if alt else f"[图：{src}]")
 
-    def _image_source(self, src: str):
-        """A readable local image for ``src``: a data: URI, or a relative path under the input."""
-        m = IMAGE_MIME.match(src)
-        if m:
-            try:
-                return io.BytesIO(base64.b64decode(src[m.end():], validate=False))
-            except (binascii.Error, ValueError):
-                return None
-        try:
-            parts = urlsplit(src)
-        except ValueError:
-            return None
-        if parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
-            return None
-        root, base = self._image_dirs()
-        if root is None:
-            return None
-        candidate = (base / unquote(parts.path)).resolve()
-        if not candidate.is_relative_to(root) or not candidate.is_file():
-            return None
-        return str(candidate)
-
-    def _image_dirs(self) -> tuple[Path | None, Path | None]:
-        """(the directory images must lie under, the directory relative references start from).
-
-        ``docx.image_dir`` when set; else the directory of the input file the IR names (its
-        ``source`` name, as given or under ``settings.input``), so a saved page's
-        ``page_files/`` or ``./static/`` images are found and nothing outside is read.
-        """
-        if self._image_root is None:
-            if self.opts.image_dir is not None:
-                root = base = Path(self.opts.image_dir).resolve()
-            else:
-                source = self.meta.get("source", "")
-                inp = Path(self.settings.input)
-                candidates = [Path(source), inp / source] if source else []
-                found = next((c for c in candidates if c.is_file()), None)
-                if found is None:
-                    return None, None
-                root = base = found.parent.resolve()
-            self._image_root, self._image_dir = root, base
-        return self._image_root, self._image_dir
-
     def _embed_image(self, src: str, alt: str) -> bool:
         from docx.image.exceptions import UnrecognizedImageError  # noqa: PLC0415
 
-        source = self._image_source(src)
+        if self._image_folder is None:
+            self._image_folder = (image_folder(self.tree, self.settings),)
+        source = image_source(src, self._image_folder[0])
         if source is None:
             return False
         try:

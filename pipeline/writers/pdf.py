@@ -26,7 +26,6 @@ import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timezone
-from pathlib import Path
 
 from lxml import etree
 
@@ -34,6 +33,7 @@ from .. import __version__, fonts, ir
 from ..errors import RenderError
 from ..linebreak import balanced_lines, break_lines, segments
 from .base import Visitor
+from .images import image_folder, image_source
 from .text import cell_text
 
 MM = 72.0 / 25.4
@@ -582,6 +582,7 @@ class PdfWriter(Visitor):
     # ---- visiting
 
     def visit_report(self, el):
+        self.image_folder = image_folder(el, self.settings)
         self.visit_children(el)
 
     def visit_meta(self, el):
@@ -656,17 +657,19 @@ class PdfWriter(Visitor):
         from reportlab.lib.utils import ImageReader
         from reportlab.platypus import Image
 
-        path = Path(src)
+        source = image_source(src, self.image_folder)
         try:
-            if not src or "://" in src or not path.is_file():
+            if source is None:
                 return None
-            w, h = ImageReader(str(path)).getSize()
+            w, h = ImageReader(source).getSize()
+            if hasattr(source, "seek"):
+                source.seek(0)
         except Exception:  # unreadable or not an image: the caption stands in for it
             return None
         if w <= 0 or h <= 0:
             return None
         scale = min(self.geo.width / w, (self.geo.height - 2 * self.geo.pitch) / h, 1.0)
-        image = Image(str(path), width=w * scale, height=h * scale)
+        image = Image(source, width=w * scale, height=h * scale)
         image.hAlign = "CENTER"
         return image
 
