@@ -47,7 +47,7 @@ from .. import ir
 from ..errors import RenderError
 from ..linebreak import balanced_lines
 from .base import Visitor
-from .images import image_folder, image_source
+from .images import image_folders, image_source
 
 # python-docx is imported lazily (in _open_document), so importing this module is cheap.
 
@@ -263,7 +263,7 @@ class DocxWriter(Visitor):
         self._rstyle: str | None = None  # run style for inline text (run-in heads)
         self._counters = [0] * 5  # native numbering, as Word counts it: index = level
         self._cells: dict = {}  # IR cell → (its w:tr, colspan, rowspan), while a table is built
-        self._image_folder: tuple[Path | None] | None = None  # computed on the first figure
+        self._image_folders: tuple[Path | None, Path | None] | None = None  # on the first figure
 
         sect = self.body.findall(w("sectPr"))
         self.sect_pr = sect[-1] if sect else None
@@ -641,9 +641,9 @@ class DocxWriter(Visitor):
     def _embed_image(self, src: str, alt: str) -> bool:
         from docx.image.exceptions import UnrecognizedImageError  # noqa: PLC0415
 
-        if self._image_folder is None:
-            self._image_folder = (image_folder(self.tree, self.settings),)
-        source = image_source(src, self._image_folder[0])
+        if self._image_folders is None:
+            self._image_folders = image_folders(self.tree, self.settings)
+        source = image_source(src, self._image_folders)
         if source is None:
             return False
         try:

@@ -1,11 +1,12 @@
 """Where a figure's picture comes from, decided once for every writer that embeds pictures.
 
-A ``src`` is embedded when it is a ``data:image`` URI, or a relative reference to a readable
-file under the image folder: ``settings.image_dir`` when set, else the folder of the input
-file the IR names (as given, or under ``settings.input``), so a saved page's ``page_files/``
-or ``./static/`` pictures are found and nothing outside that folder is ever read. Anything
-else (remote URLs, absolute paths, ``..`` escapes, missing files) is not embedded: the
-writer prints its placeholder.
+A ``src`` is embedded when it is a ``data:image`` URI, or a reference relative to the input
+file the IR names to a readable file that stays inside the image root. The input file is
+looked for under ``settings.image_dir`` (a batch names its documents relative to the batch
+folder), as given, and under ``settings.input``; the root is ``settings.image_dir`` when set,
+else the input's own folder. So a saved page's ``page_files/`` or ``./static/`` pictures are
+found and nothing outside the root is ever read. Anything else (remote URLs, absolute paths,
+escapes, missing files) is not embedded: the writer prints its placeholder.
 """
 from __future__ import annotations
 
@@ -21,19 +22,22 @@ from lxml import etree
 IMAGE_MIME = re.compile(r"data:image/(png|jpe?g|gif|bmp|tiff?);base64,", re.I)
 
 
-def image_folder(tree: etree._Element, settings) -> Path | None:
-    """The folder relative picture references start from (and must stay under)."""
-    if settings.image_dir is not None:
-        return Path(settings.image_dir).resolve()
+def image_folders(tree: etree._Element, settings) -> tuple[Path | None, Path | None]:
+    """(the root pictures must stay inside, the folder relative references start from)."""
     source = tree.find("meta/source")
     name = source.get("name", "") if source is not None else ""
-    if not name:
-        return None
-    found = next((c for c in (Path(name), Path(settings.input) / name) if c.is_file()), None)
-    return found.parent.resolve() if found is not None else None
+    configured = Path(settings.image_dir).resolve() if settings.image_dir is not None else None
+    candidates = [configured / name] if configured is not None and name else []
+    if name:
+        candidates += [Path(name), Path(settings.input) / name]
+    found = next((c for c in candidates if c.is_file()), None)
+    if found is not None:
+        base = found.parent.resolve()
+        return configured or base, base
+    return configured, configured
 
 
-def image_source(src: str, folder: Path | None) -> io.BytesIO | str | None:
+def image_source(src: str, folders: tuple[Path | None, Path | None]) -> io.BytesIO | str | None:
     """The picture for ``src``: decoded bytes of a data URI, a file path, or None."""
     match = IMAGE_MIME.match(src)
     if match:
@@ -45,9 +49,10 @@ def image_source(src: str, folder: Path | None) -> io.BytesIO | str | None:
         parts = urlsplit(src)
     except ValueError:
         return None
-    if folder is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
+    root, base = folders
+    if root is None or parts.scheme or parts.netloc or not parts.path or parts.path.startswith("/"):
         return None
-    candidate = (folder / unquote(parts.path)).resolve()
-    if not candidate.is_relative_to(folder) or not candidate.is_file():
+    candidate = (base / unquote(parts.path)).resolve()
+    if not candidate.is_relative_to(root) or not candidate.is_file():
         return None
     return str(candidate)

@@ -33,7 +33,7 @@ from .. import __version__, fonts, ir
 from ..errors import RenderError
 from ..linebreak import balanced_lines, break_lines, segments
 from .base import Visitor
-from .images import image_folder, image_source
+from .images import image_folders, image_source
 from .text import cell_text
 
 MM = 72.0 / 25.4
@@ -582,7 +582,7 @@ class PdfWriter(Visitor):
     # ---- visiting
 
     def visit_report(self, el):
-        self.image_folder = image_folder(el, self.settings)
+        self.image_folders = image_folders(el, self.settings)
         self.visit_children(el)
 
     def visit_meta(self, el):
@@ -657,7 +657,7 @@ class PdfWriter(Visitor):
         from reportlab.lib.utils import ImageReader
         from reportlab.platypus import Image
 
-        source = image_source(src, self.image_folder)
+        source = image_source(src, self.image_folders)
         try:
             if source is None:
                 return None
