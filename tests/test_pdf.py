@@ -38,8 +38,12 @@ TOLERANCE = 0.01  # points
 # --- helpers ------------------------------------------------------------------------------
 
 def tool(name: str) -> str:
+    """A poppler tool: required in CI (``.ci/run`` installs it), a skip elsewhere."""
     path = shutil.which(name)
-    assert path, f"{name} not found: the PDF tests need poppler-utils installed"
+    if path is None:
+        if os.environ.get("CI"):
+            pytest.fail(f"{name} not found: CI must install poppler-utils for the PDF checks")
+        pytest.skip(f"{name} not found: the PDF read-back checks need poppler-utils")
     return path
 
 
