@@ -196,7 +196,7 @@ def _cells_with_digits(cells) -> int:
     return sum(1 for c in cells if any(ch.isdigit() for ch in c.text_content()))
 
 
-def _punct(el: etree._Element) -> float:
+def _weight(el: etree._Element) -> float:
     """How much report text an element holds: its sentence punctuation, plus data-table
     text (which has little punctuation) at one unit per 15 characters."""
     tables = [t for t in el.iter("table") if t.find(".//table") is None]
@@ -211,7 +211,7 @@ def _choose_content(doc: etree._Element) -> etree._Element:
     body = doc.find("body")
     if body is None:
         body = doc
-    total = _punct(body)
+    total = _weight(body)
     if total == 0:
         return body
     for selector in r.cms_content:
@@ -221,12 +221,12 @@ def _choose_content(doc: etree._Element) -> etree._Element:
     for selector in r.content:
         for found in selector(doc):
             if (len(collapse_space(found.text_content())) >= r.min_content_chars
-                    and _punct(found) >= r.selector_min_share * total):
+                    and _weight(found) >= r.selector_min_share * total):
                 return found
     node = body
     while True:
-        here = _punct(node)
-        scored = [(_punct(child), child) for child in node
+        here = _weight(node)
+        scored = [(_weight(child), child) for child in node
                   if isinstance(child.tag, str) and child.tag not in PARAGRAPH_TAGS]
         best = next((child for score, child in scored if score >= r.descend_share * here), None)
         if best is None:
@@ -437,11 +437,11 @@ def clean_html(loaded: Loaded, draft: Draft) -> None:
     whole_page = Draft()
     BlockReader(whole_page).read(body if body is not None else doc)
     draft.page_lines = [t for t in map(_text, whole_page.blocks) if t and len(t) <= 200]
-    total = _punct(body if body is not None else doc)
+    total = _weight(body if body is not None else doc)
     for selector in rules().drop:
         for el in selector(doc):
             parent = el.getparent()
-            if parent is not None and not (total and _punct(el) > 0.3 * total):
+            if parent is not None and not (total and _weight(el) > 0.3 * total):
                 draft.drop(f"selector:{el.tag}", collapse_space(el.text_content())[:200])
                 el.drop_tree()
     content = _choose_content(doc)
