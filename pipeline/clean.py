@@ -197,15 +197,17 @@ def _cells_with_digits(cells) -> int:
 
 
 def _weight(el: etree._Element) -> float:
-    """How much report text an element holds: its sentence punctuation, plus data-table
-    text (which has little punctuation) at one unit per 15 characters."""
+    """How much report text an element holds: its sentence punctuation outside links (related
+    article lists are links), plus data-table text (which has little punctuation) at one unit
+    per 15 characters."""
     tables = [t for t in el.iter("table") if t.find(".//table") is None]
     linked = sum(len(SENTENCE_PUNCT.findall(a.text_content())) for a in el.iter("a"))
     return len(SENTENCE_PUNCT.findall(el.text_content())) - linked + sum(map(_table_chars, tables)) / 15
 
 
 def _choose_content(doc: etree._Element) -> etree._Element:
-    """The content element: a known CMS container holding most of the page's sentences, else
+    """The content element: a CMS container with text, a generic container holding a fair
+    share of the page's sentences, else
     the smallest element that holds most of the sentence punctuation."""
     r = rules()
     body = doc.find("body")
