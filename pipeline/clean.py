@@ -206,9 +206,8 @@ def _weight(el: etree._Element) -> float:
 
 
 def _choose_content(doc: etree._Element) -> etree._Element:
-    """The content element: a CMS container with text, a generic container holding a fair
-    share of the page's sentences, else
-    the smallest element that holds most of the sentence punctuation."""
+    """The content element: a CMS container with text; else a generic container holding a fair
+    share of the page's sentences; else the smallest element holding most of the weight."""
     r = rules()
     body = doc.find("body")
     if body is None:
