@@ -19,8 +19,7 @@ from functools import lru_cache
 from lxml import etree, html
 from lxml.cssselect import CSSSelector
 
-from . import ir
-from .diagnostics import record
+from .assemble import report
 from .errors import InputError
 from .load import Loaded
 from .rules import load_rules
@@ -750,20 +749,5 @@ def clean(loaded: Loaded) -> etree._Element:
 
 
 def _to_ir(loaded: Loaded, draft: Draft) -> etree._Element:
-    root = ir.new_report()
-    meta = root.find("meta")
-    meta.find("title").text = draft.meta.get("title", "")
-    for key in ("publisher", "date", "site", "url"):
-        if draft.meta.get(key):
-            etree.SubElement(meta, key).text = draft.meta[key]
-    etree.SubElement(meta, "source", name=loaded.name, format=loaded.format, encoding=loaded.encoding)
-    body = root.find("body")
-    for block in draft.blocks:
-        body.append(block)
-    if draft.removed:
-        removed = etree.SubElement(root, "removed")
-        for rule, text in draft.removed:
-            etree.SubElement(removed, "chrome", rule=rule).text = text
-    if loaded.diagnostics:
-        record(root, "load", loaded.diagnostics)
-    return root
+    source = {"name": loaded.name, "format": loaded.format, "encoding": loaded.encoding}
+    return report(draft.meta, draft.blocks, draft.removed, source, loaded.diagnostics)

@@ -12,8 +12,9 @@ from importlib import resources
 from lxml import etree
 
 from .errors import InvalidIR
+from .tables import grid_problems
 
-IR_VERSION = "1"
+IR_VERSION = "2"
 RNG_NS = "http://relaxng.org/ns/structure/1.0"
 A_NS = "http://relaxng.org/ns/compatibility/annotations/1.0"
 
@@ -54,11 +55,11 @@ def element_docs() -> dict[str, str]:
 
 
 def problems(tree: etree._Element) -> list[str]:
-    """Schema problems of ``tree`` as 'line N: message' strings; empty when valid."""
+    """Schema problems of ``tree`` (and tables that are not normalized grids) as 'line N: message' strings; empty when valid."""
     rng = schema()
-    if rng.validate(tree):
-        return []
-    return [f"line {e.line}: {e.message}" for e in rng.error_log]
+    if not rng.validate(tree):
+        return [f"line {e.line}: {e.message}" for e in rng.error_log]
+    return [f"line {t.sourceline}: {message}" for t in tree.iter("table") for message in grid_problems(t)]
 
 
 def validate(tree: etree._Element, where: str = "") -> etree._Element:
@@ -72,8 +73,8 @@ def validate(tree: etree._Element, where: str = "") -> etree._Element:
 
 def new_report() -> etree._Element:
     root = etree.Element("report", version=IR_VERSION)
-    meta = etree.SubElement(root, "meta")
-    etree.SubElement(meta, "title").text = ""
+    front = etree.SubElement(root, "front")
+    etree.SubElement(front, "title").text = ""
     etree.SubElement(root, "body")
     return root
 
@@ -116,7 +117,16 @@ def heading_line(section: etree._Element) -> str:
 
 
 def meta_value(root: etree._Element, name: str) -> str | None:
-    el = root.find(f"meta/{name}")
-    if el is None:
-        return None
-    return el.text or ""
+    """A metadata value: the title's text, or a field's machine-readable value (its ``value``
+    attribute, else its printed text); None when the IR has no such field."""
+    if name == "title":
+        return root.findtext("front/title")
+    for field in root.iterfind("front/field"):
+        if field.get("name") == name:
+            return field.get("value", field.text or "")
+    return None
+
+
+def source_of(root: etree._Element) -> etree._Element | None:
+    """The provenance ``<source>`` element (input name, format, encoding), if any."""
+    return root.find("front/provenance/source")

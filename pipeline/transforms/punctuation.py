@@ -15,7 +15,9 @@ from ..text import is_cjk
 
 FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
 URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|www\.\S+")
-TEXT_TAGS = ("title", "publisher", "heading", "p", "item", "li", "cell", "link")
+TEXT_TAGS = ("title", "field", "heading", "p", "item", "li", "cell", "link")
+# Front-matter fields whose values are not prose: addresses, dates, numbers.
+LITERAL_FIELDS = ("url", "date", "written", "number", "index")
 
 
 def restore(text: str) -> str:
@@ -59,6 +61,8 @@ def restore(text: str) -> str:
 def punctuation(tree: etree._Element) -> etree._Element:
     tree = ir.clone(tree)
     for el in tree.iter(*TEXT_TAGS):
+        if el.tag == "field" and el.get("name") in LITERAL_FIELDS:
+            continue
         el.text = restore(el.text) if el.text else el.text
         if el.tag in ("item", "link") and el.tail:
             el.tail = restore(el.tail)

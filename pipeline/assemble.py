@@ -1,0 +1,103 @@
+"""Assembly: what the clean stage found (metadata, blocks, removals) → a schema-valid IR.
+
+The one place that decides how the front matter is printed (which fields, in which order,
+with which label and wording: ``rules/front.yaml``), normalizes every table into a grid
+(``tables.normalize``) and numbers list entries, so that writers only print.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import lru_cache
+
+from lxml import etree
+
+from . import ir
+from .diagnostics import Diagnostic, record
+from .rules import load_rules
+from .tables import normalize
+
+HAN = re.compile(r"[\u3400-\u9fff]")
+BULLET = "•"
+
+
+@lru_cache(maxsize=1)
+def _front_fields() -> tuple[tuple[str, dict], ...]:
+    return tuple((f["name"], f["label"]) for f in load_rules("front")["fields"])
+
+
+def language(title: str, blocks) -> str:
+    """``zh`` for a page in Chinese, ``en`` for one without Han characters in its title and first blocks."""
+    sample = title + "".join("".join(b.itertext()) for b in blocks[:5])
+    return "zh" if HAN.search(sample) or not sample.strip() else "en"
+
+
+def printed_date(iso: str, lang: str) -> str:
+    """An ISO date as a reader of the page's language writes it (2023年3月1日)."""
+    try:
+        day = dt.date.fromisoformat(iso)
+    except ValueError:
+        return iso
+    return f"{day.year}年{day.month}月{day.day}日" if lang == "zh" else day.isoformat()
+
+
+def front(root: etree._Element, meta: dict, lang: str, source: dict | None) -> None:
+    """Fill ``<front>``: the title, the printed fields, the provenance block."""
+    el = root.find("front")
+    el.find("title").text = meta.get("title", "") or ""
+    for name, labels in _front_fields():
+        value = (meta.get(name) or "").strip()
+        if not value:
+            continue
+        field = etree.SubElement(el, "field", name=name, label=labels.get(lang) or labels["zh"])
+        if name == "date":
+            field.set("value", value)
+            field.text = printed_date(value, lang)
+        else:
+            field.text = value
+        origin = (meta.get("from") or {}).get(name)
+        if origin:
+            field.set("from", origin)
+    if source:
+        etree.SubElement(etree.SubElement(el, "provenance"), "source", **source)
+
+
+def number_list(lst: etree._Element) -> None:
+    """Give each entry of a list its printed label: the ordinal of an ordered list (1.), else a bullet."""
+    ordered = lst.get("ordered") == "true"
+    start = int(lst.get("start", "1")) if (lst.get("start") or "").isdigit() else 1
+    lst.attrib.pop("start", None)
+    for i, li in enumerate(lst.iterfind("li")):
+        li.set("label", f"{start + i}." if ordered else BULLET)
+
+
+def body_blocks(body: etree._Element, blocks) -> list[Diagnostic]:
+    """Append ``blocks`` to ``body`` with tables normalized and lists numbered."""
+    found = []
+    for block in blocks:
+        if block.tag == "table":
+            block, clipped = normalize(block)
+            found += [Diagnostic("table-clipped", message, "clean") for message in clipped]
+        for lst in block.iter("list"):
+            number_list(lst)
+        body.append(block)
+    return found
+
+
+def report(meta: dict, blocks, removed, source: dict | None, diagnostics=()) -> etree._Element:
+    """The IR of one document. ``meta`` maps field names (title, publisher, date, site, url)
+    to values (dates ISO 8601) and ``from`` to each field's origin; ``removed`` is
+    (rule, text) pairs; ``diagnostics`` the findings of the stages so far."""
+    root = ir.new_report()
+    front(root, meta, language(meta.get("title", "") or "", blocks), source)
+    found = list(diagnostics) + body_blocks(root.find("body"), blocks)
+    if removed:
+        audit = etree.SubElement(root, "removed")
+        for rule, text in removed:
+            etree.SubElement(audit, "chrome", rule=rule).text = text
+    by_stage: dict[str, list[Diagnostic]] = {}
+    for diag in found:
+        by_stage.setdefault(diag.stage, []).append(diag)
+    for stage, diags in by_stage.items():
+        record(root, stage, diags)
+    return root
