@@ -17,7 +17,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from .errors import UsageError
 
-FORMATS = ("xml", "txt", "docx", "pdf")
+FORMATS = ("xml", "txt", "docx", "pdf", "md", "html")
 
 
 class Strict(BaseModel):

@@ -14,9 +14,11 @@ WRITER_MODULES = {
     "txt": "pipeline.writers.text",
     "docx": "pipeline.writers.docx",
     "pdf": "pipeline.writers.pdf",
+    "md": "pipeline.writers.markdown",
+    "html": "pipeline.writers.html",
 }
 
-EXTENSIONS = {"xml": ".xml", "txt": ".txt", "docx": ".docx", "pdf": ".pdf"}
+EXTENSIONS = {"xml": ".xml", "txt": ".txt", "docx": ".docx", "pdf": ".pdf", "md": ".md", "html": ".html"}
 
 
 def get_writer(fmt: str) -> Callable:

@@ -1,4 +1,5 @@
-"""The plain-text writer: title, a metadata block, then the body with labelled headings.
+"""The plain-text writer: the front matter (title, then the metadata fields), then the body
+with labelled headings.
 
 ``body_lines`` is also the definition of "the body text" that every other output is
 compared against (DOCX paragraphs, PDF text, ``inspect --json``'s body_text).
@@ -8,9 +9,8 @@ from __future__ import annotations
 from lxml import etree
 
 from .. import ir
+from . import views
 from .base import Visitor
-
-META_LABELS = {"publisher": "发布机构", "date": "发布日期", "site": "网站", "url": "网址"}
 
 
 class BodyText(Visitor):
@@ -26,67 +26,51 @@ class BodyText(Visitor):
         self.visit_children(el)
 
     def visit_heading(self, el):
-        self.lines.append(ir.heading_line(el.getparent()))
+        self.lines.append(views.printable(ir.heading_line(el.getparent())))
 
     def visit_p(self, el):
-        self.lines.append(ir.text_of(el))
+        self.lines.append(views.printable(ir.text_of(el)))
 
-    def visit_item(self, el):  # items are printed by their paragraph
-        pass
+    def visit_item(self, el):
+        """Printed by its paragraph (label and text run on in the paragraph's line)."""
 
     def visit_link(self, el):
-        pass
+        """Printed by its paragraph: the link's text is part of the line."""
 
     def visit_table(self, el):
-        self.visit_children(el)
+        self.lines.extend(views.row_text(row) for row in views.grid(el).cells)
 
     def visit_row(self, el):
-        self.lines.append("\t".join(cell_text(c) for c in el))
+        """Printed by its table."""
 
-    def visit_cell(self, el):
-        pass
+    visit_cell = visit_row
 
     def visit_list(self, el):
         self.visit_children(el)
 
     def visit_li(self, el):
-        marker = f"{el.getparent().index(el) + 1}. " if el.getparent().get("ordered") else "• "
-        self.lines.append(marker + ir.text_of(el))
+        self.lines.append(views.printable(views.li_text(el)))
 
     def visit_figure(self, el):
-        alt = el.get("alt")
-        self.lines.append(f"[图：{alt}]" if alt else f"[图：{el.get('src')}]")
+        self.lines.append(views.figure_placeholder(el))
 
 
 class TextWriter(BodyText):
-    """The whole text file: title, a metadata block, then the body; audit lists are not printed."""
-
-    def __init__(self):
-        super().__init__()
-        self.header: list[str] = []
+    """The whole text file: the front matter, then the body; provenance, pictures, audit lists
+    and diagnostics are not printed."""
 
     def visit_report(self, el):
         self.visit_children(el)
 
-    def visit_meta(self, el):
-        self.visit_children(el)
+    def visit_front(self, el):
+        """The front matter is printed by ``render`` from ``views.front_lines``."""
 
-    def visit_title(self, el):
-        self.header.append(el.text or "")
+    def _not_printed(self, el):
+        """Printed as part of the front matter, or not part of the document."""
 
-    def _meta_line(self, el):
-        self.header.append(f"{META_LABELS[el.tag]}：{el.text or ''}")
-
-    visit_publisher = visit_date = visit_site = visit_url = _meta_line
-
-    def _skip(self, el):
-        pass
-
-    visit_source = visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _skip
-
-
-def cell_text(cell: etree._Element) -> str:
-    return " ".join((cell.text or "").split())
+    visit_title = visit_field = visit_provenance = visit_source = _not_printed
+    visit_pictures = visit_picture = _not_printed
+    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _not_printed
 
 
 def body_lines(tree: etree._Element) -> list[str]:
@@ -97,9 +81,13 @@ def body_lines(tree: etree._Element) -> list[str]:
 
 
 def render(tree: etree._Element, settings=None) -> bytes:
+    """The title, a blank line, the fields one per line, then the body's lines separated by blank lines."""
     writer = TextWriter()
     writer.visit(tree)
-    title, *meta = writer.header
-    parts = [title, "\n".join(meta)] if meta else [title]
+    front = views.front_lines(tree)
+    parts = [line.text for line in front if line.kind == "title"]
+    fields = [line.text for line in front if line.kind == "field"]
+    if fields:
+        parts.append("\n".join(fields))
     body = [line for line in writer.lines if line.strip()]
-    return ("\n\n".join(part for part in parts + body if part) + "\n").encode("utf-8")
+    return ("\n\n".join(parts + body) + "\n").encode("utf-8")

@@ -1,0 +1,168 @@
+"""The views every writer prints from: front-matter lines, list markers, figure captions and
+placeholders, pictures, the table grid and printable text.
+
+Each is derived from the IR in exactly one place, so that every format shows the same words.
+Nothing here reads files or decides content; the IR already holds the decisions.
+"""
+from __future__ import annotations
+
+import base64
+import unicodedata
+from dataclasses import dataclass
+
+from lxml import etree
+
+from .. import ir
+
+FIGURE_WORD = "图"
+
+
+def printable(text: str) -> str:
+    """Text as set on one run: control and format characters (zero-width space, BOM, soft
+    hyphen) dropped, the zero-width joiner of emoji sequences kept; tabs and line breaks are
+    spaces; the ends trimmed."""
+    out = []
+    for ch in text:
+        if ch in "\t\n\r\v\f\u2028\u2029":
+            out.append(" ")
+        elif unicodedata.category(ch) in ("Cc", "Cf", "Cs", "Co") and ch != "\u200d":
+            continue
+        else:
+            out.append(ch)
+    return "".join(out).strip()
+
+
+@dataclass(frozen=True)
+class FrontLine:
+    """One printed line of the front matter: ``kind`` is title or field (then ``name`` says which)."""
+
+    kind: str
+    text: str
+    name: str = ""
+
+
+def title(tree: etree._Element) -> str:
+    return " ".join((tree.findtext("front/title") or "").split())
+
+
+def front_fields(tree: etree._Element) -> list[FrontLine]:
+    """The metadata lines printed under the title, in IR order: ``label：value``."""
+    return [FrontLine("field", f"{f.get('label')}：{printable(f.text or '')}", f.get("name"))
+            for f in tree.iterfind("front/field") if (f.text or "").strip()]
+
+
+def front_lines(tree: etree._Element) -> list[FrontLine]:
+    """The whole front matter as printed: the title (when there is one), then the fields."""
+    head = [FrontLine("title", title(tree))] if title(tree) else []
+    return head + front_fields(tree)
+
+
+def li_marker(li: etree._Element) -> str:
+    """The marker printed before a list entry (its label and a space)."""
+    return li.get("label", "") + " "
+
+
+def li_text(li: etree._Element) -> str:
+    return li_marker(li) + ir.text_of(li)
+
+
+def figure_caption(figure: etree._Element) -> str:
+    """The caption printed under a shown picture: its alt text, or nothing."""
+    return " ".join((figure.get("alt") or "").split())
+
+
+def figure_placeholder(figure: etree._Element) -> str:
+    """What stands in for a picture a format cannot show, or one that could not be had:
+    [图：alt text], or [图] — never the picture's address."""
+    caption = figure_caption(figure)
+    return f"[{FIGURE_WORD}：{caption}]" if caption else f"[{FIGURE_WORD}]"
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A figure's picture: its bytes, media type and size in pixels."""
+
+    data: bytes
+    type: str
+    width: int
+    height: int
+
+    @property
+    def extension(self) -> str:
+        return {"image/png": "png", "image/jpeg": "jpg", "image/gif": "gif"}[self.type]
+
+
+def picture(figure: etree._Element) -> Picture | None:
+    """The picture a figure shows, from the IR's ``<pictures>``; None when it has none."""
+    ref = figure.get("picture")
+    if not ref:
+        return None
+    found = figure.getroottree().getroot().find(f"pictures/picture[@id='{ref}']")
+    if found is None:
+        return None
+    return Picture(base64.b64decode(found.text or ""), found.get("type"),
+                   int(found.get("width")), int(found.get("height")))
+
+
+@dataclass(frozen=True)
+class GridCell:
+    """One cell of a table grid: its position, spans, whether it is a header cell, its lines."""
+
+    element: etree._Element
+    row: int
+    col: int
+    rowspan: int
+    colspan: int
+    header: bool
+    lines: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.lines)
+
+
+@dataclass(frozen=True)
+class Grid:
+    """A table as the IR holds it: ``rows`` × ``cols`` positions, each covered by one cell."""
+
+    rows: int
+    cols: int
+    header_rows: int
+    cells: tuple[tuple[GridCell, ...], ...]  # per row, the cells that start in it, left to right
+
+    def origin_at(self) -> dict[tuple[int, int], GridCell]:
+        """Every grid position → the cell covering it."""
+        where = {}
+        for row in self.cells:
+            for cell in row:
+                for r in range(cell.row, cell.row + cell.rowspan):
+                    for c in range(cell.col, cell.col + cell.colspan):
+                        where[(r, c)] = cell
+        return where
+
+
+def cell_lines(cell: etree._Element) -> tuple[str, ...]:
+    """A cell's text as its forced lines (its newlines), white space collapsed, empty lines dropped."""
+    lines = (printable(" ".join(part.split())) for part in (cell.text or "").split("\n"))
+    return tuple(line for line in lines if line)
+
+
+def grid(table: etree._Element) -> Grid:
+    rows = []
+    for row in table.iterfind("row"):
+        rows.append(tuple(
+            GridCell(c, int(c.get("row")), int(c.get("col")), int(c.get("rowspan", "1")),
+                     int(c.get("colspan", "1")), c.get("header") == "true", cell_lines(c))
+            for c in row.iterfind("cell")))
+    header_rows = sum(1 for _ in table.iterfind("row[@header='true']"))
+    return Grid(int(table.get("rows")), int(table.get("cols")), header_rows, tuple(rows))
+
+
+def row_text(row: tuple[GridCell, ...]) -> str:
+    """A table row as one line of text: its cells' text, tab-separated."""
+    return "\t".join(cell.text for cell in row)
+
+
+def alignment(block: etree._Element) -> str | None:
+    """The alignment a block asks for (right for a signature and date, center), or None."""
+    return block.get("align")
