@@ -18,6 +18,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
+from pipeline import ir
 from pipeline.config import Settings
 from pipeline.convert import build_ir
 from pipeline.errors import PipelineError
@@ -126,7 +127,7 @@ def main() -> int:
     meta_hits: dict[str, list[bool]] = {}
     for field, page, expected in metadata_cases(args.corpus):
         try:
-            got = build_ir(Document(str(page), page.read_bytes()), settings).findtext(f"meta/{field}")
+            got = ir.meta_value(build_ir(Document(str(page), page.read_bytes()), settings), field)
         except PipelineError:
             got = None
         meta_hits.setdefault(field, []).append((got or "").replace(" ", "") == expected.replace(" ", ""))

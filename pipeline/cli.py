@@ -16,14 +16,15 @@ from . import __version__, ir
 from .config import FORMATS, Settings, load_settings
 from .convert import convert
 from .errors import PipelineError, UsageError, exit_code
-from .fsio import stem_of, write_atomic
+from .fsio import folder_pictures, stem_of, write_atomic
 from .inspect import outline, summary
 from .load import HTML_SUFFIXES, TEXT_SUFFIXES, Document
+from .batch.sources import MHTML_SUFFIXES, ZIP_SUFFIXES, WARC_SUFFIXES
 from .writers import EXTENSIONS
 from .cli_batch import batch, check
 
 DEFAULT_CONFIG = Path("config.yaml")
-INPUT_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES
+INPUT_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + MHTML_SUFFIXES + ZIP_SUFFIXES + WARC_SUFFIXES
 
 
 def _formats(values: tuple[str, ...]) -> tuple[str, ...] | None:
@@ -37,19 +38,35 @@ def _settings(config: Path | None, **overrides) -> Settings:
     return load_settings(config, **overrides)
 
 
-def _read(src: str, root: Path | None = None) -> Document:
-    """The document at ``src`` (``-``: stdin), named relative to ``root`` when given, so that
-    outputs do not depend on where the job was started from."""
+def _read(src: str, settings: Settings, root: Path | None = None) -> list[tuple[str, str, Document]]:
+    """The documents at ``src`` (``-``: stdin) as (name, output stem, document): one for a
+    page, with the pictures beside it; one per page for a zip archive, named as a batch
+    names them. Names are relative to ``root`` when given, so that outputs do not depend on
+    where the job was started from."""
     if src == "-":
-        return Document("stdin", sys.stdin.buffer.read())
+        return [("stdin", "stdin", Document("stdin", sys.stdin.buffer.read()))]
     path = Path(src)
     name = path.relative_to(root).as_posix() if root is not None else str(path)
+    if path.is_dir():
+        raise PipelineError("is a directory (use `pipeline batch` for folders)")
+    if path.suffix.lower() in ZIP_SUFFIXES:
+        from .batch.sources import Selector, iter_items  # noqa: PLC0415
+
+        found = []
+        for item in iter_items([path], Selector(), picture_root=settings.image_dir):
+            if item.error:
+                raise PipelineError(item.error)
+            found.append((f"{name}/{item.key.split('/', 1)[1]}", f"{stem_of(name)}/{item.out_base.split('/', 1)[1]}",
+                          item.document))
+        if not found:
+            raise PipelineError("zip archive holds no page")
+        return found
     try:
-        return Document(name, path.read_bytes())
-    except IsADirectoryError:
-        raise PipelineError("is a directory (use `pipeline batch` for folders)") from None
+        data = path.read_bytes()
     except OSError as exc:
         raise PipelineError(f"cannot read: {exc.strerror}") from None
+    resources, base = folder_pictures(data, path, settings.image_dir)
+    return [(name, stem_of(name), Document(name, data, resources=resources, base=base))]
 
 
 def _fail(name: str, error: BaseException) -> None:
@@ -78,23 +95,27 @@ def convert_files(sources, outdir: Path, settings: Settings, formats, root: Path
     failed = 0
     written: dict[str, str] = {}  # output stem → the source it came from
     for src in sources:
-        name = "stdin" if src == "-" else src
-        stem = stem_of(name)
         try:
-            if stem in written:
-                raise PipelineError(f"its outputs would overwrite those of {written[stem]} "
-                                    "(same file name; `pipeline batch` mirrors folders)")
-            document = _read(src, root)
-            result = convert(document, settings, formats)
+            documents = _read(src, settings, root)
         except Exception as exc:  # one bad input must not stop the others
-            _fail(name, exc)
+            _fail("stdin" if src == "-" else src, exc)
             failed += 1
             continue
-        written[stem] = name
-        for fmt, data in result.outputs.items():
-            write_atomic(outdir / (stem + EXTENSIONS[fmt]), data)
-        for diag in result.diagnostics:
-            click.echo(f"pipeline: {name}: warning: {diag}", err=True)
+        for name, stem, document in documents:
+            try:
+                if stem in written:
+                    raise PipelineError(f"its outputs would overwrite those of {written[stem]} "
+                                        "(same file name; `pipeline batch` mirrors folders)")
+                result = convert(document, settings, formats)
+            except Exception as exc:
+                _fail(name, exc)
+                failed += 1
+                continue
+            written[stem] = name
+            for fmt, data in result.outputs.items():
+                write_atomic(outdir / (stem + EXTENSIONS[fmt]), data)
+            for diag in result.diagnostics:
+                click.echo(f"pipeline: {name}: warning: {diag}", err=True)
     return failed
 
 
@@ -140,7 +161,10 @@ def inspect_command(source, as_json, config):
     """Show the metadata, heading tree, counts and warnings of SOURCE."""
     settings = _settings(config)
     try:
-        tree = convert(_read(source), settings, formats=("xml",)).tree
+        documents = _read(source, settings)
+        if len(documents) != 1:
+            raise PipelineError(f"holds {len(documents)} pages: inspect them one by one")
+        tree = convert(documents[0][2], settings, formats=("xml",)).tree
     except Exception as exc:
         _fail(source, exc)
         sys.exit(exit_code(exc) if isinstance(exc, PipelineError) else 1)

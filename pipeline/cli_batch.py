@@ -160,7 +160,7 @@ def stale_reason(outdir: Path, entry: dict | None, item, current_hash: str) -> s
         if entry.get("status") == "failed" and entry.get("error") == item.error:
             return None
         return f"cannot be read: {item.error}"
-    sha = hashlib.sha256(item.document.data).hexdigest()
+    sha = item.document.fingerprint()
     if entry.get("input_sha256") != sha:
         return "input changed since it was converted"
     if entry.get("settings_hash") != current_hash:
@@ -208,7 +208,7 @@ def check(outdir, sources, formats, config):
                             tuple(header.get("exclude") or ()))
         seen: set[str] = set()
         current = stale = failed = 0
-        for item in iter_items(sources, selector, skip_dirs=[outdir]):
+        for item in iter_items(sources, selector, skip_dirs=[outdir], picture_root=settings.image_dir):
             if item.key in seen:
                 continue
             seen.add(item.key)

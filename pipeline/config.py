@@ -113,6 +113,18 @@ class Settings(Strict):
     # folder of each input file.
     image_dir: Path | None = None
 
+    @field_validator("transforms")
+    @classmethod
+    def _possible_transforms(cls, value):
+        if value is not None:
+            from .transforms import resolve  # noqa: PLC0415  (the transforms import lxml)
+
+            try:
+                resolve(value)
+            except UsageError as exc:
+                raise ValueError(str(exc)) from None
+        return value
+
     @field_validator("formats")
     @classmethod
     def _known_formats(cls, value):

@@ -1,7 +1,8 @@
 """The conversion core: one document's bytes → IR → rendered outputs, all in memory.
 
-This is the one place that runs the stages in order. It touches no files: callers (the CLI,
-the batch runner) read inputs and write outputs.
+This is the one place that runs the stages in order: the reader the table picks (load →
+clean → pictures for a page), the transforms, the writers. It touches no files: callers
+(the CLI, the batch runner, the Python API) read inputs and write outputs.
 """
 from __future__ import annotations
 
@@ -10,11 +11,11 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from . import ir
-from .clean import clean
 from .config import Settings
 from .diagnostics import Diagnostic, diagnostics_of
 from .errors import InputError
-from .load import Document, load
+from .load import Document
+from .readers import reader_for
 from .transforms import run_transforms
 from .writers import get_writer
 
@@ -32,19 +33,28 @@ class Conversion:
 
 
 def build_ir(document: Document, settings: Settings) -> etree._Element:
-    """load → clean → transforms, validating the IR after each stage."""
-    loaded = load(document)
-    tree = ir.validate(clean(loaded), "clean")
+    """Read the document with its reader, then run the transforms (unless the reader gave a
+    finished IR), validating the IR after each stage."""
+    reader = reader_for(document)
+    tree = ir.validate(reader.read(document), f"reading ({reader.name})")
+    if reader.finished:
+        return tree
     return run_transforms(tree, settings.transforms, validate=True)
+
+
+def render(tree: etree._Element, settings: Settings, formats) -> dict[str, bytes]:
+    """The IR in each of ``formats`` (by name, in order)."""
+    writers = {fmt: get_writer(fmt) for fmt in formats}
+    return {fmt: write(tree, settings) for fmt, write in writers.items()}
 
 
 def convert(document: Document, settings: Settings, formats=None) -> Conversion:
     formats = tuple(formats or settings.formats)
-    writers = {fmt: get_writer(fmt) for fmt in formats}
+    for fmt in formats:
+        get_writer(fmt)  # an unknown format fails before any work
     conversion = Conversion(build_ir(document, settings))
     if settings.strict and conversion.diagnostics:
         found = conversion.diagnostics
         raise InputError(f"{len(found)} warning(s) under strict settings, first: {found[0]}")
-    for fmt, render in writers.items():
-        conversion.outputs[fmt] = render(conversion.tree, settings)
+    conversion.outputs = render(conversion.tree, settings, formats)
     return conversion

@@ -45,3 +45,29 @@ def stem_of(name: str) -> str:
     base = Path(name).name
     stem, dot, _ext = base.rpartition(".")
     return stem if dot and stem else base
+
+
+def folder_pictures(data: bytes, page: Path, root: Path | None = None) -> tuple[dict[str, bytes], str]:
+    """The pictures a page's bytes refer to that lie in its folder tree: ``(resources, base)``
+    for its Document. ``root`` (default: the page's folder) is the folder nothing outside of
+    which is read; ``base`` is the page's path inside it. Symlinks leading out, special files
+    and files over the picture size limit are left out (the page then reports them missing)."""
+    from . import pictures  # noqa: PLC0415  (only reading a page needs it)
+
+    page = page.resolve()
+    root = (root or page.parent).resolve()
+    if not page.is_relative_to(root):
+        root = page.parent
+    base = page.relative_to(root).as_posix()
+    found: dict[str, bytes] = {}
+    for ref in pictures.references(data):
+        key = pictures.target(ref, base)
+        if key is None or key in found or "://" in key or key.startswith("cid:"):
+            continue
+        file = (root / key).resolve()
+        try:
+            if file.is_relative_to(root) and file.is_file() and file.stat().st_size <= pictures.MAX_PICTURE_BYTES:
+                found[key] = file.read_bytes()
+        except OSError:
+            continue
+    return found, base

@@ -30,10 +30,11 @@ def summary(tree: etree._Element) -> dict:
             "items": sum(1 for _ in body.iter("item")),
             "tables": sum(1 for _ in body.iter("table")),
             "figures": sum(1 for _ in body.iter("figure")),
+            "pictures": len(tree.findall("pictures/picture")),
             "characters": sum(len(line) for line in body_lines(tree)),
             "removed": len(tree.findall("removed/chrome")),
         },
-        "source": dict(tree.find("meta/source").attrib) if tree.find("meta/source") is not None else None,
+        "source": dict(ir.source_of(tree).attrib) if ir.source_of(tree) is not None else None,
     }
 
 

@@ -9,9 +9,11 @@ diagnostic naming the first bad byte offset; Latin-1 is never chosen silently.
 from __future__ import annotations
 
 import codecs
+import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from typing import Mapping
 
 import charset_normalizer
 
@@ -48,12 +50,29 @@ FIRST_LINE_URL = re.compile(r"\A\s*(https?://\S+)\s*\n")
 
 @dataclass(frozen=True)
 class Document:
-    """One input: its name (a path or a URL-derived name), its bytes, and transport facts."""
+    """One input: its name (a path or a URL-derived name), its bytes, and transport facts.
+
+    ``resources`` holds the pictures the page refers to that the edge that read it could find
+    (files beside it, members of the same archive), keyed by ``pictures.target`` of each
+    reference; ``base`` is the page's own place in that key space (its path inside the folder
+    or archive, or its URL). The core never looks further than this mapping.
+    """
 
     name: str
     data: bytes
     content_type: str | None = None  # HTTP Content-Type, when the transport knew it
     url: str | None = None
+    resources: Mapping[str, bytes] = field(default_factory=dict)
+    base: str | None = None
+
+    def fingerprint(self) -> str:
+        """SHA-256 of the page's bytes and of each picture it carries (name and bytes): what
+        the outputs depend on, for telling whether they are up to date."""
+        digest = hashlib.sha256(self.data)
+        for key in sorted(self.resources):
+            digest.update(b"\0" + key.encode("utf-8", "surrogateescape") + b"\0")
+            digest.update(hashlib.sha256(self.resources[key]).digest())
+        return digest.hexdigest() if self.resources else hashlib.sha256(self.data).hexdigest()
 
 
 @dataclass

@@ -392,7 +392,8 @@ class Batch:
     def tasks(self) -> Iterator[tuple[_Tag, Document | None]]:
         keys: set[bytes] = set()
         outputs: set[bytes] = set()
-        items = iter_items(self.options.sources, self.options.selector, skip_dirs=[self.outdir])
+        items = iter_items(self.options.sources, self.options.selector, skip_dirs=[self.outdir],
+                           picture_root=self.settings.image_dir)
         for seq, item in enumerate(items):
             tag = _Tag(seq, item)
             key = _digest(item.key)
@@ -411,7 +412,7 @@ class Batch:
             keys.add(key)
             outputs.add(out)
             document = item.document
-            tag.sha256 = hashlib.sha256(document.data).hexdigest()
+            tag.sha256 = document.fingerprint()
             if self.options.resume:
                 old = self.previous.entries.get(item.key)
                 if old and old.get("status") == "ok" and mf.is_current(old, tag.sha256, self.hash, __version__) \

@@ -2,7 +2,9 @@
 
 An input (``SRC``) is a folder (walked recursively), a file, a zip archive, a WARC /
 WARC.gz file (each HTML response record is one document) or an MHTML file (``.mht``,
-``.mhtml``: its HTML part is the document). Containers may be nested (a zip of WARCs).
+``.mhtml``: one document, split into its page and pictures by the MHTML reader). Containers
+may be nested (a zip of WARCs). Each page document carries the pictures it refers to that
+lie beside it: files under its source folder, members of its zip, records of its WARC.
 
 Documents come out of a generator, one at a time, in a deterministic order: each folder's
 entries are sorted by name while walking, zip members by name, WARC records in file order.
@@ -16,8 +18,6 @@ with container suffixes and the last extension dropped (``a/b/index``, ``reports
 """
 from __future__ import annotations
 
-import email
-import email.policy
 import hashlib
 import io
 import os
@@ -30,6 +30,8 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
+from .. import pictures
+from ..fsio import folder_pictures
 from ..load import HTML_SUFFIXES, Document
 
 DEFAULT_INCLUDE = (
@@ -227,8 +229,9 @@ def _walk(root: Path, prefix: str, selector: Selector, skip: set[tuple[int, int]
             yield key, Path(entry.path)
 
 
-def iter_files(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path] = ()) -> Iterator[tuple[str, Path, bool]]:
-    """(key, path, named) for each input file; ``named`` when the user named the file itself.
+def iter_files(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path] = ()) -> Iterator[tuple[str, Path, bool, Path]]:
+    """(key, path, named, root) for each input file; ``named`` when the user named the file
+    itself; ``root`` the source folder it was found in (a named file's own folder).
 
     With one source its entries are keyed relative to it; with several, each source's
     name is the first part of its keys, so that two sources never share a key by accident.
@@ -247,37 +250,40 @@ def iter_files(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path
         if src.is_dir():
             prefix = f"{name}/" if several else ""
             for key, path in _walk(src, prefix, selector, skip):
-                yield key, path, False
+                yield key, path, False, src
         else:
-            yield src.name, src, True
+            yield src.name, src, True, src.parent
 
 
 # --- expanding containers --------------------------------------------------------------
 
 
-def _item(key: str, data: bytes, content_type: str | None = None, url: str | None = None) -> Item:
-    return Item(key, out_base_of(key), Document(key, data, content_type, url))
+def _item(key: str, data: bytes, content_type: str | None = None, url: str | None = None,
+          resources: dict[str, bytes] | None = None, base: str | None = None) -> Item:
+    return Item(key, out_base_of(key), Document(key, data, content_type, url, resources or {}, base))
 
 
 def _failed(key: str, message: str) -> Item:
     return Item(key, out_base_of(key), None, message)
 
 
-def _expand(key: str, open_bytes: Callable[[], BinaryIO], selector: Selector, count_only: bool) -> Iterator[Item]:
-    """The documents of one input: itself, or the members of a container."""
+def _expand(key: str, open_bytes: Callable[[], BinaryIO], selector: Selector, count_only: bool,
+            pictures_of: Callable[[bytes], tuple[dict[str, bytes], str]] | None = None) -> Iterator[Item]:
+    """The documents of one input: itself (with the pictures ``pictures_of`` finds for it),
+    or the members of a container."""
     lower = key.lower()
     try:
         if lower.endswith(ZIP_SUFFIXES):
             yield from _expand_zip(key, open_bytes, selector, count_only)
         elif lower.endswith(WARC_SUFFIXES):
             yield from _expand_warc(key, open_bytes, selector, count_only)
-        elif lower.endswith(MHTML_SUFFIXES):
-            yield _mhtml_item(key, open_bytes, count_only)
         elif count_only:
             yield Item(key, out_base_of(key))
         else:
             with open_bytes() as handle:
-                yield _item(key, handle.read())
+                data = handle.read()
+            resources, base = pictures_of(data) if pictures_of else ({}, None)
+            yield _item(key, data, resources=resources, base=base)
     except OSError as exc:
         yield _failed(key, f"cannot read: {exc.strerror or exc}")
 
@@ -292,10 +298,12 @@ def _expand_zip(key, open_bytes, selector, count_only) -> Iterator[Item]:
             return
         with archive:
             members = []
+            by_path = {}
             for info in archive.infolist():
                 if info.is_dir():
                     continue
                 member = safe_member_path(_zip_member_name(info))
+                by_path.setdefault(member, info)
                 if member and not any(p.startswith(".") for p in member.split("/")) \
                         and selector.wants_file(member):
                     members.append((member, info))
@@ -303,9 +311,25 @@ def _expand_zip(key, open_bytes, selector, count_only) -> Iterator[Item]:
             for member, info in members:
                 sub_key = f"{key}/{member}"
                 try:
-                    yield from _expand(sub_key, lambda info=info: _ZipMember(archive, info), selector, count_only)
+                    yield from _expand(sub_key, lambda info=info: _ZipMember(archive, info), selector, count_only,
+                                       lambda data, member=member: _zip_pictures(archive, by_path, data, member))
                 except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
                     yield _failed(sub_key, f"cannot extract from zip: {exc}")
+
+
+def _zip_pictures(archive: zipfile.ZipFile, by_path: dict, data: bytes, member: str) -> tuple[dict[str, bytes], str]:
+    """The pictures a zip member page refers to that are members of the same archive."""
+    found: dict[str, bytes] = {}
+    for ref in pictures.references(data):
+        key = pictures.target(ref, member)
+        info = by_path.get(key)
+        if info is None or key in found or info.file_size > pictures.MAX_PICTURE_BYTES:
+            continue
+        try:
+            found[key] = archive.read(info)
+        except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError, OSError):
+            continue
+    return found, member
 
 
 class _ZipMember(io.BytesIO):
@@ -320,65 +344,73 @@ def _http_mime(content_type: str | None) -> str:
 
 
 def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
+    """Each HTML page of a WARC file, with the pictures it refers to that the WARC holds: a
+    first pass notes where each picture record lies, a second yields the pages."""
     from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
-    with open_bytes() as handle:
-        try:
+    try:
+        picture_at: dict[str, int] = {}
+        if not count_only:
+            with open_bytes() as handle:
+                records = ArchiveIterator(handle)
+                for record in records:
+                    url, media = _warc_kind(record)
+                    if media.startswith("image/") and url not in picture_at:
+                        picture_at[url] = records.get_record_offset()
+        with open_bytes() as handle:
             for record in ArchiveIterator(handle):
                 if not record.format.startswith("warc"):
                     yield _failed(key, f"not a WARC file (found an {record.format.upper()} record)")
                     return
-                if record.rec_type == "response":
-                    if record.http_headers is None:
-                        continue
-                    status = record.http_headers.get_statuscode() or ""
-                    if not status.startswith("2"):
-                        continue
-                    content_type = record.http_headers.get_header("Content-Type")
-                elif record.rec_type == "resource":
-                    content_type = record.rec_headers.get_header("Content-Type")
-                else:
+                url, media = _warc_kind(record)
+                if media not in HTML_TYPES:
                     continue
-                if _http_mime(content_type) not in HTML_TYPES:
-                    continue
-                url = record.rec_headers.get_header("WARC-Target-URI") or ""
                 sub_key = f"{key}/{url_to_path(url)}"
                 if selector.excludes(sub_key):
                     continue
                 if count_only:
                     yield Item(sub_key, out_base_of(sub_key))
-                else:
-                    yield _item(sub_key, record.content_stream().read(), content_type, url or None)
-        except ArchiveLoadFailed as exc:
-            yield _failed(key, f"not a readable WARC file: {str(exc).splitlines()[0]}")
-        except (EOFError, ValueError) as exc:  # truncated gzip member, bad record header
-            yield _failed(key, f"WARC file is damaged: {exc}")
+                    continue
+                data = record.content_stream().read()
+                content_type = (record.http_headers or record.rec_headers).get_header("Content-Type")
+                resources = _warc_pictures(open_bytes, picture_at, data, url)
+                yield _item(sub_key, data, content_type, url or None, resources, url or None)
+    except ArchiveLoadFailed as exc:
+        yield _failed(key, f"not a readable WARC file: {str(exc).splitlines()[0]}")
+    except (EOFError, ValueError) as exc:  # truncated gzip member, bad record header
+        yield _failed(key, f"WARC file is damaged: {exc}")
 
 
-def _mhtml_item(key, open_bytes, count_only) -> Item:
-    if count_only:
-        return Item(key, out_base_of(key))
-    with open_bytes() as handle:
-        message = email.message_from_binary_file(handle, policy=email.policy.compat32)
-    root = _mhtml_root(message)
-    if root is None:
-        return _failed(key, "MHTML file has no HTML part")
-    data = root.get_payload(decode=True) or b""
-    url = message.get("Snapshot-Content-Location") or root.get("Content-Location")
-    return _item(key, data, root.get("Content-Type"), str(url).strip() if url else None)
+def _warc_kind(record) -> tuple[str, str]:
+    """(target URL, media type) of a 2xx response or a resource record; ("", "") for others."""
+    if record.rec_type == "response":
+        if record.http_headers is None or not (record.http_headers.get_statuscode() or "").startswith("2"):
+            return "", ""
+        content_type = record.http_headers.get_header("Content-Type")
+    elif record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type")
+    else:
+        return "", ""
+    return record.rec_headers.get_header("WARC-Target-URI") or "", _http_mime(content_type)
 
 
-def _mhtml_root(message):
-    """The HTML part a browser shows: the ``start`` part of multipart/related, else the first HTML part."""
-    start = message.get_param("start") if message.is_multipart() else None
-    html_parts = [p for p in message.walk() if not p.is_multipart() and p.get_content_type() in HTML_TYPES]
-    if start:
-        wanted = str(start).strip("<>")
-        for part in message.walk():
-            if str(part.get("Content-ID", "")).strip().strip("<>") == wanted:
-                return part
-    return html_parts[0] if html_parts else None
+def _warc_pictures(open_bytes, picture_at: dict[str, int], data: bytes, url: str) -> dict[str, bytes]:
+    from warcio.archiveiterator import ArchiveIterator
+
+    found: dict[str, bytes] = {}
+    for ref in pictures.references(data):
+        target = pictures.target(ref, url or None)
+        if target is None or target in found or target not in picture_at:
+            continue
+        with open_bytes() as handle:
+            handle.seek(picture_at[target])
+            record = next(iter(ArchiveIterator(handle)), None)
+            if record is not None:
+                payload = record.content_stream().read(pictures.MAX_PICTURE_BYTES + 1)
+                if len(payload) <= pictures.MAX_PICTURE_BYTES:
+                    found[target] = payload
+    return found
 
 
 def _file_opener(path: Path) -> Callable[[], BinaryIO]:
@@ -386,9 +418,11 @@ def _file_opener(path: Path) -> Callable[[], BinaryIO]:
 
 
 def iter_items(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path] = (),
-               count_only: bool = False) -> Iterator[Item]:
-    """Every document of the batch, in order; with ``count_only``, items without bytes (cheap)."""
-    for key, path, named in iter_files(sources, selector, skip_dirs):
+               count_only: bool = False, picture_root: Path | None = None) -> Iterator[Item]:
+    """Every document of the batch, in order; with ``count_only``, items without bytes (cheap).
+    A page's pictures are read from its source folder tree (or ``picture_root``) and from its
+    archive; nothing outside them."""
+    for key, path, named, root in iter_files(sources, selector, skip_dirs):
         try:
             mode = path.stat().st_mode
         except OSError as exc:
@@ -398,7 +432,8 @@ def iter_items(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path
             if named:
                 yield _failed(key, "not a regular file")
             continue
-        yield from _expand(key, _file_opener(path), selector, count_only)
+        yield from _expand(key, _file_opener(path), selector, count_only,
+                           lambda data, path=path, root=root: folder_pictures(data, path, picture_root or root))
 
 
 def count_items(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path] = ()) -> int:

@@ -6,6 +6,7 @@ name is a usage error. Running a transform twice gives the same tree as running 
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Callable
 
 from lxml import etree
@@ -17,28 +18,49 @@ from .numbering import numbering
 from .punctuation import punctuation
 from .sections import sections
 
-Transform = Callable[[etree._Element], etree._Element]
 
-TRANSFORMS: dict[str, Transform] = {
-    "punctuation": punctuation,
-    "sections": sections,
-    "enumerations": enumerations,
-    "numbering": numbering,
-}
+@dataclass(frozen=True)
+class Transform:
+    """A named IR → IR function and the transforms that must run before it when both are chosen."""
+
+    name: str
+    apply: Callable[[etree._Element], etree._Element]
+    after: tuple[str, ...] = ()
+
+
+TABLE: tuple[Transform, ...] = (
+    Transform("punctuation", punctuation),
+    # Labels are recognized in their full-width forms.
+    Transform("sections", sections, after=("punctuation",)),
+    # Items are found in the paragraphs that section recognition leaves (it rebuilds paragraphs).
+    Transform("enumerations", enumerations, after=("sections",)),
+    # Levels and labels are computed over the finished section tree.
+    Transform("numbering", numbering, after=("sections", "enumerations")),
+)
+TRANSFORMS: dict[str, Transform] = {t.name: t for t in TABLE}
 DEFAULT_ORDER: tuple[str, ...] = tuple(TRANSFORMS)
 
 
-def resolve(names) -> list[tuple[str, Transform]]:
+def resolve(names) -> list[Transform]:
+    """The chosen transforms in order; an unknown name, a repeated one, or an order that puts a
+    transform before one it needs to follow is a usage error."""
     names = DEFAULT_ORDER if names is None else tuple(names)
     unknown = [n for n in names if n not in TRANSFORMS]
     if unknown:
         raise UsageError(f"unknown transform(s) {', '.join(unknown)}; known: {', '.join(TRANSFORMS)}")
-    return [(name, TRANSFORMS[name]) for name in names]
+    repeated = sorted({n for n in names if names.count(n) > 1})
+    if repeated:
+        raise UsageError(f"transform(s) listed twice: {', '.join(repeated)}")
+    for position, name in enumerate(names):
+        for before in TRANSFORMS[name].after:
+            if before in names and names.index(before) > position:
+                raise UsageError(f"transform {name} must come after {before}")
+    return [TRANSFORMS[name] for name in names]
 
 
 def run_transforms(tree: etree._Element, names=None, validate: bool = True) -> etree._Element:
-    for name, transform in resolve(names):
-        tree = transform(tree)
+    for transform in resolve(names):
+        tree = transform.apply(tree)
         if validate:
-            ir.validate(tree, f"transform {name}")
+            ir.validate(tree, f"transform {transform.name}")
     return tree

@@ -1,0 +1,54 @@
+"""Reader of a WARC file holding one page: its HTML response (or resource) record is the
+page, its picture records are the pictures it refers to. A WARC of several pages is a batch
+(``pipeline batch`` reads each page with its pictures)."""
+from __future__ import annotations
+
+import io
+
+from lxml import etree
+
+from ..errors import InputError
+from ..load import Document
+from . import page
+
+HTML_TYPES = ("text/html", "application/xhtml+xml")
+
+
+def sniff(document: Document) -> bool:
+    data = document.data
+    return data.startswith(b"WARC/") or (data[:2] == b"\x1f\x8b" and document.name.lower().endswith((".warc.gz", ".warc")))
+
+
+def records(stream):
+    """(url, media type, payload, content type) of each 2xx response or resource record."""
+    from warcio.archiveiterator import ArchiveIterator  # noqa: PLC0415
+
+    for record in ArchiveIterator(stream):
+        if record.rec_type == "response":
+            if record.http_headers is None or not (record.http_headers.get_statuscode() or "").startswith("2"):
+                continue
+            content_type = record.http_headers.get_header("Content-Type")
+        elif record.rec_type == "resource":
+            content_type = record.rec_headers.get_header("Content-Type")
+        else:
+            continue
+        media = (content_type or "").split(";", 1)[0].strip().lower()
+        yield record.rec_headers.get_header("WARC-Target-URI") or "", media, record.content_stream().read(), content_type
+
+
+def read(document: Document) -> etree._Element:
+    from warcio.exceptions import ArchiveLoadFailed  # noqa: PLC0415
+
+    pages, resources = [], {}
+    try:
+        for url, media, payload, content_type in records(io.BytesIO(document.data)):
+            if media in HTML_TYPES:
+                pages.append((url, payload, content_type))
+            elif media.startswith("image/"):
+                resources.setdefault(url, payload)
+    except (ArchiveLoadFailed, EOFError, ValueError) as exc:
+        raise InputError(f"not a readable WARC file: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
+    if len(pages) != 1:
+        raise InputError(f"a WARC file of {len(pages)} pages: convert it with `pipeline batch`")
+    url, payload, content_type = pages[0]
+    return page.read(Document(document.name, payload, content_type, url or document.url, resources, url or None))
