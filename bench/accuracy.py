@@ -23,21 +23,10 @@ from pipeline.config import Settings
 from pipeline.convert import build_ir
 from pipeline.errors import PipelineError
 from pipeline.load import Document
+from pipeline.measure import char_f1
 from pipeline.writers.text import body_lines
 
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
-
-
-def char_f1(predicted: str, truth: str) -> float:
-    p = Counter(c for c in predicted if not c.isspace())
-    t = Counter(c for c in truth if not c.isspace())
-    if not p or not t:
-        return 0.0
-    overlap = sum((p & t).values())
-    if overlap == 0:
-        return 0.0
-    precision, recall = overlap / sum(p.values()), overlap / sum(t.values())
-    return 2 * precision * recall / (precision + recall)
 
 
 def cases(corpus: Path):
