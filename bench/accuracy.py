@@ -15,7 +15,6 @@ import csv
 import json
 import statistics
 import sys
-from collections import Counter
 from pathlib import Path
 
 from pipeline import ir
