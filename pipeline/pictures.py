@@ -114,6 +114,14 @@ def picture_data(data: bytes) -> tuple[bytes, str, int, int] | str:
     return data, KEPT_TYPES[kind], width, height
 
 
+def _why_missing(key: str | None, document: Document) -> str:
+    if key is None:
+        return "it points outside the page's folder"
+    if "://" in key and (document.base is None or "://" not in document.base):
+        return "a remote address, and no copy was saved with the page"
+    return "not found beside the page"
+
+
 def attach(tree: etree._Element, document: Document) -> etree._Element:
     """Give every figure of ``tree`` (in place) its picture from ``document``, or a diagnostic."""
     figures = list(tree.iterfind("body//figure"))
@@ -131,9 +139,9 @@ def attach(tree: etree._Element, document: Document) -> etree._Element:
         else:
             key = target(src, document.base if document.base is not None else document.url)
             data = document.resources.get(key) if key else None
-            shown = src if len(src) <= 120 else src[:119] + "…"
-            why = None if data is not None else (
-                "not found beside the page" if key else "it points outside the page's folder")
+            shown = " ".join(src.split())
+            shown = shown if len(shown) <= 120 else shown[:119] + "…"
+            why = None if data is not None else _why_missing(key, document)
         if data is not None:
             made = picture_data(data)
             if isinstance(made, str):

@@ -24,14 +24,16 @@ import pytest
 from click.testing import CliRunner
 from lxml import etree
 
+from pipeline import ir
 from pipeline.batch import manifest as mf
 from pipeline.batch.runner import LocalPool
 from pipeline.batch.sources import Selector, iter_items, out_base_of, url_to_path
 from pipeline.batch.worker import convert_document, worker_main
 from pipeline.cli_batch import batch, check
 from pipeline.config import Settings
-from pipeline.convert import convert
+from pipeline.convert import build_ir, convert
 from pipeline.load import Document
+from pipeline.readers import reader_for
 
 ROOT = Path(__file__).parent.parent
 DATA = ROOT / "tests" / "data" / "corpus"
@@ -197,7 +199,8 @@ def test_zip_warc_and_mhtml_inputs_convert_with_the_right_names(tmp_path):
     warc_doc = items[0].document
     assert warc_doc.content_type == "text/html; charset=GBK"
     assert warc_doc.url == "http://www.example.gov.cn/zwgk/notice.htm"
-    assert items[-1].document.url == "http://www.example.gov.cn/mht/notice.html"
+    assert reader_for(items[-1].document).name == "mhtml"
+    assert ir.meta_value(build_ir(items[-1].document, Settings()), "url") == "http://www.example.gov.cn/mht/notice.html"
 
     out = tmp_path / "out"
     result = cli(batch, [src, "-o", out, "-j", "1", "--report", tmp_path / "r.json", *FAST])

@@ -74,7 +74,7 @@ def test_inspect_outline():
 
 def test_validate_reports_problems_with_line_numbers(tmp_path):
     bad = tmp_path / "bad.xml"
-    bad.write_text('<?xml version="1.0"?>\n<report version="1">\n<meta><title>t</title></meta>\n'
+    bad.write_text('<?xml version="1.0"?>\n<report version="2">\n<front><title>t</title></front>\n'
                    "<body><section kind=\"cn\" label=\"一、\" level=\"1\"/></body>\n</report>\n", encoding="utf-8")
     result = run("validate", bad)
     assert result.exit_code == 1 and "line 4" in result.output

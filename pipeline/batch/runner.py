@@ -425,11 +425,13 @@ class Batch:
                     continue
             yield tag, document
 
-    def _entry(self, item: Item, sha: str | None, status: str, *, error=None, warnings=(), outputs=None) -> dict:
+    def _entry(self, item: Item, sha: str | None, status: str, *, error=None, warnings=(), outputs=None,
+               url=None) -> dict:
         entry = {"input": item.key, "input_sha256": sha, "settings_hash": self.hash,
                  "tool_version": __version__, "status": status}
-        if item.document is not None and item.document.url:
-            entry["url"] = item.document.url
+        url = url or (item.document.url if item.document is not None else None)
+        if url:
+            entry["url"] = url
         if error:
             entry["error"] = error
         entry["warnings"] = list(warnings)
@@ -447,9 +449,10 @@ class Batch:
                 rel = item.out_base + EXTENSIONS[fmt]
                 write_atomic(self.outdir / rel, data)
                 written[fmt] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
-            entry = self._entry(item, tag.sha256, "ok", warnings=outcome["warnings"], outputs=written)
+            url = outcome.get("url") or item.document.url
+            entry = self._entry(item, tag.sha256, "ok", warnings=outcome["warnings"], outputs=written, url=url)
             result = DocResult(item.key, "ok", warnings=list(outcome["warnings"]),
-                               outputs={f: o["path"] for f, o in written.items()}, url=item.document.url)
+                               outputs={f: o["path"] for f, o in written.items()}, url=url)
         else:
             self._remove_outputs(item)
             entry = self._entry(item, tag.sha256, "failed", error=outcome["error"])

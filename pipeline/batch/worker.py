@@ -45,6 +45,7 @@ def warm_up(settings: Settings, formats: tuple[str, ...]) -> None:
 
 def convert_document(document: Document, settings: Settings, formats: tuple[str, ...]) -> dict:
     """Convert one document; the outcome as plain data (picklable, no exceptions)."""
+    from .. import ir
     from ..convert import convert
 
     try:
@@ -59,6 +60,7 @@ def convert_document(document: Document, settings: Settings, formats: tuple[str,
         return {"status": "failed", "error": one_line(f"internal error: {type(exc).__name__}: {exc}")}
     return {
         "status": "ok",
+        "url": ir.meta_value(conversion.tree, "url"),
         "outputs": {fmt: conversion.outputs[fmt] for fmt in formats},
         "warnings": [one_line(str(d)) for d in conversion.diagnostics],
     }
