@@ -1,7 +1,7 @@
 """The writer visitor: one handler method per IR element, dispatched by tag.
 
 A writer subclasses Visitor and defines ``visit_<tag>`` for every element of the schema
-(``-`` in a tag becomes ``_``). ``tests/test_writers_cover_schema.py`` fails when one is missing.
+(``-`` in a tag becomes ``_``). ``tests/test_schema.py`` fails when one is missing.
 """
 from __future__ import annotations
 

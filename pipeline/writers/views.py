@@ -42,7 +42,8 @@ class FrontLine:
 
 
 def title(tree: etree._Element) -> str:
-    return " ".join((tree.findtext("front/title") or "").split())
+    """The title as printed, on one line."""
+    return " ".join(printable(tree.findtext("front/title") or "").split())
 
 
 def front_fields(tree: etree._Element) -> list[FrontLine]:
