@@ -8,12 +8,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import struct
 import subprocess
 import sys
 import time
 import unicodedata
-import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -24,10 +22,12 @@ from pipeline import fonts, ir
 from pipeline.config import PdfSettings, Settings
 from pipeline.errors import RenderError
 from pipeline.linebreak import violations
-from pipeline.writers import pdf
+from pipeline.tables import normalize
+from pipeline.writers import pdf, views
 from pipeline.writers.text import BodyText, body_lines
 
 from .conftest import DATA, corpus_samples, ir_of
+from .test_docx import ODD_TABLES, table_report
 
 IR_DIR = DATA / "ir"
 REFERENCE_IR = IR_DIR / "reference.xml"
@@ -159,14 +159,7 @@ def body_parts(tree) -> list[tuple[str, str]]:
         def visit_table(self, el):
             rows = BodyText()
             rows.visit(el)
-            heads = 0
-            for row in el.findall("row"):
-                if row.findall("cell") and all(c.get("header") == "true" for c in row.findall("cell")):
-                    heads += 1
-                else:
-                    break
-            heads = heads if heads < len(rows.lines) else 0
-            header = printable("".join(rows.lines[:heads]))
+            header = printable("".join(views.row_text(row) for row in views.grid(el).cells[:views.grid(el).header_rows]))
             parts.append(("table", (printable("".join(rows.lines)), header)))
 
         def visit_heading(self, el):
@@ -183,11 +176,17 @@ def body_parts(tree) -> list[tuple[str, str]]:
         def visit_figure(self, el):
             before = len(self.lines)
             super().visit_figure(el)
-            parts.append(("text", printable(self.lines[before])))
+            shown = views.figure_caption(el) if views.picture(el) else self.lines[before]
+            parts.append(("text", printable(shown)))
 
     Walker().visit(tree.find("body"))
     flat = "".join(s if kind == "text" else s[0] for kind, s in parts)
-    assert flat == printable("".join(body_lines(tree)))
+    expected = printable("".join(body_lines(tree)))
+    for figure in tree.iter("figure"):  # a shown picture reads as its caption, not its placeholder
+        if views.picture(figure):
+            shown = printable(views.figure_caption(figure))
+            expected = expected.replace(printable(views.figure_placeholder(figure)), shown, 1)
+    assert flat == expected
     return parts
 
 
@@ -197,12 +196,13 @@ def strip_page_numbers(text: str) -> str:
 
 
 def assert_text_matches_body(r: Rendered, raw: bool = True) -> None:
-    """The extracted text is the title then the body, apart from white space; a table's text
-    must come whole and in place (its cells' order is poppler's, so compared as characters)."""
+    """The extracted text is the front matter (title, field lines) then the body, apart from
+    white space; a table's text must come whole and in place (its cells' order is poppler's,
+    so compared as characters); a shown picture reads as its caption."""
     got = printable(strip_page_numbers(r.text(raw=raw)))
-    title = printable(r.tree.findtext("meta/title") or "")
-    assert got.startswith(title), f"title missing: {got[:40]!r}"
-    pos = len(title)
+    front = printable("".join(line.text for line in views.front_lines(r.tree)))
+    assert got.startswith(front), f"front matter missing: {got[:40]!r}, want {front[:40]!r}"
+    pos = len(front)
     for kind, expected in body_parts(r.tree):
         if kind == "table":
             expected, header = expected
@@ -354,10 +354,16 @@ def test_sample_faces_per_heading_level(sample):
     assert {int(s.get("level")) for s in sections} == {1, 2, 3, 4}
 
 
+def aligned_texts(tree, how: str) -> set[str]:
+    """The printed text of the paragraphs the IR aligns ``how`` (right, center)."""
+    return {views.printable(ir.text_of(p)) for p in tree.iter("p") if views.alignment(p) == how}
+
+
 def test_sample_paragraph_indent_and_grid(sample):
     geo = pdf.Geometry.from_settings(sample.settings.pdf)
+    right = aligned_texts(sample.tree, "right")
     for lines in sample.blocks().values():
-        if lines[0].kind in ("p", "heading", "li"):
+        if lines[0].kind in ("p", "heading", "li") and lines[0].source not in right:
             assert abs(lines[0].x0 - (geo.left + 2 * geo.cell)) < TOLERANCE, lines[0]
             for line in lines[1:]:
                 if line.page == lines[0].page or line.slot != 0:
@@ -379,8 +385,51 @@ def test_sample_table_has_merged_cells(sample):
     assert by_text["制发件数"].x1 < centre < by_text["废止件数"].x0
 
 
-def test_sample_unreadable_figure_prints_its_placeholder(sample):
-    assert "[图：图表]" in [line.text for line in sample.lines if line.kind == "figure"]
+def test_sample_figure_shows_its_picture_then_its_caption(sample):
+    assert [line.text for line in sample.lines if line.kind == "figure"] == ["图表"]
+    assert len(re.findall(rb"/Subtype\s*/Image", sample.data)) == 1
+    assert "static/chart.png" not in sample.text()
+
+
+def test_sample_front_matter_under_the_title(sample):
+    """Title lines, then each field line centred in the body face, then the blank line(s)."""
+    geo = pdf.Geometry.from_settings(sample.settings.pdf)
+    first = sample.pages[0]
+    fields = [line.text for line in views.front_fields(sample.tree)]
+    assert fields[:2] == ["发布机构：罗湖区委（政府）办", "发布日期：2023年12月21日"]
+    front = [line for line in first if line.kind in ("title", "field")]
+    assert [line.kind for line in front] == ["title", "title"] + ["field"] * len(fields)
+    assert [line.text for line in front if line.kind == "field"] == fields
+    assert [line.slot for line in front] == list(range(len(front)))
+    body_start = min(line.slot for line in first if line.slot is not None and line.kind not in ("title", "field"))
+    assert body_start == len(front) + sample.settings.pdf.lines_after_title
+    body_face = fonts.resolve("body", sample.settings).path
+    for line in front[2:]:
+        assert abs((line.x0 + line.x1) / 2 - (geo.left + geo.width / 2)) < 0.5
+        assert (line.size, line.runs[0][0]) == (sample.settings.pdf.body_size, body_face)
+    text = strip_page_numbers(sample.text(raw=False))
+    positions = [text.find(line) for line in ["深圳市罗湖区人民政府", *fields, "2023年，罗湖区"]]
+    assert -1 not in positions and positions == sorted(positions), positions
+
+
+def test_a_field_line_longer_than_a_line_is_justified(settings, pdf_dir):
+    tree = one_paragraph("正文。")
+    etree.SubElement(tree.find("front"), "field", name="topic", label="主题分类").text = "法治政府建设" * 6
+    lines = [line for line in Rendered(ir.validate(tree), settings, pdf_dir / "long_field.pdf").lines
+             if line.kind == "field"]
+    assert len(lines) == 2 and lines[0].justified and not lines[1].justified
+    assert abs(lines[1].x0 - lines[0].x0) < TOLERANCE  # flush left, as the paragraph's last line
+
+
+def test_sample_right_aligned_paragraphs_end_flush_right(sample):
+    geo = pdf.Geometry.from_settings(sample.settings.pdf)
+    right = aligned_texts(sample.tree, "right")
+    assert right == {"深圳市罗湖区人民政府", "2023年12月21日"}
+    lines = [line for line in sample.lines if line.kind == "p" and line.source in right]
+    assert [line.text for line in lines] == ["深圳市罗湖区人民政府", "2023年12月21日"]
+    for line in lines:
+        assert abs(line.x1 - geo.right) < TOLERANCE and line.x0 > geo.left + 2 * geo.cell and not line.justified
+        assert line.slot is not None
 
 
 def test_sample_document_info_and_language(sample):
@@ -395,7 +444,7 @@ def test_sample_document_info_and_language(sample):
 
 def test_subject_from_settings_and_date_from_epoch(settings, pdf_dir):
     tree = load_ir(IR_DIR / "sample.xml")
-    tree.find("meta").remove(tree.find("meta/date"))
+    tree.find("front").remove(tree.find("front/field[@name='date']"))
     custom = settings.model_copy(update={
         "pdf": settings.pdf.model_copy(update={"subject": "法治政府建设年度报告"}),
         "source_date_epoch": 1700000000,
@@ -503,8 +552,8 @@ def test_corpus_page(path, settings, pdf_dir):
 
 def long_table_tree(rows: int = 90) -> etree._Element:
     root = ir.new_report()
-    root.find("meta/title").text = "表格测试"
-    table = etree.SubElement(root.find("body"), "table")
+    root.find("front/title").text = "表格测试"
+    table = etree.Element("table")
     head = etree.SubElement(table, "row")
     for text, attrs in (("类别", {"rowspan": "2"}), ("数量", {"colspan": "2"})):
         cell = etree.SubElement(head, "cell", header="true", **attrs)
@@ -518,6 +567,7 @@ def long_table_tree(rows: int = 90) -> etree._Element:
             etree.SubElement(row, "cell", rowspan="30").text = f"第{i // 30 + 1}组合并单元格"
         etree.SubElement(row, "cell").text = f"{i}件"
         etree.SubElement(row, "cell").text = "行政规范性文件清理" * (1 + i % 3)
+    root.find("body").append(normalize(table)[0])
     return ir.validate(root)
 
 
@@ -530,6 +580,25 @@ def test_long_table_repeats_its_header_on_every_page(settings, pdf_dir):
     merged = [line.text for line in r.lines if "合并单元格" in line.text]
     assert merged == ["第1组合并单元格", "第2组合并单元格", "第3组合并单元格"]
     check_all(r)
+
+
+def test_wide_huge_span_and_ragged_tables_render(settings, pdf_dir):
+    """60 columns, a colspan of 3000 and ragged rows: the IR's grid, drawn as it stands."""
+    tree = table_report(*ODD_TABLES, title="表格")
+    r = rendered("odd_tables", tree, settings, pdf_dir)
+    check_all(r)
+    cells = [line for line in r.lines if line.kind == "cell"]
+    wide = [line for line in cells if "-" in line.source]
+    assert {line.source for line in wide} == {f"{row}-{col}" for row in range(3) for col in range(60)}
+    first = {}
+    for line in wide:
+        first.setdefault(line.source, line)
+    assert len({round(first[f"0-{col}"].x0, 1) for col in range(60)}) == 60  # a column each
+    assert max(line.size for line in wide) < r.settings.pdf.table_size  # set smaller to fit a character
+    others = [line for line in cells if "-" not in line.source]
+    assert all(line.size == r.settings.pdf.table_size for line in others)
+    by_text = {line.text: line for line in others}
+    assert by_text["b"].x0 > by_text["d"].x0  # b (colspan 3000, clamped to 2) is centred over d and e
 
 
 # --- fonts --------------------------------------------------------------------------------
@@ -580,7 +649,7 @@ def make_font(path: Path, family: str, chars: str, cff: bool = False) -> Path:
 
 def one_paragraph(text: str, title: str = "字体") -> etree._Element:
     root = ir.new_report()
-    root.find("meta/title").text = title
+    root.find("front/title").text = title
     etree.SubElement(root.find("body"), "p").text = text
     return ir.validate(root)
 
@@ -669,29 +738,3 @@ def test_unknown_font_role_is_rejected():
 
     with pytest.raises(ValidationError):
         PdfSettings(font_files={"footer": Path("x.ttf")})
-
-
-# --- figures ------------------------------------------------------------------------------
-
-def write_png(path: Path, width: int = 40, height: int = 20) -> Path:
-    def chunk(tag: bytes, data: bytes) -> bytes:
-        return struct.pack(">I", len(data)) + tag + data + struct.pack(">I", zlib.crc32(tag + data))
-
-    raw = b"".join(b"\x00" + bytes([200, 30, 30]) * width for _ in range(height))
-    path.write_bytes(b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0))
-                     + chunk(b"IDAT", zlib.compress(raw)) + chunk(b"IEND", b""))
-    return path
-
-
-def test_local_image_is_embedded_with_its_caption(tmp_path, settings):
-    (tmp_path / "static").mkdir()
-    write_png(tmp_path / "static" / "chart.png")
-    write_png(tmp_path.parent / "outside.png")
-    root = one_paragraph("见下图。")
-    etree.SubElement(root.find("body"), "figure", src="static/chart.png", alt="统计图")
-    etree.SubElement(root.find("body"), "figure", src="../outside.png", alt="外部")
-    r = Rendered(ir.validate(root), settings.model_copy(update={"image_dir": tmp_path}), tmp_path / "figure.pdf")
-    assert re.search(rb"/Subtype\s*/Image", r.data)
-    assert [line.text for line in r.lines if line.kind == "figure"] == ["[图：统计图]", "[图：外部]"]
-    assert len(re.findall(rb"/Subtype\s*/Image", r.data)) == 1  # ../outside.png is not read
-    assert_text_matches_body(r)

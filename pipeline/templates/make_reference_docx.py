@@ -111,11 +111,12 @@ def styles_xml(faces: dict[str, str]) -> str:
             ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:jc w:val="center"/>',
             rpr=f"{_fonts(faces['title'])}{NO_TRACKING}{_size(TITLE_PT)}",
         ),
-        # The line under the title: publisher and date, 楷体, centred.
+        # The front-matter lines under the title (发布机构：…): body face, centred, on the grid.
+        # The writer moves the title's blank line under the last of them.
         _pstyle(
-            "Subtitle", "Subtitle", next_="Normal",
-            ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:jc w:val="center"/>',
-            rpr=f"{_fonts(faces['heading2'])}{_size(BODY_PT)}",
+            "FrontMatter", "Front Matter", next_="Normal",
+            ppr=f"<w:keepNext/>{line}{NO_INDENT}<w:jc w:val=\"center\"/>",
+            rpr=f"{_fonts(body)}{_size(BODY_PT)}",
         ),
     ]
     # Headings: 一、黑体 · （一）楷体 · 1. 仿宋 bold · （1）仿宋; indented like body text.
@@ -140,6 +141,8 @@ def styles_xml(faces: dict[str, str]) -> str:
             ppr=f'<w:keepNext/><w:snapToGrid w:val="0"/>{SINGLE}{NO_INDENT}<w:jc w:val="center"/>',
             rpr="",
         ),
+        # A picture's caption (its alt text) under it: centred, on the grid.
+        _pstyle("Caption", "caption", next_="Normal", ppr=f'{NO_INDENT}<w:jc w:val="center"/>', rpr=""),
         # Table text: 4号, single spacing, off the grid so rows stay compact.
         _pstyle(
             "TableText", "Table Text",
@@ -203,7 +206,8 @@ def sect_pr_xml() -> str:
 # A sample of every style, so a person who opens the template sees what to restyle.
 SAMPLE = [
     ("Title", "标题（方正小标宋简体 二号）"),
-    ("Subtitle", "发布机构　2023年12月21日"),
+    ("FrontMatter", "发布机构：某某区人民政府办公室"),
+    ("FrontMatter", "发布日期：2023年12月21日"),
     ("Normal", "正文（仿宋_GB2312 三号），首行缩进两个字符，每页22行，每行28个字。"),
     ("Heading1", "一、一级标题（黑体）"),
     ("Heading2", "（一）二级标题（楷体_GB2312）"),
@@ -211,6 +215,7 @@ SAMPLE = [
     ("Heading4", "（1）四级标题（仿宋_GB2312）"),
     ("ListParagraph", "• 列表项"),
     ("Figure", "[图：图片占位]"),
+    ("Caption", "图片说明"),
 ]
 
 

@@ -1,21 +1,27 @@
 """The DOCX writer: the IR as an editable Word document in the GB/T 9704 official-document layout.
 
 Looks come from a reference document (``templates/reference.docx``, or the user's own via
-``settings.docx.reference_docx``), as with pandoc: its styles, page setup and footers are
-kept, its body is replaced. The writer only names styles:
+``settings.docx.reference_docx``, read by ``pipeline.templates``), as with pandoc: its styles,
+page setup and footers are kept, its body is replaced. The writer only names styles and
+prints what the IR holds, through the shared views (``writers.views``):
 
-- the title is ``Title``; publisher and date go in one ``Subtitle`` line under it;
+- the title is ``Title`` (broken into balanced lines); each front-matter field line
+  (``发布机构：…``) is a ``Front Matter`` paragraph under it, centred when it fits on one
+  line; the blank line that follows the title block follows the last of them;
 - a section's heading is ``Heading 1``…``Heading 4`` by its level (deeper levels use
   ``Heading 4``), so Word's navigation pane shows the outline; its text starts with the label
   from the IR (``一、`` ``（一）`` ``1.`` ``（1）``);
 - body paragraphs are ``Normal`` (first line indented two characters by the style); inline
-  enumeration labels (一是…) are part of the text;
+  enumeration labels (一是…) are part of the text; a paragraph the IR aligns right (a
+  signature and date block) or centres is set so, without the indent;
 - a run-in head becomes a heading paragraph followed by its body (``docx.runin: split``) or
   stays in the paragraph as a ``Run-in Heading N`` span (``keep``);
-- tables are Word tables (``Table Grid``, cells ``Table Text``/``Table Heading``) with merged
-  cells kept; list entries are ``List Paragraph`` with their marker in the text; a figure is
-  embedded when ``src`` is a readable local image, else a ``Figure`` placeholder line linked
-  to the reference.
+- tables are Word tables (``Table Grid``, cells ``Table Text``/``Table Heading``) drawn from
+  the IR's grid as it stands: ``cols`` grid columns, every row covering all of them, merges as
+  ``gridSpan``/``vMerge``, the header rows repeated on each page; list entries are ``List
+  Paragraph`` with their label in the text; a figure's picture (from the IR's ``<pictures>``)
+  is embedded in a ``Figure`` paragraph with its alt text as a ``Caption`` line under it, and
+  a figure without one prints its placeholder (``[图：alt]``) as a ``Figure`` line.
 
 With ``docx.numbering: native`` the heading styles are bound to a Word numbering definition
 (``chineseCounting`` ``%1、`` / ``（%2）``, decimal ``%3.`` / ``（%4）``) and the label is left
@@ -23,7 +29,7 @@ out of the heading text; a heading whose IR label the numbering would not reprod
 a restart, an unnumbered or deeper heading) keeps its literal label and is taken out of the
 list, so the rendered labels are always the IR's.
 
-The text read back from the document (paragraphs and table rows, title lines excluded) is
+The text read back from the document (paragraphs and table rows, front matter excluded) is
 ``writers.text.body_lines``. Output is deterministic: fixed zip entry times and order, and
 core-property dates from the report's date or ``SOURCE_DATE_EPOCH``.
 """
@@ -31,13 +37,10 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import os
 import re
 import unicodedata
 import zipfile
 from functools import lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Mapping
 from urllib.parse import quote, urlsplit
 
@@ -46,8 +49,9 @@ from lxml import etree
 from .. import ir
 from ..errors import RenderError
 from ..linebreak import balanced_lines
+from ..templates import shipped_template, template_bytes
+from . import views
 from .base import Visitor
-from .images import image_folders, image_source
 
 # python-docx is imported lazily (in _open_document), so importing this module is cheap.
 
@@ -70,7 +74,7 @@ FONT_SLOTS = tuple(w(a) for a in ("ascii", "eastAsia", "hAnsi", "cs"))
 STYLE_NAMES = {
     "Normal": "Normal",
     "Title": "Title",
-    "Subtitle": "Subtitle",
+    "FrontMatter": "Front Matter",
     "Heading1": "heading 1",
     "Heading2": "heading 2",
     "Heading3": "heading 3",
@@ -81,6 +85,7 @@ STYLE_NAMES = {
     "RunInHeading4": "Run-in Heading 4",
     "ListParagraph": "List Paragraph",
     "Figure": "Figure",
+    "Caption": "caption",
     "TableText": "Table Text",
     "TableHeading": "Table Heading",
     "TableGrid": "Table Grid",
@@ -92,7 +97,7 @@ STYLE_NAMES = {
 STYLE_ROLES = {
     "Normal": "body",
     "Title": "title",
-    "Subtitle": "heading2",
+    "FrontMatter": "body",
     "Heading1": "heading1",
     "Heading2": "heading2",
     "Heading3": "heading3",
@@ -125,10 +130,13 @@ NATIVE_LEVELS = {
 }
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
-MAX_COLUMNS = 63  # Word's limit; a colspan beyond it (broken HTML) is cut
 TEXT_SPECIALS = re.compile(r"(\t|\r\n|\n|\r)")
 RUNIN_END = ("。", "！", "？", "：")
 TITLE_PT = 22  # 2号, when the Title style names no size
+BODY_PT = 16  # 3号, when a style names no size
+TABLE_PT = 14  # 4号, when the Table Text style names no size
+CELL_MARGIN = 108  # twips, each side of a table cell (the Table Grid style's)
+WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
 
 # --------------------------------------------------------------------------- zip, template
@@ -151,28 +159,6 @@ def deterministic_zip(parts: Mapping[str, bytes]) -> bytes:
 def _zip_parts(data: bytes) -> dict[str, bytes]:
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         return {name: zf.read(name) for name in zf.namelist()}
-
-
-@lru_cache(maxsize=1)
-def shipped_template() -> bytes:
-    """The bytes of the shipped ``templates/reference.docx`` (read once per process)."""
-    return resources.files("pipeline").joinpath("templates/reference.docx").read_bytes()
-
-
-@lru_cache(maxsize=8)
-def _user_template(path: str, _mtime_ns: int, _size: int) -> bytes:
-    return Path(path).read_bytes()
-
-
-def template_bytes(path: Path | str | None) -> bytes:
-    """The reference document's bytes: the shipped one, or ``path`` (cached while unchanged)."""
-    if path is None:
-        return shipped_template()
-    try:
-        st = os.stat(path)
-        return _user_template(str(path), st.st_mtime_ns, st.st_size)
-    except OSError as exc:
-        raise RenderError(f"{path}: cannot read reference docx: {exc.strerror}") from None
 
 
 def _open_document(data: bytes, where: str):
@@ -218,14 +204,6 @@ def native_label(level: int, number: int) -> str | None:
     return text.replace(f"%{level}", value)
 
 
-def _cn_date(iso: str) -> str:
-    try:
-        d = dt.date.fromisoformat(iso)
-    except ValueError:
-        return iso
-    return f"{d.year}年{d.month}月{d.day}日"
-
-
 def _link_target(href: str | None) -> str | None:
     """The relationship target for a link, or None when it is not worth a hyperlink."""
     href = (href or "").strip()
@@ -238,6 +216,12 @@ def _link_target(href: str | None) -> str | None:
     if scheme in ("javascript", "vbscript", "data"):
         return None
     return quote(href, safe=":/?#[]@!$&'()*+,;=%~")
+
+
+def _printable(text: str | None) -> str:
+    """``views.printable`` for a piece of a paragraph: the same characters dropped and tabs and
+    line breaks made spaces, but its ends kept (the paragraph's ends are trimmed by ``_trim``)."""
+    return views.printable(f"|{text or ''}|")[1:-1]
 
 
 def _clip(text: str, limit: int = 255) -> str:
@@ -258,12 +242,11 @@ class DocxWriter(Visitor):
         self.part = self.doc.part
         self.body = self.doc.element.body
         self.native = self.opts.numbering == "native"
-        self.meta: dict[str, str] = {}
+        self.tree = None  # the report, while it is written
+        self._cell_size: str | None = None  # half-points of table text set smaller than its style
         self._para = None  # the w:p inline content is written into
         self._rstyle: str | None = None  # run style for inline text (run-in heads)
         self._counters = [0] * 5  # native numbering, as Word counts it: index = level
-        self._cells: dict = {}  # IR cell → (its w:tr, colspan, rowspan), while a table is built
-        self._image_folders: tuple[Path | None, Path | None] | None = None  # on the first figure
 
         sect = self.body.findall(w("sectPr"))
         self.sect_pr = sect[-1] if sect else None
@@ -290,11 +273,10 @@ class DocxWriter(Visitor):
             pass
         return 8845
 
-    def _title_measure(self):
-        """Widths in points of title text in the Title style's size (full-width = 1 em)."""
-        style = self.doc.styles.element.find(f"{w('style')}[@{w('styleId')}='{self.styles['Title']}']")
-        size = style.find(f"{w('rPr')}/{w('sz')}") if style is not None else None
-        em = int(size.get(W_VAL)) / 2 if size is not None else TITLE_PT
+    def _measure(self, key: str, default_pt: float):
+        """Widths in points of text in a style's size (full-width = 1 em)."""
+        size = self._style_elements[key].find(f"{w('rPr')}/{w('sz')}")
+        em = int(size.get(W_VAL)) / 2 if size is not None else default_pt
         # Ambiguous-width marks (“ ” …) are full width in Chinese faces.
         return lambda unit: sum(em if unicodedata.east_asian_width(c) in "WFA" else em * 0.55 for c in unit)
 
@@ -498,12 +480,23 @@ class DocxWriter(Visitor):
     def _inline(self, el, para) -> None:
         """Text, items and links of an inline container, as runs of ``para``."""
         outer, self._para = self._para, para
-        self._run(para, el.text, self._rstyle)
+        self._run(para, _printable(el.text), self._rstyle)
         for child in el:
             if isinstance(child.tag, str):
                 self.visit(child)
-            self._run(para, child.tail, self._rstyle)
+            self._run(para, _printable(child.tail), self._rstyle)
         self._para = outer
+
+    @staticmethod
+    def _trim(para) -> None:
+        """White space off both ends of a paragraph built of several runs (``views.printable``
+        trims the ends of the whole text, not of each run)."""
+        texts = list(para.iter(w("t")))
+        for ordered, strip in ((texts, str.lstrip), (texts[::-1], str.rstrip)):
+            for t in ordered:
+                t.text = strip(t.text or "")
+                if t.text:
+                    break
 
     # ------------------------------------------------------------ document and metadata
 
@@ -511,34 +504,51 @@ class DocxWriter(Visitor):
         self.tree = el
         self.visit_children(el)
 
-    def visit_meta(self, el):
-        self.visit_children(el)
-        title = self.meta.get("title", "")
-        if title.strip():
-            self._run(self._p("Title"), "\n".join(balanced_lines(title, self._title_measure(), 0.95 * self.text_width / 20)))
-        line = "\u3000".join(
-            part for part in (self.meta.get("publisher", ""), _cn_date(self.meta.get("date", ""))) if part.strip()
-        )
-        if line:
-            self._run(self._p("Subtitle"), line)
+    def visit_front(self, el):
+        """The title (balanced lines), then one centred line per field, as ``views.front_lines``."""
+        front = views.front_lines(el.getparent())
+        width = self.text_width / 20
+        paras = []
+        for line in front:
+            if line.kind == "title":
+                p = self._p("Title")
+                self._run(p, "\n".join(balanced_lines(line.text, self._measure("Title", TITLE_PT), 0.95 * width)))
+            else:
+                p = self._p("FrontMatter")
+                if self._measure("FrontMatter", BODY_PT)(line.text) > width:  # more than a line: justified
+                    etree.SubElement(p.find(w("pPr")), w("jc")).set(W_VAL, "both")
+                self._run(p, line.text)
+            paras.append(p)
+        if paras and front[-1].kind == "field":
+            self._move_space_after(paras[0] if front[0].kind == "title" else None, paras[-1])
 
-    def _keep_meta(self, el):
-        self.meta[el.tag] = (el.text or "").strip()
+    def _move_space_after(self, title, last) -> None:
+        """The blank line under the title block: from the title's style (off the title, when
+        there is one) to the last front line."""
+        spacing = self._style_elements["Title"].find(f"{w('pPr')}/{w('spacing')}")
+        after = {a: spacing.get(w(a)) for a in ("after", "afterLines")} if spacing is not None else {}
+        after = {a: v for a, v in after.items() if v is not None}
+        if not after:
+            return
+        for p, values in ((title, {a: "0" for a in after}), (last, after)):
+            if p is None:
+                continue
+            ppr = p.find(w("pPr"))
+            el = etree.Element(w("spacing"))
+            for a, v in values.items():
+                el.set(w(a), v)
+            ppr.find(w("pStyle")).addnext(el)
 
-    visit_title = visit_publisher = visit_date = visit_site = visit_url = _keep_meta
+    def _not_printed(self, el):
+        """Printed by ``visit_front`` (title, fields), drawn by its figure (picture), or not part
+        of the document (provenance, audit lists, diagnostics)."""
 
-    def visit_source(self, el):
-        name = el.get("name")
-        if name:
-            self.meta["source"] = name
+    visit_title = visit_field = visit_provenance = visit_source = _not_printed
+    visit_pictures = visit_picture = _not_printed
+    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _not_printed
 
     def visit_body(self, el):
         self.visit_children(el)
-
-    def _not_printed(self, el):
-        """Audit lists and diagnostics are not part of the document."""
-
-    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _not_printed
 
     # ------------------------------------------------------------ sections and headings
 
@@ -578,45 +588,57 @@ class DocxWriter(Visitor):
 
     def visit_heading(self, el):
         section = el.getparent()
-        if not ir.heading_line(section).strip():
+        if not views.printable(ir.heading_line(section)):
             return
         level = min(int(section.get("level")), 4)
         p = self._p(f"Heading{level}")
         if self._numbered_natively(section):
             self._inline(el, p)
+            self._trim(p)
             return
         if self.native:  # a literal label: keep this paragraph out of the style's list,
             ppr = p.find(w("pPr"))  # indented as the numbered headings are
             etree.SubElement(etree.SubElement(ppr, w("numPr")), w("numId")).set(W_VAL, "0")
             self._native_indent(etree.SubElement(ppr, w("ind")))
-        self._run(p, section.get("label", ""))
+        self._run(p, _printable(section.get("label", "")))
         self._inline(el, p)
+        self._trim(p)
 
     def _runin_paragraph(self, section, heading, p_el):
         """``runin: keep``: the head as a styled span at the start of its paragraph."""
         level = min(int(section.get("level")), 4)
         para = self._p("Normal")
         self._rstyle = self.styles[f"RunInHeading{level}"]
-        self._run(para, section.get("label", ""), self._rstyle)
+        self._run(para, _printable(section.get("label", "")), self._rstyle)
         self._inline(heading, para)
         if not ir.text_of(heading).endswith(RUNIN_END):
             self._run(para, "。", self._rstyle)
         self._rstyle = None
         self._inline(p_el, para)
+        self._trim(para)
 
     # ------------------------------------------------------------ paragraphs and inline
 
     def visit_p(self, el):
-        if not ir.text_of(el).strip():
+        if not views.printable(ir.text_of(el)):
             return
-        self._inline(el, self._p("Normal"))
+        p = self._p("Normal")
+        align = views.alignment(el)
+        if align is not None:  # a signature and date block (right) or a centred line: no indent
+            ppr = etree.SubElement(p, w("pPr"))
+            ind = etree.SubElement(ppr, w("ind"))
+            ind.set(w("firstLineChars"), "0")
+            ind.set(w("firstLine"), "0")
+            etree.SubElement(ppr, w("jc")).set(W_VAL, align)
+        self._inline(el, p)
+        self._trim(p)
 
     def visit_item(self, el):
-        self._run(self._para, el.get("label", ""), self._rstyle)
+        self._run(self._para, _printable(el.get("label", "")), self._rstyle)
         self._inline(el, self._para)
 
     def visit_link(self, el):
-        self._hyperlink(self._para, el.get("href"), el.text or "", self._rstyle)
+        self._hyperlink(self._para, el.get("href"), _printable(el.text), self._rstyle)
 
     # ------------------------------------------------------------ lists and figures
 
@@ -624,32 +646,27 @@ class DocxWriter(Visitor):
         self.visit_children(el)
 
     def visit_li(self, el):
-        parent = el.getparent()
-        marker = f"{parent.index(el) + 1}. " if parent.get("ordered") else "• "
         p = self._p("ListParagraph")
-        self._run(p, marker)
+        self._run(p, _printable(views.li_marker(el)))
         self._inline(el, p)
+        self._trim(p)
 
     def visit_figure(self, el):
-        src = el.get("src", "")
-        alt = el.get("alt") or ""
-        if self._embed_image(src, alt):
-            return
-        p = self._p("Figure")
-        self._hyperlink(p, src, f"[图：{alt}]" if alt else f"[图：{src}]")
+        caption = views.figure_caption(el)
+        if not self._embed_picture(views.picture(el), caption):
+            self._run(self._p("Figure"), views.figure_placeholder(el))
+        elif caption:
+            self._run(self._p("Caption"), caption)
 
-    def _embed_image(self, src: str, alt: str) -> bool:
+    def _embed_picture(self, picture: views.Picture | None, caption: str) -> bool:
+        """The picture in a Figure paragraph, scaled to fit the text block; False when there is
+        none or python-docx cannot read it."""
         from docx.image.exceptions import UnrecognizedImageError  # noqa: PLC0415
 
-        if self._image_folders is None:
-            self._image_folders = image_folders(self.tree, self.settings)
-        source = image_source(src, self._image_folders)
-        if source is None:
+        if picture is None:
             return False
         try:
-            _rid, image = self.part.get_or_add_image(source)
-            if hasattr(source, "seek"):
-                source.seek(0)
+            _rid, image = self.part.get_or_add_image(io.BytesIO(picture.data))
             max_w = self.text_width * 635  # twips → EMU
             max_h = 225 * 36000 * 9 // 10  # nine tenths of the 225 mm block, in EMU
             width, height = image.width, image.height
@@ -657,14 +674,13 @@ class DocxWriter(Visitor):
                 width, height = max_w, height * max_w // width
             if height > max_h:
                 width, height = width * max_h // height, max_h
-            inline = self.part.new_pic_inline(source, width, height)
+            inline = self.part.new_pic_inline(io.BytesIO(picture.data), width, height)
         except (UnrecognizedImageError, OSError, ValueError, ZeroDivisionError, KeyError):
             return False
-        doc_pr = inline.find("{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr")
-        if doc_pr is not None:
-            if alt:
-                doc_pr.set("descr", alt)
-            doc_pr.set("title", src if len(src) < 256 else src[:255])
+        doc_pr = inline.find(WP_DOC_PR)
+        if doc_pr is not None and caption:
+            doc_pr.set("descr", caption)
+            doc_pr.set("title", _clip(caption))
         run = etree.SubElement(self._p("Figure"), w("r"))
         etree.SubElement(run, w("drawing")).append(inline)
         return True
@@ -672,136 +688,77 @@ class DocxWriter(Visitor):
     # ------------------------------------------------------------ tables
 
     def visit_table(self, el):
-        rows = [r for r in el if r.tag == "row"]
-        occupied: dict[tuple[int, int], tuple[int, int]] = {}  # (row, col) → origin
-        spans: dict[tuple[int, int], tuple[int, int]] = {}  # origin → (colspan, rowspan)
-        origin_cells: dict[tuple[int, int], etree._Element] = {}
-        for r, row in enumerate(rows):
-            c = 0
-            for cell in row:
-                if cell.tag != "cell":
-                    continue
-                while (r, c) in occupied:
-                    c += 1
-                colspan = min(max(1, int(cell.get("colspan", "1"))), MAX_COLUMNS)
-                rowspan = min(max(1, int(cell.get("rowspan", "1"))), len(rows) - r)
-                width = 0
-                while width < colspan and (r, c + width) not in occupied:
-                    width += 1
-                for rr in range(r, r + rowspan):
-                    for cc in range(c, c + width):
-                        occupied[(rr, cc)] = (r, c)
-                spans[(r, c)] = (width, rowspan)
-                origin_cells[(r, c)] = cell
-                c += width
-        ncols = max((c for _r, c in occupied), default=0) + 1
-        col_w = self.text_width // ncols
-
+        """The IR's grid as it stands: ``cols`` grid columns of equal width, each row a cell per
+        covering cell (a merge from above continues as ``vMerge``), header rows repeated.
+        Columns too narrow for the cell margins get narrower margins, and too narrow for a
+        character of the Table Text size get smaller text (as in the PDF)."""
+        grid = views.grid(el)
+        col_w = self.text_width // grid.cols
+        margin = CELL_MARGIN if col_w >= 4 * CELL_MARGIN else col_w // 8
+        size = self._style_elements["TableText"].find(f"{w('rPr')}/{w('sz')}")
+        half_points = int(size.get(W_VAL)) if size is not None else 2 * TABLE_PT
+        room = (col_w - 2 * margin) // 10  # in half-points
+        self._cell_size = str(max(2, room * 95 // 100)) if room < half_points else None
         tbl = etree.SubElement(self.body, w("tbl"))
         tbl_pr = etree.SubElement(tbl, w("tblPr"))
         etree.SubElement(tbl_pr, w("tblStyle")).set(W_VAL, self.styles["TableGrid"])
         tbl_w = etree.SubElement(tbl_pr, w("tblW"))
         tbl_w.set(w("w"), "5000")
         tbl_w.set(w("type"), "pct")
-        look = etree.SubElement(tbl_pr, w("tblLook"))
-        look.set(W_VAL, "04A0")
-        grid = etree.SubElement(tbl, w("tblGrid"))
-        for _ in range(ncols):
-            etree.SubElement(grid, w("gridCol")).set(w("w"), str(col_w))
+        if margin != CELL_MARGIN:  # narrow columns: narrow margins, so text still has room
+            margins = etree.SubElement(tbl_pr, w("tblCellMar"))
+            for side in ("left", "right"):
+                side_margin = etree.SubElement(margins, w(side))
+                side_margin.set(w("w"), str(margin))
+                side_margin.set(w("type"), "dxa")
+        etree.SubElement(tbl_pr, w("tblLook")).set(W_VAL, "04A0")
+        tbl_grid = etree.SubElement(tbl, w("tblGrid"))
+        for _ in range(grid.cols):
+            etree.SubElement(tbl_grid, w("gridCol")).set(w("w"), str(col_w))
+        origin_at = grid.origin_at()
+        for r in range(grid.rows):
+            tr = etree.SubElement(tbl, w("tr"))
+            if r < grid.header_rows:
+                etree.SubElement(etree.SubElement(tr, w("trPr")), w("tblHeader"))
+            c = 0
+            while c < grid.cols:
+                cell = origin_at[(r, c)]
+                if cell.row == r:
+                    self._tc(tr, cell, col_w, "restart" if cell.rowspan > 1 else None)
+                else:
+                    self._tc(tr, cell, col_w, "continue")
+                c += cell.colspan
 
-        leading_header = True
-        self._table = (tbl, occupied, spans, origin_cells, ncols, col_w)
-        for r, row in enumerate(rows):
-            cells = [c for c in row if c.tag == "cell"]
-            is_header = bool(cells) and all(c.get("header") == "true" for c in cells)
-            leading_header = leading_header and is_header
-            self._row = (r, leading_header)
-            self.visit(row)
+    def _not_drawn(self, el):
+        """Drawn by its table."""
 
-    def visit_row(self, el):
-        tbl, occupied, spans, origin_cells, ncols, col_w = self._table
-        r, repeat = self._row
-        tr = etree.SubElement(tbl, w("tr"))
-        tr_pr = etree.SubElement(tr, w("trPr"))
-        c = 0
-        left = None  # (w:tc, origin) of the cell this row started just before column c
-        while c < ncols:
-            origin = occupied.get((r, c))
-            if origin is None:
-                if all((r, cc) not in occupied for cc in range(c, ncols)):
-                    if tr.find(w("tc")) is not None:
-                        etree.SubElement(tr_pr, w("gridAfter")).set(W_VAL, str(ncols - c))
-                    else:  # a row without cells still needs one
-                        self._tc(tr, ncols - c, col_w, None, None)
-                    break
-                # A hole: the row's cells ran out before a cell merged down from above.
-                if left is not None and self._widen(left, c, occupied, spans, col_w):
-                    c += 1
-                    continue
-                pad = self._tc(tr, 1, col_w, None, None)
-                etree.SubElement(pad.find(w("tcPr")), w("hideMark"))  # not an IR cell
-                left = None
-                c += 1
-                continue
-            colspan, rowspan = spans[origin]
-            if origin[0] == r:
-                self._cells[origin_cells[origin]] = (tr, colspan, rowspan)
-                self.visit(origin_cells[origin])
-                left = (tr[-1], origin)
-            else:
-                self._tc(tr, colspan, col_w, "continue", None)
-                left = None
-            c += colspan
-        if repeat:
-            etree.SubElement(tr_pr, w("tblHeader"))
-        if len(tr_pr) == 0:
-            tr.remove(tr_pr)
+    visit_row = visit_cell = _not_drawn
 
-    def visit_cell(self, el):
-        tr, colspan, rowspan = self._cells.pop(el)
-        col_w = self._table[5]
-        style = "TableHeading" if el.get("header") == "true" else "TableText"
-        self._tc(tr, colspan, col_w, "restart" if rowspan > 1 else None, (el.text or "", style))
-
-    def _tc(self, tr, colspan: int, col_w: int, vmerge: str | None, content):
+    def _tc(self, tr, cell: views.GridCell, col_w: int, vmerge: str | None) -> None:
         tc = etree.SubElement(tr, w("tc"))
         tc_pr = etree.SubElement(tc, w("tcPr"))
         tc_w = etree.SubElement(tc_pr, w("tcW"))
-        tc_w.set(w("w"), str(col_w * colspan))
+        tc_w.set(w("w"), str(col_w * cell.colspan))
         tc_w.set(w("type"), "dxa")
-        if colspan > 1:
-            etree.SubElement(tc_pr, w("gridSpan")).set(W_VAL, str(colspan))
+        if cell.colspan > 1:
+            etree.SubElement(tc_pr, w("gridSpan")).set(W_VAL, str(cell.colspan))
         if vmerge == "restart":
             etree.SubElement(tc_pr, w("vMerge")).set(W_VAL, "restart")
         elif vmerge == "continue":
             etree.SubElement(tc_pr, w("vMerge"))
         etree.SubElement(tc_pr, w("vAlign")).set(W_VAL, "center")
-        text, style = content if content else ("", "TableText")
-        lines = [" ".join(line.split()) for line in text.split("\n")]
-        lines = [line for line in lines if line] or [""]
-        for line in lines:
+        if vmerge == "continue":  # the merged cell's text is in its first row
+            self._p("TableText", tc)
+            return
+        style = "TableHeading" if cell.header else "TableText"
+        for line in cell.lines or ("",):
             self._run(self._p(style, tc), line)
-        return tc
-
-    @staticmethod
-    def _widen(left, c: int, occupied, spans, col_w: int) -> bool:
-        """Widen the cell left of a hole at column ``c`` over it, in every row the cell spans."""
-        tc, origin = left
-        colspan, rowspan = spans[origin]
-        rows = range(origin[0], origin[0] + rowspan)
-        if any((rr, c) in occupied for rr in rows):
-            return False
-        for rr in rows:
-            occupied[(rr, c)] = origin
-        spans[origin] = (colspan + 1, rowspan)
-        tc_pr = tc.find(w("tcPr"))
-        span = tc_pr.find(w("gridSpan"))
-        if span is None:
-            span = etree.SubElement(tc_pr, w("gridSpan"))
-            tc_pr.find(w("tcW")).addnext(span)
-        span.set(W_VAL, str(colspan + 1))
-        tc_pr.find(w("tcW")).set(w("w"), str(col_w * (colspan + 1)))
-        return True
+        if self._cell_size is not None:
+            for run in tc.iter(w("r")):
+                rpr = etree.Element(w("rPr"))
+                for tag in ("sz", "szCs"):
+                    etree.SubElement(rpr, w(tag)).set(W_VAL, self._cell_size)
+                run.insert(0, rpr)
 
     # ------------------------------------------------------------ output
 
@@ -810,22 +767,24 @@ class DocxWriter(Visitor):
         el = cp._element
         for child in list(el):
             el.remove(child)
-        cp.title = _clip(self.meta.get("title", ""))
-        cp.author = _clip(self.meta.get("publisher", ""))
+        meta = {name: (ir.meta_value(self.tree, name) or "").strip()
+                for name in ("title", "publisher", "date", "url", "site")}
+        cp.title = _clip(meta["title"])
+        cp.author = _clip(meta["publisher"])
         if self.opts.subject:
             cp.subject = _clip(self.opts.subject)
         if self.opts.keywords:
             cp.keywords = _clip(self.opts.keywords)
         cp.language = "zh-CN"
-        if self.meta.get("url"):
-            cp.identifier = _clip(self.meta["url"])
-        if self.meta.get("site"):
-            cp.comments = _clip(f"网站：{self.meta['site']}")
+        if meta["url"]:
+            cp.identifier = _clip(meta["url"])
+        if meta["site"]:
+            cp.comments = _clip(f"网站：{meta['site']}")
         cp.revision = 1
         created = modified = None
-        if self.meta.get("date"):
+        if meta["date"]:
             try:
-                d = dt.date.fromisoformat(self.meta["date"])
+                d = dt.date.fromisoformat(meta["date"])
                 created = dt.datetime(d.year, d.month, d.day)
             except ValueError:
                 pass

@@ -4,13 +4,20 @@ The page is A4 with a 156 × 225 mm text block holding a grid of 22 lines × 28 
 (the numbers come from ``settings.pdf``). Every text line sits on a grid line; paragraphs are
 indented two characters and their full lines are justified to the block's right edge by
 spreading the slack as character spacing. Lines are broken by ``pipeline.linebreak`` (GB/T
-15834 rules), never by reportlab. The title is centred and broken into balanced lines.
+15834 rules), never by reportlab. The title is centred and broken into balanced lines; the
+front-matter field lines (``views.front_fields``: 发布机构：…) follow in the body face, each
+centred when it fits on one line, then the blank line(s) before the body. A paragraph the
+IR aligns right (a signature and date block) is set flush right, without the indent.
 
 Each role (title, body, heading1..4, page_number) has a face found by ``pipeline.fonts``; a
 character the face lacks is set in the first fallback face that has it, and a character no
 installed face has is an error, so nothing vanishes and no box is drawn. Fonts are embedded as
-subsets. Tables are platypus tables (merged cells, header rows repeated across pages) whose
-cells are laid out by the same line breaker. Headings become a nested outline.
+subsets. Tables are platypus tables drawn from the IR's grid as it stands (merged cells, the
+header rows repeated across pages) whose cells are laid out by the same line breaker; a table
+too wide for its text at the table size is set smaller, so a column holds a character.
+A figure's picture comes from the IR's ``<pictures>``, with its caption under it; a figure
+without one prints its placeholder. Headings become a nested outline. Nothing is read from
+disk but the fonts (``pipeline.fonts``).
 
 ``render`` returns the PDF bytes; ``layout`` returns the laid-out lines per page (used by tests
 to check the breaking, the grid and the glyph coverage). The same input and version give
@@ -32,9 +39,8 @@ from lxml import etree
 from .. import __version__, fonts, ir
 from ..errors import RenderError
 from ..linebreak import balanced_lines, break_lines, segments
+from . import views
 from .base import Visitor
-from .images import image_folders, image_source
-from .text import cell_text
 
 MM = 72.0 / 25.4
 A4 = (210.0 * MM, 297.0 * MM)
@@ -56,7 +62,7 @@ class Line:
     """One line as drawn: where, what, in which faces. ``layout`` returns these per page."""
 
     page: int
-    kind: str  # title, heading, p, li, figure, cell, page_number
+    kind: str  # title, field, heading, p, li, figure, cell, page_number
     block: int  # which paragraph (heading, cell...) it belongs to; lines of one block share it
     text: str
     source: str  # the whole text of its block (for the line-break checker)
@@ -398,19 +404,18 @@ def _cell_flowable_class():
         """The text of one table cell, broken by our line breaker at the cell's width."""
 
         def __init__(self, pieces: list[str], role: str, align: str, writer: "PdfWriter",
-                     block_id: int, lines: list[LaidLine] | None = None):
+                     block_id: int, size: float, lines: list[LaidLine] | None = None):
             super().__init__()
             self.pieces, self.role, self.align, self.writer = pieces, role, align, writer
-            self.block_id = block_id
+            self.block_id, self.size = block_id, size
             self._lines = lines
             self._for_width = None if lines is None else -1.0
-            self.size = writer.settings.pdf.table_size
 
         def _layout(self, width: float) -> list[LaidLine]:
             if self._for_width == -1.0:
                 return self._lines
             if self._lines is None or abs(self._for_width - width) > 1e-6:
-                self._lines = self.writer.lay_cell(self.pieces, self.role, width, self.align)
+                self._lines = self.writer.lay_cell(self.pieces, self.role, width, self.align, self.size)
                 self._for_width = width
             return self._lines
 
@@ -426,8 +431,8 @@ def _cell_flowable_class():
             if fit <= 0 or fit >= len(lines):
                 return []
             return [
-                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, lines[:fit]),
-                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, lines[fit:]),
+                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, self.size, lines[:fit]),
+                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, self.size, lines[fit:]),
             ]
 
         def draw(self):
@@ -454,7 +459,6 @@ class PdfWriter(Visitor):
         self.GridBlock = _grid_flowable_class()
         self.CellText = _cell_flowable_class()
         self.story: list = []
-        self.meta: dict[str, str] = {}
         self.lines: list[Line] = []
         self._blocks = 0
         self._headings = 0
@@ -474,7 +478,8 @@ class PdfWriter(Visitor):
 
     def lay_grid(self, text: str, role: str, kind: str, align: str = "justify",
                  indent: int | None = None) -> Block:
-        """Break ``text`` for the grid: ``align`` is justify (paragraphs), center, or title."""
+        """Break ``text`` for the grid: ``align`` is justify (paragraphs), center, right (flush
+        right, no indent), title, or center-single (centred on one line, else justified)."""
         geo, pdf = self.geo, self.pdf
         text = self.printable(text, role)
         size = pdf.title_size if role == "title" else pdf.body_size
@@ -485,7 +490,7 @@ class PdfWriter(Visitor):
             texts = balanced_lines(text, measure, width)
             first_indent = 0.0
         else:
-            first_indent = (pdf.indent_chars if indent is None else indent) * geo.cell
+            first_indent = 0.0 if align == "right" else (pdf.indent_chars if indent is None else indent) * geo.cell
             texts = break_lines(text, measure, width, width - first_indent)
         if align == "center-single":
             align = "center" if len(texts) == 1 else "justify"
@@ -507,19 +512,20 @@ class PdfWriter(Visitor):
             x = start
             if align in ("center", "title"):
                 x = (geo.width - (natural + (n - 1) * space)) / 2
+            elif align == "right":
+                x = geo.width - (natural + max(n - 1, 0) * space)
             lines.append(LaidLine(t, x, space, natural, False, width - start, tracking))
         return Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
 
     def printable(self, text: str, role: str) -> str:
-        """The text as it will be set: invisible characters dropped (``clean_text``) and, with
-        ``missing_glyph: notation``, a character no font has replaced by its code point."""
-        text = clean_text(text)
+        """The text as it will be set: invisible characters dropped (``views.printable``) and,
+        with ``missing_glyph: notation``, a character no font has replaced by its code point."""
+        text = views.printable(text)
         if self.pdf.missing_glyph == "notation":
             text = "".join(ch if self.fonts.covers(role, ch) else f"[U+{ord(ch):04X}]" for ch in text)
         return text
 
-    def lay_cell(self, pieces: list[str], role: str, width: float, align: str) -> list[LaidLine]:
-        size = self.pdf.table_size
+    def lay_cell(self, pieces: list[str], role: str, width: float, align: str, size: float) -> list[LaidLine]:
         measure = self.fonts.measure(role, size, 0.0)
         out: list[LaidLine] = []
         texts = [t for piece in pieces for t in break_lines(piece, measure, width)]
@@ -582,27 +588,27 @@ class PdfWriter(Visitor):
     # ---- visiting
 
     def visit_report(self, el):
-        self.image_folders = image_folders(el, self.settings)
         self.visit_children(el)
 
-    def visit_meta(self, el):
-        self.visit_children(el)
+    def visit_front(self, el):
+        """The title block, then each field line, then the blank line(s) before the body."""
+        blocks = []
+        for line in views.front_lines(el.getparent()):
+            if line.kind == "title":
+                blocks.append(self.lay_grid(line.text, "title", "title", align="title"))
+            else:
+                blocks.append(self.lay_grid(line.text, "body", "field", align="center-single", indent=0))
+        if blocks:
+            blocks[-1].blank_after = self.pdf.lines_after_title
+        self.story += [self.GridBlock(block, self) for block in blocks]
 
-    def visit_title(self, el):
-        title = " ".join((el.text or "").split())
-        self.meta["title"] = title
-        if title:
-            block = self.lay_grid(title, "title", "title", align="title")
-            block.blank_after = self.pdf.lines_after_title
-            self.story.append(self.GridBlock(block, self))
+    def _skip(self, el):
+        """Printed by ``visit_front`` (title, fields), drawn by its figure (picture), or not
+        part of the document (provenance, audit lists, diagnostics)."""
 
-    def _meta(self, el):
-        self.meta[el.tag] = (el.text or "").strip()
-
-    visit_publisher = visit_date = visit_site = visit_url = _meta
-
-    def visit_source(self, el):
-        pass
+    visit_title = visit_field = visit_provenance = visit_source = _skip
+    visit_pictures = visit_picture = _skip
+    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _skip
 
     def visit_body(self, el):
         self.visit_children(el)
@@ -617,19 +623,21 @@ class PdfWriter(Visitor):
         level = int(section.get("level", "1"))
         role = f"heading{min(max(level, 1), 4)}"
         line = ir.heading_line(section)
-        if not line.strip():
+        if not views.printable(line):
             return
         block = self.lay_grid(line, role, "heading")
         self._headings += 1
         level = min(self._depth - 1, self._outline_level + 1)  # an outline never skips a level
         self._outline_level = level
-        block.bookmark = (f"h{self._headings}", clean_text(line), level)
+        block.bookmark = (f"h{self._headings}", views.printable(line), level)
         self.story.append(self.GridBlock(block, self))
 
     def visit_p(self, el):
         text = ir.text_of(el)
-        if text.strip():
-            self.story.append(self.GridBlock(self.lay_grid(text, "body", "p"), self))
+        if views.printable(text):
+            align = views.alignment(el) or "justify"
+            indent = 0 if align == "center" else None
+            self.story.append(self.GridBlock(self.lay_grid(text, "body", "p", align=align, indent=indent), self))
 
     def visit_item(self, el):  # printed by its paragraph
         pass
@@ -641,108 +649,85 @@ class PdfWriter(Visitor):
         self.visit_children(el)
 
     def visit_li(self, el):
-        marker = f"{el.getparent().index(el) + 1}. " if el.getparent().get("ordered") else "• "
-        text = marker + ir.text_of(el)
-        self.story.append(self.GridBlock(self.lay_grid(text, "body", "li"), self))
+        self.story.append(self.GridBlock(self.lay_grid(views.li_text(el), "body", "li"), self))
 
     def visit_figure(self, el):
-        alt = el.get("alt")
-        caption = f"[图：{alt}]" if alt else f"[图：{el.get('src')}]"
-        image = self._image(el.get("src") or "")
+        """The picture then its caption, or the placeholder when there is no picture."""
+        image = self._image(views.picture(el))
+        text = views.figure_caption(el) if image is not None else views.figure_placeholder(el)
         if image is not None:
             self.story.append(image)
-        self.story.append(self.GridBlock(self.lay_grid(caption, "body", "figure", align="center-single", indent=0), self))
+        if text:
+            self.story.append(self.GridBlock(self.lay_grid(text, "body", "figure", align="center-single", indent=0), self))
 
-    def _image(self, src: str):
+    def _image(self, picture: views.Picture | None):
+        """The picture as a flowable scaled into the text block (never enlarged), or None when
+        there is none or its bytes are not an image reportlab can read."""
         from reportlab.lib.utils import ImageReader
         from reportlab.platypus import Image
 
-        source = image_source(src, self.image_folders)
+        if picture is None:
+            return None
         try:
-            if source is None:
-                return None
-            w, h = ImageReader(source).getSize()
-            if hasattr(source, "seek"):
-                source.seek(0)
-        except Exception:  # unreadable or not an image: the caption stands in for it
+            w, h = ImageReader(io.BytesIO(picture.data)).getSize()
+        except Exception:  # not an image after all: the placeholder stands in for it
             return None
         if w <= 0 or h <= 0:
             return None
         scale = min(self.geo.width / w, (self.geo.height - 2 * self.geo.pitch) / h, 1.0)
-        image = Image(source, width=w * scale, height=h * scale)
+        image = Image(io.BytesIO(picture.data), width=w * scale, height=h * scale)
         image.hAlign = "CENTER"
         return image
 
     def visit_table(self, el):
+        """The IR's grid as it stands: ``cols`` columns, spans as SPAN, ``repeatRows`` the
+        header rows. Columns get their natural widths where they fit (``column_widths``); when
+        the narrowest is too narrow for a character at the table size, padding and text shrink."""
         from reportlab.platypus import TableStyle
 
-        rows = el.findall("row")
-        placed: list[tuple[int, int, int, int, etree._Element]] = []
-        taken: set[tuple[int, int]] = set()
-        for r, row in enumerate(rows):
-            c = 0
-            for cell in row.findall("cell"):
-                while (r, c) in taken:
-                    c += 1
-                rs = min(int(cell.get("rowspan", "1")), len(rows) - r)
-                cs = int(cell.get("colspan", "1"))
-                for dr in range(rs):
-                    for dc in range(cs):
-                        taken.add((r + dr, c + dc))
-                placed.append((r, c, rs, cs, cell))
-                c += cs
-        if not placed:
-            return
-        ncols = max(c for _r, c in taken) + 1
-        header_rows = 0
-        for row in rows:
-            cells = row.findall("cell")
-            if cells and all(c.get("header") == "true" for c in cells):
-                header_rows += 1
-            else:
-                break
-        if header_rows >= len(rows):
-            header_rows = 0  # an all-header table has no body to repeat a header over
-        empty = lambda: self.CellText([], "body", "center", self, 0)  # noqa: E731
-        data = [[empty() for _ in range(ncols)] for _ in rows]
+        grid = views.grid(el)
+        cells = [cell for row in grid.cells for cell in row]
+        pieces = {}
+        natural = [0.0] * grid.cols
+        minimum = [0.0] * grid.cols
+        for cell in cells:
+            role = "heading1" if cell.header else "body"
+            pieces[cell] = [self.printable(line, role) for line in cell.lines]
+            if cell.colspan == 1:
+                measure = self.fonts.measure(role, self.pdf.table_size, 0.0)
+                natural[cell.col] = max(natural[cell.col], max((measure(p) for p in pieces[cell]), default=0.0))
+                minimum[cell.col] = max(minimum[cell.col], max(
+                    (measure(u) for p in pieces[cell] for u in segments(p)), default=0.0))
+        widths = column_widths(natural, minimum, self.geo.width, 2 * CELL_PADDING, self.pdf.table_size)
+        padding = min(CELL_PADDING, min(widths) / 8)
+        size = min(self.pdf.table_size, 0.95 * (min(widths) - 2 * padding))
+        empty = lambda: self.CellText([], "body", "center", self, 0, size)  # noqa: E731
+        data = [[empty() for _ in range(grid.cols)] for _ in range(grid.rows)]
         style = [
             ("GRID", (0, 0), (-1, -1), TABLE_RULE, (0, 0, 0)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
             ("FONTNAME", (0, 0), (-1, -1), self.fonts.role_face["body"].name),
-            ("LEFTPADDING", (0, 0), (-1, -1), CELL_PADDING),
-            ("RIGHTPADDING", (0, 0), (-1, -1), CELL_PADDING),
+            ("LEFTPADDING", (0, 0), (-1, -1), padding),
+            ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
         ]
-        natural = [0.0] * ncols
-        minimum = [0.0] * ncols
-        for r, c, rs, cs, cell in placed:
-            header = cell.get("header") == "true"
-            role = "heading1" if header else "body"
-            pieces = [self.printable(p, role) for p in cell_pieces(cell)]
-            data[r][c] = self.CellText(pieces, role, "center" if header else "justify", self, self._new_block())
-            if rs > 1 or cs > 1:
-                style.append(("SPAN", (c, r), (c + cs - 1, r + rs - 1)))
-            if cs == 1:
-                measure = self.fonts.measure(role, self.pdf.table_size, 0.0)
-                natural[c] = max(natural[c], max((measure(p) for p in pieces), default=0.0))
-                minimum[c] = max(minimum[c], max((measure(u) for p in pieces for u in segments(p)), default=0.0))
-        widths = column_widths(natural, minimum, self.geo.width, 2 * CELL_PADDING, self.pdf.table_size)
-        table = _table_class()(data, colWidths=widths, repeatRows=header_rows, style=TableStyle(style),
+        for cell in cells:
+            role = "heading1" if cell.header else "body"
+            align = "center" if cell.header else "justify"
+            data[cell.row][cell.col] = self.CellText(pieces[cell], role, align, self, self._new_block(), size)
+            if cell.rowspan > 1 or cell.colspan > 1:
+                style.append(("SPAN", (cell.col, cell.row),
+                              (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
+        table = _table_class()(data, colWidths=widths, repeatRows=grid.header_rows, style=TableStyle(style),
                                splitByRow=1, splitInRow=0, hAlign="CENTER")
         table.frame_height = self.frame_height
         self.story.append(table)
 
-    def visit_row(self, el):  # rows and cells are laid out by their table
-        pass
+    def _not_drawn(self, el):
+        """Laid out by its table."""
 
-    def visit_cell(self, el):
-        pass
-
-    def _skip(self, el):
-        pass
-
-    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _skip
+    visit_row = visit_cell = _not_drawn
 
     # ---- the document
 
@@ -755,7 +740,8 @@ class PdfWriter(Visitor):
         self.visit(tree)
         geo = self.geo
         buf = io.BytesIO()
-        date = pdf_date(self.meta.get("date"), self.settings.source_date_epoch)
+        meta = {name: (ir.meta_value(tree, name) or "").strip() for name in ("title", "publisher", "date", "site")}
+        date = pdf_date(meta["date"], self.settings.source_date_epoch)
 
         def canvasmaker(*args, **kwargs):
             canv = Canvas(*args, **kwargs)
@@ -772,9 +758,9 @@ class PdfWriter(Visitor):
             pagesize=(geo.page_width, geo.page_height),
             pageTemplates=[PageTemplate("page", [frame], onPageEnd=self.page_number)],
             invariant=1,
-            title=self.meta.get("title", ""),
-            author=self.meta.get("publisher", ""),
-            subject=self.pdf.subject or self.meta.get("site", ""),
+            title=meta["title"],
+            author=meta["publisher"],
+            subject=self.pdf.subject or meta["site"],
             keywords=self.pdf.keywords,
             creator=f"pipeline {__version__}",
             producer=f"pipeline {__version__} (ReportLab {rl_version})",
@@ -793,28 +779,6 @@ class PdfWriter(Visitor):
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-def clean_text(text: str) -> str:
-    """Text as printed on one line run: control and format characters (zero-width space, BOM,
-    soft hyphen) are invisible and dropped; tabs and newlines are spaces; ends trimmed."""
-    out = []
-    for ch in text:
-        cat = unicodedata.category(ch)
-        if ch in "\t\n\r\v\f\u2028\u2029":
-            out.append(" ")
-        elif cat in ("Cc", "Cf", "Cs", "Co") and ch not in "\u200d":
-            continue
-        else:
-            out.append(ch)
-    return "".join(out).strip()
-
-
-def cell_pieces(cell: etree._Element) -> list[str]:
-    """A cell's text as forced lines (its newlines), each with white space collapsed."""
-    pieces = [" ".join(part.split()) for part in (cell.text or "").split("\n")]
-    pieces = [clean_text(p) for p in pieces if p.strip()]
-    return pieces or ([cell_text(cell)] if cell_text(cell) else [])
-
 
 def column_widths(natural, minimum, total, padding, size) -> list[float]:
     """Column widths filling ``total``. Natural widths (the text on one line) when they fit,
