@@ -42,7 +42,7 @@ import unicodedata
 import zipfile
 from functools import lru_cache
 from typing import Mapping
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from lxml import etree
 
@@ -205,23 +205,15 @@ def native_label(level: int, number: int) -> str | None:
 
 
 def _link_target(href: str | None) -> str | None:
-    """The relationship target for a link, or None when it is not worth a hyperlink."""
-    href = (href or "").strip()
-    if not href or href.startswith("#"):
-        return None
-    try:
-        scheme = urlsplit(href).scheme.lower()
-    except ValueError:
-        return None
-    if scheme in ("javascript", "vbscript", "data"):
-        return None
-    return quote(href, safe=":/?#[]@!$&'()*+,;=%~")
+    """The relationship target for a link (``views.link_target``, %-quoted), or None."""
+    target = views.link_target(href)
+    return quote(target, safe=":/?#[]@!$&'()*+,;=%~") if target else None
 
 
 def _printable(text: str | None) -> str:
     """``views.printable`` for a piece of a paragraph: the same characters dropped and tabs and
     line breaks made spaces, but its ends kept (the paragraph's ends are trimmed by ``_trim``)."""
-    return views.printable(f"|{text or ''}|")[1:-1]
+    return views.printable(text or "", trim=False)
 
 
 def _clip(text: str, limit: int = 255) -> str:

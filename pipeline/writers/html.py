@@ -19,12 +19,11 @@ Links become ``<a href>`` only for http, https and mailto addresses and relative
 other link keeps its text without the link. The page is built as an lxml tree and
 serialized by lxml, so every text is escaped; the same IR gives the same bytes.
 
-``inline_runs``, ``safe_href`` and ``table_element`` are shared with the Markdown writer.
+``inline_runs`` and ``table_element`` are shared with the Markdown writer.
 """
 from __future__ import annotations
 
 import base64
-import re
 from dataclasses import dataclass, replace
 
 from lxml import etree
@@ -35,10 +34,6 @@ from .base import Visitor
 
 LANG = "zh-CN"
 GENERATOR = "pipeline"
-SAFE_SCHEMES = ("http", "https", "mailto")
-_SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-_URL_TRIM = "".join(chr(c) for c in range(0x21))  # C0 controls and space, as browsers trim them
-_URL_DROP = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in an address
 
 FANGSONG = '"仿宋_GB2312", "FangSong_GB2312", "FangSong", "STFangsong", "仿宋", serif'
 STYLE = f"""
@@ -98,44 +93,24 @@ class Run:
     item: int = -1
 
 
-def run_text(text: str) -> str:
-    """``views.printable`` for a piece of a line: the same characters dropped or made spaces,
-    but the ends kept (they may sit between two other pieces)."""
-    return views.printable("|" + text + "|")[1:-1]
-
-
-def safe_href(href: str | None) -> str | None:
-    """The link target as browsers read it, when it is http, https, mailto or relative; None
-    for any other scheme (javascript:, data:, file: …) and for an empty target."""
-    if href is None:
-        return None
-    href = _URL_DROP.sub("", href.strip(_URL_TRIM))
-    if not href:
-        return None
-    scheme = _SCHEME.match(href)
-    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-        return None
-    return href
-
-
 def inline_runs(el: etree._Element, label: str = "") -> list[Run]:
     """The printed text of an inline container (heading, paragraph, list entry) as runs, after
     ``label``: its text, each item's label and text, each link's text. Together the runs read
     as ``views.printable`` of ``label`` + ``ir.text_of(el)``; empty runs are left out."""
-    runs = [Run(run_text(label), "label")] if label else []
+    runs = [Run(views.printable(label, trim=False), "label")] if label else []
     _collect(el, runs, -1)
     return _trimmed(runs)
 
 
 def _collect(el: etree._Element, runs: list[Run], item: int) -> None:
-    runs.append(Run(run_text(el.text or ""), item=item))
+    runs.append(Run(views.printable(el.text or "", trim=False), item=item))
     for i, child in enumerate(el):
         if child.tag == "item":
-            runs.append(Run(run_text(child.get("label", "")), "label", item=i))
+            runs.append(Run(views.printable(child.get("label", ""), trim=False), "label", item=i))
             _collect(child, runs, i)
         elif child.tag == "link":
-            runs.append(Run(run_text(child.text or ""), "link", safe_href(child.get("href")), item))
-        runs.append(Run(run_text(child.tail or ""), item=item))
+            runs.append(Run(views.printable(child.text or "", trim=False), "link", views.link_target(child.get("href")), item))
+        runs.append(Run(views.printable(child.tail or "", trim=False), item=item))
 
 
 def _trimmed(runs: list[Run]) -> list[Run]:

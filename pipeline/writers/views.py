@@ -1,5 +1,5 @@
 """The views every writer prints from: front-matter lines, list markers, figure captions and
-placeholders, pictures, the table grid and printable text.
+placeholders, pictures, the table grid, link targets and printable text.
 
 Each is derived from the IR in exactly one place, so that every format shows the same words.
 Nothing here reads files or decides content; the IR already holds the decisions.
@@ -7,6 +7,7 @@ Nothing here reads files or decides content; the IR already holds the decisions.
 from __future__ import annotations
 
 import base64
+import re
 import unicodedata
 from dataclasses import dataclass
 
@@ -15,12 +16,16 @@ from lxml import etree
 from .. import ir
 
 FIGURE_WORD = "图"
+SAFE_SCHEMES = ("http", "https", "mailto")
+SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
+URL_TRIM = "".join(chr(c) for c in range(0x21))  # C0 controls and space, as browsers trim them
+URL_DROP = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in an address
 
 
-def printable(text: str) -> str:
+def printable(text: str, trim: bool = True) -> str:
     """Text as set on one run: control and format characters (zero-width space, BOM, soft
     hyphen) dropped, the zero-width joiner of emoji sequences kept; tabs and line breaks are
-    spaces; the ends trimmed."""
+    spaces; the ends trimmed unless ``trim`` is false (a piece of a longer run)."""
     out = []
     for ch in text:
         if ch in "\t\n\r\v\f\u2028\u2029":
@@ -29,7 +34,23 @@ def printable(text: str) -> str:
             continue
         else:
             out.append(ch)
-    return "".join(out).strip()
+    joined = "".join(out)
+    return joined.strip() if trim else joined
+
+
+def link_target(href: str | None) -> str | None:
+    """A link's target as browsers read it, when it is http, https, mailto or relative; None
+    for any other scheme (javascript:, vbscript:, data:, file: …), a bare #anchor and an
+    empty target: such a link prints as its text alone."""
+    if href is None:
+        return None
+    href = URL_DROP.sub("", href.strip(URL_TRIM))
+    if not href or href.startswith("#"):
+        return None
+    scheme = SCHEME.match(href)
+    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
+        return None
+    return href
 
 
 @dataclass(frozen=True)
