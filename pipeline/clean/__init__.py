@@ -1,0 +1,66 @@
+"""The clean stage: decoded page text → a flat IR (metadata, body blocks, audit of what was removed).
+
+A page runs through the named passes of ``PASSES``, each a function over one ``Draft``
+(``draft.py``); the passes for HTML only leave a text scrape alone. Passes, in order: parse,
+site, head, scripts, page-lines, chrome, content, blocks, lines, metadata, title, repeats,
+date, trim.
+
+HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
+head gives metadata (``head.py``), chrome elements are dropped by selector (``chrome.py``),
+the content container is chosen (``content.py``: known CMS selectors first, else the smallest
+element holding most of the sentence punctuation) and its blocks are read out in order
+(``blocks.py``). A text scrape's blocks are its lines, `|` rows as tables (``text.py``). Both
+then pass the same line rules: chrome phrases are dropped and metadata lines lifted
+(``lines.py``, ``metadata.py``: for HTML also from info bars outside the content), the title
+and a repeated body (print copy) are dropped (``title.py``, ``repeats.py``), a missing date is
+looked for in a byline stamp or the address, and for HTML only the densest run of blocks is
+kept (``trim.py``). Every rule is data in ``rules/clean.yaml`` and ``rules/sites/<host>.yaml``;
+every drop is recorded in <removed>.
+"""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..assemble import report
+from ..errors import InputError
+from ..load import Loaded
+from .blocks import read_blocks
+from .chrome import drop_chrome, drop_scripts, note_page_lines
+from .content import choose_content
+from .draft import Draft, block_text
+from .head import find_site, read_head
+from .html import parse
+from .lines import sort_lines
+from .metadata import fill_date, resolve_metadata
+from .repeats import drop_repeats
+from .title import find_title, strip_site_suffix
+from .trim import trim_to_densest_run
+
+__all__ = ["PASSES", "clean", "strip_site_suffix"]
+
+PASSES = (
+    ("parse", parse),
+    ("site", find_site),
+    ("head", read_head),
+    ("scripts", drop_scripts),
+    ("page-lines", note_page_lines),
+    ("chrome", drop_chrome),
+    ("content", choose_content),
+    ("blocks", read_blocks),
+    ("lines", sort_lines),
+    ("metadata", resolve_metadata),
+    ("title", find_title),
+    ("repeats", drop_repeats),
+    ("date", fill_date),
+    ("trim", trim_to_densest_run),
+)
+
+
+def clean(loaded: Loaded) -> etree._Element:
+    draft = Draft(loaded)
+    for _, run in PASSES:
+        run(draft)
+    if not any(block_text(b) for b in draft.blocks):
+        raise InputError("no report text found")
+    source = {"name": loaded.name, "format": loaded.format, "encoding": loaded.encoding}
+    return report(draft.meta, draft.blocks, draft.removed, source, loaded.diagnostics)

@@ -1,0 +1,238 @@
+"""Reading an HTML content element into IR blocks in document order (the ``blocks`` pass):
+paragraphs with their links (right-aligned ones marked so), data tables, simple lists,
+figures, h1–h6 as heading markers. A text scrape's blocks are its lines (``text.py``)."""
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+
+from ..text import collapse_space
+from .draft import SENTENCE_END, Draft, audit
+from .rules import CleanRules
+from .text import scrape_blocks
+
+TEXT_ALIGN = re.compile(r"text-align\s*:\s*([a-z-]+)", re.I)
+HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BLOCK_TAGS = HEADING_TAGS | {
+    "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
+    "center", "pre", "tr", "td", "th", "tbody", "thead", "tfoot", "table", "hr", "br", "figure",
+    "figcaption", "address", "body",
+}
+
+
+def read_blocks(draft: Draft) -> None:
+    if draft.page is None:
+        draft.blocks.extend(scrape_blocks(draft.loaded.text))
+        return
+    reader = BlockReader(draft.rules, content=draft.content)
+    reader.read(draft.content)
+    reader.flush()
+    draft.blocks.extend(reader.blocks)
+    draft.removed.extend(reader.removed)
+
+
+def declared_alignment(el: etree._Element) -> str | None:
+    """The text alignment a block element sets for its text: its style's text-align, else its
+    align attribute (a table's positions the table, not its text), else <center>'s."""
+    styles = TEXT_ALIGN.findall(el.get("style") or "")
+    if styles:
+        return styles[-1].lower()
+    align = (el.get("align") or "").strip().lower() if el.tag != "table" else ""
+    return align or ("center" if el.tag == "center" else None)
+
+
+class BlockReader:
+    """Reads HTML elements into IR blocks in document order. A paragraph is right-aligned by its
+    own block or an enclosing one inside ``content`` (the nearest that sets an alignment);
+    ``content``'s own alignment is not given to its paragraphs."""
+
+    def __init__(self, rules: CleanRules, content: etree._Element | None = None):
+        self.rules = rules
+        self.content = content
+        self.blocks: list[etree._Element] = []
+        self.removed: list[tuple[str, str]] = []
+        self.buffer: list[str] = []
+        self.links: list[tuple[str, str]] = []  # (href, text) of the links kept in the buffer
+        self.link_chars = 0  # characters inside any <a>, kept as a link or not
+        self.in_attachments = False
+        self.alignments: list[str | None] = []  # of the block elements being read, innermost last
+
+    def flush(self) -> None:
+        text = collapse_space("".join(self.buffer))
+        links, self.links, self.buffer = self.links, [], []
+        link_chars, self.link_chars = self.link_chars, 0
+        if not text:
+            return
+        attachment = bool(self.rules.attachment_lead.match(text)) or (
+            self.in_attachments and links and text[:1].isdigit())
+        self.in_attachments = attachment
+        if not attachment and link_chars >= 0.6 * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
+            audit(self.removed, "links", text)
+            return
+        p = paragraph(text, links)
+        if self.alignments and self.alignments[-1] in ("right", "-webkit-right"):
+            p.set("align", "right")
+        self.blocks.append(p)
+
+    def add(self, text: str | None) -> None:
+        if text:
+            self.buffer.append(text)
+
+    def read_list(self, el: etree._Element) -> None:
+        """A list of plain entries becomes a <list>; one made of links or of one-word entries
+        (a menu, a pager, a button row) is chrome."""
+        entries = []
+        for li in el.iterfind("li"):
+            reader = BlockReader(self.rules)
+            reader.read(li)
+            reader.flush()
+            text = collapse_space(li.text_content())
+            if text:
+                entries.append((reader, text))
+        linked = sum(len(t) for r, t in entries if r.removed)
+        total = sum(len(t) for _, t in entries)
+        if not entries or linked >= 0.6 * total or total < self.rules.min_list_entry_chars * len(entries):
+            audit(self.removed, "links", " ".join(t for _, t in entries))
+            return
+        out = etree.Element("list")
+        if el.tag == "ol":
+            out.set("ordered", "true")
+        for reader, text in entries:
+            item = etree.SubElement(out, "li")
+            first = reader.blocks[0] if reader.blocks else None
+            if first is not None and first.tag == "p":
+                item.text = first.text
+                item.extend(list(first))
+            else:
+                item.text = text
+        self.blocks.append(out)
+
+    def add_link(self, el: etree._Element) -> bool:
+        """Buffer a hyperlink as a link; False when it is not one worth keeping (scripts, anchors)."""
+        href = (el.get("href") or "").strip()
+        text = collapse_space(el.text_content())
+        self.link_chars += len(text.replace(" ", ""))
+        if not text or not href or href.startswith(("javascript:", "#")) or el.find(".//img") is not None:
+            return False
+        self.buffer.append(el.text_content())
+        self.links.append((href, text))
+        return True
+
+    def read(self, el: etree._Element) -> None:
+        tag = el.tag if isinstance(el.tag, str) else ""
+        if not tag:
+            self.add(el.tail)
+            return
+        if tag == "table" and is_data_table(el):
+            self.flush()
+            self.blocks.append(table_block(el))
+        elif tag in HEADING_TAGS:
+            self.flush()
+            text = collapse_space(el.text_content())
+            if text:
+                marker = etree.Element("section", kind=tag, label="", level="1")
+                etree.SubElement(marker, "heading").text = text
+                self.blocks.append(marker)
+        elif tag == "img":
+            src = el.get("src") or el.get("data-src") or ""
+            if src and not src.startswith("data:") and not is_tiny(el) and not self.rules.chrome_images.search(src):
+                self.flush()
+                fig = etree.Element("figure", src=src)
+                if (el.get("alt") or "").strip():
+                    fig.set("alt", collapse_space(el.get("alt")))
+                self.blocks.append(fig)
+        elif tag == "br":
+            self.flush()
+        elif tag in ("ul", "ol") and is_simple_list(el):
+            self.flush()
+            self.read_list(el)
+        else:
+            if tag == "a" and self.add_link(el):
+                self.add(el.tail)
+                return
+            block = tag in BLOCK_TAGS
+            if block:
+                self.flush()
+                self.enter(el)
+            self.add(el.text)
+            for child in el:
+                self.read(child)
+            if block:
+                self.flush()
+                self.alignments.pop()
+        self.add(el.tail)
+
+    def enter(self, el: etree._Element) -> None:
+        """Note the alignment of a block element's text: its own, else the enclosing block's."""
+        inherited = self.alignments[-1] if self.alignments else None
+        own = declared_alignment(el) if el is not self.content else None
+        self.alignments.append(own or inherited)
+
+
+def paragraph(text: str, links: list[tuple[str, str]]) -> etree._Element:
+    """A <p> of ``text`` whose link texts, found in order, become <link> children."""
+    p = etree.Element("p")
+    cursor, last = 0, None
+    p.text = ""
+    for href, link_text in links:
+        at = text.find(link_text, cursor)
+        if at < 0:
+            continue
+        before = text[cursor:at]
+        if last is None:
+            p.text += before
+        else:
+            last.tail = (last.tail or "") + before
+        last = etree.SubElement(p, "link", href=href)
+        last.text = link_text
+        cursor = at + len(link_text)
+    if last is None:
+        p.text = text
+    else:
+        last.tail = (last.tail or "") + text[cursor:]
+    return p
+
+
+def is_data_table(table: etree._Element) -> bool:
+    if table.find(".//table") is not None:
+        return False
+    rows = table.findall(".//tr")
+    if len(rows) < 2 or max(len(r.findall("td") + r.findall("th")) for r in rows) < 2:
+        return False
+    return all(len(collapse_space(c.text_content())) <= 300 for c in table.iter("td", "th"))
+
+
+def table_block(table: etree._Element) -> etree._Element:
+    out = etree.Element("table")
+    for tr in table.iter("tr"):
+        row = etree.SubElement(out, "row")
+        for cell in tr:
+            if cell.tag not in ("td", "th"):
+                continue
+            c = etree.SubElement(row, "cell")
+            for attr in ("rowspan", "colspan"):
+                value = (cell.get(attr) or "").strip()
+                if value.isdigit() and int(value) > 1:
+                    c.set(attr, value)
+            if cell.tag == "th":
+                c.set("header", "true")
+            c.text = collapse_space(cell.text_content())
+    return out
+
+
+def is_simple_list(el: etree._Element) -> bool:
+    """A ul/ol whose entries are short runs of text (no nested blocks, images or tables)."""
+    items = el.findall("li")
+    return bool(items) and len(items) == len([c for c in el if isinstance(c.tag, str)]) and all(
+        li.find(".//p") is None and li.find(".//div") is None and li.find(".//table") is None
+        and li.find(".//img") is None and li.find(".//ul") is None and li.find(".//ol") is None
+        for li in items)
+
+
+def is_tiny(img: etree._Element) -> bool:
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().rstrip("px")
+        if value.isdigit() and int(value) < 40:
+            return True
+    return False

@@ -1,0 +1,43 @@
+"""Page furniture removed from an HTML page by CSS selector before its content is chosen: the
+elements that never hold report text (the ``scripts`` pass) and, after the short lines of the
+whole page are noted for metadata (the ``page-lines`` pass), the chrome elements (the
+``chrome`` pass)."""
+from __future__ import annotations
+
+from ..text import collapse_space
+from .blocks import BlockReader
+from .content import weight
+from .draft import Draft, paragraph_text
+from .html import body_of
+
+
+def drop_scripts(draft: Draft) -> None:
+    if draft.page is None:
+        return
+    for selector in draft.rules.always_drop:
+        for el in selector(draft.page):
+            if el.getparent() is not None:
+                el.drop_tree()
+
+
+def note_page_lines(draft: Draft) -> None:
+    """Keep the short lines of the whole page: an info bar outside the content may hold the
+    publisher and date."""
+    if draft.page is None:
+        return
+    reader = BlockReader(draft.rules)
+    reader.read(body_of(draft.page))
+    draft.page_lines = [t for t in map(paragraph_text, reader.blocks) if t and len(t) <= 200]
+
+
+def drop_chrome(draft: Draft) -> None:
+    """Drop the chrome elements, except one holding a large share of the page's sentences (old
+    templates wrap the whole page in a <form> or a hidden-until-loaded <div>)."""
+    if draft.page is None:
+        return
+    total = weight(body_of(draft.page))
+    for selector in draft.rules.drop:
+        for el in selector(draft.page):
+            if el.getparent() is not None and not (total and weight(el) > 0.3 * total):
+                draft.drop(f"selector:{el.tag}", collapse_space(el.text_content())[:200])
+                el.drop_tree()

@@ -1,0 +1,80 @@
+"""Choosing the element of an HTML page that holds the report (the ``content`` pass), and the
+measure of report text it is chosen by."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..text import collapse_space
+from .draft import SENTENCE_PUNCT, Draft
+from .html import body_of
+from .rules import CleanRules
+
+# The density search never descends into a single paragraph: content is a container of them.
+PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "em", "i", "u", "br", "img", "pre"}
+
+
+def table_chars(table: etree._Element) -> int:
+    """Characters of a table that looks like data (a fifth of its cells hold digits); 0 for
+    layout and menu tables."""
+    cells = [c for c in table.iter("td", "th") if c.find(".//td") is None]
+    if not cells or cells_with_digits(cells) < 0.2 * len(cells):
+        return 0
+    return sum(len(c.text_content().strip()) for c in cells)
+
+
+def cells_with_digits(cells) -> int:
+    return sum(1 for c in cells if any(ch.isdigit() for ch in c.text_content()))
+
+
+def weight(el: etree._Element) -> float:
+    """How much report text an element holds: its sentence punctuation outside links (related
+    article lists are links), plus data-table text (which has little punctuation) at one unit
+    per 15 characters."""
+    tables = [t for t in el.iter("table") if t.find(".//table") is None]
+    linked = sum(len(SENTENCE_PUNCT.findall(a.text_content())) for a in el.iter("a"))
+    return len(SENTENCE_PUNCT.findall(el.text_content())) - linked + sum(map(table_chars, tables)) / 15
+
+
+def choose_content(draft: Draft) -> None:
+    """The content element: a CMS container with text; else a generic container holding a fair
+    share of the page's sentences; else the smallest element holding most of the weight."""
+    if draft.page is not None:
+        draft.content = content_element(draft.page, draft.rules)
+
+
+def content_element(page: etree._Element, r: CleanRules) -> etree._Element:
+    body = body_of(page)
+    total = weight(body)
+    if total == 0:
+        return body
+    for selector in r.cms_content:
+        for found in selector(page):
+            if len(collapse_space(found.text_content())) >= r.min_content_chars:
+                return found
+    for selector in r.content:
+        for found in selector(page):
+            if (len(collapse_space(found.text_content())) >= r.min_content_chars
+                    and weight(found) >= r.selector_min_share * total):
+                return found
+    node = body
+    while True:
+        here = weight(node)
+        scored = [(weight(child), child) for child in node
+                  if isinstance(child.tag, str) and child.tag not in PARAGRAPH_TAGS]
+        best = next((child for score, child in scored if score >= r.descend_share * here), None)
+        if best is None:
+            best = first_of_copies(scored, here)
+        if best is None:
+            return node
+        node = best
+
+
+def first_of_copies(scored, total: float):
+    """The first of two children carrying the same text (a page with a print or mobile copy)."""
+    top = sorted((s for s in scored if s[0] >= 0.35 * total), key=lambda s: -s[0])[:2]
+    if len(top) == 2 and abs(top[0][0] - top[1][0]) <= 0.1 * top[0][0]:
+        a, b = (collapse_space(child.text_content()) for _, child in top)
+        shared = len(set(a.split("。")) & set(b.split("。")))
+        if shared >= 0.5 * max(1, len(set(a.split("。")))):
+            return next(child for _, child in scored if child in (top[0][1], top[1][1]))
+    return None

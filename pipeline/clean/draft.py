@@ -1,0 +1,57 @@
+"""The Draft: the document the clean passes work on, from the loaded page to the parts of the
+IR; and how the passes read a block's text."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from lxml import etree
+
+from ..load import Loaded
+from ..text import collapse_space
+from .rules import CleanRules, global_rules
+
+SENTENCE_PUNCT = re.compile(r"[。，；：！？、]")
+SENTENCE_END = re.compile(r"[。！？；]")
+
+
+@dataclass
+class Draft:
+    """One page on its way through the clean passes."""
+
+    loaded: Loaded
+    rules: CleanRules = field(default_factory=global_rules)  # the page's host's table, once known
+    page: etree._Element | None = None  # the parsed HTML document (None for a text scrape)
+    content: etree._Element | None = None  # the element of the page holding the report
+    meta: dict = field(default_factory=dict)
+    blocks: list = field(default_factory=list)  # lxml elements: p, section (heading marker), table, list, figure
+    removed: list = field(default_factory=list)  # (rule, text)
+    page_lines: list = field(default_factory=list)  # short lines of the whole page, for metadata
+    labelled: dict = field(default_factory=dict)  # field → {label: value} seen in "label: value" lines
+
+    @property
+    def is_text(self) -> bool:
+        return self.loaded.format == "text"
+
+    def drop(self, rule: str, text: str) -> None:
+        audit(self.removed, rule, text)
+
+    def offer(self, key: str, value: str | None) -> None:
+        """Set a metadata field unless a stronger source already set it."""
+        if value and value.strip() and not self.meta.get(key):
+            self.meta[key] = value.strip()
+
+
+def audit(removed: list, rule: str, text: str) -> None:
+    """Record in ``removed`` that ``text`` was dropped by ``rule`` (blank text is not recorded)."""
+    if text.strip():
+        removed.append((rule, text.strip()))
+
+
+def paragraph_text(block: etree._Element) -> str:
+    """The text of a paragraph block; empty for every other kind of block."""
+    return block_text(block) if block.tag == "p" else ""
+
+
+def block_text(block: etree._Element) -> str:
+    return collapse_space("".join(block.itertext()))

@@ -1,0 +1,155 @@
+"""The clean stage's rule tables, compiled: the global table (``rules/clean.yaml``) and, per
+host, that table merged with the host's own file ``rules/sites/<host>.yaml``.
+
+A site file holds entries with the keys of ``clean.yaml``. Its lists are put in front of the
+global lists (tried first), its mappings are merged key by key the same way, and its scalars
+replace the global ones. It applies to its exact host; with ``match_subdomains: true`` also to
+every subdomain (the most specific file wins: one site file per page). The folder is
+``sites_folder()``; each table is compiled once per folder and site.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import yaml
+from lxml.cssselect import CSSSelector
+
+from ..errors import UsageError
+from ..rules import load_rules
+
+SUBDOMAINS_KEY = "match_subdomains"
+
+
+@dataclass(frozen=True)
+class CleanRules:
+    always_drop: tuple[CSSSelector, ...]
+    drop: tuple[CSSSelector, ...]
+    cms_content: tuple[CSSSelector, ...]
+    content: tuple[CSSSelector, ...]
+    min_content_chars: int
+    min_list_entry_chars: int
+    selector_min_share: float
+    chrome_images: re.Pattern
+    attachment_lead: re.Pattern
+    stamp_line: re.Pattern
+    descend_share: float
+    chrome: tuple[re.Pattern, ...]
+    metadata_pair: re.Pattern
+    metadata_label_only: re.Pattern
+    metadata_fields: dict
+    meta_names: dict
+    site_name: re.Pattern
+    title_words: re.Pattern
+    title_separators: tuple[str, ...]
+    url_dates: tuple[re.Pattern, ...]
+
+
+def compile_rules(data: dict) -> CleanRules:
+    labels = "|".join(sorted(map(re.escape, data["metadata_labels"]), key=len, reverse=True))
+    return CleanRules(
+        always_drop=tuple(CSSSelector(s) for s in data["always_drop_selectors"]),
+        drop=tuple(CSSSelector(s) for s in data["drop_selectors"]),
+        cms_content=tuple(CSSSelector(s) for s in data["cms_content_selectors"]),
+        content=tuple(CSSSelector(s) for s in data["content_selectors"]),
+        min_content_chars=data["min_content_chars"],
+        min_list_entry_chars=data["min_list_entry_chars"],
+        selector_min_share=data["selector_min_share"],
+        chrome_images=re.compile(data["chrome_images"]),
+        attachment_lead=re.compile(data["attachment_lead"]),
+        stamp_line=re.compile(data["stamp_line"]),
+        descend_share=data["descend_share"],
+        chrome=tuple(re.compile(p) for p in data["chrome_lines"]),
+        metadata_pair=re.compile(rf"[•·]?\s*({labels})\s*[:：]\s*"),
+        metadata_label_only=re.compile(rf"[•·]?\s*({labels})\s*[:：]?"),
+        metadata_fields=data["metadata_fields"],
+        meta_names={k: [n.lower() for n in v] for k, v in data["meta_names"].items()},
+        site_name=re.compile(data["site_name"]),
+        title_words=re.compile(data["title_words"]),
+        title_separators=tuple(data["title_suffix_separators"]),
+        url_dates=tuple(re.compile(p) for p in data["url_dates"]),
+    )
+
+
+def sites_folder() -> Path:
+    """Where the site files are: ``rules/sites`` of this package."""
+    return Path(str(resources.files("pipeline.rules").joinpath("sites")))
+
+
+def merged(site: dict, base: dict) -> dict:
+    """``base`` with ``site``'s entries in front: lists prepended, mappings merged, scalars replaced."""
+    out = dict(base)
+    for key, value in site.items():
+        if isinstance(value, list):
+            out[key] = value + list(base.get(key) or [])
+        elif isinstance(value, dict):
+            out[key] = merged(value, base.get(key) or {})
+        else:
+            out[key] = value
+    return out
+
+
+@lru_cache(maxsize=None)
+def site_files(folder: Path) -> dict[str, dict]:
+    """host → the parsed site file, for every ``<host>.yaml`` in ``folder``."""
+    known = set(load_rules("clean")) | {SUBDOMAINS_KEY}
+    found = {}
+    for path in sorted(folder.glob("*.yaml")):
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        unknown = sorted(set(data) - known)
+        if unknown:
+            raise UsageError(f"{path}: unknown clean rule key(s): {', '.join(unknown)}")
+        found[path.stem.lower()] = data
+    return found
+
+
+def site_for(host: str | None, folder: Path) -> str | None:
+    """The site file that applies to ``host``: its own, else the nearest parent domain's that
+    matches subdomains."""
+    if not host:
+        return None
+    files = site_files(folder)
+    if host in files:
+        return host
+    labels = host.split(".")
+    for i in range(1, len(labels)):
+        parent = ".".join(labels[i:])
+        if files.get(parent, {}).get(SUBDOMAINS_KEY):
+            return parent
+    return None
+
+
+@lru_cache(maxsize=None)
+def compiled(folder: Path | None, site: str | None) -> CleanRules:
+    """The global table merged with the site file ``site`` of ``folder`` (None: the global
+    table alone), compiled once."""
+    data = load_rules("clean")
+    if site:
+        entries = {k: v for k, v in site_files(folder)[site].items() if k != SUBDOMAINS_KEY}
+        data = merged(entries, data)
+    return compile_rules(data)
+
+
+def global_rules() -> CleanRules:
+    """The table every page starts from (and the one for hosts without a site file)."""
+    return compiled(None, None)
+
+
+def rules_for(host: str | None) -> CleanRules:
+    """The table for a page of ``host``."""
+    folder = sites_folder()
+    site = site_for(host, folder)
+    return compiled(folder, site) if site else global_rules()
+
+
+def host_of(url: str | None) -> str | None:
+    """The lower-case host name of an absolute URL; None for a relative one."""
+    try:
+        host = urlsplit((url or "").strip()).hostname
+    except ValueError:
+        return None
+    return host.rstrip(".") if host else None

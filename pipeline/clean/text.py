@@ -1,0 +1,34 @@
+"""A text scrape's blocks: one paragraph per line, runs of ``|`` rows as tables."""
+from __future__ import annotations
+
+from lxml import etree
+
+from ..text import collapse_space
+
+
+def scrape_blocks(scrape: str) -> list[etree._Element]:
+    blocks = []
+    table: list[list[str]] = []
+    for raw in scrape.split("\n") + [""]:
+        line = raw.strip()
+        if line.startswith("|"):
+            table.append([collapse_space(c) for c in line.strip("|").split("|")])
+            continue
+        if table:
+            blocks.append(pipe_table(table))
+            table = []
+        text = collapse_space(raw)
+        if text:
+            p = etree.Element("p")
+            p.text = text
+            blocks.append(p)
+    return blocks
+
+
+def pipe_table(rows: list[list[str]]) -> etree._Element:
+    out = etree.Element("table")
+    for cells in rows:
+        row = etree.SubElement(out, "row")
+        for cell_text in cells:
+            etree.SubElement(row, "cell").text = cell_text
+    return out

@@ -1,0 +1,220 @@
+"""The clean stage as ordered passes, per-site rule files, right-aligned signature blocks."""
+from __future__ import annotations
+
+import re
+
+import pytest
+
+import pipeline.clean
+from pipeline import ir
+from pipeline.clean import PASSES, clean
+from pipeline.clean import rules as clean_rules
+from pipeline.errors import UsageError
+from pipeline.load import Document, load
+
+from .conftest import CORPUS_COPY, DATA
+
+HTML = CORPUS_COPY / "html"
+# A State Council document ending in a 落款 (国务院 / date) right-aligned by inline style.
+GOVCN = HTML / "govcn_2019-02_001.html"
+# A Ministry of Education notice ending in a 落款 set by <p align="right">.
+MOE = HTML / "wjmoe.gov.cn.html"
+# The 四川省人民政府网站 article the shipped rule file rules/sites/www.sc.gov.cn.yaml is for.
+SICHUAN = DATA / "clean" / "www.sc.gov.cn_lysc.html"
+DOCUMENTED_ORDER = [
+    "parse", "site", "head", "scripts", "page-lines", "chrome", "content", "blocks",
+    "lines", "metadata", "title", "repeats", "date", "trim",
+]
+
+
+def clean_page(path, url=None):
+    return clean(load(Document(str(path), path.read_bytes(), url=url)))
+
+
+def clean_markup(markup: str, name="page.html", url=None):
+    return clean(load(Document(name, markup.encode("utf-8"), url=url)))
+
+
+def body_paragraphs(tree) -> list[tuple[str, str | None]]:
+    return [("".join(p.itertext()), p.get("align")) for p in tree.iterfind("body/p")]
+
+
+def body_texts(tree) -> list[str]:
+    return ["".join(block.itertext()).strip() for block in tree.find("body")]
+
+
+@pytest.fixture
+def sites(tmp_path, monkeypatch):
+    """An empty site rules folder in place of the shipped one; write files into it."""
+    monkeypatch.setattr(clean_rules, "sites_folder", lambda: tmp_path)
+
+    def write(host: str, text: str):
+        (tmp_path / f"{host}.yaml").write_text(text, encoding="utf-8")
+    return write
+
+
+# ---------------------------------------------------------------- the pass table
+
+
+def test_pass_names_unique_and_in_documented_order():
+    names = [name for name, _ in PASSES]
+    assert len(set(names)) == len(names)
+    assert names == DOCUMENTED_ORDER
+    listed = re.search(r"Passes, in order: ([^.]+)\.", " ".join(pipeline.clean.__doc__.split()))
+    assert listed and [n.strip() for n in listed.group(1).split(",")] == DOCUMENTED_ORDER
+
+
+@pytest.mark.parametrize("page", [GOVCN, CORPUS_COPY / "text" / "seed_luohu_2023.txt"])
+def test_clean_runs_every_pass_once_in_table_order(page, monkeypatch):
+    expected = ir.serialize(clean_page(page))
+    seen = []
+
+    def watched(name, run):
+        def observe(draft):
+            seen.append((name, len(draft.blocks), draft.content is not None))
+            run(draft)
+        return observe
+
+    monkeypatch.setattr(pipeline.clean, "PASSES", tuple((name, watched(name, run)) for name, run in PASSES))
+    assert ir.serialize(clean_page(page)) == expected
+    assert [name for name, _, _ in seen] == DOCUMENTED_ORDER
+    before = {name: (blocks, has_content) for name, blocks, has_content in seen}
+    assert before["blocks"][0] == 0 < before["lines"][0]
+    assert before["content"][1] is False
+    assert before["blocks"][1] is (page.suffix == ".html")
+
+
+def test_a_pass_left_out_changes_the_result(monkeypatch):
+    """clean() takes its passes from the table: without the title pass the title (set on two
+    lines) stays in the body."""
+    title_line = "国务院关于在市场监管领域全面推行"
+    assert title_line not in body_texts(clean_page(GOVCN))
+    monkeypatch.setattr(pipeline.clean, "PASSES", tuple(p for p in PASSES if p[0] != "title"))
+    assert title_line in body_texts(clean_page(GOVCN))
+
+
+# ---------------------------------------------------------------- site rule files
+
+
+def test_site_rule_applies_to_its_host_only(sites):
+    sites("reports.example.gov.cn", 'chrome_lines:\n  - "国务院"\n')
+    on_host = clean_page(GOVCN, url="https://reports.example.gov.cn/2019/001.html")
+    elsewhere = clean_page(GOVCN, url="https://other.example.gov.cn/2019/001.html")
+    assert "国务院" in body_texts(elsewhere)
+    assert "国务院" not in body_texts(on_host)
+    assert ("chrome", "国务院") in [(c.get("rule"), c.text) for c in on_host.iterfind("removed/chrome")]
+    assert [t for t in body_texts(elsewhere) if t != "国务院"] == body_texts(on_host)
+
+
+def test_site_rule_chooses_the_content_container(sites):
+    """A content selector of the host's file is tried before the global ones."""
+    sites("a.example.gov.cn", 'cms_content_selectors:\n  - "#cmsArticleContent"\n')
+    on_host = body_texts(clean_page(SICHUAN, url="https://a.example.gov.cn/1.shtml"))
+    elsewhere = body_texts(clean_page(SICHUAN, url="https://b.example.gov.cn/1.shtml"))
+    assert any("相关链接" in t for t in elsewhere)
+    assert on_host == [t for t in elsewhere if t in on_host] and len(on_host) == 4
+    assert not any("相关链接" in t for t in on_host)
+
+
+@pytest.mark.parametrize("head, applies", [
+    ('<meta name="Url" content="https://a.example.gov.cn/x.html">', True),
+    ('<meta name="Url" content="/x.html">', False),
+    ("<!-- saved from url=(0031)https://a.example.gov.cn/x.html -->", True),
+    ('<link rel="canonical" href="https://a.example.gov.cn/x.html">', True),
+    ('<link rel="canonical" href="https://b.example.gov.cn/x.html">', False),
+])
+def test_host_from_the_page_itself(sites, head, applies):
+    sites("a.example.gov.cn", 'chrome_lines:\n  - "本站专用行"\n')
+    body = "<p>本站专用行</p><p>现将有关情况报告如下，请结合实际认真贯彻执行。</p>"
+    tree = clean_markup(f"<html><head>{head}</head><body><div>{body}</div></body></html>")
+    assert ("本站专用行" not in body_texts(tree)) is applies
+
+
+def test_host_from_a_text_scrapes_first_line(sites):
+    sites("a.example.gov.cn", 'chrome_lines:\n  - "本站专用行"\n')
+    scrape = "本站专用行\n现将有关情况报告如下，请结合实际认真贯彻执行。\n"
+    assert "本站专用行" in body_texts(clean_markup(scrape, name="page.txt"))
+    tree = clean_markup("https://a.example.gov.cn/x.html\n" + scrape, name="page.txt")
+    assert "本站专用行" not in body_texts(tree)
+
+
+def test_subdomains_only_when_the_file_says_so(sites):
+    sites("example.gov.cn", 'chrome_lines: ["parent"]\n')
+    sites("sub.example.gov.cn", 'chrome_lines: ["exact"]\n')
+    sites("wide.gov.cn", 'match_subdomains: true\nchrome_lines: ["wide"]\n')
+
+    def first_chrome(host):
+        return clean_rules.rules_for(host).chrome[0].pattern
+
+    assert first_chrome("example.gov.cn") == "parent"
+    assert first_chrome("sub.example.gov.cn") == "exact"
+    assert first_chrome("www.example.gov.cn") == first_chrome(None) == clean_rules.global_rules().chrome[0].pattern
+    assert first_chrome("wide.gov.cn") == first_chrome("a.b.wide.gov.cn") == "wide"
+    assert first_chrome("notwide.gov.cn") != "wide"
+
+
+def test_lists_prepended_mappings_merged_scalars_replaced(sites):
+    sites("a.example.gov.cn", "\n".join([
+        'chrome_lines: ["first"]', "min_content_chars: 7",
+        "meta_names:", "  title: [SiteTitle]", "metadata_labels: [发稿单位]",
+    ]))
+    base, site = clean_rules.global_rules(), clean_rules.rules_for("a.example.gov.cn")
+    assert [p.pattern for p in site.chrome] == ["first"] + [p.pattern for p in base.chrome]
+    assert site.min_content_chars == 7 and base.min_content_chars != 7
+    assert site.meta_names["title"] == ["sitetitle"] + base.meta_names["title"]
+    assert site.meta_names["date"] == base.meta_names["date"]
+    assert site.metadata_pair.match("发稿单位：某某局") and not base.metadata_pair.match("发稿单位：某某局")
+
+
+def test_rules_compiled_once_per_host(sites):
+    sites("a.example.gov.cn", 'chrome_lines: ["x"]\n')
+    assert clean_rules.rules_for("a.example.gov.cn") is clean_rules.rules_for("a.example.gov.cn")
+    assert clean_rules.rules_for("b.example.gov.cn") is clean_rules.global_rules()
+
+
+def test_unknown_key_in_a_site_file_is_an_error(sites):
+    sites("a.example.gov.cn", 'chrome_line: ["x"]\n')
+    with pytest.raises(UsageError, match="chrome_line"):
+        clean_rules.rules_for("a.example.gov.cn")
+
+
+def test_shipped_sichuan_rule_takes_the_article_not_its_link_boxes(tmp_path, monkeypatch):
+    with_rule = body_texts(clean_page(SICHUAN))
+    assert not any("相关链接" in t or "来源" in t for t in with_rule)
+    assert with_rule[0].startswith("12月6日，四川省“拓市场稳增长”医药健康产业供需对接活动在成都举行。")
+    assert with_rule[-1].endswith("助推产业高质量发展。（记者 陈俊伶）")
+    monkeypatch.setattr(clean_rules, "sites_folder", lambda: tmp_path)
+    assert any("相关链接" in t for t in body_texts(clean_page(SICHUAN)))
+
+
+# ---------------------------------------------------------------- block alignment
+
+
+@pytest.mark.parametrize("page, signature", [
+    (GOVCN, ["国务院", "2019年1月27日"]),
+    (MOE, ["教育部办公厅", "2024年5月30日"]),
+])
+def test_signature_block_right_aligned(page, signature):
+    paragraphs = body_paragraphs(clean_page(page))
+    right = [text.strip() for text, align in paragraphs if align == "right"]
+    assert right == signature
+    assert all(align is None for text, align in paragraphs if text.strip() not in signature)
+
+
+@pytest.mark.parametrize("markup, right", [
+    ('<div style="TEXT-ALIGN:Right"><span>某某局</span></div>', True),
+    ('<div align="right"><p>某某局</p></div>', True),
+    ('<div style="text-align: right"><p style="text-align: left">某某局</p></div>', False),
+    ('<table align="right"><tr><td>某某局</td></tr></table>', False),
+    ('<p style="text-align:center">某某局</p>', False),
+])
+def test_alignment_read_from_the_paragraph_and_its_blocks(markup, right):
+    body = "<p>现将有关情况报告如下，请结合实际认真贯彻执行。</p>" + markup
+    tree = clean_markup(f"<html><body><div id='zoom'>{body}</div></body></html>")
+    assert dict(body_paragraphs(tree))["某某局"] == ("right" if right else None)
+
+
+def test_content_elements_own_alignment_not_given_to_its_paragraphs():
+    body = "<p>现将有关情况报告如下，请结合实际认真贯彻执行。各单位要高度重视，认真组织实施。</p><p>某某局</p>"
+    tree = clean_markup(f"<html><body><div id='zoom' align='right'>{body}</div></body></html>")
+    assert all(align is None for _, align in body_paragraphs(tree))
