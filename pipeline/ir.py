@@ -95,7 +95,17 @@ def parse(data: bytes) -> etree._Element:
     return root
 
 
+# Elements with mixed content: pretty-printing must never put white space inside them.
+INLINE_CONTAINERS = ("p", "heading", "item", "li", "link", "cell", "title", "field")
+
+
 def serialize(tree: etree._Element) -> bytes:
+    """The IR as indented UTF-8 XML. An inline container whose children are all elements is
+    given an empty text node first, so that the indenting leaves its content alone and a
+    parsed copy serializes to the same bytes."""
+    for el in tree.iter(*INLINE_CONTAINERS):
+        if el.text is None and len(el):
+            el.text = ""
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 
 

@@ -25,7 +25,8 @@ from .load import Document
 DATA_URI = re.compile(r"data:(image/[A-Za-z0-9.+-]+)?(;[^,]*)?,", re.I)
 # <img src>, <img data-src> and the like, found in the raw bytes by the edges that collect
 # the pictures a page refers to (before anything is decoded).
-IMG_REFERENCE = re.compile(rb"""<img\b[^>]*?\b(?:data-)?src\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
+IMG_TAG = re.compile(rb"<img\b[^>]*>", re.I)
+IMG_REFERENCE = re.compile(rb"""\b(?:data-src|data-original|src)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))""", re.I)
 KEPT_TYPES = {"PNG": "image/png", "JPEG": "image/jpeg", "GIF": "image/gif"}
 MAX_PICTURE_BYTES = 20 * 1024 * 1024
 URL_SCHEMES = ("http", "https")
@@ -35,7 +36,7 @@ def references(data: bytes) -> list[str]:
     """The picture references of a page's raw bytes, each in the spellings it may decode to
     (UTF-8, GB18030), without duplicates; ``data:`` URIs are left to the core."""
     found: list[str] = []
-    for match in IMG_REFERENCE.finditer(data):
+    for match in (m for tag in IMG_TAG.finditer(data) for m in IMG_REFERENCE.finditer(tag.group())):
         raw = next(g for g in match.groups() if g is not None).strip()
         if not raw or raw[:5].lower() == b"data:":
             continue

@@ -135,8 +135,8 @@ class BlockReader:
                 etree.SubElement(marker, "heading").text = text
                 self.blocks.append(marker)
         elif tag == "img":
-            src = el.get("src") or el.get("data-src") or ""
-            if src and not src.startswith("data:") and not is_tiny(el) and not self.rules.chrome_images.search(src):
+            src = picture_reference(el)
+            if src and not is_tiny(el) and not self.rules.chrome_images.search(src):
                 self.flush()
                 fig = etree.Element("figure", src=src)
                 if (el.get("alt") or "").strip():
@@ -228,6 +228,20 @@ def is_simple_list(el: etree._Element) -> bool:
         li.find(".//p") is None and li.find(".//div") is None and li.find(".//table") is None
         and li.find(".//img") is None and li.find(".//ul") is None and li.find(".//ol") is None
         for li in items)
+
+
+# A data: URI this short is a spacer pixel (lazy-loading pages put the real address in data-src).
+MIN_DATA_URI = 512
+
+
+def picture_reference(img: etree._Element) -> str:
+    """The address of the picture an <img> shows: a lazy-loading page's data-src or
+    data-original first, then src; "" for a spacer pixel given as a short data: URI."""
+    for attr in ("data-src", "data-original", "src"):
+        src = (img.get(attr) or "").strip()
+        if src:
+            return "" if src[:5].lower() == "data:" and len(src) < MIN_DATA_URI else src
+    return ""
 
 
 def is_tiny(img: etree._Element) -> bool:
