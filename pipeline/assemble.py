@@ -14,6 +14,7 @@ from lxml import etree
 
 from . import ir
 from .diagnostics import Diagnostic, record
+from .load import CONTROL_CHARS
 from .rules import load_rules
 from .tables import normalize
 
@@ -84,13 +85,40 @@ def body_blocks(body: etree._Element, blocks) -> list[Diagnostic]:
     return found
 
 
+def strip_unprintable(elements) -> int:
+    """Remove from the text of ``elements`` (and their descendants) the characters no output can
+    show (``load.CONTROL_CHARS``): the page's character references (&#61656;) bring them back
+    after the load stage removed them from the bytes. Returns how many were removed."""
+    removed = 0
+    for root in elements:
+        for el in root.iter():
+            for attr in ("text", "tail") if el is not root else ("text",):
+                value = getattr(el, attr)
+                if value:
+                    value, n = CONTROL_CHARS.subn("", value)
+                    if n:
+                        setattr(el, attr, value)
+                        removed += n
+            for name in ("alt",):
+                if el.get(name):
+                    value, n = CONTROL_CHARS.subn("", el.get(name))
+                    el.set(name, value)
+                    removed += n
+    return removed
+
+
 def report(meta: dict, blocks, removed, source: dict | None, diagnostics=()) -> etree._Element:
     """The IR of one document. ``meta`` maps field names (title, publisher, date, site, url)
     to values (dates ISO 8601) and ``from`` to each field's origin; ``removed`` is
     (rule, text) pairs; ``diagnostics`` the findings of the stages so far."""
     root = ir.new_report()
+    meta = {key: CONTROL_CHARS.sub("", value) if isinstance(value, str) else value for key, value in meta.items()}
     front(root, meta, language(meta.get("title", "") or "", blocks), source)
     found = list(diagnostics) + body_blocks(root.find("body"), blocks)
+    unprintable = strip_unprintable(root.find("body"))
+    if unprintable:
+        found.append(Diagnostic("control-characters", f"{unprintable} control, invisible or private-use "
+                                "character(s) from character references removed", "clean"))
     if removed:
         audit = etree.SubElement(root, "removed")
         for rule, text in removed:
