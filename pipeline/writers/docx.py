@@ -51,7 +51,7 @@ from ..errors import RenderError
 from ..linebreak import balanced_lines
 from ..templates import shipped_template, template_bytes
 from . import views
-from .base import Visitor
+from .base import DocumentWriter
 
 # python-docx is imported lazily (in _open_document), so importing this module is cheap.
 
@@ -223,7 +223,7 @@ def _clip(text: str, limit: int = 255) -> str:
 # --------------------------------------------------------------------------- the writer
 
 
-class DocxWriter(Visitor):
+class DocxWriter(DocumentWriter):
     """Builds the document body from the IR into a copy of the reference document."""
 
     def __init__(self, settings):
@@ -530,14 +530,6 @@ class DocxWriter(Visitor):
             for a, v in values.items():
                 el.set(w(a), v)
             ppr.find(w("pStyle")).addnext(el)
-
-    def _not_printed(self, el):
-        """Printed by ``visit_front`` (title, fields), drawn by its figure (picture), or not part
-        of the document (provenance, audit lists, diagnostics)."""
-
-    visit_title = visit_field = visit_provenance = visit_source = _not_printed
-    visit_pictures = visit_picture = _not_printed
-    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _not_printed
 
     def visit_body(self, el):
         self.visit_children(el)

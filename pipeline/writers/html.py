@@ -30,7 +30,7 @@ from lxml import etree
 from lxml import html as lxml_html
 
 from . import views
-from .base import Visitor
+from .base import DocumentWriter
 
 LANG = "zh-CN"
 GENERATOR = "pipeline"
@@ -195,7 +195,7 @@ def _append_text(parent: etree._Element, text: str) -> None:
         parent.text = (parent.text or "") + text
 
 
-class HtmlWriter(Visitor):
+class HtmlWriter(DocumentWriter):
     """Builds the page: ``visit`` of the report fills ``head`` and ``body``."""
 
     def __init__(self):
@@ -237,13 +237,6 @@ class HtmlWriter(Visitor):
                 self._block(header, "h1", {"class": "title"}).text = line.text
             else:
                 self._block(header, "p", {"class": "field", "data-name": line.name}).text = line.text
-
-    def _not_printed(self, el):
-        """Printed as part of the front matter, or not part of the document."""
-
-    visit_title = visit_field = visit_provenance = visit_source = _not_printed
-    visit_pictures = visit_picture = _not_printed
-    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _not_printed
 
     def visit_body(self, el):
         self.parent = self._container("main")

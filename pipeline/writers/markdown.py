@@ -32,7 +32,7 @@ from lxml import etree
 
 from .. import ir
 from . import views
-from .base import Visitor
+from .base import DocumentWriter
 from .html import Run, data_uri, fragment, inline_runs, table_element
 
 BULLET = "•"  # the label of an unordered list's entries; the "- " marker shows it
@@ -110,7 +110,7 @@ def gfm_table(grid: views.Grid) -> str:
     return "\n".join(lines + [_gfm_row(row) for row in grid.cells[1:]])
 
 
-class MarkdownWriter(Visitor):
+class MarkdownWriter(DocumentWriter):
     """Collects the document as Markdown blocks, joined by blank lines."""
 
     def __init__(self):
@@ -128,13 +128,6 @@ class MarkdownWriter(Visitor):
                 self.blocks.append(heading(1, escape(line.text)))
             else:
                 self.blocks.append(line_start(escape(line.text)))
-
-    def _not_printed(self, el):
-        """Printed as part of the front matter, or not part of the document."""
-
-    visit_title = visit_field = visit_provenance = visit_source = _not_printed
-    visit_pictures = visit_picture = _not_printed
-    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _not_printed
 
     def visit_body(self, el):
         self.visit_children(el)

@@ -40,7 +40,7 @@ from .. import __version__, fonts, ir
 from ..errors import RenderError
 from ..linebreak import balanced_lines, break_lines, segments
 from . import views
-from .base import Visitor
+from .base import DocumentWriter
 
 MM = 72.0 / 25.4
 A4 = (210.0 * MM, 297.0 * MM)
@@ -447,7 +447,7 @@ def _cell_flowable_class():
 
 # --- the writer ---------------------------------------------------------------------------
 
-class PdfWriter(Visitor):
+class PdfWriter(DocumentWriter):
     """Visits the IR and builds the platypus story; ``build`` makes the PDF."""
 
     def __init__(self, settings):
@@ -601,14 +601,6 @@ class PdfWriter(Visitor):
         if blocks:
             blocks[-1].blank_after = self.pdf.lines_after_title
         self.story += [self.GridBlock(block, self) for block in blocks]
-
-    def _skip(self, el):
-        """Printed by ``visit_front`` (title, fields), drawn by its figure (picture), or not
-        part of the document (provenance, audit lists, diagnostics)."""
-
-    visit_title = visit_field = visit_provenance = visit_source = _skip
-    visit_pictures = visit_picture = _skip
-    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _skip
 
     def visit_body(self, el):
         self.visit_children(el)

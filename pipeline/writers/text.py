@@ -10,7 +10,7 @@ from lxml import etree
 
 from .. import ir
 from . import views
-from .base import Visitor
+from .base import DocumentWriter, Visitor
 
 
 class BodyText(Visitor):
@@ -55,7 +55,7 @@ class BodyText(Visitor):
         self.lines.append(views.figure_placeholder(el))
 
 
-class TextWriter(BodyText):
+class TextWriter(BodyText, DocumentWriter):
     """The whole text file: the front matter, then the body; provenance, pictures, audit lists
     and diagnostics are not printed."""
 
@@ -64,13 +64,6 @@ class TextWriter(BodyText):
 
     def visit_front(self, el):
         """The front matter is printed by ``render`` from ``views.front_lines``."""
-
-    def _not_printed(self, el):
-        """Printed as part of the front matter, or not part of the document."""
-
-    visit_title = visit_field = visit_provenance = visit_source = _not_printed
-    visit_pictures = visit_picture = _not_printed
-    visit_removed = visit_chrome = visit_diagnostics = visit_diagnostic = _not_printed
 
 
 def body_lines(tree: etree._Element) -> list[str]:
