@@ -201,7 +201,7 @@ def run_command(config):
     if not settings.input.is_dir():
         raise UsageError(f"{settings.input}: input folder not found")
     sources = sorted(str(p) for p in settings.input.rglob("*")
-                     if p.is_file() and p.suffix.lower() in INPUT_SUFFIXES)
+                     if p.is_file() and p.name.lower().endswith(INPUT_SUFFIXES))
     if not sources:
         raise UsageError(f"{settings.input}: no inputs ({', '.join(INPUT_SUFFIXES)})")
     failed = convert_files(sources, settings.output, settings, settings.formats, root=settings.input)
