@@ -100,11 +100,13 @@ INLINE_CONTAINERS = ("p", "heading", "item", "li", "link", "cell", "title", "fie
 
 
 def serialize(tree: etree._Element) -> bytes:
-    """The IR as indented UTF-8 XML. An inline container whose children are all elements is
-    given an empty text node first, so that the indenting leaves its content alone and a
-    parsed copy serializes to the same bytes."""
-    for el in tree.iter(*INLINE_CONTAINERS):
-        if el.text is None and len(el):
+    """The IR as indented UTF-8 XML, the same bytes for a tree and for a parsed copy of it: an
+    inline container whose children are all elements is given an empty text node first (so
+    the indenting leaves its content alone), and an empty element has no text node."""
+    for el in tree.iter():
+        if len(el) == 0 and el.text == "":
+            el.text = None  # <cell/>, as a parsed copy has it
+        elif el.text is None and len(el) and el.tag in INLINE_CONTAINERS:
             el.text = ""
     return etree.tostring(tree, xml_declaration=True, encoding="UTF-8", pretty_print=True)
 

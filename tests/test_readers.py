@@ -20,7 +20,7 @@ from pipeline.load import Document
 from pipeline.readers import READERS, Reader, reader_for, register, unregister
 from pipeline.transforms import resolve
 
-from .conftest import CORPUS_COPY, REFERENCE
+from .conftest import CORPUS_COPY, REFERENCE, corpus_samples
 
 # A real page (Guangzhou government news) whose article shows one picture, referred to as
 # static/picture/9360641.jpg from the page; the picture itself was not saved with it.
@@ -192,7 +192,7 @@ def test_data_uri_pictures_are_decoded_and_stored_once():
 # ---------------------------------------------------------------- saved IR files
 
 
-SAVED = [REFERENCE, CORPUS_COPY / "html" / "nfra_merged_cells.html", CORPUS_COPY / "html" / "gne_shanxi.html"]
+SAVED = [REFERENCE] + [p for p in corpus_samples() if p != REFERENCE]
 
 
 @pytest.mark.parametrize("page", SAVED, ids=[p.name for p in SAVED])
@@ -230,3 +230,21 @@ def test_python_api_converts_in_memory():
     assert api.render(tree, "txt") == api.convert(text, formats=("txt",), name="seed.txt")["txt"]
     with pytest.raises(UsageError):
         api.render(tree, "odt")
+
+
+def test_odd_tables_render_in_every_format():
+    """A 60-column table, a colspan="3000" cell and a ragged table, as a page gives them."""
+    from pipeline.writers import WRITER_MODULES
+
+    wide = "<tr>" + "".join(f"<td>{i}</td>" for i in range(60)) + "</tr>"
+    html = ("<html><body><p>一、总体情况。全年收支如下表。</p>"
+            f"<table><tr><td colspan='3000'>合计</td></tr>{wide}<tr><td>工资</td><td>12</td></tr>{wide}</table>"
+            "<p>二、分项情况。全年收支平衡。</p></body></html>")
+    result = convert(Document("tables.html", html.encode()), Settings(), tuple(WRITER_MODULES))
+    (table,) = result.tree.findall("body//table")
+    assert (table.get("rows"), table.get("cols")) == ("4", "60")
+    assert [len(row) for row in table] == [1, 60, 60, 60]  # the ragged row is filled
+    for fmt, data in result.outputs.items():
+        assert data, fmt
+    assert "工资\t12\t\t" in result.outputs["txt"].decode()
+    assert "<td>59</td>" in result.outputs["md"].decode()  # merged cells: an HTML table
