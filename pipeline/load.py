@@ -224,25 +224,41 @@ def decode(data: bytes, name: str, content_type: str | None, fmt: str) -> tuple[
 
 
 def _mostly_unprintable(text: str) -> bool:
-    sample = text[:4000]
+    """Binary data decoded as text: NUL bytes make up most of it, or other unprintable
+    characters more than a twentieth of what is left."""
+    sample = text[:8000]
+    if sample.count("\x00") > 0.5 * len(sample):
+        return True
+    sample = sample.replace("\x00", "")
     bad = sum(1 for c in sample if unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs") and c not in "\n\r\t")
     return bad > 0.05 * len(sample)
 
 
+def _byte_offset(text: str, index: int, codec: str, skipped: int) -> int:
+    """Where character ``index`` of the decoded ``text`` started in the input's bytes (give or
+    take a byte-order mark)."""
+    return skipped + len(text[:index].encode(codec, errors="replace"))
+
+
 def load(document: Document) -> Loaded:
     data = document.data
-    if not data.strip():
+    if not data.strip(b" \t\r\n\x00"):
         raise InputError("empty input")
-    data, head_type = _strip_http_head(data)
-    fmt = sniff_format(document.name, data)
-    text, codec, diagnostics = decode(data, document.name, document.content_type or head_type, fmt)
-    if "\x00" in text or _mostly_unprintable(text):
+    body, head_type = _strip_http_head(data)
+    skipped = len(data) - len(body)
+    fmt = sniff_format(document.name, body)
+    text, codec, diagnostics = decode(body, document.name, document.content_type or head_type, fmt)
+    if _mostly_unprintable(text):
         raise InputError(f"binary data, not a web page or text (decoded as {codec})")
+    first = CONTROL_CHARS.search(text)
+    if first:
+        at = _byte_offset(text, first.start(), codec, skipped)
+        text, dropped = CONTROL_CHARS.subn("", text)
+        diagnostics.append(Diagnostic(
+            "control-characters", f"{dropped} NUL, control, invisible or private-use character(s) removed",
+            "load", where=f"byte {at}"))
     text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\u2028", "\n").replace("\u2029", "\n")
     text = text.lstrip("\ufeff")
-    text, dropped = CONTROL_CHARS.subn("", text)
-    if dropped:
-        diagnostics.append(Diagnostic("control-characters", f"{dropped} control, invisible or private-use character(s) removed", "load"))
     url = document.url
     if fmt == "text":
         match = FIRST_LINE_URL.match(text)

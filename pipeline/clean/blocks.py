@@ -7,6 +7,7 @@ import re
 
 from lxml import etree
 
+from ..links import link_target
 from ..text import collapse_space
 from .draft import SENTENCE_END, Draft, audit
 from .rules import CleanRules
@@ -109,11 +110,12 @@ class BlockReader:
         self.blocks.append(out)
 
     def add_link(self, el: etree._Element) -> bool:
-        """Buffer a hyperlink as a link; False when it is not one worth keeping (scripts, anchors)."""
-        href = (el.get("href") or "").strip()
+        """Buffer a hyperlink as a link; False when it is not one worth keeping (scripts, anchors,
+        other unsafe targets: ``links.link_target``)."""
+        href = link_target(el.get("href"))
         text = collapse_space(el.text_content())
         self.link_chars += len(text.replace(" ", ""))
-        if not text or not href or href.startswith(("javascript:", "#")) or el.find(".//img") is not None:
+        if not text or not href or el.find(".//img") is not None:
             return False
         self.buffer.append(el.text_content())
         self.links.append((href, text))

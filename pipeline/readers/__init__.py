@@ -16,7 +16,7 @@ from lxml import etree
 
 from ..errors import UsageError
 from ..load import Document
-from . import irfile, mhtml, page, warc
+from . import binary, irfile, mhtml, page, warc
 
 
 @dataclass(frozen=True)
@@ -28,6 +28,7 @@ class Reader:
 
 
 READERS: list[Reader] = [
+    Reader("binary", binary.sniff, binary.read),  # refuses PDFs, pictures, office documents …
     Reader("ir", irfile.sniff, irfile.read, finished=True),
     Reader("mhtml", mhtml.sniff, mhtml.read),
     Reader("warc", warc.sniff, warc.read),

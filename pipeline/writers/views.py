@@ -7,19 +7,15 @@ Nothing here reads files or decides content; the IR already holds the decisions.
 from __future__ import annotations
 
 import base64
-import re
 import unicodedata
 from dataclasses import dataclass
 
 from lxml import etree
 
 from .. import ir
+from ..links import link_target  # noqa: F401  (a view: writers print links through it)
 
 FIGURE_WORD = "图"
-SAFE_SCHEMES = ("http", "https", "mailto")
-SCHEME = re.compile(r"([A-Za-z][A-Za-z0-9+.\-]*):")
-URL_TRIM = "".join(chr(c) for c in range(0x21))  # C0 controls and space, as browsers trim them
-URL_DROP = re.compile(r"[\t\n\r]")  # browsers drop these anywhere in an address
 
 
 def printable(text: str, trim: bool = True) -> str:
@@ -36,21 +32,6 @@ def printable(text: str, trim: bool = True) -> str:
             out.append(ch)
     joined = "".join(out)
     return joined.strip() if trim else joined
-
-
-def link_target(href: str | None) -> str | None:
-    """A link's target as browsers read it, when it is http, https, mailto or relative; None
-    for any other scheme (javascript:, vbscript:, data:, file: …), a bare #anchor and an
-    empty target: such a link prints as its text alone."""
-    if href is None:
-        return None
-    href = URL_DROP.sub("", href.strip(URL_TRIM))
-    if not href or href.startswith("#"):
-        return None
-    scheme = SCHEME.match(href)
-    if scheme and scheme.group(1).lower() not in SAFE_SCHEMES:
-        return None
-    return href
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,113 @@
+"""Hostile and odd input, made by the tests themselves: what is not a page is refused in one
+line naming what it is; damaged text is converted with the bad characters dropped and a
+warning naming the byte; unsafe links never reach an output."""
+from __future__ import annotations
+
+import email.mime.multipart
+import io
+import zipfile
+import email.mime.text
+
+import pytest
+from click.testing import CliRunner
+
+from pipeline import api
+from pipeline.cli import main
+
+PAGE = ("<html><head><meta charset='{charset}'><title>关于做好春季防火工作的通知</title></head><body>"
+        "<h1>关于做好春季防火工作的通知</h1><p>各乡镇人民政府：</p>"
+        "<p>一、提高认识，加强领导。春季是森林火灾的高发期，各地要高度重视{damage}。</p>"
+        "<p>二、落实责任，严格管控。各地要层层落实防火责任。</p></body></html>")
+
+
+def page(damage: str = "", charset: str = "utf-8", codec: str = "utf-8") -> bytes:
+    return PAGE.format(damage=damage, charset=charset).encode(codec)
+
+
+def convert(tmp_path, name: str, data: bytes, *formats: str):
+    src = tmp_path / name
+    src.write_bytes(data)
+    out = tmp_path / "out"
+    result = CliRunner().invoke(main, ["convert", str(src), "-o", str(out), "-f", ",".join(formats or ("xml", "txt"))])
+    written = sorted(p.name for p in out.iterdir()) if out.exists() else []
+    return result, written
+
+
+@pytest.mark.parametrize("data, kind", [
+    (b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + bytes(range(256)) * 8, "a PDF document"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "a PNG picture"),
+    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(300), "a zip archive or an office document"),
+    (b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(500), "an Office 97–2003 document"),
+])
+def test_not_a_page_is_refused_in_one_line_naming_what_it_is(tmp_path, data, kind):
+    result, written = convert(tmp_path, "report.html", data)
+    assert result.exit_code == 1
+    lines = result.output.strip().splitlines()
+    assert lines == [f"pipeline: {tmp_path / 'report.html'}: {lines[0].split(': ', 2)[2]}"]
+    assert kind in lines[0] and "not a web page or text" in lines[0]
+    assert written == []
+
+
+def test_an_mhtml_file_converts_as_the_page_it_holds(tmp_path):
+    message = email.mime.multipart.MIMEMultipart("related", type="text/html")
+    message["Snapshot-Content-Location"] = "http://www.example.gov.cn/notice.html"
+    message.attach(email.mime.text.MIMEText(page().decode(), "html", "utf-8"))
+    result, written = convert(tmp_path, "notice.mht", message.as_bytes())
+    assert result.exit_code == 0, result.output
+    text = (tmp_path / "out" / "notice.txt").read_text(encoding="utf-8")
+    assert text.startswith("关于做好春季防火工作的通知\n")
+    assert "Content-Type" not in text and "MIME" not in text and "=E5" not in text
+    assert "网址：http://www.example.gov.cn/notice.html" in text
+
+
+@pytest.mark.parametrize("damage", ["\x00\x00", "\x01\x02\x1b", "\x7f"])
+def test_control_characters_are_dropped_with_the_byte_named(tmp_path, damage):
+    data = page(damage)
+    at = data.index(damage.encode())
+    result, written = convert(tmp_path, "notice.html", data)
+    assert result.exit_code == 0, result.output
+    assert written == ["notice.txt", "notice.xml"]
+    assert f"control-characters: {len(damage)} NUL, control, invisible or private-use character(s) removed at byte {at}" \
+        in result.output
+    assert "各地要高度重视。" in (tmp_path / "out" / "notice.txt").read_text(encoding="utf-8")
+
+
+def test_a_lone_surrogate_is_replaced_and_the_rest_kept(tmp_path):
+    data = page("X").replace(b"X", b"\xed\xa0\x80")  # UTF-8 of U+D800, which UTF-8 forbids
+    at = data.index(b"\xed\xa0\x80")
+    result, _ = convert(tmp_path, "notice.html", data)
+    assert result.exit_code == 0, result.output
+    assert "lossy-decode" in result.output and f"at byte {at}" in result.output
+    text = (tmp_path / "out" / "notice.txt").read_text(encoding="utf-8")
+    assert "春季是森林火灾的高发期" in text and "二、落实责任" in text
+
+
+@pytest.mark.parametrize("charset", ["gb2312", "gbk", "gb18030", None])
+def test_gb18030_four_byte_characters_survive(tmp_path, charset):
+    rare = "𠀀𪚥"  # Extension B ideographs: four bytes each in GB18030
+    data = page(rare, charset or "", "gb18030")
+    if charset is None:
+        data = data.replace(b"<meta charset=''>", b"")
+    result, _ = convert(tmp_path, "notice.html", data)
+    assert result.exit_code == 0, result.output
+    assert rare in (tmp_path / "out" / "notice.txt").read_text(encoding="utf-8")
+
+
+UNSAFE = ["javascript:alert(1)", " JavaScript:alert(2)", "java\tscript:alert(3)", "vbscript:msgbox(1)",
+          "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd"]
+
+
+def test_unsafe_links_never_reach_an_output():
+    links = "".join(f'<a href="{href}">链接{i}</a>，' for i, href in enumerate(UNSAFE))
+    html = page().replace(b"</body>", f"<p>三、详见{links}及<a href='https://www.gov.cn/a.html'>通知</a>。</p></body>".encode())
+    outputs = api.convert(html, formats=("xml", "txt", "docx", "md", "html"), name="notice.html")
+    tree = api.to_ir(html, name="notice.html")
+    assert [link.get("href") for link in tree.iter("link")] == ["https://www.gov.cn/a.html"]
+    for fmt, data in outputs.items():
+        if fmt == "docx":
+            with zipfile.ZipFile(io.BytesIO(data)) as docx:
+                data = b"".join(docx.read(name) for name in docx.namelist())
+        low = data.lower()
+        for marker in (b"javascript", b"vbscript", b"data:text", b"file:///"):
+            assert marker not in low, (fmt, marker)
+    assert "链接5" in outputs["txt"].decode()  # the text of an unsafe link stays
