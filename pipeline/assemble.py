@@ -1,8 +1,9 @@
 """Assembly: what the clean stage found (metadata, blocks, removals) → a schema-valid IR.
 
 The one place that decides how the front matter is printed (which fields, in which order,
-with which label and wording: ``rules/front.yaml``), normalizes every table into a grid
-(``tables.normalize``) and numbers list entries, so that writers only print.
+with which label and wording: ``rules/front.yaml``; how much of it, by the ``front_matter``
+setting: ``front_matter``), normalizes every table into a grid (``tables.normalize``) and
+numbers list entries, so that writers only print.
 """
 from __future__ import annotations
 
@@ -22,9 +23,17 @@ HAN = re.compile(r"[\u3400-\u9fff]")
 BULLET = "•"
 
 
+FRONT_MATTER = ("full", "title", "none")
+
+
 @lru_cache(maxsize=1)
-def _front_fields() -> tuple[tuple[str, dict], ...]:
-    return tuple((f["name"], f["label"]) for f in load_rules("front")["fields"])
+def _front_fields() -> tuple[tuple[str, dict, bool], ...]:
+    return tuple((f["name"], f["label"], f.get("printed", True)) for f in load_rules("front")["fields"])
+
+
+@lru_cache(maxsize=1)
+def _date_fields() -> frozenset[str]:
+    return frozenset(load_rules("front")["date_fields"])
 
 
 def language(title: str, blocks) -> str:
@@ -43,24 +52,46 @@ def printed_date(iso: str, lang: str) -> str:
 
 
 def front(root: etree._Element, meta: dict, lang: str, source: dict | None) -> None:
-    """Fill ``<front>``: the title, the printed fields, the provenance block."""
+    """Fill ``<front>``: the title, the metadata record (each field with where it came from;
+    the fields ``rules/front.yaml`` does not print hold their value in ``value`` only), the
+    provenance block."""
     el = root.find("front")
-    el.find("title").text = meta.get("title", "") or ""
-    for name, labels in _front_fields():
+    origins = meta.get("from") or {}
+    title = el.find("title")
+    title.text = meta.get("title", "") or ""
+    if origins.get("title"):
+        title.set("from", origins["title"])
+    for name, labels, printed in _front_fields():
         value = (meta.get(name) or "").strip()
         if not value:
             continue
         field = etree.SubElement(el, "field", name=name, label=labels.get(lang) or labels["zh"])
-        if name == "date":
+        text = printed_date(value, lang) if name in _date_fields() else value
+        if text != value or not printed:
             field.set("value", value)
-            field.text = printed_date(value, lang)
-        else:
-            field.text = value
-        origin = (meta.get("from") or {}).get(name)
-        if origin:
-            field.set("from", origin)
+        field.text = text if printed else ""
+        if origins.get(name):
+            field.set("from", origins[name])
+    el.set("printed", "full")
     if source:
         etree.SubElement(etree.SubElement(el, "provenance"), "source", **source)
+
+
+def front_matter(tree: etree._Element, mode: str) -> etree._Element:
+    """The IR with its front matter printed as the ``front_matter`` setting says: ``full`` (the
+    title and the printed fields), ``title`` (the title alone) or ``none``. What is not printed
+    stays in the record: a field's or the title's ``value`` keeps its text."""
+    if mode not in FRONT_MATTER:
+        raise ValueError(f"front_matter must be one of {', '.join(FRONT_MATTER)}, not {mode!r}")
+    el = tree.find("front")
+    quiet = list(el.iterfind("field")) if mode != "full" else []
+    quiet += [el.find("title")] if mode == "none" else []
+    for item in quiet:
+        if item.text:
+            item.set("value", item.get("value", item.text))
+            item.text = ""
+    el.set("printed", mode)
+    return tree
 
 
 def number_list(lst: etree._Element) -> None:

@@ -112,6 +112,9 @@ class Settings(Strict):
     # Where relative picture references are looked up (and must stay under); None = the
     # folder of each input file.
     image_dir: Path | None = None
+    # How much of the front matter every format prints: the title and the metadata fields
+    # (full), the title alone (title) or nothing (none); the XML keeps the whole record.
+    front_matter: Literal["full", "title", "none"] = "full"
 
     @field_validator("transforms")
     @classmethod

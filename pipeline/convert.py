@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from lxml import etree
 
 from . import ir
+from .assemble import front_matter
 from .config import Settings
 from .diagnostics import Diagnostic, diagnostics_of
 from .errors import InputError
@@ -33,13 +34,15 @@ class Conversion:
 
 
 def build_ir(document: Document, settings: Settings) -> etree._Element:
-    """Read the document with its reader, then run the transforms (unless the reader gave a
-    finished IR), validating the IR after each stage."""
+    """Read the document with its reader, then run the transforms and print the front matter
+    as ``settings.front_matter`` says (unless the reader gave a finished IR), validating the IR
+    after each stage."""
     reader = reader_for(document)
     tree = ir.validate(reader.read(document), f"reading ({reader.name})")
     if reader.finished:
         return tree
-    return run_transforms(tree, settings.transforms, validate=True)
+    tree = run_transforms(tree, settings.transforms, validate=True)
+    return ir.validate(front_matter(tree, settings.front_matter), "front matter")
 
 
 def render(tree: etree._Element, settings: Settings, formats) -> dict[str, bytes]:

@@ -1,4 +1,7 @@
-"""What ``pipeline inspect`` reports about one converted document: a dict and a readable outline."""
+"""What ``pipeline inspect`` reports about one converted document: a dict and a readable outline.
+
+``metadata`` is the whole record of ``<front>``, printed or not: each field's name, label,
+value and where it was found (``from``), the title first."""
 from __future__ import annotations
 
 from lxml import etree
@@ -9,14 +12,20 @@ from .writers.text import body_lines
 
 
 def summary(tree: etree._Element) -> dict:
-    """The inspect JSON object: metadata, headings, body text, warnings, then counts."""
+    """The inspect JSON object: metadata, headings, body text, warnings, the whole metadata
+    record, then counts."""
     headings = [
         {"level": int(s.get("level")), "label": s.get("label", ""), "text": ir.text_of(s.find("heading"))}
         for s in tree.iterfind("body//section")
     ]
     body = tree.find("body")
+    title = tree.find("front/title")
+    record = [{"name": "title", "label": "", "value": title.get("value", title.text or ""), "from": title.get("from"),
+               "printed": bool(title.text)}]
+    record += [{"name": f.get("name"), "label": f.get("label"), "value": f.get("value", f.text or ""),
+                "from": f.get("from"), "printed": bool(f.text)} for f in tree.iterfind("front/field")]
     return {
-        "title": ir.meta_value(tree, "title") or "",
+        "title": record[0]["value"],
         "date": ir.meta_value(tree, "date"),
         "publisher": ir.meta_value(tree, "publisher"),
         "site": ir.meta_value(tree, "site"),
@@ -24,6 +33,7 @@ def summary(tree: etree._Element) -> dict:
         "headings": headings,
         "body_text": "\n".join(body_lines(tree)),
         "warnings": [str(d) for d in diagnostics_of(tree)],
+        "metadata": [entry for entry in record if entry["value"]],
         "counts": {
             "sections": len(headings),
             "paragraphs": sum(1 for _ in body.iter("p")),
@@ -41,9 +51,10 @@ def summary(tree: etree._Element) -> dict:
 def outline(info: dict) -> str:
     """A readable outline of ``summary(tree)``."""
     lines = [info["title"] or "(no title)"]
-    for key in ("publisher", "date", "site", "url"):
-        if info.get(key):
-            lines.append(f"  {key}: {info[key]}")
+    for entry in info["metadata"]:
+        origin = f"  (from {entry['from']})" if entry["from"] else ""
+        shown = "" if entry["printed"] else "  [not printed]"
+        lines.append(f"  {entry['name']}: {entry['value']}{origin}{shown}")
     lines.append("")
     for h in info["headings"]:
         lines.append("  " * h["level"] + h["label"] + h["text"])

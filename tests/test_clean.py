@@ -62,11 +62,6 @@ def test_hidden_print_copy_dropped_and_audited():
     assert texts.count(paragraph) == 1 and len(texts) == 2
 
 
-def test_table_with_merged_cells_kept():
-    tree = ir_of(HTML / "cwced_e8847578-12f0-44cb-bdb7-4eec53c18ed1.html")
-    assert tree.find(".//table") is not None
-
-
 def test_data_table_rowspan_colspan():
     tree = _clean_html(
         "<html><body><p>情况如下，具体见表格。内容较多，详见下表所列各项。</p><table>"

@@ -22,7 +22,7 @@ MOE = HTML / "wjmoe.gov.cn.html"
 # The 四川省人民政府网站 article the shipped rule file rules/sites/www.sc.gov.cn.yaml is for.
 SICHUAN = DATA / "clean" / "www.sc.gov.cn_lysc.html"
 DOCUMENTED_ORDER = [
-    "parse", "site", "head", "scripts", "page-lines", "chrome", "content", "blocks",
+    "parse", "site", "head", "scripts", "page-lines", "info-tables", "chrome", "content", "blocks",
     "lines", "metadata", "title", "repeats", "date", "trim",
 ]
 

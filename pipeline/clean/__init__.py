@@ -2,8 +2,8 @@
 
 A page runs through the named passes of ``PASSES``, each a function over one ``Draft``
 (``draft.py``); the passes for HTML only leave a text scrape alone. Passes, in order: parse,
-site, head, scripts, page-lines, chrome, content, blocks, lines, metadata, title, repeats,
-date, trim.
+site, head, scripts, page-lines, info-tables, chrome, content, blocks, lines, metadata, title,
+repeats, date, trim.
 
 HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
 head gives metadata (``head.py``), chrome elements are dropped by selector (``chrome.py``),
@@ -12,10 +12,15 @@ element holding most of the sentence punctuation) and its blocks are read out in
 (``blocks.py``). A text scrape's blocks are its lines, `|` rows as tables (``text.py``). Both
 then pass the same line rules: chrome phrases are dropped and metadata lines lifted
 (``lines.py``, ``metadata.py``: for HTML also from info bars outside the content), the title
-and a repeated body (print copy) are dropped (``title.py``, ``repeats.py``), a missing date is
-looked for in a byline stamp or the address, and for HTML only the densest run of blocks is
-kept (``trim.py``). Every rule is data in ``rules/clean.yaml`` and ``rules/sites/<host>.yaml``;
-every drop is recorded in <removed>.
+and a repeated body (print copy) are dropped (``title.py``, ``repeats.py``), and for HTML
+only the densest run of blocks is kept (``trim.py``).
+
+Metadata is evidence (``evidence.py``): each pass offers the values it finds with their
+origin (meta tags and the address in ``head.py``, info tables in ``infotable.py``, labelled
+lines, bylines, the signature block, the address's date and htmldate in ``metadata.py``),
+dates checked on the way (``dates.py``); each field takes the value of its most trusted
+evidence and records where it came from. Every rule is data in ``rules/clean.yaml`` and
+``rules/sites/<host>.yaml``; every drop is recorded in <removed>.
 """
 from __future__ import annotations
 
@@ -30,6 +35,7 @@ from .content import choose_content
 from .draft import Draft, block_text
 from .head import find_site, read_head
 from .html import parse
+from .infotable import read_info_tables
 from .lines import sort_lines
 from .metadata import fill_date, resolve_metadata
 from .repeats import drop_repeats
@@ -44,6 +50,7 @@ PASSES = (
     ("head", read_head),
     ("scripts", drop_scripts),
     ("page-lines", note_page_lines),
+    ("info-tables", read_info_tables),
     ("chrome", drop_chrome),
     ("content", choose_content),
     ("blocks", read_blocks),

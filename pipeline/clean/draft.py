@@ -1,5 +1,6 @@
 """The Draft: the document the clean passes work on, from the loaded page to the parts of the
-IR; and how the passes read a block's text."""
+IR (metadata as evidence: every value found, with where it was found); and how the passes read
+a block's text."""
 from __future__ import annotations
 
 import re
@@ -7,8 +8,10 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
+from ..diagnostics import Diagnostic
 from ..load import Loaded
 from ..text import collapse_space
+from .evidence import Evidence, resolve
 from .rules import CleanRules, global_rules
 
 SENTENCE_PUNCT = re.compile(r"[。，；：！？、]")
@@ -23,11 +26,10 @@ class Draft:
     rules: CleanRules = field(default_factory=global_rules)  # the page's host's table, once known
     page: etree._Element | None = None  # the parsed HTML document (None for a text scrape)
     content: etree._Element | None = None  # the element of the page holding the report
-    meta: dict = field(default_factory=dict)
+    evidence: list = field(default_factory=list)  # Evidence: every metadata value found, in the order found
     blocks: list = field(default_factory=list)  # lxml elements: p, section (heading marker), table, list, figure
     removed: list = field(default_factory=list)  # (rule, text)
     page_lines: list = field(default_factory=list)  # short lines of the whole page, for metadata
-    labelled: dict = field(default_factory=dict)  # field → {label: value} seen in "label: value" lines
 
     @property
     def is_text(self) -> bool:
@@ -36,10 +38,21 @@ class Draft:
     def drop(self, rule: str, text: str) -> None:
         audit(self.removed, rule, text)
 
-    def offer(self, key: str, value: str | None) -> None:
-        """Set a metadata field unless a stronger source already set it."""
-        if value and value.strip() and not self.meta.get(key):
-            self.meta[key] = value.strip()
+    def offer(self, key: str, value: str | None, origin: str) -> None:
+        """Note ``value`` as evidence for the metadata field ``key``, found at ``origin``
+        (``kind:detail``, e.g. ``meta:PubDate``, ``line:发布时间``; kinds in ``rules.evidence_order``)."""
+        value = collapse_space(value or "")
+        if value:
+            self.evidence.append(Evidence(key, value, origin))
+
+    @property
+    def meta(self) -> dict:
+        """Each field's value from its most trusted evidence, and ``from``: field → origin."""
+        return resolve(self.evidence, self.rules)
+
+    def notice(self, code: str, message: str) -> None:
+        """A finding of the clean stage, kept in the IR's diagnostics."""
+        self.loaded.diagnostics.append(Diagnostic(code, message, "clean"))
 
 
 def audit(removed: list, rule: str, text: str) -> None:

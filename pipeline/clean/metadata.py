@@ -1,118 +1,151 @@
-"""Metadata from the page's text: "label: value" pairs noted under the field their label
-gives, the strongest label per field taken (the ``metadata`` pass, which also reads the
-labelled lines of the whole page), and the last-resort date from a date stamp or the page's
-address (the ``date`` pass)."""
+"""Metadata from the page's text, each value offered as evidence with where it was found.
+
+- "label: value" pairs, one or several on a line, run together or not (``note_line``): the
+  ``lines`` pass reads the content's, the ``metadata`` pass the lines of the whole page above
+  the content (``line``) and below it (``line-below``: comment bylines are weak evidence);
+- the ``metadata`` pass also reads a byline stamp near the headline (``byline``: a short line
+  with a date, above the first sentence) and the signature block at the end (``signature``:
+  the issuer line and the date line of a 落款) and a document number alone on a line above
+  the first sentence (``byline:文号``);
+- the ``date`` pass adds the date in the page's address (``address``) and, for an HTML page
+  whose date no source gave, the htmldate library's guess (``htmldate``).
+"""
 from __future__ import annotations
 
 import datetime as dt
 import re
 
+from htmldate import find_date
+
+from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, offer_date
 from .draft import SENTENCE_END, Draft, paragraph_text
-from .rules import CleanRules
 
-DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
 DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
+DATE_FIELDS = ("date", "written")
+BYLINE_CHARS = 60
+# How many lines above the content, and how many paragraphs at its end, are searched.
+LINES_ABOVE_CONTENT = 8
+SIGNATURE_PARAGRAPHS = 4
 
 
-def iso_date(value: str | None) -> str | None:
-    match = DATE.search(value or "")
-    if not match:
-        return None
-    try:
-        return dt.date(*map(int, match.groups())).isoformat()
-    except ValueError:
-        return None
-
-
-def note_line(text: str, labelled: dict, rules: CleanRules) -> bool:
-    """Note the pairs of a line made only of "label: value" pairs; True when it was one."""
-    pairs = list(rules.metadata_pair.finditer(text))
+def note_line(text: str, draft: Draft, kind: str) -> bool:
+    """Offer the pairs of a line made only of "label: value" pairs; True when it was one."""
+    pairs = list(draft.rules.metadata_pair.finditer(text))
     if not pairs or pairs[0].start() != 0:
         return False
-    note_pairs(text, pairs, labelled, rules)
+    note_pairs(text, pairs, draft, kind)
     return True
 
 
-def note_pairs(text: str, pairs: list[re.Match], labelled: dict, rules: CleanRules) -> None:
-    """Note each "label: value" pair of a line."""
+def note_pairs(text: str, pairs: list[re.Match], draft: Draft, kind: str) -> None:
+    """Offer each "label: value" pair of a line: a value runs to the next label."""
     for i, match in enumerate(pairs):
         end = pairs[i + 1].start() if i + 1 < len(pairs) else len(text)
-        note(match.group(1), text[match.end():end].strip(), labelled, rules)
+        note(match.group(1), text[match.end():end].strip(), draft, kind)
 
 
-def note(label: str, value: str, labelled: dict, rules: CleanRules) -> None:
-    """Note ``value`` under the field ``label`` gives (dates as ISO, publishers to their first word)."""
-    for key, labels in rules.metadata_fields.items():
-        if label not in labels or not value:
+def note(label: str, value: str, draft: Draft, kind: str) -> None:
+    """Offer ``value`` for the field ``label`` gives, as ``kind:label`` (dates as ISO dates,
+    a publisher up to the first space)."""
+    label = "".join(label.split())
+    for key, labels in draft.rules.metadata_fields.items():
+        if label not in labels or not value.strip(" ：:|"):
             continue
-        if key == "date":
-            value = iso_date(value)
-        elif key == "publisher":
-            value = value.split()[0]
-        if value:
-            labelled.setdefault(key, {}).setdefault(label, value)
+        origin = f"{kind}:{label}"
+        if key in DATE_FIELDS:
+            offer_date(draft, key, value, origin)
+        else:
+            draft.offer(key, value.split()[0] if key == "publisher" else value, origin)
 
 
-def strongest(labelled: dict, rules: CleanRules) -> dict[str, str]:
-    """Each field's value under its strongest noted label."""
-    found = {}
-    for key, labels in rules.metadata_fields.items():
-        values = labelled.get(key, {})
-        label = next((label for label in labels if label in values), None)
-        if label:
-            found[key] = values[label]
-    return found
+def content_span(draft: Draft) -> tuple[int, int]:
+    """(first, last) index among the page's lines of the content's first and last paragraphs;
+    the whole page when they cannot be found there."""
+    texts = [t for t in map(paragraph_text, draft.blocks) if t]
+    lines = draft.page_lines
+    if not texts or texts[0] not in lines or texts[-1] not in lines:
+        return 0, len(lines)
+    last = len(lines) - 1 - lines[::-1].index(texts[-1])
+    return lines.index(texts[0]), last
 
 
 def resolve_metadata(draft: Draft) -> None:
-    """Fill the fields from the labelled lines of the content; then publisher and date from
-    labelled lines anywhere on the page (an info bar outside the content), when neither the
-    meta tags nor the content gave them."""
-    for key, value in strongest(draft.labelled, draft.rules).items():
-        draft.offer(key, value)
-    if draft.meta.get("publisher") and draft.meta.get("date"):
-        return
-    on_page: dict = {}
-    for text in draft.page_lines:
-        note_pairs(text, list(draft.rules.metadata_pair.finditer(text)), on_page, draft.rules)
-    found = strongest(on_page, draft.rules)
-    for key in ("publisher", "date"):
-        draft.offer(key, found.get(key))
-
-
-def fill_date(draft: Draft) -> None:
-    """With no date yet, one from a date stamp among the first blocks, else from the address."""
-    if not draft.meta.get("date"):
-        date_from_stamp(draft)
-    if not draft.meta.get("date"):
-        date_from_url(draft)
-
-
-def date_from_stamp(draft: Draft) -> None:
-    """A short date-stamped line among the first blocks (a byline such as ``2005-06-14 03:25:55``
-    or ``2024年1月5日 来源：…``); dropped when it is only that."""
-    for i, block in enumerate(draft.blocks[:8]):
-        text = paragraph_text(block)
-        if not text or len(text) > 60 or SENTENCE_END.search(text):
+    """Labelled lines of the page outside the content, a byline near the headline, the
+    signature block."""
+    first, last = content_span(draft)
+    for i, text in enumerate(draft.page_lines):
+        if first <= i <= last and (first, last) != (0, len(draft.page_lines)):
             continue
-        match = draft.rules.stamp_line.search(text) or DATE.search(text)
-        day = iso_date(match.group()) if match else None
-        if day:
-            draft.offer("date", day)
+        pairs = list(draft.rules.metadata_pair.finditer(text))
+        note_pairs(text, pairs, draft, "line-below" if i > last else "line")
+    above = draft.page_lines[max(0, first - LINES_ABOVE_CONTENT):first]
+    for text in above:
+        byline_date(draft, text)
+    take_byline(draft)
+    signature(draft)
+
+
+def byline_date(draft: Draft, text: str) -> str | None:
+    """Offer the date of a byline: a short line without sentences (not the page header's clock)."""
+    if not text or len(text) > BYLINE_CHARS or SENTENCE_END.search(text) or draft.rules.clock_line.search(text):
+        return None
+    match = draft.rules.stamp_line.search(text) or DATE.search(text)
+    return offer_date(draft, "date", match.group(), "byline") if match else None
+
+
+def take_byline(draft: Draft) -> None:
+    """The first byline among the content's paragraphs above its first sentence, dropped from
+    the body when it is only a date stamp (``2005-06-14 03:25:55``); a document number line
+    there (``教思政厅函〔2024〕10号``) gives the number and stays."""
+    for i, block in enumerate(draft.blocks):
+        text = paragraph_text(block)
+        if text and SENTENCE_END.search(text):
+            return
+        if text and draft.rules.number_line.fullmatch(text):
+            draft.offer("number", text, "byline:文号")
+        elif text and byline_date(draft, text):
             if DATE_STAMP_ONLY.fullmatch(text) and len(draft.blocks) > 1:
                 draft.drop("metadata", text)
                 del draft.blocks[i]
             return
 
 
-def date_from_url(draft: Draft) -> None:
-    """A date written in the page's address."""
-    url = draft.meta.get("url")
-    if not url:
+def signature(draft: Draft) -> None:
+    """The signature block (落款) among the last paragraphs: a date line, and the issuer line
+    above it. Gives the written date, and the publisher and date as weak evidence."""
+    paragraphs = [paragraph_text(b) for b in draft.blocks if b.tag == "p"][-SIGNATURE_PARAGRAPHS:]
+    for i in range(len(paragraphs) - 1, 0, -1):
+        if not DATE_STAMP_ONLY.fullmatch(paragraphs[i]) or not DATE.search(paragraphs[i]):
+            continue
+        issuer = paragraphs[i - 1]
+        if draft.rules.signature_issuer.fullmatch(issuer):
+            draft.offer("publisher", issuer, "signature")
+            if offer_date(draft, "written", paragraphs[i], "signature"):
+                offer_date(draft, "date", paragraphs[i], "signature")
         return
-    for pattern in draft.rules.url_dates:
+
+
+def fill_date(draft: Draft) -> None:
+    """The date in the page's address; with no date from any source, htmldate's guess."""
+    url = draft.meta.get("url")
+    for pattern in draft.rules.url_dates if url else ():
         match = pattern.search(url)
         if match:
-            draft.offer("date", iso_date("-".join(match.groups())))
-            return
+            offer_date(draft, "date", "-".join(match.groups()), "address")
+            break
+    if not draft.meta.get("date") and draft.page is not None:
+        guess = find_date(draft.loaded.text, url=url, original_date=True, outputformat="%Y-%m-%d",
+                          min_date=EARLIEST.isoformat(),
+                          max_date=dt.datetime.now(CHINA_STANDARD_TIME).date().isoformat())
+        if guess and not written_on_page(guess, draft.loaded.text + (url or "")):
+            draft.notice("date-rejected", f"date from htmldate: {guess} is not written on the page "
+                         "(a guess from a year or a month alone)")
+        elif guess:
+            offer_date(draft, "date", guess, "htmldate")
 
+
+def written_on_page(iso: str, text: str) -> bool:
+    """Whether the day ``iso`` is written in ``text`` (2024-01-05, 2024年1月5日, 20240105 …)."""
+    year, month, day = iso.split("-")
+    written = rf"{year}\D{{0,3}}0?{int(month)}\D{{0,3}}0?{int(day)}(?!\d)|{year}{month}{day}(?!\d)"
+    return re.search(written, text) is not None

@@ -47,10 +47,27 @@ class CleanRules:
     title_words: re.Pattern
     title_separators: tuple[str, ...]
     url_dates: tuple[re.Pattern, ...]
+    evidence_order: tuple[str, ...]
+    complete_fields: tuple[str, ...]
+    complete_from: tuple[str, ...]
+    generated_time: str
+    address_comments: tuple[re.Pattern, ...]
+    placeholder_titles: re.Pattern
+    clock_line: re.Pattern
+    signature_issuer: re.Pattern
+    channel_name_chars: int
+    bracketed_site: re.Pattern
+    number_line: re.Pattern
+
+
+def label_pattern(label: str) -> str:
+    """A label as a pattern; one of three or more characters may have spaces between them
+    (索  引  号), a shorter one may not (时 间：7:00 in a schedule is text)."""
+    return r"\s*".join(map(re.escape, label)) if len(label) >= 3 else re.escape(label)
 
 
 def compile_rules(data: dict) -> CleanRules:
-    labels = "|".join(sorted(map(re.escape, data["metadata_labels"]), key=len, reverse=True))
+    labels = "|".join(map(label_pattern, sorted(data["metadata_labels"], key=len, reverse=True)))
     return CleanRules(
         always_drop=tuple(CSSSelector(s) for s in data["always_drop_selectors"]),
         drop=tuple(CSSSelector(s) for s in data["drop_selectors"]),
@@ -72,6 +89,17 @@ def compile_rules(data: dict) -> CleanRules:
         title_words=re.compile(data["title_words"]),
         title_separators=tuple(data["title_suffix_separators"]),
         url_dates=tuple(re.compile(p) for p in data["url_dates"]),
+        evidence_order=tuple(data["evidence_order"]),
+        complete_fields=tuple(data["complete_fields"]),
+        complete_from=tuple(data["complete_from"]),
+        generated_time=data["generated_time"],
+        address_comments=tuple(re.compile(p, re.I) for p in data["address_comments"]),
+        placeholder_titles=re.compile(data["placeholder_titles"], re.I),
+        clock_line=re.compile(data["clock_line"]),
+        signature_issuer=re.compile(data["signature_issuer"]),
+        channel_name_chars=data["channel_name_chars"],
+        bracketed_site=re.compile(data["bracketed_site"]),
+        number_line=re.compile(data["number_line"]),
     )
 
 

@@ -1,30 +1,69 @@
-"""The title: a page title's site-name suffix, and the ``title`` pass that finds the title among
-the first paragraphs and drops it (and, from a text scrape, the page chrome above it)."""
+"""The title: a page title's site and channel names, and the ``title`` pass that finds the
+title among the first paragraphs and drops it (and, from a text scrape, the page chrome above
+it); an HTML page whose <title> is a placeholder (显示, 无标题文档) and that no other source
+names a title for takes its first short line (``heading``)."""
 from __future__ import annotations
 
 import re
 
-from .draft import Draft, paragraph_text
+from .draft import SENTENCE_PUNCT, Draft, paragraph_text
 from .rules import CleanRules, global_rules
 
 ENUMERATION_START = re.compile(r"[（(]?[一二三四五六七八九十\d]+[、.．)）]")
+HEADLINE_CHARS = 40
+HEADLINE_SEARCH = 3  # blocks looked at for a first line, past placeholder titles
 
 
 def strip_site_suffix(title: str, site: str | None, rules: CleanRules | None = None) -> str:
-    """Remove a trailing " - 站点名" (or _ | —) from a page title."""
-    rules = rules or global_rules()
+    """A page title without its site and channel names (``标题 - 站点名``, ``标题_频道_站点``,
+    ``站点-栏目-标题``)."""
+    return split_title(title, site, rules or global_rules())[0]
+
+
+def split_title(title: str, site: str | None, rules: CleanRules) -> tuple[str, list[str]]:
+    """(the article title of a page title, the site and channel names taken off it). At a
+    separator that splits no brackets, the one part that is not a name is the title when every
+    other part is a name:
+    the site's, one shaped like a site name, or a short channel name without document words
+    (when every part is a name, the one not shaped like a site name)."""
     title = title.strip()
+    bracketed = rules.bracketed_site.search(title)
+    if bracketed and bracketed.start() and is_site_name(bracketed.group(1), site, rules):
+        inner, more = split_title(title[:bracketed.start()], site, rules)
+        return inner, more + [bracketed.group(1)]
     for sep in rules.title_separators:
         if sep.strip() and title.endswith(sep.strip()):
-            return strip_site_suffix(title[:-len(sep.strip())], site, rules)
+            return split_title(title[:-len(sep.strip())], site, rules)
     for sep in rules.title_separators:
-        if sep not in title:
+        parts = [part.strip() for part in title.split(sep) if part.strip()] if sep in title else []
+        if len(parts) < 2 or not all(map(balanced, parts)):
             continue
-        head, tail = title.rsplit(sep, 1)
-        tail = tail.strip()
-        if tail and (tail == site or rules.site_name.fullmatch(tail) or "网" in tail[-4:]):
-            return strip_site_suffix(head, site, rules)
-    return title
+        documents = [part for part in parts if not is_name(part, site, rules)]
+        documents = documents or [part for part in parts if not is_site_name(part, site, rules)]
+        if len(documents) > 1:
+            continue
+        main = documents[0] if documents else max(parts, key=len)
+        inner, more = split_title(main, site, rules)
+        return inner, [part for part in parts if part is not main] + more
+    return title, []
+
+
+def is_site_name(part: str, site: str | None, rules: CleanRules) -> bool:
+    return part == site or bool(rules.site_name.fullmatch(part)) or "网" in part[-4:]
+
+
+def is_name(part: str, site: str | None, rules: CleanRules) -> bool:
+    """A part of a page title that names the site or a channel, not the document."""
+    if is_site_name(part, site, rules):
+        return True
+    return (len(part) <= rules.channel_name_chars and not part[:1].isdigit()
+            and not rules.title_words.search(part))
+
+
+def balanced(part: str) -> bool:
+    """Whether every bracket opened in ``part`` closes there: a separator inside brackets
+    (【DVDSCR-RMVB】, 纲要(2015-2020年)) does not split a title."""
+    return all(part.count(a) == part.count(b) for a, b in ("()", "（）", "[]", "【】", "《》"))
 
 
 def is_title_like(text: str, rules: CleanRules) -> bool:
@@ -45,7 +84,7 @@ def title_position(draft: Draft) -> tuple[int, int] | None:
         for i in range(limit):
             text = paragraph_text(draft.blocks[i]).replace(" ", "")
             following = paragraph_text(draft.blocks[i + 1]).replace(" ", "") if i + 1 < len(draft.blocks) else ""
-            if text == wanted:
+            if text == wanted or strip_site_suffix(text, None, draft.rules).replace(" ", "") == wanted:
                 return i, 1
             if text and following and text + following == wanted:
                 return i, 2
@@ -54,24 +93,42 @@ def title_position(draft: Draft) -> tuple[int, int] | None:
             text = paragraph_text(draft.blocks[i])
             if text and is_title_like(text, draft.rules):
                 return i, 1
+    elif not wanted and draft.rules.placeholder_titles.fullmatch(page_title(draft)):
+        for i in range(min(len(draft.blocks), HEADLINE_SEARCH)):
+            text = paragraph_text(draft.blocks[i])
+            if not draft.rules.placeholder_titles.fullmatch(text):
+                return (i, 1) if is_headline(text) else None
     return None
+
+
+def page_title(draft: Draft) -> str:
+    return " ".join((draft.page.findtext(".//title") or "").split()) if draft.page is not None else ""
+
+
+def is_headline(text: str) -> bool:
+    """An HTML page's first line that can stand as its title when nothing else names one:
+    short, without sentence punctuation."""
+    return 2 <= len(text) <= HEADLINE_CHARS and not SENTENCE_PUNCT.search(text)
 
 
 def find_title(draft: Draft) -> None:
     """Drop the title paragraph(s), taking the title from them when no other source gave it.
     A text scrape's lines above the title are page chrome (a site name among them is the
-    site); an HTML page keeps its blocks above the title, though the audit lists them."""
+    site); an HTML page keeps its blocks above the title, though the audit lists them, except
+    a placeholder title (显示)."""
     position = title_position(draft)
     if position is None:
         return
     index, span = position
-    draft.offer("title", paragraph_text(draft.blocks[index]))
+    draft.offer("title", "".join(map(paragraph_text, draft.blocks[index:index + span])), "heading")
+    placeholders = [b for b in draft.blocks[:index] if draft.rules.placeholder_titles.fullmatch(paragraph_text(b))]
     for block in draft.blocks[:index]:
         text = paragraph_text(block)
         if draft.is_text and draft.rules.site_name.fullmatch(text):
-            draft.offer("site", text)
-        draft.drop("before-title", text)
+            draft.offer("site", text, "masthead")
+        draft.drop("title-placeholder" if block in placeholders else "before-title", text)
     for block in draft.blocks[index:index + span]:
         draft.drop("title", paragraph_text(block))
     after = draft.blocks[index + span:]
-    draft.blocks = after if draft.is_text else draft.blocks[:index] + after
+    above = [b for b in draft.blocks[:index] if b not in placeholders]
+    draft.blocks = after if draft.is_text else above + after

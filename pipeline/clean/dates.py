@@ -1,0 +1,46 @@
+"""Dates found on a page, read as ISO 8601 and checked before they count as evidence: a real
+calendar day, not before 1949 and not after the day the page is read (no page is dated in
+the future). A date that fails is not evidence; it is a ``date-rejected`` diagnostic."""
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from .draft import Draft
+
+DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+EARLIEST = dt.date(1949, 1, 1)
+CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))
+
+
+def iso_date(value: str | None) -> str | None:
+    """The first date written in ``value`` as ISO 8601, when it is a possible date; else None."""
+    day, _ = checked_date(value)
+    return day
+
+
+def checked_date(value: str | None) -> tuple[str | None, str | None]:
+    """(ISO date, None) for the first date written in ``value``; (None, why) when the text
+    holds a date that is not a possible one; (None, None) when it holds none."""
+    match = DATE.search(value or "")
+    if not match:
+        return None, None
+    try:
+        day = dt.date(*map(int, match.groups()))
+    except ValueError:
+        return None, f"{match.group()} is not a calendar date"
+    if day < EARLIEST:
+        return None, f"{day.isoformat()} is before {EARLIEST.year}"
+    if day > dt.datetime.now(CHINA_STANDARD_TIME).date():
+        return None, f"{day.isoformat()} is after the day the page was read"
+    return day.isoformat(), None
+
+
+def offer_date(draft: Draft, key: str, text: str | None, origin: str) -> str | None:
+    """Offer the date written in ``text`` as evidence for ``key`` (date, written); a date that
+    fails the checks is a diagnostic instead. Returns the ISO date offered, if any."""
+    day, why = checked_date(text)
+    if why:
+        draft.notice("date-rejected", f"{key} from {origin}: {why}")
+    draft.offer(key, day, origin)
+    return day
