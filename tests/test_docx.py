@@ -71,6 +71,11 @@ def load(name: str) -> etree._Element:
     return ir.clone(_load(name))
 
 
+def in_ci() -> bool:
+    """``CI`` set to a true value (``CI=false``, ``0``, ``no``, ``off`` or empty is not CI)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
 def settings(**docx_opts) -> Settings:
     extra = {k: docx_opts.pop(k) for k in ("fonts", "source_date_epoch") if k in docx_opts}
     return Settings(docx=DocxSettings(**docx_opts), **extra)
@@ -845,7 +850,7 @@ def rendered_pdfs(tmp_path_factory):
     """Each fixture in both numbering modes, converted to PDF by one LibreOffice run."""
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice or not shutil.which("pdftotext") or not shutil.which("pdfinfo"):
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail("CI must install LibreOffice and poppler-utils for the render check")
         pytest.skip("LibreOffice (soffice) and poppler-utils are needed for the render check")
     tmp = tmp_path_factory.mktemp("render")

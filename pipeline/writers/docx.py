@@ -29,6 +29,14 @@ out of the heading text; a heading whose IR label the numbering would not reprod
 a restart, an unnumbered or deeper heading) keeps its literal label and is taken out of the
 list, so the rendered labels are always the IR's.
 
+A user's reference document is taken as its program wrote it and made valid where that is
+not (``ooxml.normalize_package``: children out of schema order as LibreOffice and WPS write
+some, Word's ``w:zoom`` without a percentage; a .dotx or .dotm made a document); what the
+writer adds goes where the ECMA-376 schema allows (``ooxml.insert_child``: a new ``w:num``
+before Word's ``w:numIdMacAtCleanup``), and the settings name Word 2013's layout
+(``compatibilityMode`` 15) so Word does not open the file in compatibility mode. Every part is
+valid against the ECMA-376 transitional schemas (``tests/test_docx_schema.py``).
+
 The text read back from the document (paragraphs and table rows, front matter excluded) is
 ``writers.text.body_lines``. Output is deterministic: fixed zip entry times and order, and
 core-property dates from the report's date or ``SOURCE_DATE_EPOCH``.
@@ -46,7 +54,7 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .. import ir
+from .. import ir, ooxml
 from ..errors import RenderError
 from ..linebreak import balanced_lines
 from ..templates import shipped_template, template_bytes
@@ -60,6 +68,10 @@ R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
 RT_FONT_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
+RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
+CT_NUMBERING = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
+WORD_COMPAT_URI = "http://schemas.microsoft.com/office/word"
+WORD_2013 = "15"  # compatibilityMode: the layout of Word 2013 and later, not a compatibility mode
 
 
 def w(tag: str) -> str:
@@ -170,6 +182,19 @@ def _open_document(data: bytes, where: str):
         raise RenderError(f"{where}: not a usable reference docx: {exc}") from None
 
 
+@lru_cache(maxsize=8)
+def _normalized_template(data: bytes) -> bytes:
+    """The reference document with what its program wrote against the schema put right
+    (``ooxml.normalize_package``: children out of schema order, a zoom without a percentage);
+    the same bytes when nothing needed it."""
+    try:
+        parts = _zip_parts(data)
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return data  # _open_document says what is wrong with it
+    fixed = ooxml.normalize_package(parts)
+    return data if fixed == parts else deterministic_zip(fixed)
+
+
 @lru_cache(maxsize=1)
 def _shipped_styles() -> dict[str, etree._Element]:
     """The shipped template's style elements by style id (the source of missing styles)."""
@@ -230,7 +255,7 @@ class DocxWriter(DocumentWriter):
         self.settings = settings
         self.opts = settings.docx
         ref = self.opts.reference_docx
-        self.doc = _open_document(template_bytes(ref), str(ref) if ref else "reference.docx")
+        self.doc = _open_document(_normalized_template(template_bytes(ref)), str(ref) if ref else "reference.docx")
         self.part = self.doc.part
         self.body = self.doc.element.body
         self.native = self.opts.numbering == "native"
@@ -248,6 +273,8 @@ class DocxWriter(DocumentWriter):
         self.styles = self._resolve_styles()
         self._apply_fonts(ref is None)
         self._setup_numbering()
+        self._word_settings()
+        self._next_drawing_id = self._max_drawing_id() + 1
 
     # ------------------------------------------------------------ set-up
 
@@ -313,7 +340,20 @@ class DocxWriter(DocumentWriter):
         self._style_elements = {
             key: root.find(f"{w('style')}[@{w('styleId')}='{sid}']") for key, sid in resolved.items()
         }
+        self._normal_named = not self._default_to_normal(root)
         return resolved
+
+    def _default_to_normal(self, root) -> bool:
+        """Whether a paragraph without ``w:pStyle`` is in our Normal style. LibreOffice marks no
+        paragraph style as the default; then Normal is made it (Word and LibreOffice read such
+        a paragraph so). When another style is the default, body paragraphs name Normal."""
+        on = ("1", "true", "on")
+        defaults = [s for s in root.iter(w("style")) if s.get(w("type")) == "paragraph" and s.get(w("default")) in on]
+        normal = self._style_elements["Normal"]
+        if not defaults:
+            normal.set(w("default"), "1")
+            return True
+        return normal in defaults
 
     def _apply_fonts(self, shipped: bool) -> None:
         """Write the configured faces into the styles' East Asian (and other) font slots.
@@ -334,7 +374,7 @@ class DocxWriter(DocumentWriter):
             style = self._style_elements[key]
             rpr = style.find(w("rPr"))
             if rpr is None:
-                rpr = etree.SubElement(style, w("rPr"))
+                rpr = ooxml.sub_element(style, w("rPr"))
             self._set_fonts(rpr, face)
         if "body" in roles:
             defaults = self.doc.styles.element.find(f"{w('docDefaults')}/{w('rPrDefault')}/{w('rPr')}")
@@ -346,9 +386,7 @@ class DocxWriter(DocumentWriter):
     def _set_fonts(rpr, face: str) -> None:
         rfonts = rpr.find(w("rFonts"))
         if rfonts is None:
-            rfonts = etree.SubElement(rpr, w("rFonts"))
-            first = rpr[0]
-            rpr.insert(1 if first.tag == w("rStyle") and first is not rfonts else 0, rfonts)  # after rStyle
+            rfonts = ooxml.sub_element(rpr, w("rFonts"))
         for attr in THEME_FONT_ATTRS:
             rfonts.attrib.pop(attr, None)
         for slot in FONT_SLOTS:
@@ -387,7 +425,7 @@ class DocxWriter(DocumentWriter):
                 ppr.remove(num_pr)
         if not self.native:
             return
-        numbering = self.part.numbering_part.element
+        numbering = self._numbering_root()
         abstract_ids = [int(a.get(w("abstractNumId"))) for a in numbering.findall(w("abstractNum"))]
         num_ids = [int(n.get(w("numId"))) for n in numbering.findall(w("num"))]
         abstract_id = max(abstract_ids, default=-1) + 1
@@ -405,16 +443,8 @@ class DocxWriter(DocumentWriter):
             etree.SubElement(lvl, w("lvlText")).set(W_VAL, text)
             etree.SubElement(lvl, w("lvlJc")).set(W_VAL, "left")
             self._native_indent(etree.SubElement(etree.SubElement(lvl, w("pPr")), w("ind")))
-        first_num = numbering.find(w("num"))
-        if first_num is not None:
-            first_num.addprevious(abstract)
-        else:
-            existing = numbering.findall(w("abstractNum"))
-            if existing:
-                existing[-1].addnext(abstract)
-            else:
-                numbering.insert(0, abstract)
-        num = etree.SubElement(numbering, w("num"))
+        ooxml.insert_child(numbering, abstract)  # after the template's definitions, before its nums
+        num = ooxml.sub_element(numbering, w("num"))  # before a numIdMacAtCleanup Word may have left
         num.set(w("numId"), str(self.num_id))
         etree.SubElement(num, w("abstractNumId")).set(W_VAL, str(abstract_id))
         for level, style in enumerate(heading_styles, start=1):
@@ -422,6 +452,66 @@ class DocxWriter(DocumentWriter):
             num_pr = style_ppr.get_or_add_numPr()
             num_pr.get_or_add_ilvl().val = level - 1
             num_pr.get_or_add_numId().val = self.num_id
+
+    def _numbering_root(self):
+        """The numbering part's ``w:numbering``, the part made when the template has none."""
+        try:
+            return self.part.part_related_by(RT_NUMBERING).element
+        except KeyError:
+            pass
+        from docx.opc.packuri import PackURI  # noqa: PLC0415
+        from docx.oxml.parser import parse_xml  # noqa: PLC0415
+        from docx.parts.numbering import NumberingPart  # noqa: PLC0415
+
+        package = self.part.package
+        element = parse_xml(f'<w:numbering xmlns:w="{W_NS}"/>')
+        names = {str(p.partname) for p in package.iter_parts()}
+        name = "/word/numbering.xml" if "/word/numbering.xml" not in names else package.next_partname(
+            "/word/numbering%d.xml")
+        part = NumberingPart(PackURI(name), CT_NUMBERING, element, package)
+        self.part.relate_to(part, RT_NUMBERING)
+        return element
+
+    def _word_settings(self) -> None:
+        """What Word needs in the settings part, the template's other settings kept (its
+        kinsoku lists, character spacing control, drawing grid): ``w:compat`` naming the layout
+        of Word 2013 and later (``compatibilityMode`` 15; an older mode, or none, makes Word open
+        the file in compatibility mode), and Chinese as the language whose East Asian theme fonts
+        apply (python-docx's default template, made by Word for Mac, says Japanese)."""
+        settings = self.doc.settings.element
+        compat = settings.find(w("compat"))
+        if compat is None:
+            compat = ooxml.sub_element(settings, w("compat"))
+        modes = [c for c in compat.findall(w("compatSetting"))
+                 if c.get(w("name")) == "compatibilityMode" and c.get(w("uri")) in (WORD_COMPAT_URI, None)]
+        for extra in modes[1:]:
+            compat.remove(extra)
+        if modes:
+            mode = modes[0]
+        else:
+            mode = ooxml.sub_element(compat, w("compatSetting"))
+            mode.set(w("name"), "compatibilityMode")
+            mode.set(w("uri"), WORD_COMPAT_URI)
+        mode.set(W_VAL, WORD_2013)
+        lang = settings.find(w("themeFontLang"))
+        if lang is None:
+            lang = ooxml.sub_element(settings, w("themeFontLang"))
+            lang.set(W_VAL, "en-US")
+        lang.set(w("eastAsia"), "zh-CN")  # the text is Chinese: Chinese theme faces, not Japanese
+
+    def _max_drawing_id(self) -> int:
+        """The largest drawing id (``wp:docPr/@id``) in the template's headers, footers and notes:
+        Word wants every drawing in the document to have its own."""
+        top = 0
+        for part in self.part.package.iter_parts():
+            element = getattr(part, "element", None)
+            if element is None:
+                continue
+            for doc_pr in element.iter(WP_DOC_PR):
+                value = doc_pr.get("id", "")
+                if value.isdigit():
+                    top = max(top, int(value))
+        return top
 
     @staticmethod
     def _native_indent(ind) -> None:
@@ -434,7 +524,7 @@ class DocxWriter(DocumentWriter):
 
     def _p(self, key: str, parent=None):
         p = etree.SubElement(self.body if parent is None else parent, w("p"))
-        if key != "Normal":
+        if key != "Normal" or self._normal_named:
             ppr = etree.SubElement(p, w("pPr"))
             etree.SubElement(ppr, w("pStyle")).set(W_VAL, self.styles[key])
         return p
@@ -508,7 +598,7 @@ class DocxWriter(DocumentWriter):
             else:
                 p = self._p("FrontMatter")
                 if self._measure("FrontMatter", BODY_PT)(line.text) > width:  # more than a line: justified
-                    etree.SubElement(p.find(w("pPr")), w("jc")).set(W_VAL, "both")
+                    ooxml.sub_element(p.find(w("pPr")), w("jc")).set(W_VAL, "both")
                 self._run(p, line.text)
             paras.append(p)
         if paras and front[-1].kind == "field":
@@ -525,11 +615,9 @@ class DocxWriter(DocumentWriter):
         for p, values in ((title, {a: "0" for a in after}), (last, after)):
             if p is None:
                 continue
-            ppr = p.find(w("pPr"))
-            el = etree.Element(w("spacing"))
+            el = ooxml.sub_element(p.find(w("pPr")), w("spacing"))
             for a, v in values.items():
                 el.set(w(a), v)
-            ppr.find(w("pStyle")).addnext(el)
 
     def visit_body(self, el):
         self.visit_children(el)
@@ -582,8 +670,8 @@ class DocxWriter(DocumentWriter):
             return
         if self.native:  # a literal label: keep this paragraph out of the style's list,
             ppr = p.find(w("pPr"))  # indented as the numbered headings are
-            etree.SubElement(etree.SubElement(ppr, w("numPr")), w("numId")).set(W_VAL, "0")
-            self._native_indent(etree.SubElement(ppr, w("ind")))
+            etree.SubElement(ooxml.sub_element(ppr, w("numPr")), w("numId")).set(W_VAL, "0")
+            self._native_indent(ooxml.sub_element(ppr, w("ind")))
         self._run(p, _printable(section.get("label", "")))
         self._inline(el, p)
         self._trim(p)
@@ -609,11 +697,13 @@ class DocxWriter(DocumentWriter):
         p = self._p("Normal")
         align = views.alignment(el)
         if align is not None:  # a signature and date block (right) or a centred line: no indent
-            ppr = etree.SubElement(p, w("pPr"))
-            ind = etree.SubElement(ppr, w("ind"))
+            ppr = p.find(w("pPr"))
+            if ppr is None:
+                ppr = etree.SubElement(p, w("pPr"))
+            ind = ooxml.sub_element(ppr, w("ind"))
             ind.set(w("firstLineChars"), "0")
             ind.set(w("firstLine"), "0")
-            etree.SubElement(ppr, w("jc")).set(W_VAL, align)
+            ooxml.sub_element(ppr, w("jc")).set(W_VAL, align)
         self._inline(el, p)
         self._trim(p)
 
@@ -662,9 +752,12 @@ class DocxWriter(DocumentWriter):
         except (UnrecognizedImageError, OSError, ValueError, ZeroDivisionError, KeyError):
             return False
         doc_pr = inline.find(WP_DOC_PR)
-        if doc_pr is not None and caption:
-            doc_pr.set("descr", caption)
-            doc_pr.set("title", _clip(caption))
+        if doc_pr is not None:
+            doc_pr.set("id", str(self._next_drawing_id))
+            self._next_drawing_id += 1
+            if caption:
+                doc_pr.set("descr", caption)
+                doc_pr.set("title", _clip(caption))
         run = etree.SubElement(self._p("Figure"), w("r"))
         etree.SubElement(run, w("drawing")).append(inline)
         return True
