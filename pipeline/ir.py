@@ -129,10 +129,12 @@ def heading_line(section: etree._Element) -> str:
 
 
 def meta_value(root: etree._Element, name: str) -> str | None:
-    """A metadata value: the title's text, or a field's machine-readable value (its ``value``
-    attribute, else its printed text); None when the IR has no such field."""
+    """A metadata value: the title's or a field's machine-readable value (its ``value``
+    attribute, kept also when it is not printed, else its printed text); None when the IR has
+    no such field."""
     if name == "title":
-        return root.findtext("front/title")
+        title = root.find("front/title")
+        return None if title is None else title.get("value", title.text or "")
     for field in root.iterfind("front/field"):
         if field.get("name") == name:
             return field.get("value", field.text or "")
