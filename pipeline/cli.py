@@ -1,52 +1,49 @@
-"""The ``pipeline`` command line (click): convert, inspect, validate, run, fonts, batch, check.
+"""The ``pipeline`` command line (click): convert, inspect, validate, fonts, and (from
+``cli_batch``) batch, run and check.
 
 The CLI is an edge: it reads files and stdin, builds Settings, calls the in-memory core and
-writes outputs atomically. Errors become one line on stderr and an exit code from
-``errors.exit_code`` (0 all converted, 1 some input failed, 2 usage error).
+writes outputs atomically. Errors are one line on stderr, ``pipeline: <input>: <problem>``,
+and the exit code says what happened: 0 all converted, 1 some input failed, 2 usage error,
+3 the output cannot be written, 130 interrupted. Messages go through ``logging``
+(``pipeline.logs``); ``--quiet``, ``--verbose`` and ``--ignore-warning`` choose what is shown.
 """
 from __future__ import annotations
 
 import json
 import sys
+from contextlib import nullcontext
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import click
 
-from . import __version__, ir
+from . import __version__, ir, logs
+from .batch.runner import ensure_writable, output_error
+from .batch.sources import ZIP_SUFFIXES
+from .batch.worker import settings_environment
+from .cli_batch import batch, check, run
+from .cli_options import CONFIG_VARIABLE, CONTEXT, common_options, config_path, format_option, run_command
 from .config import FORMATS, Settings, load_settings
 from .convert import convert
-from .errors import PipelineError, UsageError, exit_code
+from .errors import PipelineError, UsageError
 from .fsio import folder_pictures, stem_of, write_atomic
 from .inspect import outline, summary
-from .load import HTML_SUFFIXES, TEXT_SUFFIXES, Document
-from .batch.sources import MHTML_SUFFIXES, ZIP_SUFFIXES, WARC_SUFFIXES
+from .load import Document
+from .readers import reader_for
 from .writers import EXTENSIONS
-from .cli_batch import batch, check
 
-DEFAULT_CONFIG = Path("config.yaml")
-INPUT_SUFFIXES = HTML_SUFFIXES + TEXT_SUFFIXES + MHTML_SUFFIXES + ZIP_SUFFIXES + WARC_SUFFIXES
-
-
-def _formats(values: tuple[str, ...]) -> tuple[str, ...] | None:
-    names = [n.strip() for v in values for n in v.split(",") if n.strip()]
-    return tuple(names) or None
+# A target named with one of these is one file in that format (as pandoc infers -t from -o).
+FORMAT_OF_SUFFIX = {ext: fmt for fmt, ext in EXTENSIONS.items()} | {".htm": "html", ".markdown": "md"}
 
 
-def _settings(config: Path | None, **overrides) -> Settings:
-    if config is None and DEFAULT_CONFIG.is_file():
-        config = DEFAULT_CONFIG
-    return load_settings(config, **overrides)
-
-
-def _read(src: str, settings: Settings, root: Path | None = None) -> list[tuple[str, str, Document]]:
+def _read(src: str, settings: Settings) -> list[tuple[str, str, Document]]:
     """The documents at ``src`` (``-``: stdin) as (name, output stem, document): one for a
     page, with the pictures beside it; one per page for a zip archive, named as a batch
-    names them. Names are relative to ``root`` when given, so that outputs do not depend on
-    where the job was started from."""
+    names them."""
     if src == "-":
         return [("stdin", "stdin", Document("stdin", sys.stdin.buffer.read()))]
     path = Path(src)
-    name = path.relative_to(root).as_posix() if root is not None else str(path)
+    name = str(path)
     if path.is_dir():
         raise PipelineError("is a directory (use `pipeline batch` for folders)")
     if path.suffix.lower() in ZIP_SUFFIXES:
@@ -69,156 +66,228 @@ def _read(src: str, settings: Settings, root: Path | None = None) -> list[tuple[
     return [(name, stem_of(name), Document(name, data, resources=resources, base=base))]
 
 
-def _fail(name: str, error: BaseException) -> None:
+def _library_messages(document: Document, name: str):
+    """warcio prints about damaged WARC records on stderr: while a WARC file is read, that
+    becomes log records (shown with -v)."""
+    if reader_for(document).name == "warc":
+        return logs.library_output("warcio", name)
+    return nullcontext()
+
+
+def _internal(error: BaseException) -> str:
     if isinstance(error, PipelineError):
-        message = str(error)
-    else:
-        message = f"internal error: {type(error).__name__}: {error}"
-    click.echo(f"pipeline: {name}: {message}", err=True)
+        return str(error)
+    return f"internal error: {type(error).__name__}: {' '.join(str(error).split())}"
 
 
-def _usage_guard(fn):
-    """Run a command body; turn a PipelineError into its one-line message and exit code."""
-    def wrapper(*args, **kwargs):
-        try:
-            return fn(*args, **kwargs)
-        except PipelineError as exc:
-            click.echo(f"pipeline: {exc}", err=True)
-            sys.exit(exit_code(exc))
-    wrapper.__name__ = fn.__name__
-    wrapper.__doc__ = fn.__doc__
-    return wrapper
+@dataclass
+class Target:
+    """Where ``convert`` writes: a folder (``<stem>.<ext>`` per input), one file, or stdout."""
+
+    kind: str  # folder | file | stdout
+    path: Path | None
+    formats: tuple[str, ...]
+    created: list[Path] = field(default_factory=list)  # folders made by prepare(), deepest first
+    written: int = 0
+
+    @classmethod
+    def of(cls, target: str, asked: tuple[str, ...] | None, configured: tuple[str, ...]) -> "Target":
+        if target == "-":
+            formats = asked or configured
+            if len(formats) != 1:
+                raise UsageError("-o - writes one format to standard output: choose it with -f "
+                                 f"({', '.join(FORMATS)})")
+            return cls("stdout", None, formats)
+        path = Path(target)
+        fmt = FORMAT_OF_SUFFIX.get(path.suffix.lower())
+        if fmt is None or path.is_dir() or target.endswith(("/", "\\")):
+            return cls("folder", path, asked or configured)
+        if asked and asked != (fmt,):
+            raise UsageError(f"-o {target} names a {fmt} file, but -f asks for {', '.join(asked)}; "
+                             "give a folder for several formats")
+        return cls("file", path, (fmt,))
+
+    def prepare(self) -> None:
+        """Fail now (exit 3), before converting anything, when nothing can be written there."""
+        if self.kind != "stdout":
+            self.created = ensure_writable(self.path if self.kind == "folder" else self.path.parent)
+
+    def finish(self) -> None:
+        """Nothing was written: remove the folders ``prepare`` made (a failure leaves nothing)."""
+        if self.written:
+            return
+        for folder in self.created:
+            try:
+                folder.rmdir()
+            except OSError:
+                break
+
+    def write(self, stem: str, outputs: dict[str, bytes]) -> None:
+        self.written += 1
+        if self.kind == "stdout":
+            stream = click.get_binary_stream("stdout")
+            stream.write(outputs[self.formats[0]])
+            stream.flush()
+            return
+        for fmt, data in outputs.items():
+            path = self.path if self.kind == "file" else self.path / (stem + EXTENSIONS[fmt])
+            try:
+                write_atomic(path, data)
+            except OSError as exc:
+                raise output_error(exc, path) from None
 
 
-def convert_files(sources, outdir: Path, settings: Settings, formats, root: Path | None = None) -> int:
-    """Convert each source into ``outdir/<stem>.<ext>``; return the number that failed."""
+def convert_sources(sources, target: Target, settings: Settings, shown: logs.WarningFilter) -> int:
+    """Convert each source to ``target``; the number of inputs that failed."""
     failed = 0
     written: dict[str, str] = {}  # output stem → the source it came from
     for src in sources:
         try:
-            documents = _read(src, settings, root)
+            documents = _read(src, settings)
         except Exception as exc:  # one bad input must not stop the others
-            _fail("stdin" if src == "-" else src, exc)
+            logs.document_result("stdin" if src == "-" else src, "failed", _internal(exc), [])
             failed += 1
             continue
+        if target.kind != "folder" and len(documents) != 1:
+            raise UsageError(f"{src} holds {len(documents)} pages; -o {target.path or '-'} takes one "
+                             "(give a folder)")
         for name, stem, document in documents:
             try:
                 if stem in written:
                     raise PipelineError(f"its outputs would overwrite those of {written[stem]} "
                                         "(same file name; `pipeline batch` mirrors folders)")
-                result = convert(document, settings, formats)
+                with settings_environment(settings), _library_messages(document, name):
+                    result = convert(document, settings, target.formats)
             except Exception as exc:
-                _fail(name, exc)
+                logs.document_result(name, "failed", _internal(exc), [])
                 failed += 1
                 continue
             written[stem] = name
-            for fmt, data in result.outputs.items():
-                write_atomic(outdir / (stem + EXTENSIONS[fmt]), data)
-            for diag in result.diagnostics:
-                click.echo(f"pipeline: {name}: warning: {diag}", err=True)
+            target.write(stem, result.outputs)
+            logs.document_result(name, "ok", None, shown(str(d) for d in result.diagnostics))
     return failed
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.version_option(__version__, "--version", prog_name="pipeline")
-def main():
-    """Turn government report web pages into structured XML, DOCX, PDF and plain text."""
+EPILOG = f"""\b
+Examples:
+  pipeline convert report.html -o report.pdf
+  pipeline batch input/ -o output/ --junit junit.xml
+  pipeline run                 # the job in ./config.yaml
+
+\b
+Settings: --config FILE (before or after the command name) or {CONFIG_VARIABLE};
+only `run` reads ./config.yaml by itself.
+Exit codes: 0 all converted, 1 some input failed, 2 usage error,
+3 the output cannot be written, 130 interrupted.
+Shell completion (bash): eval "$(_PIPELINE_COMPLETE=bash_source pipeline)"
+"""
 
 
-config_option = click.option(
-    "--config", "config", type=click.Path(dir_okay=False, path_type=Path),
-    help="Settings file (YAML). Default: ./config.yaml when present.")
+@click.group(context_settings=CONTEXT, epilog=EPILOG)
+@click.version_option(__version__, "--version", prog_name="pipeline", help="Show the version and exit.")
+@click.option("--config", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
+              help=f"Settings file (YAML) for the command that follows. Default: ${CONFIG_VARIABLE}, "
+                   "else the built-in settings (`run`: ./config.yaml).")
+def main(config):
+    """Turn government report web pages into structured XML, DOCX, PDF, text, Markdown and HTML."""
 
 
-@main.command("convert")
-@click.argument("sources", nargs=-1, required=True)
-@click.option("-o", "--output", "outdir", type=click.Path(file_okay=False, path_type=Path), required=True,
-              help="Directory for the outputs (<stem>.<ext> per source).")
-@click.option("-f", "--format", "formats", multiple=True,
-              help=f"Output formats, comma-separated or repeated ({', '.join(FORMATS)}). Default: from config.")
-@click.option("--reference-docx", type=click.Path(dir_okay=False, exists=True, path_type=Path),
+@main.command("convert", short_help="Convert pages to XML, DOCX, PDF, text, Markdown or HTML.", epilog="""\b
+Examples:
+  pipeline convert report.html -o report.pdf        one file, format from its name
+  pipeline convert report.html -o - -f txt | less   one format to standard output
+  pipeline convert *.html -o out/ -f docx,pdf       out/<stem>.docx, out/<stem>.pdf
+  curl -s URL | pipeline convert - -o page.docx     standard input
+""")
+@click.argument("sources", nargs=-1, required=True, metavar="SRC...", type=click.Path(allow_dash=True))
+@click.option("-o", "--output", "target", required=True, metavar="TARGET", type=click.Path(allow_dash=True),
+              help="Where to write: a file named with a format's extension (report.pdf: that one "
+                   "file, one input), '-' (standard output, one format, one input), or a folder "
+                   "(<stem>.<ext> per input and format).")
+@format_option("Output formats. Default: from the target's extension, else the settings' formats.")
+@click.option("--reference-docx", type=click.Path(dir_okay=False, path_type=Path), metavar="FILE",
               help="A .docx whose styles the DOCX output uses (as pandoc's --reference-doc).")
-@config_option
-@_usage_guard
-def convert_command(sources, outdir, formats, reference_docx, config):
-    """Convert SOURCES (files, or - for stdin) into OUTDIR."""
-    settings = _settings(config, formats=_formats(formats))
-    if reference_docx:
-        settings = settings.model_copy(update={"docx": settings.docx.model_copy(update={"reference_docx": reference_docx})})
-    from .writers import get_writer
-    for fmt in settings.formats:
-        get_writer(fmt)
-    failed = convert_files(sources, outdir, settings, settings.formats)
+@common_options()
+@run_command
+def convert_command(sources, target, formats, reference_docx, config, ignore_warnings):
+    """Convert SRC (pages, text scrapes, MHTML, one-page WARC, saved IR, zip; - for stdin)."""
+    overrides = {"docx": {"reference_docx": str(reference_docx)}} if reference_docx else {}
+    settings = load_settings(config_path(config), formats=formats, **overrides)
+    where = Target.of(target, formats, settings.formats)
+    if where.kind != "folder" and len(sources) != 1:
+        raise UsageError(f"-o {target} takes one input, not {len(sources)} (give a folder for several)")
+    if where.formats != settings.formats:
+        settings = settings.model_copy(update={"formats": where.formats})
+    where.prepare()
+    try:
+        failed = convert_sources(sources, where, settings, ignore_warnings)
+    finally:
+        where.finish()
     sys.exit(1 if failed else 0)
 
 
-@main.command("inspect")
-@click.argument("source")
+@main.command("inspect", short_help="Show a page's metadata, headings and warnings.", epilog="""\b
+Examples:
+  pipeline inspect report.html
+  pipeline inspect report.html --json | jq .headings
+""")
+@click.argument("source", metavar="SRC", type=click.Path(allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of an outline.")
-@config_option
-@_usage_guard
+@common_options(warnings=False)
+@run_command
 def inspect_command(source, as_json, config):
-    """Show the metadata, heading tree, counts and warnings of SOURCE."""
-    settings = _settings(config)
+    """Show the metadata, heading tree, counts and warnings of SRC."""
+    settings = load_settings(config_path(config))
     try:
         documents = _read(source, settings)
         if len(documents) != 1:
             raise PipelineError(f"holds {len(documents)} pages: inspect them one by one")
-        tree = convert(documents[0][2], settings, formats=("xml",)).tree
+        with _library_messages(documents[0][2], source):
+            tree = convert(documents[0][2], settings, formats=("xml",)).tree
     except Exception as exc:
-        _fail(source, exc)
-        sys.exit(exit_code(exc) if isinstance(exc, PipelineError) else 1)
-    info = summary(tree)
-    if as_json:
-        click.echo(json.dumps(info, ensure_ascii=False, indent=2))
-    else:
-        click.echo(outline(info))
+        logs.document_result(source, "failed", _internal(exc), [])
+        sys.exit(1)
+    found = summary(tree)
+    click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json else outline(found))
 
 
-@main.command("validate")
+@main.command("validate", short_help="Check an IR file against the schema.", epilog="""\b
+Example:
+  pipeline validate output/report.xml
+""")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
+@common_options(config=None, warnings=False)
+@run_command
 def validate_command(file):
     """Check FILE against the IR schema: exit 0 when valid, 1 with the problems otherwise."""
     try:
         tree = ir.parse(file.read_bytes())
     except PipelineError as exc:
-        click.echo(f"{file}: {exc}", err=True)
+        logs.document_result(str(file), "failed", str(exc), [])
         sys.exit(1)
     found = ir.problems(tree)
     for problem in found:
-        click.echo(f"{file}: {problem}", err=True)
+        logs.document_result(str(file), "failed", str(problem), [])
     if found:
         sys.exit(1)
     click.echo(f"{file}: valid")
 
 
-@main.command("run")
-@config_option
-@_usage_guard
-def run_command(config):
-    """Convert the configured input folder into the output folder (the job in config.yaml)."""
-    settings = _settings(config)
-    if not settings.input.is_dir():
-        raise UsageError(f"{settings.input}: input folder not found")
-    sources = sorted(str(p) for p in settings.input.rglob("*")
-                     if p.is_file() and p.name.lower().endswith(INPUT_SUFFIXES))
-    if not sources:
-        raise UsageError(f"{settings.input}: no inputs ({', '.join(INPUT_SUFFIXES)})")
-    failed = convert_files(sources, settings.output, settings, settings.formats, root=settings.input)
-    click.echo(f"pipeline: {len(sources) - failed} converted, {failed} failed → {settings.output}", err=True)
-    sys.exit(1 if failed else 0)
-
-
-@main.command("fonts")
+@main.command("fonts", short_help="Show the fonts the PDF output uses.", epilog="""\b
+Examples:
+  pipeline fonts
+  pipeline fonts --text '〔2023〕𠮷' --config config.yaml
+""")
 @click.option("--text", "sample", help="Also report coverage of this text.")
-@config_option
-@_usage_guard
+@common_options(warnings=False)
+@run_command
 def fonts_command(sample, config):
     """Show the font file chosen for each role of the PDF output and its coverage."""
     from .fonts import describe_fonts
-    for row in describe_fonts(_settings(config), sample_text=sample):
+    for row in describe_fonts(load_settings(config_path(config)), sample_text=sample):
         click.echo("  ".join(f"{k}={v}" for k, v in row.items()))
 
 
 main.add_command(batch)
+main.add_command(run)
 main.add_command(check)

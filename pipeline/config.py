@@ -137,35 +137,174 @@ class Settings(Strict):
         return tuple(value)
 
 
+# Keys holding paths: relative values in a config file are relative to the file's folder.
+PATH_KEYS = (("input",), ("output",), ("image_dir",), ("docx", "reference_docx"), ("pdf", "font_cache_dir"))
+PATH_MAPS = (("pdf", "font_files"),)
+PATH_LISTS = (("pdf", "font_dirs"),)
+
+
 def load_settings(path: Path | None, **overrides) -> Settings:
-    """Read ``path`` (YAML) if given, apply non-None overrides, and the environment's SOURCE_DATE_EPOCH."""
+    """Read ``path`` (YAML) if given, apply non-None overrides (a mapping is merged into the
+    section of that name), and the environment's SOURCE_DATE_EPOCH when the settings give
+    none. Every problem is a UsageError of one line in the config's own terms."""
     data: dict = {}
     if path is not None:
-        try:
-            data = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
-        except OSError as exc:
-            raise UsageError(f"{path}: cannot read config: {exc.strerror}") from None
-        except yaml.YAMLError as exc:
-            raise UsageError(f"{path}: not valid YAML: {exc}") from None
-        if not isinstance(data, dict):
-            raise UsageError(f"{path}: config must be a mapping")
-        base = Path(path).parent
-        for key in ("input", "output"):
-            if key in data and not Path(str(data[key])).is_absolute():
-                data[key] = str(base / data[key])
-    data.update({k: v for k, v in overrides.items() if v is not None})
-    epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        data = _read_yaml(Path(path))
+        _resolve_paths(data, Path(path).parent)
+    _merge(data, {k: v for k, v in overrides.items() if v is not None})
+    _normalize_lists(data)
+    where = str(path) if path is not None else "settings"
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "").strip()
     if epoch and data.get("source_date_epoch") is None:
-        data["source_date_epoch"] = epoch
+        if not epoch.isdigit():
+            raise UsageError(f"SOURCE_DATE_EPOCH: not a whole number of seconds: {epoch!r}")
+        data["source_date_epoch"] = int(epoch)
     try:
-        return Settings.model_validate(data)
+        settings = Settings.model_validate(data)
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
-        raise UsageError(f"{path or 'settings'}: {where}: {first['msg']}") from None
+        raise UsageError(f"{where}: {describe_errors(exc)}") from None
+    if settings.docx.reference_docx is not None:
+        check_reference_docx(settings.docx.reference_docx)
+    return settings
+
+
+def _read_yaml(path: Path) -> dict:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read config: {exc.strerror}") from None
+    except UnicodeDecodeError:
+        raise UsageError(f"{path}: config is not UTF-8 text") from None
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        at = f" at line {mark.line + 1}, column {mark.column + 1}" if mark is not None else ""
+        problem = getattr(exc, "problem", None) or " ".join(str(exc).split())
+        raise UsageError(f"{path}: not valid YAML{at}: {problem}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"{path}: config must be a mapping of keys (key: value lines)")
+    return data
+
+
+def _section(data: dict, keys: tuple[str, ...]) -> dict | None:
+    for key in keys:
+        data = data.get(key) if isinstance(data, dict) else None
+    return data if isinstance(data, dict) else None
+
+
+def _resolve_paths(data: dict, base: Path) -> None:
+    def resolved(value):
+        if isinstance(value, str) and value and not Path(value).expanduser().is_absolute():
+            return str(base / value)
+        return value
+
+    for *parents, key in PATH_KEYS:
+        section = _section(data, tuple(parents))
+        if section is not None and key in section:
+            section[key] = resolved(section[key])
+    for *parents, key in PATH_MAPS:
+        section = _section(data, tuple(parents))
+        if section is not None and isinstance(section.get(key), dict):
+            section[key] = {k: resolved(v) for k, v in section[key].items()}
+    for *parents, key in PATH_LISTS:
+        section = _section(data, tuple(parents))
+        if section is not None and isinstance(section.get(key), list):
+            section[key] = [resolved(v) for v in section[key]]
+
+
+def _merge(data: dict, overrides: dict) -> None:
+    for key, value in overrides.items():
+        if isinstance(value, dict) and isinstance(data.get(key), dict):
+            _merge(data[key], value)
+        else:
+            data[key] = value
+
+
+def _normalize_lists(data: dict) -> None:
+    """``formats: txt`` and ``formats: xml, PDF`` mean ``[xml, pdf]``; names ignore case."""
+    for key in ("formats", "transforms"):
+        value = data.get(key)
+        if isinstance(value, str):
+            value = [part for part in (p.strip() for p in value.split(",")) if part]
+        if isinstance(value, (list, tuple)):
+            data[key] = [v.strip().lower() if isinstance(v, str) else v for v in value]
+
+
+KINDS = {
+    "tuple_type": "a list", "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
+    "model_attributes_type": "a mapping", "string_type": "text", "bool_type": "true or false",
+    "bool_parsing": "true or false", "int_type": "a whole number", "int_parsing": "a whole number",
+    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
+    "path_type": "a path",
+}
+
+
+def describe_errors(exc: ValidationError) -> str:
+    """The validation errors in the config's terms (key path, what is wrong), on one line."""
+    return "; ".join(_describe(error) for error in exc.errors(include_url=False))
+
+
+def _describe(error: dict) -> str:
+    where = ""
+    for part in error["loc"]:
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
+    kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
+    if kind == "extra_forbidden":
+        parent = _model_at(error["loc"][:-1])
+        known = f" (known: {', '.join(parent.model_fields)})" if parent is not None else ""
+        what = f"unknown key{known}"
+    elif kind == "missing":
+        what = "is required"
+    elif kind == "value_error":
+        what = str(ctx.get("error", error["msg"]))
+    elif kind == "literal_error":
+        what = "must be " + str(ctx.get("expected", "")).replace("'", "")
+    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        words = {"greater_than": "greater than", "greater_than_equal": "at least",
+                 "less_than": "less than", "less_than_equal": "at most"}[kind]
+        limit = next(iter(ctx.values()), "")
+        what = f"must be {words} {limit}"
+    elif kind in KINDS:
+        what = f"must be {KINDS[kind]}"
+    else:
+        what = error["msg"].replace("Input should be", "must be").replace("Value error, ", "")
+    if kind not in ("extra_forbidden", "missing", "value_error") and isinstance(given, (str, int, float, bool)):
+        what += f", not {given!r}"
+    return f"{where}: {what}" if where else what
+
+
+def _model_at(loc: tuple) -> type[BaseModel] | None:
+    model: type[BaseModel] = Settings
+    for part in loc:
+        field = model.model_fields.get(part) if isinstance(part, str) else None
+        sub = getattr(field, "annotation", None) if field is not None else None
+        if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
+            return None
+        model = sub
+    return model
+
+
+def check_reference_docx(path: Path) -> None:
+    """A reference document must be a Word document (checked once, not per input)."""
+    import zipfile  # noqa: PLC0415
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = set(archive.namelist())
+    except FileNotFoundError:
+        raise UsageError(f"{path}: reference docx not found") from None
+    except IsADirectoryError:
+        raise UsageError(f"{path}: reference docx is a folder") from None
+    except OSError as exc:
+        raise UsageError(f"{path}: cannot read reference docx: {exc.strerror or exc}") from None
+    except zipfile.BadZipFile:
+        raise UsageError(f"{path}: not a .docx file (a reference docx is a Word document)") from None
+    if "word/document.xml" not in names:
+        raise UsageError(f"{path}: not a Word document (no word/document.xml inside)")
 
 
 def settings_hash(settings: Settings) -> str:
-    """A fingerprint of the settings that change output bytes (not input/output paths)."""
+    """A fingerprint of the settings that change output bytes (not input/output paths, nor
+    the order the formats are named in)."""
     data = settings.model_dump(mode="json", exclude={"input", "output"})
+    data["formats"] = sorted(data["formats"])
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

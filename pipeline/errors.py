@@ -1,7 +1,8 @@
 """The exception hierarchy and the one table that maps each error to an exit code.
 
 Every failure the tool reports is a PipelineError; the CLI prints ``str(error)`` on one line
-(prefixed by the input's name) and exits with ``exit_code(error)``.
+(prefixed by the input's name) and exits with ``exit_code(error)``: 0 all converted, 1 some
+input failed, 2 a usage error, 3 the output cannot be written, 130 interrupted.
 """
 from __future__ import annotations
 
@@ -26,11 +27,17 @@ class RenderError(PipelineError):
     """A writer could not render the IR (missing font, unhandled element...)."""
 
 
+class OutputError(PipelineError):
+    """The output place cannot be written (read-only, no permission, no space, not a folder):
+    nothing more can be written, so the command stops."""
+
+
 EXIT_CODES: dict[type[PipelineError], int] = {
     UsageError: 2,
     InputError: 1,
     InvalidIR: 1,
     RenderError: 1,
+    OutputError: 3,
 }
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
+
 import pytest
 from click.testing import CliRunner
 
@@ -12,17 +14,28 @@ from pipeline.cli import main
 from .conftest import CORPUS_COPY, REFERENCE, shared_corpus_pages
 
 HTML = CORPUS_COPY / "html"
+COMMANDS = ("convert", "inspect", "validate", "fonts", "batch", "run", "check")
 
 
-def run(*args, input=None):
-    return CliRunner().invoke(main, [str(a) for a in args], input=input)
+@pytest.fixture(autouse=True)
+def _no_config_around(tmp_path, monkeypatch):
+    """Each test runs in a fresh folder, without PIPELINE_CONFIG or SOURCE_DATE_EPOCH."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("PIPELINE_CONFIG", raising=False)
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+
+
+def run(*args, input=None, env=None):
+    return CliRunner().invoke(main, [str(a) for a in args], input=input, env=env, prog_name="pipeline")
 
 
 def test_help_and_version_everywhere():
-    for command in ([], ["convert"], ["inspect"], ["validate"], ["run"], ["fonts"]):
+    for command in ([], *([c] for c in COMMANDS)):
         result = run(*command, "--help")
         assert result.exit_code == 0 and "Usage:" in result.output
-    assert run("--version").output.startswith("pipeline, version ")
+        assert "Example" in result.output, command  # every help text shows how it is used
+        version = run(*command, "--version")
+        assert version.exit_code == 0 and version.output.startswith("pipeline, version "), command
 
 
 def test_convert_writes_stem_named_outputs(tmp_path):
@@ -83,15 +96,18 @@ def test_validate_reports_problems_with_line_numbers(tmp_path):
     assert run("validate", broken).exit_code == 1
 
 
+@pytest.mark.slow
 def test_run_uses_config(tmp_path):
     (tmp_path / "in").mkdir()
     (tmp_path / "in" / "a.txt").write_bytes(REFERENCE.read_bytes())
     (tmp_path / "config.yaml").write_text("input: in\noutput: out\nformats: [xml, txt]\n", encoding="utf-8")
     result = run("run", "--config", tmp_path / "config.yaml")
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["a.txt", "a.xml"]
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == [
+        "a.txt", "a.xml", "index.html", "manifest.json", "report.json"]
 
 
+@pytest.mark.slow
 def test_console_script_runs_as_a_process(tmp_path):
     proc = subprocess.run([sys.executable, "-m", "pipeline", "inspect", "--json", str(REFERENCE)],
                           capture_output=True, text=True, check=False)
@@ -99,6 +115,8 @@ def test_console_script_runs_as_a_process(tmp_path):
     assert json.loads(proc.stdout)["date"] == "2023-12-21"
 
 
+@pytest.mark.slow
+@pytest.mark.corpus
 @pytest.mark.skipif(not shared_corpus_pages(), reason="the shared corpus is not beside the project")
 def test_every_shared_corpus_page_converts_or_fails_in_one_line(tmp_path):
     for i, page in enumerate(shared_corpus_pages()):
@@ -126,7 +144,7 @@ def test_shipped_config_documents_every_key_and_loads_as_the_defaults():
 
     from pipeline.config import Settings, load_settings
 
-    root = CORPUS_COPY.parents[2]
+    root = Path(__file__).parent.parent
     data = yaml.safe_load((root / "config.yaml").read_text(encoding="utf-8"))
 
     def keys(model, prefix=""):

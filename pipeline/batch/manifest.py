@@ -4,6 +4,7 @@ One entry per document of the last batch, in batch order::
 
     {"input": "a/b/index.html", "input_sha256": "…", "settings_hash": "…",
      "tool_version": "0.1.0", "status": "ok", "warnings": […],
+     "title": "…", "date": "2023-12-21", "publisher": "…", "url": "…",  (those the IR states)
      "outputs": {"xml": {"path": "a/b/index.xml", "sha256": "…", "size": 1234}, …}}
 
 A failed document has ``"status": "failed"``, its ``error`` and no outputs.
@@ -135,7 +136,9 @@ def write_manifest(outdir: Path, header: dict, entries: Iterable[dict]) -> None:
         out.write("\n ]\n}\n")
 
 
-def make_header(*, tool_version: str, settings_hash: str, formats, sources, include, exclude) -> dict:
+def make_header(*, tool_version: str, settings_hash: str, formats, sources, include, exclude,
+                config: str | None = None) -> dict:
+    """``config``: the settings file the batch read, as given (``pipeline check`` reads it again)."""
     return {
         "manifest_version": MANIFEST_VERSION,
         "tool": "pipeline",
@@ -145,6 +148,7 @@ def make_header(*, tool_version: str, settings_hash: str, formats, sources, incl
         "sources": [str(s) for s in sources],
         "include": list(include),
         "exclude": list(exclude),
+        "config": None if config is None else str(config),
     }
 
 

@@ -2,7 +2,8 @@
 
 The number of documents is not known up front (inputs are streamed); a background thread
 counts them cheaply (file names, zip directories, WARC record headers) and the total, and
-so the ETA, appears when it is done.
+so the ETA, appears when it is done. What happens to each document (its error, its warnings)
+is logged (``pipeline.logs``); while a bar is shown, log lines go through ``write``.
 """
 from __future__ import annotations
 
@@ -75,8 +76,6 @@ class Progress:
     def update(self, result: DocResult) -> None:
         self.summary.add(result)
         self._pick_up_total()
-        if result.status == "failed":
-            self.write(f"{result.key}: {result.error}")
         if self.bar is not None:
             s = self.summary
             self.bar.set_postfix_str(f"ok {s.ok}, failed {s.failed}, skipped {s.skipped}", refresh=False)
@@ -100,7 +99,7 @@ class Progress:
         return text
 
     def write(self, line: str) -> None:
-        """A message (a failure line) that must not garble the bar."""
+        """A message (a log line) that must not garble the bar."""
         if self.bar is not None:
             self.bar.write(line, file=self.stream)
         else:

@@ -12,9 +12,10 @@ Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, whe
   A document that runs past the time limit has its worker killed and replaced; one that
   crashes its worker (segfault, ``os._exit``, OOM kill) fails alone, and the worker is
   replaced. Workers are also replaced after ``MAX_TASKS_PER_WORKER`` documents.
-- ``DaskPool``: the same on a Dask distributed cluster (``pipeline[dask]``). The time limit
-  is enforced by the client (the document is reported failed; Dask cannot stop a running
-  task's thread); a document that kills its worker fails alone once Dask gives up on it.
+- ``DaskPool``: the same on a Dask distributed cluster (``cn-gov-report-pipeline[dask]``).
+  The time limit is enforced by the client (the document is reported failed; Dask cannot
+  stop a running task's thread); a document that kills its worker fails alone once Dask
+  gives up on it. Each task carries the settings, so workers need no configuration.
 """
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ import itertools
 import multiprocessing
 import os
 import signal
+import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -31,9 +33,9 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .. import __version__
+from .. import __version__, logs
 from ..config import Settings, settings_hash
-from ..errors import PipelineError, UsageError
+from ..errors import OutputError, PipelineError, UsageError
 from ..fsio import write_atomic
 from ..load import Document
 from ..writers import EXTENSIONS, get_writer
@@ -44,6 +46,7 @@ from .spool import Spool
 from .worker import convert_document, worker_main
 
 MAX_TASKS_PER_WORKER = 500
+RESERVED_NAMES = frozenset({"index.html", mf.MANIFEST_NAME})  # the batch's own files at the top of OUTDIR
 WORKER_START_LIMIT = 300.0  # seconds a new worker may take to import and warm up
 
 
@@ -65,6 +68,8 @@ class BatchOptions:
     fail_on_warning: bool = False
     executor: str = "local"
     scheduler: str | None = None
+    ignore_warnings: tuple[str, ...] = ()  # warning codes (globs) left out of the reports
+    config: str | None = None  # the settings file, as given (recorded for `pipeline check`)
 
 
 @dataclass
@@ -75,6 +80,39 @@ class BatchOutcome:
     @property
     def converted(self) -> int:
         return self.summary.ok + self.summary.failed
+
+
+def ensure_writable(folder: Path) -> list[Path]:
+    """Create ``folder`` if needed and make sure a file can be written there, before any work
+    is done; an OutputError (exit 3) naming the folder otherwise. Returns the folders it
+    created, deepest first (a caller that ends up writing nothing can remove them)."""
+    folder = Path(folder)
+    created = []
+    parent = folder
+    while not parent.exists() and parent != parent.parent:
+        created.append(parent)
+        parent = parent.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(exc, folder) from None
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".pipeline-probe-"):
+            pass
+    except OSError as exc:
+        raise output_error(exc, folder, named=False) from None
+    return created
+
+
+def output_error(exc: OSError, path: Path | str, named: bool = True) -> OutputError:
+    """An OSError met while writing ``path``, as the one-line OutputError the user sees
+    (naming the file the error names, unless ``named`` is false)."""
+    where = (exc.filename if named else None) or path
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        reason = "a file is in the way of a folder"
+    else:
+        reason = exc.strerror or str(exc)
+    return OutputError(f"{where}: cannot write output: {reason}")
 
 
 def default_jobs() -> int:
@@ -244,7 +282,7 @@ class DaskPool:
         try:
             from distributed import Client
         except ImportError:
-            raise UsageError("--executor dask needs the dask extra: pip install 'pipeline[dask]'") from None
+            raise UsageError("--executor dask needs the dask extra: pip install 'cn-gov-report-pipeline[dask]'") from None
         try:
             self.client = Client(scheduler, timeout="30s", set_as_default=False)
         except (OSError, TimeoutError) as exc:
@@ -377,7 +415,9 @@ class Batch:
         self.hash = settings_hash(settings)
         self.header = mf.make_header(
             tool_version=__version__, settings_hash=self.hash, formats=options.formats,
-            sources=options.sources, include=options.selector.include, exclude=options.selector.exclude)
+            sources=options.sources, include=options.selector.include, exclude=options.selector.exclude,
+            config=options.config)
+        self.shown = logs.WarningFilter(options.ignore_warnings)
         self.previous = mf.ManifestState()
         self.spool = Spool()
         self.summary = Summary()
@@ -403,6 +443,11 @@ class Batch:
             elif out in outputs:
                 tag.ready = DocResult(item.key, "failed",
                                       error=f"its outputs ({item.out_base}.*) would overwrite an earlier input's")
+            elif reserved := [n for f in self.options.formats
+                              if (n := item.out_base + EXTENSIONS[f]).casefold() in RESERVED_NAMES]:
+                tag.ready = DocResult(item.key, "failed",
+                                      error=f"its output {reserved[0]} would overwrite the batch's own; "
+                                            "put it in a folder")
             elif item.error:
                 tag.ready = DocResult(item.key, "failed", error=item.error)
                 tag.entry = self._entry(item, None, "failed", error=item.error)
@@ -418,20 +463,24 @@ class Batch:
                 if old and old.get("status") == "ok" and mf.is_current(old, tag.sha256, self.hash, __version__) \
                         and mf.outputs_present(self.outdir, old):
                     tag.entry = old
-                    tag.ready = DocResult(item.key, "skipped", warnings=list(old.get("warnings") or []),
+                    tag.ready = DocResult(item.key, "skipped", warnings=self.shown(old.get("warnings") or []),
                                           outputs={f: o["path"] for f, o in old["outputs"].items()},
-                                          url=document.url)
+                                          url=old.get("url") or document.url, title=old.get("title"),
+                                          date=old.get("date"), publisher=old.get("publisher"))
                     yield tag, None
                     continue
             yield tag, document
 
     def _entry(self, item: Item, sha: str | None, status: str, *, error=None, warnings=(), outputs=None,
-               url=None) -> dict:
+               url=None, about: dict | None = None) -> dict:
         entry = {"input": item.key, "input_sha256": sha, "settings_hash": self.hash,
                  "tool_version": __version__, "status": status}
         url = url or (item.document.url if item.document is not None else None)
         if url:
             entry["url"] = url
+        for name in ("title", "date", "publisher"):
+            if (about or {}).get(name):
+                entry[name] = about[name]
         if error:
             entry["error"] = error
         entry["warnings"] = list(warnings)
@@ -447,20 +496,28 @@ class Batch:
             for fmt in self.options.formats:
                 data = outcome["outputs"][fmt]
                 rel = item.out_base + EXTENSIONS[fmt]
-                write_atomic(self.outdir / rel, data)
+                try:
+                    write_atomic(self.outdir / rel, data)
+                except OSError as exc:
+                    raise output_error(exc, self.outdir / rel) from None
                 written[fmt] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
             url = outcome.get("url") or item.document.url
-            entry = self._entry(item, tag.sha256, "ok", warnings=outcome["warnings"], outputs=written, url=url)
-            result = DocResult(item.key, "ok", warnings=list(outcome["warnings"]),
-                               outputs={f: o["path"] for f, o in written.items()}, url=url)
+            entry = self._entry(item, tag.sha256, "ok", warnings=outcome["warnings"], outputs=written, url=url,
+                                about=outcome)
+            result = DocResult(item.key, "ok", warnings=self.shown(outcome["warnings"]),
+                               outputs={f: o["path"] for f, o in written.items()}, url=url,
+                               title=outcome.get("title"), date=outcome.get("date"),
+                               publisher=outcome.get("publisher"), seconds=outcome.get("seconds", 0.0))
         else:
             self._remove_outputs(item)
             entry = self._entry(item, tag.sha256, "failed", error=outcome["error"])
-            result = DocResult(item.key, "failed", error=outcome["error"], url=item.document.url)
+            result = DocResult(item.key, "failed", error=outcome["error"], url=item.document.url,
+                               seconds=outcome.get("seconds", 0.0))
         if entry is not None and result.status != "skipped":
             journal.append(entry)
-        self.spool.add(tag.seq, {"result": result.as_json(), "entry": entry})
+        self.spool.add(tag.seq, {"result": result.as_json(), "entry": entry, "seconds": result.seconds})
         self.summary.add(result)
+        logs.document_result(result.key, result.status, result.error, result.warnings)
         if self.progress is not None:
             self.progress.update(result)
         return result
@@ -474,7 +531,7 @@ class Batch:
                 pass
 
     def results(self) -> Iterator[DocResult]:
-        return (DocResult.from_json(record["result"]) for record in self.spool)
+        return (DocResult.from_json(record["result"], record.get("seconds", 0.0)) for record in self.spool)
 
     def run(self) -> BatchOutcome:
         start = time.monotonic()
@@ -484,7 +541,8 @@ class Batch:
                 raise UsageError(f"{src}: the output folder cannot be an input folder")
         for fmt in self.options.formats:
             get_writer(fmt)  # an unknown format or a missing writer is a usage error, before any work
-        self.outdir.mkdir(parents=True, exist_ok=True)
+        for folder in {self.outdir} | {Path(p).parent for p in (self.options.report, self.options.junit) if p}:
+            ensure_writable(folder)  # an output place that cannot be written fails before any work
         killed_before = mf.journal_path(self.outdir).exists()
         executor = make_executor(self.options, self.settings)
         try:
@@ -509,14 +567,25 @@ class Batch:
                 signals.hold()
                 try:
                     executor.close(kill=not finished)
-                    self._save(complete=finished)
-                    journal.close(remove=True)
+                    try:
+                        self._save(complete=finished)
+                    except OSError as exc:
+                        if finished:
+                            raise output_error(exc, mf.manifest_path(self.outdir)) from None
+                    else:
+                        journal.close(remove=True)
                 finally:
+                    journal.close(remove=False)
                     if not finished:
                         self.spool.close()
-            write_reports(self.outdir, self.results, self.summary, self.info(), report=self.options.report,
-                          junit=self.options.junit, fail_on_warning=self.options.fail_on_warning)
-            self.spool.close()
+            try:
+                write_reports(self.outdir, self.results, self.summary, self.info(), report=self.options.report,
+                              junit=self.options.junit, fail_on_warning=self.options.fail_on_warning,
+                              elapsed=time.monotonic() - start)
+            except OSError as exc:
+                raise output_error(exc, self.outdir) from None
+            finally:
+                self.spool.close()
         return BatchOutcome(self.summary, time.monotonic() - start)
 
     def _save(self, complete: bool) -> None:

@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
-from .. import pictures
+from .. import logs, pictures
 from ..fsio import folder_pictures
 from ..load import HTML_SUFFIXES, Document
 
@@ -343,23 +343,37 @@ def _http_mime(content_type: str | None) -> str:
     return (content_type or "").split(";", 1)[0].strip().lower()
 
 
+def _records(handle, key: str):
+    """(iterator, record) for each record of a WARC file; what warcio prints on stderr about
+    the file (a record not followed by a blank line, a damaged gzip member) is logged instead
+    (``pipeline -v`` shows it)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    with logs.library_output("warcio", key):
+        records = ArchiveIterator(handle)
+    while True:
+        with logs.library_output("warcio", key):
+            record = next(records, None)
+        if record is None:
+            return
+        yield records, record
+
+
 def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
     """Each HTML page of a WARC file, with the pictures it refers to that the WARC holds: a
     first pass notes where each picture record lies, a second yields the pages."""
-    from warcio.archiveiterator import ArchiveIterator
     from warcio.exceptions import ArchiveLoadFailed
 
     try:
         picture_at: dict[str, int] = {}
         if not count_only:
             with open_bytes() as handle:
-                records = ArchiveIterator(handle)
-                for record in records:
+                for records, record in _records(handle, key):
                     url, media = _warc_kind(record)
                     if media.startswith("image/") and url not in picture_at:
                         picture_at[url] = records.get_record_offset()
         with open_bytes() as handle:
-            for record in ArchiveIterator(handle):
+            for _, record in _records(handle, key):
                 if not record.format.startswith("warc"):
                     yield _failed(key, f"not a WARC file (found an {record.format.upper()} record)")
                     return
@@ -372,9 +386,10 @@ def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
                 if count_only:
                     yield Item(sub_key, out_base_of(sub_key))
                     continue
-                data = record.content_stream().read()
+                with logs.library_output("warcio", key):
+                    data = record.content_stream().read()
                 content_type = (record.http_headers or record.rec_headers).get_header("Content-Type")
-                resources = _warc_pictures(open_bytes, picture_at, data, url)
+                resources = _warc_pictures(open_bytes, picture_at, data, url, key)
                 yield _item(sub_key, data, content_type, url or None, resources, url or None)
     except ArchiveLoadFailed as exc:
         yield _failed(key, f"not a readable WARC file: {str(exc).splitlines()[0]}")
@@ -395,7 +410,7 @@ def _warc_kind(record) -> tuple[str, str]:
     return record.rec_headers.get_header("WARC-Target-URI") or "", _http_mime(content_type)
 
 
-def _warc_pictures(open_bytes, picture_at: dict[str, int], data: bytes, url: str) -> dict[str, bytes]:
+def _warc_pictures(open_bytes, picture_at: dict[str, int], data: bytes, url: str, key: str) -> dict[str, bytes]:
     from warcio.archiveiterator import ArchiveIterator
 
     found: dict[str, bytes] = {}
@@ -403,7 +418,7 @@ def _warc_pictures(open_bytes, picture_at: dict[str, int], data: bytes, url: str
         target = pictures.target(ref, url or None)
         if target is None or target in found or target not in picture_at:
             continue
-        with open_bytes() as handle:
+        with open_bytes() as handle, logs.library_output("warcio", key):
             handle.seek(picture_at[target])
             record = next(iter(ArchiveIterator(handle)), None)
             if record is not None:
