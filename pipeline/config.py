@@ -88,6 +88,11 @@ class PdfSettings(Strict):
     # Document info Subject and Keywords; an empty subject falls back to the site name.
     subject: str = ""
     keywords: str = ""
+    # PDF/A-2b: XMP metadata agreeing with the document info, an sRGB output intent, pictures
+    # without transparency; false writes a plain PDF.
+    archival: bool = True
+    # A structure tree (tagged PDF): headings, paragraphs, lists, tables, figures with alt text.
+    tagged: bool = False
 
     @field_validator("font_files", "embolden")
     @classmethod

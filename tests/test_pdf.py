@@ -522,7 +522,8 @@ def test_two_runs_give_identical_bytes(reference, settings):
     assert pdf.render(load_ir(REFERENCE_IR), settings) == reference.data
 
 
-def test_another_process_gives_identical_bytes(reference, settings):
+def render_in_another_process(ir_path: Path, font_cache_dir, tagged: bool = False) -> bytes:
+    """The PDF of the IR file, rendered by a new Python process (another hash seed)."""
     script = (
         "import sys\n"
         "from pathlib import Path\n"
@@ -530,14 +531,17 @@ def test_another_process_gives_identical_bytes(reference, settings):
         "from pipeline.config import PdfSettings, Settings\n"
         "from pipeline.writers import pdf\n"
         "tree = ir.parse(Path(sys.argv[1]).read_bytes())\n"
-        "s = Settings(pdf=PdfSettings(font_cache_dir=sys.argv[2]))\n"
+        "s = Settings(pdf=PdfSettings(font_cache_dir=sys.argv[2], tagged=sys.argv[3] == 'tagged'))\n"
         "sys.stdout.buffer.write(pdf.render(tree, s))\n"
     )
     env = dict(os.environ, PYTHONHASHSEED="12345")
     root = Path(__file__).resolve().parent.parent
-    out = subprocess.run([sys.executable, "-c", script, str(REFERENCE_IR), str(settings.pdf.font_cache_dir)],
-                         check=True, capture_output=True, env=env, cwd=root).stdout
-    assert out == reference.data
+    return subprocess.run([sys.executable, "-c", script, str(ir_path), str(font_cache_dir), "tagged" if tagged else "-"],
+                          check=True, capture_output=True, env=env, cwd=root).stdout
+
+
+def test_another_process_gives_identical_bytes(reference, settings):
+    assert render_in_another_process(REFERENCE_IR, settings.pdf.font_cache_dir) == reference.data
 
 
 # --- every corpus page converted in the tests ---------------------------------------------

@@ -19,9 +19,17 @@ A figure's picture comes from the IR's ``<pictures>``, with its caption under it
 without one prints its placeholder. Headings become a nested outline. Nothing is read from
 disk but the fonts (``pipeline.fonts``).
 
+By default the file is PDF/A-2b (``pdf.archival``): ``pdfa.finish`` adds the XMP packet and
+the sRGB output intent, and pictures with transparency are set onto white. With ``pdf.tagged``
+the writer builds a structure tree as it visits (``pdfa.Tagger``: headings H1–H4, paragraphs,
+lists, tables, figures with their alt text, in IR order) and marks what it draws as the
+content of those elements, or as artifacts (page numbers, table rules, repeated table headers).
+``archival: false`` and ``tagged: false`` give reportlab's file as it is.
+
 ``render`` returns the PDF bytes; ``layout`` returns the laid-out lines per page (used by tests
 to check the breaking, the grid and the glyph coverage). The same input and version give
-byte-identical files (reportlab's invariant mode, dates from the report).
+byte-identical files (reportlab's invariant mode, dates from the report, a file identifier
+computed from the content).
 """
 from __future__ import annotations
 
@@ -36,10 +44,10 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from .. import __version__, fonts, ir
+from .. import __version__, colour, fonts, ir
 from ..errors import RenderError
 from ..linebreak import balanced_lines, break_lines, segments
-from . import views
+from . import pdfa, views
 from .base import DocumentWriter
 
 MM = 72.0 / 25.4
@@ -283,6 +291,7 @@ class LaidLine:
     justified: bool
     width: float = 0.0  # the width the breaker filled (tracking included)
     tracking: float = 0.0
+    offset: int = 0  # where the line starts in its block's text (tagged output only)
 
 
 @dataclass
@@ -296,6 +305,10 @@ class Block:
     bookmark: tuple[str, str, int] | None = None  # (key, title, outline level)
     blank_after: int = 0
     embolden: bool = False
+    # Tagged output: the structure element of the text from each offset on, or the kind of
+    # artifact the block is (page numbers: Pagination).
+    tags: tuple[tuple[int, pdfa.Node], ...] = ()
+    artifact: str | None = None
 
 
 @lru_cache(maxsize=None)
@@ -366,9 +379,18 @@ def _table_class():
         """A table that may break a page inside a row span, so a long merged cell does not
         end a page early (and repeat the header mid-page); the span's text stays in its
         first part. A row is split across pages only when it is taller than a whole page,
-        so a page never ends with a header and no row under it."""
+        so a page never ends with a header and no row under it. In tagged output its rules
+        are artifacts."""
 
         frame_height = float("inf")
+        tagger: pdfa.Tagger | None = None
+
+        def _drawLines(self):
+            if self.tagger is None:
+                return super()._drawLines()
+            self.tagger.artifact(self.canv, "Layout")
+            super()._drawLines()
+            self.tagger.end(self.canv)
 
         def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):
             return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
@@ -384,16 +406,36 @@ def _table_class():
             finally:
                 self.splitInRow = 0
             for part in parts:
-                part.frame_height = self.frame_height
+                part.frame_height, part.tagger = self.frame_height, self.tagger
             return parts
 
         def _splitRows(self, availHeight, doInRowSplit=0):
             parts = super()._splitRows(availHeight, doInRowSplit)
             for part in parts:
-                part.frame_height = self.frame_height
+                part.frame_height, part.tagger = self.frame_height, self.tagger
             return parts
 
     return SpanSplittingTable
+
+
+@lru_cache(maxsize=None)
+def _image_class():
+    from reportlab.platypus import Image
+
+    class Picture(Image):
+        """A picture; in tagged output, the marked content of its ``Figure``."""
+
+        tagger: pdfa.Tagger | None = None
+        node: pdfa.Node | None = None
+
+        def drawOn(self, canv, x, y, _sW=0):
+            if self.tagger is None:
+                return super().drawOn(canv, x, y, _sW)
+            self.tagger.begin(canv, self.node)
+            super().drawOn(canv, x, y, _sW)
+            self.tagger.end(canv)
+
+    return Picture
 
 
 @lru_cache(maxsize=None)
@@ -404,12 +446,14 @@ def _cell_flowable_class():
         """The text of one table cell, broken by our line breaker at the cell's width."""
 
         def __init__(self, pieces: list[str], role: str, align: str, writer: "PdfWriter",
-                     block_id: int, size: float, lines: list[LaidLine] | None = None):
+                     block_id: int, size: float, lines: list[LaidLine] | None = None,
+                     node: pdfa.Node | None = None):
             super().__init__()
             self.pieces, self.role, self.align, self.writer = pieces, role, align, writer
-            self.block_id, self.size = block_id, size
+            self.block_id, self.size, self.node = block_id, size, node
             self._lines = lines
             self._for_width = None if lines is None else -1.0
+            self._drawn = False
 
         def _layout(self, width: float) -> list[LaidLine]:
             if self._for_width == -1.0:
@@ -431,13 +475,17 @@ def _cell_flowable_class():
             if fit <= 0 or fit >= len(lines):
                 return []
             return [
-                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, self.size, lines[:fit]),
-                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, self.size, lines[fit:]),
+                CellText(self.pieces, self.role, self.align, self.writer, self.block_id, self.size, part, self.node)
+                for part in (lines[:fit], lines[fit:])
             ]
 
         def draw(self):
             lead = self.size * CELL_LEADING
             block = Block("cell", self.role, self.size, "\n".join(self.pieces), [], self.block_id)
+            if self.node is not None:  # a header row drawn again on a later page is an artifact
+                repeated = self._drawn and self.node.role == "TH"
+                block.tags, block.artifact = ((), "Pagination") if repeated else (((0, self.node),), None)
+            self._drawn = True
             for i, line in enumerate(self._lines or ()):
                 baseline = self.height - i * lead - lead / 2 - EM_CENTRE * self.size
                 self.writer.draw_line(self.canv, block, line, line.x, baseline, None)
@@ -464,6 +512,8 @@ class PdfWriter(DocumentWriter):
         self._headings = 0
         self._depth = 0
         self._outline_level = -1
+        self.tagger = pdfa.Tagger() if self.pdf.tagged else None
+        self._parent = self.tagger.root if self.tagger else None  # where new structure elements go
         title_face = self.fonts.resolved["title"]
         self.embolden = set(self.pdf.embolden)
         if self.pdf.embolden_title_fallback and fonts.face_kind(title_face.family) != "xiaobiaosong" \
@@ -477,9 +527,10 @@ class PdfWriter(DocumentWriter):
         return self._blocks
 
     def lay_grid(self, text: str, role: str, kind: str, align: str = "justify",
-                 indent: int | None = None) -> Block:
+                 indent: int | None = None, tags: list[tuple[str, pdfa.Node]] = ()) -> Block:
         """Break ``text`` for the grid: ``align`` is justify (paragraphs), center, right (flush
-        right, no indent), title, or center-single (centred on one line, else justified)."""
+        right, no indent), title, or center-single (centred on one line, else justified).
+        ``tags`` (tagged output) cut ``text`` into pieces, each with its structure element."""
         geo, pdf = self.geo, self.pdf
         text = self.printable(text, role)
         size = pdf.title_size if role == "title" else pdf.body_size
@@ -515,12 +566,31 @@ class PdfWriter(DocumentWriter):
             elif align == "right":
                 x = geo.width - (natural + max(n - 1, 0) * space)
             lines.append(LaidLine(t, x, space, natural, False, width - start, tracking))
-        return Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
+        block = Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
+        if tags:
+            block.tags = self._tag_offsets(tags, role)
+            cursor = 0
+            for line in lines:  # the lines are the text's pieces in order, spaces at breaks dropped
+                line.offset = text.find(line.text, cursor)
+                cursor = line.offset + len(line.text)
+        return block
 
-    def printable(self, text: str, role: str) -> str:
+    def _tag_offsets(self, tags: list[tuple[str, pdfa.Node]], role: str) -> tuple[tuple[int, pdfa.Node], ...]:
+        """Where each tagged piece starts in the printed text (``printable`` works character by
+        character, then trims the ends)."""
+        printed = [self.printable(piece, role, trim=False) for piece, _node in tags]
+        whole = "".join(printed)
+        lead = len(whole) - len(whole.lstrip())
+        out, pos = [], 0
+        for (_piece, node), text in zip(tags, printed):
+            out.append((max(pos - lead, 0), node))
+            pos += len(text)
+        return tuple(out)
+
+    def printable(self, text: str, role: str, trim: bool = True) -> str:
         """The text as it will be set: invisible characters dropped (``views.printable``) and,
         with ``missing_glyph: notation``, a character no font has replaced by its code point."""
-        text = views.printable(text)
+        text = views.printable(text, trim)
         if self.pdf.missing_glyph == "notation":
             text = "".join(ch if self.fonts.covers(role, ch) else f"[U+{ord(ch):04X}]" for ch in text)
         return text
@@ -546,19 +616,10 @@ class PdfWriter(DocumentWriter):
 
     def draw_line(self, canv, block: Block, line: LaidLine, x: float, baseline: float, slot):
         runs = self.fonts.runs(block.role, line.text)
-        if block.embolden:  # faux bold: fill and stroke, in its own graphics state
-            canv.saveState()
-            canv.setLineWidth(block.size * self.pdf.embolden_stroke)
-        text = canv.beginText(x, baseline)
-        if block.embolden:
-            text.setTextRenderMode(2)
-        text.setCharSpace(line.char_space)
-        for face, chunk in runs:
-            text.setFont(face.name, block.size)
-            text.textOut(chunk)
-        canv.drawText(text)
-        if block.embolden:
-            canv.restoreState()
+        if self.tagger is None:
+            self._draw_runs(canv, block, runs, line.char_space, x, baseline)
+        else:
+            self._draw_tagged(canv, block, line, x, baseline)
         abs_x0, abs_y = canv.absolutePosition(x, baseline)
         n = len(line.text)
         x1 = abs_x0 + line.natural + max(n - 1, 0) * line.char_space
@@ -568,6 +629,44 @@ class PdfWriter(DocumentWriter):
             tuple((f.path, f.index, chunk) for f, chunk in runs),
             block.role, line.width, line.tracking,
         ))
+
+    def _draw_runs(self, canv, block: Block, runs, char_space: float, x: float, baseline: float):
+        if block.embolden:  # faux bold: fill and stroke, in its own graphics state
+            canv.saveState()
+            canv.setLineWidth(block.size * self.pdf.embolden_stroke)
+        text = canv.beginText(x, baseline)
+        if block.embolden:
+            text.setTextRenderMode(2)
+        text.setCharSpace(char_space)
+        for face, chunk in runs:
+            text.setFont(face.name, block.size)
+            text.textOut(chunk)
+        canv.drawText(text)
+        if block.embolden:
+            canv.restoreState()
+
+    def _draw_tagged(self, canv, block: Block, line: LaidLine, x: float, baseline: float):
+        """The line as marked content: one sequence per structure element it holds text of
+        (a text object each, placed where the previous one ended), or one artifact."""
+        tagger = self.tagger
+        if block.artifact or not block.tags:
+            tagger.artifact(canv, block.artifact or "Layout")
+            self._draw_runs(canv, block, self.fonts.runs(block.role, line.text), line.char_space, x, baseline)
+            tagger.end(canv)
+            return
+        start, end = line.offset, line.offset + len(line.text)
+        cuts = [(max(at, start), node) for i, (at, node) in enumerate(block.tags)
+                if at < end and (i + 1 == len(block.tags) or block.tags[i + 1][0] > start)]
+        for i, (at, node) in enumerate(cuts):
+            piece = line.text[at - start:(cuts[i + 1][0] if i + 1 < len(cuts) else end) - start]
+            if not piece:
+                continue
+            runs = self.fonts.runs(block.role, piece)
+            tagger.begin(canv, node)
+            self._draw_runs(canv, block, runs, line.char_space, x, baseline)
+            tagger.end(canv)
+            x += sum(face.width(ch) for face, chunk in runs for ch in chunk) * block.size / 1000.0 \
+                + len(piece) * line.char_space
 
     def page_number(self, canv, doc):
         n = canv.getPageNumber()
@@ -580,7 +679,7 @@ class PdfWriter(DocumentWriter):
             x = geo.left + geo.cell
         baseline = geo.bottom - self.pdf.page_number_gap_mm * MM - 0.88 * size
         block = Block("page_number", "page_number", size, label, [], -n,
-                      embolden="page_number" in self.embolden)
+                      embolden="page_number" in self.embolden, artifact="Pagination")
         canv.saveState()
         self.draw_line(canv, block, LaidLine(label, x, 0.0, natural, False), x, baseline, None)
         canv.restoreState()
@@ -595,9 +694,11 @@ class PdfWriter(DocumentWriter):
         blocks = []
         for line in views.front_lines(el.getparent()):
             if line.kind == "title":
-                blocks.append(self.lay_grid(line.text, "title", "title", align="title"))
+                blocks.append(self.lay_grid(line.text, "title", "title", align="title",
+                                            tags=self._tags(line.text, "Title")))
             else:
-                blocks.append(self.lay_grid(line.text, "body", "field", align="center-single", indent=0))
+                blocks.append(self.lay_grid(line.text, "body", "field", align="center-single", indent=0,
+                                            tags=self._tags(line.text, "P")))
         if blocks:
             blocks[-1].blank_after = self.pdf.lines_after_title
         self.story += [self.GridBlock(block, self) for block in blocks]
@@ -617,7 +718,7 @@ class PdfWriter(DocumentWriter):
         line = ir.heading_line(section)
         if not views.printable(line):
             return
-        block = self.lay_grid(line, role, "heading")
+        block = self.lay_grid(line, role, "heading", tags=self._tags(line, f"H{role[-1]}"))
         self._headings += 1
         level = min(self._depth - 1, self._outline_level + 1)  # an outline never skips a level
         self._outline_level = level
@@ -629,7 +730,40 @@ class PdfWriter(DocumentWriter):
         if views.printable(text):
             align = views.alignment(el) or "justify"
             indent = 0 if align == "center" else None
-            self.story.append(self.GridBlock(self.lay_grid(text, "body", "p", align=align, indent=indent), self))
+            tags = self._paragraph_tags(el) if self.tagger else ()
+            block = self.lay_grid(text, "body", "p", align=align, indent=indent, tags=tags)
+            self.story.append(self.GridBlock(block, self))
+
+    def _tags(self, text: str, role: str, **kwargs) -> list[tuple[str, pdfa.Node]]:
+        """Tagged output: ``text`` as the content of a new ``role`` element (else nothing)."""
+        return [(text, self._parent.add(role, **kwargs))] if self.tagger else []
+
+    def _paragraph_tags(self, el) -> list[tuple[str, pdfa.Node]]:
+        """A paragraph's printed text (``ir.text_of``) in pieces: the text before its first
+        enumeration item as a ``P``, then the items as an ``L`` of ``LI`` (label ``Lbl``, text
+        and what follows it ``LBody``)."""
+        parent, pieces = self._parent, []
+        intro = items = body = None
+
+        def put(text):
+            nonlocal intro
+            if text:
+                if body is None and intro is None:
+                    intro = parent.add("P")
+                pieces.append((text, intro if body is None else body))
+
+        put(el.text)
+        for child in el:
+            if child.tag == "item":
+                items = items or parent.add("L")
+                entry = items.add("LI")
+                pieces.append((child.get("label", ""), entry.add("Lbl")))
+                body = entry.add("LBody")
+                put(ir.text_of(child))
+            elif child.tag == "link":
+                put(child.text)
+            put(child.tail)
+        return pieces
 
     def visit_item(self, el):  # printed by its paragraph
         pass
@@ -638,36 +772,55 @@ class PdfWriter(DocumentWriter):
         pass
 
     def visit_list(self, el):
+        parent = self._parent
+        if self.tagger:
+            self._parent = parent.add("L")
         self.visit_children(el)
+        self._parent = parent
 
     def visit_li(self, el):
-        self.story.append(self.GridBlock(self.lay_grid(views.li_text(el), "body", "li"), self))
+        marker, text = views.li_marker(el), views.li_text(el)
+        tags = []
+        if self.tagger:
+            entry = self._parent.add("LI")
+            tags = [(marker, entry.add("Lbl")), (text[len(marker):], entry.add("LBody"))]
+        self.story.append(self.GridBlock(self.lay_grid(text, "body", "li", tags=tags), self))
 
     def visit_figure(self, el):
-        """The picture then its caption, or the placeholder when there is no picture."""
+        """The picture then its caption, or the placeholder when there is no picture. Tagged:
+        a ``Figure`` with the alt text (else the placeholder's), holding the picture and a
+        ``Caption``, or the placeholder."""
         image = self._image(views.picture(el))
         text = views.figure_caption(el) if image is not None else views.figure_placeholder(el)
+        tags = []
+        if self.tagger:
+            figure = self._parent.add("Figure", alt=views.figure_caption(el) or views.figure_placeholder(el))
+            tags = [(text, figure.add("Caption") if image is not None else figure)]
+            if image is not None:
+                image.tagger, image.node = self.tagger, figure
         if image is not None:
             self.story.append(image)
         if text:
-            self.story.append(self.GridBlock(self.lay_grid(text, "body", "figure", align="center-single", indent=0), self))
+            self.story.append(self.GridBlock(self.lay_grid(text, "body", "figure", align="center-single", indent=0,
+                                                           tags=tags), self))
 
     def _image(self, picture: views.Picture | None):
         """The picture as a flowable scaled into the text block (never enlarged), or None when
-        there is none or its bytes are not an image reportlab can read."""
+        there is none or its bytes are not an image reportlab can read. Archival output has
+        no transparency: a picture with alpha is set onto white first (``pdfa.flatten_picture``)."""
         from reportlab.lib.utils import ImageReader
-        from reportlab.platypus import Image
 
         if picture is None:
             return None
+        data = pdfa.flatten_picture(picture.data) if self.pdf.archival else picture.data
         try:
-            w, h = ImageReader(io.BytesIO(picture.data)).getSize()
+            w, h = ImageReader(io.BytesIO(data)).getSize()
         except Exception:  # not an image after all: the placeholder stands in for it
             return None
         if w <= 0 or h <= 0:
             return None
         scale = min(self.geo.width / w, (self.geo.height - 2 * self.geo.pitch) / h, 1.0)
-        image = Image(io.BytesIO(picture.data), width=w * scale, height=h * scale)
+        image = _image_class()(io.BytesIO(data), width=w * scale, height=h * scale)
         image.hAlign = "CENTER"
         return image
 
@@ -695,6 +848,7 @@ class PdfWriter(DocumentWriter):
         size = min(self.pdf.table_size, 0.95 * (min(widths) - 2 * padding))
         empty = lambda: self.CellText([], "body", "center", self, 0, size)  # noqa: E731
         data = [[empty() for _ in range(grid.cols)] for _ in range(grid.rows)]
+        nodes = self._table_nodes(grid) if self.tagger else {}
         style = [
             ("GRID", (0, 0), (-1, -1), TABLE_RULE, (0, 0, 0)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
@@ -707,14 +861,30 @@ class PdfWriter(DocumentWriter):
         for cell in cells:
             role = "heading1" if cell.header else "body"
             align = "center" if cell.header else "justify"
-            data[cell.row][cell.col] = self.CellText(pieces[cell], role, align, self, self._new_block(), size)
+            data[cell.row][cell.col] = self.CellText(pieces[cell], role, align, self, self._new_block(), size,
+                                                     node=nodes.get(cell))
             if cell.rowspan > 1 or cell.colspan > 1:
                 style.append(("SPAN", (cell.col, cell.row),
                               (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
         table = _table_class()(data, colWidths=widths, repeatRows=grid.header_rows, style=TableStyle(style),
                                splitByRow=1, splitInRow=0, hAlign="CENTER")
-        table.frame_height = self.frame_height
+        table.frame_height, table.tagger = self.frame_height, self.tagger
         self.story.append(table)
+
+    def _table_nodes(self, grid: views.Grid) -> dict[views.GridCell, pdfa.Node]:
+        """Tagged output: a ``Table`` of ``TR`` rows of ``TH`` (header rows, column scope) and
+        ``TD`` cells with their spans; the element of each cell."""
+        table, nodes = self._parent.add("Table"), {}
+        for row in grid.cells:
+            tr = table.add("TR")
+            for cell in row:
+                attributes = {"Scope": "Column"} if cell.header else {}
+                if cell.rowspan > 1:
+                    attributes["RowSpan"] = cell.rowspan
+                if cell.colspan > 1:
+                    attributes["ColSpan"] = cell.colspan
+                nodes[cell] = tr.add("TH" if cell.header else "TD", attributes=attributes, keep_empty=True)
+        return nodes
 
     def _not_drawn(self, el):
         """Laid out by its table."""
@@ -767,7 +937,10 @@ class PdfWriter(DocumentWriter):
             doc.build(story, canvasmaker=canvasmaker)
         except LayoutError as exc:
             raise RenderError(f"PDF layout failed: {exc}") from None
-        return buf.getvalue()
+        if not (self.pdf.archival or self.tagger):
+            return buf.getvalue()
+        intent = pdfa.OutputIntent(colour.srgb_profile(), colour.SRGB_CONDITION) if self.pdf.archival else None
+        return pdfa.finish(buf.getvalue(), archival=self.pdf.archival, intent=intent, tagger=self.tagger)
 
 
 # --- helpers ------------------------------------------------------------------------------

@@ -1,0 +1,101 @@
+"""PDF writer speed: milliseconds per document, warm, on the reference page and a few corpus pages.
+
+Builds the IR of each page once (not timed), renders each one untimed to load the fonts and
+warm the caches, then times ``pipeline.writers.pdf.render`` ``--runs`` times per page and
+prints the median per page and the sum of the medians. The pages are the test suite's
+reference page and corpus samples (``tests/data/corpus``), so no shared corpus is needed.
+
+``--against KEY=VALUE`` times a second setting in the same process, alternating the two
+renders run by run, and prints both medians and their ratio (first / second): on a busy
+machine this is the fair comparison (e.g. ``--against pdf.archival=false`` is the cost of
+PDF/A, since ``archival: false`` writes the bytes the writer wrote before PDF/A existed).
+``--cpu`` measures the process's CPU time instead of the wall clock.
+
+Not a test: numbers depend on the machine. Compare two states of the code in the same
+session (run this script with each on PYTHONPATH), or two settings with ``--against``:
+
+    python bench/pdf_render.py [--runs 15] [--set pdf.tagged=true] [--against pdf.archival=false] [--cpu]
+"""
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import yaml
+
+from pipeline.config import Settings
+from pipeline.convert import build_ir
+from pipeline.load import Document
+from pipeline.writers import pdf
+
+CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
+PAGES = (
+    "text/seed_luohu_2023.txt",  # the reference page
+    "text/17_changchun_tyj_2023_xxgk_ndbg_table.txt",  # tables
+    "text/gzbg_2026_zhejiang.txt",  # long
+    "html/nfra_merged_cells.html",  # merged cells
+    "html/wanzai_2015_tjgb.html",  # statistics tables
+    "html/govcn_2019-02_001.html",
+)
+
+
+def settings_from(assignments: list[str]) -> Settings:
+    """Settings with ``section.key=value`` assignments (values read as YAML) applied."""
+    data: dict = {}
+    for item in assignments:
+        key, _, value = item.partition("=")
+        *path, last = key.split(".")
+        node = data
+        for part in path:
+            node = node.setdefault(part, {})
+        node[last] = yaml.safe_load(value)
+    return Settings.model_validate(data)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=15, help="timed renders per page (median reported)")
+    parser.add_argument("--set", dest="assignments", action="append", default=[], metavar="KEY=VALUE",
+                        help="a setting, e.g. pdf.tagged=true (repeatable)")
+    parser.add_argument("--against", action="append", default=[], metavar="KEY=VALUE",
+                        help="time these settings too (on top of --set), alternating with the first")
+    parser.add_argument("--cpu", action="store_true", help="process CPU time instead of the wall clock")
+    parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder holding the pages (default: tests/data/corpus)")
+    args = parser.parse_args(argv)
+    clock = time.process_time if args.cpu else time.perf_counter
+    variants = [settings_from(args.assignments)]
+    if args.against:
+        variants.append(settings_from(args.assignments + args.against))
+    trees = []
+    for name in PAGES:
+        path = args.corpus / name
+        trees.append((path.name, build_ir(Document(str(path), path.read_bytes()), variants[0])))
+    pages = {}
+    for name, tree in trees:  # warm: fonts loaded, caches filled
+        for settings in variants:
+            data = pdf.render(tree, settings)
+        pages[name] = data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page/")
+    labels = ["median ms"] + ([f"{' '.join(args.against)} ms", "ratio"] if args.against else [])
+    print(f"{'page':<44} {'pages':>5} " + " ".join(f"{label:>12}" for label in labels))
+    totals = [0.0] * len(variants)
+    for name, tree in trees:
+        times: list[list[float]] = [[] for _ in variants]
+        for _ in range(args.runs):
+            for i, settings in enumerate(variants):
+                start = clock()
+                pdf.render(tree, settings)
+                times[i].append((clock() - start) * 1000)
+        medians = [statistics.median(t) for t in times]
+        totals = [a + b for a, b in zip(totals, medians)]
+        cells = [f"{m:>12.1f}" for m in medians] + ([f"{medians[0] / medians[1]:>12.3f}"] if args.against else [])
+        print(f"{name:<44} {pages[name]:>5} " + " ".join(cells))
+    cells = [f"{t:>12.1f}" for t in totals] + ([f"{totals[0] / totals[1]:>12.3f}"] if args.against else [])
+    print(f"{'sum of medians':<44} {'':>5} " + " ".join(cells))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
