@@ -230,15 +230,27 @@ def convert_command(sources, target, formats, reference_docx, config, ignore_war
 Examples:
   pipeline inspect report.html
   pipeline inspect report.html --json | jq .headings
+  pipeline inspect output/report.pdf --json | jq .pdfa
 """)
 @click.argument("source", metavar="SRC", type=click.Path(allow_dash=True))
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object instead of an outline.")
 @common_options(warnings=False)
 @run_command
 def inspect_command(source, as_json, config):
-    """Show the metadata, heading tree, counts and warnings of SRC."""
+    """Show the metadata, heading tree, counts and warnings of SRC; of a PDF, what it claims
+    (PDF/A part and conformance, tagged or not, language)."""
     settings = load_settings(config_path(config))
     try:
+        if source.lower().endswith(".pdf"):
+            from .pdfclaims import claims, describe  # noqa: PLC0415
+
+            try:
+                data = Path(source).read_bytes()
+            except OSError as exc:
+                raise PipelineError(f"cannot read: {exc.strerror}") from None
+            found = claims(data)
+            click.echo(json.dumps(found, ensure_ascii=False, indent=2) if as_json else describe(found))
+            return
         documents = _read(source, settings)
         if len(documents) != 1:
             raise PipelineError(f"holds {len(documents)} pages: inspect them one by one")

@@ -671,3 +671,20 @@ def test_claims_on_the_command_line(reference_tree, font_cache, tmp_path, capsys
     out, err = capsys.readouterr()
     assert "PDF/A: PDF/A-2b" in out and "tagged: yes" in out
     assert err.startswith(f"pipeline: {bad}: not a readable PDF")
+
+
+def test_pipeline_inspect_says_what_a_pdf_claims(reference_tree, font_cache, tmp_path):
+    from click.testing import CliRunner
+
+    from pipeline.cli import main
+
+    path = tmp_path / "report.pdf"
+    path.write_bytes(tagged("reference", reference_tree, font_cache))
+    result = CliRunner().invoke(main, ["inspect", str(path), "--json"])
+    assert result.exit_code == 0, result.output
+    found = json.loads(result.output)
+    assert (found["pdfa"], found["pdfa_part"], found["pdfa_conformance"], found["tagged"]) == ("PDF/A-2b", 2, "B", True)
+    result = CliRunner().invoke(main, ["inspect", str(path)])
+    assert result.exit_code == 0 and "PDF/A: PDF/A-2b" in result.output and "tagged: yes" in result.output
+    missing = CliRunner().invoke(main, ["inspect", str(tmp_path / "none.pdf")])
+    assert missing.exit_code == 1
