@@ -3,8 +3,9 @@ its XMP identification (``pdfaid``), whether it is tagged (``MarkInfo /Marked tr
 structure tree), its language, output intents and page count.
 
 These are the file's claims, not a validation, for CI jobs that check that an artifact says
-what it should: ``python -m pipeline.pdfclaims FILE.pdf... [--json]`` prints them (exit 1 when
-a file is not a readable PDF).
+what it should: ``pipeline inspect FILE.pdf [--json]`` prints them, as does
+``python -m pipeline.pdfclaims FILE.pdf... [--json]`` for several files (exit 1 when a file
+is not a readable PDF).
 """
 from __future__ import annotations
 
