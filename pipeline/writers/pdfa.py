@@ -46,10 +46,9 @@ def flatten_picture(data: bytes) -> bytes:
     nothing to change or Pillow cannot read or convert them."""
     from PIL import Image
 
-    decode = Image.open  # decodes the bytes in memory: no file is opened
     out = io.BytesIO()
     try:
-        image = decode(io.BytesIO(data))
+        image = Image.open(io.BytesIO(data))
         image.load()
         alpha = image.mode in ("RGBA", "LA", "PA", "RGBa", "La") or "transparency" in image.info
         if alpha:
@@ -131,8 +130,7 @@ def finish(data: bytes, *, archival: bool, intent: OutputIntent | None, tagger: 
     import pikepdf
     from pikepdf import Array, Dictionary, Name
 
-    parse = pikepdf.Pdf.open  # parses the bytes in memory: no file is opened
-    with parse(io.BytesIO(data)) as pdf:
+    with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
         if tagger is not None:
             _structure(pdf, tagger)
         if archival:
