@@ -14,23 +14,21 @@ import sys
 from contextlib import nullcontext
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
-from . import __version__, ir, logs
-from .batch.runner import ensure_writable, output_error
-from .batch.sources import ZIP_SUFFIXES
-from .batch.worker import settings_environment
+from . import __version__, logs
 from .cli_batch import batch, check, run
 from .cli_options import CONFIG_VARIABLE, CONTEXT, common_options, config_path, format_option, run_command
-from .config import FORMATS, Settings, load_settings
-from .convert import convert
 from .errors import PipelineError, UsageError
-from .fsio import folder_pictures, stem_of, write_atomic
-from .inspect import outline, summary
-from .load import Document
-from .readers import reader_for
-from .writers import EXTENSIONS
+from .writers import EXTENSIONS, FORMATS
+
+# The command line loads the stages, the settings model and the writers only when a command
+# runs, so that --help and argument errors answer at once.
+if TYPE_CHECKING:
+    from .config import Settings
+    from .load import Document
 
 # A target named with one of these is one file in that format (as pandoc infers -t from -o).
 FORMAT_OF_SUFFIX = {ext: fmt for fmt, ext in EXTENSIONS.items()} | {".htm": "html", ".markdown": "md"}
@@ -40,6 +38,10 @@ def _read(src: str, settings: Settings) -> list[tuple[str, str, Document]]:
     """The documents at ``src`` (``-``: stdin) as (name, output stem, document): one for a
     page, with the pictures beside it; one per page for a zip archive, named as a batch
     names them."""
+    from .batch.sources import ZIP_SUFFIXES, Selector, iter_items
+    from .fsio import folder_pictures, stem_of
+    from .load import Document
+
     if src == "-":
         return [("stdin", "stdin", Document("stdin", sys.stdin.buffer.read()))]
     path = Path(src)
@@ -47,8 +49,6 @@ def _read(src: str, settings: Settings) -> list[tuple[str, str, Document]]:
     if path.is_dir():
         raise PipelineError("is a directory (use `pipeline batch` for folders)")
     if path.suffix.lower() in ZIP_SUFFIXES:
-        from .batch.sources import Selector, iter_items  # noqa: PLC0415
-
         found = []
         for item in iter_items([path], Selector(), picture_root=settings.image_dir):
             if item.error:
@@ -69,6 +69,8 @@ def _read(src: str, settings: Settings) -> list[tuple[str, str, Document]]:
 def _library_messages(document: Document, name: str):
     """warcio prints about damaged WARC records on stderr: while a WARC file is read, that
     becomes log records (shown with -v)."""
+    from .readers import reader_for
+
     if reader_for(document).name == "warc":
         return logs.library_output("warcio", name)
     return nullcontext()
@@ -109,6 +111,8 @@ class Target:
 
     def prepare(self) -> None:
         """Fail now (exit 3), before converting anything, when nothing can be written there."""
+        from .batch.runner import ensure_writable
+
         if self.kind != "stdout":
             self.created = ensure_writable(self.path if self.kind == "folder" else self.path.parent)
 
@@ -123,6 +127,9 @@ class Target:
                 break
 
     def write(self, stem: str, outputs: dict[str, bytes]) -> None:
+        from .batch.runner import output_error
+        from .fsio import write_atomic
+
         self.written += 1
         if self.kind == "stdout":
             stream = click.get_binary_stream("stdout")
@@ -139,6 +146,9 @@ class Target:
 
 def convert_sources(sources, target: Target, settings: Settings, shown: logs.WarningFilter) -> int:
     """Convert each source to ``target``; the number of inputs that failed."""
+    from .batch.worker import settings_environment
+    from .convert import convert
+
     failed = 0
     written: dict[str, str] = {}  # output stem → the source it came from
     for src in sources:
@@ -211,6 +221,8 @@ Examples:
 @run_command
 def convert_command(sources, target, formats, reference_docx, config, ignore_warnings):
     """Convert SRC (pages, text scrapes, MHTML, one-page WARC, saved IR, zip; - for stdin)."""
+    from .config import load_settings
+
     overrides = {"docx": {"reference_docx": str(reference_docx)}} if reference_docx else {}
     settings = load_settings(config_path(config), formats=formats, **overrides)
     where = Target.of(target, formats, settings.formats)
@@ -239,10 +251,14 @@ Examples:
 def inspect_command(source, as_json, config):
     """Show the metadata, heading tree, counts and warnings of SRC; of a PDF, what it claims
     (PDF/A part and conformance, tagged or not, language)."""
+    from .config import load_settings
+    from .convert import convert
+    from .inspect import outline, summary
+
     settings = load_settings(config_path(config))
     try:
         if source.lower().endswith(".pdf"):
-            from .pdfclaims import claims, describe  # noqa: PLC0415
+            from .pdfclaims import claims, describe
 
             try:
                 data = Path(source).read_bytes()
@@ -272,6 +288,8 @@ Example:
 @run_command
 def validate_command(file):
     """Check FILE against the IR schema: exit 0 when valid, 1 with the problems otherwise."""
+    from . import ir
+
     try:
         tree = ir.parse(file.read_bytes())
     except PipelineError as exc:
@@ -295,7 +313,9 @@ Examples:
 @run_command
 def fonts_command(sample, config):
     """Show the font file chosen for each role of the PDF output and its coverage."""
+    from .config import load_settings
     from .fonts import describe_fonts
+
     for row in describe_fonts(load_settings(config_path(config)), sample_text=sample):
         click.echo("  ".join(f"{k}={v}" for k, v in row.items()))
 

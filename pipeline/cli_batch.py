@@ -11,15 +11,18 @@ from __future__ import annotations
 import hashlib
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from . import __version__, logs
 from .cli_options import (EXIT_INTERRUPTED, JOB_CONFIG_HELP, common_options, config_path, fail, format_option,
                           info, run_command)
-from .config import Settings, load_settings, settings_hash
 from .errors import UsageError
 from .logs import WarningFilter
+
+if TYPE_CHECKING:
+    from .config import Settings
 
 
 def batch_options(fn):
@@ -118,6 +121,8 @@ def batch(sources, outdir, formats, config, ignore_warnings, **options):
     OUTDIR/manifest.json and OUTDIR/index.html.
     """
     config = config_path(config)
+    from .config import load_settings
+
     settings = load_settings(config, formats=formats)
     run_job(settings, list(sources) or [settings.input], outdir or settings.output, config=config,
             shown=ignore_warnings, **options)
@@ -140,6 +145,8 @@ def run(formats, config, ignore_warnings, report, **options):
     OUTPUT/report.json (unless --report says elsewhere).
     """
     config = config_path(config, job=True)
+    from .config import load_settings
+
     settings = load_settings(config, formats=formats)
     if not settings.input.exists():
         where = f" (set `input:` in {config})" if config else " (no config.yaml here; give --config)"
@@ -208,6 +215,7 @@ def check(outdir, sources, formats, config):
     """
     from .batch import manifest as mf
     from .batch.sources import Selector, iter_items
+    from .config import load_settings, settings_hash
 
     state = mf.read_state(outdir)
     if not state.exists:

@@ -18,7 +18,7 @@ from typing import NoReturn
 import click
 
 from . import __version__, logs
-from .config import FORMATS
+from .writers import FORMATS
 from .errors import PipelineError, exit_code
 
 CONFIG_VARIABLE = "PIPELINE_CONFIG"

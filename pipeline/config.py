@@ -16,8 +16,7 @@ import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from .errors import UsageError
-
-FORMATS = ("xml", "txt", "docx", "pdf", "md", "html")
+from .writers import FORMATS
 
 
 class Strict(BaseModel):

@@ -174,3 +174,13 @@ def test_two_sources_with_one_name_do_not_overwrite_each_other(tmp_path):
     result = run("convert", tmp_path / "a" / "index.txt", tmp_path / "b" / "index.txt", "-o", tmp_path / "o", "-f", "txt")
     assert result.exit_code == 1 and "would overwrite" in result.output
     assert [p.name for p in (tmp_path / "o").iterdir()] == ["index.txt"]
+
+
+def test_help_loads_no_stage_settings_model_or_writer():
+    """--help and argument errors answer at once: importing the command line loads none of
+    pydantic, lxml, the stages or the writers (they are imported when a command runs)."""
+    code = ("import sys, pipeline.cli; heavy = [m for m in ('pydantic', 'lxml', 'reportlab', 'docx', "
+            "'pipeline.config', 'pipeline.convert', 'pipeline.clean', 'pipeline.writers.pdf') if m in sys.modules]; "
+            "print(heavy)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"

@@ -18,6 +18,7 @@ WRITER_MODULES = {
     "html": "pipeline.writers.html",
 }
 
+FORMATS: tuple[str, ...] = tuple(WRITER_MODULES)
 EXTENSIONS = {"xml": ".xml", "txt": ".txt", "docx": ".docx", "pdf": ".pdf", "md": ".md", "html": ".html"}
 
 
