@@ -10,6 +10,7 @@ and the exit code says what happened: 0 all converted, 1 some input failed, 2 us
 from __future__ import annotations
 
 import json
+import stat
 import sys
 from contextlib import nullcontext
 from dataclasses import dataclass, field
@@ -39,15 +40,21 @@ def _read(src: str, settings: Settings) -> list[tuple[str, str, Document]]:
     page, with the pictures beside it; one per page for a zip archive, named as a batch
     names them."""
     from .batch.sources import ZIP_SUFFIXES, Selector, iter_items
-    from .fsio import folder_pictures, stem_of
+    from .fsio import display_name, folder_pictures, stem_of
     from .load import Document
 
     if src == "-":
         return [("stdin", "stdin", Document("stdin", sys.stdin.buffer.read()))]
     path = Path(src)
-    name = str(path)
-    if path.is_dir():
+    name = display_name(str(path))
+    try:
+        mode = path.stat().st_mode
+    except OSError as exc:
+        raise PipelineError(f"cannot read: {exc.strerror}") from None
+    if stat.S_ISDIR(mode):
         raise PipelineError("is a directory (use `pipeline batch` for folders)")
+    if not stat.S_ISREG(mode):
+        raise PipelineError("not a regular file (a pipe, device or socket is not read)")
     if path.suffix.lower() in ZIP_SUFFIXES:
         found = []
         for item in iter_items([path], Selector(), picture_root=settings.image_dir):
@@ -155,7 +162,9 @@ def convert_sources(sources, target: Target, settings: Settings, shown: logs.War
         try:
             documents = _read(src, settings)
         except Exception as exc:  # one bad input must not stop the others
-            logs.document_result("stdin" if src == "-" else src, "failed", _internal(exc), [])
+            from .fsio import display_name
+
+            logs.document_result("stdin" if src == "-" else display_name(src), "failed", _internal(exc), [])
             failed += 1
             continue
         if target.kind != "folder" and len(documents) != 1:

@@ -1,6 +1,7 @@
 """File-system edges: reading inputs and writing outputs atomically (temp file + rename)."""
 from __future__ import annotations
 
+import hashlib
 import os
 import tempfile
 from contextlib import contextmanager
@@ -40,11 +41,33 @@ def _umask() -> int:
     return current
 
 
+# The longest output name segment, in UTF-8 bytes: with an extension and the temporary
+# ".<name>.<random>.part" of an atomic write it stays under the usual 255-byte limit.
+MAX_NAME_BYTES = 180
+
+
+def display_name(name: str) -> str:
+    """A file name as text: bytes that are not UTF-8 (kept by Python as lone surrogates) become
+    U+FFFD, so that messages, reports and output names are valid UTF-8."""
+    return name.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+
+
+def short_name(segment: str, limit: int = MAX_NAME_BYTES) -> str:
+    """``segment`` cut to ``limit`` UTF-8 bytes, ending in a digest of the whole when cut (so two
+    long names stay apart)."""
+    raw = segment.encode("utf-8")
+    if len(raw) <= limit:
+        return segment
+    digest = hashlib.sha256(raw).hexdigest()[:10]
+    return f"{raw[:limit - 11].decode('utf-8', 'ignore')}_{digest}"
+
+
 def stem_of(name: str) -> str:
-    """The output stem of an input name: the file name without its last extension."""
+    """The output stem of an input name: the file name without its last extension, short
+    enough for any file system."""
     base = Path(name).name
     stem, dot, _ext = base.rpartition(".")
-    return stem if dot and stem else base
+    return short_name(stem if dot and stem else base)
 
 
 def folder_pictures(data: bytes, page: Path, root: Path | None = None) -> tuple[dict[str, bytes], str]:

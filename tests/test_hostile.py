@@ -5,7 +5,12 @@ from __future__ import annotations
 
 import email.mime.multipart
 import io
+import json
+import os
+import subprocess
+import sys
 import zipfile
+from pathlib import Path
 import email.mime.text
 
 import pytest
@@ -111,3 +116,59 @@ def test_unsafe_links_never_reach_an_output():
         for marker in (b"javascript", b"vbscript", b"data:text", b"file:///"):
             assert marker not in low, (fmt, marker)
     assert "链接5" in outputs["txt"].decode()  # the text of an unsafe link stays
+
+
+REFERENCE_TEXT = (Path(__file__).parent / "data" / "corpus" / "text" / "seed_luohu_2023.txt").read_bytes()
+
+
+def cli(*args: str):
+    return CliRunner().invoke(main, [str(a) for a in args])
+
+
+def test_a_fifo_is_refused_at_once(tmp_path):
+    fifo = tmp_path / "page.html"
+    os.mkfifo(fifo)
+    result = subprocess.run([sys.executable, "-m", "pipeline", "convert", str(fifo), "-o", str(tmp_path / "out")],
+                            capture_output=True, text=True, timeout=30)
+    assert result.returncode == 1
+    assert result.stderr.strip() == f"pipeline: {fifo}: not a regular file (a pipe, device or socket is not read)"
+    assert not (tmp_path / "out").exists()
+
+
+def test_a_very_long_name_gets_a_short_safe_output_name(tmp_path):
+    src = tmp_path / ("长" * 80 + ".txt")  # 240 bytes: with an extension and a temporary suffix, over 255
+    src.write_bytes(REFERENCE_TEXT)
+    result = cli("convert", src, "-o", tmp_path / "out", "-f", "txt,pdf")
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in (tmp_path / "out").iterdir())
+    assert len(written) == 2 and all(len(name.encode()) <= 200 for name in written)
+    assert written[0].startswith("长" * 20) and written[0].endswith(".pdf")
+
+
+def test_names_that_are_not_utf8_convert_and_reports_stay_utf8(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    raw = os.fsencode(src) + b"/bad\xff\xfename.txt"
+    with open(raw, "wb") as handle:
+        handle.write(REFERENCE_TEXT)
+    (src / ("长" * 80 + ".txt")).write_bytes(REFERENCE_TEXT)
+    one = cli("convert", os.fsdecode(raw), "-o", tmp_path / "one", "-f", "txt")
+    assert one.exit_code == 0, one.output
+    assert [p.name for p in (tmp_path / "one").iterdir()] == ["bad\ufffd\ufffdname.txt"]
+    report = tmp_path / "report.json"
+    batch = cli("batch", src, "-o", tmp_path / "out", "-f", "txt", "-j", "1", "--report", report)
+    assert batch.exit_code == 0, batch.output
+    data = json.loads(report.read_bytes().decode("utf-8"))
+    assert sorted(i["input"][:6] for i in data["inputs"]) == ["bad\ufffd\ufffdn", "长" * 6]
+    assert all(i["status"] == "ok" for i in data["inputs"])
+
+
+def test_a_file_where_the_output_folder_should_be(tmp_path):
+    src = tmp_path / "page.txt"
+    src.write_bytes(REFERENCE_TEXT)
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    result = cli("convert", src, "-o", blocker / "sub", "-f", "txt")
+    assert result.exit_code == 3
+    assert len(result.output.strip().splitlines()) == 1 and "cannot write output" in result.output
+    assert blocker.read_text() == "not a folder" and sorted(p.name for p in tmp_path.iterdir()) == ["out", "page.txt"]

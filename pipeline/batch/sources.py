@@ -31,7 +31,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
 
 from .. import logs, pictures
-from ..fsio import folder_pictures
+from ..fsio import display_name, folder_pictures, short_name
 from ..load import HTML_SUFFIXES, Document
 
 DEFAULT_INCLUDE = (
@@ -44,7 +44,6 @@ MHTML_SUFFIXES = (".mht", ".mhtml")
 CONTAINER_SUFFIXES = ZIP_SUFFIXES + WARC_SUFFIXES  # become folders in the output tree
 HTML_TYPES = ("text/html", "application/xhtml+xml")
 UNSAFE_CHARS = re.compile(r'[\x00-\x1f<>:"\\|?*\x7f]')
-MAX_SEGMENT = 120
 
 
 @dataclass(frozen=True)
@@ -115,17 +114,14 @@ def out_base_of(key: str) -> str:
         parts[-1] = strip_container_suffix(last)
     else:
         parts[-1] = drop_extension(last)
-    return "/".join(parts)
+    return "/".join(short_name(part) for part in parts)
 
 
 def _safe_segment(segment: str) -> str:
     segment = UNSAFE_CHARS.sub("_", segment).strip()
     if segment in ("", ".", ".."):
         return ""
-    if len(segment) > MAX_SEGMENT:
-        digest = hashlib.sha256(segment.encode()).hexdigest()[:10]
-        segment = f"{segment[:MAX_SEGMENT - 11]}_{digest}"
-    return segment
+    return short_name(segment)
 
 
 def safe_member_path(name: str) -> str:
@@ -213,7 +209,7 @@ def _walk(root: Path, prefix: str, selector: Selector, skip: set[tuple[int, int]
             continue
         if entry.name.startswith("."):
             continue
-        key = f"{prefixes[-1]}{entry.name}"
+        key = f"{prefixes[-1]}{display_name(entry.name)}"
         try:
             is_dir = entry.is_dir()
         except OSError:
@@ -246,13 +242,13 @@ def iter_files(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path
     several = len(sources) > 1
     for src in sources:
         src = Path(src)
-        name = src.resolve().name or "root"
+        name = display_name(src.resolve().name) or "root"
         if src.is_dir():
             prefix = f"{name}/" if several else ""
             for key, path in _walk(src, prefix, selector, skip):
                 yield key, path, False, src
         else:
-            yield src.name, src, True, src.parent
+            yield display_name(src.name), src, True, src.parent
 
 
 # --- expanding containers --------------------------------------------------------------
