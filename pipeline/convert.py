@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 
 from lxml import etree
 
-from . import ir
+from . import fonts, ir
 from .assemble import front_matter
 from .config import Settings
 from .diagnostics import Diagnostic, diagnostics_of
@@ -46,8 +46,12 @@ def build_ir(document: Document, settings: Settings) -> etree._Element:
 
 
 def render(tree: etree._Element, settings: Settings, formats) -> dict[str, bytes]:
-    """The IR in each of ``formats`` (by name, in order)."""
+    """The IR in each of ``formats`` (by name, in order). A PDF whose fonts include a
+    stand-in (no 仿宋 installed …) is made, and the stand-in logged once per process
+    (``fonts.warn_standins``: the writers only return bytes)."""
     writers = {fmt: get_writer(fmt) for fmt in formats}
+    if "pdf" in writers:
+        fonts.warn_standins(settings)
     return {fmt: write(tree, settings) for fmt, write in writers.items()}
 
 

@@ -1,18 +1,31 @@
-"""Fonts for the PDF writer: which file sets each role, how it was found, what it covers.
+"""Fonts for the PDF and DOCX writers: which face sets each role, how it was found, what it
+covers, and the metrics both writers measure text with.
 
 A role (title, body, heading1..4, page_number) is set in the first of:
 
 1. the file named for it in ``settings.pdf.font_files``;
-2. an installed font whose family name is the role's face (``settings.fonts``), then one of
-   the other names of the same kind of face (仿宋_GB2312 / FangSong / STFangsong / FandolFang …),
-   then a face of a similar kind (FangSong missing → a Song, then a Kai);
-3. the CJK font shipped with the package's dependencies (WenQuanYi Micro Hei), so a bare
-   install renders correct PDF.
+2. an installed face of that name (``settings.fonts``). Where fontconfig is installed (and
+   ``pdf.font_dirs`` is not set) its matching decides (``fc-match "仿宋_GB2312:lang=zh-cn"``,
+   style- and weight-aware, the system's aliases honoured); otherwise the font folders are
+   scanned and the regular style of the family is taken;
+3. an installed face of the same kind (仿宋, 楷体, 黑体, 宋体, 小标宋), known by its name
+   (FangSong, STFangsong, FandolFang, cwTeXFangSong … any family whose name says 仿宋 or
+   FangSong), then the packaged face of that kind;
+4. a face of a similar kind (no FangSong: a Song, then a Kai), installed, then packaged;
+5. the packaged CJK faces (Noto Serif SC, Noto Sans SC, SIL Open Font License 1.1, shipped
+   by the ``pylopdf-fonts-zh-cn`` package), so a bare install renders correct PDF.
+
+A role set in a face of another kind than the one asked for is a *stand-in*:
+``standin_findings`` says so (with what to install), ``describe_fonts`` (``pipeline fonts``)
+shows it, and ``warn_standins`` logs it once per process when a PDF is made.
 
 Installed fonts are found by reading the name tables of the files in the usual font folders
-(fontTools); the scan is cached on disk and re-read only for files that changed.
-CFF-outline fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: they are
-converted once to TrueType outlines and cached. Coverage comes from each face's cmap.
+(fontTools); the scan is cached on disk and re-read only for files that changed. Coverage and
+advance widths come from each face's cmap and hmtx (``metrics``; the widths reportlab uses),
+so the PDF and DOCX writers break lines with the same numbers (``FontChoice``). CFF-outline
+fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: the characters a
+document uses are cut out and converted to TrueType outlines (``truetype_subset``, well under
+a second, cached by character set).
 
 This module does not import reportlab; ``describe_fonts`` backs the ``pipeline fonts`` command.
 """
@@ -20,7 +33,10 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
 import os
+import shutil
+import subprocess
 import tempfile
 import threading
 import unicodedata
@@ -28,6 +44,7 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
+from typing import Callable
 
 from .errors import RenderError
 
@@ -74,6 +91,20 @@ KIND_HINTS: tuple[tuple[str, str], ...] = (
     ("fangsong", "fangsong"), ("楷", "kai"), ("kai", "kai"), ("黑", "hei"), ("hei", "hei"),
     ("sans", "hei"), ("宋", "song"), ("song", "song"), ("ming", "song"), ("serif", "song"),
 )
+#: How each kind is named in messages, and what to install for it.
+KIND_NAMES = {
+    "fangsong": "仿宋 (FangSong)", "kai": "楷体 (Kai)", "hei": "黑体 (Hei, sans-serif)",
+    "song": "宋体 (Song/Ming)", "xiaobiaosong": "小标宋 (XiaoBiaoSong)",
+}
+INSTALL_HINTS = {
+    "fangsong": "a FangSong font: 仿宋_GB2312 or FangSong (simfang.ttf from Windows), FandolFang "
+                "(Debian/Ubuntu: texlive-lang-chinese) or cwTeX FangSong (fonts-cwtex-fs)",
+    "kai": "a Kai font: 楷体_GB2312 or KaiTi, AR PL UKai (fonts-arphic-ukai) or LXGW WenKai "
+           "(fonts-lxgw-wenkai)",
+    "hei": "a Hei font: 黑体/SimHei, WenQuanYi (fonts-wqy-microhei) or Noto Sans CJK (fonts-noto-cjk)",
+    "song": "a Song font: 宋体/SimSun, AR PL UMing (fonts-arphic-uming) or Noto Serif CJK (fonts-noto-cjk)",
+    "xiaobiaosong": "方正小标宋简体 (FZXiaoBiaoSong-B05S, from FounderType); meanwhile a Song set bold stands in",
+}
 #: Font folders scanned for installed fonts, per platform family.
 FONT_DIRS = (
     "/usr/share/fonts", "/usr/local/share/fonts", "~/.fonts", "~/.local/share/fonts",
@@ -81,11 +112,18 @@ FONT_DIRS = (
     "/Library/Fonts", "/System/Library/Fonts", "~/Library/Fonts",
 )
 FONT_SUFFIXES = (".ttf", ".otf", ".ttc", ".otc")
-#: The fallback shipped by a dependency: (distribution, file inside it).
-PACKAGED_FALLBACK = ("paperang-p2-fonts-cjk", "paperang_p2_fonts_cjk/fonts/wqy-microhei.ttc")
+#: The CJK faces shipped by a dependency made to ship fonts: (distribution, package, files and
+#: their kind). Noto Serif SC and Noto Sans SC, SIL Open Font License 1.1 (as the package states).
+PACKAGED = ("pylopdf-fonts-zh-cn", "pylopdf_fonts_zh_cn",
+            (("NotoSerifSC-Regular.otf", "song"), ("NotoSansSC-Regular.otf", "hei")))
+PACKAGED_LICENCE = "SIL Open Font License 1.1"
 CJK_UNIFIED = range(0x4E00, 0xA000)  # CJK Unified Ideographs, U+4E00–U+9FFF
-SCAN_VERSION = 2
-CONVERT_VERSION = 1
+CJK_PROBE = "中国的"  # a face with these is a Chinese face (its kind can be read from its name)
+SCAN_VERSION = 3
+CONVERT_VERSION = 3
+#: A family name no font has: what fontconfig answers for it is its answer for an unknown name.
+FC_PROBE = "pipeline-no-such-face"
+LOG = logging.getLogger("pipeline.fonts")
 
 
 @dataclass(frozen=True)
@@ -98,22 +136,32 @@ class FaceInfo:
     weight: int  # OS/2 usWeightClass
     outline: str  # "glyf", "CFF ", "CFF2", or "none" (bitmap-only, e.g. colour emoji)
     embeddable: bool  # OS/2 fsType allows embedding a subset
+    style: str = ""  # the style (subfamily) name: Regular, Bold, Light …
+    cjk: bool = False  # it has Chinese characters (CJK_PROBE)
 
 
 @dataclass
 class ResolvedFont:
-    """The face chosen for a role and the file reportlab should load."""
+    """The face chosen for a role."""
 
     role: str
     face: str  # the face name asked for
     path: str  # the file as found (a .ttc/.otf, maybe CFF)
     index: int
     family: str
-    how: str  # "config", "installed", "installed (same kind)", "installed (similar kind)", "package"
+    how: str  # config, installed, installed (alias), installed (same kind), package,
+    #           installed (similar kind), package (similar kind), package (stand-in)
     outline: str
-    load_path: str = ""  # the TrueType-outline file to load (the converted copy for CFF)
-    load_index: int = 0
+    kind: str | None = None  # the kind of the face chosen
+    wanted_kind: str | None = None  # the kind of the face asked for (None: a name we cannot classify)
     notes: list[str] = field(default_factory=list)
+
+    @property
+    def standin(self) -> bool:
+        """Set in a face of another kind than asked for (or a name we know nothing of)."""
+        if self.how in ("config", "installed", "installed (alias)"):
+            return False
+        return self.wanted_kind is None or self.kind != self.wanted_kind
 
 
 def norm(name: str) -> str:
@@ -131,6 +179,13 @@ def face_kind(name: str) -> str | None:
         if word in key:
             return kind
     return None
+
+
+def kind_of_face(face: FaceInfo) -> str | None:
+    """The kind of an installed Chinese face, from its family names (None for a Latin face)."""
+    if not face.cjk:
+        return None
+    return next((k for k in map(face_kind, face.families) if k), None)
 
 
 def cache_dir(settings=None) -> Path:
@@ -165,6 +220,19 @@ def _atomic_write(path: Path, data: bytes) -> None:
 
 # --- reading font files -------------------------------------------------------------------
 
+def _names(font, ids) -> list[str]:
+    out = []
+    for rec in font["name"].names:
+        if rec.nameID in ids:
+            try:
+                text = rec.toUnicode().strip()
+            except Exception:  # an undecodable name record
+                continue
+            if text and text not in out:
+                out.append(text)
+    return out
+
+
 def read_faces(path: str | Path) -> list[FaceInfo]:
     """Every face in a font file with its family names; [] when the file is not a font."""
     from fontTools.ttLib import TTCollection, TTFont
@@ -179,24 +247,30 @@ def read_faces(path: str | Path) -> list[FaceInfo]:
             fonts = [TTFont(path, lazy=True)]
         faces = []
         for index, font in enumerate(fonts):
-            families = []
-            for rec in font["name"].names:
-                if rec.nameID in (1, 16, 4):
-                    try:
-                        text = rec.toUnicode().strip()
-                    except Exception:  # an undecodable name record
-                        continue
-                    if text and text not in families:
-                        families.append(text)
+            families = _names(font, (1, 16, 4))
+            styles = _names(font, (17, 2))
             os2 = font["OS/2"] if "OS/2" in font else None
             weight = getattr(os2, "usWeightClass", 400) if os2 is not None else 400
             fs_type = getattr(os2, "fsType", 0) if os2 is not None else 0
             outline = next((t for t in ("glyf", "CFF ", "CFF2") if t in font), "none")
             embeddable = not (fs_type == 0x0002 or fs_type & 0x0300)
-            faces.append(FaceInfo(path, index, tuple(families), int(weight), outline, embeddable))
+            try:
+                cmap = font.getBestCmap() or {}
+            except Exception:  # a damaged cmap: no coverage
+                cmap = {}
+            cjk = all(ord(ch) in cmap for ch in CJK_PROBE)
+            faces.append(FaceInfo(path, index, tuple(families), int(weight), outline, embeddable,
+                                  styles[0] if styles else "", cjk))
+        for font in fonts:
+            font.close()
         return faces
     except Exception:  # not a font, or a damaged one: not a candidate
         return []
+
+
+@lru_cache(maxsize=256)
+def _faces_of(path: str) -> tuple[FaceInfo, ...]:
+    return tuple(read_faces(path))
 
 
 _scan_lock = threading.Lock()
@@ -204,9 +278,11 @@ _scan_memo: dict[tuple, tuple[FaceInfo, ...]] = {}
 
 
 def scan_fonts(settings=None) -> tuple[FaceInfo, ...]:
-    """All faces in the font folders; cached in memory and on disk (by file size and mtime)."""
+    """All faces in the font folders (and, where fontconfig is used, every Chinese face it
+    knows); cached in memory and on disk (by file size and mtime)."""
     dirs = font_dirs(settings)
-    key = (dirs, str(cache_dir(settings)))
+    fc = _uses_fontconfig(settings)
+    key = (dirs, str(cache_dir(settings)), fc)
     with _scan_lock:
         if key in _scan_memo:
             return _scan_memo[key]
@@ -223,6 +299,9 @@ def scan_fonts(settings=None) -> tuple[FaceInfo, ...]:
                 for name in names:
                     if name.lower().endswith(FONT_SUFFIXES):
                         files[os.path.join(root, name)] = None
+        if fc:
+            for path in _fc_list_files():
+                files.setdefault(path, None)
         faces: list[FaceInfo] = []
         fresh: dict[str, dict] = {}
         changed = False
@@ -257,26 +336,101 @@ def _face_to_json(face: FaceInfo) -> dict:
 def _face_from_json(data: dict) -> FaceInfo:
     return FaceInfo(
         data["path"], data["index"], tuple(data["families"]), data["weight"],
-        data["outline"], data["embeddable"],
+        data["outline"], data["embeddable"], data.get("style", ""), data.get("cjk", False),
     )
 
 
-def packaged_fallback() -> Path:
-    """The CJK font file installed with the package's dependencies."""
-    dist, rel = PACKAGED_FALLBACK
+def _packaged_dir() -> Path:
+    dist, package, _files = PACKAGED
     try:
-        path = Path(str(resources.files(rel.split("/")[0]).joinpath(*rel.split("/")[1:])))
-        if path.is_file():
-            return path
+        return Path(str(resources.files(package)))
     except ModuleNotFoundError:
         pass
     try:
         for f in metadata.distribution(dist).files or ():
-            if str(f).replace("\\", "/") == rel:
-                return Path(str(f.locate()))
+            if str(f).replace("\\", "/").startswith(package + "/"):
+                return Path(str(f.locate())).parent
     except metadata.PackageNotFoundError:
         pass
-    raise RenderError(f"the fallback CJK font is missing: install the {dist} package")
+    raise RenderError(f"the packaged CJK fonts are missing: install the {dist} package")
+
+
+def packaged_faces() -> list[tuple[FaceInfo, str]]:
+    """The CJK faces shipped by the font package, each with its kind (Song first)."""
+    folder = _packaged_dir()
+    out = []
+    for name, kind in PACKAGED[2]:
+        faces = _faces_of(str(folder / name))
+        if not faces:
+            raise RenderError(f"the packaged font {folder / name} is missing or damaged: "
+                              f"reinstall the {PACKAGED[0]} package")
+        out.append((faces[0], kind))
+    return out
+
+
+def packaged_fallback() -> Path:
+    """The packaged CJK font every character missing from a role's face is looked up in first."""
+    return Path(packaged_faces()[0][0].path)
+
+
+# --- fontconfig ---------------------------------------------------------------------------
+
+def _uses_fontconfig(settings) -> bool:
+    """fontconfig decides where it is installed and the system's fonts are searched."""
+    return font_dirs(settings) == font_dirs(None) and shutil.which("fc-match") is not None
+
+
+@lru_cache(maxsize=256)
+def _fc_sorted(pattern: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+    """``fc-match -s PATTERN``: (families, file, face index) best first; () when it fails."""
+    try:
+        out = subprocess.run(["fc-match", "-s", "--format=%{family}\t%{file}\t%{index}\n", pattern],
+                             capture_output=True, timeout=20, check=True).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    found = []
+    for line in out.splitlines()[:50]:
+        parts = line.split("\t")
+        if len(parts) == 3 and parts[2].isdigit():
+            found.append((tuple(f.strip() for f in parts[0].split(",") if f.strip()), parts[1], int(parts[2])))
+    return tuple(found)
+
+
+@lru_cache(maxsize=1)
+def _fc_list_files() -> tuple[str, ...]:
+    """The files of every Chinese face fontconfig knows."""
+    try:
+        out = subprocess.run(["fc-list", "--format=%{file}\n", ":lang=zh-cn"], capture_output=True,
+                             timeout=20, check=True).stdout.decode("utf-8", "replace")
+    except (OSError, subprocess.SubprocessError):
+        return ()
+    return tuple(sorted({line for line in out.splitlines() if line.lower().endswith(FONT_SUFFIXES)}))
+
+
+def _fc_pattern(name: str, heavy: bool) -> str:
+    escaped = name.replace("\\", "\\\\").replace("-", "\\-").replace(":", "\\:").replace(",", "\\,")
+    return f"{escaped}:lang=zh-cn:weight={'bold' if heavy else 'regular'}:slant=roman"
+
+
+def fontconfig_match(name: str, heavy: bool = False) -> tuple[FaceInfo, str] | None:
+    """The face fontconfig sets ``name`` in, with ``installed`` (a face of that family, the
+    style and weight fontconfig prefers) or ``installed (alias)`` (the system's configuration
+    maps the name to another family); None when fontconfig knows no such name."""
+    hits = _fc_sorted(_fc_pattern(name, heavy))
+    if not hits:
+        return None
+    families, path, index = hits[0]
+    how = None
+    if norm(name) in {norm(f) for f in families}:
+        how = "installed"
+    else:
+        probe = _fc_sorted(_fc_pattern(FC_PROBE, heavy))
+        if probe and probe[0][1:] != (path, index):
+            how = "installed (alias)"
+    if how is None:
+        return None
+    faces = _faces_of(path)
+    return (faces[index], how) if index < len(faces) else None
 
 
 # --- resolving roles ----------------------------------------------------------------------
@@ -292,14 +446,27 @@ def _by_family(faces: tuple[FaceInfo, ...]) -> dict[str, list[FaceInfo]]:
     return index
 
 
+BOLD_WORDS = ("bold", "heavy", "black", "demi", "semibold", "extrabold", "粗")
+OFF_STYLE_WORDS = ("light", "thin", "italic", "oblique", "细", "斜")
+
+
+def _style_order(face: FaceInfo, heavy: bool):
+    """Sort key of a family's faces: the regular style (or the boldest, ``heavy``) first, then
+    the weight nearest 400 (700), TrueType outlines, then the path — never the path alone."""
+    style = norm(face.style)
+    bold = any(w in style for w in BOLD_WORDS)
+    off = any(w in style for w in OFF_STYLE_WORDS)
+    if heavy:
+        return (not bold, abs(face.weight - 700), face.outline != "glyf", face.path, face.index)
+    return (bold or off, abs(face.weight - 400), face.outline != "glyf", face.path, face.index)
+
+
 def find_installed(name: str, faces: tuple[FaceInfo, ...], prefer_heavy: bool = False) -> FaceInfo | None:
-    """The installed face whose family name is ``name`` (closest to regular weight, or heaviest)."""
+    """The installed face whose family name is ``name``, in its regular style (or its boldest)."""
     hits = _by_family(faces).get(norm(name))
     if not hits:
         return None
-    if prefer_heavy:
-        return max(hits, key=lambda f: (f.weight, -f.index, f.path))
-    return min(hits, key=lambda f: (abs(f.weight - 400), f.outline != "glyf", f.path, f.index))
+    return min(hits, key=lambda f: _style_order(f, prefer_heavy))
 
 
 def _face_in_file(path: str, wanted: str) -> FaceInfo:
@@ -313,61 +480,76 @@ def _face_in_file(path: str, wanted: str) -> FaceInfo:
     return faces[0]
 
 
-def candidates(role: str, settings) -> list[tuple[FaceInfo, str]]:
-    """The faces to try for ``role`` in order, each with how it was found."""
+def _of_kind(kind: str, faces: tuple[FaceInfo, ...], heavy: bool) -> list[FaceInfo]:
+    """Installed faces of ``kind``: the known names in their order of preference, then every
+    other family whose name says the kind (cwTeXFangSong …), by name; one face per family."""
+    out: list[FaceInfo] = []
+    for name in FACE_KINDS[kind]:
+        face = find_installed(name, faces, heavy)
+        if face is not None and face not in out:
+            out.append(face)
+    known = {norm(n) for n in FACE_KINDS[kind]}
+    others: dict[str, list[FaceInfo]] = {}
+    for face in faces:
+        if _usable(face) and kind_of_face(face) == kind and not known & {norm(n) for n in face.families}:
+            others.setdefault(norm(_preferred_family(face)), []).append(face)
+    for family in sorted(others):
+        face = min(others[family], key=lambda f: _style_order(f, heavy))
+        if face not in out:
+            out.append(face)
+    return out
+
+
+def candidates(role: str, settings) -> list[tuple[FaceInfo, str, str | None]]:
+    """The faces to try for ``role`` in order, each with how it was found and its kind."""
     wanted = getattr(settings.fonts, role)
-    out: list[tuple[FaceInfo, str]] = []
+    out: list[tuple[FaceInfo, str, str | None]] = []
     configured = settings.pdf.font_files.get(role)
     if configured:
         path = Path(configured).expanduser()
         if not path.is_file():
             raise RenderError(f"pdf.font_files.{role}: {path} is not a readable file")
-        out.append((_face_in_file(str(path), wanted), "config"))
+        face = _face_in_file(str(path), wanted)
+        out.append((face, "config", kind_of_face(face)))
     faces = scan_fonts(settings)
     kind = face_kind(wanted)
-    heavy = kind == "xiaobiaosong" or role == "title"
-    names: list[tuple[str, str]] = [(wanted, "installed")]
-    if kind:
-        names += [(n, "installed (same kind)") for n in FACE_KINDS[kind]]
-        for similar in SIMILAR_KINDS.get(kind, ()):
-            names += [(n, "installed (similar kind)") for n in FACE_KINDS[similar]]
-    seen = set()
-    for name, how in names:
-        face = find_installed(name, faces, prefer_heavy=heavy)
-        if face is not None and (face.path, face.index) not in seen:
+    heavy = role == "title"
+    matched = fontconfig_match(wanted, heavy) if _uses_fontconfig(settings) else None
+    if matched is None:
+        face = find_installed(wanted, faces, heavy)
+        matched = (face, "installed") if face is not None else None
+    if matched is not None:
+        out.append((matched[0], matched[1], kind_of_face(matched[0]) or kind))
+    packaged = packaged_faces()
+    for tier, similar in ((kind,), False), (SIMILAR_KINDS.get(kind or "", ()), True):
+        for k in tier:
+            if k is None:
+                continue
+            out += [(f, "installed (similar kind)" if similar else "installed (same kind)", k)
+                    for f in _of_kind(k, faces, heavy)]
+            out += [(f, "package (similar kind)" if similar else "package", k) for f, pk in packaged if pk == k]
+    out += [(f, "package (stand-in)", pk) for f, pk in packaged]
+    seen, unique = set(), []
+    for face, how, k in out:
+        if (face.path, face.index) not in seen:
             seen.add((face.path, face.index))
-            out.append((face, how))
-    fallback = read_faces(packaged_fallback())
-    if fallback:
-        out.append((fallback[0], "package"))
-    return out
+            unique.append((face, how, k))
+    return unique
 
 
-def resolve(role: str, settings, convert: bool = True) -> ResolvedFont:
-    """The face for ``role``: the first candidate that can be embedded (converted if CFF)."""
+def resolve(role: str, settings, convert: bool = True) -> ResolvedFont:  # noqa: ARG001 (convert: kept for callers)
+    """The face for ``role``: the first candidate that can be embedded."""
     notes = []
-    for face, how in candidates(role, settings):
+    wanted = getattr(settings.fonts, role)
+    for face, how, kind in candidates(role, settings):
         if not face.embeddable:
             notes.append(f"{face.path}: its licence bits forbid embedding")
             continue
         if not _usable(face):
             notes.append(f"{face.path}: {face.outline} outlines cannot be embedded")
             continue
-        family = _preferred_family(face)
-        resolved = ResolvedFont(role, getattr(settings.fonts, role), face.path, face.index, family, how,
-                                face.outline, face.path, face.index, notes)
-        if face.outline != "glyf":
-            if not convert:
-                resolved.load_path = str(converted_path(face.path, face.index, settings))
-                resolved.load_index = 0
-                return resolved
-            try:
-                resolved.load_path = str(ensure_truetype(face.path, face.index, settings))
-                resolved.load_index = 0
-            except Exception as exc:  # a font fontTools cannot convert: try the next one
-                notes.append(f"{face.path}: CFF conversion failed: {exc}")
-                continue
-        return resolved
+        return ResolvedFont(role, wanted, face.path, face.index, _preferred_family(face), how,
+                            face.outline, kind, face_kind(wanted), notes)
     raise RenderError(f"no usable font for role {role!r}: " + "; ".join(notes))
 
 
@@ -380,43 +562,256 @@ def _preferred_family(face: FaceInfo) -> str:
     return face.families[0] if face.families else Path(face.path).stem
 
 
+# --- stand-ins ----------------------------------------------------------------------------
+
+def standin_findings(settings) -> list[str]:
+    """One line per face asked for that is served by a stand-in, naming the roles, the face
+    that stands in and what to install (``font-standin: …``, ``font-unknown: …``)."""
+    return [line for _roles, line in _standins(settings)]
+
+
+def _standins(settings) -> list[tuple[list[str], str]]:
+    groups: dict[tuple, list[str]] = {}
+    for role in ROLES:
+        font = resolve(role, settings)
+        if font.standin:
+            groups.setdefault((font.face, font.wanted_kind, font.family, font.kind), []).append(role)
+    out = []
+    for (face, wanted_kind, family, kind), roles in groups.items():
+        where = ", ".join(f"fonts.{r}" for r in roles)
+        serving = f"{family}, a {KIND_NAMES[kind]} face" if kind else f"{family}, a face of unknown kind"
+        if wanted_kind is None:
+            out.append((roles, f"font-unknown: {where}: {face!r} is neither an installed face nor a kind of face "
+                       f"known here (仿宋, 楷体, 黑体, 宋体, 小标宋); the PDF sets it in {serving}; "
+                       "check the name (`fc-list :lang=zh-cn family` lists the installed faces)"))
+        else:
+            out.append((roles, f"font-standin: {where}: no {KIND_NAMES[wanted_kind]} face ({face}) is installed; "
+                       f"the PDF sets it in {serving}; install {INSTALL_HINTS[wanted_kind]}, "
+                       "or name a font file in pdf.font_files"))
+    return out
+
+
+_warned: set[str] = set()
+_warn_lock = threading.Lock()
+
+
+def warn_standins(settings) -> list[str]:
+    """Log ``standin_findings`` as warnings, each once per process; returns them."""
+    found = standin_findings(settings)
+    with _warn_lock:
+        for line in found:
+            if line not in _warned:
+                _warned.add(line)
+                LOG.warning("%s", line, extra={"code": line.split(":", 1)[0]})
+    return found
+
+
+# --- metrics ------------------------------------------------------------------------------
+
+class FaceMetrics:
+    """A face's cmap and advance widths (in 1/1000 em, scaled as reportlab scales them)."""
+
+    def __init__(self, path: str, index: int = 0):
+        from fontTools.ttLib import TTFont
+
+        self.path, self.index = path, index
+        font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True)
+        upem = font["head"].unitsPerEm
+        scale = 1000 / upem
+        order = font.getGlyphOrder()
+        hmtx = font["hmtx"].metrics
+        self.outline = next((t for t in ("glyf", "CFF ", "CFF2") if t in font), "none")
+        self.widths = {cp: (hmtx[g][0] if upem == 1000 else hmtx[g][0] * scale)
+                       for cp, g in (font.getBestCmap() or {}).items() if g != order[0] and g in hmtx}
+        self.default = float(hmtx[order[0]][0] if upem == 1000 else hmtx[order[0]][0] * scale)
+        self._scale = scale
+        self._glyphs = {cp: g for cp, g in (font.getBestCmap() or {}).items()}
+        font.close()
+
+    def __repr__(self) -> str:
+        return f"FaceMetrics({self.path!r}, {self.index})"
+
+    def has(self, ch: str) -> bool:
+        return ord(ch) in self.widths or ch == "\u00a0"
+
+    def width(self, ch: str) -> float:
+        """Advance width of ``ch`` in 1/1000 em."""
+        cp = 32 if ch == "\u00a0" else ord(ch)
+        return float(self.widths.get(cp, self.default))
+
+    def ink(self, ch: str) -> tuple[float, float] | None:
+        """The lowest and highest point of ``ch``'s outline in 1/1000 em (None: no ink)."""
+        name = self._glyphs.get(ord(ch))
+        return None if name is None else _ink(self.path, self.index, name, self._scale)
+
+
+@lru_cache(maxsize=64)
+def _ink(path: str, index: int, name: str, scale: float) -> tuple[float, float] | None:
+    from fontTools.pens.boundsPen import BoundsPen
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True)
+    glyphs = font.getGlyphSet()
+    pen = BoundsPen(glyphs)
+    glyphs[name].draw(pen)
+    font.close()
+    if pen.bounds is None:
+        return None
+    return pen.bounds[1] * scale, pen.bounds[3] * scale
+
+
+@lru_cache(maxsize=64)
+def metrics(path: str, index: int = 0) -> FaceMetrics:
+    """The metrics of face ``index`` of ``path`` (read once per process)."""
+    try:
+        return FaceMetrics(path, index)
+    except Exception as exc:
+        raise RenderError(f"cannot read font {path} (face {index}): {exc}") from None
+
+
+class FontChoice:
+    """The face of each role, and which face sets each character: the role's face, else the
+    first of the other roles' faces and the packaged faces that has it, else any installed
+    face that has it. Both writers measure through this, so their line breaks agree."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.resolved = {role: resolve(role, settings) for role in ROLES}
+        self.role_face = {role: metrics(r.path, r.index) for role, r in self.resolved.items()}
+        chain: list[FaceMetrics] = []
+        for role in ("body",) + ROLES:
+            if self.role_face[role] not in chain:
+                chain.append(self.role_face[role])
+        for face, _kind in packaged_faces():
+            packaged = metrics(face.path, face.index)
+            if packaged not in chain:
+                chain.append(packaged)
+        self.chain = chain
+        self._choice: dict[tuple[str, str], FaceMetrics] = {}
+        self._missing: set[str] = set()
+        self._lock = threading.RLock()
+
+    def face_for(self, role: str, ch: str) -> FaceMetrics:
+        """The face that sets ``ch`` in ``role``; a RenderError naming it when none has it."""
+        key = (role, ch)
+        face = self._choice.get(key)
+        if face is not None:
+            return face
+        face = self.role_face[role]
+        if not face.has(ch):
+            face = next((f for f in self.chain if f.has(ch)), None)
+            if face is None:
+                with self._lock:
+                    exclude = frozenset((f.path, f.index) for f in self.chain)
+                    info = None if ch in self._missing else find_covering(ch, self.settings, exclude)
+                    if info is None:
+                        self._missing.add(ch)
+                        raise RenderError(
+                            f"no installed font has a glyph for U+{ord(ch):04X} {unicodedata.name(ch, '')!s}".rstrip()
+                            + f" ({ch!r}); name a font that has it in pdf.font_files")
+                    face = metrics(info.path, info.index)
+        with self._lock:
+            self._choice[key] = face
+        return face
+
+    def covers(self, role: str, ch: str) -> bool:
+        try:
+            self.face_for(role, ch)
+            return True
+        except RenderError:
+            return False
+
+    def runs(self, role: str, text: str) -> list[tuple[FaceMetrics, str]]:
+        out: list[tuple[FaceMetrics, str]] = []
+        for ch in text:
+            face = self.face_for(role, ch)
+            if out and out[-1][0] is face:
+                out[-1] = (face, out[-1][1] + ch)
+            else:
+                out.append((face, ch))
+        return out
+
+    def glyph_width(self, role: str, size: float, text: str) -> float:
+        """The summed advance widths of ``text`` at ``size`` (no tracking)."""
+        return sum(self.face_for(role, ch).width(ch) for ch in text) * size / 1000.0
+
+    def measure(self, role: str, size: float, tracking: float = 0.0) -> Callable[[str], float]:
+        def measure(s: str) -> float:
+            return sum(self.face_for(role, ch).width(ch) * size / 1000.0 + tracking for ch in s)
+
+        return measure
+
+
+_choices: dict[str, FontChoice] = {}
+_choices_lock = threading.Lock()
+
+
+def font_choice(settings) -> FontChoice:
+    """The fonts for these settings, resolved once per process."""
+    key = settings.model_dump_json(include={"fonts", "pdf"})
+    with _choices_lock:
+        found = _choices.get(key)
+        if found is None:
+            found = _choices[key] = FontChoice(settings)
+        return found
+
+
 # --- CFF → TrueType -----------------------------------------------------------------------
-
-def converted_path(path: str, index: int, settings=None) -> Path:
-    """Where the TrueType-outline copy of a CFF face is cached."""
-    import fontTools
-
-    st = os.stat(path)
-    ident = f"{os.path.abspath(path)}|{index}|{st.st_size}|{st.st_mtime_ns}|{fontTools.version}|{CONVERT_VERSION}"
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
-    return cache_dir(settings) / "ttf" / f"{Path(path).stem}-{index}-{digest}.ttf"
-
 
 _convert_lock = threading.Lock()
 
 
-def ensure_truetype(path: str, index: int = 0, settings=None) -> Path:
-    """A TrueType-outline file for face ``index`` of ``path``: converted once, then cached."""
-    target = converted_path(path, index, settings)
+def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
+    """A TrueType-outline font holding the glyphs of ``chars`` from CFF face ``index`` of
+    ``path`` (reportlab embeds TrueType outlines only). Cutting out the characters a document
+    uses first makes this take well under a second, where converting a whole CJK font takes
+    20–40 s; the result is cached by character set."""
+    import fontTools
+
+    st = os.stat(path)
+    wanted = "".join(sorted(set(chars) | {" "}))
+    ident = (f"{os.path.abspath(path)}|{index}|{st.st_size}|{st.st_mtime_ns}|{fontTools.version}|"
+             f"{CONVERT_VERSION}|{wanted}")
+    digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
+    target = cache_dir(settings) / "ttf" / f"{Path(path).stem}-{index}-{digest}.ttf"
     with _convert_lock:
         if target.is_file():
             return target
-        data = cff_to_truetype(path, index)
-        _atomic_write(target, data)
+        LOG.debug("converting %d characters of %s (face %d) to TrueType outlines", len(wanted), path, index)
+        _atomic_write(target, cff_to_truetype(path, index, text=wanted))
     return target
 
 
-def cff_to_truetype(path: str, index: int = 0, max_err: float = 1.0) -> bytes:
-    """Convert a CFF-outline face to TrueType (quadratic glyf) outlines; returns the font bytes."""
+def cff_to_truetype(path: str, index: int = 0, max_err: float = 1.0, text: str | None = None) -> bytes:
+    """Convert a CFF-outline face to TrueType (quadratic glyf) outlines, only the glyphs of
+    ``text`` when given; returns the font bytes (the same bytes for the same input)."""
     import io
 
+    from fontTools import subset
     from fontTools.pens.cu2quPen import Cu2QuPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
     from fontTools.ttLib import TTFont, newTable
 
-    font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=False)
+    font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=text is not None,
+                  recalcTimestamp=False)
     if "CFF " not in font:
         raise RenderError(f"{path}: face {index} has no CFF outlines to convert")
+    if text is not None:
+        options = subset.Options()
+        options.layout_features = []
+        options.name_IDs = ["*"]
+        options.name_languages = ["*"]
+        options.notdef_outline = True
+        options.hinting = False
+        options.drop_tables += ["VORG", "BASE", "GSUB", "GPOS", "GDEF", "DSIG"]
+        sub = subset.Subsetter(options)
+        sub.populate(text=text)
+        sub.subset(font)
+        # Each subset its own PostScript name: reportlab takes fonts of one name for one font.
+        tag = hashlib.sha1(text.encode()).hexdigest()[:8].upper()
+        for record in font["name"].names:
+            if record.nameID == 6:
+                record.string = f"{record.toUnicode()[:54]}-{tag}"
     glyph_order = font.getGlyphOrder()
     glyph_set = font.getGlyphSet()
     glyphs = {}
@@ -448,6 +843,7 @@ def cff_to_truetype(path: str, index: int = 0, max_err: float = 1.0) -> bytes:
     font.sfntVersion = "\x00\x01\x00\x00"
     out = io.BytesIO()
     font.save(out, reorderTables=True)
+    font.close()
     return out.getvalue()
 
 
@@ -464,7 +860,10 @@ def cmap_of(path: str, index: int = 0) -> frozenset[int]:
     from fontTools.ttLib import TTFont
 
     font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True)
-    return frozenset(font.getBestCmap() or {})
+    try:
+        return frozenset(font.getBestCmap() or {})
+    finally:
+        font.close()
 
 
 def coverage(path: str, index: int, text: str | None = None) -> dict:
@@ -497,22 +896,23 @@ def find_covering(ch: str, settings=None, exclude: frozenset = frozenset()) -> F
 
 
 def describe_fonts(settings, sample_text: str | None = None) -> list[dict]:
-    """Per role: the face asked for, the file chosen, its family, how it was found, its coverage.
+    """Per role: the face asked for, the file chosen, its family, how it was found, its kind,
+    its coverage, and a ``warning`` when it is a stand-in (``standin_findings``).
 
     With ``sample_text``: how much of it the role's face covers, the characters it lacks
     (``sample_missing``: set in a fallback face) and those no installed face has at all
-    (``sample_no_font``: the PDF writer refuses them). Does not convert CFF fonts (``load``
-    tells where the converted copy is or will be cached).
+    (``sample_no_font``: the PDF writer refuses them).
     """
     rows = []
     no_font = ""
     if sample_text is not None:  # characters no face at all can set (the PDF writer would fail)
-        known = [cmap_of(str(packaged_fallback()), 0)]
+        known = [cmap_of(f.path, f.index) for f, _kind in packaged_faces()]
         for ch in sorted({c for c in sample_text if not c.isspace()}):
             if not any(ord(ch) in cmap for cmap in known) and find_covering(ch, settings) is None:
                 no_font += ch
+    findings = _standins(settings)
     for role in ROLES:
-        font = resolve(role, settings, convert=False)
+        font = resolve(role, settings)
         row = {
             "role": role,
             "face": font.face,
@@ -520,14 +920,15 @@ def describe_fonts(settings, sample_text: str | None = None) -> list[dict]:
             "index": font.index,
             "family": font.family,
             "how": font.how,
-            "outline": "TrueType" if font.outline == "glyf" else "CFF (converted to TrueType)",
-            "load": font.load_path,
+            "kind": font.kind or "unknown",
+            "outline": "TrueType" if font.outline == "glyf" else "CFF (the characters used converted to TrueType)",
         }
         row.update(coverage(font.path, font.index, sample_text))
         if sample_text is not None:
             row["sample_no_font"] = no_font
         if font.notes:
             row["notes"] = list(font.notes)
+        if font.standin:
+            row["warning"] = next(line for roles, line in findings if role in roles)
         rows.append(row)
     return rows
-

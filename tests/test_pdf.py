@@ -27,7 +27,7 @@ from pipeline.writers import pdf, views
 from pipeline.writers.text import BodyText, body_lines
 
 from .conftest import DATA, corpus_samples, ir_of
-from .test_docx import ODD_TABLES, table_report
+from .test_docx import ODD_TABLES, in_ci, table_report
 
 IR_DIR = DATA / "ir"
 REFERENCE_IR = IR_DIR / "reference.xml"
@@ -41,7 +41,7 @@ def tool(name: str) -> str:
     """A poppler tool: required in CI (``.ci/run`` installs it), a skip elsewhere."""
     path = shutil.which(name)
     if path is None:
-        if os.environ.get("CI"):
+        if in_ci():
             pytest.fail(f"{name} not found: CI must install poppler-utils for the PDF checks")
         pytest.skip(f"{name} not found: the PDF read-back checks need poppler-utils")
     return path
@@ -224,7 +224,7 @@ def assert_text_matches_body(r: Rendered, raw: bool = True) -> None:
 def assert_no_break_violations(r: Rendered) -> None:
     """No rule broken at any break of any laid-out block (a Latin token may only be cut when
     it is wider than its line, measured with the faces and spacing the writer used)."""
-    fontset = pdf.fontset(r.settings)
+    fontset = fonts.font_choice(r.settings)
     found = []
     for lines in r.blocks().values():
         first = lines[0]
@@ -285,7 +285,8 @@ def assert_page_numbers(r: Rendered) -> None:
             assert abs(line.x1 - (geo.right - geo.cell)) < TOLERANCE  # odd: right, one character in
         else:
             assert abs(line.x0 - (geo.left + geo.cell)) < TOLERANCE  # even: left, one character in
-        gap = geo.bottom - (line.y + 0.88 * line.size)
+        dash_top = fonts.font_choice(r.settings).face_for("page_number", "—").ink("—")[1]
+        gap = geo.bottom - (line.y + dash_top * line.size / 1000)  # GB/T 9704: the dash, 7 mm under
         assert abs(gap - r.settings.pdf.page_number_gap_mm * pdf.MM) < TOLERANCE
 
 
@@ -607,7 +608,7 @@ def test_wide_huge_span_and_ragged_tables_render(settings, pdf_dir):
 
 # --- fonts --------------------------------------------------------------------------------
 
-def make_font(path: Path, family: str, chars: str, cff: bool = False) -> Path:
+def make_font(path: Path, family: str, chars: str, cff: bool = False, style: str = "Regular") -> Path:
     """A tiny font: a box glyph for each of ``chars`` (TrueType outlines, or CFF)."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.t2CharStringPen import T2CharStringPen
@@ -643,8 +644,8 @@ def make_font(path: Path, family: str, chars: str, cff: bool = False) -> Path:
         fb.setupGlyf(glyphs)
     fb.setupHorizontalMetrics({n: (500 if n == "space" else 1000, 100) for n in names})
     fb.setupHorizontalHeader(ascent=880, descent=-120)
-    fb.setupNameTable({"familyName": family, "styleName": "Regular", "psName": ps_name,
-                       "fullName": family + " Regular"})
+    fb.setupNameTable({"familyName": family, "styleName": style, "psName": ps_name,
+                       "fullName": f"{family} {style}"})
     fb.setupOS2(sTypoAscender=880, sTypoDescender=-120, usWinAscent=880, usWinDescent=120, fsType=0)
     fb.setupPost()
     fb.save(str(path))
@@ -684,25 +685,26 @@ def test_a_character_no_font_has_is_an_error_or_its_code_point(tmp_path):
     assert [line.text for line in pages[0] if line.kind == "p"] == ["请看这里[U+1F446]。"]
 
 
-def test_cff_font_is_converted_once_and_cached(tmp_path):
+def test_cff_font_characters_are_converted_and_cached(tmp_path):
     fonts_dir = tmp_path / "fonts"
     fonts_dir.mkdir()
-    make_font(fonts_dir / "FandolFang-Regular.otf", "FandolFang", "仿宋报告", cff=True)
+    make_font(fonts_dir / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True)
     s = Settings(pdf=PdfSettings(font_dirs=(fonts_dir,), font_cache_dir=tmp_path / "cache"))
     resolved = fonts.resolve("body", s)
     assert (resolved.family, resolved.how, resolved.outline) == ("FandolFang", "installed (same kind)", "CFF ")
-    converted = Path(resolved.load_path)
-    assert converted.parent == tmp_path / "cache" / "ttf" and converted.is_file()
+    assert not resolved.standin
+    r = Rendered(one_paragraph("仿宋报告，年度报告。"), s, tmp_path / "cff.pdf")
+    converted = list((tmp_path / "cache" / "ttf").glob("FandolFang-Regular-0-*.ttf"))
+    assert len(converted) == 1  # the characters this document sets in it, converted once
     from fontTools.ttLib import TTFont
 
-    font = TTFont(converted)
+    font = TTFont(converted[0])
     assert "glyf" in font and "CFF " not in font
-    assert font.getBestCmap()[ord("仿")]
-    stamp = converted.stat().st_mtime_ns
-    assert fonts.ensure_truetype(resolved.path, resolved.index, s) == converted
-    assert converted.stat().st_mtime_ns == stamp  # not converted again
-    assert not list(converted.parent.glob("*.tmp"))
-    r = Rendered(one_paragraph("仿宋报告，年度报告。"), s, tmp_path / "cff.pdf")
+    assert set("仿宋报告，年度。") <= {chr(cp) for cp in font.getBestCmap()}
+    stamp = converted[0].stat().st_mtime_ns
+    Rendered(one_paragraph("仿宋报告，年度报告。"), s, tmp_path / "cff2.pdf")
+    assert converted[0].stat().st_mtime_ns == stamp  # not converted again
+    assert not list(converted[0].parent.glob("*.tmp"))
     assert {Path(p).name for line in r.lines if line.kind == "p" for p, _i, _t in line.runs} >= {"FandolFang-Regular.otf"}
     assert_fonts_embedded(r)
     assert_every_glyph_present(r)
@@ -718,10 +720,14 @@ def test_font_roles_resolve_in_order(tmp_path):
     assert rows["heading2"]["sample_missing"] == "体字" and rows["heading2"]["sample_covered"] == 1
     assert rows["heading2"]["sample_no_font"] == ""
     assert fonts.describe_fonts(s, sample_text="字👆")[0]["sample_no_font"] == "👆"
-    packaged = str(fonts.packaged_fallback())
-    for role in set(fonts.ROLES) - {"heading2"}:  # no installed fonts: the packaged fallback
-        assert (rows[role]["file"], rows[role]["how"]) == (packaged, "package")
+    serif, sans = (face.path for face, _kind in fonts.packaged_faces())
+    expected = {"title": (serif, "package (similar kind)"), "body": (serif, "package (similar kind)"),
+                "heading1": (sans, "package"), "heading3": (serif, "package (similar kind)"),
+                "heading4": (serif, "package (similar kind)"), "page_number": (serif, "package")}
+    for role, want in expected.items():  # no installed fonts: the packaged face of the kind
+        assert (rows[role]["file"], rows[role]["how"]) == want, role
         assert rows[role]["cjk_unified"] > 20000 and rows[role]["cjk_unified_total"] == 20992
+    assert "warning" in rows["body"] and "warning" not in rows["heading1"]
 
 
 def test_installed_fonts_found_by_family_name(tmp_path):

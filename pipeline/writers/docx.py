@@ -54,9 +54,9 @@ from urllib.parse import quote
 
 from lxml import etree
 
-from .. import ir, ooxml
+from .. import fonts, ir, ooxml
 from ..errors import RenderError
-from ..linebreak import balanced_lines
+from ..linebreak import break_lines
 from ..templates import shipped_template, template_bytes
 from . import views
 from .base import DocumentWriter
@@ -142,11 +142,15 @@ NATIVE_LEVELS = {
 }
 
 FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+#: Characters of ambiguous width (quotation marks, ellipsis, dashes, middle dot …): Word sets
+#: them in the Latin face unless the run says they are East Asian (``w:rFonts w:hint``).
+AMBIGUOUS = re.compile("[" + "".join(
+    re.escape(chr(cp)) for cp in range(0x80, 0x3000) if unicodedata.east_asian_width(chr(cp)) == "A") + "]")
 TEXT_SPECIALS = re.compile(r"(\t|\r\n|\n|\r)")
 RUNIN_END = ("。", "！", "？", "：")
 TITLE_PT = 22  # 2号, when the Title style names no size
 BODY_PT = 16  # 3号, when a style names no size
-TABLE_PT = 14  # 4号, when the Table Text style names no size
+TABLE_PT = 12  # 小4号, when the Table Text style names no size (the PDF's pdf.table_size)
 CELL_MARGIN = 108  # twips, each side of a table cell (the Table Grid style's)
 WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
 
@@ -292,12 +296,16 @@ class DocxWriter(DocumentWriter):
             pass
         return 8845
 
-    def _measure(self, key: str, default_pt: float):
-        """Widths in points of text in a style's size (full-width = 1 em)."""
+    def _size(self, key: str, default_pt: float) -> float:
+        """The font size a style names, in points (``default_pt`` when it names none)."""
         size = self._style_elements[key].find(f"{w('rPr')}/{w('sz')}")
-        em = int(size.get(W_VAL)) / 2 if size is not None else default_pt
-        # Ambiguous-width marks (“ ” …) are full width in Chinese faces.
-        return lambda unit: sum(em if unicodedata.east_asian_width(c) in "WFA" else em * 0.55 for c in unit)
+        return int(size.get(W_VAL)) / 2 if size is not None else default_pt
+
+    def _measure(self, key: str, default_pt: float, role: str | None = None):
+        """Widths in points of text in a style's size, with the real metrics of the face the
+        role is set in (``fonts.FontChoice``, as the PDF measures)."""
+        return fonts.font_choice(self.settings).measure(role or STYLE_ROLES.get(key, "body"),
+                                                        self._size(key, default_pt), 0.0)
 
     def _resolve_styles(self) -> dict[str, str]:
         """Style key → style id in this document, copying missing styles from the shipped template."""
@@ -533,8 +541,12 @@ class DocxWriter(DocumentWriter):
         if not text:
             return
         r = etree.SubElement(parent, w("r"))
-        if rstyle:
-            etree.SubElement(etree.SubElement(r, w("rPr")), w("rStyle")).set(W_VAL, rstyle)
+        if rstyle or AMBIGUOUS.search(text):
+            rpr = etree.SubElement(r, w("rPr"))
+            if rstyle:
+                etree.SubElement(rpr, w("rStyle")).set(W_VAL, rstyle)
+            if AMBIGUOUS.search(text):  # “ ” ‘ ’ … — ·: the East Asian face, not the Latin one
+                etree.SubElement(rpr, w("rFonts")).set(w("hint"), "eastAsia")
         for piece in TEXT_SPECIALS.split(text):
             if not piece:
                 continue
@@ -594,7 +606,7 @@ class DocxWriter(DocumentWriter):
         for line in front:
             if line.kind == "title":
                 p = self._p("Title")
-                self._run(p, "\n".join(balanced_lines(line.text, self._measure("Title", TITLE_PT), 0.95 * width)))
+                self._run(p, "\n".join(views.title_lines(line.text, self._measure("Title", TITLE_PT), width)))
             else:
                 p = self._p("FrontMatter")
                 if self._measure("FrontMatter", BODY_PT)(line.text) > width:  # more than a line: justified
@@ -667,6 +679,7 @@ class DocxWriter(DocumentWriter):
         if self._numbered_natively(section):
             self._inline(el, p)
             self._trim(p)
+            self._face_by_kind(p, section, level)
             return
         if self.native:  # a literal label: keep this paragraph out of the style's list,
             ppr = p.find(w("pPr"))  # indented as the numbered headings are
@@ -675,6 +688,32 @@ class DocxWriter(DocumentWriter):
         self._run(p, _printable(section.get("label", "")))
         self._inline(el, p)
         self._trim(p)
+        self._face_by_kind(p, section, level)
+
+    def _face_by_kind(self, p, section, level: int) -> None:
+        """A heading whose label kind asks for another face than its level's style (a report
+        whose top level is （一）: 楷体 in Heading 1) gets that face, and its boldness, on its runs."""
+        role = views.heading_role(section)
+        if role == f"heading{level}":
+            return
+        face = getattr(self.settings.fonts, role)
+        bold = self._style_elements[f"Heading{role[-1]}"].find(f"{w('rPr')}/{w('b')}")
+        bold = bold is not None and bold.get(W_VAL, "1") not in ("0", "false", "off")
+        for r in p.iter(w("r")):
+            rpr = r.find(w("rPr"))
+            if rpr is None:
+                rpr = etree.Element(w("rPr"))
+                r.insert(0, rpr)
+            rfonts = rpr.find(w("rFonts"))
+            if rfonts is None:
+                rfonts = ooxml.sub_element(rpr, w("rFonts"))
+            for slot in FONT_SLOTS:
+                rfonts.set(slot, face)
+            for tag in ("b", "bCs"):
+                el = rpr.find(w(tag))
+                if el is None:
+                    el = ooxml.sub_element(rpr, w(tag))
+                el.set(W_VAL, "1" if bold else "0")
 
     def _runin_paragraph(self, section, heading, p_el):
         """``runin: keep``: the head as a styled span at the start of its paragraph."""
@@ -765,23 +804,36 @@ class DocxWriter(DocumentWriter):
     # ------------------------------------------------------------ tables
 
     def visit_table(self, el):
-        """The IR's grid as it stands: ``cols`` grid columns of equal width, each row a cell per
-        covering cell (a merge from above continues as ``vMerge``), header rows repeated.
-        Columns too narrow for the cell margins get narrower margins, and too narrow for a
-        character of the Table Text size get smaller text (as in the PDF)."""
+        """The IR's grid as it stands: ``cols`` grid columns sized by content as the PDF sizes
+        them (``views.table_columns``, the real font metrics), a fixed layout so Word and
+        LibreOffice keep them, each row a cell per covering cell (a merge from above continues
+        as ``vMerge``), header rows repeated, rows that fit on a page kept whole
+        (``cantSplit``). Columns too narrow for the cell margins get narrower margins, and too
+        narrow for a character of the Table Text size get smaller text (as in the PDF)."""
         grid = views.grid(el)
-        col_w = self.text_width // grid.cols
-        margin = CELL_MARGIN if col_w >= 4 * CELL_MARGIN else col_w // 8
-        size = self._style_elements["TableText"].find(f"{w('rPr')}/{w('sz')}")
-        half_points = int(size.get(W_VAL)) if size is not None else 2 * TABLE_PT
-        room = (col_w - 2 * margin) // 10  # in half-points
+        half_points = round(2 * self._size("TableText", TABLE_PT))
+        size_pt = half_points / 2
+        choice = fonts.font_choice(self.settings)
+        measures = {role: choice.measure(role, size_pt, 0.0) for role in ("body", "heading1")}
+
+        def measure(cell, text):
+            return measures["heading1" if cell.header else "body"](text)
+
+        widths_pt = views.table_columns(grid, measure, self.text_width / 20, 2 * CELL_MARGIN / 20, size_pt)
+        edges = [round(sum(widths_pt[:c]) * 20) for c in range(grid.cols + 1)]
+        edges[-1] = self.text_width
+        col_w = [max(edges[c + 1] - edges[c], 1) for c in range(grid.cols)]
+        narrowest = min(col_w)
+        margin = CELL_MARGIN if narrowest >= 4 * CELL_MARGIN else narrowest // 8
+        room = (narrowest - 2 * margin) // 10  # in half-points
         self._cell_size = str(max(2, room * 95 // 100)) if room < half_points else None
         tbl = etree.SubElement(self.body, w("tbl"))
         tbl_pr = etree.SubElement(tbl, w("tblPr"))
         etree.SubElement(tbl_pr, w("tblStyle")).set(W_VAL, self.styles["TableGrid"])
         tbl_w = etree.SubElement(tbl_pr, w("tblW"))
-        tbl_w.set(w("w"), "5000")
-        tbl_w.set(w("type"), "pct")
+        tbl_w.set(w("w"), str(self.text_width))
+        tbl_w.set(w("type"), "dxa")
+        etree.SubElement(tbl_pr, w("tblLayout")).set(w("type"), "fixed")
         if margin != CELL_MARGIN:  # narrow columns: narrow margins, so text still has room
             margins = etree.SubElement(tbl_pr, w("tblCellMar"))
             for side in ("left", "right"):
@@ -790,32 +842,53 @@ class DocxWriter(DocumentWriter):
                 side_margin.set(w("type"), "dxa")
         etree.SubElement(tbl_pr, w("tblLook")).set(W_VAL, "04A0")
         tbl_grid = etree.SubElement(tbl, w("tblGrid"))
-        for _ in range(grid.cols):
-            etree.SubElement(tbl_grid, w("gridCol")).set(w("w"), str(col_w))
+        for width in col_w:
+            etree.SubElement(tbl_grid, w("gridCol")).set(w("w"), str(width))
         origin_at = grid.origin_at()
+        text_size = int(self._cell_size) / 2 if self._cell_size else size_pt
         for r in range(grid.rows):
             tr = etree.SubElement(tbl, w("tr"))
+            tr_pr = etree.Element(w("trPr"))
+            if self._row_fits_a_page(grid, r, col_w, margin, text_size, measure):
+                etree.SubElement(tr_pr, w("cantSplit"))
             if r < grid.header_rows:
-                etree.SubElement(etree.SubElement(tr, w("trPr")), w("tblHeader"))
+                etree.SubElement(tr_pr, w("tblHeader"))
+            if len(tr_pr):
+                tr.append(tr_pr)
             c = 0
             while c < grid.cols:
                 cell = origin_at[(r, c)]
+                span_w = sum(col_w[cell.col:cell.col + cell.colspan])
                 if cell.row == r:
-                    self._tc(tr, cell, col_w, "restart" if cell.rowspan > 1 else None)
+                    self._tc(tr, cell, span_w, "restart" if cell.rowspan > 1 else None)
                 else:
-                    self._tc(tr, cell, col_w, "continue")
+                    self._tc(tr, cell, span_w, "continue")
                 c += cell.colspan
+
+    def _row_fits_a_page(self, grid, r, col_w, margin, size, measure) -> bool:
+        """Whether row ``r``'s cells (those of one row) fit in nine tenths of a page: such a
+        row is kept whole; a taller one may break (else Word cuts it off at the page end)."""
+        scale = size / (2 * self._size("TableText", TABLE_PT)) or 1.0
+        tallest = 0.0
+        for cell in grid.cells[r]:
+            if cell.rowspan != 1:
+                continue
+            room = (sum(col_w[cell.col:cell.col + cell.colspan]) - 2 * margin) / 20
+            lines = sum(max(len(break_lines(t, lambda u, c=cell: measure(c, u) * scale, room)), 1)
+                        for t in cell.lines) or 1
+            tallest = max(tallest, lines * size * 1.3)
+        return tallest < 0.9 * 225 * 72 / 25.4
 
     def _not_drawn(self, el):
         """Drawn by its table."""
 
     visit_row = visit_cell = _not_drawn
 
-    def _tc(self, tr, cell: views.GridCell, col_w: int, vmerge: str | None) -> None:
+    def _tc(self, tr, cell: views.GridCell, width: int, vmerge: str | None) -> None:
         tc = etree.SubElement(tr, w("tc"))
         tc_pr = etree.SubElement(tc, w("tcPr"))
         tc_w = etree.SubElement(tc_pr, w("tcW"))
-        tc_w.set(w("w"), str(col_w * cell.colspan))
+        tc_w.set(w("w"), str(width))
         tc_w.set(w("type"), "dxa")
         if cell.colspan > 1:
             etree.SubElement(tc_pr, w("gridSpan")).set(W_VAL, str(cell.colspan))

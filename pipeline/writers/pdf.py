@@ -46,7 +46,7 @@ from lxml import etree
 
 from .. import __version__, colour, fonts, ir
 from ..errors import RenderError
-from ..linebreak import balanced_lines, break_lines, segments
+from ..linebreak import break_lines
 from . import pdfa, views
 from .base import DocumentWriter
 
@@ -61,6 +61,7 @@ ROLES = fonts.ROLES
 #: A line is justified unless that would add more than this many character cells per gap
 #: (a line cut short by a long URL pushed to the next line stays ragged instead).
 MAX_STRETCH = 0.5
+DASH = "—"  # the page number's 一字线
 
 
 # --- laid-out lines -----------------------------------------------------------------------
@@ -112,138 +113,35 @@ def _patch_reportlab() -> None:
 
 
 class Face:
-    """A registered TrueType face: its reportlab name, its cmap and a width cache."""
+    """A face registered with reportlab, loaded from ``load`` (the font file, or for a CFF
+    face the TrueType subset of the characters a document uses)."""
 
-    def __init__(self, path: str, index: int, source_path: str, source_index: int):
+    def __init__(self, load: str, index: int, source: fonts.FaceMetrics, ident: str):
         from reportlab.pdfbase import pdfmetrics
         from reportlab.pdfbase.ttfonts import TTFont
 
         _patch_reportlab()
-        digest = hashlib.sha1(f"{path}|{index}".encode()).hexdigest()[:10]
+        digest = hashlib.sha1(ident.encode()).hexdigest()[:10]  # the same name wherever the cache is
         self.name = f"F{digest}"
-        self.path, self.index = source_path, source_index
+        self.source = source
         try:
-            font = TTFont(self.name, path, subfontIndex=index)
+            font = TTFont(self.name, load, subfontIndex=index)
         except Exception as exc:
-            raise RenderError(f"cannot load font {path} (face {index}): {exc}") from None
+            raise RenderError(f"cannot load font {source.path} (face {source.index}): {exc}") from None
         pdfmetrics.registerFont(font)
-        self.font = font
-        self.cmap = font.face.charToGlyph
-        self._width = font.face.getCharWidth
-        self._cache: dict[str, float] = {}
-
-    def has(self, ch: str) -> bool:
-        return ord(ch) in self.cmap or ch == "\u00a0"
-
-    def width(self, ch: str) -> float:
-        """Advance width of ``ch`` in 1/1000 em."""
-        w = self._cache.get(ch)
-        if w is None:
-            w = self._cache[ch] = float(self._width(32 if ch == "\u00a0" else ord(ch)))
-        return w
+        self.chars = None if source.outline == "glyf" else frozenset(font.face.charToGlyph)
 
 
 _lock = threading.RLock()
 _faces: dict[tuple[str, int], Face] = {}
-_fontsets: dict[str, "FontSet"] = {}
 
 
-def _face(path: str, index: int, source_path: str | None = None, source_index: int | None = None) -> Face:
+def _face(load: str, index: int, source: fonts.FaceMetrics, ident: str) -> Face:
     with _lock:
-        key = (path, index)
+        key = (load, index)
         if key not in _faces:
-            _faces[key] = Face(path, index, source_path or path, index if source_index is None else source_index)
+            _faces[key] = Face(load, index, source, ident)
         return _faces[key]
-
-
-class FontSet:
-    """The face of each role, the fallback order, and per-character face choice."""
-
-    def __init__(self, settings):
-        self.settings = settings
-        self.resolved = {role: fonts.resolve(role, settings) for role in ROLES}
-        self.role_face = {
-            role: _face(r.load_path, r.load_index, r.path, r.index) for role, r in self.resolved.items()
-        }
-        chain: list[Face] = []
-        for role in ("body",) + ROLES:
-            face = self.role_face[role]
-            if face not in chain:
-                chain.append(face)
-        fallback = str(fonts.packaged_fallback())
-        packaged = _face(fallback, 0)
-        if packaged not in chain:
-            chain.append(packaged)
-        self.chain = chain
-        self._choice: dict[tuple[str, str], Face] = {}
-        self._missing: set[str] = set()
-
-    def covers(self, role: str, ch: str) -> bool:
-        """Whether some face can set ``ch`` (loading a further installed face if needed)."""
-        try:
-            self.face_for(role, ch)
-            return True
-        except RenderError:
-            return False
-
-    def face_for(self, role: str, ch: str) -> Face:
-        key = (role, ch)
-        face = self._choice.get(key)
-        if face is not None:
-            return face
-        face = self.role_face[role]
-        if not face.has(ch):
-            face = next((f for f in self.chain if f.has(ch)), None)
-            if face is None:
-                exclude = frozenset((f.path, f.index) for f in self.chain)
-                info = None if ch in self._missing else fonts.find_covering(ch, self.settings, exclude)
-                if info is None:
-                    self._missing.add(ch)
-                    raise RenderError(
-                        f"no installed font has a glyph for U+{ord(ch):04X} {unicodedata.name(ch, '')!s}".rstrip()
-                        + f" ({ch!r}); name a font that has it in pdf.font_files"
-                    )
-                try:
-                    if info.outline == "glyf":
-                        face = _face(info.path, info.index)
-                    else:
-                        converted = str(fonts.ensure_truetype(info.path, info.index, self.settings))
-                        face = _face(converted, 0, info.path, info.index)
-                except Exception as exc:
-                    raise RenderError(f"U+{ord(ch):04X} ({ch!r}) is only in {info.path}, which cannot be used: {exc}") from None
-        with _lock:
-            self._choice[key] = face
-        return face
-
-    def runs(self, role: str, text: str) -> list[tuple[Face, str]]:
-        out: list[tuple[Face, str]] = []
-        for ch in text:
-            face = self.face_for(role, ch)
-            if out and out[-1][0] is face:
-                out[-1] = (face, out[-1][1] + ch)
-            else:
-                out.append((face, ch))
-        return out
-
-    def glyph_width(self, role: str, size: float, text: str) -> float:
-        """The summed advance widths of ``text`` at ``size`` (no tracking)."""
-        return sum(self.face_for(role, ch).width(ch) for ch in text) * size / 1000.0
-
-    def measure(self, role: str, size: float, tracking: float):
-        def measure(s: str) -> float:
-            return sum(self.face_for(role, ch).width(ch) * size / 1000.0 + tracking for ch in s)
-
-        return measure
-
-
-def fontset(settings) -> FontSet:
-    """The fonts for these settings, loaded once per process."""
-    key = settings.model_dump_json(include={"fonts", "pdf"})
-    with _lock:
-        fs = _fontsets.get(key)
-        if fs is None:
-            fs = _fontsets[key] = FontSet(settings)
-        return fs
 
 
 # --- geometry -----------------------------------------------------------------------------
@@ -369,6 +267,65 @@ def _grid_flowable_class():
                 self.writer.draw_line(canv, block, line, line.x, baseline, slot)
 
     return GridBlock
+
+
+@lru_cache(maxsize=None)
+def _keep_class():
+    from reportlab.platypus import Flowable
+
+    class KeepWithNext(Flowable):
+        """Headings and what follows them: the headings never end a page or split across
+        pages. They go on a page only with at least the first line (row, picture) of the
+        block after them; otherwise all of it moves to the next page."""
+
+        def __init__(self, heads: list, following):
+            super().__init__()
+            self.heads, self.following = heads, following
+            self._sizes: list[float] = []
+
+        def _place(self, avail_width, avail_height, items):
+            used, sizes = 0.0, []
+            for item in items:
+                _w, h = item.wrap(avail_width, avail_height - used)
+                sizes.append(h)
+                used += h
+            return used, sizes
+
+        def wrap(self, avail_width, avail_height):
+            self.width = avail_width
+            self.height, self._sizes = self._place(avail_width, avail_height, self.heads + [self.following])
+            return self.width, self.height
+
+        def split(self, avail_width, avail_height):
+            used, _sizes = self._place(avail_width, avail_height, self.heads)
+            if used > avail_height + 1e-6:
+                return []
+            parts = self.following.split(avail_width, avail_height - used)
+            if not parts:  # not even a line of what follows fits here: all to the next page
+                return []
+            return list(self.heads) + list(parts)
+
+        def draw(self):
+            y = self.height
+            for item, h in zip(self.heads + [self.following], self._sizes):
+                y -= h
+                item.drawOn(self.canv, 0, y)
+
+    return KeepWithNext
+
+
+def keep_headings_with_next(story: list) -> list:
+    """The story with each run of headings grouped with the flowable after it."""
+    keep = _keep_class()
+    out, heads = [], []
+    for item in story:
+        block = getattr(item, "block", None)
+        if block is not None and block.kind == "heading":
+            heads.append(item)
+            continue
+        out.append(keep(heads, item) if heads else item)
+        heads = []
+    return out + heads
 
 
 @lru_cache(maxsize=None)
@@ -502,7 +459,11 @@ class PdfWriter(DocumentWriter):
         self.settings = settings
         self.pdf = settings.pdf
         self.geo = Geometry.from_settings(settings.pdf)
-        self.fonts = fontset(settings)
+        self.fonts = fonts.font_choice(settings)
+        self._texts: list[tuple[str, str]] = [("page_number", "— 0123456789")]  # (role, text) set
+        self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
+        self._rl: dict[fonts.FaceMetrics, Face] = {}
+        self._tables: list = []
         self.frame_height = self.geo.height + 0.5  # a little slack below the last grid line
         self.GridBlock = _grid_flowable_class()
         self.CellText = _cell_flowable_class()
@@ -536,9 +497,12 @@ class PdfWriter(DocumentWriter):
         size = pdf.title_size if role == "title" else pdf.body_size
         tracking = 0.0 if role == "title" else geo.tracking
         measure = self.fonts.measure(role, size, tracking)
-        width = geo.width + (0.0 if role == "title" else tracking)  # the last cell's tracking hangs
+        # The measure counts a cell (glyph + tracking) per character: 28 cells fill the block.
+        # Positive tracking after the last glyph may hang past the edge; a negative one is
+        # taken up by the justification, so the last glyph ends at the edge.
+        width = geo.width + max(tracking, 0.0)
         if align == "title":
-            texts = balanced_lines(text, measure, width)
+            texts = views.title_lines(text, measure, width)
             first_indent = 0.0
         else:
             first_indent = 0.0 if align == "right" else (pdf.indent_chars if indent is None else indent) * geo.cell
@@ -593,7 +557,33 @@ class PdfWriter(DocumentWriter):
         text = views.printable(text, trim)
         if self.pdf.missing_glyph == "notation":
             text = "".join(ch if self.fonts.covers(role, ch) else f"[U+{ord(ch):04X}]" for ch in text)
+        self._texts.append((role, text))
         return text
+
+    def rl_face(self, face: fonts.FaceMetrics) -> Face:
+        """The reportlab face that draws ``face``: the font file itself (TrueType outlines),
+        or the TrueType subset of the characters this document sets in it (CFF)."""
+        found = self._rl.get(face)
+        if found is not None:
+            return found
+        if face.outline == "glyf":
+            found = _face(face.path, face.index, face, f"{face.path}|{face.index}")
+        else:
+            if self._used is None:
+                raise RenderError("internal: a CFF face was drawn before the document's characters were known")
+            chars = "".join(sorted(self._used.get(face, ())))
+            load = fonts.truetype_subset(face.path, face.index, chars, self.settings)
+            found = _face(str(load), 0, face, f"{face.path}|{face.index}|{chars}")
+        self._rl[face] = found
+        return found
+
+    def _collect_characters(self) -> None:
+        """Which characters each face sets in this document (the CFF subsets are cut from it)."""
+        used: dict[fonts.FaceMetrics, set[str]] = {}
+        for role, text in self._texts:
+            for ch in text:
+                used.setdefault(self.fonts.face_for(role, ch), set()).add(ch)
+        self._used = used
 
     def lay_cell(self, pieces: list[str], role: str, width: float, align: str, size: float) -> list[LaidLine]:
         measure = self.fonts.measure(role, size, 0.0)
@@ -639,7 +629,10 @@ class PdfWriter(DocumentWriter):
             text.setTextRenderMode(2)
         text.setCharSpace(char_space)
         for face, chunk in runs:
-            text.setFont(face.name, block.size)
+            drawn = self.rl_face(face)
+            if drawn.chars is not None and not {ord(c) for c in chunk} <= drawn.chars:
+                raise RenderError(f"internal: {chunk!r} is not in the subset of {face.path}")
+            text.setFont(drawn.name, block.size)
             text.textOut(chunk)
         canv.drawText(text)
         if block.embolden:
@@ -668,16 +661,23 @@ class PdfWriter(DocumentWriter):
             x += sum(face.width(ch) for face, chunk in runs for ch in chunk) * block.size / 1000.0 \
                 + len(piece) * line.char_space
 
+    @property
+    def dash_top(self) -> float:
+        """How far the top of the page number's dash (一字线) is above its baseline, in 1/1000
+        em: GB/T 9704 puts the dash, not the digits' em box, 7 mm under the block."""
+        ink = self.fonts.face_for("page_number", DASH).ink(DASH)
+        return ink[1] if ink else 880.0
+
     def page_number(self, canv, doc):
         n = canv.getPageNumber()
         geo, size = self.geo, self.pdf.page_number_size
-        label = f"— {n} —"
+        label = f"{DASH} {n} {DASH}"
         natural = self.fonts.glyph_width("page_number", size, label)
         if n % 2:
             x = geo.right - geo.cell - natural
         else:
             x = geo.left + geo.cell
-        baseline = geo.bottom - self.pdf.page_number_gap_mm * MM - 0.88 * size
+        baseline = geo.bottom - self.pdf.page_number_gap_mm * MM - self.dash_top * size / 1000.0
         block = Block("page_number", "page_number", size, label, [], -n,
                       embolden="page_number" in self.embolden, artifact="Pagination")
         canv.saveState()
@@ -713,12 +713,12 @@ class PdfWriter(DocumentWriter):
 
     def visit_heading(self, el):
         section = el.getparent()
-        level = int(section.get("level", "1"))
-        role = f"heading{min(max(level, 1), 4)}"
+        role = views.heading_role(section)  # the face follows the label kind, the outline the nesting
         line = ir.heading_line(section)
         if not views.printable(line):
             return
-        block = self.lay_grid(line, role, "heading", tags=self._tags(line, f"H{role[-1]}"))
+        depth = min(max(int(section.get("level", "1")), 1), 4)
+        block = self.lay_grid(line, role, "heading", tags=self._tags(line, f"H{depth}"))
         self._headings += 1
         level = min(self._depth - 1, self._outline_level + 1)  # an outline never skips a level
         self._outline_level = level
@@ -826,24 +826,17 @@ class PdfWriter(DocumentWriter):
 
     def visit_table(self, el):
         """The IR's grid as it stands: ``cols`` columns, spans as SPAN, ``repeatRows`` the
-        header rows. Columns get their natural widths where they fit (``column_widths``); when
-        the narrowest is too narrow for a character at the table size, padding and text shrink."""
+        header rows. Columns are sized by content (``views.table_columns``, as in the DOCX);
+        when the narrowest is too narrow for a character at the table size, padding and text
+        shrink."""
         from reportlab.platypus import TableStyle
 
         grid = views.grid(el)
         cells = [cell for row in grid.cells for cell in row]
-        pieces = {}
-        natural = [0.0] * grid.cols
-        minimum = [0.0] * grid.cols
-        for cell in cells:
-            role = "heading1" if cell.header else "body"
-            pieces[cell] = [self.printable(line, role) for line in cell.lines]
-            if cell.colspan == 1:
-                measure = self.fonts.measure(role, self.pdf.table_size, 0.0)
-                natural[cell.col] = max(natural[cell.col], max((measure(p) for p in pieces[cell]), default=0.0))
-                minimum[cell.col] = max(minimum[cell.col], max(
-                    (measure(u) for p in pieces[cell] for u in segments(p)), default=0.0))
-        widths = column_widths(natural, minimum, self.geo.width, 2 * CELL_PADDING, self.pdf.table_size)
+        pieces = {cell: [self.printable(line, self._cell_role(cell)) for line in cell.lines] for cell in cells}
+        measures = {role: self.fonts.measure(role, self.pdf.table_size, 0.0) for role in ("body", "heading1")}
+        widths = views.table_columns(grid, lambda cell, text: measures[self._cell_role(cell)](text),
+                                     self.geo.width, 2 * CELL_PADDING, self.pdf.table_size, pieces.get)
         padding = min(CELL_PADDING, min(widths) / 8)
         size = min(self.pdf.table_size, 0.95 * (min(widths) - 2 * padding))
         empty = lambda: self.CellText([], "body", "center", self, 0, size)  # noqa: E731
@@ -852,14 +845,13 @@ class PdfWriter(DocumentWriter):
         style = [
             ("GRID", (0, 0), (-1, -1), TABLE_RULE, (0, 0, 0)),
             ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
-            ("FONTNAME", (0, 0), (-1, -1), self.fonts.role_face["body"].name),
             ("LEFTPADDING", (0, 0), (-1, -1), padding),
             ("RIGHTPADDING", (0, 0), (-1, -1), padding),
             ("TOPPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
             ("BOTTOMPADDING", (0, 0), (-1, -1), CELL_PADDING / 2),
         ]
         for cell in cells:
-            role = "heading1" if cell.header else "body"
+            role = self._cell_role(cell)
             align = "center" if cell.header else "justify"
             data[cell.row][cell.col] = self.CellText(pieces[cell], role, align, self, self._new_block(), size,
                                                      node=nodes.get(cell))
@@ -869,7 +861,12 @@ class PdfWriter(DocumentWriter):
         table = _table_class()(data, colWidths=widths, repeatRows=grid.header_rows, style=TableStyle(style),
                                splitByRow=1, splitInRow=0, hAlign="CENTER")
         table.frame_height, table.tagger = self.frame_height, self.tagger
+        self._tables.append(table)
         self.story.append(table)
+
+    @staticmethod
+    def _cell_role(cell: views.GridCell) -> str:
+        return "heading1" if cell.header else "body"
 
     def _table_nodes(self, grid: views.Grid) -> dict[views.GridCell, pdfa.Node]:
         """Tagged output: a ``Table`` of ``TR`` rows of ``TH`` (header rows, column scope) and
@@ -900,6 +897,10 @@ class PdfWriter(DocumentWriter):
         from reportlab.platypus.doctemplate import LayoutError
 
         self.visit(tree)
+        self._collect_characters()
+        body_font = self.rl_face(self.fonts.role_face["body"]).name
+        for table in self._tables:  # the font reportlab selects per cell (the text is ours)
+            table.setStyle([("FONTNAME", (0, 0), (-1, -1), body_font)])
         geo = self.geo
         buf = io.BytesIO()
         meta = {name: (ir.meta_value(tree, name) or "").strip() for name in ("title", "publisher", "date", "site")}
@@ -927,12 +928,13 @@ class PdfWriter(DocumentWriter):
             creator=f"pipeline {__version__}",
             producer=f"pipeline {__version__} (ReportLab {rl_version})",
             lang=self.pdf.lang,
-            initialFontName=self.fonts.role_face["body"].name,
+            initialFontName=body_font,
             initialFontSize=self.pdf.body_size,
             displayDocTitle=1,
             allowSplitting=1,
         )
-        story = self.story or [self.GridBlock(Block("p", "body", self.pdf.body_size, "", [], 0), self)]
+        story = keep_headings_with_next(self.story) or [
+            self.GridBlock(Block("p", "body", self.pdf.body_size, "", [], 0), self)]
         try:
             doc.build(story, canvasmaker=canvasmaker)
         except LayoutError as exc:
@@ -944,46 +946,6 @@ class PdfWriter(DocumentWriter):
 
 
 # --- helpers ------------------------------------------------------------------------------
-
-def column_widths(natural, minimum, total, padding, size) -> list[float]:
-    """Column widths filling ``total``. Natural widths (the text on one line) when they fit,
-    scaled up to the full width. Otherwise columns narrower than a fair share keep their
-    natural width, repeatedly, and the rest share what is left equally; a column is never
-    narrower than its widest unbreakable piece if that can be helped."""
-    n = len(natural)
-    nat = [max(w, size) + padding for w in natural]
-    low = [min(max(w, size) + padding, total / n) for w in minimum]
-    if sum(nat) <= total:
-        scale = total / sum(nat)
-        return [w * scale for w in nat]
-    widths: list[float | None] = [None] * n
-    left, open_cols = total, list(range(n))
-    while open_cols:
-        share = left / len(open_cols)
-        small = [c for c in open_cols if nat[c] <= share]
-        if not small:
-            break
-        for c in small:
-            widths[c] = nat[c]
-            left -= nat[c]
-        open_cols = [c for c in open_cols if c not in small]
-    if open_cols:
-        share = left / len(open_cols)
-        for c in open_cols:
-            widths[c] = share
-    out = [float(w) for w in widths]
-    for c in range(n):  # widen a column below its minimum, taking from the widest ones
-        need = low[c] - out[c]
-        while need > 1e-6:
-            donor = max(range(n), key=lambda k: out[k] - low[k])
-            give = min(need, out[donor] - low[donor])
-            if donor == c or give <= 1e-6:
-                break
-            out[donor] -= give
-            out[c] += give
-            need -= give
-    return out
-
 
 def pdf_date(iso_date: str | None, epoch: int | None) -> str | None:
     """The CreationDate: the report's date (midnight, China time), else SOURCE_DATE_EPOCH (UTC)."""

@@ -169,3 +169,89 @@ def row_text(row: tuple[GridCell, ...]) -> str:
 def alignment(block: etree._Element) -> str | None:
     """The alignment a block asks for (right for a signature and date, center), or None."""
     return block.get("align")
+
+
+# --- layout shared by the paged writers (PDF, DOCX) ---------------------------------------
+
+#: The font role of a heading by its label's kind (GB/T 9704: 一、 黑体, （一） 楷体, 1. 仿宋
+#: bold, （1） 仿宋), whatever its depth; headings without a numbering kind take their level's.
+KIND_ROLES = {"chapter": "heading1", "cn": "heading1", "cn-paren": "heading2", "arabic": "heading3",
+              "arabic-paren": "heading4"}
+
+
+def heading_role(section: etree._Element) -> str:
+    """The font role (heading1..4) a section's heading is set in, chosen by its label kind."""
+    role = KIND_ROLES.get(section.get("kind", ""))
+    if role is not None:
+        return role
+    return f"heading{min(max(int(section.get('level', '1')), 1), 4)}"
+
+
+def title_lines(text: str, measure, width: float) -> list[str]:
+    """The title broken into balanced lines at meaning boundaries (``linebreak.balanced_lines``),
+    measured with the title face's real widths: the PDF and DOCX print the same lines."""
+    from ..linebreak import balanced_lines
+
+    return balanced_lines(text, measure, width)
+
+
+def table_columns(grid: Grid, measure, total: float, padding: float, size: float,
+                  lines=None) -> list[float]:
+    """Column widths (points) filling ``total``, sized by content: ``measure(cell, text)`` is
+    the width of a line of a cell, ``lines(cell)`` its printed lines (default ``cell.lines``),
+    ``padding`` both cell margins together, ``size`` the text size (a column holds a character).
+    A column gets at least its widest unbreakable piece (a number, a word) where that can be had."""
+    from ..linebreak import segments
+
+    lines = lines or (lambda cell: cell.lines)
+    natural = [0.0] * grid.cols
+    minimum = [0.0] * grid.cols
+    for row in grid.cells:
+        for cell in row:
+            if cell.colspan != 1:
+                continue
+            texts = lines(cell)
+            natural[cell.col] = max(natural[cell.col], max((measure(cell, t) for t in texts), default=0.0))
+            minimum[cell.col] = max(minimum[cell.col], max(
+                (measure(cell, u) for t in texts for u in segments(t)), default=0.0))
+    return fit_columns(natural, minimum, total, padding, size)
+
+
+def fit_columns(natural, minimum, total, padding, size) -> list[float]:
+    """Column widths filling ``total``. Natural widths (the text on one line) when they fit,
+    scaled up to the full width. Otherwise columns narrower than a fair share keep their
+    natural width, repeatedly, and the rest share what is left equally; a column is never
+    narrower than its widest unbreakable piece if that can be helped."""
+    n = len(natural)
+    nat = [max(w, size) + padding for w in natural]
+    low = [min(max(w, size) + padding, total / n) for w in minimum]
+    if sum(nat) <= total:
+        scale = total / sum(nat)
+        return [w * scale for w in nat]
+    widths: list[float | None] = [None] * n
+    left, open_cols = total, list(range(n))
+    while open_cols:
+        share = left / len(open_cols)
+        small = [c for c in open_cols if nat[c] <= share]
+        if not small:
+            break
+        for c in small:
+            widths[c] = nat[c]
+            left -= nat[c]
+        open_cols = [c for c in open_cols if c not in small]
+    if open_cols:
+        share = left / len(open_cols)
+        for c in open_cols:
+            widths[c] = share
+    out = [float(w) for w in widths]
+    for c in range(n):  # widen a column below its minimum, taking from the widest ones
+        need = low[c] - out[c]
+        while need > 1e-6:
+            donor = max(range(n), key=lambda k: out[k] - low[k])
+            give = min(need, out[donor] - low[donor])
+            if donor == c or give <= 1e-6:
+                break
+            out[donor] -= give
+            out[c] += give
+            need -= give
+    return out
