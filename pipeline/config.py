@@ -103,6 +103,18 @@ class PdfSettings(Strict):
         return value
 
 
+class Limits(Strict):
+    """How much one document may hold: past a limit it is refused at once, naming the limit,
+    rather than converted for minutes (time is linear in the input up to these)."""
+
+    # The input's size in megabytes (an MHTML file counts its pictures).
+    input_mb: float = Field(50.0, gt=0)
+    # Blocks (paragraphs, headings, table rows, list entries, figures): a page with more block
+    # tags, or a text with more lines, is refused before it is read; so is a document that
+    # has more after cleaning.
+    blocks: int = Field(100_000, gt=0)
+
+
 class Settings(Strict):
     input: Path = Path("input")
     output: Path = Path("output")
@@ -119,6 +131,7 @@ class Settings(Strict):
     # How much of the front matter every format prints: the title and the metadata fields
     # (full), the title alone (title) or nothing (none); the XML keeps the whole record.
     front_matter: Literal["full", "title", "none"] = "full"
+    limits: Limits = Limits()
 
     @field_validator("transforms")
     @classmethod

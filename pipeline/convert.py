@@ -6,6 +6,7 @@ clean → pictures for a page), the transforms, the writers. It touches no files
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -19,6 +20,10 @@ from .load import Document
 from .readers import reader_for
 from .transforms import run_transforms
 from .writers import get_writer
+
+
+# The tags that start a block, counted in the raw bytes to refuse an oversized page at once.
+BLOCK_TAG = re.compile(rb"<(?:p|tr|li|h[1-6]|img)\b", re.I)
 
 
 @dataclass
@@ -37,10 +42,21 @@ def build_ir(document: Document, settings: Settings) -> etree._Element:
     """Read the document with its reader, then run the transforms and print the front matter
     as ``settings.front_matter`` says (unless the reader gave a finished IR), validating the IR
     after each stage."""
+    limits = settings.limits
+    if len(document.data) > limits.input_mb * 1024 * 1024:
+        raise InputError(f"{len(document.data) / 1024 / 1024:.1f} MB, over the limit of "
+                         f"{limits.input_mb:g} MB (limits.input_mb)")
+    tags = len(BLOCK_TAG.findall(document.data))
+    if (tags or document.data.count(b"\n")) > limits.blocks:  # a page's block tags, a text's lines
+        raise InputError(f"more than {limits.blocks} blocks (paragraphs, rows, list entries), over the limit "
+                         "(limits.blocks)")
     reader = reader_for(document)
     tree = ir.validate(reader.read(document), f"reading ({reader.name})")
     if reader.finished:
         return tree
+    blocks = sum(1 for _ in tree.find("body").iter("p", "section", "row", "li", "figure"))
+    if blocks > limits.blocks:
+        raise InputError(f"{blocks} blocks, over the limit of {limits.blocks} (limits.blocks)")
     tree = run_transforms(tree, settings.transforms, validate=True)
     return ir.validate(front_matter(tree, settings.front_matter), "front matter")
 

@@ -17,6 +17,7 @@ import pytest
 from click.testing import CliRunner
 
 from pipeline import api
+from pipeline.errors import PipelineError
 from pipeline.cli import main
 
 PAGE = ("<html><head><meta charset='{charset}'><title>关于做好春季防火工作的通知</title></head><body>"
@@ -172,3 +173,26 @@ def test_a_file_where_the_output_folder_should_be(tmp_path):
     assert result.exit_code == 3
     assert len(result.output.strip().splitlines()) == 1 and "cannot write output" in result.output
     assert blocker.read_text() == "not a folder" and sorted(p.name for p in tmp_path.iterdir()) == ["out", "page.txt"]
+
+
+def test_an_oversized_page_is_refused_at_once_naming_the_limit(tmp_path):
+    """A page of a million paragraphs would take minutes: it is refused before it is parsed."""
+    page = "<html><body>" + "<p>第一段，工作有序推进。</p>" * 1_000_000 + "</body></html>"
+    # "more than": counted in the raw bytes, before parsing (which would take minutes)
+    with pytest.raises(PipelineError, match=r"^more than 100000 blocks .* over the limit \(limits.blocks\)"):
+        api.convert(page, formats=("xml",), name="big.html")
+    lines = "\n".join(["一、总体情况", "全年工作有序推进。"] * 600)
+    with pytest.raises(PipelineError, match=r"limits.blocks"):
+        api.convert(lines, formats=("xml",), name="big.txt", settings={"limits": {"blocks": 1000}})
+    within = api.convert(lines, formats=("xml",), name="big.txt", settings={"limits": {"blocks": 2000}})
+    assert within["xml"].startswith(b"<?xml")
+    with pytest.raises(PipelineError, match=r"over the limit of 0.001 MB \(limits.input_mb\)"):
+        api.convert(page[:5000], formats=("xml",), name="big.html", settings={"limits": {"input_mb": 0.001}})
+
+
+def test_a_5000_row_rowspan_table_converts():
+    rows = "".join(f"<tr>{'<td rowspan=5000>合计</td>' if i == 0 else ''}<td>{i}</td><td>数据{i}</td></tr>"
+                   for i in range(5000))
+    outputs = api.convert(f"<html><body><p>一、总体情况。如下表。</p><table>{rows}</table></body></html>",
+                          formats=("xml", "txt", "docx"), name="table.html")
+    assert outputs["txt"].decode().count("\n") > 5000
