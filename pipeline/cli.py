@@ -153,7 +153,6 @@ class Target:
 
 def convert_sources(sources, target: Target, settings: Settings, shown: logs.WarningFilter) -> int:
     """Convert each source to ``target``; the number of inputs that failed."""
-    from .batch.worker import settings_environment
     from .convert import convert
 
     failed = 0
@@ -175,7 +174,7 @@ def convert_sources(sources, target: Target, settings: Settings, shown: logs.War
                 if stem in written:
                     raise PipelineError(f"its outputs would overwrite those of {written[stem]} "
                                         "(same file name; `pipeline batch` mirrors folders)")
-                with settings_environment(settings), _library_messages(document, name):
+                with _library_messages(document, name):
                     result = convert(document, settings, target.formats)
             except Exception as exc:
                 logs.document_result(name, "failed", _internal(exc), [])

@@ -15,6 +15,7 @@ from . import fonts, ir
 from .assemble import front_matter
 from .config import Settings
 from .diagnostics import Diagnostic, diagnostics_of
+from .environment import settings_environment
 from .errors import InputError
 from .load import Document
 from .readers import reader_for
@@ -68,7 +69,8 @@ def render(tree: etree._Element, settings: Settings, formats) -> dict[str, bytes
     writers = {fmt: get_writer(fmt) for fmt in formats}
     if "pdf" in writers:
         fonts.warn_standins(settings)
-    return {fmt: write(tree, settings) for fmt, write in writers.items()}
+    with settings_environment(settings):
+        return {fmt: write(tree, settings) for fmt, write in writers.items()}
 
 
 def convert(document: Document, settings: Settings, formats=None) -> Conversion:

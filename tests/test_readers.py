@@ -248,3 +248,19 @@ def test_odd_tables_render_in_every_format():
         assert data, fmt
     assert "工资\t12\t\t" in result.outputs["txt"].decode()
     assert "<td>59</td>" in result.outputs["md"].decode()  # merged cells: an HTML table
+
+
+def test_the_epoch_setting_and_the_environment_give_the_same_pdf(monkeypatch):
+    """reportlab reads SOURCE_DATE_EPOCH from the environment: the conversion holds it to the
+    settings, so the API gives the same bytes whatever the caller's environment says."""
+    text = REFERENCE.read_bytes()
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    by_setting = api.convert(text, formats=("pdf",), name="seed.txt", settings={"source_date_epoch": 1700000000})
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1700000000")
+    by_variable = api.convert(text, formats=("pdf",), name="seed.txt")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1")
+    overridden = api.convert(text, formats=("pdf",), name="seed.txt", settings={"source_date_epoch": 1700000000})
+    assert by_setting["pdf"] == by_variable["pdf"] == overridden["pdf"]
+    import os
+
+    assert os.environ["SOURCE_DATE_EPOCH"] == "1"  # the caller's environment is given back

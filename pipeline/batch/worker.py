@@ -6,20 +6,14 @@ warms up once (schema, rules, writers, fonts: by converting a two-line document)
 those in its module-level caches for every document it converts after.
 
 Everything a conversion depends on travels with the task in its Settings, so a document gives
-the same bytes on any machine. One thing does not by itself: reportlab reads the PDF's
-timestamp (and so its ``/ID``) from the process environment's SOURCE_DATE_EPOCH. While a
-conversion runs, ``settings_environment`` holds that variable at the settings' value (set or
-unset), so the environment of a worker (a Dask worker started elsewhere) makes no difference,
-and the ``source_date_epoch`` setting and the variable give the same bytes.
+the same bytes on any machine (``pipeline.environment`` holds the one variable a library
+reads from the process environment).
 """
 from __future__ import annotations
 
-import os
 import signal
 import threading
 import time
-from contextlib import contextmanager
-from typing import Iterator
 
 from ..config import Settings, settings_hash
 from ..errors import PipelineError
@@ -49,59 +43,9 @@ def warm_up(settings: Settings, formats: tuple[str, ...]) -> None:
             from ..convert import convert
 
             ir.schema()
-            with settings_environment(settings):
-                convert(WARM_UP, settings, formats)
+            convert(WARM_UP, settings, formats)
         except Exception:  # a real document will report the problem properly
             pass
-
-
-EPOCH_VARIABLE = "SOURCE_DATE_EPOCH"
-
-
-class _Environment:
-    """Holds SOURCE_DATE_EPOCH at one value while conversions that need it run (threads of a
-    Dask worker run several at once); a conversion needing another value waits until those
-    are done. Outside conversions the variable is what it was."""
-
-    def __init__(self):
-        self.changed = threading.Condition()
-        self.users = 0
-        self.value: str | None = None
-        self.saved: str | None = None
-
-    @contextmanager
-    def holding(self, value: str | None) -> Iterator[None]:
-        with self.changed:
-            while self.users and self.value != value:
-                self.changed.wait()
-            if self.users == 0:
-                self.saved, self.value = os.environ.get(EPOCH_VARIABLE), value
-                _set_epoch(value)
-            self.users += 1
-        try:
-            yield
-        finally:
-            with self.changed:
-                self.users -= 1
-                if self.users == 0:
-                    _set_epoch(self.saved)
-                    self.changed.notify_all()
-
-
-def _set_epoch(value: str | None) -> None:
-    if value is None:
-        os.environ.pop(EPOCH_VARIABLE, None)
-    else:
-        os.environ[EPOCH_VARIABLE] = value
-
-
-_environment = _Environment()
-
-
-def settings_environment(settings: Settings):
-    """A context in which the process environment agrees with ``settings`` (SOURCE_DATE_EPOCH)."""
-    epoch = settings.source_date_epoch
-    return _environment.holding(None if epoch is None else str(int(epoch)))
 
 
 def metadata(tree) -> dict:
@@ -116,8 +60,7 @@ def convert_document(document: Document, settings: Settings, formats: tuple[str,
     """Convert one document; the outcome as plain data (picklable, no exceptions), with the
     seconds it took."""
     start = time.perf_counter()
-    with settings_environment(settings):
-        outcome = _convert(document, settings, formats)
+    outcome = _convert(document, settings, formats)
     outcome["seconds"] = round(time.perf_counter() - start, 3)
     return outcome
 
