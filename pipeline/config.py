@@ -79,9 +79,10 @@ class PdfSettings(Strict):
     embolden_title_fallback: bool = True
     # Stroke width of faux bold, as a fraction of the font size.
     embolden_stroke: float = Field(0.025, ge=0)
-    # A character no installed font has a glyph for: "error" fails the render (nothing may
-    # vanish or print as a box); "notation" prints its code point instead, e.g. [U+1F446].
-    missing_glyph: Literal["error", "notation"] = "error"
+    # A character no installed font has a glyph for (a warning names it either way):
+    # "notation" prints its code point instead, e.g. [U+20000], and the other formats keep the
+    # character; "error" fails the document (as strict does for any warning).
+    missing_glyph: Literal["error", "notation"] = "notation"
     # Document language written to the catalog (/Lang).
     lang: str = "zh-CN"
     # Document info Subject and Keywords; an empty subject falls back to the site name.

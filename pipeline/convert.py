@@ -7,6 +7,7 @@ clean → pictures for a page), the transforms, the writers. It touches no files
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass, field
 
 from lxml import etree
@@ -33,10 +34,13 @@ class Conversion:
 
     tree: etree._Element
     outputs: dict[str, bytes] = field(default_factory=dict)
+    # Findings about rendering (a character the PDF cannot set): not kept in the IR, whose
+    # bytes must not depend on which formats were asked for.
+    rendering: list[Diagnostic] = field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        return diagnostics_of(self.tree)
+        return diagnostics_of(self.tree) + self.rendering
 
 
 def build_ir(document: Document, settings: Settings) -> etree._Element:
@@ -73,11 +77,26 @@ def render(tree: etree._Element, settings: Settings, formats) -> dict[str, bytes
         return {fmt: write(tree, settings) for fmt, write in writers.items()}
 
 
+def missing_glyphs(tree: etree._Element, settings: Settings) -> list[Diagnostic]:
+    """The characters of ``tree`` that no installed font has, as one diagnostic each: the PDF
+    prints them as ``[U+XXXX]`` (``pdf.missing_glyph: notation``) or fails (``error``); the
+    other formats keep them."""
+    choice = fonts.font_choice(settings)
+    text = "".join(tree.find("front").itertext()) + "".join(tree.find("body").itertext())
+    missing = sorted({ch for ch in text if not ch.isspace() and not choice.covers("body", ch)})
+    shown = "prints it as" if settings.pdf.missing_glyph == "notation" else "cannot be made; with pdf.missing_glyph: notation it would print"
+    return [Diagnostic("glyph-missing", f"no installed font has U+{ord(ch):04X} {unicodedata.name(ch, '')} "
+                       f"({ch}): the PDF {shown} [U+{ord(ch):04X}]".replace("  ", " "), "render")
+            for ch in missing]
+
+
 def convert(document: Document, settings: Settings, formats=None) -> Conversion:
     formats = tuple(formats or settings.formats)
     for fmt in formats:
         get_writer(fmt)  # an unknown format fails before any work
     conversion = Conversion(build_ir(document, settings))
+    if "pdf" in formats:
+        conversion.rendering = missing_glyphs(conversion.tree, settings)
     if settings.strict and conversion.diagnostics:
         found = conversion.diagnostics
         raise InputError(f"{len(found)} warning(s) under strict settings, first: {found[0]}")

@@ -196,3 +196,44 @@ def test_a_5000_row_rowspan_table_converts():
     outputs = api.convert(f"<html><body><p>一、总体情况。如下表。</p><table>{rows}</table></body></html>",
                           formats=("xml", "txt", "docx"), name="table.html")
     assert outputs["txt"].decode().count("\n") > 5000
+
+
+def _uncovered() -> str:
+    """A character no installed font has (Extension B, G, I ideographs, Tangut, hieroglyphs)."""
+    from pipeline.config import Settings
+    from pipeline.fonts import font_choice
+
+    choice = font_choice(Settings())
+    found = [ch for ch in "\U00020000\U00030000\U0002EBF0\U00017000\U00013000" if not choice.covers("body", ch)]
+    if not found:
+        pytest.skip("every candidate character has an installed font here")
+    return found[0]
+
+
+def test_one_character_no_font_has_does_not_sink_the_document(tmp_path):
+    rare = _uncovered()
+    src = tmp_path / "notice.html"
+    src.write_bytes(page(f"（{rare}村）"))
+    result = cli("convert", src, "-o", tmp_path / "out", "-f", "xml,txt,docx,pdf")
+    assert result.exit_code == 0, result.output
+    code = f"U+{ord(rare):04X}"
+    assert f"warning: glyph-missing: no installed font has {code}" in result.output
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["notice.docx", "notice.pdf", "notice.txt", "notice.xml"]
+    assert rare in (tmp_path / "out" / "notice.txt").read_text(encoding="utf-8")
+    assert (tmp_path / "out" / "notice.pdf").read_bytes()[:5] == b"%PDF-"
+    from pipeline.writers.pdf import layout
+
+    lines = [line.text for page_lines in layout(api.to_ir(src.read_bytes(), name=src.name)) for line in page_lines]
+    assert any(f"[{code}]" in line for line in lines)  # the visible stand-in
+    strict = cli("convert", src, "-o", tmp_path / "strict", "-f", "txt,pdf", "--config", _config(tmp_path, "strict: true"))
+    assert strict.exit_code == 1 and "glyph-missing" in strict.output
+    assert not (tmp_path / "strict").exists() or not list((tmp_path / "strict").iterdir())
+    refuse = cli("convert", src, "-o", tmp_path / "err", "-f", "pdf", "--config",
+                 _config(tmp_path, "pdf:\n  missing_glyph: error"))
+    assert refuse.exit_code == 1 and code in refuse.output
+
+
+def _config(tmp_path, text: str) -> Path:
+    path = tmp_path / f"c{abs(hash(text))}.yaml"
+    path.write_text(text + "\n", encoding="utf-8")
+    return path

@@ -676,11 +676,12 @@ def test_a_character_the_face_lacks_is_set_in_a_fallback_face(tmp_path):
 
 
 def test_a_character_no_font_has_is_an_error_or_its_code_point(tmp_path):
-    s = Settings(pdf=PdfSettings(font_dirs=(), font_cache_dir=tmp_path / "cache"))
+    s = Settings(pdf=PdfSettings(font_dirs=(), font_cache_dir=tmp_path / "cache", missing_glyph="error"))
     tree = one_paragraph("请看这里👆。")
     with pytest.raises(RenderError, match="U\\+1F446"):
         pdf.render(tree, s)
     noted = s.model_copy(update={"pdf": s.pdf.model_copy(update={"missing_glyph": "notation"})})
+    assert Settings().pdf.missing_glyph == "notation"  # the default: a visible stand-in and a warning
     pages = pdf.layout(tree, noted)
     assert [line.text for line in pages[0] if line.kind == "p"] == ["请看这里[U+1F446]。"]
 
