@@ -11,6 +11,7 @@ import email.mime.multipart
 import email.mime.text
 import gzip
 import hashlib
+import inspect
 import io
 import json
 import os
@@ -101,8 +102,7 @@ def test_sources_are_streamed_in_sorted_order_with_mirrored_names(tree):
     assert [i.out_base for i in items] == ["gbk-page", "henan/index", "moe/index", "texts/report"]
     assert items[1].document.data == PAGES["henan"].read_bytes()
     # a generator: nothing is listed up front
-    assert iter(iter_items([tree], Selector())) is not None
-    assert not isinstance(iter_items([tree], Selector()), (list, tuple))
+    assert inspect.isgenerator(iter_items([tree], Selector()))
 
 
 def test_include_exclude_and_several_sources(tree, tmp_path):
@@ -259,8 +259,8 @@ def test_batch_mirrors_the_tree_and_writes_manifest_report_junit_index(tree, tmp
     assert "ok 4, failed 0, skipped 0" in result.output
 
     data = report_of(report)
-    assert data["summary"] == {"total": 4, "ok": 4, "failed": 0, "skipped": 0,
-                               "with_warnings": data["summary"]["with_warnings"]}
+    warned = sum(1 for e in data["inputs"] if e.get("warnings"))
+    assert data["summary"] == {"total": 4, "ok": 4, "failed": 0, "skipped": 0, "with_warnings": warned}
     assert [e["input"] for e in data["inputs"]] == [
         "gbk-page.htm", "henan/index.html", "moe/index.html", "texts/report.txt"]
     assert data["inputs"][1]["outputs"] == {"txt": "henan/index.txt", "xml": "henan/index.xml"}
@@ -682,7 +682,9 @@ def test_whole_corpus_html_tree_in_every_format(tmp_path):
     assert "Traceback" not in proc.stderr
     docs = json.loads(report.read_text(encoding="utf-8"))["inputs"]
     failed = [d for d in docs if d["status"] == "failed"]
-    assert len(docs) >= 300 and len(failed) <= 3
+    # every page of the corpus converts in every format (with Symbola, even the forum page
+    # with an emoji; a character no font has is a warning and a [U+XXXX] in the PDF)
+    assert len(docs) == 327 and failed == []
     assert proc.returncode == (1 if failed else 0)
     for doc in failed:
         lines = [l for l in proc.stderr.splitlines() if doc["input"] in l and "warning" not in l]
