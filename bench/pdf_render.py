@@ -1,7 +1,8 @@
-"""PDF writer speed: milliseconds per document, warm, on the reference page and a few corpus pages.
+"""Writer speed (PDF by default, any format with ``--format``): milliseconds per document, warm,
+on the reference page and a few corpus pages.
 
 Builds the IR of each page once (not timed), renders each one untimed to load the fonts and
-warm the caches, then times ``pipeline.writers.pdf.render`` ``--runs`` times per page and
+warm the caches, then times the writer's ``render`` ``--runs`` times per page and
 prints the median per page and the sum of the medians. The pages are the test suite's
 reference page and corpus samples (``tests/data/corpus``), so no shared corpus is needed.
 
@@ -15,6 +16,7 @@ Not a test: numbers depend on the machine. Compare two states of the code in the
 session (run this script with each on PYTHONPATH), or two settings with ``--against``:
 
     python bench/pdf_render.py [--runs 15] [--set pdf.tagged=true] [--against pdf.archival=false] [--cpu]
+    python bench/pdf_render.py --format docx
 """
 from __future__ import annotations
 
@@ -29,7 +31,7 @@ import yaml
 from pipeline.config import Settings
 from pipeline.convert import build_ir
 from pipeline.load import Document
-from pipeline.writers import pdf
+from pipeline.writers import get_writer
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 PAGES = (
@@ -63,9 +65,11 @@ def main(argv=None) -> int:
     parser.add_argument("--against", action="append", default=[], metavar="KEY=VALUE",
                         help="time these settings too (on top of --set), alternating with the first")
     parser.add_argument("--cpu", action="store_true", help="process CPU time instead of the wall clock")
+    parser.add_argument("--format", default="pdf", help="the writer to time (default: pdf)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder holding the pages (default: tests/data/corpus)")
     args = parser.parse_args(argv)
     clock = time.process_time if args.cpu else time.perf_counter
+    render = get_writer(args.format)
     variants = [settings_from(args.assignments)]
     if args.against:
         variants.append(settings_from(args.assignments + args.against))
@@ -76,7 +80,7 @@ def main(argv=None) -> int:
     pages = {}
     for name, tree in trees:  # warm: fonts loaded, caches filled
         for settings in variants:
-            data = pdf.render(tree, settings)
+            data = render(tree, settings)
         pages[name] = data.count(b"/Type /Page\n") + data.count(b"/Type /Page ") + data.count(b"/Type /Page/")
     labels = ["median ms"] + ([f"{' '.join(args.against)} ms", "ratio"] if args.against else [])
     print(f"{'page':<44} {'pages':>5} " + " ".join(f"{label:>12}" for label in labels))
@@ -86,7 +90,7 @@ def main(argv=None) -> int:
         for _ in range(args.runs):
             for i, settings in enumerate(variants):
                 start = clock()
-                pdf.render(tree, settings)
+                render(tree, settings)
                 times[i].append((clock() - start) * 1000)
         medians = [statistics.median(t) for t in times]
         totals = [a + b for a, b in zip(totals, medians)]

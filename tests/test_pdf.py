@@ -10,7 +10,6 @@ import re
 import shutil
 import subprocess
 import sys
-import time
 import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
@@ -64,9 +63,7 @@ class Rendered:
     """One rendering: its bytes on disk, the laid-out pages, and what poppler reads back."""
 
     def __init__(self, tree, settings, path: Path):
-        start = time.perf_counter()
         self.data, self.pages = pdf.render_with_layout(tree, settings)
-        self.seconds = time.perf_counter() - start
         self.tree, self.settings, self.path = tree, settings, path
         path.write_bytes(self.data)
 
@@ -509,14 +506,6 @@ def test_full_lines_end_flush_right(full_document):
         if lines[0].kind == "p":
             assert all(line.justified for line in lines[:-1])
             assert lines[-1].x1 <= geo.right + TOLERANCE
-
-
-def test_reference_renders_fast(reference, settings):
-    tree = load_ir(REFERENCE_IR)
-    start = time.perf_counter()
-    pdf.render(tree, settings)
-    again = time.perf_counter() - start
-    assert min(reference.seconds, again) < 2.0, (reference.seconds, again)
 
 
 def test_two_runs_give_identical_bytes(reference, settings):

@@ -582,11 +582,13 @@ class DocxWriter(DocumentWriter):
         self._para = outer
 
     @staticmethod
-    def _trim(para) -> None:
-        """White space off both ends of a paragraph built of several runs (``views.printable``
-        trims the ends of the whole text, not of each run)."""
+    def _trim(para, start: bool = True) -> None:
+        """White space off the ends of a paragraph built of several runs (``views.printable``
+        trims the ends of the whole text, not of each run); not off its start when Word prints
+        a label before it (native numbering)."""
         texts = list(para.iter(w("t")))
-        for ordered, strip in ((texts, str.lstrip), (texts[::-1], str.rstrip)):
+        ends = ((texts, str.lstrip), (texts[::-1], str.rstrip)) if start else ((texts[::-1], str.rstrip),)
+        for ordered, strip in ends:
             for t in ordered:
                 t.text = strip(t.text or "")
                 if t.text:
@@ -678,7 +680,7 @@ class DocxWriter(DocumentWriter):
         p = self._p(f"Heading{level}")
         if self._numbered_natively(section):
             self._inline(el, p)
-            self._trim(p)
+            self._trim(p, start=False)
             self._face_by_kind(p, section, level)
             return
         if self.native:  # a literal label: keep this paragraph out of the style's list,
