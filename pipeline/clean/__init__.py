@@ -1,19 +1,23 @@
 """The clean stage: decoded page text → a flat IR (metadata, body blocks, audit of what was removed).
 
 A page runs through the named passes of ``PASSES``, each a function over one ``Draft``
-(``draft.py``); the passes for HTML only leave a text scrape alone. Passes, in order: parse,
-site, head, scripts, page-lines, info-tables, chrome, content, blocks, lines, metadata, title,
-repeats, date, trim.
+(``draft.py``); the passes for HTML only leave a text scrape alone, and the form-tables pass
+leaves a page alone. Passes, in order: parse, site, head, scripts, page-lines, info-tables,
+chrome, content, blocks, form-tables, lines, captions, metadata, title, repeats, date, trim,
+bold-headings.
 
 HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
 head gives metadata (``head.py``), chrome elements are dropped by selector (``chrome.py``),
 the content container is chosen (``content.py``: known CMS selectors first, else the smallest
 element holding most of the sentence punctuation) and its blocks are read out in order
-(``blocks.py``). A text scrape's blocks are its lines, `|` rows as tables (``text.py``). Both
-then pass the same line rules: chrome phrases are dropped and metadata lines lifted
-(``lines.py``, ``metadata.py``: for HTML also from info bars outside the content), the title
-and a repeated body (print copy) are dropped (``title.py``, ``repeats.py``), and for HTML
-only the densest run of blocks is kept (``trim.py``).
+(``blocks.py``). A text scrape's blocks are its lines, `|` rows as tables (``text.py``), and
+the statistics tables of a known national template, flattened to lines, are put back together
+(``formtables.py``). Both then pass the same line rules: chrome phrases, chrome headings and
+site footers are dropped and metadata lines lifted (``lines.py``, ``metadata.py``: for HTML
+also from info bars outside the content), photo captions join their picture or are dropped
+(``captions.py``), the title and a repeated body (print copy) are dropped (``title.py``,
+``repeats.py``), and for HTML only the densest run of blocks is kept (``trim.py``) and short
+lines set wholly in bold become headings (``blocks.py``).
 
 Metadata is evidence (``evidence.py``): each pass offers the values it finds with their
 origin (meta tags and the address in ``head.py``, info tables in ``infotable.py``, labelled
@@ -29,10 +33,12 @@ from lxml import etree
 from ..assemble import report
 from ..errors import InputError
 from ..load import Loaded
-from .blocks import read_blocks
+from .blocks import mark_bold_headings, read_blocks
+from .captions import attach_captions
 from .chrome import drop_chrome, drop_scripts, note_page_lines
 from .content import choose_content
 from .draft import Draft, block_text
+from .formtables import read_form_tables
 from .head import find_site, read_head
 from .html import parse
 from .infotable import read_info_tables
@@ -54,12 +60,15 @@ PASSES = (
     ("chrome", drop_chrome),
     ("content", choose_content),
     ("blocks", read_blocks),
+    ("form-tables", read_form_tables),
     ("lines", sort_lines),
+    ("captions", attach_captions),
     ("metadata", resolve_metadata),
     ("title", find_title),
     ("repeats", drop_repeats),
     ("date", fill_date),
     ("trim", trim_to_densest_run),
+    ("bold-headings", mark_bold_headings),
 )
 
 

@@ -1,6 +1,7 @@
 """Reading an HTML content element into IR blocks in document order (the ``blocks`` pass):
 paragraphs with their links (right-aligned ones marked so), data tables, simple lists,
-figures, h1–h6 as heading markers. A text scrape's blocks are its lines (``text.py``)."""
+figures, h1–h6 and short unlabelled lines set wholly in bold as heading markers. A text
+scrape's blocks are its lines (``text.py``)."""
 from __future__ import annotations
 
 import re
@@ -9,12 +10,16 @@ from lxml import etree
 
 from ..links import link_target
 from ..text import collapse_space
-from .draft import SENTENCE_END, Draft, audit
+from ..transforms.labels import UNNUMBERED, match_label, structure_rules
+from .draft import SENTENCE_END, Draft, audit, block_text
 from .rules import CleanRules
 from .text import scrape_blocks
 
 TEXT_ALIGN = re.compile(r"text-align\s*:\s*([a-z-]+)", re.I)
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+BOLD_TAGS = {"b", "strong"}
+CONTAINER_TAGS = {"p", "div", "table", "ul", "ol", "section", "article"}
+MIN_TITLE_CHARS = 6  # a bold line ending in a document word is a title from this length on
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
     "center", "pre", "tr", "td", "th", "tbody", "thead", "tfoot", "table", "hr", "br", "figure",
@@ -30,7 +35,37 @@ def read_blocks(draft: Draft) -> None:
     reader.read(draft.content)
     reader.flush()
     draft.blocks.extend(reader.blocks)
+    draft.bold_lines.extend(reader.bold_lines)
     draft.removed.extend(reader.removed)
+
+
+def mark_bold_headings(draft: Draft) -> None:
+    """The ``bold-headings`` pass: the bold lines the blocks pass noted become unnumbered heading
+    markers, except a title set on bold lines: two or more before the first paragraph of other
+    text, those right after an attachment line (附件2), or those that end in a document word
+    (…的报告, …的规定: the title of an attachment or of a second document).
+    It runs last, so that the title, metadata and trim passes read them as paragraphs."""
+    blocks = draft.blocks
+    bold = [any(b is x for x in draft.bold_lines) for b in blocks]
+    runs, start = [], None  # (first, last + 1) of each run of consecutive bold lines
+    for i, here in enumerate([*bold, False]):
+        if here and start is None:
+            start = i
+        elif not here and start is not None:
+            runs.append((start, i))
+            start = None
+    first_text = next((i for i, (b, here) in enumerate(zip(blocks, bold)) if b.tag == "p" and not here), len(bold))
+    attachment_line = re.compile(structure_rules()["attachment_line"])
+    titles = set()
+    for a, b in runs:
+        text = "".join("".join(block_text(x).split()) for x in blocks[a:b])
+        ends_in_document_word = any(m.end() == len(text) for m in draft.rules.title_words.finditer(text))
+        after_attachment_line = a > 0 and bool(attachment_line.fullmatch(block_text(blocks[a - 1])))
+        if (b <= first_text and b - a > 1) or after_attachment_line \
+                or (ends_in_document_word and len(text) >= MIN_TITLE_CHARS):
+            titles.update(range(a, b))
+    draft.blocks = [heading_marker(UNNUMBERED, block_text(b)) if here and i not in titles else b
+                    for i, (b, here) in enumerate(zip(blocks, bold))]
 
 
 def declared_alignment(el: etree._Element) -> str | None:
@@ -58,13 +93,18 @@ class BlockReader:
         self.link_chars = 0  # characters inside any <a>, kept as a link or not
         self.in_attachments = False
         self.alignments: list[str | None] = []  # of the block elements being read, innermost last
+        self.bold_depth = 0  # bold elements around the text being read
+        self.bold_chars = 0  # non-space characters of the buffer read in bold
+        self.bold_lines: list[etree._Element] = []  # paragraphs that are bold headings
 
     def flush(self) -> None:
         text = collapse_space("".join(self.buffer))
         links, self.links, self.buffer = self.links, [], []
         link_chars, self.link_chars = self.link_chars, 0
+        bold_chars, self.bold_chars = self.bold_chars, 0
         if not text:
             return
+        bold_line = bold_chars >= len("".join(text.split())) and self.is_bold_heading(text)
         attachment = bool(self.rules.attachment_lead.match(text)) or (
             self.in_attachments and links and text[:1].isdigit())
         self.in_attachments = attachment
@@ -74,11 +114,19 @@ class BlockReader:
         p = paragraph(text, links)
         if self.alignments and self.alignments[-1] in ("right", "-webkit-right"):
             p.set("align", "right")
+        if bold_line:
+            self.bold_lines.append(p)
         self.blocks.append(p)
 
     def add(self, text: str | None) -> None:
         if text:
             self.buffer.append(text)
+            if self.bold_depth:
+                self.bold_chars += len("".join(text.split()))
+
+    def is_bold_heading(self, text: str) -> bool:
+        """Whether a paragraph set wholly in bold is an unnumbered heading (``bold_heading``)."""
+        return bool(self.rules.bold_heading.fullmatch(text)) and match_label(text) is None
 
     def read_list(self, el: etree._Element) -> None:
         """A list of plain entries becomes a <list>; one made of links or of one-word entries
@@ -129,13 +177,11 @@ class BlockReader:
         if tag == "table" and is_data_table(el):
             self.flush()
             self.blocks.append(table_block(el))
-        elif tag in HEADING_TAGS:
+        elif tag in HEADING_TAGS and not holds_blocks(el):
             self.flush()
             text = collapse_space(el.text_content())
             if text:
-                marker = etree.Element("section", kind=tag, label="", level="1")
-                etree.SubElement(marker, "heading").text = text
-                self.blocks.append(marker)
+                self.blocks.append(heading_marker(tag, text))
         elif tag == "img":
             src = picture_reference(el)
             if src and not is_tiny(el) and not self.rules.chrome_images.search(src):
@@ -157,9 +203,12 @@ class BlockReader:
             if block:
                 self.flush()
                 self.enter(el)
+            bold = tag in BOLD_TAGS or bool(self.rules.bold_style.search(el.get("style") or ""))
+            self.bold_depth += bold
             self.add(el.text)
             for child in el:
                 self.read(child)
+            self.bold_depth -= bold
             if block:
                 self.flush()
                 self.alignments.pop()
@@ -170,6 +219,19 @@ class BlockReader:
         inherited = self.alignments[-1] if self.alignments else None
         own = declared_alignment(el) if el is not self.content else None
         self.alignments.append(own or inherited)
+
+
+def holds_blocks(el: etree._Element) -> bool:
+    """Whether an element holds paragraphs, divisions, tables or lists: an h1–h6 that does wraps
+    part of the page (broken markup), it is no heading."""
+    return any(isinstance(d.tag, str) and d.tag in CONTAINER_TAGS for d in el.iterdescendants())
+
+
+def heading_marker(kind: str, text: str) -> etree._Element:
+    """A heading marker the sections transform nests: an HTML heading (kind h1–h6) or a bold line."""
+    marker = etree.Element("section", kind=kind, label="", level="1")
+    etree.SubElement(marker, "heading").text = text
+    return marker
 
 
 def paragraph(text: str, links: list[tuple[str, str]]) -> etree._Element:

@@ -2,6 +2,8 @@
 measure of report text it is chosen by."""
 from __future__ import annotations
 
+import re
+
 from lxml import etree
 
 from ..text import collapse_space
@@ -9,6 +11,8 @@ from .draft import SENTENCE_PUNCT, Draft
 from .html import body_of
 from .rules import CleanRules
 
+HAN = re.compile(r"[\u3400-\u9fff]")
+HAN_PER_UNIT = 40  # Han characters outside links counted as one unit of report text
 # The density search never descends into a single paragraph: content is a container of them.
 PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "em", "i", "u", "br", "img", "pre"}
 
@@ -29,10 +33,14 @@ def cells_with_digits(cells) -> int:
 def weight(el: etree._Element) -> float:
     """How much report text an element holds: its sentence punctuation outside links (related
     article lists are links), plus data-table text (which has little punctuation) at one unit
-    per 15 characters."""
+    per 15 characters, plus Chinese text outside links at one unit per 40 characters (a post
+    of code and commands has little punctuation too)."""
     tables = [t for t in el.iter("table") if t.find(".//table") is None]
-    linked = sum(len(SENTENCE_PUNCT.findall(a.text_content())) for a in el.iter("a"))
-    return len(SENTENCE_PUNCT.findall(el.text_content())) - linked + sum(map(table_chars, tables)) / 15
+    links = [a.text_content() for a in el.iter("a")]
+    text = el.text_content()
+    linked = sum(len(SENTENCE_PUNCT.findall(t)) for t in links)
+    han = len(HAN.findall(text)) - sum(len(HAN.findall(t)) for t in links)
+    return len(SENTENCE_PUNCT.findall(text)) - linked + sum(map(table_chars, tables)) / 15 + han / HAN_PER_UNIT
 
 
 def choose_content(draft: Draft) -> None:

@@ -30,6 +30,9 @@ class Draft:
     blocks: list = field(default_factory=list)  # lxml elements: p, section (heading marker), table, list, figure
     removed: list = field(default_factory=list)  # (rule, text)
     page_lines: list = field(default_factory=list)  # short lines of the whole page, for metadata
+    breaks: list = field(default_factory=list)  # blocks that follow a list heading (相关新闻): no run crosses into them
+    bold_lines: list = field(default_factory=list)  # paragraphs set wholly in bold that are headings
+    after_headline: etree._Element | None = None  # the block that followed the page's headline when it was dropped
 
     @property
     def is_text(self) -> bool:

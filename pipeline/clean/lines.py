@@ -1,27 +1,59 @@
 """The ``lines`` pass: each paragraph is page chrome (dropped), metadata (offered as ``line``
 evidence, dropped) or body text (kept). A metadata label alone on its line takes the next line
-as its value. An info table in the body is dropped too (the ``info-tables`` pass read it)."""
+as its value. An info table in the body is dropped too (the ``info-tables`` pass read it), and
+so is a heading that is chrome (<h3>分享到</h3>) and a site footer (a run of 主办单位 / 承办单位
+/ 技术支持 lines). A line heading a list of other articles (相关新闻) is chrome, and the block
+after it is noted as a break the trim pass's run of report text never crosses. Chrome is recognized in its Simplified spelling, without the pinyin an icon
+font leaves beside it (``chrome_form``)."""
 from __future__ import annotations
 
+from lxml import etree
+
+from ..text import collapse_space
+from .content import HAN
 from .draft import Draft, block_text, paragraph_text
 from .infotable import is_info_table
 from .metadata import note, note_line
+from .rules import CleanRules
+
+
+def chrome_form(text: str, r: CleanRules) -> str:
+    """A line as the chrome rules see it: Traditional characters in their Simplified spelling,
+    lower-case Latin runs beside Chinese left out."""
+    simplified = text.translate(r.traditional_chrome)
+    return collapse_space(r.chrome_latin.sub("", simplified)) if HAN.search(simplified) else simplified
+
+
+def is_chrome(text: str, r: CleanRules) -> bool:
+    form = chrome_form(text, r)
+    return any(p.fullmatch(form) for p in r.chrome) or is_section_break(text, r)
+
+
+def is_section_break(text: str, r: CleanRules) -> bool:
+    """A line heading a list of other articles (相关新闻, 猜你喜欢), or closing an article."""
+    form = chrome_form(text, r)
+    return any(p.fullmatch(form) for p in r.section_breaks)
 
 
 def sort_lines(draft: Draft) -> None:
     r = draft.rules
     kept = []
     pending_label = None  # a label alone on its line, whose value is the next line
-    for block in draft.blocks:
-        text = paragraph_text(block)
+    pending_break = False  # a section break was dropped: the next block kept starts a new region
+    for block in without_footers(draft.blocks, draft):
+        text = paragraph_text(block) if block.tag == "p" else block_text(block) if block.tag == "section" else ""
         if is_info_table(block, r):
             draft.drop("metadata", block_text(block))
             continue
+        if block.tag in ("p", "section") and is_chrome(text, r):
+            pending_break = pending_break or is_section_break(text, r)
+            draft.drop("chrome", text)
+            continue
+        if pending_break:
+            draft.breaks.append(block)
+            pending_break = False
         if block.tag != "p":
             kept.append(block)
-            continue
-        if any(p.fullmatch(text) for p in r.chrome):
-            draft.drop("chrome", text)
             continue
         if pending_label and len(text) <= 60 and not r.metadata_label_only.match(text):
             note(pending_label, text, draft, "line")
@@ -39,3 +71,27 @@ def sort_lines(draft: Draft) -> None:
             continue
         kept.append(block)
     draft.blocks = kept
+
+
+def without_footers(blocks: list[etree._Element], draft: Draft) -> list[etree._Element]:
+    """``blocks`` without the runs of footer lines that hold a footer mark (``footer_lines``)."""
+    r = draft.rules
+
+    def footer(block) -> str | None:
+        form = chrome_form(paragraph_text(block), r)
+        return form if form and len(form) <= 200 and (r.footer_lines.fullmatch(form) or r.footer_marks.search(form)) else None
+
+    kept, run = [], []
+    for block in [*blocks, None]:
+        if block is not None and footer(block) is not None:
+            run.append(block)
+            continue
+        if any(r.footer_marks.search(footer(b)) for b in run):
+            for dropped in run:
+                draft.drop("footer", block_text(dropped))
+        else:
+            kept.extend(run)
+        run = []
+        if block is not None:
+            kept.append(block)
+    return kept

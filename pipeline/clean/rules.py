@@ -39,6 +39,14 @@ class CleanRules:
     stamp_line: re.Pattern
     descend_share: float
     chrome: tuple[re.Pattern, ...]
+    footer_lines: re.Pattern
+    footer_marks: re.Pattern
+    traditional_chrome: dict[int, str]  # str.translate table: Traditional → Simplified
+    chrome_latin: re.Pattern
+    caption_line: re.Pattern
+    section_breaks: tuple[re.Pattern, ...]
+    bold_heading: re.Pattern
+    bold_style: re.Pattern
     metadata_pair: re.Pattern
     metadata_label_only: re.Pattern
     metadata_fields: dict
@@ -81,6 +89,14 @@ def compile_rules(data: dict) -> CleanRules:
         stamp_line=re.compile(data["stamp_line"]),
         descend_share=data["descend_share"],
         chrome=tuple(re.compile(p) for p in data["chrome_lines"]),
+        footer_lines=re.compile(data["footer_lines"]),
+        footer_marks=re.compile(data["footer_marks"]),
+        traditional_chrome=str.maketrans(data["traditional_chrome"]),
+        chrome_latin=re.compile(data["chrome_latin"]),
+        caption_line=re.compile(data["caption_line"]),
+        section_breaks=tuple(re.compile(p) for p in data["section_breaks"]),
+        bold_heading=re.compile(data["bold_heading"]),
+        bold_style=re.compile(data["bold_style"], re.I),
         metadata_pair=re.compile(rf"[•·]?\s*({labels})\s*[:：]\s*"),
         metadata_label_only=re.compile(rf"[•·]?\s*({labels})\s*[:：]?"),
         metadata_fields=data["metadata_fields"],

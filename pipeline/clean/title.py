@@ -12,6 +12,7 @@ from .rules import CleanRules, global_rules
 ENUMERATION_START = re.compile(r"[（(]?[一二三四五六七八九十\d]+[、.．)）]")
 HEADLINE_CHARS = 40
 HEADLINE_SEARCH = 3  # blocks looked at for a first line, past placeholder titles
+TITLE_LINES = 4  # a title may be set on up to this many lines
 
 
 def strip_site_suffix(title: str, site: str | None, rules: CleanRules | None = None) -> str:
@@ -68,7 +69,7 @@ def balanced(part: str) -> bool:
 
 def is_title_like(text: str, rules: CleanRules) -> bool:
     return (
-        8 <= len(text) <= 80
+        6 <= len(text) <= 80
         and not text.endswith(("。", "：", ":", "；", "，"))
         and bool(rules.title_words.search(text))
         and not ENUMERATION_START.match(text)
@@ -77,17 +78,18 @@ def is_title_like(text: str, rules: CleanRules) -> bool:
 
 def title_position(draft: Draft) -> tuple[int, int] | None:
     """(index, number of paragraphs) of the title among the first paragraphs: the known title,
-    maybe set on two lines; in a text scrape without one, the first title-like line."""
+    maybe set on up to four lines; in a text scrape without one, the first title-like line."""
     wanted = (draft.meta.get("title") or "").replace(" ", "")
     limit = min(len(draft.blocks), 15)
     if wanted:
         for i in range(limit):
             text = paragraph_text(draft.blocks[i]).replace(" ", "")
-            following = paragraph_text(draft.blocks[i + 1]).replace(" ", "") if i + 1 < len(draft.blocks) else ""
             if text == wanted or strip_site_suffix(text, None, draft.rules).replace(" ", "") == wanted:
                 return i, 1
-            if text and following and text + following == wanted:
-                return i, 2
+            lines = [paragraph_text(b).replace(" ", "") for b in draft.blocks[i:i + TITLE_LINES]]
+            for span in range(2, len(lines) + 1):
+                if all(lines[:span]) and "".join(lines[:span]) == wanted:
+                    return i, span
     if draft.is_text:
         for i in range(limit):
             text = paragraph_text(draft.blocks[i])
@@ -112,10 +114,11 @@ def is_headline(text: str) -> bool:
 
 
 def find_title(draft: Draft) -> None:
-    """Drop the title paragraph(s), taking the title from them when no other source gave it.
-    A text scrape's lines above the title are page chrome (a site name among them is the
-    site); an HTML page keeps its blocks above the title, though the audit lists them, except
-    a placeholder title (显示)."""
+    """Drop the title paragraph(s), taking the title from them when no other source gave it,
+    and note the block after them (the trim pass looks for the article there). A text scrape's
+    lines above the title are page chrome (a site name among them is the site); an HTML page
+    keeps its blocks above the title, though the audit lists them, except a placeholder title
+    (显示)."""
     position = title_position(draft)
     if position is None:
         return
@@ -130,5 +133,6 @@ def find_title(draft: Draft) -> None:
     for block in draft.blocks[index:index + span]:
         draft.drop("title", paragraph_text(block))
     after = draft.blocks[index + span:]
+    draft.after_headline = after[0] if after else None
     above = [b for b in draft.blocks[:index] if b not in placeholders]
     draft.blocks = after if draft.is_text else above + after

@@ -1,55 +1,98 @@
 """Transform ``numbering``: the one place numbers, labels and levels are computed and checked.
 
 Each section's ``level`` is its nesting depth and its ``label`` is printed from its kind and
-number in the canonical form (（一） not (一), 1. not 1．). Within each parent the sections
-of one kind must count 1, 2, 3 …: a gap, a restart, a list not starting at 1, and an orphan
-(a section whose parent is missing a numbering level the document uses elsewhere) are
-reported as diagnostics.
+number in the canonical form (（一） not (一), 1. not 1．). Within each parent the numbered
+sections of one kind count 1, 2, 3 …, and so do the numbered clauses (paragraphs marked with a
+kind) of one kind. What a reader should act on is reported: a gap, a number that goes back, a heading
+list that starts above 1, a top-level section of a kind below a numbered kind the document
+uses (its parent heading was likely lost). Official styles are not reported: continuous numbering (the first member under a
+parent continuing the count of the same kind at the same depth before it: （五） under 二、
+after （四） under 一、), a clause list starting again at 1 (each 第X条 has its own （一）…),
+a heading list starting again at 一 after the title of a new document (an attachment, a
+second regulation in one notice), a section skipping a level inside its parent (一、 then 1.).
 """
 from __future__ import annotations
+
+import re
+from functools import lru_cache
 
 from lxml import etree
 
 from .. import ir
 from ..diagnostics import Diagnostic, record
-from .labels import kind_named, rank
+from .labels import UNNUMBERED, kind_named, rank, structure_rules
 
 
-def _path(section: etree._Element) -> str:
-    labels = [s.get("label", "") for s in section.iterancestors("section")]
-    return "/".join(reversed(labels)) + ("/" if labels else "") + section.get("label", "")
+def _path(member: etree._Element, label: str) -> str:
+    """Where a member stands: the labels of the sections holding it (an unnumbered one's
+    heading), then its own."""
+    labels = [s.get("label") or ir.text_of(s.find("heading")) for s in member.iterancestors("section")]
+    return "/".join([*reversed(labels), label])
+
+
+@lru_cache(maxsize=1)
+def _document_start() -> re.Pattern:
+    rules = structure_rules()
+    return re.compile(f"{rules['attachment_line']}|{rules['document_title']}")
+
+
+def _starts_document(between: list[etree._Element]) -> bool:
+    """Whether one of the paragraphs ``between`` two members starts a new document (an
+    attachment line, a document's title)."""
+    return any(el.tag == "p" and _document_start().fullmatch(ir.text_of(el).strip()) for el in between)
 
 
 def numbering(tree: etree._Element) -> etree._Element:
     tree = ir.clone(tree)
     body = tree.find("body")
     found: list[Diagnostic] = []
-    ranks_used = sorted({rank(s.get("kind")) for s in body.iter("section")})
+    ranks_used = sorted({rank(s.get("kind")) for s in body.iter("section") if s.get("kind") != UNNUMBERED})
+    order = {el: i for i, el in enumerate(body.iter("p", "section"))}
+    blocks = list(order)
+    carried: dict[tuple[str, int], int] = {}  # (kind, depth) → the last number counted there
+
+    def check(member: etree._Element, kind, number: int, last: etree._Element | None, depth: int) -> None:
+        label = kind.label(number)
+        where = _path(member, label)
+        clause = member.tag == "p"
+        if last is None:
+            continued = carried.get((kind.name, depth))
+            if number != 1 and number != (continued or 0) + 1 and not clause:
+                found.append(Diagnostic("numbering-start", f"the first {kind.name} item is {label}", "numbering", where))
+            return
+        before = int(last.get("number"))
+        if number == 1 and (clause or _starts_document(blocks[order[last] + 1:order[member]])):
+            return
+        if number == 1:
+            found.append(Diagnostic("numbering-restart", f"{label} restarts after {kind.label(before)}", "numbering", where))
+        elif number <= before:
+            found.append(Diagnostic("numbering-restart", f"{label} follows {kind.label(before)}", "numbering", where))
+        elif number > before + 1:
+            found.append(Diagnostic("numbering-gap", f"{kind.label(before)} is followed by {label}", "numbering", where))
 
     def walk(container: etree._Element, depth: int, parent_rank: int | None) -> None:
-        previous: dict[str, int] = {}
-        for section in container.findall("section"):
-            kind_name = section.get("kind")
-            section.set("level", str(depth))
+        previous: dict[tuple[str, str], etree._Element] = {}  # (kind, section or p) → the last member
+        for member in container:
+            numbered = member.tag == "section" or (member.tag == "p" and member.get("kind"))
+            if not numbered:
+                continue
+            kind_name = member.get("kind")
+            if member.tag == "section":
+                member.set("level", str(depth))
             kind = kind_named(kind_name)
-            number = int(section.get("number", "0"))
+            number = int(member.get("number", "0"))
             if kind is not None and number:
-                section.set("label", kind.label(number))
-                last = previous.get(kind_name, 0)
-                if last and number == 1:
-                    found.append(Diagnostic("numbering-restart", f"{kind.label(number)} restarts after {kind.label(last)}", "numbering", _path(section)))
-                elif last and number <= last:
-                    found.append(Diagnostic("numbering-restart", f"{kind.label(number)} follows {kind.label(last)}", "numbering", _path(section)))
-                elif last and number > last + 1:
-                    found.append(Diagnostic("numbering-gap", f"{kind.label(last)} is followed by {kind.label(number)}", "numbering", _path(section)))
-                elif not last and number != 1:
-                    found.append(Diagnostic("numbering-start", f"the first {kind_name} item is {kind.label(number)}", "numbering", _path(section)))
-                previous[kind_name] = number
-                here = rank(kind_name)
-                skipped = [r for r in ranks_used if (parent_rank if parent_rank is not None else -1) < r < here]
-                if skipped and (parent_rank is not None or depth == 1) and number == 1 and skipped[-1] >= 6:
-                    found.append(Diagnostic("numbering-orphan", f"{kind.label(number)} has no parent of the level above it", "numbering", _path(section)))
-            walk(section, depth + 1, rank(kind_name))
+                if member.tag == "section":
+                    member.set("label", kind.label(number))
+                check(member, kind, number, previous.get((kind_name, member.tag)), depth)
+                previous[(kind_name, member.tag)] = member
+                carried[(kind_name, depth)] = number
+                skipped = [r for r in ranks_used if r < rank(kind_name)]
+                if member.tag == "section" and parent_rank is None and number == 1 and skipped and skipped[-1] >= 6:
+                    found.append(Diagnostic("numbering-orphan", f"{kind.label(number)} has no parent of the level above it",
+                                            "numbering", _path(member, kind.label(number))))
+            if member.tag == "section":
+                walk(member, depth + 1, parent_rank if kind_name == UNNUMBERED else rank(kind_name))
 
     walk(body, 1, None)
     record(tree, "numbering", found)

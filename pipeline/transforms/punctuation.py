@@ -1,8 +1,10 @@
 """Transform ``punctuation``: restore full-width punctuation that was width-folded next to CJK text.
 
-``, : ; ? !`` next to a Chinese character become ``，：；？！``, and a ``( )`` pair becomes
-``（ ）`` when its content or its surroundings are Chinese (GB/T 15834). Digits, Latin
-words, decimal points, times and URLs keep their half-width forms.
+``, : ; ? !`` next to a Chinese character become ``，：；？！`` — also after a number when
+Chinese follows (``16.4;年末`` → ``16.4；年末``, ``3.4830,同比`` → ``3.4830，同比``) — and a
+``( )`` pair becomes ``（ ）`` when its content or its surroundings are Chinese (GB/T 15834).
+Marks between digits or Latin words (``1,000``, ``10:30``), decimal points and URLs keep their
+half-width forms.
 """
 from __future__ import annotations
 
@@ -51,8 +53,7 @@ def restore(text: str) -> str:
         changed = False
         for i, ch in enumerate(chars):
             if ch in FULL and not protected[i]:
-                before = chars[i - 1] if i > 0 else ""
-                if cjk_at(i - 1) or (cjk_at(i + 1) and not before.isdigit()):
+                if cjk_at(i - 1) or cjk_at(i + 1):
                     chars[i] = FULL[ch]
                     changed = True
     return "".join(chars)

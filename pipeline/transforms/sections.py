@@ -1,20 +1,65 @@
 """Transform ``sections``: recognize numbered headings and nest the body into sections.
 
-A paragraph that starts with a numbering label (rules/structure.yaml) becomes a section
-heading when what follows is short and is at most one sentence; when its first sentence is short
-and more text follows, it is a run-in head: the heading is the text up to the first 。 and
-the rest stays as the section's first paragraph. HTML h1–h6 headings (section markers left
-by the clean stage) take the kind of their label, if they have one. Sections nest by rank:
-h1…h6 > 第X章 > 一、 > （一） > 1. > （1）.
+A paragraph that starts with a numbering label (rules/structure.yaml) is a member of a numbered
+sequence: the labelled paragraphs of one kind whose numbers follow on (一、 二、 三、 …, also
+across parents where a document numbers continuously: （五） under 二、 after （四） under 一、).
+Each sequence is decided once, as a whole: its members are all headings or all numbered clauses
+(paragraphs that keep their label, marked with their kind and number). Members next to each
+other (nothing between them, or only headings of outer kinds) are a list, so clauses; a sequence continuing a list the paragraph before it
+starts inline (附件：1.… then 2.…), or one right after a line introducing notes (注释：), is
+clauses too. Otherwise each member votes by its shape:
+a short line, a short sentence, or a short first sentence with more text after it (a run-in
+head; a note in brackets after the sentence, （负责部门：…）, is not more text) votes heading; a longer text, a line ending in ；, a one-sentence item with clause marks
+next to a sibling vote clause; the majority decides, a tie makes headings. A label in an HTML
+heading makes its whole sequence headings.
+
+A heading's text is the member's text without its label; a run-in head is the text up to the
+first 。, and the rest stays as the section's first paragraph. An attachment line (附件2)
+ends every section open before it. Unnumbered headings — a bold
+line, and a short line ending in a colon (全面依法治区：) where the document has several —
+become the sibling of the unnumbered heading open before them, else the child of the heading
+before them, and hold what follows up to the next heading of their rank or above. Numbered
+sections nest by rank: h1…h6 > 第X章 > 一、 > （一） > 1. > （1）.
 """
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml import etree
 
 from .. import ir
-from .labels import HTML_KINDS, kind_named, match_label, rank, structure_rules
+from .labels import UNNUMBERED, Kind, kind_named, match_continuing, match_label, rank, structure_rules
+
+HEADING, RUNIN, CLAUSE = "heading", "runin", "clause"
+
+
+@dataclass(frozen=True)
+class Member:
+    """A labelled block: a member of a numbered sequence."""
+
+    at: int  # position in the flat block list
+    kind: Kind
+    number: int
+    rest: str  # the text after the label
+    fixed: str | None  # HEADING or CLAUSE when markup or an earlier run decided it
+    continuing: bool = False  # a member only where it continues a sequence (20.2026年… after 19.)
+
+
+@lru_cache(maxsize=1)
+def _patterns() -> dict[str, re.Pattern]:
+    rules = structure_rules()
+    return {
+        "sentence_end": re.compile(rules["sentence_end"]),
+        "clause_marks": re.compile(rules["clause_marks"]),
+        "clause_end": re.compile(rules["clause_end"]),
+        "label_heading": re.compile(rules["label_heading"]["pattern"]),
+        "not_label_heading": re.compile(rules["label_heading"]["not"]),
+        "attachment_line": re.compile(rules["attachment_line"]),
+        "note": re.compile(rules["note"]),
+        "notes_lead": re.compile(rules["notes_lead"]),
+    }
 
 
 def _flatten(container: etree._Element) -> list[etree._Element]:
@@ -42,73 +87,188 @@ def _marker(kind: str, number: int | None, text: str, runin: bool) -> etree._Ele
     return marker
 
 
-def _labelled(kind_name: str, neighbour: etree._Element | None) -> bool:
-    """Whether ``neighbour`` starts with a label of this kind (a paragraph, or a heading already
-    recognized from one, so that a second run decides alike)."""
-    if neighbour is not None and neighbour.tag == "section":
-        return neighbour.get("kind") == kind_name
-    if neighbour is None or neighbour.tag != "p" or len(neighbour):
+def _plain_text(block: etree._Element) -> str | None:
+    """The text of a paragraph without inline children; None for any other block."""
+    return (block.text or "") if block.tag == "p" and not len(block) else None
+
+
+def _member(at: int, block: etree._Element) -> Member | None:
+    if block.tag == "section":
+        kind = kind_named(block.get("kind"))
+        if kind is not None:  # recognized by an earlier run
+            return Member(at, kind, int(block.get("number")), ir.text_of(block.find("heading")), HEADING)
+        found = match_label(ir.text_of(block.find("heading")))
+        if found and found[2].strip():  # an HTML heading with a label
+            return Member(at, found[0], found[1], found[2].strip(), HEADING)
+        return None
+    if block.tag == "p" and block.get("kind"):  # a clause recognized by an earlier run
+        return Member(at, kind_named(block.get("kind")), int(block.get("number")), "", CLAUSE)
+    text = _plain_text(block)
+    found = match_label(text) if text else None
+    if found and found[2].strip():
+        return Member(at, found[0], found[1], found[2].strip(), None)
+    found = match_continuing(text) if text else None
+    if found and found[2].strip():
+        return Member(at, found[0], found[1], found[2].strip(), None, continuing=True)
+    return None
+
+
+def _sequences(members: list[Member]) -> list[list[Member]]:
+    """Members grouped into sequences: per kind, each number one above the one before."""
+    open_by_kind: dict[str, list[Member]] = {}
+    out = []
+    for member in members:
+        sequence = open_by_kind.get(member.kind.name)
+        if sequence and member.number == sequence[-1].number + 1:
+            sequence.append(member)
+        elif member.continuing:
+            continue
+        else:
+            sequence = open_by_kind[member.kind.name] = [member]
+            out.append(sequence)
+    return out
+
+
+def _continues_inline(sequence: list[Member], flat: list[etree._Element]) -> bool:
+    """Whether the paragraph before the sequence holds its predecessor inline (附件：1.… before 2.…)."""
+    first = sequence[0]
+    if first.number == 1 or first.at == 0:
         return False
-    found = match_label(neighbour.text or "")
-    return found is not None and found[0].name == kind_name
+    before = "".join(flat[first.at - 1].itertext()) if flat[first.at - 1].tag == "p" else ""
+    return any(first.kind.number_of(m.group(1)) == first.number - 1
+               for m in first.kind.pattern.finditer(before) if m.start() > 0)
 
 
-def _recognize(block: etree._Element, previous: etree._Element | None,
-               following: etree._Element | None) -> list[etree._Element]:
-    """A flat block → [block] or [heading marker] or [heading marker, paragraph]."""
-    rules = structure_rules()
-    limit = rules["max_heading_chars"]
-    if block.tag == "section" and block.get("kind") in HTML_KINDS:
-        text = ir.text_of(block.find("heading"))
-        found = match_label(text)
-        if found and found[2].strip():
-            kind, number, rest = found
-            return [_marker(kind.name, number, rest.strip(), False)]
-        return [block]
-    if block.tag != "p" or len(block):
-        return [block]
-    found = match_label(block.text or "")
-    if not found:
-        return [block]
-    kind, number, rest = found
-    rest = rest.strip()
-    end = re.search(rules["sentence_end"], rest)
-    if not rest:
-        return [block]
+def _follows_notes_lead(sequence: list[Member], flat: list[etree._Element]) -> bool:
+    """Whether the sequence comes right after a line introducing notes (注释：)."""
+    before = _plain_text(flat[sequence[0].at - 1]) if sequence[0].at else None
+    return bool(before) and bool(_patterns()["notes_lead"].fullmatch(before.strip()))
+
+
+def _shape(member: Member, siblings: set[int]) -> str:
+    """What a member's shape says it is (see the module text): HEADING for a short line or
+    sentence, RUNIN for a short first sentence with more text after it, else CLAUSE."""
+    p = _patterns()
+    limit = structure_rules()["max_heading_chars"]
+    end = p["sentence_end"].search(member.rest)
     if end is None:
-        if len(rest) <= limit:
-            return [_marker(kind.name, number, rest, False)]
+        return HEADING if len(member.rest) <= limit and not p["clause_end"].search(member.rest) else CLAUSE
+    head, tail = member.rest[:end.start()], member.rest[end.end():].strip()
+    if not 0 < len(head) <= limit:
+        return CLAUSE
+    if tail and not p["note"].fullmatch(tail):
+        return RUNIN
+    if p["clause_marks"].search(head) and (member.at - 1 in siblings or member.at + 1 in siblings):
+        return CLAUSE
+    return HEADING
+
+
+def _next_to(a: Member, b: Member, flat: list[etree._Element]) -> bool:
+    """Whether nothing stands between two members but headings of outer kinds (二、 between
+    （四） and （五） of a list numbered on through its parts)."""
+    def outer(block: etree._Element) -> bool:
+        found = _member(0, block)
+        return block.tag == "section" or (found is not None and rank(found.kind.name) < rank(a.kind.name))
+    return all(outer(block) for block in flat[a.at + 1:b.at])
+
+
+def _decide(sequence: list[Member], flat: list[etree._Element]) -> str:
+    fixed = {m.fixed for m in sequence}
+    if HEADING in fixed:
+        return HEADING
+    if CLAUSE in fixed:
+        return CLAUSE
+    if _continues_inline(sequence, flat) or _follows_notes_lead(sequence, flat):
+        return CLAUSE
+    siblings = {m.at for m in sequence}
+    shapes = [_shape(m, siblings) for m in sequence]
+    pairs = list(zip(sequence, sequence[1:]))
+    if pairs and RUNIN not in shapes and all(_next_to(a, b, flat) for a, b in pairs) \
+            and any(b.at == a.at + 1 for a, b in pairs):
+        return CLAUSE  # a list
+    return HEADING if len(shapes) - shapes.count(CLAUSE) >= shapes.count(CLAUSE) else CLAUSE
+
+
+def _heading(member: Member, block: etree._Element) -> list[etree._Element]:
+    """The heading marker (and a run-in head's first paragraph) of a member decided a heading."""
+    if block.tag == "section" and kind_named(block.get("kind")) is not None:
         return [block]
-    head, tail = rest[:end.start()], rest[end.end():].strip()
-    if not tail and 0 < len(head) <= limit and not (
-            re.search(rules["clause_marks"], head)
-            and (_labelled(kind.name, previous) or _labelled(kind.name, following))):
-        return [_marker(kind.name, number, head, False)]  # a heading line ending in 。
-    if tail and 0 < len(head) <= limit:
-        p = etree.Element("p")
-        p.text = tail
-        return [_marker(kind.name, number, head, True), p]
-    return [block]
+    end = _patterns()["sentence_end"].search(member.rest)
+    if end is None:
+        return [_marker(member.kind.name, member.number, member.rest, False)]
+    head, tail = member.rest[:end.start()], member.rest[end.end():].strip()
+    if not tail:
+        return [_marker(member.kind.name, member.number, head, False)]  # a heading line ending in 。
+    p = etree.Element("p")
+    p.text = tail
+    return [_marker(member.kind.name, member.number, head, True), p]
+
+
+def _clause(member: Member, block: etree._Element) -> etree._Element:
+    """A member decided a clause: the paragraph as it is, marked with its kind and number."""
+    block.set("kind", member.kind.name)
+    block.set("number", str(member.number))
+    return block
+
+
+def _label_headings(flat: list[etree._Element]) -> set[int]:
+    """Positions of the short lines ending in a colon that are unnumbered headings."""
+    p = _patterns()
+    found = []
+    for at, block in enumerate(flat):
+        text = _plain_text(block)
+        if text and p["label_heading"].fullmatch(text) and not p["not_label_heading"].fullmatch(text) \
+                and at + 1 < len(flat) and flat[at + 1].tag != "section":
+            found.append(at)
+    found = [at for at in found if at + 1 not in found]
+    return set(found) if len(found) >= structure_rules()["label_heading"]["min_count"] else set()
+
+
+def _recognized(flat: list[etree._Element]) -> list[etree._Element]:
+    """The flat blocks with headings recognized: markers for headings, clauses marked."""
+    members = [m for at, block in enumerate(flat) if (m := _member(at, block)) is not None]
+    decided = {m.at: (m, _decide(sequence, flat)) for sequence in _sequences(members) for m in sequence}
+    labels = _label_headings(flat)
+    blocks = []
+    for at, block in enumerate(flat):
+        if at in decided:
+            member, decision = decided[at]
+            blocks.extend(_heading(member, block) if decision == HEADING else [_clause(member, block)])
+        elif at in labels:
+            blocks.append(_marker(UNNUMBERED, None, block.text.strip().rstrip("：:"), False))
+        else:
+            blocks.append(block)
+    return blocks
+
+
+def _nest(body: etree._Element, blocks: list[etree._Element]) -> None:
+    """Append ``blocks`` to ``body`` with each heading marker holding what follows it (by rank)."""
+    stack: list[tuple[float, etree._Element]] = []
+    for block in blocks:
+        if block.tag != "section":
+            text = _plain_text(block)
+            if text and _patterns()["attachment_line"].fullmatch(text.strip()):
+                stack.clear()
+            (stack[-1][1] if stack else body).append(block)
+            continue
+        if block.get("kind") == UNNUMBERED:
+            open_unnumbered = [i for i, (_, s) in enumerate(stack) if s.get("kind") == UNNUMBERED]
+            if open_unnumbered:
+                del stack[open_unnumbered[-1]:]
+            r = (stack[-1][0] if stack else -1) + 0.5
+        else:
+            r = rank(block.get("kind"))
+            while stack and stack[-1][0] >= r:
+                stack.pop()
+        (stack[-1][1] if stack else body).append(block)
+        stack.append((r, block))
 
 
 def sections(tree: etree._Element) -> etree._Element:
     tree = ir.clone(tree)
     body = tree.find("body")
-    blocks = []
-    flat = _flatten(body)
-    for i, block in enumerate(flat):
-        previous = flat[i - 1] if i else None
-        blocks.extend(_recognize(block, previous, flat[i + 1] if i + 1 < len(flat) else None))
+    blocks = _recognized(_flatten(body))
     for child in list(body):
         body.remove(child)
-    stack: list[tuple[int, etree._Element]] = []
-    for block in blocks:
-        if block.tag == "section":
-            r = rank(block.get("kind"))
-            while stack and stack[-1][0] >= r:
-                stack.pop()
-            (stack[-1][1] if stack else body).append(block)
-            stack.append((r, block))
-        else:
-            (stack[-1][1] if stack else body).append(block)
+    _nest(body, blocks)
     return tree

@@ -1,0 +1,260 @@
+"""Content and structure on real pages of the corpus, one test per class of miss: numbered
+sequences decided once, official numbering styles not warned, chrome as structure, template
+tables in text scrapes, label and bold headings, content beside related lists, photo captions,
+chrome that leaks (also Traditional and with pinyin), punctuation after figures.
+
+The pages are copies from ``../shared/corpus`` in ``tests/data/structure/`` (see its README),
+or pages of the golden set in ``tests/data/corpus/``.
+"""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from pipeline import ir
+from pipeline.clean import PASSES
+from pipeline.clean.draft import Draft
+from pipeline.clean.html import body_of
+from pipeline.clean.lines import is_chrome
+from pipeline.clean.rules import global_rules
+from pipeline.load import Document, load
+from pipeline.measure import char_f1
+from pipeline.writers.text import body_lines
+
+from .conftest import CORPUS_COPY, DATA, SHARED_CORPUS, ir_of
+
+PAGES = DATA / "structure"
+NUMBERING = ("numbering", "enumerations")
+
+
+def outline(tree) -> list[tuple[str, str]]:
+    return [(s.get("label"), ir.text_of(s.find("heading"))) for s in tree.iter("section")]
+
+
+def warnings(tree) -> list[str]:
+    return [d.text for d in tree.iterfind("diagnostics/diagnostic") if d.get("stage") in NUMBERING]
+
+
+def clauses(tree, kind: str) -> list[int]:
+    return [int(p.get("number")) for p in tree.iter("p") if p.get("kind") == kind]
+
+
+def body_text(tree) -> str:
+    return "\n".join(body_lines(tree))
+
+
+# ---------------------------------------------------------------- numbered sequences
+
+
+def test_a_sequence_of_full_sentence_clauses_is_all_clauses():
+    """国发〔2018〕38号 numbers its 53 measures （一）…（五十三） on through four 一、 parts; some are
+    short enough to pass for headings, but the sequence is decided once: all are clauses."""
+    tree = ir_of(PAGES / "govcn_2019-02_057.html")
+    assert [label for label, _ in outline(tree)] == ["一、", "二、", "三、", "四、", "五、"]
+    assert clauses(tree, "cn-paren") == list(range(1, 54))
+    assert warnings(tree) == []
+    short = next(p for p in tree.iter("p") if p.get("number") == "13")
+    assert ir.text_of(short) == "（十三）支持在自贸试验区设置商标受理窗口。（负责部门：知识产权局）"
+
+
+def test_a_sequence_of_run_in_heads_is_all_headings_and_counts_on_across_parts():
+    """国办发〔2019〕6号: （一）…（二十七） are headings, numbered on from part to part."""
+    tree = ir_of(PAGES / "govcn_2019-02_002.html")
+    heads = [label for label, _ in outline(tree) if label.startswith("（")]
+    assert len(heads) == 27 and clauses(tree, "cn-paren") == []
+    assert tree.find("body/section[2]/section").get("label") == "（三）"
+    assert warnings(tree) == []
+
+
+def test_continuous_numbering_gaps_and_restarts_are_still_warned():
+    """Counting on from the part before is an official style; a gap or a restart within one
+    part is not."""
+    from pipeline.transforms import run_transforms
+
+    from .test_transforms import _doc
+    ok = run_transforms(_doc("一、甲", "（一）子", "正文。", "二、乙", "（二）丑", "正文。", "（三）寅", "正文。"))
+    assert warnings(ok) == []
+    gap = run_transforms(_doc("一、甲", "（一）子", "正文。", "（三）寅", "正文。"))
+    assert warnings(gap) == ["（一） is followed by （三）"]
+
+
+def test_a_second_regulation_in_one_notice_starts_again_without_a_warning():
+    """国办发〔2018〕124号 prints two 规定 one after the other: the second's 一、 follows its
+    title, not the first's 九、."""
+    tree = ir_of(PAGES / "govcn_2019-02_018.html")
+    labels = [label for label, _ in outline(tree)]
+    assert labels == ["一、", "二、", "三、", "四、", "五、", "六、", "七、", "八、", "九、", "一、", "二、", "三、", "四、"]
+    assert warnings(tree) == []
+
+
+def test_a_label_the_scraper_broke_over_two_lines_is_joined():
+    """云南 政府工作报告 scrape: （ alone on a line, then 三）改革开放持续深化、互促共进。"""
+    from pipeline.clean.text import scrape_blocks
+
+    lines = ["（二）产业发展提质增效、转型加快。", "正文。", "（", "三）改革开放持续深化、互促共进。", "正文。"]
+    assert [p.text for p in scrape_blocks("\n".join(lines))][2] == "（三）改革开放持续深化、互促共进。"
+
+
+@pytest.mark.corpus
+@pytest.mark.slow
+def test_every_tuned_state_council_page_is_free_of_numbering_warnings():
+    if not SHARED_CORPUS.is_dir():
+        if os.environ.get("CI"):
+            pytest.fail(f"the shared corpus is missing: {SHARED_CORPUS}")
+        pytest.skip(f"the shared corpus is not beside the project ({SHARED_CORPUS})")
+    from bench.accuracy import Case
+
+    pages = sorted((SHARED_CORPUS / "html" / "ZhouYNF-platform-1" / "extracted_60").glob("*.html"))
+    tuned = [p for p in pages if not Case("State Council", True, p, None, None).held_out]
+    warned = {p.name: warnings(ir_of(p)) for p in tuned}
+    assert len(tuned) >= 40 and {name: w for name, w in warned.items() if w} == {}
+
+
+# ---------------------------------------------------------------- chrome as structure
+
+
+def clean_with_body_as_content(path):
+    """The clean passes with the whole body taken as the content (a page whose container is not
+    found): the chrome around the article reaches the line rules."""
+    draft = Draft(load(Document(str(path), path.read_bytes())))
+    for name, run in PASSES:
+        if name == "content":
+            draft.content = body_of(draft.page)
+        else:
+            run(draft)
+    return draft
+
+
+def test_a_chrome_heading_is_dropped_not_made_a_section():
+    """The pixnet blog's <h5>相關文章</h5> (Traditional) is chrome, not a level-1 section."""
+    draft = clean_with_body_as_content(PAGES / "pixnet_excerpt.html")
+    texts = ["".join(b.itertext()) for b in draft.blocks]
+    assert "相關文章" not in texts and ("chrome", "相關文章") in draft.removed
+    assert not any(b.tag == "section" for b in draft.blocks[:1])
+
+
+def test_a_numbered_line_continuing_a_list_above_is_not_a_heading():
+    """国办函〔2004〕80号 lists its attachments as 附件：1.… then 2.…: the 2. continues that list."""
+    tree = ir_of(PAGES / "govcn_2019-02_023.html")
+    assert [label for label, _ in outline(tree)] == ["一、", "二、", "三、", "四、"]
+    assert clauses(tree, "arabic") == [2]
+    assert warnings(tree) == []
+
+
+# ---------------------------------------------------------------- tables in text scrapes
+
+
+def cells(table) -> list[tuple[str, str, str]]:
+    return [(c.text or "", c.get("colspan", "1"), c.get("rowspan", "1")) for c in table.iter("cell") if c.text]
+
+
+@pytest.mark.parametrize("page", [PAGES / "17_changchun_tables_as_lines.txt",
+                                  CORPUS_COPY / "text" / "17_changchun_tyj_2023_xxgk_ndbg_table.txt"],
+                         ids=["a cell per line", "rows of |"])
+def test_disclosure_report_tables_are_put_back_from_the_national_template(page):
+    """长春市体育局 2023 信息公开年报: its tables' row labels (一、本年新收…, 三、本年度…) are
+    cells, not headings, and the tables get the template's merged cells back."""
+    tree = ir_of(page)
+    assert [label for label, _ in outline(tree)] == ["一、", "（一）", "（二）", "（三）", "二、", "三、"]
+    assert warnings(tree) == []
+    first, second = tree.iter("table")
+    assert first.getparent().find("heading").text == "主动公开政府信息情况"
+    assert ("第二十条第（一）项", "4", "1") in cells(first) and ("行政许可", "1", "1") in cells(first)
+    assert ("申请人情况", "7", "1") in cells(second) and ("法人或其他组织", "5", "1") in cells(second)
+    new = [row for row in second.iterfind("row") if row[0].text == "一、本年新收政府信息公开申请数量"]
+    assert [c.text for c in new[0]] == ["一、本年新收政府信息公开申请数量", "3", "0", "0", "0", "0", "0", "3"]
+    assert len(first.findall("row[@header='true']")) == 2
+
+
+# ---------------------------------------------------------------- label and bold headings
+
+
+def test_label_headings_ending_in_a_colon():
+    """宝安区司法局: 全面依法治区： 建设法治政府： 建设法治社会： head their parts under （一）,
+    each with its own 1. 2. 3."""
+    tree = ir_of(CORPUS_COPY / "text" / "24_szgov_baoan_sfj_2025h1_label_headings.txt")
+    parent = tree.find("body/section/section")
+    labels = [(s.get("kind"), ir.text_of(s.find("heading"))) for s in parent.findall("section")]
+    assert labels == [("unnumbered", "全面依法治区"), ("unnumbered", "建设法治政府"), ("unnumbered", "建设法治社会")]
+    assert [s.get("label") for s in parent.findall("section")[1].findall("section")] == ["1.", "2.", "3."]
+    assert warnings(tree) == []
+
+
+def test_addressees_and_lead_ins_ending_in_a_colon_are_not_headings():
+    tree = ir_of(CORPUS_COPY / "text" / "gzbg_2026_zhejiang.txt")
+    assert "各位代表" not in [text for _, text in outline(tree)]
+    assert any(ir.text_of(p) == "各位代表：" for p in tree.iter("p"))
+
+
+def test_bold_one_line_headings():
+    """济宁 (jchgz.gov.cn) sets its article's parts in bold lines: they are headings; the 吉林
+    通告 sets its title on four bold lines: those stay lines."""
+    tree = ir_of(CORPUS_COPY / "html" / "jchgz.gov.cn.html")
+    assert ("", "“巨无霸”正向“高质量”转型") in outline(tree)
+    assert {s.get("kind") for s in tree.iter("section")} == {"unnumbered"}
+    notice = ir_of(CORPUS_COPY / "html" / "cwced_e8847578-12f0-44cb-bdb7-4eec53c18ed1.html")
+    assert outline(notice) == [] and clauses(notice, "cn") == [1, 2, 3]
+
+
+# ---------------------------------------------------------------- content choice
+
+
+def test_a_short_article_beside_a_list_of_related_headlines():
+    """A 2005 news page: the article, then a list of dated related headlines and a channel's
+    headlines; the body is the article alone (CWCED's truth)."""
+    tree = ir_of(PAGES / "cwced_2bac7fb2.html")
+    text = body_text(tree)
+    assert char_f1(text, (PAGES / "cwced_2bac7fb2.truth.txt").read_text(encoding="utf-8")) >= 0.95
+    assert "富夫妻望子成龙假离婚" not in text
+
+
+def test_photo_captions_are_captions_not_body_text():
+    """河北 政府工作报告 scrape: 王正谱作政府工作报告。本报记者 霍艳恩摄 is a caption whose photo the
+    scrape lost (dropped, audited); on the 山西 page the caption goes to its picture."""
+    tree = ir_of(PAGES / "gzbg_2026_hebei.txt")
+    assert "霍艳恩摄" not in body_text(tree)
+    assert ("caption", "王正谱作政府工作报告。本报记者 霍艳恩摄") in [(c.get("rule"), c.text) for c in tree.iterfind("removed/chrome")]
+    shanxi = ir_of(CORPUS_COPY / "html" / "gne_shanxi.html")
+    assert shanxi.find("body/figure").get("alt") == "图为山西品牌丝路行（南美站）启动仪式。（刘通摄）"
+    assert "刘通摄" not in "".join(ir.text_of(p) for p in shanxi.iter("p"))
+
+
+# ---------------------------------------------------------------- chrome that leaks
+
+
+def test_related_reports_and_page_tools_of_a_scrape_are_dropped():
+    tree = ir_of(PAGES / "gzbg_2026_hebei.txt")
+    lines = body_lines(tree)
+    assert "相关报道：" not in lines and not any(line in ("下载", "打印", "全屏", "收藏", "加大") for line in lines)
+    assert lines[-1].startswith("各位代表！")
+
+
+def test_a_site_footer_is_dropped_but_a_notices_organisers_are_kept():
+    draft = clean_with_body_as_content(PAGES / "wmlhonghu.gov.cn.html")
+    footer = [text for rule, text in draft.removed if rule == "footer"]
+    assert footer[:2] == ["主办：洪湖市人民政府 技术支持：荆州新闻网 网站标识码：4210830008 网站地图",
+                          "政府网站联系电话： 0716-2212368 地址：文泉东路特1号"]
+    moe = body_lines(ir_of(CORPUS_COPY / "html" / "wjmoe.gov.cn.html"))
+    assert "主办单位：教育部思想政治工作司" in moe
+
+
+def test_editor_credits_and_traditional_or_pinyin_chrome():
+    """Chrome lines of corpus pages, as found and in the spellings unseen pages give them."""
+    r = global_rules()
+    found = ["（ 责任编辑：魏喆 ）", "[责任编辑：肖春芳]", "【纠错】责任编辑：尹世杰", "相关报道：",
+             "》》点击图片进入专题《《", "關閉視窗", "相關文章"]
+    assert all(is_chrome(line, r) for line in found)
+    assert is_chrome("掃一掃在手機上打開當前頁", r) and is_chrome("扫一扫在手机上打开当前页saoyisao", r)
+    assert is_chrome("分享到fenxiang", r) and is_chrome("打印dayin 关闭guanbi", r)
+    assert not is_chrome("责任编辑部门要切实履行职责，确保工作落实。", r)
+
+
+# ---------------------------------------------------------------- punctuation after figures
+
+
+def test_punctuation_folded_after_figures_is_restored():
+    """万载县 2022 统计公报: 羊出栏16.4;年末… and 水质综合指数3.4830,同比… (GB/T 15834 forms)."""
+    text = body_text(ir_of(PAGES / "wanzai_2022_tjgb.html"))
+    assert "羊出栏16.4；年末" in text and "水质综合指数3.4830，同比变好" in text
+    assert "16.4;" not in text and "3.4830," not in text
