@@ -449,8 +449,9 @@ def test_core_properties_from_metadata_and_config():
     props = docx.Document(io.BytesIO(data)).core_properties
     assert props.title == "深圳市罗湖区人民政府2023年法治政府建设年度报告"
     assert props.author == "罗湖区委（政府）办"
-    assert props.created == dt.datetime(2023, 12, 21, tzinfo=dt.timezone.utc)
-    assert props.modified == dt.datetime(2023, 12, 21, tzinfo=dt.timezone.utc)
+    # 2023-12-21 00:00 in China, the instant the PDF's CreationDate (D:20231221000000+08'00') names
+    assert props.created == dt.datetime(2023, 12, 20, 16, tzinfo=dt.timezone.utc)
+    assert props.modified == props.created
     assert (props.subject, props.keywords) == ("法治政府建设", "罗湖; 年度报告")
     assert props.language == "zh-CN"
     assert props.identifier == "https://www.szlh.gov.cn/example.html"

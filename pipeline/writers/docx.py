@@ -78,6 +78,7 @@ def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
 
+CHINA = dt.timezone(dt.timedelta(hours=8), "CST")  # the reports' dates are dates in China
 W_VAL = w("val")
 THEME_FONT_ATTRS = tuple(w(a) for a in ("asciiTheme", "eastAsiaTheme", "hAnsiTheme", "cstheme"))
 FONT_SLOTS = tuple(w(a) for a in ("ascii", "eastAsia", "hAnsi", "cs"))
@@ -936,8 +937,8 @@ class DocxWriter(DocumentWriter):
         created = modified = None
         if meta["date"]:
             try:
-                d = dt.date.fromisoformat(meta["date"])
-                created = dt.datetime(d.year, d.month, d.day)
+                d = dt.date.fromisoformat(meta["date"])  # midnight in China, as the PDF says it
+                created = dt.datetime(d.year, d.month, d.day, tzinfo=CHINA).astimezone(dt.timezone.utc).replace(tzinfo=None)
             except ValueError:
                 pass
         epoch = self.settings.source_date_epoch
