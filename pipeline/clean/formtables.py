@@ -172,11 +172,12 @@ def read_form_tables(draft: Draft) -> None:
         return
     blocks = draft.blocks
     per_block = [cells_of(b) for b in blocks]
+    most = max(sum(len(row) for row in t.rows) for t in _rules()[0]) + 1
     out, i = [], 0
     while i < len(blocks):
         cells, ends = [], []  # the cells of blocks i, i+1, … up to one without cells; where each ends
         for more in per_block[i:]:
-            if not more:
+            if not more or len(cells) > most:  # no template takes more: the pass stays linear
                 break
             cells.extend(more)
             ends.append(len(cells))
