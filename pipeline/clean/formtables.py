@@ -44,7 +44,7 @@ class Template:
 
 
 @dataclass(frozen=True)
-class Fill:
+class TemplateMatch:
     """A run of cells matched to a template: the template rows found, each with the texts of
     its cells; how many cells were used; how many labels matched; whether the cell after them
     is a label cut short (the end of a scrape that stops inside the table)."""
@@ -105,7 +105,7 @@ def _starts(row: tuple[Slot, ...], cell: str) -> bool:
     return is_value(cell) if first.label is None else fold(cell) == fold(first.label)
 
 
-def fill(template: Template, cells: list[str], row: int) -> Fill:
+def match_template(template: Template, cells: list[str], row: int) -> TemplateMatch:
     """Match ``cells`` against ``template`` from its row ``row`` on."""
     found, at, labels = [], 0, 0
     while row < len(template.rows) and at < len(cells):
@@ -131,20 +131,20 @@ def fill(template: Template, cells: list[str], row: int) -> Fill:
     rest = fold(cells[at]) if at < len(cells) else ""
     cut_short = len(rest) >= 2 and any(r[0].label is not None and fold(r[0].label).startswith(rest)
                                        for r in template.rows[row:])
-    return Fill(template, tuple(found), at, labels, cut_short)
+    return TemplateMatch(template, tuple(found), at, labels, cut_short)
 
 
-def best_fill(cells: list[str]) -> Fill | None:
+def best_match(cells: list[str]) -> TemplateMatch | None:
     """The template the cells from the start fill best (at least ``min_labels`` labels)."""
     templates, min_labels, _ = _rules()
-    fills = [fill(t, cells, r) for t in templates for r, row in enumerate(t.rows)
+    matches = [match_template(t, cells, r) for t in templates for r, row in enumerate(t.rows)
              if row[0].label is not None and cells and _starts(row, cells[0])]
-    best = max(fills, key=lambda f: (f.labels, f.used), default=None)
+    best = max(matches, key=lambda m: (m.labels, m.used), default=None)
     return best if best is not None and best.labels >= min_labels else None
 
 
-def table_of(result: Fill, leftover: list[str]) -> etree._Element:
-    """The table a fill makes: the template's cells and spans (a row span counts only the rows
+def table_of(result: TemplateMatch, leftover: list[str]) -> etree._Element:
+    """The table a match makes: the template's cells and spans (a row span counts only the rows
     found), header rows marked; ``leftover`` cells as a last row."""
     found = {r for r, _ in result.rows}
     out = etree.Element("table")
@@ -181,7 +181,7 @@ def read_form_tables(draft: Draft) -> None:
                 break
             cells.extend(more)
             ends.append(len(cells))
-        result = best_fill(cells)
+        result = best_match(cells)
         if result is None:
             out.append(blocks[i])
             i += 1

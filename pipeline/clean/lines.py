@@ -3,8 +3,9 @@ evidence, dropped) or body text (kept). A metadata label alone on its line takes
 as its value. An info table in the body is dropped too (the ``info-tables`` pass read it), and
 so is a heading that is chrome (<h3>分享到</h3>) and a site footer (a run of 主办单位 / 承办单位
 / 技术支持 lines). A line heading a list of other articles (相关新闻) is chrome, and the block
-after it is noted as a break the trim pass's run of report text never crosses. Chrome is recognized in its Simplified spelling, without the pinyin an icon
-font leaves beside it (``chrome_form``)."""
+after it is noted as a break the trim pass's run of report text never crosses. Chrome is
+recognized in its Simplified spelling, without the pinyin an icon font leaves beside it
+(``chrome_form``)."""
 from __future__ import annotations
 
 from lxml import etree

@@ -5,21 +5,22 @@ sequence: the labelled paragraphs of one kind whose numbers follow on (一、 �
 across parents where a document numbers continuously: （五） under 二、 after （四） under 一、).
 Each sequence is decided once, as a whole: its members are all headings or all numbered clauses
 (paragraphs that keep their label, marked with their kind and number). Members next to each
-other (nothing between them, or only headings of outer kinds) are a list, so clauses; a sequence continuing a list the paragraph before it
-starts inline (附件：1.… then 2.…), or one right after a line introducing notes (注释：), is
-clauses too. Otherwise each member votes by its shape:
-a short line, a short sentence, or a short first sentence with more text after it (a run-in
-head; a note in brackets after the sentence, （负责部门：…）, is not more text) votes heading; a longer text, a line ending in ；, a one-sentence item with clause marks
-next to a sibling vote clause; the majority decides, a tie makes headings. A label in an HTML
-heading makes its whole sequence headings.
+other (nothing between them, or only headings of outer kinds) are a list, so clauses; a
+sequence continuing a list the paragraph before it starts inline (附件：1.… then 2.…), or one
+right after a line introducing notes (注释：), is clauses too. Otherwise each member votes by
+its shape: a short line, a short sentence, or a short first sentence with more text after it
+(a run-in head; a note in brackets after the sentence, （负责部门：…）, is not more text) votes
+heading; a longer text, a line ending in ；, a one-sentence item with clause marks next to a
+sibling vote clause; the majority decides, a tie makes headings. A label in an HTML heading
+makes its whole sequence headings.
 
 A heading's text is the member's text without its label; a run-in head is the text up to the
-first 。, and the rest stays as the section's first paragraph. An attachment line (附件2)
-ends every section open before it. Unnumbered headings — a bold
-line, and a short line ending in a colon (全面依法治区：) where the document has several —
-become the sibling of the unnumbered heading open before them, else the child of the heading
-before them, and hold what follows up to the next heading of their rank or above. Numbered
-sections nest by rank: h1…h6 > 第X章 > 一、 > （一） > 1. > （1）.
+first 。, and the rest stays as the section's first paragraph. An attachment line (附件2) ends
+every section open before it. Unnumbered headings — a bold line, and a short line ending in a
+colon (全面依法治区：) where the document has several — become the sibling of the unnumbered
+heading open before them, else the child of the heading before them, and hold what follows up
+to the next heading of their rank or above. Numbered sections nest by rank: h1…h6 > 第X章 >
+一、 > （一） > 1. > （1）.
 """
 from __future__ import annotations
 
