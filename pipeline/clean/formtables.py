@@ -138,7 +138,7 @@ def best_match(cells: list[str]) -> TemplateMatch | None:
     """The template the cells from the start fill best (at least ``min_labels`` labels)."""
     templates, min_labels, _ = _rules()
     matches = [match_template(t, cells, r) for t in templates for r, row in enumerate(t.rows)
-             if row[0].label is not None and cells and _starts(row, cells[0])]
+               if row[0].label is not None and cells and _starts(row, cells[0])]
     best = max(matches, key=lambda m: (m.labels, m.used), default=None)
     return best if best is not None and best.labels >= min_labels else None
 
