@@ -731,13 +731,22 @@ class FontChoice:
                 out.append((face, ch))
         return out
 
+    def advance(self, role: str, ch: str) -> float:
+        """The advance width of ``ch`` in thousandths of the size; a character no font has
+        counts as one full cell (the PDF prints its notation or fails when it draws it; the
+        DOCX leaves it to the reader's fonts), so that measuring never fails."""
+        try:
+            return self.face_for(role, ch).width(ch)
+        except RenderError:
+            return 1000.0
+
     def glyph_width(self, role: str, size: float, text: str) -> float:
         """The summed advance widths of ``text`` at ``size`` (no tracking)."""
-        return sum(self.face_for(role, ch).width(ch) for ch in text) * size / 1000.0
+        return sum(self.advance(role, ch) for ch in text) * size / 1000.0
 
     def measure(self, role: str, size: float, tracking: float = 0.0) -> Callable[[str], float]:
         def measure(s: str) -> float:
-            return sum(self.face_for(role, ch).width(ch) * size / 1000.0 + tracking for ch in s)
+            return sum(self.advance(role, ch) * size / 1000.0 + tracking for ch in s)
 
         return measure
 
