@@ -25,28 +25,16 @@ def normalize(table: etree._Element) -> tuple[etree._Element, list[str]]:
     rows = [[c for c in row if c.tag == "cell"] for row in table if row.tag == "row"]
     n = len(rows)
     widest_row = max((len(r) for r in rows), default=1) or 1
-    occupied: dict[tuple[int, int], bool] = {}
-    placed: list[list[tuple[int, int, int, etree._Element]]] = []  # per row: (col, colspan, rowspan, cell)
+    # The spans as the page gives them decide the width, unless they make no sense: a table
+    # whose rows of several cells would reach past MAX_COLUMNS or four times its widest row
+    # (colspan="3000") has each span cut at the widest row's cell count instead.
+    placed, occupied = _place(rows, lambda c: MAX_COLUMNS)
+    reach = max((c + width for here in placed if len(here) > 1 for c, width, _rs, _cell in here), default=1)
+    if reach > min(MAX_COLUMNS, 4 * widest_row):
+        placed, occupied = _place(rows, lambda c: max(1, widest_row - c))
+    else:  # a lone cell spanning its row stops at the table's edge
+        placed, occupied = _place(rows, lambda c: max(1, max(reach, widest_row) - c))
     clipped: list[str] = []
-    for r, cells in enumerate(rows):
-        c = 0
-        here = []
-        for cell in cells:
-            while (r, c) in occupied:
-                c += 1
-            # A span never reaches past the widest row's cell count (a colspan of 3000 over a
-            # three-column table covers three columns), nor into a merge from above.
-            colspan = min(_span(cell, "colspan"), max(1, widest_row - c))
-            width = 1
-            while width < colspan and (r, c + width) not in occupied:
-                width += 1
-            rowspan = min(_span(cell, "rowspan"), n - r)
-            for rr in range(r, r + rowspan):
-                for cc in range(c, c + width):
-                    occupied[(rr, cc)] = True
-            here.append((c, width, rowspan, cell))
-            c += width
-        placed.append(here)
     cols = max((c for _r, c in occupied), default=0) + 1
     if cols > MAX_COLUMNS:
         clipped.append(f"a table of {cols} columns was cut to {MAX_COLUMNS}; the cells beyond "
@@ -88,6 +76,33 @@ def normalize(table: etree._Element) -> tuple[etree._Element, list[str]]:
         for row_el in out_rows[:header_rows]:
             row_el.set("header", "true")
     return out, clipped
+
+
+def _place(rows, limit) -> tuple[list[list[tuple[int, int, int, etree._Element]]], dict]:
+    """Each row's cells placed as a browser places them, (col, colspan, rowspan, cell) per row,
+    and the grid positions they cover; a colspan is at most ``limit(col)`` and never reaches
+    into a merge from above; a rowspan stops at the last row."""
+    n = len(rows)
+    occupied: dict[tuple[int, int], bool] = {}
+    placed = []
+    for r, cells in enumerate(rows):
+        c = 0
+        here = []
+        for cell in cells:
+            while (r, c) in occupied:
+                c += 1
+            colspan = min(_span(cell, "colspan"), limit(c))
+            width = 1
+            while width < colspan and (r, c + width) not in occupied:
+                width += 1
+            rowspan = min(_span(cell, "rowspan"), n - r)
+            for rr in range(r, r + rowspan):
+                for cc in range(c, c + width):
+                    occupied[(rr, cc)] = True
+            here.append((c, width, rowspan, cell))
+            c += width
+        placed.append(here)
+    return placed, occupied
 
 
 def _cell(row_el, source: etree._Element, r: int, c: int, colspan: int, rowspan: int) -> etree._Element:

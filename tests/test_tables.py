@@ -95,3 +95,17 @@ def test_any_table_becomes_a_grid(rows):
     kept = [text for cells in rows for text, *_ in cells if text.strip()]
     shown = " ".join(c.text or "" for c in table.iter("cell"))
     assert all(text.strip() in shown for text in kept)
+
+
+def test_spans_that_make_sense_widen_the_grid():
+    """The 年报 applicant header: 申请人情况 spans seven columns over 自然人, five kinds of 法人
+    and 总计, though no row has more than three cells."""
+    table, _ = normalize(raw_table([
+        [("本列数据的勾稽关系", 2, 1, True), ("申请人情况", 1, 7, True)],
+        [("自然人", 1, 1, True), ("法人或其他组织", 1, 5, True), ("总计", 1, 1, True)],
+    ]))
+    assert table.get("cols") == "8"
+    assert [(c.get("col"), c.get("colspan")) for c in table.iter("cell")] == [
+        ("0", None), ("1", "7"), ("1", None), ("2", "5"), ("7", None)]
+    wide, _ = normalize(raw_table([[("a", 1, 1, False), ("b", 1, 3000, False)], [("x", 1, 1, False)] * 3]))
+    assert wide.get("cols") == "3"  # a span of 3000 makes no sense: cut at the widest row
