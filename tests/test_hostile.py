@@ -237,3 +237,15 @@ def _config(tmp_path, text: str) -> Path:
     path = tmp_path / f"c{abs(hash(text))}.yaml"
     path.write_text(text + "\n", encoding="utf-8")
     return path
+
+
+def test_deep_nesting_is_read_or_refused_in_one_line():
+    """libxml2 stops at 256 levels unless told otherwise and drops the rest silently: 500
+    levels are read; past what the stages walk, the page is refused naming the depth."""
+    text = "<p>一、总体情况。全年工作有序推进，各项任务圆满完成。</p>"
+    deep = api.convert("<html><body>" + "<div>" * 500 + text + "</div>" * 500 + "</body></html>",
+                       formats=("txt", "docx"), name="deep.html")
+    assert "全年工作有序推进" in deep["txt"].decode()
+    with pytest.raises(PipelineError, match=r"^elements nested \d+ deep, deeper than the 600 levels read$"):
+        api.convert("<html><body>" + "<div>" * 1000 + text + "</div>" * 1000 + "</body></html>",
+                    formats=("txt",), name="deeper.html")

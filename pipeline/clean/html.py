@@ -9,6 +9,10 @@ from ..errors import InputError
 from .draft import Draft
 
 XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
+# libxml2 otherwise stops nesting at 256 levels and drops what lies deeper without a word;
+# deeper than the stages can walk is refused in one line (limits, and RecursionError).
+PARSER = html.HTMLParser(huge_tree=True)
+MAX_DEPTH = 600
 
 
 def parse(draft: Draft) -> None:
@@ -16,9 +20,12 @@ def parse(draft: Draft) -> None:
         return
     text = XML_DECL.sub("", draft.loaded.text, count=1)
     try:
-        draft.page = html.document_fromstring(text)
+        draft.page = html.document_fromstring(text, parser=PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"cannot parse HTML: {exc}") from None
+    deepest = max((len(list(el.iterancestors())) for el in draft.page.iter() if not len(el)), default=0)
+    if deepest > MAX_DEPTH:
+        raise InputError(f"elements nested {deepest} deep, deeper than the {MAX_DEPTH} levels read")
 
 
 def body_of(page: etree._Element) -> etree._Element:
