@@ -249,3 +249,25 @@ def test_deep_nesting_is_read_or_refused_in_one_line():
     with pytest.raises(PipelineError, match=r"^elements nested \d+ deep, deeper than the 600 levels read$"):
         api.convert("<html><body>" + "<div>" * 1000 + text + "</div>" * 1000 + "</body></html>",
                     formats=("txt",), name="deeper.html")
+
+
+@pytest.mark.parametrize("cols, chars", [(70, 200), (3, 3000)])
+def test_a_heading_before_a_row_taller_than_a_page(cols, chars):
+    """A heading is kept with what follows it, but a table row taller than a page cannot come
+    along: the PDF still renders (the heading stands alone, the row is split across pages)."""
+    from lxml import etree
+
+    from pipeline.assemble import report
+    from pipeline.transforms import run_transforms
+
+    heading = etree.Element("p")
+    heading.text = "一、总体情况"
+    table = etree.Element("table")
+    for _ in range(2):
+        row = etree.SubElement(table, "row")
+        for _ in range(cols):
+            etree.SubElement(row, "cell").text = "字" * chars
+    tree = run_transforms(report({"title": "统计表"}, [heading, table], [],
+                                 {"name": "tall.html", "format": "html", "encoding": "utf-8"}))
+    assert tree.find("body/section/table") is not None
+    assert api.render(tree, "pdf")[:5] == b"%PDF-"

@@ -301,9 +301,13 @@ def _keep_class():
             if used > avail_height + 1e-6:
                 return []
             parts = self.following.split(avail_width, avail_height - used)
-            if not parts:  # not even a line of what follows fits here: all to the next page
-                return []
-            return list(self.heads) + list(parts)
+            if parts:
+                return list(self.heads) + list(parts)
+            if avail_height < self.heads[0].writer.frame_height - 1.0:
+                return []  # not even a line of what follows fits here: all to the next page
+            # On an empty page and still nothing of it fits under the headings (a table row
+            # taller than a page): the headings stand alone, what follows starts a fresh page.
+            return list(self.heads) + [self.following]
 
         def draw(self):
             y = self.height
