@@ -5,9 +5,11 @@ different golden file fails the test.
 """
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from pipeline.config import Settings
 from pipeline.convert import build_ir
@@ -18,6 +20,13 @@ DATA = TESTS / "data"
 CORPUS_COPY = DATA / "corpus"
 SHARED_CORPUS = TESTS.parent.parent / "shared" / "corpus"
 REFERENCE = CORPUS_COPY / "text" / "seed_luohu_2023.txt"
+
+
+# In CI the property tests draw the same examples on every run (a failure there can be
+# replayed); on a developer's machine they explore new ones.
+hypothesis_settings.register_profile("ci", derandomize=True)
+if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off"):
+    hypothesis_settings.load_profile("ci")
 
 
 def pytest_addoption(parser):

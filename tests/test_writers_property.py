@@ -18,14 +18,17 @@ from pipeline.config import Settings
 from pipeline.convert import render
 from pipeline.load import Document
 from pipeline.transforms import run_transforms
-from pipeline.writers import WRITER_MODULES
+from pipeline.writers import WRITER_MODULES, views
 
 RARE = st.sampled_from(["𠀀", "𪚥", "𰻞", "😀", "👨\u200d👩\u200d👧", "e\u0301", "ا", "ש", "〇", "〔", "〕", "…", "——", "™", "½"])
 PLAIN = st.characters(codec="utf-8", exclude_categories=("Cc", "Cs", "Co", "Cn", "Zl", "Zp"))
 TEXT = st.lists(st.one_of(PLAIN, RARE, st.sampled_from(list("法治政府建设年度报告，。；：、"))), min_size=1, max_size=30).map("".join)
 LABELS = st.sampled_from(["一、", "二、", "（一）", "（二）", "1.", "2.", "（1）", "第一章", "一是", "二是", ""])
 PARAGRAPH = st.tuples(LABELS, TEXT).map(lambda pair: ("p", pair[0] + pair[1]))
-CELL = st.tuples(TEXT, st.integers(1, 4), st.one_of(st.integers(1, 4), st.just(3000)), st.booleans())
+# Cell text stays short: a very wide table of long texts takes the PDF writer minutes (its
+# in-row splitting lays the table out again for every page; see the README's known limits).
+CELL_TEXT = st.lists(st.one_of(PLAIN, RARE), min_size=0, max_size=6).map("".join)
+CELL = st.tuples(CELL_TEXT, st.integers(1, 4), st.one_of(st.integers(1, 4), st.just(3000)), st.booleans())
 TABLE = st.lists(st.lists(CELL, min_size=0, max_size=70), min_size=1, max_size=6).map(lambda rows: ("table", rows))
 LIST = st.tuples(st.booleans(), st.lists(TEXT, min_size=1, max_size=4)).map(lambda pair: ("list", pair))
 FIGURE = st.tuples(st.one_of(st.none(), TEXT), st.booleans()).map(lambda pair: ("figure", pair))
@@ -76,7 +79,8 @@ def build(blocks, title: str) -> etree._Element:
 
 
 @pytest.mark.slow
-@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@settings(max_examples=30, deadline=None, derandomize=True,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 @given(BLOCKS, TEXT)
 def test_every_writer_renders_any_document(blocks, title):
     tree = build(blocks, title)
@@ -86,5 +90,5 @@ def test_every_writer_renders_any_document(blocks, title):
     outputs = render(tree, Settings(pdf={"missing_glyph": "notation"}), tuple(WRITER_MODULES))
     assert outputs["docx"][:2] == b"PK" and outputs["pdf"][:5] == b"%PDF-"
     assert ir.parse(outputs["xml"]) is not None
-    assert outputs["txt"].decode("utf-8").startswith(ir.meta_value(tree, "title").strip()[:1])
+    assert outputs["txt"].decode("utf-8").startswith(views.title(tree)[:1])  # the printable title
     assert b"<!DOCTYPE html>" in outputs["html"][:100]
