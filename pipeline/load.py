@@ -22,6 +22,7 @@ from .errors import InputError
 
 HTML_SUFFIXES = (".html", ".htm", ".shtml", ".xhtml")
 TEXT_SUFFIXES = (".txt",)
+HTML_TYPES = ("text/html", "application/xhtml+xml")  # the media types of a page
 
 LABEL_ALIASES = {
     "gb2312": "gb18030", "gbk": "gb18030", "x-gbk": "gb18030", "gb_2312-80": "gb18030",

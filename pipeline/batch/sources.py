@@ -32,7 +32,8 @@ from urllib.parse import unquote, urlsplit
 
 from .. import logs, pictures
 from ..fsio import display_name, folder_pictures, short_name
-from ..load import HTML_SUFFIXES, Document
+from ..load import HTML_SUFFIXES, HTML_TYPES, Document
+from ..readers.warc import record_kind
 
 DEFAULT_INCLUDE = (
     "*.html", "*.htm", "*.shtml", "*.xhtml", "*.txt",
@@ -42,7 +43,6 @@ ZIP_SUFFIXES = (".zip",)
 WARC_SUFFIXES = (".warc", ".warc.gz")
 MHTML_SUFFIXES = (".mht", ".mhtml")
 CONTAINER_SUFFIXES = ZIP_SUFFIXES + WARC_SUFFIXES  # become folders in the output tree
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 UNSAFE_CHARS = re.compile(r'[\x00-\x1f<>:"\\|?*\x7f]')
 
 
@@ -335,10 +335,6 @@ class _ZipMember(io.BytesIO):
         super().__init__(archive.read(info))
 
 
-def _http_mime(content_type: str | None) -> str:
-    return (content_type or "").split(";", 1)[0].strip().lower()
-
-
 def _records(handle, key: str):
     """(iterator, record) for each record of a WARC file; what warcio prints on stderr about
     the file (a record not followed by a blank line, a damaged gzip member) is logged instead
@@ -365,7 +361,7 @@ def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
         if not count_only:
             with open_bytes() as handle:
                 for records, record in _records(handle, key):
-                    url, media = _warc_kind(record)
+                    url, media = record_kind(record)[:2]
                     if media.startswith("image/") and url not in picture_at:
                         picture_at[url] = records.get_record_offset()
         with open_bytes() as handle:
@@ -373,7 +369,7 @@ def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
                 if not record.format.startswith("warc"):
                     yield _failed(key, f"not a WARC file (found an {record.format.upper()} record)")
                     return
-                url, media = _warc_kind(record)
+                url, media = record_kind(record)[:2]
                 if media not in HTML_TYPES:
                     continue
                 sub_key = f"{key}/{url_to_path(url)}"
@@ -391,19 +387,6 @@ def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
         yield _failed(key, f"not a readable WARC file: {str(exc).splitlines()[0]}")
     except (EOFError, ValueError) as exc:  # truncated gzip member, bad record header
         yield _failed(key, f"WARC file is damaged: {exc}")
-
-
-def _warc_kind(record) -> tuple[str, str]:
-    """(target URL, media type) of a 2xx response or a resource record; ("", "") for others."""
-    if record.rec_type == "response":
-        if record.http_headers is None or not (record.http_headers.get_statuscode() or "").startswith("2"):
-            return "", ""
-        content_type = record.http_headers.get_header("Content-Type")
-    elif record.rec_type == "resource":
-        content_type = record.rec_headers.get_header("Content-Type")
-    else:
-        return "", ""
-    return record.rec_headers.get_header("WARC-Target-URI") or "", _http_mime(content_type)
 
 
 def _warc_pictures(open_bytes, picture_at: dict[str, int], data: bytes, url: str, key: str) -> dict[str, bytes]:

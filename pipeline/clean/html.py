@@ -23,9 +23,18 @@ def parse(draft: Draft) -> None:
         draft.page = html.document_fromstring(text, parser=PARSER)
     except (etree.ParserError, ValueError) as exc:
         raise InputError(f"cannot parse HTML: {exc}") from None
-    deepest = max((len(list(el.iterancestors())) for el in draft.page.iter() if not len(el)), default=0)
+    deepest = depth(draft.page)
     if deepest > MAX_DEPTH:
         raise InputError(f"elements nested {deepest} deep, deeper than the {MAX_DEPTH} levels read")
+
+
+def depth(root: etree._Element) -> int:
+    """How deep elements nest under ``root``, in one walk."""
+    here = deepest = 0
+    for event, _el in etree.iterwalk(root, events=("start", "end")):
+        here += 1 if event == "start" else -1
+        deepest = max(deepest, here)
+    return deepest - 1
 
 
 def body_of(page: etree._Element) -> etree._Element:

@@ -9,10 +9,9 @@ import re
 from lxml import etree
 
 from ..errors import InputError
-from ..load import Document
+from ..load import HTML_TYPES, Document
 from . import page
 
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 MIME_HEAD = re.compile(rb"\A(?:[\x21-\x39\x3b-\x7e]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?Content-Type:\s*multipart/related", re.I)
 
 

@@ -8,10 +8,8 @@ import io
 from lxml import etree
 
 from ..errors import InputError
-from ..load import Document
+from ..load import HTML_TYPES, Document
 from . import page
-
-HTML_TYPES = ("text/html", "application/xhtml+xml")
 
 
 def sniff(document: Document) -> bool:
@@ -19,21 +17,29 @@ def sniff(document: Document) -> bool:
     return data.startswith(b"WARC/") or (data[:2] == b"\x1f\x8b" and document.name.lower().endswith((".warc.gz", ".warc")))
 
 
+def record_kind(record) -> tuple[str, str, str | None]:
+    """(target URL, media type, Content-Type) of a 2xx response or a resource record; empty
+    for any other record."""
+    if record.rec_type == "response":
+        if record.http_headers is None or not (record.http_headers.get_statuscode() or "").startswith("2"):
+            return "", "", None
+        content_type = record.http_headers.get_header("Content-Type")
+    elif record.rec_type == "resource":
+        content_type = record.rec_headers.get_header("Content-Type")
+    else:
+        return "", "", None
+    media = (content_type or "").split(";", 1)[0].strip().lower()
+    return record.rec_headers.get_header("WARC-Target-URI") or "", media, content_type
+
+
 def records(stream):
     """(url, media type, payload, content type) of each 2xx response or resource record."""
     from warcio.archiveiterator import ArchiveIterator  # noqa: PLC0415
 
     for record in ArchiveIterator(stream):
-        if record.rec_type == "response":
-            if record.http_headers is None or not (record.http_headers.get_statuscode() or "").startswith("2"):
-                continue
-            content_type = record.http_headers.get_header("Content-Type")
-        elif record.rec_type == "resource":
-            content_type = record.rec_headers.get_header("Content-Type")
-        else:
-            continue
-        media = (content_type or "").split(";", 1)[0].strip().lower()
-        yield record.rec_headers.get_header("WARC-Target-URI") or "", media, record.content_stream().read(), content_type
+        url, media, content_type = record_kind(record)
+        if media:
+            yield url, media, record.content_stream().read(), content_type
 
 
 def read(document: Document) -> etree._Element:
