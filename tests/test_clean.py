@@ -60,6 +60,8 @@ def test_hidden_print_copy_dropped_and_audited():
                        f"<div class='print'><p>{paragraph}</p><p>一、总体要求。坚持依法行政。</p></div></body></html>")
     texts = [p.text for p in tree.iter("p")]
     assert texts.count(paragraph) == 1 and len(texts) == 2
+    (copy,) = tree.iterfind("removed/chrome[@rule='copy']")
+    assert copy.text == f"{paragraph} 一、总体要求。坚持依法行政。"
 
 
 def test_data_table_rowspan_colspan():

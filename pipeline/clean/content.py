@@ -47,42 +47,50 @@ def choose_content(draft: Draft) -> None:
     """The content element: a CMS container with text; else a generic container holding a fair
     share of the page's sentences; else the smallest element holding most of the weight."""
     if draft.page is not None:
-        draft.content = content_element(draft.page, draft.rules)
+        draft.content, copies = content_element(draft.page, draft.rules)
+        for copy in copies:
+            draft.drop("copy", collapse_space(" ".join(copy.itertext())))
 
 
-def content_element(page: etree._Element, r: CleanRules) -> etree._Element:
+def content_element(page: etree._Element, r: CleanRules) -> tuple[etree._Element, list]:
+    """The content element, and the copies of it the page also holds (left out)."""
     body = body_of(page)
     total = weight(body)
     if total == 0:
-        return body
+        return body, []
     for selector in r.cms_content:
         for found in selector(page):
             if len(collapse_space(found.text_content())) >= r.min_content_chars:
-                return found
+                return found, []
     for selector in r.content:
         for found in selector(page):
             if (len(collapse_space(found.text_content())) >= r.min_content_chars
                     and weight(found) >= r.selector_min_share * total):
-                return found
-    node = body
+                return found, []
+    node, copies = body, []
     while True:
         here = weight(node)
         scored = [(weight(child), child) for child in node
                   if isinstance(child.tag, str) and child.tag not in PARAGRAPH_TAGS]
         best = next((child for score, child in scored if score >= r.descend_share * here), None)
         if best is None:
-            best = first_of_copies(scored, here)
+            pair = two_copies(scored, here)
+            if pair:
+                best, copy = pair
+                copies.append(copy)
         if best is None:
-            return node
+            return node, copies
         node = best
 
 
-def first_of_copies(scored, total: float):
-    """The first of two children carrying the same text (a page with a print or mobile copy)."""
+def two_copies(scored, total: float):
+    """Two children carrying the same text (a page with a print or mobile copy), first in page
+    order first; None when there are no such two."""
     top = sorted((s for s in scored if s[0] >= 0.35 * total), key=lambda s: -s[0])[:2]
     if len(top) == 2 and abs(top[0][0] - top[1][0]) <= 0.1 * top[0][0]:
         a, b = (collapse_space(child.text_content()) for _, child in top)
         shared = len(set(a.split("。")) & set(b.split("。")))
         if shared >= 0.5 * max(1, len(set(a.split("。")))):
-            return next(child for _, child in scored if child in (top[0][1], top[1][1]))
+            first, second = (child for _, child in scored if child in (top[0][1], top[1][1]))
+            return first, second
     return None
