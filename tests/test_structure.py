@@ -209,6 +209,16 @@ def test_a_short_article_beside_a_list_of_related_headlines():
     assert "富夫妻望子成龙假离婚" not in text
 
 
+def test_a_platforms_disclaimer_closes_the_article_before_its_comments():
+    """网易号 article: 特别声明：以上内容……本平台仅提供信息存储服务。 closes the article; the
+    跟贴 (comments, 登录并发贴, readers' names) after it are not body text."""
+    tree = ir_of(PAGES / "netease_fd0a94a0.html")
+    lines = body_lines(tree)
+    assert lines[0].startswith("鞭牛士报道，5月22日消息")
+    assert lines[-1].startswith("「消费者不应该因为公司违反反垄断法而支付更高的价格。」")
+    assert not any("登录并发贴" in line or "网友" in line or "特别声明" in line for line in lines)
+
+
 def test_photo_captions_are_captions_not_body_text():
     """河北 政府工作报告 scrape: 王正谱作政府工作报告。本报记者 霍艳恩摄 is a caption whose photo the
     scrape lost (dropped, audited); on the 山西 page the caption goes to its picture."""
