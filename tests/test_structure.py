@@ -67,6 +67,14 @@ def test_a_sequence_of_run_in_heads_is_all_headings_and_counts_on_across_parts()
     assert warnings(tree) == []
 
 
+def test_a_first_sentence_followed_by_a_connective_is_no_run_in_head():
+    """国办发〔1996〕25号: 一、…情况复杂。因此，这项工作…  二、（a long first sentence）。同时…
+    三、…负责。对…: numbered clauses of a notice, not run-in heads."""
+    tree = ir_of(PAGES / "govcn_2019-02_019.html")
+    assert outline(tree) == [] and clauses(tree, "cn") == [1, 2, 3]
+    assert warnings(tree) == []
+
+
 def test_continuous_numbering_gaps_and_restarts_are_still_warned():
     """Counting on from the part before is an official style; a gap or a restart within one
     part is not."""

@@ -10,7 +10,8 @@ sequence continuing a list the paragraph before it starts inline (附件：1.…
 right after a line introducing notes (注释：), is clauses too. Otherwise each member votes by
 its shape: a short line, a short sentence, or a short first sentence with more text after it
 (a run-in head; a note in brackets after the sentence, （负责部门：…）, is not more text) votes
-heading; a longer text, a line ending in ；, a one-sentence item with clause marks next to a
+heading, unless the text after it opens with a connective (因此，… 同时…: an argument, not a
+head); a longer text, a line ending in ；, a one-sentence item with clause marks next to a
 sibling vote clause; the majority decides, a tie makes headings. A label in an HTML heading
 makes its whole sequence headings.
 
@@ -60,6 +61,7 @@ def _patterns() -> dict[str, re.Pattern]:
         "attachment_line": re.compile(rules["attachment_line"]),
         "note": re.compile(rules["note"]),
         "notes_lead": re.compile(rules["notes_lead"]),
+        "continuation": re.compile(rules["continuation"]),
     }
 
 
@@ -158,7 +160,7 @@ def _shape(member: Member, siblings: set[int]) -> str:
     if not 0 < len(head) <= limit:
         return CLAUSE
     if tail and not p["note"].fullmatch(tail):
-        return RUNIN
+        return CLAUSE if p["continuation"].match(tail) else RUNIN
     if p["clause_marks"].search(head) and (member.at - 1 in siblings or member.at + 1 in siblings):
         return CLAUSE
     return HEADING
