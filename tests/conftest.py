@@ -1,11 +1,15 @@
-"""Shared fixtures: the copied corpus samples, the shared corpus when present, golden-file handling.
+"""Shared fixtures: the copied corpus samples, the shared corpus when present, golden-file handling,
+and the suite's own cache folder.
 
 Golden files are (re)written only with ``pytest --regen-golden``; without it a missing or
 different golden file fails the test.
 """
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +25,13 @@ CORPUS_COPY = DATA / "corpus"
 SHARED_CORPUS = TESTS.parent.parent / "shared" / "corpus"
 REFERENCE = CORPUS_COPY / "text" / "seed_luohu_2023.txt"
 
+
+# The suite never writes the user's caches (the font scan and converted fonts go to the user
+# cache folder by default): every run, and every process it starts, caches in a folder of its
+# own, removed at exit.
+SUITE_CACHE = Path(tempfile.mkdtemp(prefix="pipeline-tests-cache-"))
+os.environ["XDG_CACHE_HOME"] = str(SUITE_CACHE)
+atexit.register(shutil.rmtree, SUITE_CACHE, ignore_errors=True)
 
 # In CI the property tests draw the same examples on every run (a failure there can be
 # replayed); on a developer's machine they explore new ones.
