@@ -308,3 +308,27 @@ def test_shell_completion(tmp_path):
     formats = run(env={"_PIPELINE_COMPLETE": "bash_complete", "COMP_WORDS": "pipeline convert x -f d",
                        "COMP_CWORD": "4"})
     assert formats.output.split() == ["plain,docx"]
+
+
+@pytest.mark.slow
+def test_quiet_silences_the_workers_and_the_font_standin_is_said_once(tmp_path):
+    """A batch with worker processes: the parent alone speaks. With no 仿宋 among the fonts
+    the stand-in is said once, not once per worker; ``-q`` leaves nothing on stderr."""
+    config = tmp_path / "c.yaml"
+    config.write_text("pdf: {font_dirs: []}\n", encoding="utf-8")
+    src = tmp_path / "in"
+    src.mkdir()
+    for n in range(4):
+        shutil.copy(REFERENCE, src / f"r{n}.txt")
+
+    def batch(out: str, *flags: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "pipeline", "--config", str(config), "batch", str(src),
+                               "-o", str(tmp_path / out), "-f", "pdf", "--jobs", "2", "--progress", "off", *flags],
+                              capture_output=True, text=True, check=False)
+
+    shown = batch("a")
+    assert shown.returncode == 0
+    standins = [line for line in shown.stderr.splitlines() if "font-standin: fonts.body" in line]
+    assert len(standins) == 1, shown.stderr
+    quiet = batch("b", "-q")
+    assert quiet.returncode == 0 and quiet.stderr == ""

@@ -33,7 +33,7 @@ from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Iterable, Iterator
 
-from .. import __version__, logs
+from .. import __version__, fonts, logs
 from ..config import Settings, settings_hash
 from ..errors import OutputError, PipelineError, UsageError
 from ..fsio import write_atomic
@@ -541,6 +541,8 @@ class Batch:
                 raise UsageError(f"{src}: the output folder cannot be an input folder")
         for fmt in self.options.formats:
             get_writer(fmt)  # an unknown format or a missing writer is a usage error, before any work
+        if "pdf" in self.options.formats:
+            fonts.warn_standins(self.settings)  # here, once: workers keep their logs to themselves
         for folder in {self.outdir} | {Path(p).parent for p in (self.options.report, self.options.junit) if p}:
             ensure_writable(folder)  # an output place that cannot be written fails before any work
         killed_before = mf.journal_path(self.outdir).exists()

@@ -11,6 +11,7 @@ reads from the process environment).
 """
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 import time
@@ -95,6 +96,9 @@ def dask_task(document: Document, settings: Settings, formats: tuple[str, ...]) 
 def worker_main(conn, settings: Settings, formats: tuple[str, ...]) -> None:
     """A local worker process: receive ``(tag, document)``, send back ``(tag, outcome)``; ``None`` stops."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
+    # What a worker finds comes back in its outcomes; the parent alone talks to the user (and
+    # says the font stand-ins once), so a worker's own log records go nowhere.
+    logging.getLogger("pipeline").addHandler(logging.NullHandler())
     warm_up(settings, formats)
     conn.send(("ready", None))
     while True:
