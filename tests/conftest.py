@@ -55,6 +55,17 @@ def corpus_samples() -> list[Path]:
     return sorted(p for p in CORPUS_COPY.glob("*/*") if p.parent.name in ("html", "text"))
 
 
+# Samples long enough (tens of pages) that a test over every sample spends most of its time on
+# them: those cases run in the slow tier.
+LONG_SAMPLES = frozenset({"gzbg_2026_zhejiang.txt"})
+
+
+def sample_params(pages: list[Path]) -> list:
+    """``pages`` as pytest parameters named by file, the long samples marked slow."""
+    return [pytest.param(p, id=p.name, marks=[pytest.mark.slow] if p.name in LONG_SAMPLES else [])
+            for p in pages]
+
+
 def shared_corpus_pages() -> list[Path]:
     """Every page of the shared corpus, when it is beside the project (else empty)."""
     if not SHARED_CORPUS.is_dir():

@@ -17,7 +17,7 @@ from pipeline.convert import convert
 from pipeline.load import Document
 from pipeline.measure import char_f1
 
-from .conftest import REFERENCE, corpus_samples
+from .conftest import REFERENCE, corpus_samples, sample_params
 from .test_pdf import tool
 
 PAGES = [REFERENCE] + [p for p in corpus_samples() if p != REFERENCE]
@@ -86,7 +86,7 @@ def without_repeated_headers(pdf: str, txt: str, tree) -> str:
     return flat
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p.name for p in PAGES])
+@pytest.mark.parametrize("page", sample_params(PAGES))
 def test_every_format_shows_the_same_text(page: Path):
     result = convert(Document(page.name, page.read_bytes()), Settings(), FORMATS)
     texts = {fmt: EXTRACT[fmt](result.outputs[fmt]) for fmt in FORMATS}

@@ -190,6 +190,7 @@ def test_an_oversized_page_is_refused_at_once_naming_the_limit(tmp_path):
         api.convert(page[:5000], formats=("xml",), name="big.html", settings={"limits": {"input_mb": 0.001}})
 
 
+@pytest.mark.slow
 def test_a_5000_row_rowspan_table_converts():
     rows = "".join(f"<tr>{'<td rowspan=5000>合计</td>' if i == 0 else ''}<td>{i}</td><td>数据{i}</td></tr>"
                    for i in range(5000))
@@ -251,7 +252,7 @@ def test_deep_nesting_is_read_or_refused_in_one_line():
                     formats=("txt",), name="deeper.html")
 
 
-@pytest.mark.parametrize("cols, chars", [(70, 200), (3, 3000)])
+@pytest.mark.parametrize("cols, chars", [pytest.param(70, 200, marks=pytest.mark.slow), (3, 3000)])
 def test_a_heading_before_a_row_taller_than_a_page(cols, chars):
     """A heading is kept with what follows it, but a table row taller than a page cannot come
     along: the PDF still renders (the heading stands alone, the row is split across pages)."""

@@ -2,6 +2,7 @@
 exception. (That every writer renders whatever the IR holds is tests/test_writers_property.py.)"""
 from __future__ import annotations
 
+import pytest
 from hypothesis import HealthCheck, event, given, settings, strategies as st
 
 from pipeline import ir
@@ -46,6 +47,7 @@ CODECS = st.sampled_from(["utf-8", "gb18030", "gbk", "big5", "utf-16", "utf-16-l
 DECLARED = st.sampled_from(["", "utf-8", "gb2312", "gbk", "big5", "iso-8859-1", "utf-16", "x-unknown"])
 
 
+@pytest.mark.slow
 @settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.lists(PIECES, min_size=1, max_size=25).map("".join), CODECS, DECLARED, st.integers(0, 400))
 def test_odd_encodings_and_deep_nesting_reach_the_writers(markup, codec, declared, depth):
