@@ -227,6 +227,23 @@ def test_a_platforms_disclaimer_closes_the_article_before_its_comments():
     assert not any("登录并发贴" in line or "网友" in line or "特别声明" in line for line in lines)
 
 
+def test_a_comment_list_heading_closes_the_article():
+    """新浪 article: 最热评论 heads the readers' comments (只有不停地拆建…, 5月10日09:01举报赞118回复):
+    a section break, so the article ends at its last paragraph."""
+    lines = body_lines(ir_of(PAGES / "sina_665b6857.html"))
+    assert lines[0].startswith("建设4年、运营3年，又废弃3年")
+    assert lines[-1].startswith("沈阳浑南新区的现代有轨电车")
+    assert not any("只有不停地拆建" in line or "举报" in line for line in lines)
+
+
+def test_a_syndication_notice_is_chrome():
+    """39健康网 article: 39健康网(www.39.net)专稿，未经书面授权请勿转载。 closes it; not body text."""
+    tree = ir_of(PAGES / "39net_0987b0ff.html")
+    assert not any("转载" in line for line in body_lines(tree))
+    assert ("chrome", "39健康网(www.39.net)专稿，未经书面授权请勿转载。") in [
+        (c.get("rule"), c.text) for c in tree.iterfind("removed/chrome")]
+
+
 def test_photo_captions_are_captions_not_body_text():
     """河北 政府工作报告 scrape: 王正谱作政府工作报告。本报记者 霍艳恩摄 is a caption whose photo the
     scrape lost (dropped, audited); on the 山西 page the caption goes to its picture."""
@@ -261,7 +278,7 @@ def test_editor_credits_and_traditional_or_pinyin_chrome():
     """Chrome lines of corpus pages, as found and in the spellings unseen pages give them."""
     r = global_rules()
     found = ["（ 责任编辑：魏喆 ）", "[责任编辑：肖春芳]", "【纠错】责任编辑：尹世杰", "相关报道：",
-             "》》点击图片进入专题《《", "關閉視窗", "相關文章"]
+             "》》点击图片进入专题《《", "關閉視窗", "相關文章", "播报文章"]
     assert all(is_chrome(line, r) for line in found)
     assert is_chrome("掃一掃在手機上打開當前頁", r) and is_chrome("扫一扫在手机上打开当前页saoyisao", r)
     assert is_chrome("分享到fenxiang", r) and is_chrome("打印dayin 关闭guanbi", r)
