@@ -738,3 +738,35 @@ def test_unknown_font_role_is_rejected():
 
     with pytest.raises(ValidationError):
         PdfSettings(font_files={"footer": Path("x.ttf")})
+
+
+# --- font subsets -------------------------------------------------------------------------
+
+def subset_faces(settings) -> list[tuple[str, int]]:
+    """The TrueType faces the writer draws with, and a Latin face whose accented letters are
+    composite glyphs (when installed)."""
+    choice = fonts.font_choice(settings)
+    found = [(face.path, face.index) for face in choice.chain if face.outline == "glyf"]
+    dejavu = Path("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf")
+    return found + ([(str(dejavu), 0)] if dejavu.is_file() else [])
+
+
+def test_font_subsets_are_reportlabs_bytes(settings):
+    """The writer's subset builder gives the bytes reportlab's ``makeSubset`` gives: on the
+    characters of the reference page (256 at a time, as reportlab cuts them), on composite
+    glyphs (their component numbers rewritten) and on characters the face lacks (glyph 0)."""
+    from reportlab.pdfbase.ttfonts import TTFont, TTFontFile
+
+    text = "".join(dict.fromkeys(ir.text_of(load_ir(REFERENCE_IR))))
+    for path, index in subset_faces(settings):
+        face = TTFont("subset-check", path, subfontIndex=index).face
+        subsetter = pdf._Subsetter(face)
+        codes = [ord(ch) for ch in text]
+        composite = [code for code, glyph in sorted(face.charToGlyph.items())
+                     if face.glyphPos[glyph + 1] - face.glyphPos[glyph] > 2
+                     and face._ttf_data[face.get_table_pos("glyf")[0] + face.glyphPos[glyph]] & 0x80][:200]
+        cases = [codes[i:i + 256] for i in range(0, len(codes), 256)]
+        cases += [[0] + composite, [0, 32, 0x10FFFD, 0xE000] + codes[:20]]
+        for subset in cases:
+            assert subsetter(subset) == TTFontFile.makeSubset(face, subset), (path, index, subset[:5])
+        assert composite or "dejavu" not in path.lower()
