@@ -3,8 +3,9 @@
 
 From the PDF writer's own layout data (no tool needed): 28 character cells on every full line,
 22 lines on every full page, no heading as the last line of a page nor split across pages,
-the page number's dash 7 mm under the block. Read back with poppler (``render``): the dash
-measured on the page image. DOCX (its XML): tables with the full cell count, columns sized
+the page number's dash 7 mm under the block (the checks take pages of ``pdf.Line``, so
+``test_docx_layout`` runs them on the DOCX as LibreOffice renders it). Read back with poppler
+(``render``): the dash measured on the page image. DOCX (its XML): tables with the full cell count, columns sized
 by content, rows kept whole, header rows repeated, the PDF's table text size; the East Asian
 hint on ambiguous punctuation; faces by label kind in both formats; the same title lines as
 the PDF on every corpus page (``slow``). Fonts: a machine without any 仿宋 says so.
@@ -64,8 +65,11 @@ def shortened_by_a_rule(line: str, following: str) -> bool:
 
 # --- the PDF, from its layout data ----------------------------------------------------------
 
-def test_28_cells_on_every_full_line(laid_out, settings):
-    _tree, _data, pages = laid_out
+def assert_full_lines(pages, settings) -> int:
+    """28 cells on every line of pure CJK text of a paragraph or heading but its last (the
+    first counts the two-character indent), unless a line-breaking rule shortened it; the
+    number of lines checked. ``pages`` are ``pdf.Line`` lists, as ``pdf.render_with_layout``
+    gives them or as read back from another renderer's PDF."""
     blocks: dict[int, list[pdf.Line]] = {}
     for page in pages:
         for line in page:
@@ -83,25 +87,28 @@ def test_28_cells_on_every_full_line(laid_out, settings):
                     cells == settings.pdf.chars_per_line - 1 or not pure_cjk(lines[i + 1].text[:1])), \
                     (cells, line.text, lines[i + 1].text)
             checked += 1
-    assert checked > 40
+    return checked
 
 
-def test_22_lines_on_every_full_page(laid_out, settings):
-    _tree, _data, pages = laid_out
+def assert_full_pages(pages, settings) -> list[int]:
+    """22 grid lines on every page but the last (the blank line under the title counted), one
+    line a slot; fewer only where a heading moved on to the next page. The lines per page."""
     assert len(pages) >= 5
+    seen = []
     for n, page in enumerate(pages[:-1]):
         slots = sorted(line.slot for line in page if line.slot is not None)
         assert len(slots) == len(set(slots))
         blank = settings.pdf.lines_after_title if n == 0 else 0
+        seen.append(len(slots) + blank)
         if len(slots) + blank < settings.pdf.lines_per_page:  # only when a heading moved on
             first = min((line for line in pages[n + 1] if line.slot is not None), key=lambda l: l.slot)
             assert first.kind == "heading" or not pages[n + 1][0].slot, (n + 1, len(slots))
         else:
-            assert len(slots) + blank == settings.pdf.lines_per_page
+            assert len(slots) + blank == settings.pdf.lines_per_page, (n + 1, len(slots))
+    return seen
 
 
-def test_no_heading_ends_a_page_or_splits(laid_out):
-    _tree, _data, pages = laid_out
+def assert_no_heading_ends_a_page_or_splits(pages) -> None:
     where: dict[int, set[int]] = {}
     for n, page in enumerate(pages):
         grid = [line for line in page if line.slot is not None]
@@ -111,6 +118,18 @@ def test_no_heading_ends_a_page_or_splits(laid_out):
         if n < len(pages) - 1 and grid:
             assert max(grid, key=lambda l: l.slot).kind != "heading", f"page {n + 1} ends with a heading"
     assert where and all(len(pages_) == 1 for pages_ in where.values())
+
+
+def test_28_cells_on_every_full_line(laid_out, settings):
+    assert assert_full_lines(laid_out[2], settings) > 40
+
+
+def test_22_lines_on_every_full_page(laid_out, settings):
+    assert_full_pages(laid_out[2], settings)
+
+
+def test_no_heading_ends_a_page_or_splits(laid_out):
+    assert_no_heading_ends_a_page_or_splits(laid_out[2])
 
 
 def dash_top(settings) -> float:
@@ -126,17 +145,16 @@ def test_page_number_dash_7_mm_under_the_block(laid_out, settings):
         assert abs(gap / MM - 7.0) < 0.5
 
 
-@pytest.mark.render
-def test_page_number_dash_on_the_page_image(laid_out, tmp_path):
-    """The first page as pixels (150 dpi): the top of the dash's ink lies 7 mm (±0.5) under
-    the block's bottom edge (297 − 35 mm from the top of the page)."""
+def dash_gap_on_the_image(path: Path, page: int, workdir: Path) -> float:
+    """Millimetres from the block's bottom edge (297 − 35 mm from the top of the page) down to
+    the top of the page number's first dash, on page ``page`` of the PDF at ``path`` as pixels
+    (150 dpi)."""
     from .test_pdf import tool
 
-    _tree, data, _pages = laid_out
-    (tmp_path / "p.pdf").write_bytes(data)
-    subprocess.run([tool("pdftoppm"), "-f", "1", "-l", "1", "-r", "150", "-gray", str(tmp_path / "p.pdf"),
-                    str(tmp_path / "p")], check=True)
-    image = next(tmp_path.glob("p*.pgm")).read_bytes()
+    stem = workdir / f"page{page}"
+    subprocess.run([tool("pdftoppm"), "-f", str(page), "-l", str(page), "-r", "150", "-gray", "-singlefile",
+                    str(path), str(stem)], check=True)
+    image = stem.with_suffix(".pgm").read_bytes()
     header = re.match(rb"P5\s+(\d+)\s+(\d+)\s+255\s", image)
     width, height = int(header.group(1)), int(header.group(2))
     pixels = image[header.end():]
@@ -145,7 +163,15 @@ def test_page_number_dash_on_the_page_image(laid_out, tmp_path):
     ink = [(y, x) for y in range(top, height) for x in range(width) if pixels[y * width + x] < 224]  # thin: grey
     left = min(x for _y, x in ink)  # the first dash of "— 1 —"
     dash = [y for y, x in ink if x < left + 1.5 / px_mm]  # its first 1.5 mm: the dash alone
-    gap = min(dash) * px_mm - (297 - 35)
+    return min(dash) * px_mm - (297 - 35)
+
+
+@pytest.mark.render
+def test_page_number_dash_on_the_page_image(laid_out, tmp_path):
+    """The first page as pixels: the top of the dash's ink lies 7 mm (±0.5) under the block."""
+    _tree, data, _pages = laid_out
+    (tmp_path / "p.pdf").write_bytes(data)
+    gap = dash_gap_on_the_image(tmp_path / "p.pdf", 1, tmp_path)
     assert abs(gap - 7.0) < 0.5, gap
 
 
