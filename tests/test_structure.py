@@ -244,6 +244,18 @@ def test_a_syndication_notice_is_chrome():
         (c.get("rule"), c.text) for c in tree.iterfind("removed/chrome")]
 
 
+def test_a_login_box_comment_box_and_teaser_lists_of_a_news_page_are_not_body_text():
+    """和讯 news page: a one-paragraph article, then 扫码阅读全文, a comment box (写评论已有0条评论…,
+    提 交还可输入500字), a login box (登录快速注册没有账号？ 免注册 快速登录 登录超时，稍后再试),
+    你可能会喜欢 and 热门新闻排行榜 teaser lists and 【免责声明】: the body is the paragraph alone."""
+    tree = ir_of(PAGES / "gne_hexun_1.html")
+    lines = body_lines(tree)
+    assert len(lines) == 1 and lines[0].startswith("据财联社9月26日消息，今日从交通运输部")
+    removed = {c.text for c in tree.iterfind("removed/chrome") if c.get("rule") == "chrome"}
+    assert {"登录快速注册没有账号？", "免注册 快速登录", "登录超时，稍后再试", "扫码阅读全文",
+            "写评论已有0条评论跟帖用户自律公约", "提 交还可输入500字", "你可能会喜欢", "热门新闻排行榜"} <= removed
+
+
 def test_photo_captions_are_captions_not_body_text():
     """河北 政府工作报告 scrape: 王正谱作政府工作报告。本报记者 霍艳恩摄 is a caption whose photo the
     scrape lost (dropped, audited); on the 山西 page the caption goes to its picture."""
