@@ -35,28 +35,38 @@ def restore(text: str) -> str:
     def cjk_at(i: int) -> bool:
         return 0 <= i < len(chars) and is_cjk(chars[i])
 
-    changed = True
-    while changed:  # nested pairs: converting an inner pair can qualify the outer one
-        changed = False
-        current = "".join(chars)
-        for i, ch in enumerate(current):
-            if ch != "(" or protected[i]:
-                continue
-            close = current.find(")", i + 1, i + 60)
-            if close < 0 or "(" in current[i + 1:close] or protected[close]:
-                continue
-            if any(is_cjk(c) for c in current[i + 1:close]) or cjk_at(i - 1) or cjk_at(close + 1):
-                chars[i], chars[close] = "（", "）"
-                changed = True
-    changed = True
-    while changed:  # a restored mark makes its neighbour's context Chinese too: run to a fixed point
-        changed = False
-        for i, ch in enumerate(chars):
-            if ch in FULL and not protected[i]:
-                if cjk_at(i - 1) or cjk_at(i + 1):
-                    chars[i] = FULL[ch]
-                    changed = True
+    # Pairs and marks qualify each other and their neighbours (a restored mark beside a pair
+    # makes its surroundings Chinese, and the other way round): both run to a fixed point.
+    while _restore_pairs(chars, protected, cjk_at) | _restore_marks(chars, protected, cjk_at):
+        pass
     return "".join(chars)
+
+
+def _restore_pairs(chars: list[str], protected: list[bool], cjk_at) -> bool:
+    """One pass turning ( ) pairs whose content or surroundings are Chinese into （ ）; whether
+    any changed (converting an inner pair can qualify the outer one on the next pass)."""
+    changed = False
+    current = "".join(chars)
+    for i, ch in enumerate(current):
+        if ch != "(" or protected[i]:
+            continue
+        close = current.find(")", i + 1, i + 60)
+        if close < 0 or "(" in current[i + 1:close] or protected[close]:
+            continue
+        if any(is_cjk(c) for c in current[i + 1:close]) or cjk_at(i - 1) or cjk_at(close + 1):
+            chars[i], chars[close] = "（", "）"
+            changed = True
+    return changed
+
+
+def _restore_marks(chars: list[str], protected: list[bool], cjk_at) -> bool:
+    """One pass turning , : ; ? ! next to Chinese into their full-width forms; whether any changed."""
+    changed = False
+    for i, ch in enumerate(chars):
+        if ch in FULL and not protected[i] and (cjk_at(i - 1) or cjk_at(i + 1)):
+            chars[i] = FULL[ch]
+            changed = True
+    return changed
 
 
 def punctuation(tree: etree._Element) -> etree._Element:
