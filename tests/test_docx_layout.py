@@ -145,9 +145,10 @@ def squeeze(text: str) -> str:
 
 
 def read_back(r: Rendered, settings: Settings) -> list[list[pdf.Line]]:
-    """LibreOffice's lines as ``pdf.Line`` pages: each matched to the PDF writer's block it
-    prints (kind, block number, whole text) in document order, and given the grid slot its
-    middle falls in (page numbers and other lines under the block left out)."""
+    """LibreOffice's lines as ``pdf.Line`` pages: the pieces pdftotext reads in the block
+    joined per grid slot (the slot a piece's middle falls in; page numbers under the block left
+    out), then each line matched to the PDF writer's block it prints (kind, block number, whole
+    text) in document order."""
     geo = pdf.Geometry.from_settings(settings.pdf)
     top = geo.page_height - geo.top  # the block's top edge, from the top of the page
     blocks = []
@@ -155,25 +156,28 @@ def read_back(r: Rendered, settings: Settings) -> list[list[pdf.Line]]:
         for line in page:
             if line.kind != "page_number" and (not blocks or blocks[-1].block != line.block):
                 blocks.append(line)
-    lines = [line for line in r.lines if (line["yMin"] + line["yMax"]) / 2 < top + geo.height]
-    pages: list[list[pdf.Line]] = [[] for _ in range(max(line["page"] for line in r.lines) + 1)]
+    slots: dict[tuple[int, int], list[dict]] = {}
+    for piece in r.lines:
+        slot = math.floor(((piece["yMin"] + piece["yMax"]) / 2 - top) / geo.pitch)
+        if slot < settings.pdf.lines_per_page:
+            assert slot >= 0, piece
+            slots.setdefault((piece["page"], slot), []).append(piece)
+    lines = [(page, slot, sorted(pieces, key=lambda p: p["xMin"])) for (page, slot), pieces in sorted(slots.items())]
+    pages: list[list[pdf.Line]] = [[] for _ in range(max(piece["page"] for piece in r.lines) + 1)]
     at = 0
     for block in blocks:
         whole, so_far = squeeze(block.source), ""
         while so_far != whole:
             assert at < len(lines), f"the rendered text ends inside {whole[:30]!r}"
-            line = lines[at]
-            text = squeeze(line["text"])
-            assert whole.startswith(so_far + text), (f"page {line['page'] + 1}: {text!r} is not the next line of "
+            page, slot, pieces = lines[at]
+            text = squeeze("".join(piece["text"] for piece in pieces))
+            assert whole.startswith(so_far + text), (f"page {page + 1}: {text!r} is not the next line of "
                                                      f"{block.kind} {whole[:30]!r} after {so_far[-20:]!r}")
             so_far += text
             at += 1
-            slot = math.floor(((line["yMin"] + line["yMax"]) / 2 - top) / geo.pitch)
-            assert 0 <= slot < settings.pdf.lines_per_page, (line, slot)
-            pages[line["page"]].append(pdf.Line(
-                line["page"], block.kind, block.block, text, block.source, line["xMin"], line["xMax"],
-                geo.page_height - line["yMax"], 0.0, False, slot))
-    assert at == len(lines), f"rendered lines no block prints: {[l['text'] for l in lines[at:]][:3]}"
+            pages[page].append(pdf.Line(page, block.kind, block.block, text, block.source, pieces[0]["xMin"],
+                                        pieces[-1]["xMax"], geo.page_height - pieces[0]["yMax"], 0.0, False, slot))
+    assert at == len(lines), f"rendered lines no block prints: {[line[2][0]['text'] for line in lines[at:]][:3]}"
     return pages
 
 
