@@ -15,7 +15,13 @@ PDF's; the dash of the page number lies 7 mm (±0.5) under the block on an odd a
 
 In the XML, because LibreOffice cannot show it: how Word lays the grid out with the real faces
 (not installed here: the widths and line heights are the stand-ins'), and what a given
-document happens not to exercise. See each test's docstring.
+document happens not to exercise (a heading that would end a page; table rows kept whole,
+``w:cantSplit``, are checked on a table page by ``test_layout``, these documents have no
+table). See each test's docstring.
+
+The blocks are the PDF's, so the DOCX is read back in its default options (literal labels and
+native numbering print the same lines; ``docx.runin: keep`` joins a run-in head to its
+paragraph, which the PDF does not).
 """
 from __future__ import annotations
 
