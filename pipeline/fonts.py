@@ -690,6 +690,10 @@ class FontChoice:
         self._choice: dict[tuple[str, str], FaceMetrics] = {}
         self._missing: set[str] = set()
         self._lock = threading.RLock()
+        # Advance widths per role, and the measures handed out (with the widths of single
+        # characters), filled as text is measured: reading a width is a dictionary look-up.
+        self._advances: dict[str, dict[str, float]] = {role: {} for role in ROLES}
+        self._measures: dict[tuple[str, float, float], Callable[[str], float]] = {}
 
     def face_for(self, role: str, ch: str) -> FaceMetrics:
         """The face that sets ``ch`` in ``role``; a RenderError naming it when none has it."""
@@ -735,19 +739,38 @@ class FontChoice:
         """The advance width of ``ch`` in thousandths of the size; a character no font has
         counts as one full cell (the PDF prints its notation or fails when it draws it; the
         DOCX leaves it to the reader's fonts), so that measuring never fails."""
-        try:
-            return self.face_for(role, ch).width(ch)
-        except RenderError:
-            return 1000.0
+        found = self._advances[role].get(ch)
+        if found is None:
+            try:
+                found = self.face_for(role, ch).width(ch)
+            except RenderError:
+                found = 1000.0
+            self._advances[role][ch] = found
+        return found
 
     def glyph_width(self, role: str, size: float, text: str) -> float:
         """The summed advance widths of ``text`` at ``size`` (no tracking)."""
-        return sum(self.advance(role, ch) for ch in text) * size / 1000.0
+        advances, advance = self._advances[role], self.advance
+        return sum(advances.get(ch) or advance(role, ch) for ch in text) * size / 1000.0
 
     def measure(self, role: str, size: float, tracking: float = 0.0) -> Callable[[str], float]:
-        def measure(s: str) -> float:
-            return sum(self.advance(role, ch) * size / 1000.0 + tracking for ch in s)
+        """The width of a string at ``size`` with ``tracking`` after each character (the sum
+        taken character by character, so every caller gets the same floating-point value)."""
+        key = (role, size, tracking)
+        found = self._measures.get(key)
+        if found is not None:
+            return found
+        advances, advance, singles = self._advances[role], self.advance, {}
 
+        def measure(s: str) -> float:
+            if len(s) == 1:  # most units are one character: their widths are kept
+                width = singles.get(s)
+                if width is None:
+                    width = singles[s] = (advances.get(s) or advance(role, s)) * size / 1000.0 + tracking
+                return width
+            return sum((advances.get(ch) or advance(role, ch)) * size / 1000.0 + tracking for ch in s)
+
+        self._measures[key] = measure
         return measure
 
 

@@ -108,6 +108,14 @@ def _to_unicode_cmap(fontname: str, subset) -> str:
     ])
 
 
+@lru_cache(maxsize=64)
+def _font_size_code(size: float) -> str:
+    """The operands reportlab writes for a font at ``size`` (its leading 1.2 × the size)."""
+    from reportlab.lib.rl_accel import fp_str
+
+    return f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
+
+
 def _patch_reportlab() -> None:
     from reportlab.pdfbase import ttfonts
 
@@ -286,6 +294,7 @@ class Face:
             raise RenderError(f"cannot load font {source.path} (face {source.index}): {exc}") from None
         font.face.makeSubset = _Subsetter(font.face)
         pdfmetrics.registerFont(font)
+        self.font = font
         self.chars = None if source.outline == "glyf" else frozenset(font.face.charToGlyph)
 
 
@@ -785,17 +794,27 @@ class PdfWriter(DocumentWriter):
         if block.embolden:  # faux bold: fill and stroke, in its own graphics state
             canv.saveState()
             canv.setLineWidth(block.size * self.pdf.embolden_stroke)
-        text = canv.beginText(x, baseline)
+        from reportlab.lib.rl_accel import escapePDF, fp_str
+
+        # One text object, written as reportlab's beginText / setFont / textOut / drawText
+        # write it, without its cursor bookkeeping (a width measured per piece).
+        code = ["BT", f"1 0 0 1 {fp_str(x, baseline)} Tm"]
         if block.embolden:
-            text.setTextRenderMode(2)
-        text.setCharSpace(char_space)
+            code.append("2 Tr")
+        code.append(f"{fp_str(char_space)} Tc")
+        doc = canv._doc
         for face, chunk in runs:
             drawn = self.rl_face(face)
             if drawn.chars is not None and not {ord(c) for c in chunk} <= drawn.chars:
                 raise RenderError(f"internal: {chunk!r} is not in the subset of {face.path}")
-            text.setFont(drawn.name, block.size)
-            text.textOut(chunk)
-        canv.drawText(text)
+            font, current, size = drawn.font, -1, _font_size_code(block.size)
+            for subset, piece in font.splitString(chunk, doc):
+                if subset != current:
+                    code.append(f"{font.getSubsetInternalName(subset, doc)} {size}")
+                    current = subset
+                code.append(f"({escapePDF(piece)}) Tj")
+        code.append("ET")
+        canv._code.append(" ".join(code))
         if block.embolden:
             canv.restoreState()
 
