@@ -33,10 +33,16 @@ SUITE_CACHE = Path(tempfile.mkdtemp(prefix="pipeline-tests-cache-"))
 os.environ["XDG_CACHE_HOME"] = str(SUITE_CACHE)
 atexit.register(shutil.rmtree, SUITE_CACHE, ignore_errors=True)
 
+
+def in_ci() -> bool:
+    """``CI`` set to a true value (``CI=false``, ``0``, ``no``, ``off`` or empty is not CI)."""
+    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
+
+
 # In CI the property tests draw the same examples on every run (a failure there can be
 # replayed); on a developer's machine they explore new ones.
 hypothesis_settings.register_profile("ci", derandomize=True)
-if os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off"):
+if in_ci():
     hypothesis_settings.load_profile("ci")
 
 

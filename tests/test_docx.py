@@ -12,7 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import os
 import shutil
 import subprocess
 import time
@@ -37,7 +36,7 @@ from pipeline.writers import pdf as pdf_writer
 from pipeline.writers import views
 from pipeline.writers.text import body_lines
 
-from .conftest import DATA, TESTS, corpus_samples, ir_of
+from .conftest import DATA, TESTS, corpus_samples, in_ci, ir_of
 from .test_images import picture_store, png
 
 IR_DIR = DATA / "ir"
@@ -69,11 +68,6 @@ def _load(name: str) -> etree._Element:
 def load(name: str) -> etree._Element:
     """An IR fixture by name (tests/data/ir), or a copied corpus page converted by the pipeline."""
     return ir.clone(_load(name))
-
-
-def in_ci() -> bool:
-    """``CI`` set to a true value (``CI=false``, ``0``, ``no``, ``off`` or empty is not CI)."""
-    return os.environ.get("CI", "").strip().lower() not in ("", "0", "false", "no", "off")
 
 
 def settings(**docx_opts) -> Settings:
