@@ -534,6 +534,47 @@ def test_another_process_gives_identical_bytes(reference, settings):
     assert render_in_another_process(REFERENCE_IR, settings.pdf.font_cache_dir) == reference.data
 
 
+def at_once(count: int, work, interval: float) -> None:
+    """``work(k)`` for k in 0..count-1, each in its own thread, started together (a barrier)
+    and switched every ``interval`` seconds."""
+    import threading
+
+    barrier = threading.Barrier(count)
+
+    def run(k: int) -> None:
+        barrier.wait()
+        work(k)
+
+    before = sys.getswitchinterval()
+    sys.setswitchinterval(interval)
+    try:
+        threads = [threading.Thread(target=run, args=(k,)) for k in range(count)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+    finally:
+        sys.setswitchinterval(before)
+
+
+def test_threads_render_at_the_same_time_with_the_bytes_of_a_serial_render(settings):
+    """Several threads render different documents at once (the faces and their subset
+    building shared, threads switched as often as the interpreter allows): each gets the
+    bytes the same document gets alone."""
+    tagged = settings.model_copy(update={"pdf": settings.pdf.model_copy(update={"tagged": True})})
+    jobs = [(load_ir(REFERENCE_IR), settings), (load_ir(LONG_IR), settings), (long_table_tree(40), settings),
+            (load_ir(REFERENCE_IR), tagged), (one_paragraph("并发渲染，各自的字符子集。" * 30, "并行"), settings)]
+    serial = [pdf.render(tree, s) for tree, s in jobs]
+    pdf._faces.clear()  # the faces are loaded again by threads racing to load them
+    results = {}
+
+    def work(i: int) -> None:
+        results[i] = pdf.render(*jobs[i % len(jobs)])
+
+    at_once(2 * len(jobs), work, 1e-5)
+    assert [results.get(i) == serial[i % len(jobs)] for i in range(2 * len(jobs))] == [True] * 2 * len(jobs)
+
+
 # --- every corpus page converted in the tests ---------------------------------------------
 
 @pytest.mark.parametrize("path", corpus_samples(), ids=lambda p: p.name)
@@ -770,3 +811,24 @@ def test_font_subsets_are_reportlabs_bytes(settings):
         for subset in cases:
             assert subsetter(subset) == TTFontFile.makeSubset(face, subset), (path, index, subset[:5])
         assert composite or "dejavu" not in path.lower()
+
+
+def test_threads_take_subsets_of_one_face_at_the_same_time(settings):
+    """The subsets of one face built by many threads at once are the subsets built one by
+    one (nothing of the face, such as a read cursor, is shared by two builds)."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    for path, index in subset_faces(settings)[:2]:
+        face = TTFont("subset-threads", path, subfontIndex=index).face
+        build = pdf._Subsetter(face)
+        codes = sorted(face.charToGlyph)[:40 * 200]
+        cases = [codes[i::40][:200] for i in range(40)]
+        serial = [build(subset) for subset in cases]
+        build, results = pdf._Subsetter(face), {}
+
+        def work(k: int) -> None:
+            for i in range(k, len(cases), 8):
+                results[i] = build(cases[i])
+
+        at_once(8, work, 1e-6)
+        assert [results.get(i) == serial[i] for i in range(len(cases))] == [True] * len(cases), path

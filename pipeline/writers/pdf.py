@@ -298,7 +298,7 @@ class Face:
         self.chars = None if source.outline == "glyf" else frozenset(font.face.charToGlyph)
 
 
-_lock = threading.RLock()
+_lock = threading.Lock()  # loading and registering a face
 _faces: dict[tuple[str, int], Face] = {}
 
 
@@ -1145,10 +1145,11 @@ def _render(tree: etree._Element, settings) -> tuple[bytes, PdfWriter]:
         from ..config import Settings
 
         settings = Settings()
-    with _lock:  # reportlab's font subsetting state is not safe across threads
-        writer = PdfWriter(settings)
-        data = writer.build(tree)
-    return data, writer
+    # No lock around a whole rendering: what documents share is a face (``_face``, loaded
+    # and registered with reportlab under ``_lock``), whose per-document state reportlab
+    # keeps per document, and whose subsets ``_Subsetter`` builds without a shared cursor.
+    writer = PdfWriter(settings)
+    return writer.build(tree), writer
 
 
 def render(tree: etree._Element, settings=None) -> bytes:
