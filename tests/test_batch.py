@@ -259,8 +259,10 @@ def test_batch_mirrors_the_tree_and_writes_manifest_report_junit_index(tree, tmp
     assert "ok 4, failed 0, skipped 0" in result.output
 
     data = report_of(report)
-    warned = sum(1 for e in data["inputs"] if e.get("warnings"))
-    assert data["summary"] == {"total": 4, "ok": 4, "failed": 0, "skipped": 0, "with_warnings": warned}
+    # the GBK forum page's date is only a guess and a picture is not saved beside it; the
+    # text report's own enumeration skips 三是
+    assert [e["input"] for e in data["inputs"] if e.get("warnings")] == ["gbk-page.htm", "texts/report.txt"]
+    assert data["summary"] == {"total": 4, "ok": 4, "failed": 0, "skipped": 0, "with_warnings": 2}
     assert [e["input"] for e in data["inputs"]] == [
         "gbk-page.htm", "henan/index.html", "moe/index.html", "texts/report.txt"]
     assert data["inputs"][1]["outputs"] == {"txt": "henan/index.txt", "xml": "henan/index.xml"}
