@@ -158,6 +158,19 @@ def test_section_levels_map_to_heading_ranks():
     assert len(doc.xpath("//main/section//section//section//section//section//section//section")) == 1
 
 
+def test_heading_faces_follow_the_label_kind():
+    """GB/T 9704 sets （一） in 楷体 whatever its depth: a report whose top level is （一） gets
+    楷体 headings, as in the PDF and DOCX; an 一、 heading is 黑体."""
+    tree = report('<section kind="cn-paren" number="1" label="（一）" level="1"><heading>总体情况</heading>'
+                  '<section kind="arabic" number="1" label="1." level="2"><heading>基本做法</heading></section>'
+                  '</section><section kind="cn" number="2" label="二、" level="1"><heading>下一步</heading></section>')
+    doc = html_of(tree)
+    assert [(h.tag, h.get("class")) for h in doc.xpath("//main" + HEADINGS.replace("|", "|//main"))] == \
+        [("h2", "heading2"), ("h3", "heading3"), ("h2", "heading1")]
+    style = doc.findtext("head/style")
+    assert '.heading2 { font-family: "楷体_GB2312"' in style and '.heading1 { font-family: "黑体"' in style
+
+
 def test_lists_keep_their_labels_and_stay_apart():
     tree = report('<list ordered="true"><li label="3.">三</li><li label="4.">四</li></list>'
                   '<list ordered="true"><li label="1.">甲</li></list>'

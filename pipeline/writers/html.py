@@ -9,8 +9,9 @@ figures with the picture embedded as a ``data:`` URI or the placeholder text).
 The embedded style sheet sets the page as a 公文 is set: A4 with 37/26/35/28 mm margins
 (mirrored on left-hand pages), page numbers ``— N —`` outside at the foot (honoured by
 print engines only), body text 三号 仿宋 on a 28.95 pt line with a two-character indent,
-the title in 二号 小标宋, headings in 黑体, 楷体, bold 仿宋 and 仿宋 by level, tables in
-12 pt. On screen the page is a centred column as wide as the printed type area.
+the title in 二号 小标宋, headings in 黑体, 楷体, bold 仿宋 and 仿宋 by the kind of their label
+(class ``heading1``…``heading4``, as ``views.heading_role`` chooses for the PDF and DOCX:
+一、 黑体, （一） 楷体 whatever the depth), tables in 12 pt. On screen the page is a centred column as wide as the printed type area.
 
 The IR carries no language, so the page says ``lang="zh-CN"``. Right- and centre-aligned
 paragraphs get the classes ``align-right`` and ``align-center``.
@@ -49,10 +50,10 @@ header {{ margin-bottom: 28.95pt; }}
 h1, h2, h3, h4, h5, h6 {{ font-size: 16pt; line-height: 28.95pt; margin: 0; font-weight: normal; text-indent: 2em; }}
 h1.title {{ font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "小标宋", "STZhongsong", "SimSun", serif;
   font-size: 22pt; line-height: 1.5; text-align: center; text-indent: 0; margin: 0 0 28.95pt; }}
-h2 {{ font-family: "黑体", "SimHei", "Heiti SC", sans-serif; }}
-h3 {{ font-family: "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", serif; }}
-h4 {{ font-family: {FANGSONG}; font-weight: bold; }}
-h5, h6 {{ font-family: {FANGSONG}; }}
+.heading1 {{ font-family: "黑体", "SimHei", "Heiti SC", sans-serif; }}
+.heading2 {{ font-family: "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", serif; }}
+.heading3 {{ font-family: {FANGSONG}; font-weight: bold; }}
+.heading4 {{ font-family: {FANGSONG}; }}
 p {{ margin: 0; text-indent: 2em; text-align: justify; }}
 p.field {{ text-indent: 0; text-align: center; overflow-wrap: anywhere; }}
 p.align-right {{ text-align: right; text-indent: 0; }}
@@ -251,7 +252,8 @@ class HtmlWriter(DocumentWriter):
     def visit_heading(self, el):
         section = el.getparent()
         level = min(int(section.get("level", "1")) + 1, 6)
-        _append_runs(self._block(self.parent, f"h{level}"), inline_runs(el, section.get("label", "")))
+        heading = self._block(self.parent, f"h{level}", {"class": views.heading_role(section)})
+        _append_runs(heading, inline_runs(el, section.get("label", "")))
 
     def visit_p(self, el):
         runs = inline_runs(el)
