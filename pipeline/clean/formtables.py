@@ -71,6 +71,7 @@ def _rules() -> tuple[tuple[Template, ...], int, re.Pattern]:
     return templates, data["min_labels"], re.compile(data["value"])
 
 
+@lru_cache(maxsize=4096)  # every block's first cell is folded once per template row it is tried against
 def fold(text: str) -> str:
     """A cell's text as labels are compared: no white space or quotes, width differences folded."""
     return FOLDED_AWAY.sub("", unicodedata.normalize("NFKC", text))
