@@ -1,0 +1,476 @@
+"""Against peers: batch throughput beside pandoc and LibreOffice, memory over a long batch,
+and time against document length.
+
+Every measurement starts from one page the size of the reference report: the text of
+``tests/data/corpus/text/seed_luohu_2023.txt`` (the reference page) set into a real page of
+the same platform family, the Shenzhen government template of
+``tests/data/corpus/html/lytwtl.sz.gov.cn.html`` (its head metadata, headline, date line and
+``TRS_Editor`` body replaced; its navigation, scripts, share widget and footer kept). Both files
+are in the repository, so no shared corpus is needed. Longer documents repeat the report's
+sections with their top-level headings renumbered (一、 … 二百、).
+
+Three subcommands, each printing a table (medians where there are runs):
+
+``throughput``
+    ``--pages`` (200) copies of that page (each copy's bytes differ by a comment, so no two
+    inputs hash alike), converted to all four formats (xml, txt, docx, pdf) by
+    ``run_batch`` with ``--jobs`` 2 (``batch_throughput.batch_rate``: the time includes
+    starting the workers and writing every output), and for context to DOCX alone and PDF
+    alone. In the same run, alternating run by run, the peers convert the same HTML files:
+    pandoc ``-f html -t docx`` (one process per page, as pandoc is used; two at a time for
+    jobs 2), and LibreOffice ``soffice --headless --convert-to pdf`` (HTML opens in
+    Writer/Web and is written by ``writer_web_pdf_Export``). LibreOffice gets a whole list
+    of files per invocation, so it pays its start-up once per run rather than 200 times,
+    and one instance per user profile, so jobs 2 is two instances, each with its own
+    profile and half the list. One untimed warm-up of each tool goes first (it also makes
+    the LibreOffice profiles). Prints docs/s per run, the medians, and our all-formats rate
+    as a ratio of pandoc's DOCX-only rate and LibreOffice's PDF-only rate.
+
+``memory``
+    ``--documents`` (10,000) copies through ``pipeline batch`` (the command, in its own
+    process) with all four formats and ``--jobs`` 2, sampling every ``--interval`` seconds
+    the resident memory (RSS) of the batch process, the forkserver and each worker (psutil
+    when installed, else ``/proc``), against the number of documents written. Prints the
+    RSS at each tenth of the batch (1k … 10k), the peak worker RSS in the tenth before,
+    each worker's RSS at its first and last sample (workers are replaced every 500
+    documents, which would hide a leak across documents), and the growth from the first
+    tenth to the end.
+
+``length``
+    One document at ``--scales`` (1 10 100) times the reference length, in this process,
+    warm: the median seconds of building the IR (read, clean, transforms) and of each
+    writer (xml, txt, docx, pdf) over ``--runs``, and each one's ratio to 1×, beside the
+    ratio of the text lengths (a ratio equal to the length ratio is linear).
+
+Not a test: numbers depend on the machine, and the peers run beside us on the same cores.
+
+    pip install '.[bench]'                          # psutil is optional (memory falls back to /proc)
+    apt-get install pandoc libreoffice-writer-nogui # the peers (Debian/Ubuntu)
+    python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers]
+    python bench/peers.py memory [--documents 10000] [--interval 0.5]
+    python bench/peers.py length [--scales 1 10 100] [--runs 3]
+"""
+from __future__ import annotations
+
+import argparse
+import html
+import os
+import re
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+from batch_throughput import HTML_GLOBS, batch_rate
+
+from pipeline.batch.sources import Selector
+from pipeline.config import Settings
+from pipeline.numerals import int_to_cn
+
+ROOT = Path(__file__).resolve().parents[1]
+REFERENCE = ROOT / "tests" / "data" / "corpus" / "text" / "seed_luohu_2023.txt"
+TEMPLATE = ROOT / "tests" / "data" / "corpus" / "html" / "lytwtl.sz.gov.cn.html"
+ALL_FORMATS = ("xml", "txt", "docx", "pdf")
+TOP_HEADING = re.compile(r"^([一二三四五六七八九十百]+)、")
+SITE = "深圳市罗湖区人民政府"
+
+
+# --- the pages ---------------------------------------------------------------------------
+
+
+def reference_report() -> dict:
+    """The reference page's title, source, date and body paragraphs (page chrome left out)."""
+    lines = [line.strip() for line in REFERENCE.read_text(encoding="utf-8").splitlines()]
+    title = next(line for line in lines if line.endswith("年度报告"))
+    byline = next(line for line in lines if line.startswith("来源"))
+    source = re.search(r"来源[:：]\s*(\S+)", byline).group(1)
+    date = re.search(r"(\d{4}-\d{2}-\d{2})", byline).group(1)
+    start = lines.index("扫一扫在手机上打开当前页") + 1
+    end = lines.index("知识图谱")
+    body = [line for line in lines[start:end] if line]
+    return {"title": title, "source": source, "date": date, "body": body}
+
+
+def scaled_body(body: list[str], scale: int) -> list[str]:
+    """The body with its top-level sections repeated ``scale`` times, 一、 二、 … renumbered."""
+    first = next(i for i, line in enumerate(body) if TOP_HEADING.match(line))
+    intro, sections = body[:first], body[first:]
+    out, number = list(intro), 0
+    for _ in range(scale):
+        for line in sections:
+            if TOP_HEADING.match(line):
+                number += 1
+                line = TOP_HEADING.sub(int_to_cn(number) + "、", line, count=1)
+            out.append(line)
+    return out
+
+
+def reference_page(scale: int = 1) -> str:
+    """The reference report at ``scale`` × its length, as a page of the Shenzhen template."""
+    report = reference_report()
+    page = TEMPLATE.read_text(encoding="utf-8")
+    old_title = re.search(r'<meta name="ArticleTitle" content="([^"]*)"', page).group(1)
+    old_date = re.search(r'<meta name="PubDate" content="([^"]*)"', page).group(1)
+    old_source = re.search(r'<meta name="ContentSource" content="([^"]*)"', page).group(1)
+    title = html.escape(report["title"])
+    for name in ("ColumnDescription", "ColumnKeywords"):  # they quote the old article
+        page = re.sub(rf'<meta name="{name}" content="[^"]*">', f'<meta name="{name}" content="{title}">', page)
+    page = re.sub(r"<title>[^<]*</title>", f"<title>{title}-{SITE}</title>", page)
+    page = re.sub(r'<meta name="SiteName" content="[^"]*">', f'<meta name="SiteName" content="{SITE}">', page)
+    page = page.replace(old_title, title).replace(old_date, report["date"]).replace(old_source, report["source"])
+    paragraphs = "".join(f'<p style="text-align: left;">\u3000\u3000{html.escape(line)}</p>'
+                         for line in scaled_body(report["body"], scale))
+    page, count = re.subn(r'(<div class="TRS_Editor">).*?(</div>)', lambda m: m.group(1) + paragraphs + m.group(2),
+                          page, count=1, flags=re.S)
+    assert count == 1, "the template's TRS_Editor body was not found"
+    return page
+
+
+def write_copies(folder: Path, count: int, page: str) -> list[Path]:
+    """``count`` copies of ``page``, each with its number in a comment (distinct bytes)."""
+    folder.mkdir(parents=True, exist_ok=True)
+    width = len(str(count))
+    paths = []
+    for i in range(1, count + 1):
+        path = folder / f"report_{i:0{width}d}.html"
+        path.write_text(page.replace("</html>", f"<!-- copy {i} --></html>", 1) if i > 1 else page, encoding="utf-8")
+        paths.append(path)
+    return paths
+
+
+# --- throughput --------------------------------------------------------------------------
+
+
+def pandoc_rate(files: list[Path], outdir: Path, parallel: int) -> float:
+    """docs/s of pandoc -f html -t docx, one process per file, ``parallel`` at a time."""
+    outdir.mkdir(parents=True, exist_ok=True)
+
+    def one(path: Path) -> None:
+        subprocess.run(["pandoc", "-f", "html", "-t", "docx", "--quiet", "-o", str(outdir / (path.stem + ".docx")),
+                        str(path)], check=True, stdin=subprocess.DEVNULL)
+
+    start = time.perf_counter()
+    with ThreadPoolExecutor(parallel) as pool:
+        list(pool.map(one, files))
+    elapsed = time.perf_counter() - start
+    made = sum(1 for p in outdir.glob("*.docx") if p.stat().st_size > 0)
+    if made != len(files):
+        raise RuntimeError(f"pandoc wrote {made} of {len(files)} DOCX files")
+    return len(files) / elapsed
+
+
+def soffice_rate(files: list[Path], outdir: Path, profiles: list[Path]) -> float:
+    """docs/s of LibreOffice converting ``files`` to PDF: one instance per profile, each given
+    its share of the list in one invocation."""
+    outdir.mkdir(parents=True, exist_ok=True)
+    shares = [files[i::len(profiles)] for i in range(len(profiles))]
+    start = time.perf_counter()
+    procs = [subprocess.Popen(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless", "--norestore",
+                               "--convert-to", "pdf", "--outdir", str(outdir), *map(str, share)],
+                              stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+             for profile, share in zip(profiles, shares) if share]
+    for proc in procs:
+        proc.wait()
+    elapsed = time.perf_counter() - start
+    made = sum(1 for p in outdir.glob("*.pdf") if p.stat().st_size > 0)
+    if made != len(files):
+        raise RuntimeError(f"LibreOffice wrote {made} of {len(files)} PDF files")
+    return len(files) / elapsed
+
+
+def cmd_throughput(args) -> int:
+    peers = [] if args.no_peers else [name for name in ("pandoc", "soffice") if shutil.which(name)]
+    if not args.no_peers and len(peers) < 2:
+        print("pandoc and LibreOffice (soffice) are the peers: apt-get install pandoc libreoffice-writer-nogui; "
+              "missing ones are left out", file=sys.stderr)
+    page = reference_page(1)
+    selector = Selector(HTML_GLOBS)
+    ours = {"xml,txt,docx,pdf": ALL_FORMATS, "docx": ("docx",), "pdf": ("pdf",)}
+    with tempfile.TemporaryDirectory(prefix="peers-bench-") as tmp:
+        tmp = Path(tmp)
+        files = write_copies(tmp / "in", args.pages, page)
+        profiles = [tmp / f"lo-profile-{i}" for i in range(args.jobs)]
+        print(f"{args.pages} copies of the reference report as a Shenzhen template page "
+              f"({len(page.encode()):,} bytes, {sum(len(p) for p in reference_report()['body']):,} body characters); "
+              f"--jobs {args.jobs}; {args.runs} timed runs after one warm-up, alternating; median")
+        rates: dict[str, list[float]] = {}
+
+        def one_round(timed: bool) -> None:
+            for label, formats in ours.items():
+                rate = batch_rate(tmp / "in", selector, Settings(formats=formats), args.jobs)[0]
+                if timed:
+                    rates.setdefault(f"pipeline {label}", []).append(rate)
+            if "pandoc" in peers:
+                out = Path(tempfile.mkdtemp(dir=tmp))
+                rate = pandoc_rate(files, out, args.jobs)
+                shutil.rmtree(out)
+                if timed:
+                    rates.setdefault("pandoc docx", []).append(rate)
+            if "soffice" in peers:
+                out = Path(tempfile.mkdtemp(dir=tmp))
+                rate = soffice_rate(files if timed else files[: 2 * args.jobs], out, profiles)
+                shutil.rmtree(out)
+                if timed:
+                    rates.setdefault("LibreOffice pdf", []).append(rate)
+
+        one_round(timed=False)
+        loads = []
+        for _ in range(args.runs):
+            loads.append(os.getloadavg()[0])
+            one_round(timed=True)
+
+    medians = {name: statistics.median(values) for name, values in rates.items()}
+    how = {
+        "pipeline xml,txt,docx,pdf": f"run_batch, jobs {args.jobs}, four formats",
+        "pipeline docx": f"run_batch, jobs {args.jobs}, DOCX only",
+        "pipeline pdf": f"run_batch, jobs {args.jobs}, PDF only",
+        "pandoc docx": f"pandoc -f html -t docx, {args.jobs} at a time",
+        "LibreOffice pdf": f"soffice --convert-to pdf, {args.jobs} instances, one list each",
+    }
+    print()
+    print(f"{'tool':<26} {'how':<48} {'median docs/s':>13}  runs")
+    for name, values in rates.items():
+        print(f"{name:<26} {how[name]:<48} {medians[name]:>13.1f}  {', '.join(f'{v:.1f}' for v in values)}")
+    all4 = medians["pipeline xml,txt,docx,pdf"]
+    print(f"load average (1 min) before each timed round: {', '.join(f'{x:.1f}' for x in loads)} "
+          f"on {os.cpu_count()} CPUs")
+    print()
+    print(f"{'target':<44} {'measured':>10} {'goal':>8}")
+    print(f"{'pipeline, four formats, docs/s':<44} {all4:>10.1f} {'≥ 55':>8}")
+    if "pandoc docx" in medians:
+        print(f"{'÷ pandoc DOCX only':<44} {all4 / medians['pandoc docx']:>9.2f}× {'≥ 5×':>8}")
+    if "LibreOffice pdf" in medians:
+        print(f"{'÷ LibreOffice PDF only':<44} {all4 / medians['LibreOffice pdf']:>9.2f}× {'≥ 10×':>8}")
+    if "pandoc docx" in medians:
+        print(f"{'(pipeline DOCX only ÷ pandoc DOCX only)':<44} {medians['pipeline docx'] / medians['pandoc docx']:>9.2f}×")
+    if "LibreOffice pdf" in medians:
+        print(f"{'(pipeline PDF only ÷ LibreOffice PDF only)':<44} "
+              f"{medians['pipeline pdf'] / medians['LibreOffice pdf']:>9.2f}×")
+    return 0
+
+
+# --- memory ------------------------------------------------------------------------------
+
+
+class ProcTable:
+    """RSS and children of processes: psutil when installed, else /proc."""
+
+    def __init__(self):
+        try:
+            import psutil
+        except ImportError:
+            psutil = None
+        self.psutil = psutil
+        self.source = "psutil" if psutil else "/proc"
+        self.page = os.sysconf("SC_PAGE_SIZE")
+
+    def rss(self, pid: int) -> int | None:
+        try:
+            if self.psutil:
+                return self.psutil.Process(pid).memory_info().rss
+            with open(f"/proc/{pid}/statm") as f:
+                return int(f.read().split()[1]) * self.page
+        except Exception:
+            return None
+
+    def children(self, pid: int) -> list[int]:
+        try:
+            if self.psutil:
+                return [c.pid for c in self.psutil.Process(pid).children()]
+            kids = []
+            for task in os.listdir(f"/proc/{pid}/task"):
+                with open(f"/proc/{pid}/task/{task}/children") as f:
+                    kids += [int(x) for x in f.read().split()]
+            return kids
+        except Exception:
+            return []
+
+    def cmdline(self, pid: int) -> str:
+        try:
+            with open(f"/proc/{pid}/cmdline", "rb") as f:
+                return f.read().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            return ""
+
+
+def count_written(folder: Path) -> int:
+    """Documents written: PDFs in the output folder (the parent writes a document's PDF with
+    its other outputs, after the worker hands them back)."""
+    try:
+        with os.scandir(folder) as entries:
+            return sum(1 for e in entries if e.name.endswith(".pdf"))
+    except FileNotFoundError:
+        return 0
+
+
+def cmd_memory(args) -> int:
+    procs = ProcTable()
+    page = reference_page(1)
+    mb = 1024 * 1024
+    with tempfile.TemporaryDirectory(prefix="peers-memory-") as tmp:
+        tmp = Path(tmp)
+        write_copies(tmp / "in", args.documents, page)
+        out = tmp / "out"
+        command = [sys.executable, "-m", "pipeline", "batch", str(tmp / "in"), "-o", str(out),
+                   "-f", ",".join(ALL_FORMATS), "--jobs", str(args.jobs), "--progress", "off", "-q"]
+        print(f"{args.documents} copies of the reference report page; "
+              f"pipeline batch -f {','.join(ALL_FORMATS)} --jobs {args.jobs}; RSS from {procs.source} "
+              f"every {args.interval:g} s")
+        samples = []  # (seconds, written, parent, forkserver, {worker pid: rss})
+        start = time.perf_counter()
+        batch = subprocess.Popen(command, cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
+        while batch.poll() is None:
+            parent = procs.rss(batch.pid)
+            forkserver, workers = None, {}
+            for child in procs.children(batch.pid):
+                if "forkserver" in procs.cmdline(child):
+                    forkserver = procs.rss(child)
+                    for worker in procs.children(child):
+                        rss = procs.rss(worker)
+                        if rss:
+                            workers[worker] = rss
+            samples.append((time.perf_counter() - start, count_written(out), parent, forkserver, workers))
+            time.sleep(args.interval)
+        elapsed = time.perf_counter() - start
+        written = count_written(out)
+    if batch.returncode != 0:
+        print(f"pipeline batch exited {batch.returncode}", file=sys.stderr)
+    print(f"{written} documents written in {elapsed:.0f} s ({written / elapsed:.1f} docs/s), "
+          f"{len(samples)} samples, exit code {batch.returncode}")
+
+    def fmt(value) -> str:
+        return f"{value / mb:8.1f}" if value else f"{'-':>8}"
+
+    step = max(1, args.documents // 10)
+    checkpoints = [step * k for k in range(1, 11) if step * k <= args.documents]
+    print()
+    print(f"{'documents':>9} {'written':>8} {'seconds':>8} {'parent':>8} {'forkserv':>8} {'workers':>8} {'worker':>8} {'peak':>8}")
+    print(f"{'':>9} {'(sample)':>8} {'':>8} {'MB':>8} {'MB':>8} {'sum MB':>8} {'max MB':>8} {'worker':>8}")
+    rows = []
+    for checkpoint in checkpoints:
+        at = next((s for s in samples if s[1] >= checkpoint and s[4]), None)
+        if at is None and checkpoint == checkpoints[-1] and samples:
+            # the batch ended before a sample saw its last document: its last sample with workers
+            at = next((s for s in reversed(samples) if s[4]), None)
+        if at is None:
+            continue
+        window = [s for s in samples if checkpoint - step < s[1] <= checkpoint and s[4]]
+        peak = max((max(s[4].values()) for s in window), default=None)
+        rows.append((checkpoint, at, peak))
+        workers = at[4]
+        print(f"{checkpoint:>9} {at[1]:>8} {at[0]:>8.0f} {fmt(at[2])} {fmt(at[3])} {fmt(sum(workers.values()) if workers else None)} "
+              f"{fmt(max(workers.values()) if workers else None)} {fmt(peak)}")
+
+    lives: dict[int, list[int]] = {}
+    for s in samples:
+        for pid, rss in s[4].items():
+            lives.setdefault(pid, []).append(rss)
+    full = [v for v in lives.values() if len(v) >= 8]
+    if full:
+        quarter = lambda v, k: statistics.median(v[k * len(v) // 4:(k + 1) * len(v) // 4])  # noqa: E731
+        print()
+        print(f"workers seen: {len(lives)} (each serves 500 documents, then is replaced); per worker, the median "
+              f"of its samples in the first and the last quarter of its life, then its peak; median over the "
+              f"{len(full)} workers with 8 samples or more:")
+        print(f"  first quarter {statistics.median(quarter(v, 0) for v in full) / mb:.1f} MB, "
+              f"last quarter {statistics.median(quarter(v, 3) for v in full) / mb:.1f} MB, "
+              f"peak {statistics.median(max(v) for v in full) / mb:.1f} MB")
+    if len(rows) >= 2:
+        (_, first, first_peak), (_, last, last_peak) = rows[0], rows[-1]
+        print()
+        for label, a, b in (("parent", first[2], last[2]), ("peak worker", first_peak, last_peak)):
+            if a and b:
+                print(f"{label}: {a / mb:.1f} MB at {rows[0][0]} documents → {b / mb:.1f} MB at {rows[-1][0]} "
+                      f"({(b - a) / mb:+.1f} MB, {100 * (b - a) / a:+.1f}%)")
+        tail = [s for s in samples if s[1] >= rows[0][0] and s[2] and s[4]]
+        if len(tail) >= 3:
+            xs, ys = [s[1] for s in tail], [s[2] / mb for s in tail]
+            mx, my = statistics.fmean(xs), statistics.fmean(ys)
+            slope = sum((x - mx) * (y - my) for x, y in zip(xs, ys)) / (sum((x - mx) ** 2 for x in xs) or 1)
+            print(f"parent RSS trend after {rows[0][0]} documents (least squares): {slope * 1000:+.2f} MB per 1,000 documents")
+    return 0 if batch.returncode == 0 else 1
+
+
+# --- length ------------------------------------------------------------------------------
+
+
+def cmd_length(args) -> int:
+    from pipeline.convert import build_ir
+    from pipeline.load import Document
+    from pipeline.writers import get_writer
+
+    settings = Settings(formats=ALL_FORMATS)
+    writers = {fmt: get_writer(fmt) for fmt in ALL_FORMATS}
+    stages = ("IR",) + ALL_FORMATS
+
+    def measure(data: bytes) -> tuple[dict[str, float], int, int]:
+        times = {}
+        start = time.perf_counter()
+        tree = build_ir(Document("report.html", data), settings)
+        times["IR"] = time.perf_counter() - start
+        outputs = {}
+        for fmt, render in writers.items():
+            start = time.perf_counter()
+            outputs[fmt] = render(tree, settings)
+            times[fmt] = time.perf_counter() - start
+        pdf = outputs["pdf"]
+        pages = pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page/")
+        return times, len(outputs["txt"].decode("utf-8")), pages
+
+    measure(reference_page(1).encode("utf-8"))  # warm: fonts loaded, caches filled
+    results = []
+    for scale in args.scales:
+        data = reference_page(scale).encode("utf-8")
+        runs = [measure(data) for _ in range(args.runs if scale < 100 else max(1, min(args.runs, 3)))]
+        medians = {stage: statistics.median(r[0][stage] for r in runs) for stage in stages}
+        medians["total"] = sum(medians[s] for s in stages)
+        results.append((scale, runs[0][1], runs[0][2], len(runs), medians))
+
+    base = results[0]
+    print("one document in this process, warm; median seconds over the runs (1× is the reference report)")
+    print(f"{'scale':>6} {'chars':>9} {'length':>7} {'pages':>6} {'runs':>5} "
+          + " ".join(f"{s + ' s':>9}" for s in stages + ("total",)))
+    for scale, chars, pages, count, medians in results:
+        print(f"{str(scale) + '×':>6} {chars:>9,} {chars / base[1]:>6.1f}× {pages:>6} {count:>5} "
+              + " ".join(f"{medians[s]:>9.3f}" for s in stages + ("total",)))
+    print()
+    print("time ratio to 1× (per stage), and that ratio divided by the length ratio (1.00 = linear)")
+    print(f"{'scale':>6} " + " ".join(f"{s:>13}" for s in stages + ("total",)))
+    for scale, chars, _, _, medians in results[1:]:
+        length = chars / base[1]
+        cells = []
+        for s in stages + ("total",):
+            ratio = medians[s] / base[4][s]
+            cells.append(f"{ratio:>6.1f}×/{ratio / length:<5.2f}")
+        print(f"{str(scale) + '×':>6} " + " ".join(f"{c:>13}" for c in cells))
+    return 0
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="command", required=True)
+    p = sub.add_parser("throughput", help="docs/s of a batch of reference-size pages beside pandoc and LibreOffice")
+    p.add_argument("--pages", type=int, default=200)
+    p.add_argument("--runs", type=int, default=3, help="timed runs (median reported)")
+    p.add_argument("--jobs", type=int, default=2, help="our workers, and the peers' parallel processes")
+    p.add_argument("--no-peers", action="store_true", help="our rates only")
+    p.set_defaults(run=cmd_throughput)
+    p = sub.add_parser("memory", help="RSS of the batch process and its workers over a long batch")
+    p.add_argument("--documents", type=int, default=10_000)
+    p.add_argument("--jobs", type=int, default=2)
+    p.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
+    p.set_defaults(run=cmd_memory)
+    p = sub.add_parser("length", help="seconds per stage at 1×, 10×, 100× the reference length")
+    p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
+    p.add_argument("--runs", type=int, default=5, help="runs per scale (at most 3 from 100× up)")
+    p.set_defaults(run=cmd_length)
+    args = parser.parse_args(argv)
+    return args.run(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
