@@ -305,3 +305,17 @@ def test_punctuation_folded_after_figures_is_restored():
     text = body_text(ir_of(PAGES / "wanzai_2022_tjgb.html"))
     assert "羊出栏16.4；年末" in text and "水质综合指数3.4830，同比变好" in text
     assert "16.4;" not in text and "3.4830," not in text
+
+
+# ---------------------------------------------------------------- decimal outlines
+
+
+def test_figures_after_a_label_are_no_decimal_outline():
+    """2026 江西 政府工作报告 ends with 26 numbered notes; 20.2026年10件民生实事 and 21.5+2就业之家
+    are notes 20 and 21 with a figure after the label, not 20.20 and 21.5 of a decimal outline.
+    No corpus page outside the held-out split has a decimal outline (1 / 1.1 / 1.1.1): those
+    are tested on written documents in tests/test_transforms.py."""
+    tree = ir_of(PAGES / "gzbg_2026_jiangxi.txt")
+    assert clauses(tree, "arabic") == list(range(1, 27))
+    assert not any(el.get("kind") == "decimal" for el in tree.iter("section", "p"))
+    assert warnings(tree) == []

@@ -10,6 +10,7 @@ from pipeline.transforms import TRANSFORMS, run_transforms
 from pipeline.transforms.punctuation import restore
 
 from .conftest import corpus_samples, ir_of
+from .test_formats_agree import docx_text
 
 
 def _doc(*paragraphs: str) -> etree._Element:
@@ -95,7 +96,8 @@ def test_transforms_do_not_change_their_input():
     assert ir.serialize(tree) == before
 
 
-LABELS = st.sampled_from(["一、", "二、", "（一）", "(二)", "1.", "2．", "3、", "（1）", "第一章", "", "", ""])
+LABELS = st.sampled_from(["一、", "二、", "（一）", "(二)", "1.", "2．", "3、", "（1）", "第一章", "1.1 ", "1.2", "2.1.1 ",
+                         "2 ", "", "", ""])
 SENTENCES = st.text(alphabet=st.sampled_from(list("法治政府建设年度报告一是二是三是，,。;：:()（）2023AI.% ")),
                     min_size=0, max_size=40)
 PARAGRAPHS = st.lists(st.tuples(LABELS, SENTENCES).map("".join).filter(lambda s: s.strip()), min_size=1, max_size=12)
@@ -147,3 +149,62 @@ def test_enumeration_across_paragraphs_and_with_yao():
     assert paragraphs[0][0].text == "提升综合生产能力。实施粮食单产提升工程。" and paragraphs[0].text == ""
     lone = run_transforms(_doc("一是加强领导。这一段没有下文。", "其他内容。"))
     assert lone.find(".//item") is None
+
+
+def test_decimal_outline_nests_by_its_parts():
+    """1 / 1.1 / 1.1.1 (a 规划 or a standard): the depth is the number of parts; a 1 written
+    without a dot heads its branch, 2 术语 without children stays in the outline; full-sentence
+    1.1.1 clauses stay clauses below headings; the labels print as 1.1 with a space."""
+    tree = run_transforms(_doc("1 总则", "1.1 编制目的", "为了加强管理，制定本规划。", "1.2 编制依据", "依据有关法律。",
+                               "2 术语", "本规划所称数据是指……。", "3 基本规定", "3.1 一般规定",
+                               "3.1.1 各单位应当按照规定建立健全管理制度，明确职责分工，落实工作责任。",
+                               "3.1.2 各单位应当定期开展检查，发现问题及时整改，确保工作落到实处。"))
+    assert _outline(tree) == [(1, "1 ", "总则"), (2, "1.1 ", "编制目的"), (2, "1.2 ", "编制依据"), (1, "2 ", "术语"),
+                              (1, "3 ", "基本规定"), (2, "3.1 ", "一般规定")]
+    assert [(p.get("kind"), p.get("number")) for p in tree.iterfind(".//section/section/p[@kind]")] == \
+        [("decimal", "1"), ("decimal", "2")]
+    assert _codes(tree) == []
+
+
+def test_decimal_outline_below_or_instead_of_chinese_numbering():
+    """1.1 under 一、 or 第一章 nests below it; a 1. heading with 1.1 below it is the outline's 1."""
+    tree = run_transforms(_doc("一、总体要求", "1.1 指导思想", "正文。", "1.2 基本原则", "正文。", "二、主要任务",
+                               "2.1 任务一", "正文。"))
+    assert _outline(tree) == [(1, "一、", "总体要求"), (2, "1.1 ", "指导思想"), (2, "1.2 ", "基本原则"),
+                              (1, "二、", "主要任务"), (2, "2.1 ", "任务一")]
+    tree = run_transforms(_doc("第一章 发展基础", "1.1 发展成就", "正文。", "第二章 总体要求", "2.1 指导思想", "正文。"))
+    assert [level for level, _, _ in _outline(tree)] == [1, 2, 1, 2]
+    tree = run_transforms(_doc("1. 总则", "1.1 编制目的", "正文。", "1.2 编制依据", "正文。", "2. 范围", "2.1 适用", "正文。"))
+    assert _outline(tree) == [(1, "1 ", "总则"), (2, "1.1 ", "编制目的"), (2, "1.2 ", "编制依据"), (1, "2 ", "范围"),
+                              (2, "2.1 ", "适用")]
+    assert _codes(tree) == []
+
+
+def test_lists_figures_and_a_table_of_contents_are_no_decimal_headings():
+    """A 1. list of clauses inside 2.1 stays a list; 增长1.1% and a lone 1.5万人… are figures; a
+    table of contents (1 … 1.1 … 1.2 one under the other) is a list, the outline after it headings."""
+    tree = run_transforms(_doc("2.1 编制目的", "正文。", "1. 第一", "2. 第二", "2.2 其他", "正文。", "全年增长1.1%。",
+                               "1.5万人参加培训。"))
+    assert _outline(tree) == [(1, "2.1 ", "编制目的"), (1, "2.2 ", "其他")]
+    assert [p.get("kind") for p in tree.iter("p") if p.get("kind")] == ["arabic", "arabic"]
+    tree = run_transforms(_doc("目录", "1 总则", "1.1 编制目的", "1.2 编制依据", "2 范围", "正文", "1 总则", "1.1 编制目的",
+                               "正文。", "1.2 编制依据", "正文。", "2 范围", "正文。"))
+    assert [label for _, label, _ in _outline(tree)] == ["1 ", "1.1 ", "1.2 ", "2 "]
+    assert [p.text for p in tree.findall("body/p")] == ["目录", "1 总则", "1.1 编制目的", "1.2 编制依据", "2 范围", "正文"]
+    assert len(tree.findall("body/p[@kind='decimal']")) == 3 and _codes(tree) == []
+
+
+def test_decimal_labels_print_alike_in_every_format():
+    """Every writer prints a decimal heading as 1.1 编制目的; DOCX native numbering, which has no
+    decimal outline definition, prints the label as written."""
+    from lxml import html
+
+    from pipeline import api
+
+    tree = run_transforms(_doc("1 总则", "1.1 编制目的", "正文。", "1.2 编制依据", "正文。"))
+    for fmt, settings in (("txt", None), ("md", None), ("html", None), ("docx", None),
+                          ("docx", {"docx": {"numbering": "native"}})):
+        data = api.render(tree, fmt, settings=settings)
+        text = docx_text(data) if fmt == "docx" else html.fromstring(data).text_content() if fmt == "html" \
+            else data.decode("utf-8")
+        assert "1.1 编制目的" in text and "1 总则" in text, fmt

@@ -10,6 +10,8 @@ parent continuing the count of the same kind at the same depth before it: （五
 after （四） under 一、), a clause list starting again at 1 (each 第X条 has its own （一）…),
 a heading list starting again at 一 after the title of a new document (an attachment, a
 second regulation in one notice), a section skipping a level inside its parent (一、 then 1.).
+A decimal outline's members count per level (1.1, 1.2 under 1; 2.1 under 2) and keep the
+numbers of the levels above as written (1.2 printed 1.2 even where its 1 was not found).
 """
 from __future__ import annotations
 
@@ -20,7 +22,7 @@ from lxml import etree
 
 from .. import ir
 from ..diagnostics import Diagnostic, record
-from .labels import UNNUMBERED, kind_named, rank, structure_rules
+from .labels import UNNUMBERED, Kind, kind_named, outline_path, section_rank, structure_rules
 
 
 def _path(member: etree._Element, label: str) -> str:
@@ -46,32 +48,46 @@ def numbering(tree: etree._Element) -> etree._Element:
     tree = ir.clone(tree)
     body = tree.find("body")
     found: list[Diagnostic] = []
-    ranks_used = sorted({rank(s.get("kind")) for s in body.iter("section") if s.get("kind") != UNNUMBERED})
+    ranks_used = sorted({section_rank(s) for s in body.iter("section") if s.get("kind") != UNNUMBERED})
     order = {el: i for i, el in enumerate(body.iter("p", "section"))}
     blocks = list(order)
-    carried: dict[tuple[str, int], int] = {}  # (kind, depth) → the last number counted there
+    carried: dict[tuple[str, int], int] = {}  # (series, depth) → the last number counted there
 
-    def check(member: etree._Element, kind, number: int, last: etree._Element | None, depth: int) -> None:
-        label = kind.label(number)
+    def check(member: etree._Element, kind, path: tuple[int, ...], last: etree._Element | None, depth: int) -> None:
+        number = path[-1]
+        label = kind.label(number, path).strip()
         where = _path(member, label)
         clause = member.tag == "p"
         if last is None:
-            continued = carried.get((kind.name, depth))
+            continued = carried.get((series_of(member), depth))
             if number != 1 and number != (continued or 0) + 1 and not clause:
                 found.append(Diagnostic("numbering-start", f"the first {kind.name} item is {label}", "numbering", where))
             return
         before = int(last.get("number"))
+        earlier = kind.label(before, path[:-1] + (before,)).strip()
         if number == 1 and (clause or _starts_document(blocks[order[last] + 1:order[member]])):
             return
         if number == 1:
-            found.append(Diagnostic("numbering-restart", f"{label} restarts after {kind.label(before)}", "numbering", where))
+            found.append(Diagnostic("numbering-restart", f"{label} restarts after {earlier}", "numbering", where))
         elif number <= before:
-            found.append(Diagnostic("numbering-restart", f"{label} follows {kind.label(before)}", "numbering", where))
+            found.append(Diagnostic("numbering-restart", f"{label} follows {earlier}", "numbering", where))
         elif number > before + 1:
-            found.append(Diagnostic("numbering-gap", f"{kind.label(before)} is followed by {label}", "numbering", where))
+            found.append(Diagnostic("numbering-gap", f"{earlier} is followed by {label}", "numbering", where))
 
-    def walk(container: etree._Element, depth: int, parent_rank: int | None) -> None:
-        previous: dict[tuple[str, str], etree._Element] = {}  # (kind, section or p) → the last member
+    def path_of(member: etree._Element, kind, number: int) -> tuple[int, ...]:
+        """The member's number with the numbers of its outline's levels above (2.3.1), as written."""
+        if not kind.outline:
+            return (number,)
+        written = Kind.path_of(member.get("label", "")) if member.tag == "section" else outline_path(kind, ir.text_of(member))
+        return (written or (number,))[:-1] + (number,)
+
+    def series_of(member: etree._Element) -> str:
+        """What a member counts with: the members of its kind (and an outline's, of its depth)."""
+        kind = kind_named(member.get("kind"))
+        return member.get("kind") + (f"/{len(path_of(member, kind, 1))}" if kind is not None and kind.outline else "")
+
+    def walk(container: etree._Element, depth: int, parent_rank: float | None) -> None:
+        previous: dict[tuple[str, str], etree._Element] = {}  # (series, section or p) → the last member
         for member in container:
             numbered = member.tag == "section" or (member.tag == "p" and member.get("kind"))
             if not numbered:
@@ -82,17 +98,20 @@ def numbering(tree: etree._Element) -> etree._Element:
             kind = kind_named(kind_name)
             number = int(member.get("number", "0"))
             if kind is not None and number:
+                path = path_of(member, kind, number)
                 if member.tag == "section":
-                    member.set("label", kind.label(number))
-                check(member, kind, number, previous.get((kind_name, member.tag)), depth)
-                previous[(kind_name, member.tag)] = member
-                carried[(kind_name, depth)] = number
-                skipped = [r for r in ranks_used if r < rank(kind_name)]
-                if member.tag == "section" and parent_rank is None and number == 1 and skipped and skipped[-1] >= 6:
-                    found.append(Diagnostic("numbering-orphan", f"{kind.label(number)} has no parent of the level above it",
-                                            "numbering", _path(member, kind.label(number))))
+                    member.set("label", kind.label(number, path))
+                series = series_of(member)
+                check(member, kind, path, previous.get((series, member.tag)), depth)
+                previous[(series, member.tag)] = member
+                carried[(series, depth)] = number
+                skipped = [r for r in ranks_used if r < section_rank(member)] if member.tag == "section" else []
+                if parent_rank is None and number == 1 and skipped and skipped[-1] >= 6:
+                    label = kind.label(number, path).strip()
+                    found.append(Diagnostic("numbering-orphan", f"{label} has no parent of the level above it",
+                                            "numbering", _path(member, label)))
             if member.tag == "section":
-                walk(member, depth + 1, parent_rank if kind_name == UNNUMBERED else rank(kind_name))
+                walk(member, depth + 1, parent_rank if kind_name == UNNUMBERED else section_rank(member))
 
     walk(body, 1, None)
     record(tree, "numbering", found)

@@ -21,7 +21,15 @@ every section open before it. Unnumbered headings — a bold line, and a short l
 colon (全面依法治区：) where the document has several — become the sibling of the unnumbered
 heading open before them, else the child of the heading before them, and hold what follows up
 to the next heading of their rank or above. Numbered sections nest by rank: h1…h6 > 第X章 >
-一、 > （一） > 1. > （1）.
+一、 > （一） > 1 > 1.1 > 1.1.1 > 1. > （1）.
+
+A decimal outline (1 总则, 1.1 编制目的, 2.3.1 …) is one sequence: each member follows the one
+before it (its first child, or the next at its level or one above). Its first level may be written
+1 总则 or 1.; such a line is in the outline only where the outline goes on below it (1.1 next)
+or around it (2 between 1.2 and 3.1 with no 1. since: that 2. continues a list). An outline of one
+member is a figure, not a label (1.5万人, 增长1.1%). A list of outline numbers (a table of
+contents) is all clauses; else each level is decided as a sequence, and a level below a level of
+clauses is clauses too.
 """
 from __future__ import annotations
 
@@ -32,7 +40,8 @@ from functools import lru_cache
 from lxml import etree
 
 from .. import ir
-from .labels import UNNUMBERED, Kind, kind_named, match_continuing, match_label, rank, structure_rules
+from .labels import (UNNUMBERED, Kind, kind_named, match_continuing, match_label, match_top, outline_path,
+                     kinds, section_rank, structure_rules)
 
 HEADING, RUNIN, CLAUSE = "heading", "runin", "clause"
 
@@ -47,6 +56,17 @@ class Member:
     rest: str  # the text after the label
     fixed: str | None  # HEADING or CLAUSE when markup or an earlier run decided it
     continuing: bool = False  # a member only where it continues a sequence (20.2026年… after 19.)
+    path: tuple[int, ...] = ()  # an outline member's number with its parts (2.3.1)
+    top: bool = False  # an outline's first level written without a dot (1 总则): a member only inside an outline
+    earlier: bool = False  # recognized by an earlier run: its kind is settled
+
+    @property
+    def depth(self) -> int:
+        return len(self.path) or 1
+
+    @property
+    def rank(self) -> float:
+        return self.kind.rank_at(self.depth)
 
 
 @lru_cache(maxsize=1)
@@ -79,11 +99,11 @@ def _flatten(container: etree._Element) -> list[etree._Element]:
     return out
 
 
-def _marker(kind: str, number: int | None, text: str, runin: bool) -> etree._Element:
+def _marker(kind: str, number: int | None, text: str, runin: bool, path: tuple[int, ...] = ()) -> etree._Element:
     marker = etree.Element("section", kind=kind, label="", level="1")
     if number:
         marker.set("number", str(number))
-        marker.set("label", kind_named(kind).label(number))
+        marker.set("label", kind_named(kind).label(number, path))
     if runin:
         marker.set("runin", "true")
     etree.SubElement(marker, "heading").text = text
@@ -99,37 +119,86 @@ def _member(at: int, block: etree._Element) -> Member | None:
     if block.tag == "section":
         kind = kind_named(block.get("kind"))
         if kind is not None:  # recognized by an earlier run
-            return Member(at, kind, int(block.get("number")), ir.text_of(block.find("heading")), HEADING)
-        found = match_label(ir.text_of(block.find("heading")))
+            path = Kind.path_of(block.get("label", "")) if kind.outline else ()
+            return Member(at, kind, int(block.get("number")), ir.text_of(block.find("heading")), HEADING, path=path,
+                          earlier=True)
+        text = ir.text_of(block.find("heading"))
+        found = match_label(text)
         if found and found[2].strip():  # an HTML heading with a label
-            return Member(at, found[0], found[1], found[2].strip(), HEADING)
+            return Member(at, found[0], found[1], found[2].strip(), HEADING, path=outline_path(found[0], text))
         return None
     if block.tag == "p" and block.get("kind"):  # a clause recognized by an earlier run
-        return Member(at, kind_named(block.get("kind")), int(block.get("number")), "", CLAUSE)
+        kind = kind_named(block.get("kind"))
+        path = outline_path(kind, ir.text_of(block)) or ((int(block.get("number")),) if kind.outline else ())
+        return Member(at, kind, int(block.get("number")), "", CLAUSE, path=path, earlier=True)
     text = _plain_text(block)
     found = match_label(text) if text else None
     if found and found[2].strip():
-        return Member(at, found[0], found[1], found[2].strip(), None)
+        return Member(at, found[0], found[1], found[2].strip(), None, path=outline_path(found[0], text))
     found = match_continuing(text) if text else None
     if found and found[2].strip():
         return Member(at, found[0], found[1], found[2].strip(), None, continuing=True)
+    found = match_top(text) if text else None
+    if found and found[2].strip():
+        return Member(at, found[0], found[1], found[2].strip(), None, path=(found[1],), top=True)
     return None
+
+
+def _follows(before: tuple[int, ...], after: tuple[int, ...]) -> bool:
+    """Whether outline number ``after`` can come next after ``before``: its first child (1.1 →
+    1.1.1), or the next at its level or a level above, opening its first children (1.2 → 1.3,
+    1.2.3 → 1.3, 1.2 → 2, 1.2 → 2.1 where the page wrote no 2)."""
+    if after[:len(before)] == before:
+        return len(after) > len(before) and all(part == 1 for part in after[len(before):])
+    for k in range(1, len(before) + 1):
+        if after[:k - 1] == before[:k - 1] and len(after) >= k and after[k - 1] == before[k - 1] + 1:
+            return all(part == 1 for part in after[k:])
+    return False
+
+
+def _outline_heads(members: list[Member]) -> list[Member]:
+    """The members with the first levels of decimal outlines taken in: a 1. (or 1 总则) becomes the
+    outline's 1 where the outline goes on below it (1.1 next) or around it (2 between 1.2 and
+    3.1, and no 1. since the outline's last member: that 2. would continue a list). An outline's
+    first level written without a dot is no member anywhere else."""
+    out: list[Member] = []
+    for i, member in enumerate(members):
+        outline = member.kind if member.top else next(
+            (k for k in kinds() if k.outline and k.top_kind == member.kind.name), None)
+        if outline is None or member.continuing or member.earlier or member.fixed == CLAUSE:
+            if not member.top:
+                out.append(member)
+            continue
+        n = member.number
+        below = next((m for m in members[i + 1:] if m.kind is outline and m.depth > 1), None)
+        last = next((j for j in range(len(out) - 1, -1, -1) if out[j].kind is outline), None)
+        opens = below is not None and below.path[0] == n and all(part == 1 for part in below.path[1:])
+        between = last is not None and out[last].path[0] == n - 1 and (below is None or below.path[0] > n) \
+            and not any(m.kind is member.kind and m.number == n - 1 for m in out[last + 1:])
+        if opens or between:
+            out.append(Member(member.at, outline, n, member.rest, member.fixed, path=(n,)))
+        elif not member.top:
+            out.append(member)
+    return out
 
 
 def _sequences(members: list[Member]) -> list[list[Member]]:
     """Members grouped into sequences: per kind, each number one above the one before."""
     open_by_kind: dict[str, list[Member]] = {}
     out = []
-    for member in members:
+    for member in _outline_heads(members):
         sequence = open_by_kind.get(member.kind.name)
-        if sequence and member.number == sequence[-1].number + 1:
+        if sequence and (_follows(sequence[-1].path, member.path) if member.kind.outline
+                         else member.number == sequence[-1].number + 1):
             sequence.append(member)
         elif member.continuing:
             continue
         else:
             sequence = open_by_kind[member.kind.name] = [member]
             out.append(sequence)
-    return out
+    # An outline is an outline where it has two members or more, or markup says so: a lone 1.1
+    # is a number, not a label.
+    return [s for s in out if not s[0].kind.outline or len(s) > 1 or s[0].fixed == HEADING]
 
 
 def _continues_inline(sequence: list[Member], flat: list[etree._Element]) -> bool:
@@ -171,8 +240,32 @@ def _next_to(a: Member, b: Member, flat: list[etree._Element]) -> bool:
     （四） and （五） of a list numbered on through its parts)."""
     def outer(block: etree._Element) -> bool:
         found = _member(0, block)
-        return block.tag == "section" or (found is not None and rank(found.kind.name) < rank(a.kind.name))
+        return block.tag == "section" or (found is not None and found.rank < a.rank)
     return all(outer(block) for block in flat[a.at + 1:b.at])
+
+
+def _decide_outline(sequence: list[Member], flat: list[etree._Element]) -> dict[int, str]:
+    """What an outline's members are, by depth: a list of numbers (1.1 … 1.2 … next to each other,
+    as a table of contents) is all clauses; else each level is decided as a sequence of its own
+    (1 and 1.1 headings, 1.1.1 full-sentence clauses), and a level below a level of clauses is
+    clauses too."""
+    siblings = {m.at for m in sequence}
+    if not any(m.fixed for m in sequence) and _is_list(sequence, flat, [_shape(m, siblings) for m in sequence]):
+        return dict.fromkeys(siblings, CLAUSE)
+    decisions: dict[int, str] = {}
+    clauses = False
+    for depth in sorted({m.depth for m in sequence}):
+        level = [m for m in sequence if m.depth == depth]
+        clauses = clauses or _decide(level, flat) == CLAUSE
+        decisions.update({m.at: CLAUSE if clauses else HEADING for m in level})
+    return decisions
+
+
+def _is_list(sequence: list[Member], flat: list[etree._Element], shapes: list[str]) -> bool:
+    """Members next to each other (nothing between them but headings of outer kinds) and no run-in head."""
+    pairs = list(zip(sequence, sequence[1:]))
+    return bool(pairs) and RUNIN not in shapes and all(_next_to(a, b, flat) for a, b in pairs) \
+        and any(b.at == a.at + 1 for a, b in pairs)
 
 
 def _decide(sequence: list[Member], flat: list[etree._Element]) -> str:
@@ -185,9 +278,7 @@ def _decide(sequence: list[Member], flat: list[etree._Element]) -> str:
         return CLAUSE
     siblings = {m.at for m in sequence}
     shapes = [_shape(m, siblings) for m in sequence]
-    pairs = list(zip(sequence, sequence[1:]))
-    if pairs and RUNIN not in shapes and all(_next_to(a, b, flat) for a, b in pairs) \
-            and any(b.at == a.at + 1 for a, b in pairs):
+    if _is_list(sequence, flat, shapes):
         return CLAUSE  # a list
     return HEADING if len(shapes) - shapes.count(CLAUSE) >= shapes.count(CLAUSE) else CLAUSE
 
@@ -198,13 +289,13 @@ def _heading(member: Member, block: etree._Element) -> list[etree._Element]:
         return [block]
     end = _patterns()["sentence_end"].search(member.rest)
     if end is None:
-        return [_marker(member.kind.name, member.number, member.rest, False)]
+        return [_marker(member.kind.name, member.number, member.rest, False, member.path)]
     head, tail = member.rest[:end.start()], member.rest[end.end():].strip()
     if not tail:
-        return [_marker(member.kind.name, member.number, head, False)]  # a heading line ending in 。
+        return [_marker(member.kind.name, member.number, head, False, member.path)]  # a heading line ending in 。
     p = etree.Element("p")
     p.text = tail
-    return [_marker(member.kind.name, member.number, head, True), p]
+    return [_marker(member.kind.name, member.number, head, True, member.path), p]
 
 
 def _clause(member: Member, block: etree._Element) -> etree._Element:
@@ -221,7 +312,7 @@ def _label_headings(flat: list[etree._Element]) -> set[int]:
     for at, block in enumerate(flat):
         text = _plain_text(block)
         if text and p["label_heading"].fullmatch(text) and not p["not_label_heading"].fullmatch(text) \
-                and at + 1 < len(flat) and flat[at + 1].tag != "section":
+                and match_label(text) is None and at + 1 < len(flat) and flat[at + 1].tag != "section":
             found.append(at)
     found = [at for at in found if at + 1 not in found]
     return set(found) if len(found) >= structure_rules()["label_heading"]["min_count"] else set()
@@ -230,7 +321,11 @@ def _label_headings(flat: list[etree._Element]) -> set[int]:
 def _recognized(flat: list[etree._Element]) -> list[etree._Element]:
     """The flat blocks with headings recognized: markers for headings, clauses marked."""
     members = [m for at, block in enumerate(flat) if (m := _member(at, block)) is not None]
-    decided = {m.at: (m, _decide(sequence, flat)) for sequence in _sequences(members) for m in sequence}
+    decided = {}
+    for sequence in _sequences(members):
+        decisions = _decide_outline(sequence, flat) if sequence[0].kind.outline \
+            else dict.fromkeys((m.at for m in sequence), _decide(sequence, flat))
+        decided.update({m.at: (m, decisions[m.at]) for m in sequence})
     labels = _label_headings(flat)
     blocks = []
     for at, block in enumerate(flat):
@@ -260,7 +355,7 @@ def _nest(body: etree._Element, blocks: list[etree._Element]) -> None:
                 del stack[open_unnumbered[-1]:]
             r = (stack[-1][0] if stack else -1) + 0.5
         else:
-            r = rank(block.get("kind"))
+            r = section_rank(block)
             while stack and stack[-1][0] >= r:
                 stack.pop()
         (stack[-1][1] if stack else body).append(block)
