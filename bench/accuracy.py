@@ -27,11 +27,14 @@ Measures, per kind and overall, on the tuned pages, the held-out pages and all:
 Metadata (``--metadata``): per set and field, the share of pages whose value is right (and
 trafilatura's title and date with ``--peer``). A field a truth file leaves out or sets to null
 expects no value: the tool giving nothing is right, giving something is a miss. Sets: the test
-corpus, the State Council set, the CWCED dates (all used while writing the rules), and ``unseen``
-(``tests/data/corpus/truth/unseen/<the page's path>.meta.yaml``: the held-out HTML pages and
-gov-template pages no test names, written from the pages before measuring), by default left out;
-``--set unseen`` measures it alone, per source kind too, and apart the pages no earlier metadata
-set holds.
+corpus, the State Council set, the CWCED dates (all used while writing the rules), and the unseen
+sets, by default left out: ``unseen`` (``tests/data/corpus/truth/unseen/<the page's path>.meta.yaml``:
+the held-out HTML pages and gov-template pages no test names, written from the pages before
+measuring) and ``unseen2`` (``truth/unseen2/``, the same format: 50 more pages no file of the
+project names, chosen by a fixed rule and written before the rules were measured on them).
+``--set unseen`` (or ``unseen2``) measures that set alone, per source kind too, and apart the pages
+no earlier metadata set holds; ``--list`` with ``--set`` loads the named sets and counts their
+pages per kind without running the tool.
 
 Held out: pages whose name's SHA-1 is 0 modulo 3, except the pages tuned on before the split
 was drawn (``TUNED_ON``). The text index (``text/INDEX.tsv``) counts every 一、 / （一） / X是 in
@@ -39,6 +42,7 @@ its pages, headings and numbered clauses alike; ``--index`` compares those count
 
     python bench/accuracy.py [--corpus DIR] [--peer] [--verbose] [--split tuned|held-out|all]
     python bench/accuracy.py --metadata [--peer] [--set NAME ...]
+    python bench/accuracy.py --metadata --list --set unseen2
     python bench/accuracy.py --index
 """
 from __future__ import annotations
@@ -67,7 +71,8 @@ from pipeline.writers.text import body_lines
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 TEST_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 TRUTH = TEST_CORPUS / "truth" / "shared"
-UNSEEN = TEST_CORPUS / "truth" / "unseen"
+# The unseen metadata sets: a set's name and its folder of truth files.
+UNSEEN_SETS = {"unseen": TEST_CORPUS / "truth" / "unseen", "unseen2": TEST_CORPUS / "truth" / "unseen2"}
 FIELDS = ("title", "date", "written", "publisher", "number", "index", "topic", "site", "url")
 PEER_FIELDS = ("title", "date")
 
@@ -79,6 +84,8 @@ KINDS = (
     ("CWCED", "html/immortal-autumn-CWCED/", True),
     ("magic-html article", "html/opendatalab-magic-html/benchmark/data/article/", True),
     ("magic-html forum", "html/opendatalab-magic-html/benchmark/data/forum/", True),
+    ("GNE news page", "html/GNE/", True),
+    ("cx-extractor page", "html/cx-extractor-python/", True),
     ("provincial report", "text/provincial_gzbg_2026/", False),
     ("text scrape", "text/", False),
 )
@@ -328,24 +335,25 @@ def truth_cases(corpus_copy: Path = TEST_CORPUS):
         yield page, yaml.safe_load(truth.read_text(encoding="utf-8"))
 
 
-METADATA_SETS = ("test corpus", "State Council", "CWCED dates", "unseen")
+METADATA_SETS = ("test corpus", "State Council", "CWCED dates", *UNSEEN_SETS)
 DEFAULT_METADATA_SETS = METADATA_SETS[:3]
 
 
-def unseen_cases(corpus: Path):
-    """(page, {field: expected}) for the pages of ``truth/unseen``: every field, those the file
-    leaves out expecting no value."""
-    for truth in sorted(UNSEEN.rglob("*.meta.yaml")):
-        page = corpus / truth.relative_to(UNSEEN).as_posix()[: -len(".meta.yaml")]
+def unseen_cases(corpus: Path, folder: Path):
+    """(page, {field: expected}) for the pages of an unseen set's folder (``truth/unseen``,
+    ``truth/unseen2``): every field, those the file leaves out expecting no value."""
+    for truth in sorted(folder.rglob("*.meta.yaml")):
+        page = corpus / truth.relative_to(folder).as_posix()[: -len(".meta.yaml")]
         data = yaml.safe_load(truth.read_text(encoding="utf-8")) or {}
         yield page, {f: data.get(f) for f in FIELDS}
 
 
 def metadata_sets(corpus: Path, names=DEFAULT_METADATA_SETS):
     """(set name, page, {field: expected}) for the labelled metadata sets named."""
-    if "unseen" in names:
-        for page, expected in unseen_cases(corpus):
-            yield "unseen", page, expected
+    for name, folder in UNSEEN_SETS.items():
+        if name in names:
+            for page, expected in unseen_cases(corpus, folder):
+                yield name, page, expected
     if "test corpus" in names:
         for page, expected in truth_cases():
             yield "test corpus", page, expected
@@ -382,13 +390,13 @@ def metadata_report(corpus: Path, peer_too: bool, settings: Settings, verbose: b
     unseen set is also told per source kind and, apart, on the pages no earlier set holds."""
     hits: dict[tuple[str, str], list[bool]] = {}
     peer_hits: dict[tuple[str, str], list[bool]] = {}
-    earlier = earlier_metadata_pages(corpus) if "unseen" in names else set()
+    earlier = earlier_metadata_pages(corpus) if set(UNSEEN_SETS) & set(names) else set()
     for name, page, expected in metadata_sets(corpus, names):
         groups = [name]
-        if name == "unseen":
+        if name in UNSEEN_SETS:
             kind = kind_of(page.relative_to(corpus).as_posix())
-            groups.append(f"unseen {kind[0] if kind else 'other'}")
-            groups.append("unseen, in an earlier set" if page.resolve() in earlier else "unseen, in no earlier set")
+            groups.append(f"{name} {kind[0] if kind else 'other'}")
+            groups.append(f"{name}, in an earlier set" if page.resolve() in earlier else f"{name}, in no earlier set")
         tree = tree_of(page, settings)
         got = {f: ir.meta_value(tree, f) for f in FIELDS} if tree is not None else {}
         theirs = peer_metadata(page) if peer_too and page.suffix != ".txt" else None
@@ -402,7 +410,7 @@ def metadata_report(corpus: Path, peer_too: bool, settings: Settings, verbose: b
             if theirs is not None and key in PEER_FIELDS:
                 for group in groups:
                     peer_hits.setdefault((group, key), []).append(same(theirs.get(key), want))
-                if verbose and name == "unseen" and not same(theirs.get(key), want):
+                if verbose and name in UNSEEN_SETS and not same(theirs.get(key), want):
                     print(f"trafilatura miss  {name}  {page.relative_to(corpus).as_posix()}  {key}: "
                           f"expected {want!r}, got {theirs.get(key)!r}")
     width = max([14] + [len(name) for name, _ in hits])
@@ -415,9 +423,30 @@ def metadata_report(corpus: Path, peer_too: bool, settings: Settings, verbose: b
             if peer_values:
                 line += f"   trafilatura {sum(peer_values) / len(peer_values):.3f} (n={len(peer_values)})"
             print(line)
-    if ("unseen", "date") in peer_hits:
-        ours, theirs = (statistics.mean(hits[("unseen", "date")]), statistics.mean(peer_hits[("unseen", "date")]))
-        print(f"metadata unseen date: ours {ours:.3f}, trafilatura {theirs:.3f}, lead {100 * (ours - theirs):+.1f} points")
+    for name in UNSEEN_SETS:
+        if (name, "date") in peer_hits:
+            ours, theirs = statistics.mean(hits[(name, "date")]), statistics.mean(peer_hits[(name, "date")])
+            print(f"metadata {name} date: ours {ours:.3f}, trafilatura {theirs:.3f}, lead {100 * (ours - theirs):+.1f} points")
+
+
+def metadata_list(corpus: Path, names=DEFAULT_METADATA_SETS) -> int:
+    """Load the named sets' truth and count their pages per set and source kind, without running
+    the tool; 1 if a truth file names a page the corpus does not hold."""
+    counts: dict[tuple[str, str], int] = {}
+    missing = []
+    for name, page, expected in metadata_sets(corpus, names):
+        kind = kind_of(page.relative_to(corpus).as_posix()) if page.is_relative_to(corpus) else None
+        counts[(name, kind[0] if kind else "other")] = counts.get((name, kind[0] if kind else "other"), 0) + 1
+        if not page.exists():
+            missing.append(page)
+    for name in dict.fromkeys(n for n, _ in counts):
+        print(f"{name}: {sum(c for (n, _), c in counts.items() if n == name)} pages")
+        for (n, kind), count in counts.items():
+            if n == name:
+                print(f"  {kind:22s} {count:3d}")
+    for page in missing:
+        print(f"no such page: {page}", file=sys.stderr)
+    return 1 if missing else 0
 
 
 # ---------------------------------------------------------------- the text index
@@ -455,9 +484,13 @@ def main() -> int:
     parser.add_argument("--metadata", action="store_true", help="measure metadata fields only")
     parser.add_argument("--set", dest="sets", action="append", choices=METADATA_SETS,
                         help="with --metadata: measure this set (repeatable; default: the sets used while writing the rules)")
+    parser.add_argument("--list", action="store_true",
+                        help="with --metadata: load the sets' truth and count their pages, without running the tool")
     parser.add_argument("--index", action="store_true", help="compare the text index's counts only")
     args = parser.parse_args()
     settings = Settings()
+    if args.metadata and args.list:
+        return metadata_list(args.corpus, tuple(args.sets or DEFAULT_METADATA_SETS))
     if args.metadata:
         metadata_report(args.corpus, args.peer, settings, args.verbose, tuple(args.sets or DEFAULT_METADATA_SETS))
         return 0
