@@ -319,3 +319,14 @@ def test_figures_after_a_label_are_no_decimal_outline():
     assert clauses(tree, "arabic") == list(range(1, 27))
     assert not any(el.get("kind") == "decimal" for el in tree.iter("section", "p"))
     assert warnings(tree) == []
+
+
+# ---------------------------------------------------------------- forum threads
+
+
+def test_a_forum_posts_markdown_body_is_the_content_not_the_reply_form():
+    """A learnku (Vue.js 技术论坛) thread: the post rendered from Markdown is the body; the reply
+    form's notice (讨论应以学习和精进为目的。请勿发布…), which outweighs a short post, is not."""
+    text = body_text(ir_of(PAGES / "learnku_a2323d65.html"))
+    assert "每次打开别人新的项目都要 npm 依赖都会各种报错很烦" in text and "depcheck" in text
+    assert "讨论应以学习和精进为目的" not in text
