@@ -725,10 +725,16 @@ class DocxWriter(DocumentWriter):
         self._rstyle = self.styles[f"RunInHeading{level}"]
         self._run(para, _printable(section.get("label", "")), self._rstyle)
         self._inline(heading, para)
-        if not ir.text_of(heading).endswith(RUNIN_END):
+        head = ir.text_of(heading).strip()
+        if head and not head.endswith(RUNIN_END):
             self._run(para, "。", self._rstyle)
         self._rstyle = None
+        before = len(para.findall(f".//{w('t')}"))
         self._inline(p_el, para)
+        for t in para.findall(f".//{w('t')}")[before:]:  # the paragraph's text follows the head directly
+            t.text = (t.text or "").lstrip()
+            if t.text:
+                break
         self._trim(para)
 
     # ------------------------------------------------------------ paragraphs and inline
