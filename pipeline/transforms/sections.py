@@ -235,6 +235,13 @@ def _shape(member: Member, siblings: set[int]) -> str:
     return HEADING
 
 
+def _runin_text(flat: list[etree._Element], at: int) -> bool:
+    """Whether block ``at`` is the text a run-in head was split from (an earlier run's work): it
+    is never a numbered member of its own, whatever it starts with."""
+    return (at > 0 and flat[at].tag == "p" and flat[at - 1].tag == "section"
+            and flat[at - 1].get("runin") == "true")
+
+
 def _next_to(a: Member, b: Member, flat: list[etree._Element]) -> bool:
     """Whether nothing stands between two members but headings of outer kinds (二、 between
     （四） and （五） of a list numbered on through its parts)."""
@@ -320,7 +327,8 @@ def _label_headings(flat: list[etree._Element]) -> set[int]:
 
 def _recognized(flat: list[etree._Element]) -> list[etree._Element]:
     """The flat blocks with headings recognized: markers for headings, clauses marked."""
-    members = [m for at, block in enumerate(flat) if (m := _member(at, block)) is not None]
+    members = [m for at, block in enumerate(flat) if not _runin_text(flat, at)
+               and (m := _member(at, block)) is not None]
     decided = {}
     for sequence in _sequences(members):
         decisions = _decide_outline(sequence, flat) if sequence[0].kind.outline \
