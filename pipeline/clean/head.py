@@ -10,13 +10,16 @@ href>``, then the other sources), or dropped with a diagnostic; a meta tag's bar
 """
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urljoin, urlsplit
 
+from ..text import collapse_space
 from .dates import offer_date
 from .draft import Draft
+from .metadata import publisher_value
 from .rules import CleanRules, global_rules, host_of, rules_for
-from .title import split_title
+from .title import names_only, outermost_name, split_title
 
 LINE_BREAKS = re.compile(r"[\r\n\t]+")
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
@@ -80,6 +83,9 @@ def offer_urls(draft: Draft) -> None:
     urls = page_urls(draft, draft.rules)
     base = base_address(draft, urls)
     for origin, url in urls:
+        if url.startswith("//"):  # scheme-relative: the page's scheme, else https
+            url = f"{urlsplit(base).scheme if base and not base.startswith('//') else 'https'}:{url}"
+            origin += ":scheme-relative" if ":" not in origin else " (scheme-relative)"
         if not host_of(url):
             if not base:
                 draft.notice("url-dropped", f"{origin} gives the relative address {url} and the page has no "
@@ -95,22 +101,42 @@ def offer_urls(draft: Draft) -> None:
 
 def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
     """Titles: the meta tags', then the envelope's and the <title>'s without their site and
-    channel names (the last name taken off, when shaped like a site name, is evidence for the
-    site). A template's placeholder title (显示, 无标题文档 …) is no title: a diagnostic."""
+    channel names, entities left escaped twice (``&amp;raquo;``) decoded. A cut made inside the
+    page's own headline (``图说洛阳|…``) is undone: the longest headline of the page that holds
+    the title and is part of the <title> is the title. The outermost name taken off (the last,
+    or the first when the title comes last) is evidence for the site when it is a name. A
+    template's placeholder title (显示, 无标题文档 …), and a <title> made only of the site's and
+    channel's names (科普中国-辟谣文章, or the og:site_name alone), is no title: a diagnostic."""
     r = draft.rules
     for name in r.meta_names["title"]:
-        draft.offer("title", metas.get(name), f"meta:{name}")
+        draft.offer("title", html.unescape(metas.get(name) or ""), f"meta:{name}")
     site = draft.meta.get("site")
+    headlines = None
     for origin, raw in (("envelope:title", envelope(draft).get("title", "")),
                         ("title-tag", draft.page.findtext(".//title") or "")):
-        raw = LINE_BREAKS.sub("", raw).strip()
+        raw = html.unescape(LINE_BREAKS.sub("", raw)).strip()
         if r.placeholder_titles.fullmatch(raw):
             draft.notice("title-placeholder", f"{origin} {raw!r} names no document")
             continue
         title, names = split_title(raw, site, r)
+        outer = outermost_name(raw, title, names, site, r)
+        if outer:
+            draft.offer("site", outer, origin)
+        if names_only(raw, metas, r):
+            if not any(metas.get(name) for name in r.meta_names["title"]):
+                draft.notice("title-placeholder", f"{origin} {raw!r} names only the site and its channels")
+            continue
+        if names:
+            headlines = page_headlines(draft) if headlines is None else headlines
+            title = max((h for h in headlines if title in h and h in raw and not (outer and outer in h)),
+                        key=len, default=title)
         draft.offer("title", title, origin)
-        if names and r.site_name.fullmatch(names[-1]):
-            draft.offer("site", names[-1], origin)
+
+
+def page_headlines(draft: Draft) -> list[str]:
+    """The texts of the page's headings (h1–h3)."""
+    found = draft.page.xpath("//h1|//h2|//h3")[:100]
+    return [text for text in (collapse_space(e.text_content()) for e in found) if text]
 
 
 def read_head(draft: Draft) -> None:
@@ -121,7 +147,8 @@ def read_head(draft: Draft) -> None:
     metas = meta_tags(draft)
     for key in ("site", "publisher"):
         for name in r.meta_names[key]:
-            draft.offer(key, metas.get(name), f"meta:{name}")
+            value = metas.get(name)
+            draft.offer(key, publisher_value(value) if key == "publisher" and value else value, f"meta:{name}")
     generated = [v for v in metas.values() if r.generated_time in v]
     for name in r.meta_names["date"]:
         value = metas.get(name)

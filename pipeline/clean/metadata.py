@@ -14,13 +14,20 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from functools import lru_cache
 
 from htmldate import find_date
 
+from ..rules import load_rules
 from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, offer_date
 from .draft import SENTENCE_END, Draft, paragraph_text
 
 DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
+HAN = re.compile(r"[\u4e00-\u9fff]")
+STAMP_REST = re.compile(r"^(日|[:：]\d{2}|\s)+")  # what a stamp match leaves: 日, the seconds
+# What a page shows no reader: comments (a CMS's <!--<PublishDate>…-->), scripts and styles.
+UNSEEN_MARKUP = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>", re.S | re.I)
+YEAR_ON = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-年/.]\s*\d{1,2}")
 DATE_FIELDS = ("date", "written")
 BYLINE_CHARS = 60
 # How many lines above the content, and how many paragraphs at its end, are searched.
@@ -55,7 +62,36 @@ def note(label: str, value: str, draft: Draft, kind: str) -> None:
         if key in DATE_FIELDS:
             offer_date(draft, key, value, origin)
         else:
-            draft.offer(key, value.split()[0] if key == "publisher" else value, origin)
+            draft.offer(key, publisher_value(value) if key == "publisher" else value, origin)
+
+
+@lru_cache(maxsize=1)
+def publisher_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
+    """(a source label heading a value, what ends a publisher's name, a person's name after an
+    outlet's) from ``rules/clean.yaml``: ``metadata_fields.publisher``, ``publisher_end``,
+    ``outlet_name`` and ``surnames``."""
+    data = load_rules("clean")
+    labels = "|".join(sorted(map(re.escape, data["metadata_fields"]["publisher"]), key=len, reverse=True))
+    person = rf"(?:{data['outlet_name']})([{data['surnames']}][\u4e00-\u9fff]{{1,2}})(?<![版刊网报社台])"
+    return (re.compile(rf"(本文|本稿)?({labels})\s*[:：]\s*"), re.compile(data["publisher_end"]),
+            re.compile(rf"(.+?{person})"))
+
+
+def publisher_value(value: str) -> str:
+    """A publisher as the page prints it, without what runs into it: a source label heading the
+    value (来源：人民网), brackets ([ 国际金融报 ]), the date, time or label that follows it
+    (央视网2016年07月10日, 上海奉贤选稿：…, …分享到：), the words after the first space (of a
+    Chinese name), a
+    person's name run on after an outlet's (中国新闻网王帆)."""
+    label, end, person = publisher_rules()
+    value = label.sub("", value.strip(), count=1) if label.match(value.strip()) else value
+    value = value.strip(" \t:：|[]【】［］〔〕")
+    cut = [m.start() for m in (YEAR_ON.search(value), end.search(value)) if m]
+    value = value[:min(cut)] if cut else value
+    value = value.strip(" :：|[]【】［］")
+    value = value.split()[0] if HAN.search(value) else value  # a Latin name has spaces in it
+    named = person.fullmatch(value)
+    return named.group(1)[: -len(named.group(2))] if named else value
 
 
 def content_span(draft: Draft) -> tuple[int, int]:
@@ -77,6 +113,8 @@ def resolve_metadata(draft: Draft) -> None:
         if first <= i <= last and (first, last) != (0, len(draft.page_lines)):
             continue
         pairs = list(draft.rules.metadata_pair.finditer(text))
+        if pairs and pairs[0].start() and HAN.fullmatch(text[pairs[0].start() - 1]):
+            pairs = pairs[1:]  # the tail of a longer label (批准时间, 图片来源), not a label
         note_pairs(text, pairs, draft, "line-below" if i > last else "line")
     above = draft.page_lines[max(0, first - LINES_ABOVE_CONTENT):first]
     for text in above:
@@ -90,7 +128,12 @@ def byline_date(draft: Draft, text: str) -> str | None:
     if not text or len(text) > BYLINE_CHARS or SENTENCE_END.search(text) or draft.rules.clock_line.search(text):
         return None
     match = draft.rules.stamp_line.search(text) or DATE.search(text)
-    return offer_date(draft, "date", match.group(), "byline") if match else None
+    if not match:
+        return None
+    after = STAMP_REST.sub("", text[match.end():])
+    if after and draft.rules.site_name.fullmatch(after) and not draft.rules.metadata_pair.search(after):
+        draft.offer("publisher", after, "byline")  # 2019-09-26 10:56:28 证券时报网
+    return offer_date(draft, "date", match.group(), "byline")
 
 
 def take_byline(draft: Draft) -> None:
@@ -145,7 +188,9 @@ def fill_date(draft: Draft) -> None:
 
 
 def written_on_page(iso: str, text: str) -> bool:
-    """Whether the day ``iso`` is written in ``text`` (2024-01-05, 2024年1月5日, 20240105 …)."""
+    """Whether the day ``iso`` is written in ``text`` (2024-01-05, 2024年1月5日, 20240105 …),
+    outside its comments and scripts: a date only there is no date the page states."""
+    text = UNSEEN_MARKUP.sub(" ", text)
     year, month, day = iso.split("-")
     written = rf"{year}\D{{0,3}}0?{int(month)}\D{{0,3}}0?{int(day)}(?!\d)|{year}{month}{day}(?!\d)"
     return re.search(written, text) is not None

@@ -13,6 +13,9 @@ ENUMERATION_START = re.compile(r"[（(]?[一二三四五六七八九十\d]+[、.
 HEADLINE_CHARS = 40
 HEADLINE_SEARCH = 3  # blocks looked at for a first line, past placeholder titles
 TITLE_LINES = 4  # a title may be set on up to this many lines
+SITE_CHARS = 20  # a site's name is no longer
+NAME_CHARS = 8  # a part of a page title this short may be a channel's name (辟谣文章)
+NAME_PUNCT = re.compile(r"[\d？?！!，,、“”\"：:（）()《》]")
 
 
 def strip_site_suffix(title: str, site: str | None, rules: CleanRules | None = None) -> str:
@@ -47,6 +50,40 @@ def split_title(title: str, site: str | None, rules: CleanRules) -> tuple[str, l
         inner, more = split_title(main, site, rules)
         return inner, [part for part in parts if part is not main] + more
     return title, []
+
+
+def title_parts(title: str, rules: CleanRules) -> list[str]:
+    """The parts of a page title at the first separator that splits it into balanced parts."""
+    for sep in rules.title_separators:
+        parts = [part.strip() for part in title.split(sep) if part.strip()] if sep in title else []
+        if len(parts) >= 2 and all(map(balanced, parts)):
+            return parts
+    return [title.strip()]
+
+
+def names_only(title: str, metas: dict[str, str], rules: CleanRules) -> bool:
+    """Whether a page title may name only the site and its channels, no document: it is the
+    site's name as the page's meta tags give it, or every part of it is a short name without
+    punctuation (科普中国-辟谣文章, 泡泡详情 | 泡泡). The caller checks the page for a headline."""
+    sites = {metas.get(name) for name in rules.meta_names["site"]} - {None}
+    if title.strip() in sites:
+        return True
+    parts = title_parts(title, rules)
+    return len(parts) >= 2 and all(is_name(part, None, rules) and len(part) <= NAME_CHARS
+                                   and not NAME_PUNCT.search(part) for part in parts)
+
+
+def outermost_name(raw: str, title: str, names: list[str], site: str | None, rules: CleanRules) -> str | None:
+    """The site's name in a page title: the outermost name taken off it (the last, or the first
+    when the title comes last: 标题_频道_站点, 站点-栏目-标题), when it is shaped like a site's
+    name, or when it is a name beyond a channel's (three parts or more)."""
+    if not names:
+        return None
+    title_last = raw.rstrip().endswith(title) and not raw.lstrip().startswith(title)
+    outer = min(names, key=raw.find) if title_last else max(names, key=raw.rfind)
+    if len(outer) > SITE_CHARS or rules.title_words.search(outer):
+        return None
+    return outer if rules.site_name.fullmatch(outer) or (len(names) >= 2 and is_name(outer, site, rules)) else None
 
 
 def is_site_name(part: str, site: str | None, rules: CleanRules) -> bool:
@@ -95,7 +132,8 @@ def title_position(draft: Draft) -> tuple[int, int] | None:
             text = paragraph_text(draft.blocks[i])
             if text and is_title_like(text, draft.rules):
                 return i, 1
-    elif not wanted and draft.rules.placeholder_titles.fullmatch(page_title(draft)):
+    elif not wanted and (draft.rules.placeholder_titles.fullmatch(page_title(draft)) or names_only(
+            page_title(draft), {e.detail: e.value for e in draft.evidence if e.origin.startswith("meta:")}, draft.rules)):
         for i in range(min(len(draft.blocks), HEADLINE_SEARCH)):
             text = paragraph_text(draft.blocks[i])
             if not draft.rules.placeholder_titles.fullmatch(text):
