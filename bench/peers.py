@@ -6,10 +6,16 @@ Every measurement starts from one page the size of the reference report: the tex
 the same platform family, the Shenzhen government template of
 ``tests/data/corpus/html/lytwtl.sz.gov.cn.html`` (its head metadata, headline, date line and
 ``TRS_Editor`` body replaced; its navigation, scripts, share widget and footer kept). Both files
-are in the repository, so no shared corpus is needed. Longer documents repeat the report's
-sections with their top-level headings renumbered (一、 … 二百、).
+are in the repository, so only ``length`` needs the shared corpus (``../shared/corpus``):
+its documents are the reference page as stored (the text scrape, its chrome kept) with the
+body followed by whole sections of the corpus's 2026 provincial 政府工作报告
+(``text/provincial_gzbg_2026``) up to N × the reference's length, the top-level headings
+renumbered 一、 二、 … through the whole. Repeating the reference's own sections does not make
+a longer document (the clean stage drops a repeated run of paragraphs, as it drops a page's
+print copy); nor does the HTML template (its content choice keeps the run of one report, and
+several reports one after another are not one).
 
-Three subcommands, each printing a table (medians where there are runs):
+Four subcommands, each printing a table (medians where there are runs):
 
 ``throughput``
     ``--pages`` (200) copies of that page (each copy's bytes differ by a comment, so no two
@@ -32,23 +38,30 @@ Three subcommands, each printing a table (medians where there are runs):
     the resident memory (RSS) of the batch process, the forkserver and each worker (psutil
     when installed, else ``/proc``), against the number of documents written. Prints the
     RSS at each tenth of the batch (1k … 10k), the peak worker RSS in the tenth before,
-    each worker's RSS at its first and last sample (workers are replaced every 500
-    documents, which would hide a leak across documents), and the growth from the first
-    tenth to the end.
+    each worker's RSS early and late in its life (workers are replaced every 500 documents,
+    which would hide a leak across documents), and the growth from the first tenth to the
+    end.
 
 ``length``
     One document at ``--scales`` (1 10 100) times the reference length, in this process,
-    warm: the median seconds of building the IR (read, clean, transforms) and of each
-    writer (xml, txt, docx, pdf) over ``--runs``, and each one's ratio to 1×, beside the
-    ratio of the text lengths (a ratio equal to the length ratio is linear).
+    warm: the median CPU seconds (``--wall``: wall clock; CPU time is what a busy shared
+    machine changes least) of building the IR (read, clean, transforms) and of each
+    writer (xml, txt, docx, pdf; the PDF's with the missing-glyph check ``convert`` runs
+    for it) over ``--runs``, and each one's ratio to 1×, beside the ratio of the text
+    lengths (a ratio equal to the length ratio is linear).
+
+``profile``
+    Where a worker's time goes: cProfile of ``convert_document`` (what a worker runs per
+    document) on the reference page, ``--documents`` times, warm; the top functions.
 
 Not a test: numbers depend on the machine, and the peers run beside us on the same cores.
 
-    pip install '.[bench]'                          # psutil is optional (memory falls back to /proc)
-    apt-get install pandoc libreoffice-writer-nogui # the peers (Debian/Ubuntu)
+    apt-get install pandoc libreoffice-writer-nogui  # the peers (Debian/Ubuntu)
+    pip install psutil                               # optional: memory reads /proc without it
     python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers]
     python bench/peers.py memory [--documents 10000] [--interval 0.5]
-    python bench/peers.py length [--scales 1 10 100] [--runs 3]
+    python bench/peers.py length [--scales 1 10 100] [--runs 5] [--wall] [--corpus ../shared/corpus]
+    python bench/peers.py profile [--documents 20] [--sort tottime]
 """
 from __future__ import annotations
 
@@ -77,6 +90,7 @@ TEMPLATE = ROOT / "tests" / "data" / "corpus" / "html" / "lytwtl.sz.gov.cn.html"
 ALL_FORMATS = ("xml", "txt", "docx", "pdf")
 TOP_HEADING = re.compile(r"^([一二三四五六七八九十百]+)、")
 SITE = "深圳市罗湖区人民政府"
+DEFAULT_SHARED = ROOT.parent / "shared" / "corpus"
 
 
 # --- the pages ---------------------------------------------------------------------------
@@ -95,21 +109,40 @@ def reference_report() -> dict:
     return {"title": title, "source": source, "date": date, "body": body}
 
 
-def scaled_body(body: list[str], scale: int) -> list[str]:
-    """The body with its top-level sections repeated ``scale`` times, 一、 二、 … renumbered."""
-    first = next(i for i, line in enumerate(body) if TOP_HEADING.match(line))
-    intro, sections = body[:first], body[first:]
-    out, number = list(intro), 0
-    for _ in range(scale):
-        for line in sections:
-            if TOP_HEADING.match(line):
-                number += 1
-                line = TOP_HEADING.sub(int_to_cn(number) + "、", line, count=1)
-            out.append(line)
+def scaled_body(body: list[str], scale: int, corpus: Path | None = None) -> list[str]:
+    """The body at about ``scale`` × its length: the reference's paragraphs, then whole sections
+    of the corpus's provincial 政府工作报告 (``text/provincial_gzbg_2026``, each from its first
+    top-level heading on) until the text is ``scale`` times as long; top-level headings
+    renumbered 一、 二、 … through the whole. Repeating the reference's own sections would not
+    do: the clean stage drops a repeated run of paragraphs (a page's print copy) as it should."""
+    need = scale * sum(len(line) for line in body)
+    out = list(body)
+    if scale > 1:
+        folder = (corpus or DEFAULT_SHARED) / "text" / "provincial_gzbg_2026"
+        files = sorted(folder.glob("*.txt"))
+        if not files:
+            raise SystemExit(f"{folder}: no provincial reports to lengthen the reference with (--corpus DIR)")
+        have = sum(len(line) for line in out)
+        for path in files:
+            lines = [line.strip() for line in path.read_text(encoding="utf-8").splitlines()]
+            first = next((i for i, line in enumerate(lines) if TOP_HEADING.match(line)), None)
+            for line in lines[first:] if first is not None else ():
+                if line and have < need:
+                    out.append(line)
+                    have += len(line)
+            if have >= need:
+                break
+        if have < need:
+            raise SystemExit(f"{folder}: {have:,} characters in all, fewer than {scale}× the reference ({need:,})")
+    number = 0
+    for i, line in enumerate(out):
+        if TOP_HEADING.match(line):
+            number += 1
+            out[i] = TOP_HEADING.sub(int_to_cn(number) + "、", line, count=1)
     return out
 
 
-def reference_page(scale: int = 1) -> str:
+def reference_page(scale: int = 1, corpus: Path | None = None) -> str:
     """The reference report at ``scale`` × its length, as a page of the Shenzhen template."""
     report = reference_report()
     page = TEMPLATE.read_text(encoding="utf-8")
@@ -123,11 +156,21 @@ def reference_page(scale: int = 1) -> str:
     page = re.sub(r'<meta name="SiteName" content="[^"]*">', f'<meta name="SiteName" content="{SITE}">', page)
     page = page.replace(old_title, title).replace(old_date, report["date"]).replace(old_source, report["source"])
     paragraphs = "".join(f'<p style="text-align: left;">\u3000\u3000{html.escape(line)}</p>'
-                         for line in scaled_body(report["body"], scale))
+                         for line in scaled_body(report["body"], scale, corpus))
     page, count = re.subn(r'(<div class="TRS_Editor">).*?(</div>)', lambda m: m.group(1) + paragraphs + m.group(2),
                           page, count=1, flags=re.S)
     assert count == 1, "the template's TRS_Editor body was not found"
     return page
+
+
+def reference_text(scale: int = 1, corpus: Path | None = None) -> str:
+    """The reference page as it is stored (a text scrape, page chrome above and below) with its
+    body at ``scale`` × its length (``scaled_body``)."""
+    text = REFERENCE.read_text(encoding="utf-8")
+    head = text.index("扫一扫在手机上打开当前页") + len("扫一扫在手机上打开当前页")
+    tail = text.index("知识图谱")
+    body = scaled_body(reference_report()["body"], scale, corpus)
+    return text[:head] + "\n\n" + "\n\n".join("  " + line for line in body) + "\n\n" + text[tail:]
 
 
 def write_copies(folder: Path, count: int, page: str) -> list[Path]:
@@ -399,7 +442,8 @@ def cmd_memory(args) -> int:
 
 
 def cmd_length(args) -> int:
-    from pipeline.convert import build_ir
+    from pipeline.convert import build_ir, missing_glyphs
+    from pipeline.environment import settings_environment
     from pipeline.load import Document
     from pipeline.writers import get_writer
 
@@ -407,36 +451,42 @@ def cmd_length(args) -> int:
     writers = {fmt: get_writer(fmt) for fmt in ALL_FORMATS}
     stages = ("IR",) + ALL_FORMATS
 
+    clock = time.perf_counter if args.wall else time.process_time
+
     def measure(data: bytes) -> tuple[dict[str, float], int, int]:
         times = {}
-        start = time.perf_counter()
-        tree = build_ir(Document("report.html", data), settings)
-        times["IR"] = time.perf_counter() - start
+        start = clock()
+        tree = build_ir(Document("report.txt", data), settings)
+        times["IR"] = clock() - start
         outputs = {}
-        for fmt, render in writers.items():
-            start = time.perf_counter()
-            outputs[fmt] = render(tree, settings)
-            times[fmt] = time.perf_counter() - start
+        for fmt, render in writers.items():  # as pipeline.convert.convert runs them
+            start = clock()
+            if fmt == "pdf":
+                missing_glyphs(tree, settings)
+            with settings_environment(settings):
+                outputs[fmt] = render(tree, settings)
+            times[fmt] = clock() - start
         pdf = outputs["pdf"]
         pages = pdf.count(b"/Type /Page\n") + pdf.count(b"/Type /Page ") + pdf.count(b"/Type /Page/")
         return times, len(outputs["txt"].decode("utf-8")), pages
 
-    measure(reference_page(1).encode("utf-8"))  # warm: fonts loaded, caches filled
+    measure(reference_text(1).encode("utf-8"))  # warm: fonts loaded, caches filled
     results = []
     for scale in args.scales:
-        data = reference_page(scale).encode("utf-8")
+        data = reference_text(scale, args.corpus).encode("utf-8")
         runs = [measure(data) for _ in range(args.runs if scale < 100 else max(1, min(args.runs, 3)))]
         medians = {stage: statistics.median(r[0][stage] for r in runs) for stage in stages}
         medians["total"] = sum(medians[s] for s in stages)
         results.append((scale, runs[0][1], runs[0][2], len(runs), medians))
 
     base = results[0]
-    print("one document in this process, warm; median seconds over the runs (1× is the reference report)")
+    print(f"one document in this process, warm; median {'wall-clock' if args.wall else 'CPU'} milliseconds over the runs "
+          "(1× is the reference report)")
     print(f"{'scale':>6} {'chars':>9} {'length':>7} {'pages':>6} {'runs':>5} "
-          + " ".join(f"{s + ' s':>9}" for s in stages + ("total",)))
+          + " ".join(f"{s + ' ms':>9}" for s in stages + ("total",)))
     for scale, chars, pages, count, medians in results:
         print(f"{str(scale) + '×':>6} {chars:>9,} {chars / base[1]:>6.1f}× {pages:>6} {count:>5} "
-              + " ".join(f"{medians[s]:>9.3f}" for s in stages + ("total",)))
+              + " ".join(f"{1000 * medians[s]:>9.1f}" for s in stages + ("total",)))
     print()
     print("time ratio to 1× (per stage), and that ratio divided by the length ratio (1.00 = linear)")
     print(f"{'scale':>6} " + " ".join(f"{s:>13}" for s in stages + ("total",)))
@@ -447,6 +497,34 @@ def cmd_length(args) -> int:
             ratio = medians[s] / base[4][s]
             cells.append(f"{ratio:>6.1f}×/{ratio / length:<5.2f}")
         print(f"{str(scale) + '×':>6} " + " ".join(f"{c:>13}" for c in cells))
+    return 0
+
+
+# --- profile -----------------------------------------------------------------------------
+
+
+def cmd_profile(args) -> int:
+    """cProfile of what a worker does per document (``convert_document``), warm."""
+    import cProfile
+    import pstats
+
+    from pipeline.batch.worker import convert_document
+    from pipeline.load import Document
+
+    settings = Settings(formats=ALL_FORMATS)
+    document = Document("report.html", reference_page(1).encode("utf-8"))
+    convert_document(document, settings, ALL_FORMATS)  # warm: fonts loaded, caches filled
+    profiler = cProfile.Profile()
+    start = time.perf_counter()
+    profiler.enable()
+    for _ in range(args.documents):
+        convert_document(document, settings, ALL_FORMATS)
+    profiler.disable()
+    elapsed = time.perf_counter() - start
+    print(f"convert_document × {args.documents} on the reference report page, four formats, in this process "
+          f"under cProfile: {1000 * elapsed / args.documents:.1f} ms a document (profiling adds to it)")
+    stats = pstats.Stats(profiler)
+    stats.sort_stats(args.sort).print_stats(args.top)
     return 0
 
 
@@ -467,7 +545,15 @@ def main(argv=None) -> int:
     p = sub.add_parser("length", help="seconds per stage at 1×, 10×, 100× the reference length")
     p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
     p.add_argument("--runs", type=int, default=5, help="runs per scale (at most 3 from 100× up)")
+    p.add_argument("--wall", action="store_true", help="wall-clock time instead of the process's CPU time")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_SHARED,
+                   help="the shared corpus, for the reports that lengthen the reference (default: ../shared/corpus)")
     p.set_defaults(run=cmd_length)
+    p = sub.add_parser("profile", help="cProfile of a worker's conversion of the reference page")
+    p.add_argument("--documents", type=int, default=20)
+    p.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime …)")
+    p.add_argument("--top", type=int, default=40)
+    p.set_defaults(run=cmd_profile)
     args = parser.parse_args(argv)
     return args.run(args)
 
