@@ -282,3 +282,11 @@ def test_a_page_title_naming_only_the_site_and_channel_is_no_title():
     tree = clean_markup(markup)
     assert fields(tree)["title"] == ("喝隔夜水会致癌吗", "heading")
     assert any(d.startswith("title-placeholder:") for d in diagnostics(tree))
+
+
+def test_a_label_ending_in_a_shorter_label_is_read_whole():
+    """所属分类 ends in 分类 but is a label of its own (the topic), not a longer word."""
+    markup = ('<html><head><title>关于某某问题的科普</title></head><body><h1>关于某某问题的科普</h1>'
+              '<p>所属分类：数理化</p><div class="TRS_Editor"><p>' + "这是一段科普的正文，内容较长。" * 12
+              + "</p></div></body></html>")
+    assert fields(clean_markup(markup))["topic"][0] == "数理化"
