@@ -225,7 +225,8 @@ def test_a_publisher_ends_where_the_next_thing_on_its_line_starts(page, publishe
 ])
 def test_publisher_value_cut_at_a_date_label_or_name(value, publisher):
     from pipeline.clean.metadata import publisher_value
-    assert publisher_value(value) == publisher
+    from pipeline.clean.rules import global_rules
+    assert publisher_value(value, global_rules()) == publisher
 
 
 def test_an_outlet_after_the_byline_stamp_is_the_publisher():

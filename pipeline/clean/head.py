@@ -148,7 +148,7 @@ def read_head(draft: Draft) -> None:
     for key in ("site", "publisher"):
         for name in r.meta_names[key]:
             value = metas.get(name)
-            draft.offer(key, publisher_value(value) if key == "publisher" and value else value, f"meta:{name}")
+            draft.offer(key, publisher_value(value, r) if key == "publisher" and value else value, f"meta:{name}")
     generated = [v for v in metas.values() if r.generated_time in v]
     for name in r.meta_names["date"]:
         value = metas.get(name)

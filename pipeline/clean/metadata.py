@@ -14,13 +14,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from functools import lru_cache
 
 from htmldate import find_date
 
-from ..rules import load_rules
 from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, offer_date
 from .draft import SENTENCE_END, Draft, paragraph_text
+from .rules import CleanRules
 
 DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -62,28 +61,16 @@ def note(label: str, value: str, draft: Draft, kind: str) -> None:
         if key in DATE_FIELDS:
             offer_date(draft, key, value, origin)
         else:
-            draft.offer(key, publisher_value(value) if key == "publisher" else value, origin)
+            draft.offer(key, publisher_value(value, draft.rules) if key == "publisher" else value, origin)
 
 
-@lru_cache(maxsize=1)
-def publisher_rules() -> tuple[re.Pattern, re.Pattern, re.Pattern]:
-    """(a source label heading a value, what ends a publisher's name, a person's name after an
-    outlet's) from ``rules/clean.yaml``: ``metadata_fields.publisher``, ``publisher_end``,
-    ``outlet_name`` and ``surnames``."""
-    data = load_rules("clean")
-    labels = "|".join(sorted(map(re.escape, data["metadata_fields"]["publisher"]), key=len, reverse=True))
-    person = rf"(?:{data['outlet_name']})([{data['surnames']}][\u4e00-\u9fff]{{1,2}})(?<![版刊网报社台])"
-    return (re.compile(rf"(本文|本稿)?({labels})\s*[:：]\s*"), re.compile(data["publisher_end"]),
-            re.compile(rf"(.+?{person})"))
-
-
-def publisher_value(value: str) -> str:
+def publisher_value(value: str, r: CleanRules) -> str:
     """A publisher as the page prints it, without what runs into it: a source label heading the
     value (来源：人民网), brackets ([ 国际金融报 ]), the date, time or label that follows it
     (央视网2016年07月10日, 上海奉贤选稿：…, …分享到：), the words after the first space (of a
     Chinese name), a
     person's name run on after an outlet's (中国新闻网王帆)."""
-    label, end, person = publisher_rules()
+    label, end, person = r.publisher_label, r.publisher_end, r.publisher_person
     value = label.sub("", value.strip(), count=1) if label.match(value.strip()) else value
     value = value.strip(" \t:：|[]【】［］〔〕")
     cut = [m.start() for m in (YEAR_ON.search(value), end.search(value)) if m]

@@ -66,6 +66,9 @@ class CleanRules:
     channel_name_chars: int
     bracketed_site: re.Pattern
     number_line: re.Pattern
+    publisher_label: re.Pattern  # a source label heading a publisher's value (来源：人民网)
+    publisher_end: re.Pattern  # what ends a publisher's name (a date, a following label …)
+    publisher_person: re.Pattern  # an outlet's name with a person's name run on (中国新闻网王帆)
 
 
 def label_pattern(label: str) -> str:
@@ -116,7 +119,18 @@ def compile_rules(data: dict) -> CleanRules:
         channel_name_chars=data["channel_name_chars"],
         bracketed_site=re.compile(data["bracketed_site"]),
         number_line=re.compile(data["number_line"]),
+        **publisher_patterns(data),
     )
+
+
+def publisher_patterns(data: dict) -> dict:
+    """The publisher's patterns from ``metadata_fields.publisher``, ``publisher_end``,
+    ``outlet_name`` and ``surnames``."""
+    labels = "|".join(sorted(map(re.escape, data["metadata_fields"]["publisher"]), key=len, reverse=True))
+    person = rf"(?:{data['outlet_name']})([{data['surnames']}][\u4e00-\u9fff]{{1,2}})(?<![版刊网报社台])"
+    return {"publisher_label": re.compile(rf"(本文|本稿)?({labels})\s*[:：]\s*"),
+            "publisher_end": re.compile(data["publisher_end"]),
+            "publisher_person": re.compile(rf"(.+?{person})")}
 
 
 def sites_folder() -> Path:
