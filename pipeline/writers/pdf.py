@@ -1038,11 +1038,67 @@ class PdfWriter(DocumentWriter):
             if cell.rowspan > 1 or cell.colspan > 1:
                 style.append(("SPAN", (cell.col, cell.row),
                               (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
-        table = _table_class()(data, colWidths=widths, repeatRows=grid.header_rows, style=TableStyle(style),
+        data, style, repeat = self._rows_fitting_a_page(grid, data, style, widths, padding, size, empty)
+        table = _table_class()(data, colWidths=widths, repeatRows=repeat, style=TableStyle(style),
                                splitByRow=1, splitInRow=0, hAlign="CENTER")
         table.frame_height, table.tagger = self.frame_height, self.tagger
         self._tables.append(table)
         self.story.append(table)
+
+    def _rows_fitting_a_page(self, grid: views.Grid, data: list, style: list, widths: list[float],
+                             padding: float, size: float, empty) -> tuple[list, list, int]:
+        """The table's rows with each row taller than a page (under the repeated header) cut
+        into rows that each fit one, every cell's lines shared out in order; and how many
+        header rows repeat on each page: none when they fill more than half a page. reportlab
+        splits a row across pages itself only as a last resort (a row inside a row span):
+        its split lays the rest of the table out again for every page and, past the text,
+        goes on with blank pages."""
+        lead = size * CELL_LEADING
+        cells = [cell for row in grid.cells for cell in row]
+        spanned = {r for cell in cells if cell.rowspan > 1 for r in range(cell.row, cell.row + cell.rowspan)}
+
+        def lines(cell: views.GridCell) -> list[LaidLine]:
+            width = sum(widths[cell.col:cell.col + cell.colspan]) - 2 * padding
+            return data[cell.row][cell.col]._layout(width)  # laid out once: reportlab's wrap finds them
+
+        heights = [CELL_PADDING] * grid.rows
+        for cell in cells:
+            if cell.rowspan == 1:
+                heights[cell.row] = max(heights[cell.row], len(lines(cell)) * lead + CELL_PADDING)
+        header = sum(heights[:grid.header_rows])
+        for cell in cells:
+            if cell.row < grid.header_rows and cell.rowspan > 1:
+                header = max(header, sum(heights[:cell.row]) + len(lines(cell)) * lead + CELL_PADDING)
+        repeat = grid.header_rows if header <= self.frame_height / 2 else 0
+        room = self.frame_height - (header if repeat else 0.0) - 1.0
+        per_part = int((room - CELL_PADDING) / lead)
+        tall = {r for r in range(repeat, grid.rows) if r not in spanned and heights[r] > room}
+        if not tall or per_part < 1:
+            return data, style, repeat
+        out, first = [], {}
+        for r, row in enumerate(data):
+            first[r] = len(out)
+            if r not in tall:
+                out.append(row)
+                continue
+            laid = {cell: lines(cell) for cell in grid.cells[r]}
+            count = max(math.ceil(len(found) / per_part) for found in laid.values())
+            parts = [[empty() for _ in range(grid.cols)] for _ in range(count)]
+            for cell, found in laid.items():
+                flow = data[r][cell.col]
+                for j, part in enumerate(parts):
+                    part[cell.col] = self.CellText(flow.pieces, flow.role, flow.align, self, flow.block_id, size,
+                                                   found[j * per_part:(j + 1) * per_part], flow.node)
+            out += parts
+        moved = []
+        for command, (c0, r0), (c1, r1), *rest in style:
+            if command != "SPAN":
+                moved.append((command, (c0, r0), (c1, r1), *rest))
+            elif r0 in tall:  # a column span in a row cut in parts: spans each part
+                moved += [(command, (c0, first[r0] + j), (c1, first[r0] + j)) for j in range(first.get(r0 + 1, len(out)) - first[r0])]
+            else:
+                moved.append((command, (c0, first[r0]), (c1, first[r1])))
+        return out, moved, repeat
 
     @staticmethod
     def _cell_role(cell: views.GridCell) -> str:

@@ -1,0 +1,92 @@
+"""Table shapes that made the PDF layout slow or long: rows taller than a page, very wide
+tables of long cells, header rows taller than half a page. Each converts, in pages
+proportional to its text, every cell's text drawn once and inside its column."""
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+
+import pytest
+from lxml import etree
+
+from pipeline import ir
+from pipeline.config import PdfSettings, Settings
+from pipeline.tables import normalize
+from pipeline.writers import pdf
+
+TOLERANCE = 0.01  # points
+
+
+@pytest.fixture(scope="module")
+def settings(tmp_path_factory) -> Settings:
+    return Settings(pdf=PdfSettings(font_cache_dir=tmp_path_factory.mktemp("font-cache")))
+
+
+def cell_text(row: int, col: int, chars: int) -> str:
+    """Distinct text per cell (a run of CJK ideographs), so a line drawn twice shows."""
+    return "".join(chr(0x4E00 + (row * 997 + col * 131 + i) % 6000) for i in range(chars))
+
+
+def table_tree(rows: int, cols: int, chars: int, header: bool = False) -> etree._Element:
+    root = ir.new_report()
+    root.find("front/title").text = "宽表"
+    table = etree.Element("table")
+    for r in range(rows):
+        row = etree.SubElement(table, "row")
+        for c in range(cols):
+            attrs = {"header": "true"} if header and r == 0 else {}
+            etree.SubElement(row, "cell", **attrs).text = cell_text(r, c, chars)
+    root.find("body").append(normalize(table)[0])
+    return ir.validate(root)
+
+
+def check_cells(pages: list[list[pdf.Line]], rows: int, cols: int, chars: int) -> dict[int, list[pdf.Line]]:
+    """Every cell's text drawn exactly once, in order; no page without text after the
+    first; the lines of a cell in one column. The lines of each cell, by block."""
+    cells: dict[int, list[pdf.Line]] = defaultdict(list)
+    for n, page in enumerate(pages):
+        drawn = [line for line in page if line.kind == "cell"]
+        assert drawn or n == 0, f"page {n + 1} has no table text"
+        for line in drawn:
+            cells[line.block].append(line)
+    texts = sorted("".join(line.text for line in lines) for lines in cells.values())
+    assert texts == sorted(cell_text(r, c, chars) for r in range(rows) for c in range(cols))
+    for lines in cells.values():
+        assert len({round(line.x0, 2) for line in lines}) <= 2  # one column (centred last line aside)
+        assert all(line.x1 - line.x0 <= line.width + TOLERANCE for line in lines)
+    return cells
+
+
+def test_a_row_taller_than_many_pages_fills_each_page_once(settings):
+    """One row of three 12 000-character cells: about thirty pages of text, each page full
+    under the one before (reportlab's own split of the row went on for 250 pages, most
+    of them blank, and set the text wider than the cell)."""
+    tree = table_tree(1, 3, 12000)
+    pages = pdf.layout(tree, settings)
+    cells = check_cells(pages, 1, 3, 12000)
+    lines = max(len(found) for found in cells.values())
+    size = next(iter(cells.values()))[0].size
+    per_page = int(pdf.PdfWriter(settings).frame_height // (size * pdf.CELL_LEADING))
+    assert len(pages) <= math.ceil(lines / per_page) + 2
+    widths = {round(line.width, 6) for found in cells.values() for line in found}
+    assert len(widths) == 1  # every line broken at the cell's width, padding left out
+
+
+def test_a_header_taller_than_half_a_page_is_not_repeated(settings):
+    """Forty columns of 30-character cells, the first row a header: each row is more than
+    half a page high, so the header is drawn once (repeated, it left room for half a row
+    on each page: two pages per row)."""
+    tree = table_tree(6, 40, 30, header=True)
+    pages = pdf.layout(tree, settings)
+    check_cells(pages, 6, 40, 30)
+    assert len(pages) <= 6 + 1
+
+
+@pytest.mark.slow
+def test_a_wide_table_of_long_cells_converts_in_a_page_a_row(settings):
+    """40 columns × 200 rows of 30-character cells (the writer property test keeps cells
+    short because of this shape): a page a row, every cell drawn once."""
+    tree = table_tree(200, 40, 30, header=True)
+    pages = pdf.layout(tree, settings)
+    check_cells(pages, 200, 40, 30)
+    assert len(pages) <= 200 + 1
