@@ -227,3 +227,33 @@ def test_content_elements_own_alignment_not_given_to_its_paragraphs():
     body = "<p>现将有关情况报告如下，请结合实际认真贯彻执行。各单位要高度重视，认真组织实施。</p><p>某某局</p>"
     tree = clean_markup(f"<html><body><div id='zoom' align='right'>{body}</div></body></html>")
     assert all(align is None for _, align in body_paragraphs(tree))
+
+
+# ---------------------------------------------------------------- forum threads
+
+# A thread of an engine no shipped row knows: each post's text in a .msg beside its author card.
+FORUM = """<html><head><title>请教一个问题</title></head><body><div class="topic">
+<div class="card"><p>楼主小王</p><p>2024-05-01 10:00</p><p>主题 3 帖子 12</p></div>
+<div class="msg"><p>我的电脑升级系统以后，打印机就再也找不到了，驱动也重新装过，线也换过，打印机本身在别的电脑上一切正常，请问还有什么办法可以解决？</p></div>
+<div class="card"><p>小李</p><p>2024-05-01 11:00</p><p>回复 引用</p></div>
+<div class="msg">试试在设备管理器里删掉旧的打印机，再到设置里重新添加一次，添加时选择网络打印机。</div>
+<div class="card"><p>楼主小王</p><p>2024-05-01 12:30</p><p>回复 引用</p></div>
+<div class="msg">好了，谢谢</div>
+</div></body></html>"""
+POSTS = ["我的电脑升级系统以后，打印机就再也找不到了，驱动也重新装过，线也换过，打印机本身在别的电脑上一切正常，请问还有什么办法可以解决？",
+         "试试在设备管理器里删掉旧的打印机，再到设置里重新添加一次，添加时选择网络打印机。", "好了，谢谢"]
+
+
+def test_a_thread_row_makes_the_posts_the_content_in_page_order(sites):
+    """A site's thread_posts row: the posts it finds are the body, in order, without the author
+    cards between them; elsewhere the page's content is chosen as before."""
+    sites("bbs.example.com", 'thread_posts:\n  - first: ".msg"\n')
+    assert body_texts(clean_markup(FORUM, url="https://bbs.example.com/t/1")) == POSTS
+    assert body_texts(clean_markup(FORUM, url="https://other.example.com/t/1")) != POSTS
+
+
+def test_a_page_no_thread_row_finds_a_post_on_is_cleaned_as_before(sites):
+    sites("reports.example.gov.cn", 'thread_posts:\n  - first: ".msg"\n  - first: "td.t_f"\n')
+    on_host = clean_page(GOVCN, url="https://reports.example.gov.cn/2019/001.html")
+    elsewhere = clean_page(GOVCN, url="https://other.example.gov.cn/2019/001.html")
+    assert body_texts(on_host) == body_texts(elsewhere)

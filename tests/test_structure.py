@@ -9,6 +9,7 @@ or pages of the golden set in ``tests/data/corpus/``.
 from __future__ import annotations
 
 import os
+import re
 
 import pytest
 
@@ -330,3 +331,49 @@ def test_a_forum_posts_markdown_body_is_the_content_not_the_reply_form():
     text = body_text(ir_of(PAGES / "learnku_a2323d65.html"))
     assert "每次打开别人新的项目都要 npm 依赖都会各种报错很烦" in text and "depcheck" in text
     assert "讨论应以学习和精进为目的" not in text
+
+
+def test_a_discuz_thread_is_its_posts_without_the_author_cards():
+    """A Discuz! thread (csolbbs): the opening post and the reply, each a td.t_f message cell;
+    the author cards (主题 帖子 积分) and the 发表于 … | 只看该作者 line between them are not kept."""
+    lines = body_lines(ir_of(PAGES / "discuz_eaddae4e.html"))
+    assert lines[0].startswith("我的电脑分辨率是2560*1440")
+    assert lines[-1].startswith("我知道，只有回去翻下之前的网页浏览记录了")
+    assert not {"主题", "帖子", "积分"} & set(lines)
+    assert not any("只看该作者" in line or "发表于" in line for line in lines)
+
+
+def test_a_flarum_thread_is_its_posts_without_the_event_posts():
+    """A Flarum thread: the opening post (its address lines spelled out as links included) and
+    every reply, in order; the rename and pin events (Emin 于 … 更改标题为, 置顶此帖) and the
+    gaps between posts (9 天 后) are not posts."""
+    lines = body_lines(ir_of(PAGES / "flarum_81abaa70.html"))
+    assert lines[:2] == ["介绍", "国内做社区需要严格控制用户内容"]
+    assert "https://github.com/HamCQ/flarum-ext-filter-plus" in lines
+    assert "赞一个" in lines and lines[-1] == "更新了之后有了配置了，但是还是不能将正常内容自动审核通过"
+    assert not any("更改标题为" in line or "置顶此帖" in line or line.endswith(" 后") for line in lines)
+
+
+def test_a_zhidao_question_is_its_answers_shown():
+    """百度知道: the best answer and the answer shown after it; the answerer cards (采纳数 …,
+    展开全部), the vote row and 你对这个回答的评价是？ are not kept, nor the answers folded away
+    behind 更多回答."""
+    lines = body_lines(ir_of(PAGES / "zhidao_2c983edd.html"))
+    assert lines[0] == "中国地震预警网能在地震发生前83秒做出正确的预警。"
+    assert lines[-1] == "据报道，中国地震预警网的预告是十分精准的，而且实现了秒级地震预警能力。"
+    text = "\n".join(lines)
+    for chrome in ("采纳数", "展开全部", "你对这个回答的评价是", "抢首赞", "高能答主"):
+        assert chrome not in text
+    assert "中等偏高" not in text
+
+
+def test_a_paopao_thread_is_its_post_comments_and_replies():
+    """A paopao-ce thread: the post (#Crypto 发现个…), each comment and each reply to a comment, in
+    page order; the places (上海市), times and vote counts (0) around them are not kept."""
+    lines = body_lines(ir_of(PAGES / "paopao_20373e03.html"))
+    assert lines[0] == "#Crypto 发现个端到端加密的聊天和文件共享工具，挺有意思～"
+    assert lines[1].startswith("发展大了的电报毕竟也要受监管")
+    assert lines[2].startswith("个人观点，端密聊天")  # a reply to that comment
+    assert lines[-1] == "新的练手项目get"
+    assert not {"0", "上海市", "浙江省杭州市"} & set(lines)
+    assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", line) for line in lines)

@@ -11,10 +11,14 @@ from lxml import etree
 from ..links import link_target
 from ..text import collapse_space
 from ..transforms.labels import UNNUMBERED, match_label, structure_rules
+from .content import is_thread
 from .draft import SENTENCE_END, Draft, audit, block_text
 from .rules import CleanRules
 from .text import scrape_blocks
 
+# In a forum thread's posts, a link whose text is a web address spells the address out: text
+# the post's writer put there, not a menu entry, so it does not make its line a link line.
+SPELLED_ADDRESS = re.compile(r"(https?://|www\.)\S+", re.I)
 TEXT_ALIGN = re.compile(r"text-align\s*:\s*([a-z-]+)", re.I)
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BOLD_TAGS = {"b", "strong"}
@@ -81,11 +85,13 @@ def declared_alignment(el: etree._Element) -> str | None:
 class BlockReader:
     """Reads HTML elements into IR blocks in document order. A paragraph is right-aligned by its
     own block or an enclosing one inside ``content`` (the nearest that sets an alignment);
-    ``content``'s own alignment is not given to its paragraphs."""
+    ``content``'s own alignment is not given to its paragraphs. In a forum thread (``thread``:
+    ``content`` is a thread's posts) a link spelling out its address is text."""
 
-    def __init__(self, rules: CleanRules, content: etree._Element | None = None):
+    def __init__(self, rules: CleanRules, content: etree._Element | None = None, thread: bool | None = None):
         self.rules = rules
         self.content = content
+        self.thread = is_thread(content) if thread is None else thread
         self.blocks: list[etree._Element] = []
         self.removed: list[tuple[str, str]] = []
         self.buffer: list[str] = []
@@ -133,7 +139,7 @@ class BlockReader:
         (a menu, a pager, a button row) is chrome."""
         entries = []
         for li in el.iterfind("li"):
-            reader = BlockReader(self.rules)
+            reader = BlockReader(self.rules, thread=self.thread)
             reader.read(li)
             reader.flush()
             text = collapse_space(li.text_content())
@@ -162,7 +168,8 @@ class BlockReader:
         other unsafe targets: ``links.link_target``)."""
         href = link_target(el.get("href"))
         text = collapse_space(el.text_content())
-        self.link_chars += len(text.replace(" ", ""))
+        if not (self.thread and SPELLED_ADDRESS.fullmatch(text)):
+            self.link_chars += len(text.replace(" ", ""))
         if not text or not href or el.find(".//img") is not None:
             return False
         self.buffer.append(el.text_content())

@@ -1,8 +1,10 @@
 """Choosing the element of an HTML page that holds the report (the ``content`` pass), and the
-measure of report text it is chosen by."""
+measure of report text it is chosen by. A forum thread's content is its posts, gathered from
+the page in order (``thread_posts``)."""
 from __future__ import annotations
 
 import re
+from copy import deepcopy
 
 from lxml import etree
 
@@ -13,6 +15,7 @@ from .rules import CleanRules
 
 HAN = re.compile(r"[\u3400-\u9fff]")
 HAN_PER_UNIT = 40  # Han characters outside links counted as one unit of report text
+THREAD = "data-thread"  # marks the element ``thread_of`` gathers a thread's posts in
 # The density search never descends into a single paragraph: content is a container of them.
 PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "em", "i", "u", "br", "img", "pre"}
 
@@ -44,12 +47,42 @@ def weight(el: etree._Element) -> float:
 
 
 def choose_content(draft: Draft) -> None:
-    """The content element: a CMS container with text; else a generic container holding a fair
-    share of the page's sentences; else the smallest element holding most of the weight."""
+    """The content element: a forum thread's posts; else a CMS container with text; else a
+    generic container holding a fair share of the page's sentences; else the smallest element
+    holding most of the weight."""
     if draft.page is not None:
         draft.content, copies = content_element(draft.page, draft.rules)
         for copy in copies:
             draft.drop("copy", collapse_space(" ".join(copy.itertext())))
+
+
+def is_thread(el: etree._Element | None) -> bool:
+    """Whether a content element is a forum thread's posts gathered by ``thread_of``."""
+    return el is not None and el.get(THREAD) == "posts"
+
+
+def thread_of(page: etree._Element, r: CleanRules) -> etree._Element | None:
+    """A forum thread's posts (``thread_posts``: the first engine row whose opening post is
+    found) gathered in page order into one new element, each in a <div> of its own; None on a
+    page no row finds a post on, or whose posts hold less than ``min_content_chars``."""
+    for first, every in r.thread_posts:
+        if not any(collapse_space(p.text_content()) for p in first(page)):
+            continue
+        found = every(page)
+        inside = set(found)  # a post quoted in another is read with it
+        posts = [p for p in found if collapse_space(p.text_content())
+                 and not any(a in inside for a in p.iterancestors())]
+        if sum(len(collapse_space(p.text_content())) for p in posts) < r.min_content_chars:
+            continue
+        thread = page.makeelement("div", {THREAD: "posts"})
+        for post in posts:
+            copy = deepcopy(post)
+            copy.tail = None
+            wrapper = page.makeelement("div")
+            wrapper.append(copy)
+            thread.append(wrapper)
+        return thread
+    return None
 
 
 def content_element(page: etree._Element, r: CleanRules) -> tuple[etree._Element, list]:
@@ -58,6 +91,9 @@ def content_element(page: etree._Element, r: CleanRules) -> tuple[etree._Element
     total = weight(body)
     if total == 0:
         return body, []
+    thread = thread_of(page, r)
+    if thread is not None:
+        return thread, []
     for selector in r.cms_content:
         for found in selector(page):
             if len(collapse_space(found.text_content())) >= r.min_content_chars:

@@ -30,6 +30,7 @@ class CleanRules:
     always_drop: tuple[CSSSelector, ...]
     drop: tuple[CSSSelector, ...]
     cms_content: tuple[CSSSelector, ...]
+    thread_posts: tuple[tuple[CSSSelector, CSSSelector], ...]  # (opening post, every post) per engine
     content: tuple[CSSSelector, ...]
     min_content_chars: int
     min_list_entry_chars: int
@@ -77,12 +78,20 @@ def label_pattern(label: str) -> str:
     return r"\s*".join(map(re.escape, label)) if len(label) >= 3 else re.escape(label)
 
 
+def thread_row(entry: dict) -> tuple[CSSSelector, CSSSelector]:
+    """A forum engine's row of ``thread_posts``: the selector of its opening post, and the
+    selector of every post (the opening post's and the replies', found in page order)."""
+    every = ", ".join(s for s in (entry["first"], entry.get("replies")) if s)
+    return CSSSelector(entry["first"]), CSSSelector(every)
+
+
 def compile_rules(data: dict) -> CleanRules:
     labels = "|".join(map(label_pattern, sorted(data["metadata_labels"], key=len, reverse=True)))
     return CleanRules(
         always_drop=tuple(CSSSelector(s) for s in data["always_drop_selectors"]),
         drop=tuple(CSSSelector(s) for s in data["drop_selectors"]),
         cms_content=tuple(CSSSelector(s) for s in data["cms_content_selectors"]),
+        thread_posts=tuple(map(thread_row, data["thread_posts"])),
         content=tuple(CSSSelector(s) for s in data["content_selectors"]),
         min_content_chars=data["min_content_chars"],
         min_list_entry_chars=data["min_list_entry_chars"],
