@@ -257,3 +257,24 @@ def test_a_page_no_thread_row_finds_a_post_on_is_cleaned_as_before(sites):
     on_host = clean_page(GOVCN, url="https://reports.example.gov.cn/2019/001.html")
     elsewhere = clean_page(GOVCN, url="https://other.example.gov.cn/2019/001.html")
     assert body_texts(on_host) == body_texts(elsewhere)
+
+
+# A Discuz! thread's message cells holding their own chrome: an edit note, a quoted post's attribution.
+DISCUZ = """<html><head><title>请教一个问题</title></head><body><table><tr>
+<td class="pls">楼主小王</td><td class="plc"><div>发表于 3 天前 | 只看该作者</div>
+<table><tr><td class="t_f" id="postmessage_1"><i class="pstatus"> 本帖最后由 小王 于 2024-5-1 12:00 编辑 </i><br>
+我的电脑升级系统以后，打印机就再也找不到了，驱动也重新装过，线也换过，请问还有什么办法可以解决？</td></tr></table></td>
+</tr><tr><td class="pls">小李</td><td class="plc"><div>发表于 2 天前 | 只看该作者</div>
+<table><tr><td class="t_f" id="postmessage_2"><div class="quote"><blockquote><font color="#999999">小王 发表于 2024-5-1 11:00</font><br>
+请问还有什么办法可以解决？</blockquote></div><br>
+试试在设备管理器里删掉旧的打印机，再到设置里重新添加一次，添加时选择网络打印机。</td></tr></table></td>
+</tr></table></body></html>"""
+
+
+def test_a_posts_edit_note_and_quote_attribution_are_chrome():
+    tree = clean_markup(DISCUZ)
+    texts = body_texts(tree)
+    assert texts == ["我的电脑升级系统以后，打印机就再也找不到了，驱动也重新装过，线也换过，请问还有什么办法可以解决？",
+                     "请问还有什么办法可以解决？", "试试在设备管理器里删掉旧的打印机，再到设置里重新添加一次，添加时选择网络打印机。"]
+    chrome = {c.text for c in tree.iterfind("removed/chrome") if c.get("rule") == "chrome"}
+    assert {"本帖最后由 小王 于 2024-5-1 12:00 编辑", "小王 发表于 2024-5-1 11:00"} <= chrome
