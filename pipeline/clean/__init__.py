@@ -8,8 +8,9 @@ bold-headings.
 
 HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
 head gives metadata (``head.py``), chrome elements are dropped by selector (``chrome.py``),
-the content container is chosen (``content.py``: known CMS selectors first, else the smallest
-element holding most of the sentence punctuation) and its blocks are read out in order
+the content container is chosen (``content.py``: a forum thread's posts by its engine's
+``thread_posts`` row first, then known CMS selectors, else the smallest element holding most
+of the sentence punctuation) and its blocks are read out in order
 (``blocks.py``). A text scrape's blocks are its lines, `|` rows as tables (``text.py``), and
 the statistics tables of a known national template, flattened to lines, are put back together
 (``formtables.py``). Both then pass the same line rules: chrome phrases, chrome headings and
