@@ -1072,6 +1072,19 @@ class PdfWriter(DocumentWriter):
         repeat = grid.header_rows if header <= self.frame_height / 2 else 0
         room = self.frame_height - (header if repeat else 0.0) - 1.0
         per_part = int((room - CELL_PADDING) / lead)
+        # Rows joined by row spans (a band) taller than a page would need reportlab's split
+        # inside a row after all: their spans are undone, each spanning cell set in its first
+        # row, and those rows cut as any other.
+        undone = [cell for band in self._bands(cells, repeat) if self._band_height(band, heights, lines, lead) > room
+                  for cell in band]
+        if undone:
+            starts = {(cell.col, cell.row) for cell in undone}
+            style = [entry for entry in style if entry[0] != "SPAN" or entry[1] not in starts]
+            style += [("SPAN", (c.col, c.row), (c.col + c.colspan - 1, c.row)) for c in undone if c.colspan > 1]
+            for cell in undone:
+                heights[cell.row] = max(heights[cell.row], len(lines(cell)) * lead + CELL_PADDING)
+            spanned = {r for cell in cells if cell.rowspan > 1 and (cell.col, cell.row) not in starts
+                       for r in range(cell.row, cell.row + cell.rowspan)}
         tall = {r for r in range(repeat, grid.rows) if r not in spanned and heights[r] > room}
         if not tall or per_part < 1:
             return data, style, repeat
@@ -1099,6 +1112,30 @@ class PdfWriter(DocumentWriter):
             else:
                 moved.append((command, (c0, first[r0]), (c1, first[r1])))
         return out, moved, repeat
+
+    @staticmethod
+    def _bands(cells: list[views.GridCell], first_row: int) -> list[list[views.GridCell]]:
+        """The row-spanning cells from ``first_row`` on, in runs of rows their spans join."""
+        bands: list[list[views.GridCell]] = []
+        end = -1
+        for cell in sorted((c for c in cells if c.rowspan > 1 and c.row >= first_row), key=lambda c: c.row):
+            if cell.row > end:
+                bands.append([])
+            bands[-1].append(cell)
+            end = max(end, cell.row + cell.rowspan - 1)
+        return bands
+
+    @staticmethod
+    def _band_height(band: list[views.GridCell], heights: list[float], lines, lead: float) -> float:
+        """How tall the rows of ``band`` are: each row as its own cells make it, the last row of
+        each span grown as far as the span's text needs (as reportlab sizes spans)."""
+        first, last = band[0].row, max(cell.row + cell.rowspan - 1 for cell in band)
+        rows = {r: heights[r] for r in range(first, last + 1)}
+        for cell in sorted(band, key=lambda c: c.row + c.rowspan):
+            end = cell.row + cell.rowspan - 1
+            need = len(lines(cell)) * lead + CELL_PADDING - sum(rows[r] for r in range(cell.row, end + 1))
+            rows[end] += max(need, 0.0)
+        return sum(rows.values())
 
     @staticmethod
     def _cell_role(cell: views.GridCell) -> str:
