@@ -158,6 +158,7 @@ def test_relative_url_resolved_against_the_page_or_dropped():
     ("市长赴企业调研 - 某某新闻客户端", "市长赴企业调研"),
     ("【太行山上】 【DVDSCR-RMVB】_BT下载专区_中关村在线论坛", "【太行山上】 【DVDSCR-RMVB】"),
     ("纲要(2015-2020年)", "纲要(2015-2020年)"),
+    ("谁来为无序拆房“埋单”？--某某的博客", "谁来为无序拆房“埋单”？"),  # punctuation: no channel name
 ])
 def test_page_title_shapes(raw, title):
     from pipeline.clean import strip_site_suffix
@@ -291,3 +292,36 @@ def test_a_label_ending_in_a_shorter_label_is_read_whole():
               '<p>所属分类：数理化</p><div class="TRS_Editor"><p>' + "这是一段科普的正文，内容较长。" * 12
               + "</p></div></body></html>")
     assert fields(clean_markup(markup))["topic"][0] == "数理化"
+
+
+def news_page(head: str, body_top: str) -> str:
+    return (f"<html><head>{head}</head><body>{body_top}<div class=\"TRS_Editor\"><p>"
+            + "记者走访了多家门店，了解到价格近来有所上涨，消费者对此看法不一。" * 8 + "</p></div></body></html>")
+
+
+@pytest.mark.parametrize("head, top, title, site", [
+    # the rest holds a tag that is no name (10%公司) and the og:title repeats the <title>
+    ('<title>充电宝涨价告别1元时代：是“收割韭菜”还是回归理性_10%公司_某某新闻-The Paper</title>'
+     '<meta property="og:title" content="充电宝涨价告别1元时代：是“收割韭菜”还是回归理性_10%公司_某某新闻-The Paper">',
+     "<h1>充电宝涨价告别1元时代：是“收割韭菜”还是回归理性</h1>",
+     "充电宝涨价告别1元时代：是“收割韭菜”还是回归理性", "某某新闻"),
+    # the site's name parted from the headline by a space, its address after the channels
+    ("<title>土豆不“土” 土豆无“土” 某某江网</title>", "<h1>某某江网</h1><h2>土豆不“土” 土豆无“土”</h2>",
+     "土豆不“土” 土豆无“土”", "某某江网"),
+    ("<title>CPI同比上涨0.3% 食品价格下降2.7%_数据_宏观频道首页_某经网 - MOUJING.COM.CN</title>",
+     "<h2>CPI同比上涨0.3% 食品价格下降2.7%</h2>", "CPI同比上涨0.3% 食品价格下降2.7%", "某经网"),
+    # a separator set off by spaces that are not part of it
+    ("<title>青春心向党 启航新征程——某某作品展启幕 _ 某某省文化和旅游厅</title>",
+     "<h1>青春心向党 启航新征程——某某作品展启幕</h1>", "青春心向党 启航新征程——某某作品展启幕", "某某省文化和旅游厅"),
+    # a forum's <title>: board, forum, engine credit; the forum's name in application-name
+    ('<title>游戏全屏问题，希望大家能出个主意！！ - 建议反馈 - 某某Online-官方论坛 - Powered by Discuz! ; 某公司</title>'
+     '<meta name="application-name" content="某某Online-官方论坛">',
+     "<h1>游戏全屏问题，希望大家能出个主意！！</h1>", "游戏全屏问题，希望大家能出个主意！！", "某某Online-官方论坛"),
+    # a blog's name as the h1 over the post: not the title
+    ("<title>谁来为无序拆房“埋单”？--某某的博客</title>", "<h1>某某的博客</h1><h2>谁来为无序拆房“埋单”？- -</h2>",
+     "谁来为无序拆房“埋单”？", None),
+])
+def test_the_page_headline_heading_the_page_title_is_the_title(head, top, title, site):
+    record = fields(clean_markup(news_page(head, top)))
+    assert record["title"] == (title, "title-tag")
+    assert record.get("site", (None,))[0] == site

@@ -19,7 +19,7 @@ from .dates import offer_date
 from .draft import Draft
 from .metadata import publisher_value
 from .rules import CleanRules, global_rules, host_of, rules_for
-from .title import names_only, outermost_name, split_title
+from .title import headline_split, names_only, outermost_name, split_title
 
 LINE_BREAKS = re.compile(r"[\r\n\t]+")
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
@@ -101,24 +101,31 @@ def offer_urls(draft: Draft) -> None:
 
 def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
     """Titles: the meta tags', then the envelope's and the <title>'s without their site and
-    channel names, entities left escaped twice (``&amp;raquo;``) decoded. A cut made inside the
+    channel names, entities left escaped twice (``&amp;raquo;``) decoded; a meta title that
+    repeats the <title> with its names is read as the <title>. A <title> that starts or ends
+    with one of the page's headlines, parted from the rest by a separator or a space, has that
+    headline for its title and the rest for names (``headline_split``). A cut made inside the
     page's own headline (``图说洛阳|…``) is undone: the longest headline of the page that holds
     the title and is part of the <title> is the title. The outermost name taken off (the last,
     or the first when the title comes last) is evidence for the site when it is a name. A
     template's placeholder title (显示, 无标题文档 …), and a <title> made only of the site's and
     channel's names (科普中国-辟谣文章, or the og:site_name alone), is no title: a diagnostic."""
     r = draft.rules
-    for name in r.meta_names["title"]:
-        draft.offer("title", html.unescape(metas.get(name) or ""), f"meta:{name}")
     site = draft.meta.get("site")
-    headlines = None
+    headlines = page_headlines(draft)
+    tag = " ".join(html.unescape(draft.page.findtext(".//title") or "").split())
+    tag_names = bool(headline_split(tag, headlines, site, r) or split_title(tag, site, r)[1])
+    for name in r.meta_names["title"]:
+        value = html.unescape(metas.get(name) or "")
+        if not (tag_names and " ".join(value.split()) == tag):  # og:title repeating the <title>, names and all
+            draft.offer("title", value, f"meta:{name}")
     for origin, raw in (("envelope:title", envelope(draft).get("title", "")),
                         ("title-tag", draft.page.findtext(".//title") or "")):
         raw = html.unescape(LINE_BREAKS.sub("", raw)).strip()
         if r.placeholder_titles.fullmatch(raw):
             draft.notice("title-placeholder", f"{origin} {raw!r} names no document")
             continue
-        title, names = split_title(raw, site, r)
+        title, names = headline_split(raw, headlines, site, r) or split_title(raw, site, r)
         outer = outermost_name(raw, title, names, site, r)
         if outer:
             draft.offer("site", outer, origin)
@@ -127,7 +134,6 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
                 draft.notice("title-placeholder", f"{origin} {raw!r} names only the site and its channels")
             continue
         if names:
-            headlines = page_headlines(draft) if headlines is None else headlines
             title = max((h for h in headlines if title in h and h in raw and not (outer and outer in h)),
                         key=len, default=title)
         draft.offer("title", title, origin)

@@ -16,6 +16,10 @@ TITLE_LINES = 4  # a title may be set on up to this many lines
 SITE_CHARS = 20  # a site's name is no longer
 NAME_CHARS = 8  # a part of a page title this short may be a channel's name (辟谣文章)
 NAME_PUNCT = re.compile(r"[\d？?！!，,、“”\"：:（）()《》]")
+# A part of a page title holding sentence punctuation is no channel's name (标题？--某某的博客).
+SENTENCE_MARKS = re.compile(r"[？?！!，,“”：]")
+LATIN_NAME = re.compile(r"[A-Za-z0-9 .&'-]+")  # a site's Latin name or address (The Paper, cjn.cn)
+HEADLINE_MIN = 4  # a headline shorter than this is not looked for in the page title
 
 
 def strip_site_suffix(title: str, site: str | None, rules: CleanRules | None = None) -> str:
@@ -52,6 +56,54 @@ def split_title(title: str, site: str | None, rules: CleanRules) -> tuple[str, l
     return title, []
 
 
+def headline_split(raw: str, headlines: list[str], site: str | None, rules: CleanRules) -> tuple[str, list[str]] | None:
+    """(the headline, the names) of a page title that starts or ends with one of the page's
+    headlines, the rest parted from it by a separator or a space: the headline is the title,
+    whatever the rest holds (tags, a 10%公司 keyword, Powered by …), and the rest's parts are
+    names (标题_数据_宏观频道首页_财经网 - CAIJING.COM.CN, 标题 松花江网). A headline shaped like a site
+    name is not taken, nor one shaped like a channel's name beside a part that is no name (the
+    blog's name over its post: 标题？--某某的博客)."""
+    raw = raw.strip()
+    for headline in sorted(set(headlines), key=len, reverse=True):
+        if len(headline) < HEADLINE_MIN or len(headline) >= len(raw) or is_site_name(headline, site, rules):
+            continue
+        if raw.startswith(headline):
+            sep, rest = leading_separator(raw[len(headline):], rules)
+        elif raw.endswith(headline):
+            sep, rest = leading_separator(raw[:-len(headline)][::-1], rules)  # separators read alike both ways
+            rest = rest[::-1]
+        else:
+            continue
+        if sep is None or not rest.strip():
+            continue
+        parts = rest.split(sep) if sep.strip() else [rest]  # a space parts once
+        names = [name for part in parts if part.strip() for name in all_parts(part.strip(), rules)]
+        if is_name(headline, site, rules) and not all(is_name(name, site, rules) for name in names):
+            continue  # a name heading the page (某某的博客) beside the document's title
+        return headline, names
+    return None
+
+
+def leading_separator(rest: str, rules: CleanRules) -> tuple[str | None, str]:
+    """(the separator ``rest`` starts with, ``rest`` after it): a separator as listed (`` - ``),
+    else one after spaces (`` _ ``), else the spaces; None when ``rest`` starts with neither."""
+    separators = sorted(rules.title_separators, key=len, reverse=True)
+    found = next((sep for sep in separators if rest.startswith(sep)), None)
+    if found:
+        return found, rest[len(found):]
+    body = rest.lstrip()
+    found = next((sep.strip() for sep in separators if sep.strip() and body.startswith(sep.strip())), None)
+    if found:
+        return found, body[len(found):]
+    return (" ", body) if body != rest else (None, rest)
+
+
+def all_parts(title: str, rules: CleanRules) -> list[str]:
+    """A page title cut at every separator that splits it into balanced parts."""
+    parts = title_parts(title, rules)
+    return parts if len(parts) == 1 else [name for part in parts for name in all_parts(part, rules)]
+
+
 def title_parts(title: str, rules: CleanRules) -> list[str]:
     """The parts of a page title at the first separator that splits it into balanced parts."""
     for sep in rules.title_separators:
@@ -80,7 +132,11 @@ def outermost_name(raw: str, title: str, names: list[str], site: str | None, rul
     if not names:
         return None
     title_last = raw.rstrip().endswith(title) and not raw.lstrip().startswith(title)
-    outer = min(names, key=raw.find) if title_last else max(names, key=raw.rfind)
+    ordered = sorted(names, key=raw.find) if title_last else sorted(names, key=raw.rfind, reverse=True)
+    outer = ordered[0]
+    if LATIN_NAME.fullmatch(outer) and len(ordered) > 1 and rules.site_name.fullmatch(ordered[1]) \
+            and not LATIN_NAME.fullmatch(ordered[1]):
+        return ordered[1]  # 长江网_cjn.cn, 澎湃新闻-The Paper: the site's own name, not its address
     if len(outer) > SITE_CHARS or rules.title_words.search(outer):
         return None
     return outer if rules.site_name.fullmatch(outer) or (len(names) >= 2 and is_name(outer, site, rules)) else None
@@ -95,7 +151,7 @@ def is_name(part: str, site: str | None, rules: CleanRules) -> bool:
     if is_site_name(part, site, rules):
         return True
     return (len(part) <= rules.channel_name_chars and not part[:1].isdigit()
-            and not rules.title_words.search(part))
+            and not rules.title_words.search(part) and not SENTENCE_MARKS.search(part))
 
 
 def balanced(part: str) -> bool:
