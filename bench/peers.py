@@ -40,7 +40,8 @@ Four subcommands, each printing a table (medians where there are runs):
     RSS at each tenth of the batch (1k … 10k), the peak worker RSS in the tenth before,
     each worker's RSS early and late in its life (workers are replaced every 500 documents,
     which would hide a leak across documents), and the growth from the first tenth to the
-    end.
+    end. ``--worker-life N`` instead converts N documents in one process as a worker does,
+    never replaced, and prints its RSS every tenth: whether a worker's memory levels off.
 
 ``length``
     One document at ``--scales`` (1 10 100) times the reference length, in this process,
@@ -59,7 +60,7 @@ Not a test: numbers depend on the machine, and the peers run beside us on the sa
     apt-get install pandoc libreoffice-writer-nogui  # the peers (Debian/Ubuntu)
     pip install psutil                               # optional: memory reads /proc without it
     python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers]
-    python bench/peers.py memory [--documents 10000] [--interval 0.5]
+    python bench/peers.py memory [--documents 10000] [--interval 0.5] [--worker-life 2000]
     python bench/peers.py length [--scales 1 10 100] [--runs 5] [--wall] [--corpus ../shared/corpus]
     python bench/peers.py profile [--documents 20] [--sort tottime]
 """
@@ -356,8 +357,33 @@ def count_written(folder: Path) -> int:
         return 0
 
 
+def worker_life(procs: ProcTable, documents: int) -> int:
+    """One process converting the page ``documents`` times as a worker does (``convert_document``),
+    with no replacement: its RSS every tenth of the way."""
+    from pipeline.batch.worker import convert_document
+    from pipeline.load import Document
+
+    settings = Settings(formats=ALL_FORMATS)
+    data = reference_page(1).encode("utf-8")
+    mb = 1024 * 1024
+    print(f"convert_document × {documents} in one process (a worker never replaced), four formats; RSS from {procs.source}")
+    print(f"{'documents':>9} {'RSS MB':>8}")
+    step = max(1, documents // 10)
+    start = procs.rss(os.getpid())
+    print(f"{0:>9} {start / mb:>8.1f}")
+    for i in range(1, documents + 1):
+        outcome = convert_document(Document(f"report_{i}.html", data), settings, ALL_FORMATS)
+        if outcome["status"] != "ok":
+            raise SystemExit(f"document {i}: {outcome.get('error')}")
+        if i % step == 0:
+            print(f"{i:>9} {procs.rss(os.getpid()) / mb:>8.1f}")
+    return 0
+
+
 def cmd_memory(args) -> int:
     procs = ProcTable()
+    if args.worker_life:
+        return worker_life(procs, args.worker_life)
     page = reference_page(1)
     mb = 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="peers-memory-") as tmp:
@@ -549,6 +575,8 @@ def main(argv=None) -> int:
     p.add_argument("--documents", type=int, default=10_000)
     p.add_argument("--jobs", type=int, default=2)
     p.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
+    p.add_argument("--worker-life", type=int, metavar="N",
+                   help="instead: one process converting N documents as a worker, never replaced, its RSS")
     p.set_defaults(run=cmd_memory)
     p = sub.add_parser("length", help="seconds per stage at 1×, 10×, 100× the reference length")
     p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
