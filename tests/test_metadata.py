@@ -211,6 +211,7 @@ PAGES = TRUTH.parent.parent / "metadata"
     ("gne_163_1.html", "证券市场红周刊", "line:来源"),  # 来源: 证券市场红周刊举报 (a link run on)
     ("cwced_33a95b71.html", "人民网", "line:来源"),  # 来源：[ 人民网 ]
     ("gne_people_1.html", "人民网-文化频道", "meta:source"),  # content="来源：人民网-文化频道 原创稿"
+    ("cx_extractor_9.html", "上海证券报·中国证券网", "line:来源"),  # 来源: 上海证券报・中国证券网(上海): the dateline's place
 ])
 def test_a_publisher_ends_where_the_next_thing_on_its_line_starts(page, publisher, origin):
     assert fields(ir_of(PAGES / page))["publisher"] == (publisher, origin)
@@ -222,6 +223,8 @@ def test_a_publisher_ends_where_the_next_thing_on_its_line_starts(page, publishe
     ("上海奉贤选稿：许文杰", "上海奉贤"),
     ("中国新闻网王帆", "中国新闻网"),
     ("人民日报海外版", "人民日报海外版"),  # 海外版 is no person's name
+    ("21世纪经济报道(广州)", "21世纪经济报道"),
+    ("人民日报（海外版）", "人民日报（海外版）"),  # an edition in brackets is no place
     ("Information Office", "Information Office"),
 ])
 def test_publisher_value_cut_at_a_date_label_or_name(value, publisher):
@@ -295,8 +298,8 @@ def test_a_label_ending_in_a_shorter_label_is_read_whole():
 
 
 def news_page(head: str, body_top: str) -> str:
-    return (f"<html><head>{head}</head><body>{body_top}<div class=\"TRS_Editor\"><p>"
-            + "记者走访了多家门店，了解到价格近来有所上涨，消费者对此看法不一。" * 8 + "</p></div></body></html>")
+    paragraph = "<p>" + "记者走访了多家门店，了解到价格近来有所上涨，消费者对此看法不一。" * 2 + "</p>"
+    return f"<html><head>{head}</head><body>{body_top}<div class=\"TRS_Editor\">{paragraph * 4}</div></body></html>"
 
 
 @pytest.mark.parametrize("head, top, title, site", [
@@ -325,3 +328,13 @@ def test_the_page_headline_heading_the_page_title_is_the_title(head, top, title,
     record = fields(clean_markup(news_page(head, top)))
     assert record["title"] == (title, "title-tag")
     assert record.get("site", (None,))[0] == site
+
+
+@pytest.mark.parametrize("top", [
+    "<h1>某某会议召开</h1><p>新华社</p><p>2020-01-03 18:13</p>",  # the outlet alone above the stamp
+    "<h1>某某会议召开</h1><p>2020-01-03 18:13·新华社</p>",  # after it, past a middle dot
+])
+def test_an_outlet_beside_the_byline_stamp_is_the_publisher(top):
+    record = fields(clean_markup(news_page("<title>某某会议召开</title>", top)))
+    assert record["publisher"] == ("新华社", "byline")
+    assert record["date"] == ("2020-01-03", "byline")

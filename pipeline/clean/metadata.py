@@ -23,7 +23,7 @@ from .rules import CleanRules
 
 DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
 HAN = re.compile(r"[\u4e00-\u9fff]")
-STAMP_REST = re.compile(r"^(日|[:：]\d{2}|\s)+")  # what a stamp match leaves: 日, the seconds
+STAMP_REST = re.compile(r"^(日|[:：]\d{2}|\s|[·|｜丨])+")  # what a stamp match leaves: 日, the seconds, a bar
 # What a page shows no reader: comments (a CMS's <!--<PublishDate>…-->), scripts and styles.
 UNSEEN_MARKUP = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>", re.S | re.I)
 YEAR_ON = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-年/.]\s*\d{1,2}")
@@ -104,8 +104,9 @@ def resolve_metadata(draft: Draft) -> None:
             pairs = pairs[1:]  # the tail of a longer label (批准时间, 图片来源), not a label
         note_pairs(text, pairs, draft, "line-below" if i > last else "line")
     above = draft.page_lines[max(0, first - LINES_ABOVE_CONTENT):first]
-    for text in above:
-        byline_date(draft, text)
+    for i, text in enumerate(above):
+        if byline_date(draft, text) and i and draft.rules.publisher_outlet.fullmatch(above[i - 1]):
+            draft.offer("publisher", above[i - 1], "byline")  # 新华社 on its own line above 2020-01-03 18:13
     take_byline(draft)
     signature(draft)
 
@@ -118,8 +119,9 @@ def byline_date(draft: Draft, text: str) -> str | None:
     if not match:
         return None
     after = STAMP_REST.sub("", text[match.end():])
-    if after and draft.rules.site_name.fullmatch(after) and not draft.rules.metadata_pair.search(after):
-        draft.offer("publisher", after, "byline")  # 2019-09-26 10:56:28 证券时报网
+    if after and (draft.rules.site_name.fullmatch(after) or draft.rules.publisher_outlet.fullmatch(after)) \
+            and not draft.rules.metadata_pair.search(after):
+        draft.offer("publisher", after, "byline")  # 2019-09-26 10:56:28 证券时报网, 2024-05-20 14:33·新华社
     return offer_date(draft, "date", match.group(), "byline")
 
 

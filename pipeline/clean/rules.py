@@ -70,6 +70,7 @@ class CleanRules:
     publisher_label: re.Pattern  # a source label heading a publisher's value (来源：人民网)
     publisher_end: re.Pattern  # what ends a publisher's name (a date, a following label …)
     publisher_person: re.Pattern  # an outlet's name with a person's name run on (中国新闻网王帆)
+    publisher_outlet: re.Pattern  # an outlet's name alone (新华社, 澎湃新闻), full match
 
 
 def label_pattern(label: str) -> str:
@@ -139,7 +140,8 @@ def publisher_patterns(data: dict) -> dict:
     person = rf"(?:{data['outlet_name']})([{data['surnames']}][\u4e00-\u9fff]{{1,2}})(?<![版刊网报社台])"
     return {"publisher_label": re.compile(rf"(本文|本稿)?({labels})\s*[:：]\s*"),
             "publisher_end": re.compile(data["publisher_end"]),
-            "publisher_person": re.compile(rf"(.+?{person})")}
+            "publisher_person": re.compile(rf"(.+?{person})"),
+            "publisher_outlet": re.compile(rf"[\u4e00-\u9fff·]{{1,10}}(?:{data['outlet_name']})")}
 
 
 def sites_folder() -> Path:
