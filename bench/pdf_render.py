@@ -10,12 +10,15 @@ reference page and corpus samples (``tests/data/corpus``), so no shared corpus i
 renders run by run, and prints both medians and their ratio (first / second): on a busy
 machine this is the fair comparison (e.g. ``--against pdf.archival=false`` is the cost of
 PDF/A, since ``archival: false`` writes the bytes the writer wrote before PDF/A existed).
-``--cpu`` measures the process's CPU time instead of the wall clock.
+``--cpu`` measures the process's CPU time instead of the wall clock. ``--threads N`` then
+renders all the pages twice over, serially and by a pool of N threads, alternating, and
+prints both wall times (the bytes must be the same): what a threaded worker gains.
 
 Not a test: numbers depend on the machine. Compare two states of the code in the same
 session (run this script with each on PYTHONPATH), or two settings with ``--against``:
 
     python bench/pdf_render.py [--runs 15] [--set pdf.tagged=true] [--against pdf.archival=false] [--cpu]
+    python bench/pdf_render.py --runs 5 --threads 2
     python bench/pdf_render.py --format docx
 """
 from __future__ import annotations
@@ -24,6 +27,7 @@ import argparse
 import statistics
 import sys
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import yaml
@@ -65,6 +69,8 @@ def main(argv=None) -> int:
     parser.add_argument("--against", action="append", default=[], metavar="KEY=VALUE",
                         help="time these settings too (on top of --set), alternating with the first")
     parser.add_argument("--cpu", action="store_true", help="process CPU time instead of the wall clock")
+    parser.add_argument("--threads", type=int, default=0, metavar="N",
+                        help="also time all pages rendered serially against a pool of N threads")
     parser.add_argument("--format", default="pdf", help="the writer to time (default: pdf)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder holding the pages (default: tests/data/corpus)")
     args = parser.parse_args(argv)
@@ -98,7 +104,27 @@ def main(argv=None) -> int:
         print(f"{name:<44} {pages[name]:>5} " + " ".join(cells))
     cells = [f"{t:>12.1f}" for t in totals] + ([f"{totals[0] / totals[1]:>12.3f}"] if args.against else [])
     print(f"{'sum of medians':<44} {'':>5} " + " ".join(cells))
+    if args.threads:
+        threaded(render, [tree for _name, tree in trees] * 2, variants[0], args.runs, args.threads)
     return 0
+
+
+def threaded(render, trees: list, settings, runs: int, threads: int) -> None:
+    """Wall time of rendering ``trees`` one after another and by ``threads`` threads at once
+    (medians over ``runs`` rounds, alternating); the bytes must be the same."""
+    serial, pooled = [], []
+    with ThreadPoolExecutor(threads) as pool:
+        for _ in range(runs):
+            start = time.perf_counter()
+            one = [render(tree, settings) for tree in trees]
+            serial.append(time.perf_counter() - start)
+            start = time.perf_counter()
+            many = list(pool.map(lambda tree: render(tree, settings), trees))
+            pooled.append(time.perf_counter() - start)
+            if one != many:
+                raise SystemExit("threaded renders differ from serial ones")
+    first, second = statistics.median(serial) * 1000, statistics.median(pooled) * 1000
+    print(f"{len(trees)} renders: serial {first:.0f} ms, {threads} threads {second:.0f} ms, ratio {first / second:.2f}")
 
 
 if __name__ == "__main__":
