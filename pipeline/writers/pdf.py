@@ -13,8 +13,11 @@ Each role (title, body, heading1..4, page_number) has a face found by ``pipeline
 character the face lacks is set in the first fallback face that has it, and a character no
 installed face has is an error, so nothing vanishes and no box is drawn. Fonts are embedded as
 subsets. Tables are platypus tables drawn from the IR's grid as it stands (merged cells, the
-header rows repeated across pages) whose cells are laid out by the same line breaker; a table
-too wide for its text at the table size is set smaller, so a column holds a character.
+header rows repeated across pages unless they fill more than half a page) whose cells are
+laid out by the same line breaker; a table too wide for its text at the table size is set
+smaller, so a column holds a character. A row taller than a page is cut into rows that each
+fit one (rows joined by row spans that together are taller than a page lose those spans
+first), so reportlab never splits inside a row: layout time stays linear in the table.
 A figure's picture comes from the IR's ``<pictures>``, with its caption under it; a figure
 without one prints its placeholder. Headings become a nested outline. Nothing is read from
 disk but the fonts (``pipeline.fonts``).
@@ -29,7 +32,9 @@ content of those elements, or as artifacts (page numbers, table rules, repeated 
 ``render`` returns the PDF bytes; ``layout`` returns the laid-out lines per page (used by tests
 to check the breaking, the grid and the glyph coverage). The same input and version give
 byte-identical files (reportlab's invariant mode, dates from the report, a file identifier
-computed from the content).
+computed from the content). Threads may render at the same time: only loading a face is
+serialized (reportlab keeps its per-document font state per document, and the subsets are
+built without a shared read cursor).
 """
 from __future__ import annotations
 
