@@ -1,5 +1,4 @@
-"""Against peers: batch throughput beside pandoc and LibreOffice, memory over a long batch,
-and time against document length.
+"""Against peers: batch throughput beside pandoc and LibreOffice, memory, time against length.
 
 Every measurement starts from one page the size of the reference report: the text of
 ``tests/data/corpus/text/seed_luohu_2023.txt`` (the reference page) set into a real page of
