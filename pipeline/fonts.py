@@ -570,7 +570,21 @@ def standin_findings(settings) -> list[str]:
     return [line for _roles, line in _standins(settings)]
 
 
+_standins_found: dict[str, list[tuple[list[str], str]]] = {}
+_standins_lock = threading.Lock()
+
+
 def _standins(settings) -> list[tuple[list[str], str]]:
+    """``_find_standins`` once per process and font settings (a batch asks for every document)."""
+    key = font_settings_key(settings)
+    with _standins_lock:
+        found = _standins_found.get(key)
+        if found is None:
+            found = _standins_found[key] = _find_standins(settings)
+        return found
+
+
+def _find_standins(settings) -> list[tuple[list[str], str]]:
     groups: dict[tuple, list[str]] = {}
     for role in ROLES:
         font = resolve(role, settings)
@@ -778,9 +792,14 @@ _choices: dict[str, FontChoice] = {}
 _choices_lock = threading.Lock()
 
 
+def font_settings_key(settings) -> str:
+    """What of the settings decides the fonts: the keys of per-process font caches."""
+    return settings.model_dump_json(include={"fonts", "pdf"})
+
+
 def font_choice(settings) -> FontChoice:
     """The fonts for these settings, resolved once per process."""
-    key = settings.model_dump_json(include={"fonts", "pdf"})
+    key = font_settings_key(settings)
     with _choices_lock:
         found = _choices.get(key)
         if found is None:
