@@ -101,7 +101,7 @@ def _to_unicode_cmap(fontname: str, subset) -> str:
     """reportlab's ToUnicode CMap, with code points beyond U+FFFF written as UTF-16 surrogate
     pairs (reportlab writes them as five hex digits, so text extraction reads them wrong)."""
     def utf16(cp: int) -> str:
-        return chr(cp).encode("utf-16-be", "surrogatepass").hex().upper()
+        return f"{cp:04X}" if cp < 0x10000 else chr(cp).encode("utf-16-be").hex().upper()
 
     entries = [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
     return "\n".join([
@@ -121,11 +121,30 @@ def _font_size_code(size: float) -> str:
     return f"{fp_str(size)} Tf {fp_str(size * 1.2)} TL"
 
 
+@lru_cache(maxsize=4096)
+def _number(value: float) -> str:
+    from reportlab.lib.rl_accel import fp_str
+
+    return fp_str(value)
+
+
+def _pdf_number(*values) -> str:
+    """reportlab's ``fp_str`` for the numbers of its PDF objects, one number remembered:
+    the widths of a font's subsets are mostly the same few (without reportlab's C
+    accelerator each takes a slow formatting)."""
+    if len(values) == 1 and type(values[0]) in (int, float):
+        return _number(values[0])
+    from reportlab.lib.rl_accel import fp_str
+
+    return fp_str(*values)
+
+
 def _patch_reportlab() -> None:
-    from reportlab.pdfbase import ttfonts
+    from reportlab.pdfbase import pdfdoc, ttfonts
 
     if getattr(ttfonts.makeToUnicodeCMap, "__module__", "") != __name__:
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    pdfdoc.fp_str = _pdf_number
 
 
 # reportlab's glyf composite-glyph flags (``reportlab.pdfbase.ttfonts``)
