@@ -34,13 +34,14 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import marshal
 import os
 import shutil
 import subprocess
 import tempfile
 import threading
 import unicodedata
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, astuple, dataclass, field
 from functools import lru_cache
 from importlib import metadata, resources
 from pathlib import Path
@@ -120,6 +121,7 @@ PACKAGED_LICENCE = "SIL Open Font License 1.1"
 CJK_UNIFIED = range(0x4E00, 0xA000)  # CJK Unified Ideographs, U+4E00–U+9FFF
 CJK_PROBE = "中国的"  # a face with these is a Chinese face (its kind can be read from its name)
 SCAN_VERSION = 3
+DISK_MEMO_VERSION = 1  # of the per-face data kept on disk (metrics, faces of a file, ink)
 CONVERT_VERSION = 3
 #: A family name no font has: what fontconfig answers for it is its answer for an unknown name.
 FC_PROBE = "pipeline-no-such-face"
@@ -218,6 +220,34 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _disk_memo(folder: Path | None, kind: str, path: str, key: str, make: Callable[[], object]):
+    """``make()`` for font file ``path``, kept under ``folder`` (one file per ``kind`` and
+    ``key``) by the font file's size and mtime, so a new process reads it back instead of
+    parsing the font again; made afresh when the font file changes. The value is plain data
+    (``marshal``). Without a folder, or where it cannot be written, it is only computed."""
+    try:
+        st = os.stat(path)
+    except OSError:
+        return make()
+    stamp = (st.st_size, st.st_mtime_ns)
+    if folder is None:
+        return make()
+    name = hashlib.sha1(f"{path}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
+    file = folder / f"{kind}-v{DISK_MEMO_VERSION}-m{marshal.version}" / f"{name}.bin"
+    try:
+        saved, value = marshal.loads(file.read_bytes())
+        if saved == stamp:
+            return value
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    value = make()
+    try:
+        _atomic_write(file, marshal.dumps((stamp, value)))
+    except (OSError, ValueError):
+        pass  # a read-only cache is not an error
+    return value
+
+
 # --- reading font files -------------------------------------------------------------------
 
 def _names(font, ids) -> list[str]:
@@ -269,8 +299,10 @@ def read_faces(path: str | Path) -> list[FaceInfo]:
 
 
 @lru_cache(maxsize=256)
-def _faces_of(path: str) -> tuple[FaceInfo, ...]:
-    return tuple(read_faces(path))
+def _faces_of(path: str, folder: Path | None = None) -> tuple[FaceInfo, ...]:
+    """The faces of one font file (kept on disk under ``folder``)."""
+    faces = _disk_memo(folder, "faces", path, "", lambda: [astuple(f) for f in read_faces(path)])
+    return tuple(FaceInfo(*f) for f in faces)
 
 
 _scan_lock = threading.Lock()
@@ -355,12 +387,12 @@ def _packaged_dir() -> Path:
     raise RenderError(f"the packaged CJK fonts are missing: install the {dist} package")
 
 
-def packaged_faces() -> list[tuple[FaceInfo, str]]:
+def packaged_faces(settings=None) -> list[tuple[FaceInfo, str]]:
     """The CJK faces shipped by the font package, each with its kind (Song first)."""
     folder = _packaged_dir()
     out = []
     for name, kind in PACKAGED[2]:
-        faces = _faces_of(str(folder / name))
+        faces = _faces_of(str(folder / name), cache_dir(settings))
         if not faces:
             raise RenderError(f"the packaged font {folder / name} is missing or damaged: "
                               f"reinstall the {PACKAGED[0]} package")
@@ -520,7 +552,7 @@ def candidates(role: str, settings) -> list[tuple[FaceInfo, str, str | None]]:
         matched = (face, "installed") if face is not None else None
     if matched is not None:
         out.append((matched[0], matched[1], kind_of_face(matched[0]) or kind))
-    packaged = packaged_faces()
+    packaged = packaged_faces(settings)
     for tier, similar in ((kind,), False), (SIMILAR_KINDS.get(kind or "", ()), True):
         for k in tier:
             if k is None:
@@ -623,24 +655,13 @@ def warn_standins(settings) -> list[str]:
 # --- metrics ------------------------------------------------------------------------------
 
 class FaceMetrics:
-    """A face's cmap and advance widths (in 1/1000 em, scaled as reportlab scales them)."""
+    """A face's cmap and advance widths (in 1/1000 em, scaled as reportlab scales them), read
+    from the font once and kept on disk under ``folder`` (``_disk_memo``)."""
 
-    def __init__(self, path: str, index: int = 0):
-        from fontTools.ttLib import TTFont
-
-        self.path, self.index = path, index
-        font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True)
-        upem = font["head"].unitsPerEm
-        scale = 1000 / upem
-        order = font.getGlyphOrder()
-        hmtx = font["hmtx"].metrics
-        self.outline = next((t for t in ("glyf", "CFF ", "CFF2") if t in font), "none")
-        self.widths = {cp: (hmtx[g][0] if upem == 1000 else hmtx[g][0] * scale)
-                       for cp, g in (font.getBestCmap() or {}).items() if g != order[0] and g in hmtx}
-        self.default = float(hmtx[order[0]][0] if upem == 1000 else hmtx[order[0]][0] * scale)
-        self._scale = scale
-        self._glyphs = {cp: g for cp, g in (font.getBestCmap() or {}).items()}
-        font.close()
+    def __init__(self, path: str, index: int = 0, folder: Path | None = None):
+        self.path, self.index, self.folder = path, index, folder
+        self.outline, self._scale, self.default, self.widths = _disk_memo(
+            folder, "metrics", path, str(index), lambda: _read_metrics(path, index))
 
     def __repr__(self) -> str:
         return f"FaceMetrics({self.path!r}, {self.index})"
@@ -655,16 +676,41 @@ class FaceMetrics:
 
     def ink(self, ch: str) -> tuple[float, float] | None:
         """The lowest and highest point of ``ch``'s outline in 1/1000 em (None: no ink)."""
-        name = self._glyphs.get(ord(ch))
-        return None if name is None else _ink(self.path, self.index, name, self._scale)
+        return _ink(self.path, self.index, ch, self._scale, self.folder)
+
+
+def _read_metrics(path: str, index: int) -> tuple[str, float, float, dict[int, float]]:
+    """(outline kind, 1000 / units per em, the default advance, advance per code point)."""
+    from fontTools.ttLib import TTFont
+
+    font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True)
+    upem = font["head"].unitsPerEm
+    scale = 1000 / upem
+    order = font.getGlyphOrder()
+    hmtx = font["hmtx"].metrics
+    outline = next((t for t in ("glyf", "CFF ", "CFF2") if t in font), "none")
+    widths = {cp: (hmtx[g][0] if upem == 1000 else hmtx[g][0] * scale)
+              for cp, g in (font.getBestCmap() or {}).items() if g != order[0] and g in hmtx}
+    default = float(hmtx[order[0]][0] if upem == 1000 else hmtx[order[0]][0] * scale)
+    font.close()
+    return outline, scale, default, widths
 
 
 @lru_cache(maxsize=64)
-def _ink(path: str, index: int, name: str, scale: float) -> tuple[float, float] | None:
+def _ink(path: str, index: int, ch: str, scale: float, folder: Path | None) -> tuple[float, float] | None:
+    found = _disk_memo(folder, "ink", path, f"{index}:{ord(ch)}", lambda: _read_ink(path, index, ch, scale))
+    return None if found is None else tuple(found)
+
+
+def _read_ink(path: str, index: int, ch: str, scale: float) -> tuple[float, float] | None:
     from fontTools.pens.boundsPen import BoundsPen
     from fontTools.ttLib import TTFont
 
     font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True)
+    name = (font.getBestCmap() or {}).get(ord(ch))
+    if name is None:
+        font.close()
+        return None
     glyphs = font.getGlyphSet()
     pen = BoundsPen(glyphs)
     glyphs[name].draw(pen)
@@ -675,10 +721,11 @@ def _ink(path: str, index: int, name: str, scale: float) -> tuple[float, float] 
 
 
 @lru_cache(maxsize=64)
-def metrics(path: str, index: int = 0) -> FaceMetrics:
-    """The metrics of face ``index`` of ``path`` (read once per process)."""
+def metrics(path: str, index: int = 0, folder: Path | None = None) -> FaceMetrics:
+    """The metrics of face ``index`` of ``path`` (read once per process, kept on disk under
+    ``folder``)."""
     try:
-        return FaceMetrics(path, index)
+        return FaceMetrics(path, index, folder)
     except Exception as exc:
         raise RenderError(f"cannot read font {path} (face {index}): {exc}") from None
 
@@ -691,13 +738,13 @@ class FontChoice:
     def __init__(self, settings):
         self.settings = settings
         self.resolved = {role: resolve(role, settings) for role in ROLES}
-        self.role_face = {role: metrics(r.path, r.index) for role, r in self.resolved.items()}
+        self.role_face = {role: metrics(r.path, r.index, cache_dir(settings)) for role, r in self.resolved.items()}
         chain: list[FaceMetrics] = []
         for role in ("body",) + ROLES:
             if self.role_face[role] not in chain:
                 chain.append(self.role_face[role])
-        for face, _kind in packaged_faces():
-            packaged = metrics(face.path, face.index)
+        for face, _kind in packaged_faces(settings):
+            packaged = metrics(face.path, face.index, cache_dir(settings))
             if packaged not in chain:
                 chain.append(packaged)
         self.chain = chain
@@ -727,7 +774,7 @@ class FontChoice:
                         raise RenderError(
                             f"no installed font has a glyph for U+{ord(ch):04X} {unicodedata.name(ch, '')!s}".rstrip()
                             + f" ({ch!r}); name a font that has it in pdf.font_files")
-                    face = metrics(info.path, info.index)
+                    face = metrics(info.path, info.index, cache_dir(self.settings))
         with self._lock:
             self._choice[key] = face
         return face
@@ -957,7 +1004,7 @@ def describe_fonts(settings, sample_text: str | None = None) -> list[dict]:
     rows = []
     no_font = ""
     if sample_text is not None:  # characters no face at all can set (the PDF writer would fail)
-        known = [cmap_of(f.path, f.index) for f, _kind in packaged_faces()]
+        known = [cmap_of(f.path, f.index) for f, _kind in packaged_faces(settings)]
         for ch in sorted({c for c in sample_text if not c.isspace()}):
             if not any(ord(ch) in cmap for cmap in known) and find_covering(ch, settings) is None:
                 no_font += ch

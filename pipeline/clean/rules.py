@@ -16,11 +16,10 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
-import yaml
 from lxml.cssselect import CSSSelector
 
 from ..errors import UsageError
-from ..rules import load_rules
+from ..rules import load_rules, read_yaml
 
 SUBDOMAINS_KEY = "match_subdomains"
 
@@ -168,7 +167,7 @@ def site_files(folder: Path) -> dict[str, dict]:
     known = set(load_rules("clean")) | {SUBDOMAINS_KEY}
     found = {}
     for path in sorted(folder.glob("*.yaml")):
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = read_yaml(path.read_text(encoding="utf-8")) or {}
         unknown = sorted(set(data) - known)
         if unknown:
             raise UsageError(f"{path}: unknown clean rule key(s): {', '.join(unknown)}")
