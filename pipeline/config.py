@@ -52,7 +52,8 @@ class PdfSettings(Strict):
     font_files: dict[str, Path] = Field(default_factory=dict)
     # Folders searched for installed fonts; None = the usual system and user font folders.
     font_dirs: tuple[Path, ...] | None = None
-    # Where the font scan and CFF fonts converted to TrueType are cached; None = the user cache dir.
+    # Where the font scan, what was read of each font file and CFF fonts converted to TrueType
+    # are cached; None = the user cache dir.
     font_cache_dir: Path | None = None
     # Text block position and size in millimetres (top and left margins, width, height); A4 paper.
     margin_top_mm: float = Field(37.0, gt=0)
