@@ -1,0 +1,66 @@
+"""Start-up: the wall time of `pipeline --help` and of one cold conversion, medians.
+
+A cold conversion is a new process converting the reference page to all four formats
+(xml, txt, docx, pdf), the way someone runs `pipeline convert` on one page. Its font cache
+is warm (the second conversion on a machine onwards); `--empty-cache` also times the first
+conversion with an empty font cache folder (a new machine, or a changed font). Each command
+runs once untimed first; the runs of the commands alternate. Python may write bytecode (the
+installed package has it; PYTHONDONTWRITEBYTECODE is cleared for the runs).
+
+Not a test: numbers depend on the machine.
+
+    python bench/startup.py [--runs 11] [--empty-cache]
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+PROJECT = Path(__file__).resolve().parents[1]
+REFERENCE = PROJECT / "tests" / "data" / "corpus" / "text" / "seed_luohu_2023.txt"
+
+
+def timed(args: list[str], env: dict) -> float:
+    start = time.perf_counter()
+    subprocess.run(args, env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=11)
+    parser.add_argument("--empty-cache", action="store_true", help="also time conversions with an empty font cache")
+    args = parser.parse_args(argv)
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
+    command = [sys.executable, "-m", "pipeline"]
+    with tempfile.TemporaryDirectory(prefix="startup-bench-") as tmp:
+        out = Path(tmp) / "out"
+        convert = [*command, "convert", str(REFERENCE), "-o", str(out), "-f", "xml,txt,docx,pdf", "-q"]
+        cases = {"pipeline --help": [*command, "--help"], "convert, four formats": convert}
+        for args_ in cases.values():
+            timed(args_, env)  # untimed: bytecode written, font cache filled
+        times: dict[str, list[float]] = {name: [] for name in cases}
+        if args.empty_cache:
+            times["convert, empty font cache"] = []
+        for _ in range(args.runs):
+            for name, args_ in cases.items():
+                times[name].append(timed(args_, env))
+            if args.empty_cache:
+                cache = Path(tmp) / "cache"
+                shutil.rmtree(cache, ignore_errors=True)
+                times["convert, empty font cache"].append(timed(convert, dict(env, XDG_CACHE_HOME=str(cache))))
+    print(f"{'command':32} {'median s':>9} {'min s':>7}  runs")
+    for name, values in times.items():
+        print(f"{name:32} {statistics.median(values):9.3f} {min(values):7.3f}  {len(values)}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
