@@ -17,7 +17,7 @@ from pipeline.convert import convert
 from pipeline.load import Document
 from pipeline.measure import char_f1
 
-from .conftest import REFERENCE, corpus_samples, sample_params
+from .conftest import DATA, REFERENCE, corpus_samples, sample_params
 from .test_pdf import tool
 
 PAGES = [REFERENCE] + [p for p in corpus_samples() if p != REFERENCE]
@@ -99,3 +99,25 @@ def test_every_format_shows_the_same_text(page: Path):
     low = [(a, b, round(char_f1(texts[a], texts[b]), 4)) for a, b in itertools.combinations(FORMATS, 2)
            if char_f1(texts[a], texts[b]) < 0.99]
     assert not low, low
+
+
+# What no format prints: the record of where the page came from, the pictures' bytes, the
+# audit of removals and the diagnostics.
+UNPRINTED = ("provenance", "pictures", "removed", "diagnostics")
+
+
+def test_every_element_s_text_reaches_every_format():
+    """The IR fixture that uses every element: each element's own text shows in every format,
+    so a writer whose handler for an element does nothing (and whose parent does not print it
+    either) fails here, whatever handlers it has."""
+    sample = DATA / "ir" / "sample.xml"
+    result = convert(Document(sample.name, sample.read_bytes()), Settings(), FORMATS)
+    texts = {fmt: "".join(EXTRACT[fmt](result.outputs[fmt]).split()) for fmt in FORMATS}
+    hidden = {el for name in UNPRINTED for found in result.tree.iter(name) for el in found.iter()}
+    owned = [(el.tag, "".join(el.text.split())) for el in result.tree.iter()
+             if isinstance(el.tag, str) and el not in hidden and el.text and el.text.strip()]
+    owned += [("figure@alt", "".join(f.get("alt").split())) for f in result.tree.iter("figure") if f.get("alt")]
+    assert {tag for tag, _ in owned} >= {"title", "field", "p", "heading", "item", "link", "cell", "li", "figure@alt"}
+    missing = [(fmt, tag, text) for fmt, text_of_format in texts.items() for tag, text in owned
+               if text not in text_of_format]
+    assert missing == []
