@@ -8,8 +8,11 @@ a line (``“‘（《〔【``). White space at a break is dropped.
 
 ``break_lines`` fills each line greedily and, when the next unit is not allowed to start a
 line, pushes characters down to the previous legal break (the slack is later spread as
-character spacing by the writer). A Latin token longer than a whole line is the only thing
-ever cut inside, and only at the width of the line.
+character spacing by the writer). With ``hanging`` (标点悬挂, the body text of the PDF), a line
+that is exactly full may instead take one of the 句读 marks of ``HANGING`` past its end, into
+the margin, when what follows the mark may start a line: the line keeps its full measure
+rather than losing its last character to the mark. A Latin token longer than a whole line is
+the only thing ever cut inside, and only at the width of the line.
 
 ``balanced_lines`` breaks a title into the fewest lines of nearly equal width, preferring
 meaning boundaries (after an issuing body, after a year, around 关于, before the document
@@ -33,6 +36,10 @@ NO_LINE_START = frozenset(
 #: Marks that never end a line: the opening halves of quotation marks, brackets and
 #: book-title marks, plus their variants and the ASCII openers.
 NO_LINE_END = frozenset("“‘（《〔【" "「『〈〖［｛｟" "([{")
+#: Marks that may hang past the end of a full line (标点悬挂): the 句读 marks 、。，．：；？！ and
+#: their ASCII forms, the set LibreOffice hangs for Chinese (its zh_CN locale data). Closing
+#: quotes and brackets, 省略号 and 破折号 never hang: they are pulled down as before.
+HANGING = frozenset("、。，．：；？！" ",.:;?!")
 #: Marks written as two characters that are never split (破折号 ——, 省略号 ……).
 DOUBLE_MARKS = ("——", "……", "――")
 
@@ -124,15 +131,20 @@ def break_lines(
     measure: Measure,
     width: float,
     first_width: float | None = None,
+    hanging: frozenset[str] = frozenset(),
 ) -> list[str]:
     """Break ``text`` into lines no wider than ``width`` (the first no wider than ``first_width``).
 
     ``measure(s)`` is the advance width of string ``s`` as it will be set (tracking included).
+    ``hanging``: the marks that may hang one past the end of an exactly full line (``HANGING``
+    for body text; none by default), when the mark cannot start the next line and what follows
+    it can; only one mark hangs (``hangs`` tells such a line).
     Returns the lines in order, white space at the breaks dropped; ``[]`` for blank text.
     """
     toks = units(text)
     widths = [measure(t) for t in toks]
     ok = break_opportunities(toks)
+    hanging = frozenset(hanging)
     lines: list[str] = []
     start, n = 0, len(toks)
     while start < n:
@@ -148,6 +160,12 @@ def break_lines(
         if end >= n:
             lines.append("".join(_strip_spaces(toks[start:n])))
             break
+        if (end > start and toks[end] in hanging and not _is_space(toks[end - 1])
+                and used >= avail - EPSILON and (end + 1 == n or ok[end + 1])):
+            # an exactly full line followed by a mark that may hang: it hangs in the margin
+            lines.append("".join(_strip_spaces(toks[start:end + 1])))
+            start = end + 1
+            continue
         if end > start and widths[end] > width + EPSILON and not _is_space(toks[end]):
             # a unit longer than any line (a long URL) will be cut anyway: cut it here,
             # filling this line, rather than push it down and leave this line short
@@ -178,6 +196,14 @@ def break_lines(
         lines.append("".join(_strip_spaces(toks[start:brk])))
         start = brk
     return [line for line in lines if line]
+
+
+def hangs(line: str, measure: Measure, width: float, hanging: frozenset[str] = HANGING) -> bool:
+    """Whether ``line`` ends with a mark hanging past ``width`` (``break_lines`` with ``hanging``):
+    its last character is a hanging mark and the line without it fills the width, with it
+    overflows."""
+    return (len(line) > 1 and line[-1] in hanging and measure(line) > width + EPSILON
+            and measure(line[:-1]) <= width + EPSILON)
 
 
 def _legal_cut(token: str, measure: Measure, room: float) -> int | None:

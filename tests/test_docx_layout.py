@@ -206,7 +206,11 @@ def test_libreoffice_sets_the_pdfs_faces(document, settings):
 @pytest.mark.render
 @pytest.mark.slow
 def test_rendered_full_lines_have_28_cells(document, settings):
-    assert assert_full_lines(read_back(document, settings), settings) > 40
+    """As the PDF's, but without hanging marks (标点悬挂): LibreOffice (7.4) imports the styles'
+    ``w:overflowPunct w:val="1"`` (Word: hang) as hanging turned off, so it pushes the last
+    character down with the mark where the PDF hangs the mark (and with ``w:val="0"`` it hangs
+    、。，：；？！ but may not draw a mark it hung on a line after the first)."""
+    assert assert_full_lines(read_back(document, settings), settings, hanging=False) > 40
 
 
 @pytest.mark.render

@@ -25,7 +25,7 @@ from lxml import etree
 
 from pipeline import convert, fonts, ir
 from pipeline.config import PdfSettings, Settings
-from pipeline.linebreak import DOUBLE_MARKS, NO_LINE_END, NO_LINE_START
+from pipeline.linebreak import DOUBLE_MARKS, HANGING, NO_LINE_END, NO_LINE_START
 from pipeline.writers import docx, pdf, views
 
 from .conftest import DATA, REFERENCE, corpus_samples, ir_of
@@ -54,22 +54,37 @@ def pure_cjk(text: str) -> bool:
     return all(unicodedata.east_asian_width(ch) in "WF" for ch in text)
 
 
-def shortened_by_a_rule(line: str, following: str) -> bool:
+def could_hang(following: str) -> bool:
+    """Whether the line before ``following``, one character short, could have kept that
+    character and hung the mark after it (标点悬挂): the mark hangs (``HANGING``) and what
+    comes after it may start a line."""
+    nxt, after, then = following[:1], following[1:2], following[2:3]
+    alone = pure_cjk(after) or not re.match(r"[!-~]", then)  # an ASCII mark, not part of a word
+    return (bool(after) and pure_cjk(nxt) and after in HANGING and alone
+            and not (then and then in NO_LINE_START))
+
+
+def shortened_by_a_rule(line: str, following: str, hanging: bool = True) -> bool:
     """Whether a line short of the full measure ends there because of a rule: the next
     character may not start a line (it was pushed down with the one before it) or may not end
-    one, or what follows is a number or word that stays whole."""
+    one, or what follows is a number or word that stays whole. With ``hanging`` (the PDF), a
+    character pushed down with a mark that could have hung instead is no such rule."""
     nxt, after = following[:1], following[1:2]
+    if hanging and could_hang(following):
+        return False
     return bool(nxt) and (not pure_cjk(nxt) or nxt in NO_LINE_START or nxt in NO_LINE_END or (after and after in NO_LINE_START)
                           or line[-1:] + nxt in DOUBLE_MARKS or following[:2] in DOUBLE_MARKS)
 
 
 # --- the PDF, from its layout data ----------------------------------------------------------
 
-def assert_full_lines(pages, settings) -> int:
+def assert_full_lines(pages, settings, hanging: bool = True) -> int:
     """28 cells on every line of pure CJK text of a paragraph or heading but its last (the
-    first counts the two-character indent), unless a line-breaking rule shortened it; the
-    number of lines checked. ``pages`` are ``pdf.Line`` lists, as ``pdf.render_with_layout``
-    gives them or as read back from another renderer's PDF."""
+    first counts the two-character indent), plus at most one hanging mark (标点悬挂,
+    ``HANGING``) when ``hanging``, unless a line-breaking rule that hanging cannot help
+    shortened it (an opening mark, a 破折号 or 省略号, a number kept whole...); the number of
+    lines checked. ``pages`` are ``pdf.Line`` lists, as ``pdf.render_with_layout`` gives them
+    or as read back from another renderer's PDF (one that hangs nothing: ``hanging=False``)."""
     blocks: dict[int, list[pdf.Line]] = {}
     for page in pages:
         for line in page:
@@ -82,8 +97,10 @@ def assert_full_lines(pages, settings) -> int:
                 continue
             indent = settings.pdf.indent_chars if i == 0 else 0  # paragraphs and headings
             cells = len(line.text) + indent
+            if hanging and cells == settings.pdf.chars_per_line + 1 and line.text[-1] in HANGING:
+                cells -= 1  # the mark hangs past the full measure
             if cells != settings.pdf.chars_per_line:
-                assert shortened_by_a_rule(line.text, lines[i + 1].text) and (
+                assert shortened_by_a_rule(line.text, lines[i + 1].text, hanging) and (
                     cells == settings.pdf.chars_per_line - 1 or not pure_cjk(lines[i + 1].text[:1])), \
                     (cells, line.text, lines[i + 1].text)
             checked += 1
@@ -122,6 +139,26 @@ def assert_no_heading_ends_a_page_or_splits(pages) -> None:
 
 def test_28_cells_on_every_full_line(laid_out, settings):
     assert assert_full_lines(laid_out[2], settings) > 40
+
+
+def test_a_pause_mark_hangs_past_a_full_line(settings):
+    """标点悬挂: a 。 after the 28th cell hangs in the margin, the 28 cells justified to the
+    block's edge as on every full line; a closing quote there is pulled down with the character
+    before it, as is a 。 followed by a closing quote (one mark hangs)."""
+    text = "国家发展改革委员会统计局政府工作报告法治建设营商环境"  # 26 characters: 28 cells indented
+    root = ir.new_report()
+    root.find("front/title").text = "标点悬挂"
+    for tail in ("。", "”", "。”"):
+        etree.SubElement(root.find("body"), "p").text = text + tail + "高质量发展" * 8
+    geo = pdf.Geometry.from_settings(settings.pdf)
+    firsts = {}
+    for line in pdf.layout(ir.validate(root), settings)[0]:
+        if line.kind == "p":
+            firsts.setdefault(line.block, line)
+    hung, quote, both = firsts.values()
+    assert hung.text == text + "。" and hung.justified
+    assert abs(hung.x1 - hung.hang - geo.right) < 0.01 and 0 < hung.hang <= geo.cell
+    assert quote.text == text[:-1] and both.text == text[:-1] and quote.hang == both.hang == 0.0
 
 
 def test_22_lines_on_every_full_page(laid_out, settings):

@@ -8,9 +8,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from pipeline.linebreak import (
+    HANGING,
     NO_LINE_START,
     balanced_lines,
     break_lines,
+    hangs,
     segments,
     title_boundaries,
     units,
@@ -36,6 +38,41 @@ def test_closing_mark_never_starts_a_line(mark):
     assert lines[0] == "字" * 9  # the last character is pushed down with the mark
     assert lines[1].startswith("字" + mark)
     assert violations(lines, text) == []
+
+
+@pytest.mark.parametrize("mark", sorted("、。，．：；？！"))
+def test_a_full_line_hangs_a_pause_mark(mark):
+    """标点悬挂: the mark hangs past the full line instead of pulling its last character down."""
+    text = "字" * 10 + mark + "字" * 5
+    lines = break_lines(text, cells, 10, hanging=HANGING)
+    assert lines == ["字" * 10 + mark, "字" * 5]
+    assert hangs(lines[0], cells, 10) and not hangs(lines[1], cells, 10)
+    assert violations(lines, text) == []
+
+
+@pytest.mark.parametrize("mark", sorted("”’）》〕】…") + ["。”", "？！", "……"])
+def test_marks_that_cannot_hang_pull_the_last_character_down(mark):
+    """Closing quotes and brackets, 省略号, and a mark followed by another closing mark (only one
+    mark hangs, and the next line may not start with the second) are pulled down as without
+    hanging."""
+    text = "字" * 10 + mark + "字" * 5
+    lines = break_lines(text, cells, 10, hanging=HANGING)
+    assert lines == break_lines(text, cells, 10)
+    assert lines[0] == "字" * 9 and not hangs(lines[0], cells, 10)
+    assert violations(lines, text) == []
+
+
+def test_only_an_exactly_full_line_hangs():
+    text = "字" * 9 + "a" + "，" + "字" * 5  # 9.5 cells, then a comma that does not fit
+    assert break_lines(text, cells, 10, hanging=HANGING)[0] == "字" * 9
+    text = "字" * 8 + "ab" + "，" + "字" * 5  # 10 cells: full
+    assert break_lines(text, cells, 10, hanging=HANGING)[0] == "字" * 8 + "ab，"
+
+
+def test_a_mark_ending_the_text_hangs_and_the_first_line_hangs_at_its_width():
+    assert break_lines("字" * 10 + "。", cells, 10, hanging=HANGING) == ["字" * 10 + "。"]
+    lines = break_lines("字" * 8 + "，" + "字" * 10 + "。" + "字" * 2, cells, 10, 8, hanging=HANGING)
+    assert lines == ["字" * 8 + "，", "字" * 10 + "。", "字" * 2]
 
 
 @pytest.mark.parametrize("mark", sorted("“‘（《〔【"))
@@ -149,6 +186,28 @@ def test_any_text_breaks_without_violations(words, width):
     assert all(cells(line) <= width + 1e-6 for line in lines)
     assert violations(lines, text, cells, width, width - 2) == []
     assert all(line == line.strip() and line for line in lines)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=120), st.integers(min_value=6, max_value=30))
+def test_any_text_breaks_without_violations_when_marks_hang(words, width):
+    """With hanging: the rules hold, every line fits or is exactly full with one mark of
+    ``HANGING`` past its end, and no line is left short where that mark could have hung."""
+    text = "".join(words)
+    lines = break_lines(text, cells, width, width - 2, hanging=HANGING)
+    assert squeeze("".join(lines)) == squeeze(text)
+    assert violations(lines, text, cells, width, width - 2) == []
+    assert all(line == line.strip() and line for line in lines)
+    for i, line in enumerate(lines):
+        room = width - 2 if i == 0 else width
+        if cells(line) > room + 1e-6:
+            assert line[-1] in HANGING and cells(line[:-1]) == room and hangs(line, cells, room), (line, room)
+        elif i + 1 < len(lines):
+            nxt = lines[i + 1]
+            # no character pushed down with a mark that could have hung after it instead
+            pushed = len(nxt) > 1 and ord(nxt[0]) > 127 and nxt[1] in HANGING and ord(nxt[1]) > 127 \
+                and nxt[2:3] not in NO_LINE_START and line + nxt[:2] in text
+            assert not (pushed and cells(line) + cells(nxt[0]) == room), (line, nxt, room)
 
 
 @settings(max_examples=200, deadline=None)

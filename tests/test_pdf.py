@@ -20,7 +20,7 @@ from lxml import etree
 from pipeline import fonts, ir
 from pipeline.config import PdfSettings, Settings
 from pipeline.errors import RenderError
-from pipeline.linebreak import violations
+from pipeline.linebreak import HANGING, violations
 from pipeline.tables import normalize
 from pipeline.writers import pdf, views
 from pipeline.writers.text import BodyText, body_lines
@@ -292,9 +292,12 @@ def assert_lines_inside_the_block(r: Rendered) -> None:
     for line in r.lines:
         if line.kind == "page_number":
             continue
-        assert line.x0 >= geo.left - TOLERANCE and line.x1 <= geo.right + TOLERANCE, line
+        assert line.x0 >= geo.left - TOLERANCE and line.x1 - line.hang <= geo.right + TOLERANCE, line
         if line.justified and line.slot is not None:
-            assert abs(line.x1 - geo.right) < TOLERANCE, line  # full lines end flush right
+            assert abs(line.x1 - line.hang - geo.right) < TOLERANCE, line  # full lines end flush right
+        if line.hang:  # one mark hangs (标点悬挂), wholly in the margin, within one cell of the block
+            assert line.kind in ("p", "heading", "li") and line.text[-1] in HANGING, line
+            assert 0 < line.hang <= geo.cell + TOLERANCE, line
 
 
 def check_all(r: Rendered) -> None:
@@ -500,12 +503,12 @@ def test_full_lines_end_flush_right(full_document):
     body = [line for line in full_document.lines if line.kind in ("p", "heading")]
     justified = [line for line in body if line.justified]
     assert len(justified) > 100
-    assert max(abs(line.x1 - geo.right) for line in justified) < TOLERANCE
+    assert max(abs(line.x1 - line.hang - geo.right) for line in justified) < TOLERANCE
     # every line but the last of a paragraph is full
     for lines in full_document.blocks().values():
         if lines[0].kind == "p":
             assert all(line.justified for line in lines[:-1])
-            assert lines[-1].x1 <= geo.right + TOLERANCE
+            assert lines[-1].x1 - lines[-1].hang <= geo.right + TOLERANCE
 
 
 def test_two_runs_give_identical_bytes(reference, settings):

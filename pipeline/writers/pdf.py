@@ -3,10 +3,12 @@
 The page is A4 with a 156 × 225 mm text block holding a grid of 22 lines × 28 characters
 (the numbers come from ``settings.pdf``). Every text line sits on a grid line; paragraphs are
 indented two characters and their full lines are justified to the block's right edge by
-spreading the slack as character spacing. Lines are broken by ``pipeline.linebreak`` (GB/T
-15834 rules), never by reportlab. The title is centred and broken into balanced lines; the
-front-matter field lines (``views.front_fields``: 发布机构：…) follow in the body face, each
-centred when it fits on one line, then the blank line(s) before the body. A paragraph the
+spreading the slack as character spacing; a 句读 mark (、。，：；？！) after the 28th cell of a
+justified line hangs in the margin (标点悬挂) rather than pull the line's last character down
+with it. Lines are broken by ``pipeline.linebreak`` (GB/T 15834 rules), never by reportlab.
+The title is centred and broken into balanced lines; the front-matter field lines
+(``views.front_fields``: 发布机构：…) follow in the body face, each centred when it fits on
+one line, then the blank line(s) before the body. A paragraph the
 IR aligns right (a signature and date block) is set flush right, without the indent.
 
 Each role (title, body, heading1..4, page_number) has a face found by ``pipeline.fonts``; a
@@ -54,7 +56,7 @@ from lxml import etree
 
 from .. import __version__, colour, fonts, ir
 from ..errors import RenderError
-from ..linebreak import break_lines
+from ..linebreak import HANGING, break_lines, hangs
 from . import pdfa, views
 from .base import DocumentWriter
 
@@ -93,6 +95,7 @@ class Line:
     role: str = "body"  # the font role
     width: float = 0.0  # the width the line was broken to (what ``linebreak`` measured against)
     tracking: float = 0.0  # the character spacing the breaker counted per character
+    hang: float = 0.0  # a hanging mark's reach past the block's edge (``x1 - hang`` is the edge); 0: none
 
 
 # --- fonts --------------------------------------------------------------------------------
@@ -380,6 +383,7 @@ class LaidLine:
     width: float = 0.0  # the width the breaker filled (tracking included)
     tracking: float = 0.0
     offset: int = 0  # where the line starts in its block's text (tagged output only)
+    hang: float = 0.0  # how far a hanging mark (标点悬挂) reaches past the measure; 0: none
 
 
 @dataclass
@@ -700,20 +704,27 @@ class PdfWriter(DocumentWriter):
             first_indent = 0.0
         else:
             first_indent = 0.0 if align == "right" else (pdf.indent_chars if indent is None else indent) * geo.cell
-            texts = break_lines(text, measure, width, width - first_indent)
+            # justified text may hang a 句读 mark past a full line's end (标点悬挂)
+            texts = break_lines(text, measure, width, width - first_indent,
+                                hanging=HANGING if align == "justify" else frozenset())
         if align == "center-single":
             align = "center" if len(texts) == 1 else "justify"
         lines = []
         for i, t in enumerate(texts):
             start = first_indent if i == 0 else 0.0
+            # a hanging mark is set after the full measure, in the margin: the line's other
+            # characters are spaced as if it were not there
+            hang = align == "justify" and hangs(t, measure, width - start)
             natural = self.fonts.glyph_width(role, size, t)
+            set_width = self.fonts.glyph_width(role, size, t[:-1]) if hang else natural
             avail = geo.width - start
-            n = len(t)
+            n = len(t) - int(hang)
             last = i == len(texts) - 1
-            if align == "justify" and not last and n > 1:
-                spread = (avail - natural) / (n - 1)
+            if align == "justify" and (not last or hang) and n > 1:
+                spread = (avail - set_width) / (n - 1)
                 if spread - tracking <= MAX_STRETCH * geo.cell:
-                    lines.append(LaidLine(t, start, spread, natural, True, width - start, tracking))
+                    lines.append(LaidLine(t, start, spread, natural, True, width - start, tracking,
+                                          hang=natural - set_width + spread if hang else 0.0))
                     continue
             space = tracking
             if n > 1 and natural + (n - 1) * space > avail:
@@ -811,7 +822,7 @@ class PdfWriter(DocumentWriter):
             canv.getPageNumber(), block.kind, block.block_id, line.text, block.source,
             abs_x0, x1, abs_y, block.size, line.justified, slot,
             tuple((f.path, f.index, chunk) for f, chunk in runs),
-            block.role, line.width, line.tracking,
+            block.role, line.width, line.tracking, line.hang,
         ))
 
     def _draw_runs(self, canv, block: Block, runs, char_space: float, x: float, baseline: float):
