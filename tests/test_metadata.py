@@ -225,6 +225,7 @@ def test_a_publisher_ends_where_the_next_thing_on_its_line_starts(page, publishe
     ("人民日报海外版", "人民日报海外版"),  # 海外版 is no person's name
     ("21世纪经济报道(广州)", "21世纪经济报道"),
     ("人民日报（海外版）", "人民日报（海外版）"),  # an edition in brackets is no place
+    ("央视新闻客户端中国青年网", "央视新闻客户端"),  # an app's name ends the name: the site's run on after it
     ("Information Office", "Information Office"),
 ])
 def test_publisher_value_cut_at_a_date_label_or_name(value, publisher):
@@ -338,3 +339,55 @@ def test_an_outlet_beside_the_byline_stamp_is_the_publisher(top):
     record = fields(clean_markup(news_page("<title>某某会议召开</title>", top)))
     assert record["publisher"] == ("新华社", "byline")
     assert record["date"] == ("2020-01-03", "byline")
+
+
+@pytest.mark.parametrize("top, publisher, origin", [
+    # the channel and the source run together before the stamp: the element marked as the source
+    ('<div class="a_Info"><span class="a_catalog"><a href="/jrsc.htm">金融市场</a></span>'
+     '<span class="a_source">棱镜</span><span class="a_time">2019-09-23 07:48</span></div>', "棱镜", "marked:a_source"),
+    # the innermost marked element, not its frame holding a follow button
+    ('<div class="index_sourceTitle_Vj75f"><div class="index_sourceTitleText_wlTy-"><a href="/m">在人间</a></div>'
+     '<div class="follow">下载客户端<br>独家抢先看</div></div><p>2024年01月25日 18:03:35</p>', "在人间", "marked:index_sourceTitleText_wlTy-"),
+    # the lead before the name
+    ('<span id="cont_riqi" class="source">本文来源于<span><a href="http://www.stats.gov.cn/">国家统计局</a></span></span>',
+     "国家统计局", "marked:source"),
+    # a source image, and a marked text that is no name, give nothing
+    ('<img class="source-img" src="a.png"><div class="album_read_source">收录于合集 #先锋榜样</div>', None, None),
+])
+def test_an_element_marked_as_the_source_gives_the_publisher(top, publisher, origin):
+    record = fields(clean_markup(news_page("<title>某某会议召开</title>", "<h1>某某会议召开</h1>" + top)))
+    assert record.get("publisher") == ((publisher, origin) if publisher else None)
+
+
+def test_an_author_and_outlet_above_the_stamp_give_the_outlet():
+    record = fields(clean_markup(news_page("<title>某某会议召开</title>", "<h1>某某会议召开</h1><p>石佳/中国青年报</p><p>2019-09-24 09:10</p>")))
+    assert record["publisher"] == ("中国青年报", "byline")
+
+
+def test_a_generation_time_meta_date_loses_to_the_address_date():
+    head = ('<title>某某活动举行</title><meta name="others" content="页面生成时间 2022-10-14 08:23:48">'
+            '<meta name="PubDate" content="2022-10-14 08:23:48">')
+    tree = clean_markup(news_page(head, "<h1>某某活动举行</h1>"),
+                        url="http://www.sc.gov.cn/10462/10464/2020/9/15/e651244f5f89400a95c651e2f53de7fe.shtml")
+    assert fields(tree)["date"] == ("2020-09-15", "address")
+
+
+def test_a_forum_threads_first_post_date_beats_a_replys():
+    # Baidu Tieba: the floor line 1楼 with the thread's date; a reply's stamp sits nearer the content
+    top = ("<h1>什么样的人才算是佛系</h1><p>来自Android客户端1楼2022-10-02 23:02回复</p><p>我就很佛系</p>"
+           "<p>张三: 其实就是不攀比</p><p>2023-3-8 13:30回复</p>")
+    assert fields(clean_markup(news_page("<title>什么样的人才算是佛系</title>", top)))["date"] == ("2022-10-02", "line:1楼")
+
+
+def test_a_timeago_abbr_gives_the_date():
+    # Ruby China: the topic's date only in <abbr class="timeago" title="…">, the replies' after it
+    top = ('<h1>Ruby：极致的脚本语言</h1><div class="info">zzz · <abbr class="timeago" title="2024年04月22日">1 月前</abbr></div>'
+           '<div class="reply"><abbr class="timeago" title="2024年05月08日">19 天前</abbr></div>')
+    record = fields(clean_markup(news_page("<title>Ruby：极致的脚本语言 · Ruby China</title>", top)))
+    assert record["date"] == ("2024-04-22", "time-element:abbr")
+
+
+def test_a_scheme_less_meta_address_is_a_host_not_a_path():
+    head = '<title>中法经贸合作</title><meta property="og:url" content="www.sohu.com/a/778336904_120702">'
+    tree = clean_markup(news_page(head, "<h1>中法经贸合作</h1>"))
+    assert fields(tree)["url"] == ("https://www.sohu.com/a/778336904_120702", "meta:og:url (scheme-less)")

@@ -6,7 +6,9 @@ evidence naming its source.
 An address is only evidence when it is absolute: a relative one (``<meta name="Url"
 content="./t2019….shtml">``) is resolved against the page's absolute address (``<base
 href>``, then the other sources), or dropped with a diagnostic; a meta tag's bare site root
-(``http://xxgk.jl.gov.cn/``) names the site, not the page, and is dropped the same way.
+(``http://xxgk.jl.gov.cn/``) names the site, not the page, and is dropped the same way. An
+address written without its scheme but starting with a host name (``www.sohu.com/a/…``) takes
+the page's scheme (else https), as a scheme-relative one does.
 """
 from __future__ import annotations
 
@@ -86,6 +88,9 @@ def offer_urls(draft: Draft) -> None:
         if url.startswith("//"):  # scheme-relative: the page's scheme, else https
             url = f"{urlsplit(base).scheme if base and not base.startswith('//') else 'https'}:{url}"
             origin += ":scheme-relative" if ":" not in origin else " (scheme-relative)"
+        if not host_of(url) and draft.rules.bare_host.match(url):  # www.sohu.com/a/…: a host, not a path
+            url = f"{urlsplit(base).scheme if base and not base.startswith('//') else 'https'}://{url}"
+            origin += " (scheme-less)"
         if not host_of(url):
             if not base:
                 draft.notice("url-dropped", f"{origin} gives the relative address {url} and the page has no "
@@ -145,6 +150,42 @@ def page_headlines(draft: Draft) -> list[str]:
     return [text for text in (collapse_space(e.text_content()) for e in found) if text]
 
 
+MARKED_CHARS = 40  # a marked source's element holds no more text than this
+
+
+def marked_source(draft: Draft) -> None:
+    """The first element of the page marked as the article's source (``class="a_source"``,
+    ``class="source"``) whose short text, without its lead (本文来源于), is one name: the
+    publisher (``marked``)."""
+    r = draft.rules
+
+    def mark_of(el) -> str | None:
+        marks = f"{el.get('class') or ''} {el.get('id') or ''}".split()
+        return next((m for m in marks if r.source_marks.fullmatch(m)), None)
+
+    marked = [(el, mark_of(el)) for el in draft.page.xpath("//body//*[@class or @id]")]
+    marked = [(el, mark) for el, mark in marked if mark and el.tag not in ("img", "script", "style", "link")]
+    inner = {el for el, _ in marked}
+    for el, mark in marked:
+        if any(d in inner for d in el.iterdescendants()):
+            continue  # the innermost marked element: <div class="sourceTitle"><div class="sourceTitleText">
+        text = collapse_space(el.text_content())
+        if not text or len(text) > MARKED_CHARS:
+            continue
+        value = publisher_value(r.source_lead.sub("", text, count=1) if r.source_lead.match(text) else text, r)
+        if r.source_name.fullmatch(value) and not r.metadata_pair.match(value):
+            draft.offer("publisher", value, f"marked:{mark}")
+            return
+
+
+def marked_time(draft: Draft) -> None:
+    """The date of the page's first ``<time datetime>`` or ``<abbr title>`` that holds one (a
+    forum topic's ``<abbr class="timeago" title="2024年04月22日">``): ``time-element``."""
+    for el in draft.page.xpath("//body//time[@datetime] | //body//abbr[@title]"):
+        if offer_date(draft, "date", el.get("datetime") or el.get("title"), f"time-element:{el.tag}"):
+            return
+
+
 def read_head(draft: Draft) -> None:
     r = draft.rules
     offer_urls(draft)
@@ -155,6 +196,8 @@ def read_head(draft: Draft) -> None:
         for name in r.meta_names[key]:
             value = metas.get(name)
             draft.offer(key, publisher_value(value, r) if key == "publisher" and value else value, f"meta:{name}")
+    marked_source(draft)
+    marked_time(draft)
     generated = [v for v in metas.values() if r.generated_time in v]
     for name in r.meta_names["date"]:
         value = metas.get(name)

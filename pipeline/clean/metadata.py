@@ -103,10 +103,14 @@ def resolve_metadata(draft: Draft) -> None:
         if pairs and pairs[0].start() and HAN.fullmatch(text[pairs[0].start() - 1]):
             pairs = pairs[1:]  # the tail of a longer label (批准时间, 图片来源), not a label
         note_pairs(text, pairs, draft, "line-below" if i > last else "line")
+    first_post = next(filter(None, map(draft.rules.first_post_date.search, draft.page_lines)), None)
+    if first_post:  # 1楼2022-10-02 23:02: the thread's date, not a reply's
+        offer_date(draft, "date", first_post.string[first_post.end():], "line:1楼")
     above = draft.page_lines[max(0, first - LINES_ABOVE_CONTENT):first]
     for i, text in enumerate(above):
-        if byline_date(draft, text) and i and draft.rules.publisher_outlet.fullmatch(above[i - 1]):
-            draft.offer("publisher", above[i - 1], "byline")  # 新华社 on its own line above 2020-01-03 18:13
+        outlet = draft.rules.author_before_outlet.sub("", above[i - 1], count=1) if i else ""
+        if byline_date(draft, text) and outlet and draft.rules.publisher_outlet.fullmatch(outlet):
+            draft.offer("publisher", outlet, "byline")  # 新华社 (or 石佳/中国青年报) on its own line above 2020-01-03 18:13
     take_byline(draft)
     signature(draft)
 

@@ -70,6 +70,12 @@ class CleanRules:
     publisher_end: re.Pattern  # what ends a publisher's name (a date, a following label …)
     publisher_person: re.Pattern  # an outlet's name with a person's name run on (中国新闻网王帆)
     publisher_outlet: re.Pattern  # an outlet's name alone (新华社, 澎湃新闻), full match
+    source_marks: re.Pattern  # a class or id marking the article's source (a_source), full match
+    source_lead: re.Pattern  # a lead before a marked source's name (本文来源于)
+    source_name: re.Pattern  # a marked source's text that is one name, full match
+    first_post_date: re.Pattern  # a forum's first-post mark right before the thread's date (1楼)
+    bare_host: re.Pattern  # a host name heading an address written without its scheme
+    author_before_outlet: re.Pattern  # an author's name and a slash before an outlet's (石佳/)
 
 
 def label_pattern(label: str) -> str:
@@ -128,6 +134,12 @@ def compile_rules(data: dict) -> CleanRules:
         channel_name_chars=data["channel_name_chars"],
         bracketed_site=re.compile(data["bracketed_site"]),
         number_line=re.compile(data["number_line"]),
+        source_marks=re.compile(data["source_marks"]),
+        source_lead=re.compile(data["source_lead"]),
+        source_name=re.compile(data["source_name"]),
+        first_post_date=re.compile(data["first_post_date"]),
+        bare_host=re.compile(data["bare_host"]),
+        author_before_outlet=re.compile(data["author_before_outlet"]),
         **publisher_patterns(data),
     )
 
