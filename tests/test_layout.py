@@ -25,10 +25,11 @@ from lxml import etree
 
 from pipeline import convert, fonts, ir
 from pipeline.config import PdfSettings, Settings
+from pipeline.errors import PipelineError
 from pipeline.linebreak import DOUBLE_MARKS, HANGING, NO_LINE_END, NO_LINE_START
 from pipeline.writers import docx, pdf, views
 
-from .conftest import DATA, REFERENCE, corpus_samples, ir_of
+from .conftest import DATA, REFERENCE, corpus_samples, ir_of, shared_corpus_pages
 from .test_docx import in_ci
 from .test_pdf import make_font
 
@@ -311,6 +312,31 @@ def test_docx_and_pdf_title_lines_are_the_same(path, settings):
     tree = ir_of(path, settings)
     pdf_lines = [line.text for line in pdf.layout(tree, settings)[0] if line.kind == "title"]
     assert docx_title_lines(tree, settings) == pdf_lines
+
+
+@pytest.mark.slow
+@pytest.mark.corpus
+@pytest.mark.skipif(not shared_corpus_pages(), reason="the shared corpus is not beside the project")
+def test_docx_and_pdf_title_lines_are_the_same_on_every_corpus_page(settings):
+    """Every page of the shared corpus with a title: the DOCX's title lines are the PDF's (the
+    PDF laid out with the front matter alone, which is where the title is)."""
+    differ, titled = [], 0
+    for path in shared_corpus_pages():
+        try:
+            tree = ir_of(path, settings)
+        except PipelineError:
+            continue  # a page that does not convert has no title to compare (tests/test_cli.py)
+        if not ir.meta_value(tree, "title"):
+            continue
+        titled += 1
+        body = tree.find("body")
+        for child in list(body):
+            body.remove(child)
+        pdf_lines = [line.text for line in pdf.layout(tree, settings)[0] if line.kind == "title"]
+        if docx_title_lines(tree, settings) != pdf_lines:
+            differ.append(path.name)
+    assert titled > 200
+    assert differ == []
 
 
 # --- fonts --------------------------------------------------------------------------------
