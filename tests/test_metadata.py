@@ -159,6 +159,8 @@ def test_relative_url_resolved_against_the_page_or_dropped():
     ("【太行山上】 【DVDSCR-RMVB】_BT下载专区_中关村在线论坛", "【太行山上】 【DVDSCR-RMVB】"),
     ("纲要(2015-2020年)", "纲要(2015-2020年)"),
     ("谁来为无序拆房“埋单”？--某某的博客", "谁来为无序拆房“埋单”？"),  # punctuation: no channel name
+    ("某某博客  » 播客热潮迅速蔓延 挑逗传统传媒业", "播客热潮迅速蔓延 挑逗传统传媒业"),  # a blog engine's mark
+    ("关于某某问题的讨论 » 回复", "关于某某问题的讨论 » 回复"),  # inside a title it stays
 ])
 def test_page_title_shapes(raw, title):
     from pipeline.clean import strip_site_suffix

@@ -54,6 +54,7 @@ class CleanRules:
     site_name: re.Pattern
     title_words: re.Pattern
     title_separators: tuple[str, ...]
+    title_edge_marks: str  # marks taken off either end of a title part (多维博客  » 标题)
     url_dates: tuple[re.Pattern, ...]
     evidence_order: tuple[str, ...]
     complete_fields: tuple[str, ...]
@@ -122,6 +123,7 @@ def compile_rules(data: dict) -> CleanRules:
         site_name=re.compile(data["site_name"]),
         title_words=re.compile(data["title_words"]),
         title_separators=tuple(data["title_suffix_separators"]),
+        title_edge_marks=data["title_edge_marks"],
         url_dates=tuple(re.compile(p) for p in data["url_dates"]),
         evidence_order=tuple(data["evidence_order"]),
         complete_fields=tuple(data["complete_fields"]),

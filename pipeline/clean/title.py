@@ -34,7 +34,7 @@ def split_title(title: str, site: str | None, rules: CleanRules) -> tuple[str, l
     other part is a name:
     the site's, one shaped like a site name, or a short channel name without document words
     (when every part is a name, the one not shaped like a site name)."""
-    title = title.strip()
+    title = title.strip().strip(rules.title_edge_marks).strip() or title.strip()
     bracketed = rules.bracketed_site.search(title)
     if bracketed and bracketed.start() and is_site_name(bracketed.group(1), site, rules):
         inner, more = split_title(title[:bracketed.start()], site, rules)
