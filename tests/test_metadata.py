@@ -393,3 +393,12 @@ def test_a_scheme_less_meta_address_is_a_host_not_a_path():
     head = '<title>中法经贸合作</title><meta property="og:url" content="www.sohu.com/a/778336904_120702">'
     tree = clean_markup(news_page(head, "<h1>中法经贸合作</h1>"))
     assert fields(tree)["url"] == ("https://www.sohu.com/a/778336904_120702", "meta:og:url (scheme-less)")
+
+
+def test_a_labelled_line_in_a_list_outside_the_content_is_read():
+    """A news page's info bar set as a list below the article (版权声明 · 来源：当代商报)."""
+    markup = ('<html><head><title>某某活动在京举行</title></head><body><h1>某某活动在京举行</h1>'
+              '<div class="TRS_Editor"><p>' + "活动在北京举行，多家单位参加，取得良好效果。" * 12 + '</p></div>'
+              '<ul class="info"><li>版权声明：本网所刊登的各种新闻信息均为原创</li><li>来源：当代商报</li></ul>'
+              '</body></html>')
+    assert fields(clean_markup(markup))["publisher"][0] == "当代商报"

@@ -7,7 +7,7 @@ from __future__ import annotations
 from ..text import collapse_space
 from .blocks import BlockReader
 from .content import weight
-from .draft import Draft, paragraph_text
+from .draft import Draft, block_text, paragraph_text
 from .html import body_of
 
 
@@ -27,7 +27,9 @@ def note_page_lines(draft: Draft) -> None:
         return
     reader = BlockReader(draft.rules)
     reader.read(body_of(draft.page))
-    draft.page_lines = [t for t in map(paragraph_text, reader.blocks) if t and len(t) <= 200]
+    texts = [text for block in reader.blocks
+             for text in (map(block_text, block) if block.tag == "list" else (paragraph_text(block),))]
+    draft.page_lines = [t for t in texts if t and len(t) <= 200]
 
 
 def drop_chrome(draft: Draft) -> None:
