@@ -22,6 +22,8 @@ def printable(text: str, trim: bool = True) -> str:
     """Text as set on one run: control and format characters (zero-width space, BOM, soft
     hyphen) dropped, the zero-width joiner of emoji sequences kept; tabs and line breaks are
     spaces; the ends trimmed unless ``trim`` is false (a piece of a longer run)."""
+    if text.isprintable():  # nothing to drop or replace (the common case, checked in C)
+        return text.strip() if trim else text
     out = []
     for ch in text:
         if ch in "\t\n\r\v\f\u2028\u2029":
