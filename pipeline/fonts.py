@@ -788,8 +788,9 @@ class FontChoice:
 
     def runs(self, role: str, text: str) -> list[tuple[FaceMetrics, str]]:
         out: list[tuple[FaceMetrics, str]] = []
+        choice = self._choice
         for ch in text:
-            face = self.face_for(role, ch)
+            face = choice.get((role, ch)) or self.face_for(role, ch)
             if out and out[-1][0] is face:
                 out[-1] = (face, out[-1][1] + ch)
             else:

@@ -786,7 +786,7 @@ class PdfWriter(DocumentWriter):
         """Which characters each face sets in this document (the CFF subsets are cut from it)."""
         used: dict[fonts.FaceMetrics, set[str]] = {}
         for role, text in self._texts:
-            for ch in text:
+            for ch in set(text):
                 used.setdefault(self.fonts.face_for(role, ch), set()).add(ch)
         self._used = used
 
