@@ -13,6 +13,12 @@ Source kinds and their truth (``--corpus``, default ``../shared/corpus``):
   it has none, its text).
 - CWCED (``cleaned/<id>.txt``) and magic-html (``base.json``): the sets' own body truth.
 
+Fresh (``--split fresh``): 20 State Council pages no earlier truth, test or bench file names,
+chosen by a fixed rule, their truth written from the pages alone in the same format before the
+tool was measured on them (``tests/data/corpus/truth/fresh/<the page's path>``, see its README);
+measured alone, with the same scoring. ``--split fresh --list`` loads that truth and counts its
+pages and headings per kind without running the tool.
+
 Measures, per kind and overall, on the tuned pages, the held-out pages and all:
 
 - body: character F1 over non-space characters (figure placeholders left out of ours), and
@@ -40,7 +46,8 @@ Held out: pages whose name's SHA-1 is 0 modulo 3, except the pages tuned on befo
 was drawn (``TUNED_ON``). The text index (``text/INDEX.tsv``) counts every 一、 / （一） / X是 in
 its pages, headings and numbered clauses alike; ``--index`` compares those counts.
 
-    python bench/accuracy.py [--corpus DIR] [--peer] [--verbose] [--split tuned|held-out|all]
+    python bench/accuracy.py [--corpus DIR] [--peer] [--verbose] [--split tuned|held-out|all|fresh]
+    python bench/accuracy.py --split fresh --list
     python bench/accuracy.py --metadata [--peer] [--set NAME ...]
     python bench/accuracy.py --metadata --list --set unseen2
     python bench/accuracy.py --index
@@ -71,6 +78,8 @@ from pipeline.writers.text import body_lines
 DEFAULT_CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 TEST_CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 TRUTH = TEST_CORPUS / "truth" / "shared"
+# Body and heading truth written before any measurement, measured apart (``--split fresh``).
+FRESH = TEST_CORPUS / "truth" / "fresh"
 # The unseen metadata sets: a set's name and its folder of truth files.
 UNSEEN_SETS = {"unseen": TEST_CORPUS / "truth" / "unseen", "unseen2": TEST_CORPUS / "truth" / "unseen2"}
 FIELDS = ("title", "date", "written", "publisher", "number", "index", "topic", "site", "url")
@@ -140,32 +149,50 @@ def kind_of(relative: str) -> tuple[str, bool] | None:
 TRUTH_SUFFIXES = (".body.txt", ".headings.yaml")
 
 
-def truth_files(corpus: Path, page: Path) -> tuple[str | None, list | None]:
-    """The page's written truth: its body text and its headings (None where there is none)."""
-    where = TRUTH / page.relative_to(corpus)
+def truth_files(corpus: Path, page: Path, root: Path = TRUTH) -> tuple[str | None, list | None]:
+    """The page's written truth under ``root``: its body text and its headings (None where there
+    is none)."""
+    where = root / page.relative_to(corpus)
     body, headings = (where.with_name(where.name + suffix) for suffix in TRUTH_SUFFIXES)
     return (body.read_text(encoding="utf-8") if body.exists() else None,
             (yaml.safe_load(headings.read_text(encoding="utf-8")) or []) if headings.exists() else None)
 
 
-def cases(corpus: Path):
-    """Every page with a body or heading truth, with its kind."""
-    cwced = corpus / "html" / "immortal-autumn-CWCED"
-    magic = corpus / "html" / "opendatalab-magic-html" / "benchmark" / "data"
+def written_pages(corpus: Path, root: Path = TRUTH) -> set[Path]:
+    """The corpus pages that have a body or heading truth file under ``root``."""
+    return {corpus / t.relative_to(root).parent / t.name[: -len(suffix)]
+            for t in root.rglob("*") for suffix in TRUTH_SUFFIXES if t.name.endswith(suffix)}
+
+
+def cases(corpus: Path, root: Path = TRUTH):
+    """Every page with a body or heading truth, with its kind: the written truth under ``root``
+    and, for the reviewed set (``TRUTH``), the CWCED and magic-html sets' own body truth."""
     own = {}
-    for truth in sorted((cwced / "cleaned").glob("*.txt")):
-        own[cwced / "original" / (truth.stem + ".html")] = truth.read_text(encoding="utf-8", errors="replace")
-    for base in sorted(magic.glob("*/base.json")):
-        for key, entry in sorted(json.loads(base.read_text(encoding="utf-8")).items()):
-            own[base.parent / "htmls" / f"{key}.html"] = entry.get("content", "")
-    written = {corpus / t.relative_to(TRUTH).parent / t.name[: -len(suffix)]
-               for t in TRUTH.rglob("*") for suffix in TRUTH_SUFFIXES if t.name.endswith(suffix)}
-    for page in sorted(p for p in set(own) | written if p.exists()):
+    if root == TRUTH:
+        cwced = corpus / "html" / "immortal-autumn-CWCED"
+        magic = corpus / "html" / "opendatalab-magic-html" / "benchmark" / "data"
+        for truth in sorted((cwced / "cleaned").glob("*.txt")):
+            own[cwced / "original" / (truth.stem + ".html")] = truth.read_text(encoding="utf-8", errors="replace")
+        for base in sorted(magic.glob("*/base.json")):
+            for key, entry in sorted(json.loads(base.read_text(encoding="utf-8")).items()):
+                own[base.parent / "htmls" / f"{key}.html"] = entry.get("content", "")
+    for page in sorted(p for p in set(own) | written_pages(corpus, root) if p.exists()):
         kind = kind_of(page.relative_to(corpus).as_posix())
         if kind is None:
             continue
-        body, headings = truth_files(corpus, page)
+        body, headings = truth_files(corpus, page, root)
         yield Case(kind[0], kind[1], page, own.get(page, body), headings)
+
+
+def split_cases(corpus: Path, split: str):
+    """The cases of a split: ``tuned`` or ``held-out`` of the reviewed truth, ``all`` of it, or
+    ``fresh`` (the truth under ``FRESH``, every page of it)."""
+    if split == "fresh":
+        yield from cases(corpus, FRESH)
+        return
+    for case in cases(corpus):
+        if split == "all" or case.held_out == (split == "held-out"):
+            yield case
 
 
 def tree_of(page: Path, settings: Settings):
@@ -274,9 +301,7 @@ def line_of(name: str, t: Tally, peer_too: bool) -> str:
 def body_report(corpus: Path, split: str, peer_too: bool, verbose: bool, settings: Settings) -> dict:
     tallies: dict[str, Tally] = {}
     kinds_html = {}
-    for case in cases(corpus):
-        if split != "all" and case.held_out != (split == "held-out"):
-            continue
+    for case in split_cases(corpus, split):
         tree = tree_of(case.page, settings)
         text = our_text(tree)
         t = tallies.setdefault(case.kind, Tally())
@@ -300,7 +325,7 @@ def body_report(corpus: Path, split: str, peer_too: bool, verbose: bool, setting
         warned = tree is not None and any(d.get("stage") in WARNING_STAGES for d in tree.iter("diagnostic"))
         t.warned += warned
         if verbose:
-            flag = "held-out" if case.held_out else "tuned"
+            flag = "fresh" if split == "fresh" else "held-out" if case.held_out else "tuned"
             print(f"  {case.kind:20s} {flag:8s} {case.name[:48]:48s} " + "  ".join(notes)
                   + (f"  leaks {leaks}" if leaks else "") + ("  warned" if warned else ""))
     html, every = Tally(), Tally()
@@ -313,6 +338,28 @@ def body_report(corpus: Path, split: str, peer_too: bool, verbose: bool, setting
     print(line_of("HTML", html, peer_too))
     print(line_of("overall", every, peer_too))
     return {"overall": every, "html": html, "kinds": tallies}
+
+
+def truth_list(corpus: Path, split: str) -> int:
+    """Load a split's truth and count its pages, body files and headings per source kind, without
+    running the tool; 1 if a truth file names a page the corpus does not hold."""
+    counts: dict[str, list[int]] = {}
+    for case in split_cases(corpus, split):
+        count = counts.setdefault(case.kind, [0, 0, 0, 0])
+        count[0] += 1
+        count[1] += case.body is not None
+        count[2] += case.headings is not None
+        count[3] += len(case.headings or [])
+    for name, _, _ in KINDS:
+        if name in counts:
+            pages, bodies, heading_files, headings = counts[name]
+            print(f"{name:22s} pages {pages:3d}  body files {bodies:3d}  heading files {heading_files:3d}"
+                  f"  headings {headings:4d}")
+    root = FRESH if split == "fresh" else TRUTH
+    missing = sorted(p for p in written_pages(corpus, root) if not p.exists())
+    for page in missing:
+        print(f"no such page: {page}", file=sys.stderr)
+    return 1 if missing or not counts else 0
 
 
 # ---------------------------------------------------------------- metadata
@@ -478,19 +525,22 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--peer", action="store_true", help="also measure trafilatura")
-    parser.add_argument("--split", choices=("tuned", "held-out", "all"), default="all")
+    parser.add_argument("--split", choices=("tuned", "held-out", "all", "fresh"), default="all",
+                        help="fresh: the pages of truth/fresh alone (truth written before measuring)")
     parser.add_argument("--min", type=float, default=None, help="exit 1 if the overall body F1 is below this")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--metadata", action="store_true", help="measure metadata fields only")
     parser.add_argument("--set", dest="sets", action="append", choices=METADATA_SETS,
                         help="with --metadata: measure this set (repeatable; default: the sets used while writing the rules)")
     parser.add_argument("--list", action="store_true",
-                        help="with --metadata: load the sets' truth and count their pages, without running the tool")
+                        help="with --metadata or --split: load the truth and count its pages, without running the tool")
     parser.add_argument("--index", action="store_true", help="compare the text index's counts only")
     args = parser.parse_args()
     settings = Settings()
     if args.metadata and args.list:
         return metadata_list(args.corpus, tuple(args.sets or DEFAULT_METADATA_SETS))
+    if args.list:
+        return truth_list(args.corpus, args.split)
     if args.metadata:
         metadata_report(args.corpus, args.peer, settings, args.verbose, tuple(args.sets or DEFAULT_METADATA_SETS))
         return 0
