@@ -314,11 +314,53 @@ def test_punctuation_folded_after_figures_is_restored():
 def test_figures_after_a_label_are_no_decimal_outline():
     """2026 江西 政府工作报告 ends with 26 numbered notes; 20.2026年10件民生实事 and 21.5+2就业之家
     are notes 20 and 21 with a figure after the label, not 20.20 and 21.5 of a decimal outline.
-    No corpus page outside the held-out split has a decimal outline (1 / 1.1 / 1.1.1): those
-    are tested on written documents in tests/test_transforms.py."""
+    The one corpus page with a decimal outline (1 / 1.1 / 1.1.1) is read below; written documents
+    are in tests/test_transforms.py."""
     tree = ir_of(PAGES / "gzbg_2026_jiangxi.txt")
     assert clauses(tree, "arabic") == list(range(1, 27))
     assert not any(el.get("kind") == "decimal" for el in tree.iter("section", "p"))
+    assert warnings(tree) == []
+
+
+def test_a_decimal_outline_set_in_bold_after_its_contents():
+    """国家粮食应急预案 (国办函〔2005〕57号): its parts 1 总则 … 7 附则 are bold lines without a dot,
+    1.1 … under them; the bold title above the 目　录 heads nothing; the contents (bold 1 总则
+    entries included) are a list; each parent's members are decided apart: 2.1.1 … headings,
+    1.2.1 … and 7.1 … 7.3 (sentences one after the other) clauses."""
+    tree = ir_of(PAGES / "govcn_2019-02_041.html")
+    labels = [label.strip() for label, _ in outline(tree)]
+    assert [label for label in labels if "." not in label and not label.startswith("（")] == list("1234567")
+    assert labels[:5] == ["1", "1.1", "1.2", "1.3", "1.4"]
+    assert ["2.1.1", "2.1.2", "2.1.3"] == [label for label in labels if label.startswith("2.1.")]
+    assert "国家粮食应急预案" not in [text for _, text in outline(tree)]
+    assert all(s.get("label") != "7.1 " for s in tree.iter("section"))
+    top = [ir.text_of(p) for p in tree.findall("body/p")]
+    assert top[top.index("目 录") + 1:top.index("目 录") + 3] == ["1 总则", "1.1 编制目的及依据"]
+    assert top[-1] == "7 附则" and tree.find("body/section").get("label") == "1 "
+    assert [ir.text_of(p)[:3] for p in tree.iter("p") if ir.text_of(p)[:2] == "7."] == ["7.1", "7.2", "7.3"]
+    assert warnings(tree) == []
+
+
+def test_a_tie_with_a_member_too_long_for_any_heading_is_clauses():
+    """国家粮食应急预案 4.2.2: （1）…（4） are two statements with a first sentence of 45 and 53
+    characters (votes for run-in heads) and two of 120 (too long for any heading): clauses."""
+    tree = ir_of(PAGES / "govcn_2019-02_041.html")
+    section = next(s for s in tree.iter("section") if s.get("label") == "4.2 ")
+    assert [s.get("label") for s in section.iter("section")] == ["4.2 "]
+    assert [p.get("number") for p in section.iter("p") if p.get("kind") == "arabic-paren"] == \
+        ["1", "2", "3", "4", "1", "2", "3", "4", "1", "2", "3"]
+
+
+def test_a_list_of_requirements_with_a_note_after_one_is_clauses():
+    """国办发〔1997〕11号's 意见: 1.有规范的名称。 … 10. under （二）…予以保留 one after the other,
+    item 5 with a second sentence and a paragraph after item 5 and 10: a list of clauses."""
+    tree = ir_of(PAGES / "govcn_2019-02_050.html")
+    assert [label for label, _ in outline(tree)] == ["一、", "二、", "（一）", "（二）", "（三）", "三、", "（一）", "（二）",
+                                                     "（三）", "（四）", "（五）", "（六）", "四、", "（一）", "（二）", "（三）",
+                                                     "五、"]
+    assert clauses(tree, "arabic") == [*range(1, 6), *range(1, 11), *range(1, 8), 1, 2, 3]
+    assert any(ir.text_of(p).startswith("5.社会团体的法定代表人由会长") and ir.text_of(p).endswith("法定代表人。")
+               for p in tree.iter("p"))
     assert warnings(tree) == []
 
 

@@ -5,15 +5,17 @@ sequence: the labelled paragraphs of one kind whose numbers follow on (一、 �
 across parents where a document numbers continuously: （五） under 二、 after （四） under 一、).
 Each sequence is decided once, as a whole: its members are all headings or all numbered clauses
 (paragraphs that keep their label, marked with their kind and number). Members next to each
-other (nothing between them, or only headings of outer kinds) are a list, so clauses; a
-sequence continuing a list the paragraph before it starts inline (附件：1.… then 2.…), or one
-right after a line introducing notes (注释：), is clauses too. Otherwise each member votes by
-its shape: a short line, a short sentence, or a short first sentence with more text after it
-(a run-in head; a note in brackets after the sentence, （负责部门：…）, is not more text) votes
-heading, unless the text after it opens with a connective (因此，… 同时…: an argument, not a
-head); a longer text, a line ending in ；, a one-sentence item with clause marks next to a
-sibling vote clause; the majority decides, a tie makes headings. A label in an HTML heading
-makes its whole sequence headings.
+other (nothing between them, or only headings of outer kinds), fewer than half of them run-in
+heads, are a list, so clauses; a sequence continuing a list the paragraph before it starts
+inline (附件：1.… then 2.…), or one right after a line introducing notes (注释：), is clauses
+too. Otherwise each member votes by its shape: a short line, a short sentence, or a short first
+sentence with more text after it (a run-in head; a note in brackets after the sentence,
+（负责部门：…）, is not more text) votes heading, unless the text after it opens with a
+connective (因此，… 同时…: an argument, not a head); a longer text, a line ending in ；, a
+one-sentence item with clause marks next to a sibling vote clause; the majority decides, a tie
+makes headings unless a member's first sentence is longer than any heading (statements, some
+of them short). A label in an HTML or bold heading makes its whole sequence headings; a bold
+line that is a document's title (国家粮食应急预案) heads nothing.
 
 A heading's text is the member's text without its label; a run-in head is the text up to the
 first 。, and the rest stays as the section's first paragraph. An attachment line (附件2) ends
@@ -26,10 +28,12 @@ to the next heading of their rank or above. Numbered sections nest by rank: h1�
 A decimal outline (1 总则, 1.1 编制目的, 2.3.1 …) is one sequence: each member follows the one
 before it (its first child, or the next at its level or one above). Its first level may be written
 1 总则 or 1.; such a line is in the outline only where the outline goes on below it (1.1 next)
-or around it (2 between 1.2 and 3.1 with no 1. since: that 2. continues a list). An outline of one
+or around it (2 between 1.2 and 3.1 with no 1. since: that 2. continues a list; 7 after 6.4 where
+the outline ends, as the last entry of a contents). An outline of one
 member is a figure, not a label (1.5万人, 增长1.1%). A list of outline numbers (a table of
-contents) is all clauses; else each level is decided as a sequence, and a level below a level of
-clauses is clauses too.
+contents, or the sequence right after a 目　录 line, bold entries included) is all clauses; else
+the members under each parent are decided as a sequence (2.1.1 … headings, 7.1 … 7.3 sentences
+clauses), and the members below a clause are clauses too.
 """
 from __future__ import annotations
 
@@ -81,6 +85,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "attachment_line": re.compile(rules["attachment_line"]),
         "note": re.compile(rules["note"]),
         "notes_lead": re.compile(rules["notes_lead"]),
+        "contents_lead": re.compile(rules["contents_lead"]),
+        "document_title": re.compile(rules["document_title"]),
         "continuation": re.compile(rules["continuation"]),
     }
 
@@ -126,6 +132,9 @@ def _member(at: int, block: etree._Element) -> Member | None:
         found = match_label(text)
         if found and found[2].strip():  # an HTML heading with a label
             return Member(at, found[0], found[1], found[2].strip(), HEADING, path=outline_path(found[0], text))
+        found = match_top(text)
+        if found and found[2].strip():  # an HTML or bold heading 1 总则: the outline's first level
+            return Member(at, found[0], found[1], found[2].strip(), HEADING, path=(found[1],), top=True)
         return None
     if block.tag == "p" and block.get("kind"):  # a clause recognized by an earlier run
         kind = kind_named(block.get("kind"))
@@ -173,7 +182,7 @@ def _outline_heads(members: list[Member]) -> list[Member]:
         below = next((m for m in members[i + 1:] if m.kind is outline and m.depth > 1), None)
         last = next((j for j in range(len(out) - 1, -1, -1) if out[j].kind is outline), None)
         opens = below is not None and below.path[0] == n and all(part == 1 for part in below.path[1:])
-        between = last is not None and out[last].path[0] == n - 1 and (below is None or below.path[0] > n) \
+        between = last is not None and out[last].path[0] == n - 1 and (below is None or below.path[0] != n) \
             and not any(m.kind is member.kind and m.number == n - 1 for m in out[last + 1:])
         if opens or between:
             out.append(Member(member.at, outline, n, member.rest, member.fixed, path=(n,)))
@@ -211,10 +220,11 @@ def _continues_inline(sequence: list[Member], flat: list[etree._Element]) -> boo
                for m in first.kind.pattern.finditer(before) if m.start() > 0)
 
 
-def _follows_notes_lead(sequence: list[Member], flat: list[etree._Element]) -> bool:
-    """Whether the sequence comes right after a line introducing notes (注释：)."""
+def _follows_lead(sequence: list[Member], flat: list[etree._Element], lead: str) -> bool:
+    """Whether the sequence comes right after a line introducing notes (注释：, ``notes_lead``)
+    or a table of contents (目　录, ``contents_lead``)."""
     before = _plain_text(flat[sequence[0].at - 1]) if sequence[0].at else None
-    return bool(before) and bool(_patterns()["notes_lead"].fullmatch(before.strip()))
+    return bool(before) and bool(_patterns()[lead].fullmatch(before.strip()))
 
 
 def _shape(member: Member, siblings: set[int]) -> str:
@@ -257,22 +267,34 @@ def _decide_outline(sequence: list[Member], flat: list[etree._Element]) -> dict[
     (1 and 1.1 headings, 1.1.1 full-sentence clauses), and a level below a level of clauses is
     clauses too."""
     siblings = {m.at for m in sequence}
+    if _follows_lead(sequence, flat, "contents_lead"):
+        return dict.fromkeys(siblings, CLAUSE)
     if not any(m.fixed for m in sequence) and _is_list(sequence, flat, [_shape(m, siblings) for m in sequence]):
         return dict.fromkeys(siblings, CLAUSE)
     decisions: dict[int, str] = {}
-    clauses = False
+    clauses: set[tuple[int, ...]] = set()  # the paths of the members decided clauses
     for depth in sorted({m.depth for m in sequence}):
         level = [m for m in sequence if m.depth == depth]
-        clauses = clauses or _decide(level, flat) == CLAUSE
-        decisions.update({m.at: CLAUSE if clauses else HEADING for m in level})
+        groups: dict[tuple[int, ...], list[Member]] = {}
+        for m in level:
+            groups.setdefault(m.path[:-1], []).append(m)
+        for parent, group in groups.items():
+            below_clause = any(parent[:k] in clauses for k in range(1, len(parent) + 1))
+            decision = CLAUSE if below_clause else _decide(group, flat)
+            decisions.update({m.at: decision for m in group})
+            if decision == CLAUSE:
+                clauses.update(m.path for m in group)
     return decisions
 
 
 def _is_list(sequence: list[Member], flat: list[etree._Element], shapes: list[str]) -> bool:
-    """Members next to each other (nothing between them but headings of outer kinds) and no run-in head."""
+    """Members next to each other (nothing between them but headings of outer kinds), and run-in
+    heads (a short sentence, then text) fewer than ``list_runin_share`` of them: a list item may
+    have a second sentence (5.社会团体的法定代表人由…担任。原则上…)."""
     pairs = list(zip(sequence, sequence[1:]))
-    return bool(pairs) and RUNIN not in shapes and all(_next_to(a, b, flat) for a, b in pairs) \
-        and any(b.at == a.at + 1 for a, b in pairs)
+    if not pairs or shapes.count(RUNIN) >= structure_rules()["list_runin_share"] * len(shapes):
+        return False
+    return any(b.at == a.at + 1 for a, b in pairs) and all(_next_to(a, b, flat) for a, b in pairs)
 
 
 def _decide(sequence: list[Member], flat: list[etree._Element]) -> str:
@@ -281,13 +303,22 @@ def _decide(sequence: list[Member], flat: list[etree._Element]) -> str:
         return HEADING
     if CLAUSE in fixed:
         return CLAUSE
-    if _continues_inline(sequence, flat) or _follows_notes_lead(sequence, flat):
+    if _continues_inline(sequence, flat) or _follows_lead(sequence, flat, "notes_lead"):
         return CLAUSE
     siblings = {m.at for m in sequence}
     shapes = [_shape(m, siblings) for m in sequence]
     if _is_list(sequence, flat, shapes):
         return CLAUSE  # a list
-    return HEADING if len(shapes) - shapes.count(CLAUSE) >= shapes.count(CLAUSE) else CLAUSE
+    votes = len(shapes) - 2 * shapes.count(CLAUSE)
+    if votes == 0:  # a tie makes headings, unless a member is too long to be any heading
+        return CLAUSE if any(_too_long(m) for m in sequence) else HEADING
+    return HEADING if votes > 0 else CLAUSE
+
+
+def _too_long(member: Member) -> bool:
+    """Whether a member's first sentence is longer than any heading (``max_heading_chars``)."""
+    end = _patterns()["sentence_end"].search(member.rest)
+    return len(member.rest[:end.start()] if end else member.rest) > structure_rules()["max_heading_chars"]
 
 
 def _heading(member: Member, block: etree._Element) -> list[etree._Element]:
@@ -306,10 +337,27 @@ def _heading(member: Member, block: etree._Element) -> list[etree._Element]:
 
 
 def _clause(member: Member, block: etree._Element) -> etree._Element:
-    """A member decided a clause: the paragraph as it is, marked with its kind and number."""
+    """A member decided a clause: the paragraph as it is (a heading's line as a paragraph: a bold
+    entry of a table of contents), marked with its kind and number."""
+    if block.tag == "section":
+        block = _paragraph(block)
     block.set("kind", member.kind.name)
     block.set("number", str(member.number))
     return block
+
+
+def _paragraph(marker: etree._Element) -> etree._Element:
+    """A heading marker's line as a paragraph."""
+    p = etree.Element("p")
+    p.text = ir.text_of(marker.find("heading"))
+    return p
+
+
+def _document_title(block: etree._Element) -> bool:
+    """Whether ``block`` is an unnumbered heading that is a document's title (国家粮食应急预案 set
+    in bold above its 目录): a line of the text, heading no section."""
+    return block.tag == "section" and block.get("kind") == UNNUMBERED \
+        and bool(_patterns()["document_title"].fullmatch(ir.text_of(block.find("heading")).strip()))
 
 
 def _label_headings(flat: list[etree._Element]) -> set[int]:
@@ -327,6 +375,7 @@ def _label_headings(flat: list[etree._Element]) -> set[int]:
 
 def _recognized(flat: list[etree._Element]) -> list[etree._Element]:
     """The flat blocks with headings recognized: markers for headings, clauses marked."""
+    flat = [_paragraph(block) if _document_title(block) else block for block in flat]
     members = [m for at, block in enumerate(flat) if not _runin_text(flat, at)
                and (m := _member(at, block)) is not None]
     decided = {}
