@@ -364,6 +364,45 @@ def test_a_list_of_requirements_with_a_note_after_one_is_clauses():
     assert warnings(tree) == []
 
 
+def test_statements_in_a_sequence_are_clauses():
+    """A first sentence that reads as a statement votes clause. 国办函〔2004〕57号's 三、: （一）…（三）
+    after 发展改革委提出了以下意见：, （二） a first sentence of five clauses (庄河电厂属港口电厂，燃用
+    晋北煤，…); 国办发〔1997〕2号's 二、: （一）…（六）, （五） opening 鉴于…， and （六） 为了…，: all
+    clauses, although （二）做好…工作。 and （四）积极开展…教育。 read as run-in heads."""
+    tree = ir_of(PAGES / "govcn_2019-02_021.html")
+    assert [label for label, _ in outline(tree)] == ["一、", "二、", "三、", "四、", "五、", "六、", "七、"]
+    assert clauses(tree, "cn-paren") == [1, 2, 3, 1, 2]
+    tree = ir_of(PAGES / "govcn_2019-02_051.html")
+    assert [label for label, _ in outline(tree)] == ["一、", "二、"]
+    assert clauses(tree, "cn-paren") == [1, 2, 3, 4, 5, 6]
+    assert warnings(tree) == []
+
+
+def test_a_lead_in_line_with_yixia_is_no_label_heading():
+    """国办函〔2004〕57号: 发展改革委提出了以下意见： and 证监会、发展改革委提出了以下意见：, lines that
+    introduce the items after them (以下 before the colon, not right before it), are no headings."""
+    tree = ir_of(PAGES / "govcn_2019-02_021.html")
+    assert not any(s.get("kind") == "unnumbered" for s in tree.iter("section"))
+    assert "发展改革委提出了以下意见：" in [ir.text_of(p) for p in tree.iter("p")]
+
+
+def test_titles_set_in_bold_head_no_section():
+    """Bold centred lines that are titles are lines of the text: an attached 请示's title broken over
+    two lines (关于内地西藏班（校） / 扩大规模有关问题的请示) and its table's title (…扩大招生计划表),
+    a name list's title broken so (国务院职业教育工作 / 部际联席会议成员名单), an order's line
+    (中华人民共和国国务院令): the numbered parts after them stand at the top."""
+    for name, labels in (("052", ["一、", "二、", "三、", "（一）", "（二）", "（三）"]),
+                         ("055", ["一、", "二、", "三、", "四、"]),
+                         ("058", ["第一章", "第二章", "第三章", "第四章", "第五章"])):
+        tree = ir_of(PAGES / f"govcn_2019-02_{name}.html")
+        assert [label for label, _ in outline(tree)] == labels, name
+        assert [s.get("label") for s in tree.find("body").findall("section")] == \
+            [label for label in labels if not label.startswith("（")], name
+        assert warnings(tree) == [], name
+    lines = body_lines(ir_of(PAGES / "govcn_2019-02_052.html"))
+    assert "关于内地西藏班（校）" in lines and "内地西藏初中班（校）扩大招生计划表" in lines
+
+
 # ---------------------------------------------------------------- forum threads
 
 

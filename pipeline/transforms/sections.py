@@ -12,10 +12,13 @@ too. Otherwise each member votes by its shape: a short line, a short sentence, o
 sentence with more text after it (a run-in head; a note in brackets after the sentence,
 （负责部门：…）, is not more text) votes heading, unless the text after it opens with a
 connective (因此，… 同时…: an argument, not a head); a longer text, a line ending in ；, a
-one-sentence item with clause marks next to a sibling vote clause; the majority decides, a tie
+one-sentence item with clause marks next to a sibling vote clause, and so does a first sentence
+that reads as a statement (of four clauses or more, or opening 为了…， 鉴于…， 根据…，); the majority decides, a tie
 makes headings unless a member's first sentence is longer than any heading (statements, some
 of them short). A label in an HTML or bold heading makes its whole sequence headings; a bold
-line that is a document's title (国家粮食应急预案) heads nothing.
+line that is a document's title (国家粮食应急预案, 中华人民共和国国务院令, …成员名单, a table's
+…计划表), or bold lines one right after the other that make one (关于内地西藏班（校） /
+扩大规模有关问题的请示), head nothing.
 
 A heading's text is the member's text without its label; a run-in head is the text up to the
 first 。, and the rest stays as the section's first paragraph. An attachment line (附件2) ends
@@ -88,6 +91,8 @@ def _patterns() -> dict[str, re.Pattern]:
         "contents_lead": re.compile(rules["contents_lead"]),
         "document_title": re.compile(rules["document_title"]),
         "continuation": re.compile(rules["continuation"]),
+        "statement_marks": re.compile(rules["statement_marks"]),
+        "statement_opening": re.compile(rules["statement_opening"]),
     }
 
 
@@ -236,13 +241,21 @@ def _shape(member: Member, siblings: set[int]) -> str:
     if end is None:
         return HEADING if len(member.rest) <= limit and not p["clause_end"].search(member.rest) else CLAUSE
     head, tail = member.rest[:end.start()], member.rest[end.end():].strip()
-    if not 0 < len(head) <= limit:
+    if not 0 < len(head) <= limit or _statement(head):
         return CLAUSE
     if tail and not p["note"].fullmatch(tail):
         return CLAUSE if p["continuation"].match(tail) else RUNIN
     if p["clause_marks"].search(head) and (member.at - 1 in siblings or member.at + 1 in siblings):
         return CLAUSE
     return HEADING
+
+
+def _statement(head: str) -> bool:
+    """Whether a first sentence reads as a statement, not a heading: of ``statement_clauses``
+    clauses or more, or opening with a clause of purpose, cause or basis (``statement_opening``)."""
+    p = _patterns()
+    return len(p["statement_marks"].findall(head)) + 1 >= structure_rules()["statement_clauses"] \
+        or bool(p["statement_opening"].match(head))
 
 
 def _runin_text(flat: list[etree._Element], at: int) -> bool:
@@ -353,11 +366,25 @@ def _paragraph(marker: etree._Element) -> etree._Element:
     return p
 
 
-def _document_title(block: etree._Element) -> bool:
-    """Whether ``block`` is an unnumbered heading that is a document's title (国家粮食应急预案 set
-    in bold above its 目录): a line of the text, heading no section."""
-    return block.tag == "section" and block.get("kind") == UNNUMBERED \
-        and bool(_patterns()["document_title"].fullmatch(ir.text_of(block.find("heading")).strip()))
+def _unnumbered(block: etree._Element) -> bool:
+    return block.tag == "section" and block.get("kind") == UNNUMBERED
+
+
+def _document_titles(flat: list[etree._Element]) -> set[int]:
+    """Positions of the unnumbered headings that are a document's title (国家粮食应急预案 set in
+    bold above its 目录), alone or broken over lines one right after the other (关于内地西藏班（校）
+    / 扩大规模有关问题的请示): lines of the text, heading no section."""
+    title = _patterns()["document_title"]
+    found: set[int] = set()
+    for start, block in enumerate(flat):
+        text = ""
+        for end in range(start, len(flat)):
+            if not _unnumbered(flat[end]):
+                break
+            text += ir.text_of(flat[end].find("heading")).strip()
+            if title.fullmatch(text):
+                found.update(range(start, end + 1))
+    return found
 
 
 def _label_headings(flat: list[etree._Element]) -> set[int]:
@@ -375,7 +402,8 @@ def _label_headings(flat: list[etree._Element]) -> set[int]:
 
 def _recognized(flat: list[etree._Element]) -> list[etree._Element]:
     """The flat blocks with headings recognized: markers for headings, clauses marked."""
-    flat = [_paragraph(block) if _document_title(block) else block for block in flat]
+    titles = _document_titles(flat)
+    flat = [_paragraph(block) if at in titles else block for at, block in enumerate(flat)]
     members = [m for at, block in enumerate(flat) if not _runin_text(flat, at)
                and (m := _member(at, block)) is not None]
     decided = {}
