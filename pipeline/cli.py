@@ -118,7 +118,7 @@ class Target:
 
     def prepare(self) -> None:
         """Fail now (exit 3), before converting anything, when nothing can be written there."""
-        from .batch.runner import ensure_writable
+        from .fsio import ensure_writable
 
         if self.kind != "stdout":
             self.created = ensure_writable(self.path if self.kind == "folder" else self.path.parent)
@@ -134,7 +134,7 @@ class Target:
                 break
 
     def write(self, stem: str, outputs: dict[str, bytes]) -> None:
-        from .batch.runner import output_error
+        from .fsio import output_error
         from .fsio import write_atomic
 
         self.written += 1

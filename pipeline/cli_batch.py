@@ -63,7 +63,8 @@ def run_job(settings: Settings, sources: list[Path], outdir: Path, *, config: Pa
             executor, scheduler, progress) -> None:
     """The batch engine with these settings: convert, write outputs, manifest, reports; exit."""
     from .batch.progress import Progress
-    from .batch.runner import BatchInterrupted, BatchOptions, ensure_writable, run_batch
+    from .batch.runner import BatchInterrupted, BatchOptions, run_batch
+    from .fsio import ensure_writable
     from .batch.sources import DEFAULT_INCLUDE, Selector, count_items
 
     for src in sources:

@@ -1,4 +1,5 @@
-"""File-system edges: reading inputs and writing outputs atomically (temp file + rename)."""
+"""File-system edges: reading inputs, writing outputs atomically (temp file + rename), and
+making sure an output place can be written before any work is done."""
 from __future__ import annotations
 
 import hashlib
@@ -7,6 +8,8 @@ import tempfile
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, Iterator
+
+from .errors import OutputError
 
 
 @contextmanager
@@ -94,3 +97,36 @@ def folder_pictures(data: bytes, page: Path, root: Path | None = None) -> tuple[
         except OSError:
             continue
     return found, base
+
+
+def ensure_writable(folder: Path) -> list[Path]:
+    """Create ``folder`` if needed and make sure a file can be written there, before any work
+    is done; an OutputError (exit 3) naming the folder otherwise. Returns the folders it
+    created, deepest first (a caller that ends up writing nothing can remove them)."""
+    folder = Path(folder)
+    created = []
+    parent = folder
+    while not parent.exists() and parent != parent.parent:
+        created.append(parent)
+        parent = parent.parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise output_error(exc, folder) from None
+    try:
+        with tempfile.TemporaryFile(dir=folder, prefix=".pipeline-probe-"):
+            pass
+    except OSError as exc:
+        raise output_error(exc, folder, named=False) from None
+    return created
+
+
+def output_error(exc: OSError, path: Path | str, named: bool = True) -> OutputError:
+    """An OSError met while writing ``path``, as the one-line OutputError the user sees
+    (naming the file the error names, unless ``named`` is false)."""
+    where = (exc.filename if named else None) or path
+    if isinstance(exc, (NotADirectoryError, FileExistsError)):
+        reason = "a file is in the way of a folder"
+    else:
+        reason = exc.strerror or str(exc)
+    return OutputError(f"{where}: cannot write output: {reason}")

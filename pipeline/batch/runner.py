@@ -24,7 +24,6 @@ import itertools
 import multiprocessing
 import os
 import signal
-import tempfile
 import threading
 import time
 from contextlib import contextmanager
@@ -35,8 +34,8 @@ from typing import Iterable, Iterator
 
 from .. import __version__, fonts, logs
 from ..config import Settings, settings_hash
-from ..errors import OutputError, PipelineError, UsageError
-from ..fsio import write_atomic
+from ..errors import PipelineError, UsageError
+from ..fsio import ensure_writable, output_error, write_atomic
 from ..load import Document
 from ..writers import EXTENSIONS, get_writer
 from . import manifest as mf
@@ -80,39 +79,6 @@ class BatchOutcome:
     @property
     def converted(self) -> int:
         return self.summary.ok + self.summary.failed
-
-
-def ensure_writable(folder: Path) -> list[Path]:
-    """Create ``folder`` if needed and make sure a file can be written there, before any work
-    is done; an OutputError (exit 3) naming the folder otherwise. Returns the folders it
-    created, deepest first (a caller that ends up writing nothing can remove them)."""
-    folder = Path(folder)
-    created = []
-    parent = folder
-    while not parent.exists() and parent != parent.parent:
-        created.append(parent)
-        parent = parent.parent
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise output_error(exc, folder) from None
-    try:
-        with tempfile.TemporaryFile(dir=folder, prefix=".pipeline-probe-"):
-            pass
-    except OSError as exc:
-        raise output_error(exc, folder, named=False) from None
-    return created
-
-
-def output_error(exc: OSError, path: Path | str, named: bool = True) -> OutputError:
-    """An OSError met while writing ``path``, as the one-line OutputError the user sees
-    (naming the file the error names, unless ``named`` is false)."""
-    where = (exc.filename if named else None) or path
-    if isinstance(exc, (NotADirectoryError, FileExistsError)):
-        reason = "a file is in the way of a folder"
-    else:
-        reason = exc.strerror or str(exc)
-    return OutputError(f"{where}: cannot write output: {reason}")
 
 
 def default_jobs() -> int:
