@@ -247,6 +247,22 @@ def test_the_site_is_the_outermost_name_of_the_page_title():
     assert fields(ir_of(PAGES / "gne_sina.html"))["site"] == ("新浪新闻", "title-tag")
 
 
+def test_the_owner_a_copyright_meta_names_is_the_site():
+    # <meta name="Copyright" content="网易版权所有">; the <title> is the headline alone
+    assert fields(ir_of(PAGES / "gne_163_9.html"))["site"] == ("网易", "copyright:copyright")
+    markup = ('<html><head><title>春日牡丹花开满城_某某网</title><meta name="copyright" content="某某日报版权所有"></head>'
+              '<body><div class="TRS_Editor"><p>' + "春天来了，城里的花都开了，市民纷纷出游。" * 10 + "</p></div></body></html>")
+    assert fields(clean_markup(markup))["site"] == ("某某网", "title-tag")  # the <title>'s name comes first
+
+
+def test_a_blog_name_heading_the_page_title_is_the_site():
+    markup = ('<html><head><title>某某博客  &raquo; 春日牡丹花开满城 市民游客纷纷出游赏花</title></head><body>'
+              '<div class="TRS_Editor"><p>' + "春天来了，城里的花都开了，市民纷纷出游。" * 10 + "</p></div></body></html>")
+    record = fields(clean_markup(markup))
+    assert record["title"] == ("春日牡丹花开满城 市民游客纷纷出游赏花", "title-tag")
+    assert record["site"] == ("某某博客", "title-tag")
+
+
 def test_a_separator_inside_the_headline_does_not_cut_the_title():
     markup = ('<html><head><title>图说新闻|春日牡丹花开满城 市民游客纷纷出游赏花_财经_某某网</title></head><body><h1>图说新闻|春日牡丹花开满城 市民游客纷纷出游赏花</h1>'
               '<div class="TRS_Editor"><p>' + "春天来了，城里的花都开了，市民纷纷出游。" * 10 + "</p></div></body></html>")
@@ -323,9 +339,9 @@ def news_page(head: str, body_top: str) -> str:
     ('<title>游戏全屏问题，希望大家能出个主意！！ - 建议反馈 - 某某Online-官方论坛 - Powered by Discuz! ; 某公司</title>'
      '<meta name="application-name" content="某某Online-官方论坛">',
      "<h1>游戏全屏问题，希望大家能出个主意！！</h1>", "游戏全屏问题，希望大家能出个主意！！", "某某Online-官方论坛"),
-    # a blog's name as the h1 over the post: not the title
+    # a blog's name as the h1 over the post: not the title, but the site
     ("<title>谁来为无序拆房“埋单”？--某某的博客</title>", "<h1>某某的博客</h1><h2>谁来为无序拆房“埋单”？- -</h2>",
-     "谁来为无序拆房“埋单”？", None),
+     "谁来为无序拆房“埋单”？", "某某的博客"),
 ])
 def test_the_page_headline_heading_the_page_title_is_the_title(head, top, title, site):
     record = fields(clean_markup(news_page(head, top)))

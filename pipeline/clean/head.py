@@ -196,6 +196,9 @@ def read_head(draft: Draft) -> None:
         for name in r.meta_names[key]:
             value = metas.get(name)
             draft.offer(key, publisher_value(value, r) if key == "publisher" and value else value, f"meta:{name}")
+    owner = r.site_copyright.fullmatch(metas.get("copyright") or "")
+    if owner:
+        draft.offer("site", owner.group(1), "copyright:copyright")
     marked_source(draft)
     marked_time(draft)
     generated = [v for v in metas.values() if r.generated_time in v]

@@ -66,6 +66,7 @@ class CleanRules:
     signature_issuer: re.Pattern
     channel_name_chars: int
     bracketed_site: re.Pattern
+    site_copyright: re.Pattern  # a copyright meta naming the site (人民网版权所有), full match
     number_line: re.Pattern
     publisher_label: re.Pattern  # a source label heading a publisher's value (来源：人民网)
     publisher_end: re.Pattern  # what ends a publisher's name (a date, a following label …)
@@ -135,6 +136,7 @@ def compile_rules(data: dict) -> CleanRules:
         signature_issuer=re.compile(data["signature_issuer"]),
         channel_name_chars=data["channel_name_chars"],
         bracketed_site=re.compile(data["bracketed_site"]),
+        site_copyright=re.compile(data["site_copyright"]),
         number_line=re.compile(data["number_line"]),
         source_marks=re.compile(data["source_marks"]),
         source_lead=re.compile(data["source_lead"]),
