@@ -15,8 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from htmldate import find_date
-
 from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, offer_date
 from .draft import SENTENCE_END, Draft, paragraph_text
 from .rules import CleanRules
@@ -170,6 +168,8 @@ def fill_date(draft: Draft) -> None:
             offer_date(draft, "date", "-".join(match.groups()), "address")
             break
     if not draft.meta.get("date") and draft.page is not None:
+        from htmldate import find_date  # only for pages no source dates (its import is slow)
+
         guess = find_date(draft.loaded.text, url=url, original_date=True, outputformat="%Y-%m-%d",
                           min_date=EARLIEST.isoformat(),
                           max_date=dt.datetime.now(CHINA_STANDARD_TIME).date().isoformat())
