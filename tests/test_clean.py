@@ -1,6 +1,8 @@
 """The clean stage: chrome out, metadata lifted, repeated bodies once, removals audited."""
 from __future__ import annotations
 
+import pytest
+
 from pipeline.clean import clean, strip_site_suffix
 from pipeline.inspect import summary
 from pipeline.load import Document, load
@@ -95,3 +97,14 @@ def test_nfra_penalty_table_keeps_its_merged_cells():
     assert rows[1][2] == ("浙金罚决字〔2024〕52号", "2") and rows[1][5] == ("浙江金融监管局", "2")
     assert [text for text, _ in rows[2]] == ["2", "陈首伟（时任中国太平洋财产保险股份有限公司温州分公司副总经理）", "警告并罚款14万元"]
     assert summary(tree)["title"].startswith("国家金融监督管理总局浙江监管局行政处罚信息公开表")
+
+
+@pytest.mark.parametrize("chrome", [
+    "页面功能 【我来说两句】【我要“揪”错】【推荐】【字体：大 中 小】【打印】 【关闭】",  # a CWCED page's toolbar
+    "需要 登录 后方可回复， 如果你还没有账号请 注册新账号",  # a forum's reply box
+])
+def test_toolbars_and_reply_box_notices_are_chrome(chrome):
+    paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
+    tree = _clean_html(f"<html><body><div><p>{paragraph}</p><p>{paragraph}再次强调。</p><p>{chrome}</p></div></body></html>")
+    assert [p.text for p in tree.iter("p")] == [paragraph, paragraph + "再次强调。"]
+    assert chrome in [c.text for c in tree.iterfind("removed/chrome")]
