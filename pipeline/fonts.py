@@ -42,7 +42,7 @@ import tempfile
 import threading
 import unicodedata
 from dataclasses import asdict, astuple, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, wraps
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Callable
@@ -602,21 +602,30 @@ def standin_findings(settings) -> list[str]:
     return [line for _roles, line in _standins(settings)]
 
 
-_standins_found: dict[str, list[tuple[list[str], str]]] = {}
-_standins_lock = threading.Lock()
+def font_settings_key(settings) -> str:
+    """What of the settings decides the fonts: the keys of per-process font caches."""
+    return settings.model_dump_json(include={"fonts", "pdf"})
 
 
+def once_per_font_settings(make: Callable):
+    """``make(settings)`` made once per process and font settings (a batch asks for every
+    document), thread-safe."""
+    found: dict[str, object] = {}
+    lock = threading.Lock()
+
+    @wraps(make)
+    def memo(settings):
+        key = font_settings_key(settings)
+        with lock:
+            if key not in found:
+                found[key] = make(settings)
+            return found[key]
+    return memo
+
+
+@once_per_font_settings
 def _standins(settings) -> list[tuple[list[str], str]]:
-    """``_find_standins`` once per process and font settings (a batch asks for every document)."""
-    key = font_settings_key(settings)
-    with _standins_lock:
-        found = _standins_found.get(key)
-        if found is None:
-            found = _standins_found[key] = _find_standins(settings)
-        return found
-
-
-def _find_standins(settings) -> list[tuple[list[str], str]]:
+    """(the roles, the finding's line) for each face asked for that a stand-in serves."""
     groups: dict[tuple, list[str]] = {}
     for role in ROLES:
         font = resolve(role, settings)
@@ -836,23 +845,10 @@ class FontChoice:
         return measure
 
 
-_choices: dict[str, FontChoice] = {}
-_choices_lock = threading.Lock()
-
-
-def font_settings_key(settings) -> str:
-    """What of the settings decides the fonts: the keys of per-process font caches."""
-    return settings.model_dump_json(include={"fonts", "pdf"})
-
-
+@once_per_font_settings
 def font_choice(settings) -> FontChoice:
     """The fonts for these settings, resolved once per process."""
-    key = font_settings_key(settings)
-    with _choices_lock:
-        found = _choices.get(key)
-        if found is None:
-            found = _choices[key] = FontChoice(settings)
-        return found
+    return FontChoice(settings)
 
 
 # --- CFF → TrueType -----------------------------------------------------------------------
