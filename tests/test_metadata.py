@@ -247,25 +247,31 @@ def test_the_site_is_the_outermost_name_of_the_page_title():
     assert fields(ir_of(PAGES / "gne_sina.html"))["site"] == ("新浪新闻", "title-tag")
 
 
+def news_page(head: str, body_top: str = "", body_bottom: str = "") -> str:
+    """A news page: ``head``, then ``body_top``, an article of four plain paragraphs in a CMS
+    container, then ``body_bottom``."""
+    paragraph = "<p>" + "记者走访了多家门店，了解到价格近来有所上涨，消费者对此看法不一。" * 2 + "</p>"
+    return (f"<html><head>{head}</head><body>{body_top}<div class=\"TRS_Editor\">{paragraph * 4}</div>"
+            f"{body_bottom}</body></html>")
+
+
 def test_the_owner_a_copyright_meta_names_is_the_site():
     # <meta name="Copyright" content="网易版权所有">; the <title> is the headline alone
     assert fields(ir_of(PAGES / "gne_163_9.html"))["site"] == ("网易", "copyright:copyright")
-    markup = ('<html><head><title>春日牡丹花开满城_某某网</title><meta name="copyright" content="某某日报版权所有"></head>'
-              '<body><div class="TRS_Editor"><p>' + "春天来了，城里的花都开了，市民纷纷出游。" * 10 + "</p></div></body></html>")
+    markup = news_page('<title>春日牡丹花开满城_某某网</title><meta name="copyright" content="某某日报版权所有">')
     assert fields(clean_markup(markup))["site"] == ("某某网", "title-tag")  # the <title>'s name comes first
 
 
 def test_a_blog_name_heading_the_page_title_is_the_site():
-    markup = ('<html><head><title>某某博客  &raquo; 春日牡丹花开满城 市民游客纷纷出游赏花</title></head><body>'
-              '<div class="TRS_Editor"><p>' + "春天来了，城里的花都开了，市民纷纷出游。" * 10 + "</p></div></body></html>")
+    markup = news_page("<title>某某博客  &raquo; 春日牡丹花开满城 市民游客纷纷出游赏花</title>")
     record = fields(clean_markup(markup))
     assert record["title"] == ("春日牡丹花开满城 市民游客纷纷出游赏花", "title-tag")
     assert record["site"] == ("某某博客", "title-tag")
 
 
 def test_a_separator_inside_the_headline_does_not_cut_the_title():
-    markup = ('<html><head><title>图说新闻|春日牡丹花开满城 市民游客纷纷出游赏花_财经_某某网</title></head><body><h1>图说新闻|春日牡丹花开满城 市民游客纷纷出游赏花</h1>'
-              '<div class="TRS_Editor"><p>' + "春天来了，城里的花都开了，市民纷纷出游。" * 10 + "</p></div></body></html>")
+    markup = news_page("<title>图说新闻|春日牡丹花开满城 市民游客纷纷出游赏花_财经_某某网</title>",
+                       "<h1>图说新闻|春日牡丹花开满城 市民游客纷纷出游赏花</h1>")
     record = fields(clean_markup(markup))
     assert record["title"] == ("图说新闻|春日牡丹花开满城 市民游客纷纷出游赏花", "title-tag")
     assert record["site"] == ("某某网", "title-tag")
@@ -284,17 +290,14 @@ def test_a_label_ending_a_longer_word_is_not_that_label():
 
 
 def test_a_generation_time_meta_date_loses_to_the_printed_byline():
-    markup = ('<html><head><title>某某活动举行</title><meta name="others" content="页面生成时间 2024-12-10 08:23:48">'
-              '<meta name="PubDate" content="2024-12-10 08:23:48"></head><body><h1>某某活动举行</h1>'
-              '<p>2024-12-07 08:01</p><div class="TRS_Editor"><p>' + "活动在成都举行，多家企业参加。" * 12
-              + "</p></div></body></html>")
+    markup = news_page('<title>某某活动举行</title><meta name="others" content="页面生成时间 2024-12-10 08:23:48">'
+                       '<meta name="PubDate" content="2024-12-10 08:23:48">', "<h1>某某活动举行</h1><p>2024-12-07 08:01</p>")
     assert fields(clean_markup(markup))["date"] == ("2024-12-07", "byline")
 
 
 def test_title_separator_dot_and_entities_and_scheme_relative_canonical():
-    markup = ('<html><head><title>关于某某问题的讨论 &amp;raquo; 回复 · Ruby China</title>'
-              '<link rel="canonical" href="//ruby-china.org/topics/1"></head><body><div class="TRS_Editor"><p>'
-              + "这是一段讨论的正文，内容较长。" * 12 + "</p></div></body></html>")
+    markup = news_page('<title>关于某某问题的讨论 &amp;raquo; 回复 · Ruby China</title>'
+                       '<link rel="canonical" href="//ruby-china.org/topics/1">')
     record = fields(clean_markup(markup))
     assert record["title"] == ("关于某某问题的讨论 » 回复", "title-tag")
     assert record["url"] == ("https://ruby-china.org/topics/1", "canonical:scheme-relative")
@@ -310,15 +313,8 @@ def test_a_page_title_naming_only_the_site_and_channel_is_no_title():
 
 def test_a_label_ending_in_a_shorter_label_is_read_whole():
     """所属分类 ends in 分类 but is a label of its own (the topic), not a longer word."""
-    markup = ('<html><head><title>关于某某问题的科普</title></head><body><h1>关于某某问题的科普</h1>'
-              '<p>所属分类：数理化</p><div class="TRS_Editor"><p>' + "这是一段科普的正文，内容较长。" * 12
-              + "</p></div></body></html>")
+    markup = news_page("<title>关于某某问题的科普</title>", "<h1>关于某某问题的科普</h1><p>所属分类：数理化</p>")
     assert fields(clean_markup(markup))["topic"][0] == "数理化"
-
-
-def news_page(head: str, body_top: str) -> str:
-    paragraph = "<p>" + "记者走访了多家门店，了解到价格近来有所上涨，消费者对此看法不一。" * 2 + "</p>"
-    return f"<html><head>{head}</head><body>{body_top}<div class=\"TRS_Editor\">{paragraph * 4}</div></body></html>"
 
 
 @pytest.mark.parametrize("head, top, title, site", [
@@ -413,8 +409,6 @@ def test_a_scheme_less_meta_address_is_a_host_not_a_path():
 
 def test_a_labelled_line_in_a_list_outside_the_content_is_read():
     """A news page's info bar set as a list below the article (版权声明 · 来源：当代商报)."""
-    markup = ('<html><head><title>某某活动在京举行</title></head><body><h1>某某活动在京举行</h1>'
-              '<div class="TRS_Editor"><p>' + "活动在北京举行，多家单位参加，取得良好效果。" * 12 + '</p></div>'
-              '<ul class="info"><li>版权声明：本网所刊登的各种新闻信息均为原创</li><li>来源：当代商报</li></ul>'
-              '</body></html>')
+    markup = news_page("<title>某某活动在京举行</title>", "<h1>某某活动在京举行</h1>",
+                       '<ul class="info"><li>版权声明：本网所刊登的各种新闻信息均为原创</li><li>来源：当代商报</li></ul>')
     assert fields(clean_markup(markup))["publisher"][0] == "当代商报"
