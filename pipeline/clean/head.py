@@ -84,12 +84,13 @@ def offer_urls(draft: Draft) -> None:
     """Every absolute address of the page; relative ones resolved, else dropped (a diagnostic)."""
     urls = page_urls(draft, draft.rules)
     base = base_address(draft, urls)
+    scheme = urlsplit(base).scheme if base and not base.startswith("//") else "https"  # for addresses without one
     for origin, url in urls:
-        if url.startswith("//"):  # scheme-relative: the page's scheme, else https
-            url = f"{urlsplit(base).scheme if base and not base.startswith('//') else 'https'}:{url}"
+        if url.startswith("//"):  # scheme-relative
+            url = f"{scheme}:{url}"
             origin += ":scheme-relative" if ":" not in origin else " (scheme-relative)"
         if not host_of(url) and draft.rules.bare_host.match(url):  # www.sohu.com/a/…: a host, not a path
-            url = f"{urlsplit(base).scheme if base and not base.startswith('//') else 'https'}://{url}"
+            url = f"{scheme}://{url}"
             origin += " (scheme-less)"
         if not host_of(url):
             if not base:
