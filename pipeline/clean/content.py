@@ -70,9 +70,9 @@ def thread_of(page: etree._Element, r: CleanRules) -> etree._Element | None:
             continue
         found = every(page)
         inside = set(found)  # a post quoted in another is read with it
-        posts = [p for p in found if collapse_space(p.text_content())
-                 and not any(a in inside for a in p.iterancestors())]
-        if sum(len(collapse_space(p.text_content())) for p in posts) < r.min_content_chars:
+        texts = {p: collapse_space(p.text_content()) for p in found}
+        posts = [p for p in found if texts[p] and not any(a in inside for a in p.iterancestors())]
+        if sum(len(texts[p]) for p in posts) < r.min_content_chars:
             continue
         thread = page.makeelement("div", {THREAD: "posts"})
         for post in posts:
