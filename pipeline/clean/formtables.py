@@ -11,6 +11,7 @@ where the scrape ends inside the table, follow as a row of their own.
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from dataclasses import dataclass
@@ -135,11 +136,17 @@ def match_template(template: Template, cells: list[str], row: int) -> TemplateMa
     return TemplateMatch(template, tuple(found), at, labels, cut_short)
 
 
+def starting_rows(cell: str) -> list[tuple[Template, int]]:
+    """The template rows (template, row number) a block's first cell can start: labelled rows
+    whose label it is."""
+    return [(t, r) for t in _rules()[0] for r, row in enumerate(t.rows)
+            if row[0].label is not None and _starts(row, cell)]
+
+
 def best_match(cells: list[str]) -> TemplateMatch | None:
     """The template the cells from the start fill best (at least ``min_labels`` labels)."""
-    templates, min_labels, _ = _rules()
-    matches = [match_template(t, cells, r) for t in templates for r, row in enumerate(t.rows)
-               if row[0].label is not None and cells and _starts(row, cells[0])]
+    min_labels = _rules()[1]
+    matches = [match_template(t, cells, r) for t, r in (starting_rows(cells[0]) if cells else ())]
     best = max(matches, key=lambda m: (m.labels, m.used), default=None)
     return best if best is not None and best.labels >= min_labels else None
 
@@ -176,8 +183,12 @@ def read_form_tables(draft: Draft) -> None:
     most = max(sum(len(row) for row in t.rows) for t in _rules()[0]) + 1
     out, i = [], 0
     while i < len(blocks):
+        if not per_block[i] or not starting_rows(per_block[i][0]):  # no table starts here
+            out.append(blocks[i])
+            i += 1
+            continue
         cells, ends = [], []  # the cells of blocks i, i+1, … up to one without cells; where each ends
-        for more in per_block[i:]:
+        for more in itertools.islice(per_block, i, None):
             if not more or len(cells) > most:  # no template takes more: the pass stays linear
                 break
             cells.extend(more)

@@ -176,23 +176,39 @@ def _outline_heads(members: list[Member]) -> list[Member]:
     3.1, and no 1. since the outline's last member: that 2. would continue a list). An outline's
     first level written without a dot is no member anywhere else."""
     out: list[Member] = []
+    deeper: list[dict] = [{}] * len(members)  # per member: the next outline member below level 1, by kind
+    ahead: dict = {}
+    for i in range(len(members) - 1, -1, -1):
+        deeper[i] = ahead
+        if members[i].kind.outline and members[i].depth > 1:
+            ahead = {**ahead, members[i].kind.name: members[i]}
+    last_of: dict[str, Member] = {}  # per outline kind: its last member taken
+    since: dict[str, set] = {}  # per outline kind: (kind, number) of the members taken after it
+
+    def take(member: Member) -> None:
+        out.append(member)
+        for seen in since.values():
+            seen.add((member.kind.name, member.number))
+        if member.kind.outline:
+            last_of[member.kind.name], since[member.kind.name] = member, set()
+
     for i, member in enumerate(members):
         outline = member.kind if member.top else next(
             (k for k in kinds() if k.outline and k.top_kind == member.kind.name), None)
         if outline is None or member.continuing or member.earlier or member.fixed == CLAUSE:
             if not member.top:
-                out.append(member)
+                take(member)
             continue
         n = member.number
-        below = next((m for m in members[i + 1:] if m.kind is outline and m.depth > 1), None)
-        last = next((j for j in range(len(out) - 1, -1, -1) if out[j].kind is outline), None)
+        below = deeper[i].get(outline.name)
+        last = last_of.get(outline.name)
         opens = below is not None and below.path[0] == n and all(part == 1 for part in below.path[1:])
-        between = last is not None and out[last].path[0] == n - 1 and (below is None or below.path[0] != n) \
-            and not any(m.kind is member.kind and m.number == n - 1 for m in out[last + 1:])
+        between = last is not None and last.path[0] == n - 1 and (below is None or below.path[0] != n) \
+            and (member.kind.name, n - 1) not in since[outline.name]
         if opens or between:
-            out.append(Member(member.at, outline, n, member.rest, member.fixed, path=(n,)))
+            take(Member(member.at, outline, n, member.rest, member.fixed, path=(n,)))
         elif not member.top:
-            out.append(member)
+            take(member)
     return out
 
 
