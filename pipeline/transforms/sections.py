@@ -386,6 +386,9 @@ def _unnumbered(block: etree._Element) -> bool:
     return block.tag == "section" and block.get("kind") == UNNUMBERED
 
 
+TITLE_LINES = 4  # a document's title is broken over no more lines than this
+
+
 def _document_titles(flat: list[etree._Element]) -> set[int]:
     """Positions of the unnumbered headings that are a document's title (国家粮食应急预案 set in
     bold above its 目录), alone or broken over lines one right after the other (关于内地西藏班（校）
@@ -394,7 +397,7 @@ def _document_titles(flat: list[etree._Element]) -> set[int]:
     found: set[int] = set()
     for start, block in enumerate(flat):
         text = ""
-        for end in range(start, len(flat)):
+        for end in range(start, min(len(flat), start + TITLE_LINES)):
             if not _unnumbered(flat[end]):
                 break
             text += ir.text_of(flat[end].find("heading")).strip()
