@@ -47,7 +47,6 @@ import math
 import struct
 import sys
 import threading
-import unicodedata
 from dataclasses import dataclass
 from functools import lru_cache
 from datetime import datetime, timezone
@@ -204,16 +203,10 @@ class _Subsetter:
             at += self.glyf
             if unpack_from(">h", data, at)[0] >= 0:
                 continue
-            at += 10
-            flags = _MORE_COMPONENTS
-            while flags & _MORE_COMPONENTS:
-                flags, index = unpack_from(">HH", data, at)
-                at += 4
+            for _where, index in _components(data, at + 10):
                 if index not in glyph_set:
                     glyph_set[index] = len(glyph_map)
                     glyph_map.append(index)
-                at += 4 if flags & _ARGS_ARE_WORDS else 2
-                at += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
 
         out = {tag: self.tables[tag] for tag in self.COPIED if tag in self.tables}
         out["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
@@ -240,14 +233,8 @@ class _Subsetter:
             glyph = self._glyph(original)
             size = len(glyph)
             if size > 2 and unpack_from(">h", glyph)[0] < 0:  # composite: the new component numbers
-                at = 10
-                flags = _MORE_COMPONENTS
-                while flags & _MORE_COMPONENTS:
-                    flags, index = unpack_from(">HH", glyph, at)
-                    glyph = _set_ushort(glyph, at + 2, glyph_set[index])
-                    at += 4
-                    at += 4 if flags & _ARGS_ARE_WORDS else 2
-                    at += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
+                for where, index in list(_components(glyph, 10)):
+                    glyph = _set_ushort(glyph, where, glyph_set[index])
                 glyf_sum += _checksum(glyph)
             else:
                 found = self.sums.get(original)
@@ -269,6 +256,18 @@ class _Subsetter:
         head = _set_ushort(self.tables["head"], 50, loc_format)
         out["head"] = head[:8] + b"\0\0\0\0" + head[12:]
         return _font_file(out, {"glyf": glyf_sum & 0xFFFFFFFF})
+
+
+def _components(data: bytes, at: int):
+    """(where its glyph number is, the glyph number) of each component of the composite glyph
+    whose component records start at ``at`` in ``data``."""
+    flags = _MORE_COMPONENTS
+    while flags & _MORE_COMPONENTS:
+        flags, index = struct.unpack_from(">HH", data, at)
+        yield at + 2, index
+        at += 4
+        at += 4 if flags & _ARGS_ARE_WORDS else 2
+        at += 2 if flags & _SCALE else 4 if flags & _XY_SCALE else 8 if flags & _TWO_BY_TWO else 0
 
 
 def _set_ushort(data: bytes, at: int, value: int) -> bytes:
