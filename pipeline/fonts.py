@@ -25,9 +25,10 @@ advance widths come from each face's cmap and hmtx (``metrics``; the widths repo
 so the PDF and DOCX writers break lines with the same numbers (``FontChoice``). CFF-outline
 fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: the characters a
 document uses are cut out and converted to TrueType outlines (``truetype_subset``, well under
-a second, cached by character set).
+a second, cached by character set). ``reportlab_font`` makes the PDF writer's reportlab font
+of a face from what reportlab's parser read of it once (kept on disk).
 
-This module does not import reportlab; ``describe_fonts`` backs the ``pipeline fonts`` command.
+Only ``reportlab_font`` imports reportlab; ``describe_fonts`` backs the ``pipeline fonts`` command.
 """
 from __future__ import annotations
 
@@ -41,7 +42,9 @@ import subprocess
 import tempfile
 import threading
 import unicodedata
+import weakref
 from dataclasses import asdict, astuple, dataclass, field
+from fnmatch import fnmatch
 from functools import lru_cache, wraps
 from importlib import metadata, resources
 from pathlib import Path
@@ -220,7 +223,7 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
-def _disk_memo(folder: Path | None, kind: str, path: str, key: str, make: Callable[[], object]):
+def disk_memo(folder: Path | None, kind: str, path: str, key: str, make: Callable[[], object]):
     """``make()`` for font file ``path``, kept under ``folder`` (one file per ``kind`` and
     ``key``) by the font file's size and mtime, so a new process reads it back instead of
     parsing the font again; made afresh when the font file changes. The value is plain data
@@ -301,7 +304,7 @@ def read_faces(path: str | Path) -> list[FaceInfo]:
 @lru_cache(maxsize=256)
 def _faces_of(path: str, folder: Path | None = None) -> tuple[FaceInfo, ...]:
     """The faces of one font file (kept on disk under ``folder``)."""
-    faces = _disk_memo(folder, "faces", path, "", lambda: [astuple(f) for f in read_faces(path)])
+    faces = disk_memo(folder, "faces", path, "", lambda: [astuple(f) for f in read_faces(path)])
     return tuple(FaceInfo(*f) for f in faces)
 
 
@@ -665,11 +668,11 @@ def warn_standins(settings) -> list[str]:
 
 class FaceMetrics:
     """A face's cmap and advance widths (in 1/1000 em, scaled as reportlab scales them), read
-    from the font once and kept on disk under ``folder`` (``_disk_memo``)."""
+    from the font once and kept on disk under ``folder`` (``disk_memo``)."""
 
     def __init__(self, path: str, index: int = 0, folder: Path | None = None):
         self.path, self.index, self.folder = path, index, folder
-        self.outline, self._scale, self.default, self.widths = _disk_memo(
+        self.outline, self._scale, self.default, self.widths = disk_memo(
             folder, "metrics", path, str(index), lambda: _read_metrics(path, index))
 
     def __repr__(self) -> str:
@@ -707,7 +710,7 @@ def _read_metrics(path: str, index: int) -> tuple[str, float, float, dict[int, f
 
 @lru_cache(maxsize=64)
 def _ink(path: str, index: int, ch: str, scale: float, folder: Path | None) -> tuple[float, float] | None:
-    found = _disk_memo(folder, "ink", path, f"{index}:{ord(ch)}", lambda: _read_ink(path, index, ch, scale))
+    found = disk_memo(folder, "ink", path, f"{index}:{ord(ch)}", lambda: _read_ink(path, index, ch, scale))
     return None if found is None else tuple(found)
 
 
@@ -849,6 +852,46 @@ class FontChoice:
 def font_choice(settings) -> FontChoice:
     """The fonts for these settings, resolved once per process."""
     return FontChoice(settings)
+
+
+# --- reportlab faces ----------------------------------------------------------------------
+
+#: What reportlab's face parser sets that is not kept: the file's bytes and name, and a scale
+#: function (made again from ``unitsPerEm``).
+_UNKEPT = ("_ttf_data", "filename", "_pdfScale")
+
+
+def reportlab_font(name: str, load: str, index: int, folder):
+    """reportlab's ``TTFont(name, load, subfontIndex=index)``. What its parser reads from
+    the file (the character map, advance widths and glyph offsets of every glyph: about a
+    tenth of a second for a CJK face) is kept on disk under ``folder`` and set on a face
+    made without parsing; a test holds the result equal to reportlab's own."""
+    import reportlab
+    from reportlab import rl_config
+    from reportlab.pdfbase import pdfmetrics
+    from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
+
+    def parse():
+        attrs = vars(TTFontFace(load, subfontIndex=index))
+        names = {k: v.ustr for k, v in attrs.items() if isinstance(v, TTFNameBytes)}
+        return names, {k: v for k, v in attrs.items() if k not in names and k not in _UNKEPT}
+
+    names, plain = disk_memo(folder, "rlface", load, f"{index}|{reportlab.Version}", parse)
+    face = TTFontFace.__new__(TTFontFace)
+    pdfmetrics.TypeFace.__init__(face, None)
+    vars(face).update(plain)
+    vars(face).update({k: TTFNameBytes(v.encode("utf-8")) for k, v in names.items()})
+    with open(load, "rb") as file:
+        face._ttf_data = file.read()
+    face.filename = load
+    scale = 1000 / face.unitsPerEm
+    face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
+    font = TTFont.__new__(TTFont)  # the attributes TTFont.__init__ sets, with this face
+    font.fontName, font.face, font.encoding = name, face, TTEncoding()
+    font.state = weakref.WeakKeyDictionary()
+    font._asciiReadable = rl_config.ttfAsciiReadable
+    font.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+    return font
 
 
 # --- CFF → TrueType -----------------------------------------------------------------------

@@ -21,13 +21,13 @@ def test_face_data_is_read_back_and_renewed_when_the_file_changes(tmp_path):
     def unreadable():
         raise AssertionError("the font was parsed again")
 
-    assert fonts._disk_memo(cache, "metrics", str(font), "0", unreadable)[3] == first.widths
+    assert fonts.disk_memo(cache, "metrics", str(font), "0", unreadable)[3] == first.widths
     make_font(font, "AR PL UKai CN", "中国的楷体报告标题走")
     os.utime(font, ns=(1, 1))  # another size and mtime
     renewed = fonts.FaceMetrics(str(font), 0, cache)
     assert renewed.has("走")
     with pytest.raises(AssertionError, match="parsed again"):
-        fonts._disk_memo(cache, "metrics", str(font), "1", unreadable)  # another key is not the same data
+        fonts.disk_memo(cache, "metrics", str(font), "1", unreadable)  # another key is not the same data
 
 
 def test_faces_of_a_file_come_back_alike(tmp_path):
@@ -36,3 +36,41 @@ def test_faces_of_a_file_come_back_alike(tmp_path):
     made = fonts._faces_of(str(font), tmp_path / "cache")
     fonts._faces_of.cache_clear()
     assert fonts._faces_of(str(font), tmp_path / "cache") == made == tuple(fonts.read_faces(font))
+
+
+def _face_state(font) -> dict:
+    """reportlab's face attributes, names with their decoded text, the scale by its value."""
+    state = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
+    state.update({k: (v, v.ustr) for k, v in state.items() if hasattr(v, "ustr")})
+    state["_pdfScale"] = font.face._pdfScale(512)
+    return state
+
+
+@pytest.mark.parametrize("which", ["made", "body"])
+def test_reportlab_font_from_the_disk_is_reportlabs_own(tmp_path, which):
+    """The PDF writer builds reportlab's font from what its parser read the first time
+    (kept on disk); the font must be the one reportlab makes, attribute for attribute: this
+    fails when reportlab's TTFont or face parser changes what it sets."""
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    from pipeline.config import Settings
+
+    if which == "made":
+        path, index = str(make_font(tmp_path / "song.ttf", "AR PL UMing CN", "中国的宋体报告")), 0
+    else:
+        face = fonts.font_choice(Settings()).role_face["body"]
+        path, index = face.path, face.index
+    cache = tmp_path / "cache"
+    theirs = TTFont("Fcheck", path, subfontIndex=index)
+    parsed = fonts.reportlab_font("Fcheck", path, index, cache)
+    assert list(cache.rglob("*.bin")), "nothing was kept on disk"
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr("reportlab.pdfbase.ttfonts.TTFontFace.__init__",
+                      lambda *a, **k: pytest.fail("the font was parsed again"))
+        kept = fonts.reportlab_font("Fcheck", path, index, cache)
+    for ours in (parsed, kept):
+        assert vars(ours).keys() == vars(theirs).keys()
+        assert {k: v for k, v in vars(ours).items() if k not in ("face", "encoding", "state")} \
+            == {k: v for k, v in vars(theirs).items() if k not in ("face", "encoding", "state")}
+        assert type(ours.encoding) is type(theirs.encoding) and vars(ours.encoding) == vars(theirs.encoding)
+        assert _face_state(ours) == _face_state(theirs)

@@ -306,16 +306,15 @@ class Face:
     """A face registered with reportlab, loaded from ``load`` (the font file, or for a CFF
     face the TrueType subset of the characters a document uses)."""
 
-    def __init__(self, load: str, index: int, source: fonts.FaceMetrics, ident: str):
+    def __init__(self, load: str, index: int, source: fonts.FaceMetrics, ident: str, folder):
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.ttfonts import TTFont
 
         _patch_reportlab()
         digest = hashlib.sha1(ident.encode()).hexdigest()[:10]  # the same name wherever the cache is
         self.name = f"F{digest}"
         self.source = source
         try:
-            font = TTFont(self.name, load, subfontIndex=index)
+            font = fonts.reportlab_font(self.name, load, index, folder)
         except Exception as exc:
             raise RenderError(f"cannot load font {source.path} (face {source.index}): {exc}") from None
         font.face.makeSubset = _Subsetter(font.face)
@@ -328,11 +327,11 @@ _lock = threading.Lock()  # loading and registering a face
 _faces: dict[tuple[str, int], Face] = {}
 
 
-def _face(load: str, index: int, source: fonts.FaceMetrics, ident: str) -> Face:
+def _face(load: str, index: int, source: fonts.FaceMetrics, ident: str, folder) -> Face:
     with _lock:
         key = (load, index)
         if key not in _faces:
-            _faces[key] = Face(load, index, source, ident)
+            _faces[key] = Face(load, index, source, ident, folder)
         return _faces[key]
 
 
@@ -771,13 +770,13 @@ class PdfWriter(DocumentWriter):
         if found is not None:
             return found
         if face.outline == "glyf":
-            found = _face(face.path, face.index, face, f"{face.path}|{face.index}")
+            found = _face(face.path, face.index, face, f"{face.path}|{face.index}", fonts.cache_dir(self.settings))
         else:
             if self._used is None:
                 raise RenderError("internal: a CFF face was drawn before the document's characters were known")
             chars = "".join(sorted(self._used.get(face, ())))
             load = fonts.truetype_subset(face.path, face.index, chars, self.settings)
-            found = _face(str(load), 0, face, f"{face.path}|{face.index}|{chars}")
+            found = _face(str(load), 0, face, f"{face.path}|{face.index}|{chars}", fonts.cache_dir(self.settings))
         self._rl[face] = found
         return found
 
