@@ -245,6 +245,17 @@ def test_a_syndication_notice_is_chrome():
         (c.get("rule"), c.text) for c in tree.iterfind("removed/chrome")]
 
 
+def test_an_article_beside_a_list_of_dated_headlines_keeps_the_article():
+    """39健康网 article of six short tips, beside twenty dated headlines of the site's other
+    articles (ul.twocol: 2021-01-19癫痫病的诊断方法你知道吗？…): the headlines, more link text
+    than the prose around them, are no main list of the page; the article is the body."""
+    tree = ir_of(PAGES / "39net_0987b0ff.html")
+    lines = body_lines(tree)
+    assert tree.find(".//body//list") is None
+    assert lines[0].startswith("农历腊月初八是腊八节，腊八节要吃腊八粥")
+    assert "6.临出锅再加糖" in lines and not any("癫痫" in line for line in lines)
+
+
 def test_a_login_box_comment_box_and_teaser_lists_of_a_news_page_are_not_body_text():
     """和讯 news page: a one-paragraph article, then 扫码阅读全文, a comment box (写评论已有0条评论…,
     提 交还可输入500字), a login box (登录快速注册没有账号？ 免注册 快速登录 登录超时，稍后再试),
@@ -349,6 +360,18 @@ def test_a_tie_with_a_member_too_long_for_any_heading_is_clauses():
     assert [s.get("label") for s in section.iter("section")] == ["4.2 "]
     assert [p.get("number") for p in section.iter("p") if p.get("kind") == "arabic-paren"] == \
         ["1", "2", "3", "4", "1", "2", "3", "4", "1", "2", "3"]
+
+
+def test_a_tie_with_a_member_ending_in_a_semicolon_is_clauses():
+    """个人所得税专项附加扣除暂行办法 第二十二条: …按照以下标准定额扣除： （一）…扣除； （二）… a first
+    sentence of three clauses, then a second sentence (votes run-in head): a tie, and a line
+    ending in ； is no heading, so both are clauses of the article, the second left whole."""
+    tree = ir_of(PAGES / "govcn_2019-02_032.html")
+    assert [label for label, _ in outline(tree)] == [f"第{n}章" for n in "一二三四五六七八九"]
+    assert clauses(tree, "cn-paren") == [1, 2, 1, 2, *range(1, 11)]
+    second = [ir.text_of(p) for p in tree.iter("p") if p.get("kind") == "cn-paren"][3]
+    assert second.startswith("（二）纳税人为非独生子女的") and second.endswith("在一个纳税年度内不能变更。")
+    assert warnings(tree) == []
 
 
 def test_a_list_of_requirements_with_a_note_after_one_is_clauses():

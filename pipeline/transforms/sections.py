@@ -15,7 +15,8 @@ connective (因此，… 同时…: an argument, not a head); a longer text, a l
 one-sentence item with clause marks next to a sibling vote clause, and so does a first sentence
 that reads as a statement (of four clauses or more, or opening 为了…， 鉴于…， 根据…，); the majority decides, a tie
 makes headings unless a member's first sentence is longer than any heading (statements, some
-of them short). A label in an HTML or bold heading makes its whole sequence headings; a bold
+of them short) or a member is a line ending in ； (an item of an enumeration: 按照以下标准扣除：
+（一）…； （二）…。). A label in an HTML or bold heading makes its whole sequence headings; a bold
 line that is a document's title (国家粮食应急预案, 中华人民共和国国务院令, …成员名单, a table's
 …计划表), or bold lines one right after the other that make one (关于内地西藏班（校） /
 扩大规模有关问题的请示), head nothing.
@@ -339,9 +340,16 @@ def _decide(sequence: list[Member], flat: list[etree._Element]) -> str:
     if _is_list(sequence, flat, shapes):
         return CLAUSE  # a list
     votes = len(shapes) - 2 * shapes.count(CLAUSE)
-    if votes == 0:  # a tie makes headings, unless a member is too long to be any heading
-        return CLAUSE if any(_too_long(m) for m in sequence) else HEADING
+    if votes == 0:  # a tie makes headings, unless a member cannot be any heading
+        return CLAUSE if any(_too_long(m) or _clause_line(m) for m in sequence) else HEADING
     return HEADING if votes > 0 else CLAUSE
+
+
+def _clause_line(member: Member) -> bool:
+    """Whether a member is one line ending in ；，、 (``clause_end``): an item of an
+    enumeration, never a heading."""
+    p = _patterns()
+    return p["sentence_end"].search(member.rest) is None and bool(p["clause_end"].search(member.rest))
 
 
 def _too_long(member: Member) -> bool:
