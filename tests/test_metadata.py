@@ -433,3 +433,18 @@ def test_a_self_media_account_in_the_mediaid_meta_is_the_publisher():
         "e751800204690e100c8e8802128e886fbd6bf7360903dedc419a69246be2cb6a.html"
     assert same(record["publisher"][0], reviewed(corpus_path, "publisher"))
     assert record["publisher"] == ("中国经济网", "meta:mediaid")
+
+
+WECHAT = "html/opendatalab-magic-html/benchmark/data/article/htmls/" \
+    "7e99760d0920deb099946fd607f580080345cf332fae8ac7eb15fd78f38d701a.html"
+
+
+def test_the_self_media_account_a_platform_marks_is_the_publisher():
+    # WeChat: <a id="js_name">掌上绥德</a> beside the article's date
+    record = fields(ir_of(PAGES / "wechat_7e99760d.html"))
+    assert same(record["publisher"][0], reviewed(WECHAT, "publisher"))
+    assert record["publisher"] == ("掌上绥德", "marked:js_name")
+    # 腾讯新闻: the account's name over the stamp, 发布于 and the account's description
+    top = ('<h1>某某活动举行</h1><div><a href="/omn/author/1"><p class="media-name">某某新媒体</p></a>'
+           '<p class="media-meta"><span>2024-05-18 16:56</span><span>发布于北京</span><span>某某新媒体官方账号</span></p></div>')
+    assert fields(clean_markup(news_page("<title>某某活动举行</title>", top)))["publisher"] == ("某某新媒体", "marked:media-name")

@@ -156,13 +156,14 @@ MARKED_CHARS = 40  # a marked source's element holds no more text than this
 
 def marked_source(draft: Draft) -> None:
     """The first element of the page marked as the article's source (``class="a_source"``,
-    ``class="source"``) whose short text, without its lead (本文来源于), is one name: the
+    ``class="source"``) or as the self-media account that published it (``class="media-name"``,
+    WeChat's ``id="js_name"``) whose short text, without its lead (本文来源于), is one name: the
     publisher (``marked``)."""
     r = draft.rules
 
     def mark_of(el) -> str | None:
         marks = f"{el.get('class') or ''} {el.get('id') or ''}".split()
-        return next((m for m in marks if r.source_marks.fullmatch(m)), None)
+        return next((m for m in marks if r.source_marks.fullmatch(m) or r.account_marks.fullmatch(m)), None)
 
     marked = [(el, mark_of(el)) for el in draft.page.xpath("//body//*[@class or @id]")]
     marked = [(el, mark) for el, mark in marked if mark and el.tag not in ("img", "script", "style", "link")]

@@ -78,6 +78,7 @@ class CleanRules:
     first_post_date: re.Pattern  # a forum's first-post mark right before the thread's date (1楼)
     bare_host: re.Pattern  # a host name heading an address written without its scheme
     author_before_outlet: re.Pattern  # an author's name and a slash before an outlet's (石佳/)
+    account_marks: re.Pattern  # a class or id marking a self-media account's name (media-name), full match
 
 
 def label_pattern(label: str) -> str:
@@ -144,6 +145,7 @@ def compile_rules(data: dict) -> CleanRules:
         first_post_date=re.compile(data["first_post_date"]),
         bare_host=re.compile(data["bare_host"]),
         author_before_outlet=re.compile(data["author_before_outlet"]),
+        account_marks=re.compile(data["account_marks"]),
         **publisher_patterns(data),
     )
 
