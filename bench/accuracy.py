@@ -17,7 +17,9 @@ Fresh (``--split fresh``): 20 State Council pages no earlier truth, test or benc
 chosen by a fixed rule, their truth written from the pages alone in the same format before the
 tool was measured on them (``tests/data/corpus/truth/fresh/<the page's path>``, see its README);
 measured alone, with the same scoring. ``--split fresh --list`` loads that truth and counts its
-pages and headings per kind without running the tool.
+pages and headings per kind without running the tool. ``--split unseen3`` does the same for the
+body and heading files of the third unseen set (``tests/data/corpus/truth/unseen3/``, beside its
+metadata files).
 
 Measures, per kind and overall, on the tuned pages, the held-out pages and all:
 
@@ -37,19 +39,23 @@ corpus, the State Council set, the CWCED dates (all used while writing the rules
 sets, by default left out: ``unseen`` (``tests/data/corpus/truth/unseen/<the page's path>.meta.yaml``:
 the held-out HTML pages and gov-template pages no test names, written from the pages before
 measuring) and ``unseen2`` (``truth/unseen2/``, the same format: 50 more pages no file of the
-project names, chosen by a fixed rule and written before the rules were measured on them).
-``--set unseen`` (or ``unseen2``) measures that set alone, per source kind too, and apart the pages
-no earlier metadata set holds; ``--list`` with ``--set`` loads the named sets and counts their
-pages per kind without running the tool.
+project names, chosen by a fixed rule and written before the rules were measured on them) and
+``unseen3`` (``truth/unseen3/``, likewise: State Council pages and other tools' Chinese news test
+pages, with body and heading truth for ``--split unseen3``). ``--set unseen`` (or ``unseen2``,
+``unseen3``) measures that set alone, per source kind too, and apart the pages no earlier metadata
+set holds; ``--list`` with ``--set`` loads the named sets and counts their pages per kind without
+running the tool.
 
 Held out: pages whose name's SHA-1 is 0 modulo 3, except the pages tuned on before the split
 was drawn (``TUNED_ON``). The text index (``text/INDEX.tsv``) counts every 一、 / （一） / X是 in
 its pages, headings and numbered clauses alike; ``--index`` compares those counts.
 
-    python bench/accuracy.py [--corpus DIR] [--peer] [--verbose] [--split tuned|held-out|all|fresh]
+    python bench/accuracy.py [--corpus DIR] [--peer] [--verbose] [--split tuned|held-out|all|fresh|unseen3]
     python bench/accuracy.py --split fresh --list
+    python bench/accuracy.py --split unseen3 --list
     python bench/accuracy.py --metadata [--peer] [--set NAME ...]
     python bench/accuracy.py --metadata --list --set unseen2
+    python bench/accuracy.py --metadata --list --set unseen3
     python bench/accuracy.py --index
 """
 from __future__ import annotations
@@ -81,7 +87,10 @@ TRUTH = TEST_CORPUS / "truth" / "shared"
 # Body and heading truth written before any measurement, measured apart (``--split fresh``).
 FRESH = TEST_CORPUS / "truth" / "fresh"
 # The unseen metadata sets: a set's name and its folder of truth files.
-UNSEEN_SETS = {"unseen": TEST_CORPUS / "truth" / "unseen", "unseen2": TEST_CORPUS / "truth" / "unseen2"}
+UNSEEN_SETS = {"unseen": TEST_CORPUS / "truth" / "unseen", "unseen2": TEST_CORPUS / "truth" / "unseen2",
+               "unseen3": TEST_CORPUS / "truth" / "unseen3"}
+# The splits of body and heading truth written before any measurement, each measured alone: its folder.
+WRITTEN_SPLITS = {"fresh": FRESH, "unseen3": UNSEEN_SETS["unseen3"]}
 FIELDS = ("title", "date", "written", "publisher", "number", "index", "topic", "site", "url")
 PEER_FIELDS = ("title", "date")
 
@@ -95,6 +104,8 @@ KINDS = (
     ("magic-html forum", "html/opendatalab-magic-html/benchmark/data/forum/", True),
     ("GNE news page", "html/GNE/", True),
     ("cx-extractor page", "html/cx-extractor-python/", True),
+    ("newspaper4k page", "html/newspaper4k/", True),
+    ("trafilatura page", "html/trafilatura/", True),
     ("provincial report", "text/provincial_gzbg_2026/", False),
     ("text scrape", "text/", False),
 )
@@ -186,9 +197,9 @@ def cases(corpus: Path, root: Path = TRUTH):
 
 def split_cases(corpus: Path, split: str):
     """The cases of a split: ``tuned`` or ``held-out`` of the reviewed truth, ``all`` of it, or
-    ``fresh`` (the truth under ``FRESH``, every page of it)."""
-    if split == "fresh":
-        yield from cases(corpus, FRESH)
+    one of ``WRITTEN_SPLITS`` (``fresh``, ``unseen3``: the truth under its folder, every page of it)."""
+    if split in WRITTEN_SPLITS:
+        yield from cases(corpus, WRITTEN_SPLITS[split])
         return
     for case in cases(corpus):
         if split == "all" or case.held_out == (split == "held-out"):
@@ -325,7 +336,7 @@ def body_report(corpus: Path, split: str, peer_too: bool, verbose: bool, setting
         warned = tree is not None and any(d.get("stage") in WARNING_STAGES for d in tree.iter("diagnostic"))
         t.warned += warned
         if verbose:
-            flag = "fresh" if split == "fresh" else "held-out" if case.held_out else "tuned"
+            flag = split if split in WRITTEN_SPLITS else "held-out" if case.held_out else "tuned"
             print(f"  {case.kind:20s} {flag:8s} {case.name[:48]:48s} " + "  ".join(notes)
                   + (f"  leaks {leaks}" if leaks else "") + ("  warned" if warned else ""))
     html, every = Tally(), Tally()
@@ -355,7 +366,7 @@ def truth_list(corpus: Path, split: str) -> int:
             pages, bodies, heading_files, headings = counts[name]
             print(f"{name:22s} pages {pages:3d}  body files {bodies:3d}  heading files {heading_files:3d}"
                   f"  headings {headings:4d}")
-    root = FRESH if split == "fresh" else TRUTH
+    root = WRITTEN_SPLITS.get(split, TRUTH)
     missing = sorted(p for p in written_pages(corpus, root) if not p.exists())
     for page in missing:
         print(f"no such page: {page}", file=sys.stderr)
@@ -388,7 +399,7 @@ DEFAULT_METADATA_SETS = METADATA_SETS[:3]
 
 def unseen_cases(corpus: Path, folder: Path):
     """(page, {field: expected}) for the pages of an unseen set's folder (``truth/unseen``,
-    ``truth/unseen2``): every field, those the file leaves out expecting no value."""
+    ``truth/unseen2``, ``truth/unseen3``): every field, those the file leaves out expecting no value."""
     for truth in sorted(folder.rglob("*.meta.yaml")):
         page = corpus / truth.relative_to(folder).as_posix()[: -len(".meta.yaml")]
         data = yaml.safe_load(truth.read_text(encoding="utf-8")) or {}
@@ -525,8 +536,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS)
     parser.add_argument("--peer", action="store_true", help="also measure trafilatura")
-    parser.add_argument("--split", choices=("tuned", "held-out", "all", "fresh"), default="all",
-                        help="fresh: the pages of truth/fresh alone (truth written before measuring)")
+    parser.add_argument("--split", choices=("tuned", "held-out", "all", *WRITTEN_SPLITS), default="all",
+                        help="fresh, unseen3: that folder's pages alone (truth written before measuring)")
     parser.add_argument("--min", type=float, default=None, help="exit 1 if the overall body F1 is below this")
     parser.add_argument("--verbose", action="store_true")
     parser.add_argument("--metadata", action="store_true", help="measure metadata fields only")
