@@ -174,6 +174,7 @@ def norm(name: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKC", name).casefold() if ch not in " _-")
 
 
+@lru_cache(maxsize=4096)
 def face_kind(name: str) -> str | None:
     """The kind of face (fangsong, kai, hei, song, xiaobiaosong) a face name stands for."""
     key = norm(name)
@@ -415,20 +416,55 @@ def _uses_fontconfig(settings) -> bool:
     return font_dirs(settings) == font_dirs(None) and shutil.which("fc-match") is not None
 
 
-@lru_cache(maxsize=256)
-def _fc_sorted(pattern: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
-    """``fc-match -s PATTERN``: (families, file, face index) best first; () when it fails."""
-    try:
-        out = subprocess.run(["fc-match", "-s", "--format=%{family}\t%{file}\t%{index}\n", pattern],
-                             capture_output=True, timeout=20, check=True).stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError):
-        return ()
+_fc_answers: dict[str, tuple[tuple[tuple[str, ...], str, int], ...]] = {}
+_fc_lock = threading.Lock()
+
+
+def _fc_ask(patterns: list[str]) -> None:
+    """Run ``fc-match -s`` for each pattern not answered yet in this process, the processes
+    side by side (a start of fontconfig each, about a hundredth of a second)."""
+    with _fc_lock:
+        running = []
+        for pattern in dict.fromkeys(patterns):
+            if pattern in _fc_answers:
+                continue
+            try:
+                running.append((pattern, subprocess.Popen(
+                    ["fc-match", "-s", "--format=%{family}\t%{file}\t%{index}\n", pattern],
+                    stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)))
+            except OSError:
+                _fc_answers[pattern] = ()
+        for pattern, process in running:
+            try:
+                out = process.communicate(timeout=20)[0]
+            except subprocess.TimeoutExpired:
+                process.kill()
+                process.communicate()
+                out = None
+            _fc_answers[pattern] = _fc_parse(out.decode("utf-8", "replace")) \
+                if out is not None and process.returncode == 0 else ()
+
+
+def _fc_parse(out: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
     found = []
     for line in out.splitlines()[:50]:
         parts = line.split("\t")
         if len(parts) == 3 and parts[2].isdigit():
             found.append((tuple(f.strip() for f in parts[0].split(",") if f.strip()), parts[1], int(parts[2])))
     return tuple(found)
+
+
+def _fc_sorted(pattern: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+    """``fc-match -s PATTERN``: (families, file, face index) best first; () when it fails."""
+    if pattern not in _fc_answers:
+        _fc_ask([pattern])
+    return _fc_answers[pattern]
+
+
+def _fc_ask_for_roles(settings) -> None:
+    """Ask fontconfig at once what every role's face name, and the probe, match."""
+    _fc_ask([_fc_pattern(getattr(settings.fonts, role), _heavy(role)) for role in ROLES]
+            + [_fc_pattern(FC_PROBE, heavy) for heavy in (False, True)])
 
 
 @lru_cache(maxsize=1)
@@ -535,6 +571,11 @@ def _of_kind(kind: str, faces: tuple[FaceInfo, ...], heavy: bool) -> list[FaceIn
     return out
 
 
+def _heavy(role: str) -> bool:
+    """Whether a role is set in a heavy weight (the title's 小标宋)."""
+    return role == "title"
+
+
 def candidates(role: str, settings) -> list[tuple[FaceInfo, str, str | None]]:
     """The faces to try for ``role`` in order, each with how it was found and its kind."""
     wanted = getattr(settings.fonts, role)
@@ -548,8 +589,11 @@ def candidates(role: str, settings) -> list[tuple[FaceInfo, str, str | None]]:
         out.append((face, "config", kind_of_face(face)))
     faces = scan_fonts(settings)
     kind = face_kind(wanted)
-    heavy = role == "title"
-    matched = fontconfig_match(wanted, heavy) if _uses_fontconfig(settings) else None
+    heavy = _heavy(role)
+    matched = None
+    if _uses_fontconfig(settings):
+        _fc_ask_for_roles(settings)
+        matched = fontconfig_match(wanted, heavy)
     if matched is None:
         face = find_installed(wanted, faces, heavy)
         matched = (face, "installed") if face is not None else None

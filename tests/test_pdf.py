@@ -764,6 +764,36 @@ def test_font_roles_resolve_in_order(tmp_path):
     assert "warning" in rows["body"] and "warning" not in rows["heading1"]
 
 
+def test_fontconfig_is_asked_once_per_face_name_and_all_at_once(monkeypatch):
+    """Resolving every role starts one fc-match per distinct face name and weight (and the
+    probe for aliases, regular and bold), all of them before the first answer is read."""
+    settings = Settings()
+    if not fonts._uses_fontconfig(settings):
+        pytest.skip("fontconfig (fc-match) is not installed")
+    events = []
+
+    class Recorded(subprocess.Popen):
+        def __init__(self, args, **kwargs):
+            if args[0] == "fc-match":
+                events.append(("start", args[-1]))
+            super().__init__(args, **kwargs)
+
+        def communicate(self, *args, **kwargs):
+            if self.args[0] == "fc-match":
+                events.append(("read", self.args[-1]))
+            return super().communicate(*args, **kwargs)
+
+    monkeypatch.setattr(subprocess, "Popen", Recorded)
+    monkeypatch.setattr(fonts, "_fc_answers", {})
+    for role in fonts.ROLES:
+        fonts.resolve(role, settings)
+    started = [pattern for event, pattern in events if event == "start"]
+    names = {(getattr(settings.fonts, role), role == "title") for role in fonts.ROLES}
+    assert sorted(started) == sorted({fonts._fc_pattern(*name) for name in names}
+                                     | {fonts._fc_pattern(fonts.FC_PROBE, heavy) for heavy in (False, True)})
+    assert [event for event, _ in events] == ["start"] * len(started) + ["read"] * len(started)
+
+
 def test_installed_fonts_found_by_family_name(tmp_path):
     fonts_dir = tmp_path / "fonts"
     fonts_dir.mkdir()
