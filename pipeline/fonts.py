@@ -32,6 +32,7 @@ Only ``reportlab_font`` imports reportlab; ``describe_fonts`` backs the ``pipeli
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import json
 import logging
@@ -224,6 +225,18 @@ def _atomic_write(path: Path, data: bytes) -> None:
         raise
 
 
+def _unmarshal(data: bytes):
+    """``marshal.loads`` without the garbage collector: the data of a CJK face is hundreds of
+    thousands of new lists and tuples, which would set off collections that find nothing."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        return marshal.loads(data)
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def disk_memo(folder: Path | None, kind: str, path: str, key: str, make: Callable[[], object]):
     """``make()`` for font file ``path``, kept under ``folder`` (one file per ``kind`` and
     ``key``) by the font file's size and mtime, so a new process reads it back instead of
@@ -239,7 +252,7 @@ def disk_memo(folder: Path | None, kind: str, path: str, key: str, make: Callabl
     name = hashlib.sha1(f"{path}\0{key}".encode("utf-8", "surrogatepass")).hexdigest()[:24]
     file = folder / f"{kind}-v{DISK_MEMO_VERSION}-m{marshal.version}" / f"{name}.bin"
     try:
-        saved, value = marshal.loads(file.read_bytes())
+        saved, value = _unmarshal(file.read_bytes())
         if saved == stamp:
             return value
     except (OSError, ValueError, EOFError, TypeError):
