@@ -108,3 +108,70 @@ def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     tree = _clean_html(f"<html><body><div><p>{paragraph}</p><p>{paragraph}再次强调。</p><p>{chrome}</p></div></body></html>")
     assert [p.text for p in tree.iter("p")] == [paragraph, paragraph + "再次强调。"]
     assert chrome in [c.text for c in tree.iterfind("removed/chrome")]
+
+
+# A page whose report is a list of linked entries: the channel of a county's annual reports on
+# government information disclosure (the TRS list template: ul > li > a + span date), with a
+# menu, a side menu, a breadcrumb, a pager and a footer around it.
+CATALOGUE = """<html><head><title>信息公开年报_某某县人民政府</title></head><body>
+<div class="top"><ul class="nav"><li><a href="/">首页</a></li><li><a href="/xxgk/">信息公开</a></li></ul></div>
+<div class="main"><div class="left"><ul><li><a href="../zn/">信息公开指南</a></li>
+<li><a href="../zd/">信息公开制度</a></li><li><a href="./">信息公开年报</a></li></ul></div>
+<div class="right"><div class="pos">您现在的位置：<a href="/">首页</a> &gt; <a href="./">信息公开年报</a></div>
+<h2>信息公开年报</h2>
+<ul class="list">
+<li><a href="./202403/t20240320_1.html">某某县2023年政府信息公开工作年度报告</a><span>2024-03-20</span></li>
+<li><a href="./202303/t20230328_2.html">某某县2022年政府信息公开工作年度报告</a><span>2023-03-28</span></li>
+<li><a href="./202203/t20220330_3.html">某某县2021年政府信息公开工作年度报告</a><span>2022-03-30</span></li>
+<li><a href="./202103/t20210331_4.html">某某县2020年政府信息公开工作年度报告</a><span>2021-03-31</span></li>
+<li><a href="./202003/t20200331_5.html">某某县2019年政府信息公开工作年度报告</a><span>2020-03-31</span></li>
+<li><a href="./201903/t20190329_6.html">某某县2018年政府信息公开工作年度报告</a><span>2019-03-29</span></li>
+</ul>
+<div class="page">共1页 <a href="index.html">首页</a> 上一页 1 下一页 尾页</div>
+</div></div>
+<div class="foot"><p>主办单位：某某县人民政府办公室　地址：某某县人民路1号　电话：0000-1234567</p>
+<p>网站标识码：1234567890　某ICP备12345678号</p></div>
+</body></html>"""
+
+
+def test_a_catalogue_page_is_its_list_of_entries_with_their_dates():
+    tree = _clean_html(CATALOGUE)
+    (listed,) = tree.findall("body/list")
+    assert len(tree.find("body")) == 1
+    entries = [("".join(li.itertext()), li.find("link").get("href")) for li in listed]
+    assert entries[0] == ("某某县2023年政府信息公开工作年度报告 2024-03-20", "./202403/t20240320_1.html")
+    assert entries[-1] == ("某某县2018年政府信息公开工作年度报告 2019-03-29", "./201903/t20190329_6.html")
+    assert len(entries) == 6
+    assert summary(tree)["title"] == "信息公开年报"  # the list's heading
+
+
+def test_a_catalogue_in_table_rows_is_its_list_of_entries():
+    """The older template: a table row per document (an icon, the link, the date) under a
+    breadcrumb, which is no heading of the list."""
+    rows = "".join(f"<tr><td><img src='../../images/ico2.jpg'></td><td><a href='./20{y}05/t20{y}0530_{y}.html'>"
+                   f"某某市{2000 + y - 1}年政府信息公开工作年度报告</a></td><td>20{y}-05-30</td></tr>"
+                   for y in range(24, 16, -1))
+    tree = _clean_html(
+        "<html><head><title>某某示范区</title></head><body>"
+        "<table><tr><td><a href='../../'>首页</a></td><td><a href='../'>信息公开</a></td></tr></table>"
+        "<table><tr><td>您现在的位置是：<a href='../../'>首页</a>&gt;&gt;<a href='./'>信息公开年报</a></td></tr>"
+        f"<tr><td><table class='gl_list'>{rows}</table></td></tr></table>"
+        "<table><tr><td>主办：某某示范区管委会　<a href='../../lxwm/'>联系我们</a></td></tr>"
+        "<tr><td>违法和不良信息举报电话：0000-1234567　网站标识码：1234567890</td></tr></table></body></html>")
+    (listed,) = tree.findall("body/list")
+    assert len(tree.find("body")) == 1 and len(listed) == 8
+    assert "".join(listed[0].itertext()) == "某某市2023年政府信息公开工作年度报告 2024-05-30"
+
+
+def test_a_list_of_related_news_or_a_menu_is_never_the_main_list():
+    """A short news item whose page has more link text than prose: its 相关新闻 list (headed by
+    a section break) and a menu marked as one (class nav) are no main list."""
+    related = "".join(f"<li><a href='/n/{i}.html'>某某市召开第{i}次全体会议部署近期重点工作</a>"
+                      f"<span>2024-05-{i:02d}</span></li>" for i in range(1, 9))
+    menu = "".join(f"<li><a href='/c/{i}/'>政务公开第{i}栏目信息汇总</a></li>" for i in range(11, 21))
+    article = "5月20日，某某市召开会议，研究部署防汛工作。"
+    tree = _clean_html(
+        f"<html><head><title>某某市部署防汛工作</title></head><body><ul class='nav'>{menu}</ul>"
+        f"<h1>某某市部署防汛工作</h1><p>{article}</p><h3>相关新闻</h3><ul>{related}</ul></body></html>")
+    assert [b.tag for b in tree.find("body")] == ["p"]
+    assert tree.findtext("body/p") == article

@@ -10,7 +10,8 @@ HTML: the page is parsed, the host of its address picks the rule table (``rules.
 head gives metadata (``head.py``), chrome elements are dropped by selector (``chrome.py``),
 the content container is chosen (``content.py``: a forum thread's posts by its engine's
 ``thread_posts`` row first, then known CMS selectors, else the smallest element holding most
-of the sentence punctuation) and its blocks are read out in order
+of the sentence punctuation; where that holds little prose, a run of linked entries that
+outweighs it, the page's ``main_list``) and its blocks are read out in order
 (``blocks.py``). A text scrape's blocks are its lines, `|` rows as tables (``text.py``), and
 the statistics tables of a known national template, flattened to lines, are put back together
 (``formtables.py``). Both then pass the same line rules: chrome phrases, chrome headings and

@@ -11,7 +11,7 @@ from lxml import etree
 from ..links import link_target
 from ..text import collapse_space
 from ..transforms.labels import UNNUMBERED, match_label, structure_rules
-from .content import is_thread
+from .content import MAIN_LIST, is_thread
 from .draft import SENTENCE_END, Draft, audit, block_text
 from .rules import CleanRules
 from .text import scrape_blocks
@@ -199,6 +199,9 @@ class BlockReader:
                 self.blocks.append(fig)
         elif tag == "br":
             self.flush()
+        elif tag == "ul" and el.get(MAIN_LIST):
+            self.flush()
+            self.blocks.append(main_list_block(el))
         elif tag in ("ul", "ol") and is_simple_list(el):
             self.flush()
             self.read_list(el)
@@ -263,6 +266,19 @@ def paragraph(text: str, links: list[tuple[str, str]]) -> etree._Element:
     else:
         last.tail = (last.tail or "") + text[cursor:]
     return p
+
+
+def main_list_block(el: etree._Element) -> etree._Element:
+    """A page's main list (``content.main_list_of``) as a <list>: each entry its text, its link
+    kept (the entries are links, kept however link-heavy)."""
+    out = etree.Element("list")
+    for li in el.iterfind("li"):
+        a = li.find("a")
+        p = paragraph(collapse_space(li.text_content()), [(a.get("href"), a.text)] if a is not None else [])
+        item = etree.SubElement(out, "li")
+        item.text = p.text
+        item.extend(list(p))
+    return out
 
 
 def is_data_table(table: etree._Element) -> bool:

@@ -1,9 +1,11 @@
 """Choosing the element of an HTML page that holds the report (the ``content`` pass), and the
 measure of report text it is chosen by. A forum thread's content is its posts, gathered from
-the page in order (``thread_posts``)."""
+the page in order (``thread_posts``); a page whose report is a list of linked entries (a
+document catalogue, a chapter index) has that list as its content (``main_list``)."""
 from __future__ import annotations
 
 import re
+from collections import Counter
 from copy import deepcopy
 
 from lxml import etree
@@ -16,6 +18,12 @@ from .rules import CleanRules
 HAN = re.compile(r"[\u3400-\u9fff]")
 HAN_PER_UNIT = 40  # Han characters outside links counted as one unit of report text
 THREAD = "data-thread"  # marks the element ``thread_of`` gathers a thread's posts in
+MAIN_LIST = "data-main-list"  # marks the element ``main_list_of`` gathers a page's main list in, and its <ul>
+# Elements that can be one entry of a list: an item, a table row, a line.
+ENTRY_TAGS = {"li", "tr", "p", "div", "dd", "dt", "h3", "h4", "h5", "h6"}
+# An entry holding one of these is a group of entries (a menu with its submenu), not one.
+GROUP_TAGS = ("ul", "ol", "table", "dl")
+HEADING_CHARS = 40  # a line this short right before a run heads it (信息公开年报, or 相关新闻)
 # The density search never descends into a single paragraph: content is a container of them.
 PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "em", "i", "u", "br", "img", "pre"}
 
@@ -56,6 +64,120 @@ def choose_content(draft: Draft) -> None:
             draft.drop("copy", collapse_space(" ".join(copy.itertext())))
 
 
+def prose_chars(el: etree._Element) -> int:
+    """Han characters of an element outside its links."""
+    return len(HAN.findall(el.text_content())) - sum(len(HAN.findall(a.text_content())) for a in el.iter("a"))
+
+
+def is_main_list(el: etree._Element | None) -> bool:
+    """Whether a content element is a page's main list gathered by ``main_list_of``."""
+    return el is not None and el.get(MAIN_LIST) == "entries"
+
+
+def list_entry(el: etree._Element, r: CleanRules):
+    """(link, its text, the entry's whole text) of a list entry: one link with a title-like
+    text, not a picture, and little beside it; None for anything else."""
+    if el.tag not in ENTRY_TAGS or any(el.find(f".//{tag}") is not None for tag in GROUP_TAGS if tag != el.tag):
+        return None
+    m = r.main_list
+    titled = [(a, collapse_space(a.text_content())) for a in el.iter("a")
+              if (a.get("href") or "").strip() and a.find(".//img") is None]
+    titled = [(a, t) for a, t in titled if len(t.replace(" ", "")) >= m.entry_chars]
+    if len(titled) != 1:
+        return None
+    link, text = titled[0]
+    whole = collapse_space(el.text_content())
+    if len(whole.replace(text, "", 1).replace(" ", "")) > m.extra_chars:
+        return None
+    return link, text, whole
+
+
+def entry_runs(body: etree._Element, r: CleanRules):
+    """Each run of sibling list entries on the page, as (element, link, link text, whole text);
+    children without text (spacers) do not break a run."""
+    for parent in body.iter():
+        if not isinstance(parent.tag, str):
+            continue
+        run = []
+        for child in parent:
+            if not isinstance(child.tag, str):
+                continue
+            entry = list_entry(child, r)
+            if entry:
+                run.append((child, *entry))
+            elif collapse_space(child.text_content()):
+                if run:
+                    yield run
+                run = []
+        if run:
+            yield run
+
+
+def marked_as_chrome(el: etree._Element, body: etree._Element, r: CleanRules) -> bool:
+    """Whether the element or one around it (up to the body) has a class or id of chrome."""
+    for here in (el, *el.iterancestors()):
+        if here is body:
+            return False
+        if r.main_list.chrome_marks.search(" ".join((here.get("class") or "", here.get("id") or ""))):
+            return True
+    return False
+
+
+def line_before(el: etree._Element, body: etree._Element) -> tuple[etree._Element | None, str]:
+    """The nearest element with text before ``el`` (one of its earlier siblings, else of its
+    parent's, up to the body) and its text; (None, "") when there is none."""
+    here = el
+    while here is not None and here is not body:
+        before = here.getprevious()
+        while before is not None and not (isinstance(before.tag, str) and collapse_space(before.text_content())):
+            before = before.getprevious()
+        if before is not None:
+            return before, collapse_space(before.text_content())
+        here = here.getparent()
+    return None, ""
+
+
+def main_list_of(page: etree._Element, node: etree._Element, r: CleanRules) -> etree._Element | None:
+    """The page's main list, gathered into a new element (its heading line, then a <ul> with an
+    <li> of text and link per entry), when the content the density search chose (``node``)
+    holds little prose and a run of list entries outweighs it (``main_list``); else None."""
+    m = r.main_list
+    prose = prose_chars(node)
+    if prose >= m.max_prose:
+        return None
+    body = body_of(page)
+    runs = [run for run in entry_runs(body, r) if len(run) >= m.min_entries]
+    shown = Counter(frozenset(link.get("href") for _, link, _, _ in run) for run in runs)
+    best, best_chars = None, 0
+    for run in runs:
+        texts = [text for _, _, text, _ in run]
+        _, heading = line_before(run[0][0], body)
+        if (shown[frozenset(link.get("href") for _, link, _, _ in run)] > 1 or len(set(texts)) < len(texts)
+                or marked_as_chrome(run[0][0].getparent(), body, r)
+                or (len(heading) <= HEADING_CHARS and any(p.fullmatch(heading) for p in r.section_breaks))):
+            continue
+        chars = sum(len(t.replace(" ", "")) for t in texts)
+        if chars > best_chars:
+            best, best_chars = run, chars
+    if best is None or best_chars < max(r.min_content_chars, m.share * prose):
+        return None
+    out = page.makeelement("div", {MAIN_LIST: "entries"})
+    before, heading = line_before(best[0][0], body)
+    if (heading and len(heading) <= HEADING_CHARS and before.find(".//a") is None
+            and not any(p.fullmatch(heading) for p in r.chrome)):
+        etree.SubElement(out, "p").text = heading  # the list's heading (a breadcrumb has links)
+    entries = etree.SubElement(out, "ul", {MAIN_LIST: "items"})
+    for _, link, text, whole in best:
+        item = etree.SubElement(entries, "li")
+        at = whole.find(text)
+        item.text = whole[:at].strip() + (" " if at > 0 else "")
+        a = etree.SubElement(item, "a", href=link.get("href").strip())
+        a.text = text
+        rest = whole[at + len(text):].strip()
+        a.tail = " " + rest if rest else None
+    return out
+
+
 def is_thread(el: etree._Element | None) -> bool:
     """Whether a content element is a forum thread's posts gathered by ``thread_of``."""
     return el is not None and el.get(THREAD) == "posts"
@@ -90,7 +212,8 @@ def content_element(page: etree._Element, r: CleanRules) -> tuple[etree._Element
     body = body_of(page)
     total = weight(body)
     if total == 0:
-        return body, []
+        listed = main_list_of(page, body, r)
+        return (body if listed is None else listed), []
     thread = thread_of(page, r)
     if thread is not None:
         return thread, []
@@ -102,7 +225,16 @@ def content_element(page: etree._Element, r: CleanRules) -> tuple[etree._Element
         for found in selector(page):
             if (len(collapse_space(found.text_content())) >= r.min_content_chars
                     and weight(found) >= r.selector_min_share * total):
-                return found, []
+                listed = main_list_of(page, found, r)
+                return (found if listed is None else listed), []
+    node, copies = densest_element(body, r)
+    listed = main_list_of(page, node, r)
+    return (listed, []) if listed is not None else (node, copies)
+
+
+def densest_element(body: etree._Element, r: CleanRules) -> tuple[etree._Element, list]:
+    """The smallest element holding most of the weight (descending while one child holds
+    ``descend_share`` of it), and the copies of it the page also holds."""
     node, copies = body, []
     while True:
         here = weight(node)

@@ -25,6 +25,18 @@ SUBDOMAINS_KEY = "match_subdomains"
 
 
 @dataclass(frozen=True)
+class MainListRules:
+    """How a page whose report is a list of linked entries is recognized (``main_list``)."""
+
+    min_entries: int  # entries in the run at least
+    entry_chars: int  # characters of an entry's link text at least (a title, not a menu word)
+    extra_chars: int  # characters beside the link in an entry at most (a date, a source)
+    max_prose: int  # Han characters outside links of the content chosen: below it, a list is looked for
+    share: float  # the run's link text against that prose, at least
+    chrome_marks: re.Pattern  # a class or id of the run or an element around it: not the main list
+
+
+@dataclass(frozen=True)
 class CleanRules:
     always_drop: tuple[CSSSelector, ...]
     drop: tuple[CSSSelector, ...]
@@ -38,6 +50,7 @@ class CleanRules:
     attachment_lead: re.Pattern
     stamp_line: re.Pattern
     descend_share: float
+    main_list: MainListRules
     chrome: tuple[re.Pattern, ...]
     footer_lines: re.Pattern
     footer_marks: re.Pattern
@@ -109,6 +122,7 @@ def compile_rules(data: dict) -> CleanRules:
         attachment_lead=re.compile(data["attachment_lead"]),
         stamp_line=re.compile(data["stamp_line"]),
         descend_share=data["descend_share"],
+        main_list=main_list_rules(data["main_list"]),
         chrome=tuple(re.compile(p) for p in data["chrome_lines"]),
         footer_lines=re.compile(data["footer_lines"]),
         footer_marks=re.compile(data["footer_marks"]),
@@ -148,6 +162,12 @@ def compile_rules(data: dict) -> CleanRules:
         account_marks=re.compile(data["account_marks"]),
         **publisher_patterns(data),
     )
+
+
+def main_list_rules(entry: dict) -> MainListRules:
+    return MainListRules(min_entries=entry["min_entries"], entry_chars=entry["entry_chars"],
+                         extra_chars=entry["extra_chars"], max_prose=entry["max_prose"],
+                         share=float(entry["share"]), chrome_marks=re.compile(entry["chrome_marks"]))
 
 
 def publisher_patterns(data: dict) -> dict:

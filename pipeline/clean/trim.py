@@ -6,11 +6,12 @@ The blocks are cut into regions at the section breaks the ``lines`` pass noted (
 when the page's headline (a block holding the title and little else) stands before that run:
 the article follows its headline, so the run is sought in the region after the headline (the
 next region when the headline closes its own), and a short article is not lost to a longer
-article or list of teasers below it.
+article or list of teasers below it. A page's main list (``content.main_list_of``) is kept whole:
+its entries are the report, however little prose they hold.
 """
 from __future__ import annotations
 
-from .content import HAN, HAN_PER_UNIT
+from .content import HAN, HAN_PER_UNIT, is_main_list
 from .draft import SENTENCE_PUNCT, Draft, block_text
 from .rules import CleanRules
 
@@ -100,7 +101,7 @@ def chosen_run(draft: Draft, scores: list[float]) -> tuple[int, int] | None:
 def trim_to_densest_run(draft: Draft) -> None:
     """Keep the chosen run of blocks, extended over neutral neighbours and a lone adjacent
     figure (never across a section break)."""
-    if draft.is_text:
+    if draft.is_text or is_main_list(draft.content):
         return
     scores = [block_score(b, draft.rules) for b in draft.blocks]
     span = chosen_run(draft, scores)
