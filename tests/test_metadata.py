@@ -448,3 +448,9 @@ def test_the_self_media_account_a_platform_marks_is_the_publisher():
     top = ('<h1>某某活动举行</h1><div><a href="/omn/author/1"><p class="media-name">某某新媒体</p></a>'
            '<p class="media-meta"><span>2024-05-18 16:56</span><span>发布于北京</span><span>某某新媒体官方账号</span></p></div>')
     assert fields(clean_markup(news_page("<title>某某活动举行</title>", top)))["publisher"] == ("某某新媒体", "marked:media-name")
+
+
+def test_a_date_only_a_script_writes_in_is_the_date():
+    # WeChat fills 发表于 in from var ct = "1659274471" (2022-07-31 21:34 in China)
+    record = fields(ir_of(PAGES / "wechat_7e99760d.html"))
+    assert record["date"] == (reviewed(WECHAT, "date"), "script")

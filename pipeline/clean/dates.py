@@ -1,6 +1,7 @@
 """Dates found on a page, read as ISO 8601 and checked before they count as evidence: a real
 calendar day, not before 1949 and not after the day the page is read (no page is dated in
-the future). A date that fails is not evidence; it is a ``date-rejected`` diagnostic."""
+the future). A date that fails is not evidence; it is a ``date-rejected`` diagnostic. A Unix
+time (a script's) is read as its day in China Standard Time."""
 from __future__ import annotations
 
 import datetime as dt
@@ -34,6 +35,11 @@ def checked_date(value: str | None) -> tuple[str | None, str | None]:
     if day > dt.datetime.now(CHINA_STANDARD_TIME).date():
         return None, f"{day.isoformat()} is after the day the page was read"
     return day.isoformat(), None
+
+
+def unix_day(seconds: str) -> str:
+    """The day a Unix time in seconds falls on in China Standard Time, as ISO 8601."""
+    return dt.datetime.fromtimestamp(int(seconds), CHINA_STANDARD_TIME).date().isoformat()
 
 
 def offer_date(draft: Draft, key: str, text: str | None, origin: str) -> str | None:

@@ -1,7 +1,7 @@
 """What a page says about itself outside its body: its address (whose host picks the rule
 table, the ``site`` pass) and the metadata of meta tags, an archive's <text> envelope, a
-saver's comment, the canonical link and the <title> (the ``head`` pass), each offered as
-evidence naming its source.
+saver's comment, the canonical link and the <title> (the ``head`` pass), and a date only a
+script writes into the page (WeChat's ``var ct``), each offered as evidence naming its source.
 
 An address is only evidence when it is absolute: a relative one (``<meta name="Url"
 content="./t2019….shtml">``) is resolved against the page's absolute address (``<base
@@ -17,7 +17,7 @@ import re
 from urllib.parse import urljoin, urlsplit
 
 from ..text import collapse_space
-from .dates import offer_date
+from .dates import offer_date, unix_day
 from .draft import Draft
 from .metadata import publisher_value
 from .rules import CleanRules, global_rules, host_of, rules_for
@@ -188,6 +188,18 @@ def marked_time(draft: Draft) -> None:
             return
 
 
+def script_date(draft: Draft) -> None:
+    """The date a script writes into the page (WeChat's ``var ct = "1659274471"``, shown as
+    发表于): the first ``script_dates`` pattern that finds one in the page's scripts (``script``)."""
+    scripts = "\n".join(el.text or "" for el in draft.page.iter("script"))
+    for pattern in draft.rules.script_dates:
+        found = pattern.search(scripts)
+        if found:
+            value = found.group(1)
+            offer_date(draft, "date", unix_day(value) if value.isdigit() else value, "script")
+            return
+
+
 def read_head(draft: Draft) -> None:
     r = draft.rules
     offer_urls(draft)
@@ -203,6 +215,7 @@ def read_head(draft: Draft) -> None:
         draft.offer("site", owner.group(1), "copyright:copyright")
     marked_source(draft)
     marked_time(draft)
+    script_date(draft)
     generated = [v for v in metas.values() if r.generated_time in v]
     for name in r.meta_names["date"]:
         value = metas.get(name)

@@ -92,6 +92,7 @@ class CleanRules:
     bare_host: re.Pattern  # a host name heading an address written without its scheme
     author_before_outlet: re.Pattern  # an author's name and a slash before an outlet's (石佳/)
     account_marks: re.Pattern  # a class or id marking a self-media account's name (media-name), full match
+    script_dates: tuple[re.Pattern, ...]  # a date a script writes into the page (WeChat's var ct), group 1
 
 
 def label_pattern(label: str) -> str:
@@ -160,6 +161,7 @@ def compile_rules(data: dict) -> CleanRules:
         bare_host=re.compile(data["bare_host"]),
         author_before_outlet=re.compile(data["author_before_outlet"]),
         account_marks=re.compile(data["account_marks"]),
+        script_dates=tuple(re.compile(p) for p in data["script_dates"]),
         **publisher_patterns(data),
     )
 
