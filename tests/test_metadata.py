@@ -454,3 +454,13 @@ def test_a_date_only_a_script_writes_in_is_the_date():
     # WeChat fills 发表于 in from var ct = "1659274471" (2022-07-31 21:34 in China)
     record = fields(ir_of(PAGES / "wechat_7e99760d.html"))
     assert record["date"] == (reviewed(WECHAT, "date"), "script")
+
+
+def test_the_date_another_label_names_is_no_byline():
+    # 百度百科's infobox: 批准时间 / 2023年12月27日 and 启动时间 / 2024年5月9日 above the entry's text
+    record = fields(ir_of(PAGES / "baike_21475f4b.html"))
+    assert record.get("date", (None, None))[1] != "byline"
+    for top in ("<dl><dt>成立时间</dt><dd>1998年5月1日</dd></dl>", "<p>成立日期：1998年5月1日</p>"):
+        assert "date" not in fields(clean_markup(news_page("<title>某某公司</title>", "<h1>某某公司</h1>" + top)))
+    top = "<dl><dt>发布时间</dt><dd>2024年5月1日</dd></dl>"  # a label the date field takes
+    assert fields(clean_markup(news_page("<title>某某公司</title>", "<h1>某某公司</h1>" + top)))["date"][0] == "2024-05-01"

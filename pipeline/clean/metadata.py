@@ -26,6 +26,7 @@ STAMP_REST = re.compile(r"^(日|[:：]\d{2}|\s|[·|｜丨])+")  # what a stamp m
 UNSEEN_MARKUP = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>", re.S | re.I)
 YEAR_ON = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-年/.]\s*\d{1,2}")
 DATE_FIELDS = ("date", "written")
+OTHER_LABEL = re.compile(r"\s*[:：]")  # what ends a label heading a line
 BYLINE_CHARS = 60
 # How many lines above the content, and how many paragraphs at its end, are searched.
 LINES_ABOVE_CONTENT = 8
@@ -107,16 +108,19 @@ def resolve_metadata(draft: Draft) -> None:
     above = draft.page_lines[max(0, first - LINES_ABOVE_CONTENT):first]
     for i, text in enumerate(above):
         outlet = draft.rules.author_before_outlet.sub("", above[i - 1], count=1) if i else ""
-        if byline_date(draft, text) and outlet and draft.rules.publisher_outlet.fullmatch(outlet):
+        if byline_date(draft, text, above[i - 1] if i else "") and outlet and draft.rules.publisher_outlet.fullmatch(outlet):
             draft.offer("publisher", outlet, "byline")  # 新华社 (or 石佳/中国青年报) on its own line above 2020-01-03 18:13
     take_byline(draft)
     signature(draft)
 
 
-def byline_date(draft: Draft, text: str) -> str | None:
-    """Offer the date of a byline: a short line without sentences (not the page header's clock)."""
+def byline_date(draft: Draft, text: str, before: str = "") -> str | None:
+    """Offer the date of a byline: a short line without sentences (not the page header's clock,
+    nor the value of another date's label heading it or alone on the line ``before`` it)."""
     if not text or len(text) > BYLINE_CHARS or SENTENCE_END.search(text) or draft.rules.clock_line.search(text):
         return None
+    if other_date(draft.rules, before) or other_date(draft.rules, OTHER_LABEL.split(text, maxsplit=1)[0]):
+        return None  # 批准时间 / 2023年12月27日: when something was approved, not when the page was published
     match = draft.rules.stamp_line.search(text) or DATE.search(text)
     if not match:
         return None
@@ -125,6 +129,13 @@ def byline_date(draft: Draft, text: str) -> str | None:
             and not draft.rules.metadata_pair.search(after):
         draft.offer("publisher", after, "byline")  # 2019-09-26 10:56:28 证券时报网, 2024-05-20 14:33·新华社
     return offer_date(draft, "date", match.group(), "byline")
+
+
+def other_date(r: CleanRules, label: str) -> bool:
+    """Whether ``label`` (a line, or what heads a line before a colon) names a date that is not
+    the publication date: ``other_date_label`` and no label a metadata field takes."""
+    label = "".join(label.split())
+    return bool(r.other_date_label.fullmatch(label)) and not any(label in labels for labels in r.metadata_fields.values())
 
 
 def take_byline(draft: Draft) -> None:
@@ -137,7 +148,7 @@ def take_byline(draft: Draft) -> None:
             return
         if text and draft.rules.number_line.fullmatch(text):
             draft.offer("number", text, "byline:文号")
-        elif text and byline_date(draft, text):
+        elif text and byline_date(draft, text, paragraph_text(draft.blocks[i - 1]) if i else ""):
             if DATE_STAMP_ONLY.fullmatch(text) and len(draft.blocks) > 1:
                 draft.drop("metadata", text)
                 del draft.blocks[i]

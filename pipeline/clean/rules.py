@@ -93,6 +93,7 @@ class CleanRules:
     author_before_outlet: re.Pattern  # an author's name and a slash before an outlet's (石佳/)
     account_marks: re.Pattern  # a class or id marking a self-media account's name (media-name), full match
     script_dates: tuple[re.Pattern, ...]  # a date a script writes into the page (WeChat's var ct), group 1
+    other_date_label: re.Pattern  # a label naming a date that is not the publication date (批准时间), full match
 
 
 def label_pattern(label: str) -> str:
@@ -162,6 +163,7 @@ def compile_rules(data: dict) -> CleanRules:
         author_before_outlet=re.compile(data["author_before_outlet"]),
         account_marks=re.compile(data["account_marks"]),
         script_dates=tuple(re.compile(p) for p in data["script_dates"]),
+        other_date_label=re.compile(data["other_date_label"]),
         **publisher_patterns(data),
     )
 
