@@ -886,23 +886,29 @@ class FontChoice:
 
     def measure(self, role: str, size: float, tracking: float = 0.0) -> Callable[[str], float]:
         """The width of a string at ``size`` with ``tracking`` after each character (the sum
-        taken character by character, so every caller gets the same floating-point value)."""
+        taken character by character, so every caller gets the same floating-point value).
+        The measure is the look-up of a ``_Widths`` table: the width of a character already
+        measured, most units a line breaker measures, is read without a Python call."""
         key = (role, size, tracking)
         found = self._measures.get(key)
-        if found is not None:
-            return found
-        advances, advance, singles = self._advances[role], self.advance, {}
+        if found is None:
+            advance = self.advance
+            found = self._measures[key] = self._Widths(lambda ch: advance(role, ch), size, tracking).__getitem__
+        return found
 
-        def measure(s: str) -> float:
-            if len(s) == 1:  # most units are one character: their widths are kept
-                width = singles.get(s)
-                if width is None:
-                    width = singles[s] = (advances.get(s) or advance(role, s)) * size / 1000.0 + tracking
-                return width
-            return sum((advances.get(ch) or advance(role, ch)) * size / 1000.0 + tracking for ch in s)
+    class _Widths(dict):
+        """The widths of strings at a size with tracking after each character: a dictionary
+        that fills itself with the widths of single characters."""
 
-        self._measures[key] = measure
-        return measure
+        def __init__(self, advance: Callable[[str], float], size: float, tracking: float):
+            super().__init__()
+            self.advance, self.size, self.tracking = advance, size, tracking
+
+        def __missing__(self, s: str) -> float:
+            if len(s) != 1:
+                return sum(map(self.__getitem__, s))
+            width = self[s] = self.advance(s) * self.size / 1000.0 + self.tracking
+            return width
 
 
 @once_per_font_settings

@@ -66,41 +66,49 @@ def _is_space(unit: str) -> bool:
     return unit.isspace() and "\u3000" not in unit
 
 
-def _break_allowed(prev: str, nxt: str) -> bool:
-    """May a line end after unit ``prev`` and the next start with unit ``nxt``?"""
-    if nxt[0] in NO_LINE_START or prev[-1] in NO_LINE_END:
-        return False
-    if prev[-1] in "—―" and nxt[0] in "—―":
-        return False
-    return not (_ASCII_TOKEN.match(prev) and _ASCII_TOKEN.match(nxt))
+def _spaces(toks: Sequence[str]) -> list[bool]:
+    """``_is_space`` of each unit."""
+    return [tok.isspace() and "\u3000" not in tok for tok in toks]
 
 
-def break_opportunities(toks: Sequence[str]) -> list[bool]:
+def break_opportunities(toks: Sequence[str], spaces: Sequence[bool] | None = None) -> list[bool]:
     """``ok[i]`` is True when a line may break before unit ``i`` (``ok[0]`` is False).
 
-    A break at white space is judged between the nearest non-space units around it.
+    A break at white space is judged between the nearest non-space units around it (only the
+    kinsoku rules apply there), and every place in that white space gets the same answer.
+    ``spaces``: ``_spaces(toks)``, when the caller has it. One pass over the non-space units.
     """
     n = len(toks)
-    ok = [False] * (n + 1)
-    ok[n] = True
-    prev_solid = None
+    if spaces is None:
+        spaces = _spaces(toks)
+    ok = [False] * n + [True]
+    prev = -1  # the last non-space unit so far
     for i, tok in enumerate(toks):
-        if i > 0:
-            if _is_space(tok) or _is_space(toks[i - 1]):
-                j = i
-                while j < n and _is_space(toks[j]):
-                    j += 1
-                ok[i] = prev_solid is not None and (j == n or _break_allowed_space(prev_solid, toks[j]))
+        if spaces[i]:
+            continue
+        if prev >= 0:
+            head, tail = tok[0], toks[prev][-1]
+            allowed = head not in NO_LINE_START and tail not in NO_LINE_END
+            if prev == i - 1:
+                ok[i] = allowed and not (tail in _JOINING and head in _JOINING and _joined(toks[prev], tok))
             else:
-                ok[i] = _break_allowed(toks[i - 1], tok)
-        if not _is_space(tok):
-            prev_solid = tok
+                ok[prev + 1:i + 1] = [allowed] * (i - prev)
+        prev = i
+    if prev >= 0:  # white space ending the text: a break anywhere in it
+        ok[prev + 1:n] = [True] * (n - prev - 1)
     return ok
 
 
-def _break_allowed_space(prev: str, nxt: str) -> bool:
-    """A break at white space between two solid units: only the kinsoku rules apply."""
-    return not (nxt[0] in NO_LINE_START or prev[-1] in NO_LINE_END)
+#: The edges of units that ``_joined`` may hold together: dashes and printable ASCII.
+_JOINING = frozenset("—―" + "".join(map(chr, range(0x21, 0x7F))))
+
+
+def _joined(prev: str, nxt: str) -> bool:
+    """Adjacent units never parted, where kinsoku would allow it: the halves of a run of
+    dashes, and two Latin tokens."""
+    if prev[-1] in "—―" and nxt[0] in "—―":
+        return True
+    return bool(_ASCII_TOKEN.match(prev) and _ASCII_TOKEN.match(nxt))
 
 
 def segments(text: str) -> list[str]:
@@ -142,40 +150,47 @@ def break_lines(
     Returns the lines in order, white space at the breaks dropped; ``[]`` for blank text.
     """
     toks = units(text)
-    widths = [measure(t) for t in toks]
-    ok = break_opportunities(toks)
+    widths = list(map(measure, toks))
+    spaces = _spaces(toks)
+    ok = break_opportunities(toks, spaces)
     hanging = frozenset(hanging)
+
+    def cut(i: int, at: int) -> None:
+        """Unit ``i`` cut in two after ``at`` characters, with a break between the halves."""
+        head, tail = toks[i][:at], toks[i][at:]
+        toks[i:i + 1] = [head, tail]
+        widths[i:i + 1] = [measure(head), measure(tail)]
+        spaces.insert(i + 1, False)
+        ok.insert(i + 1, True)
+
     lines: list[str] = []
-    start, n = 0, len(toks)
-    while start < n:
-        while start < n and _is_space(toks[start]):
+    start = 0
+    while start < len(toks):
+        n = len(toks)
+        while start < n and spaces[start]:
             start += 1
         if start >= n:
             break
         avail = first_width if (first_width is not None and not lines) else width
-        used, end = 0.0, start
-        while end < n and (used + widths[end] <= avail + EPSILON or _is_space(toks[end])):
+        used, end, limit = 0.0, start, avail + EPSILON
+        while end < n and (used + widths[end] <= limit or spaces[end]):
             used += widths[end]
             end += 1
         if end >= n:
             lines.append("".join(_strip_spaces(toks[start:n])))
             break
-        if (end > start and toks[end] in hanging and not _is_space(toks[end - 1])
+        if (end > start and toks[end] in hanging and not spaces[end - 1]
                 and used >= avail - EPSILON and (end + 1 == n or ok[end + 1])):
             # an exactly full line followed by a mark that may hang: it hangs in the margin
             lines.append("".join(_strip_spaces(toks[start:end + 1])))
             start = end + 1
             continue
-        if end > start and widths[end] > width + EPSILON and not _is_space(toks[end]):
+        if end > start and widths[end] > width + EPSILON and not spaces[end]:
             # a unit longer than any line (a long URL) will be cut anyway: cut it here,
             # filling this line, rather than push it down and leave this line short
-            cut = _legal_cut(toks[end], measure, avail - used)
-            if cut:
-                head, tail = toks[end][:cut], toks[end][cut:]
-                toks[end:end + 1] = [head, tail]
-                widths[end:end + 1] = [measure(head), measure(tail)]
-                ok[end + 1:end + 1] = [True]
-                n += 1
+            at = _legal_cut(toks[end], measure, avail - used)
+            if at:
+                cut(end, at)
                 lines.append("".join(_strip_spaces(toks[start:end + 1])))
                 start = end + 1
                 continue
@@ -183,11 +198,7 @@ def break_lines(
         if brk is None:
             if end == start:
                 # a single unit wider than the line: cut it by characters
-                head, tail = _cut_to_width(toks[start], measure, avail)
-                toks[start:start + 1] = [head, tail]
-                widths[start:start + 1] = [measure(head), measure(tail)]
-                ok[start + 1:start + 1] = [True]
-                n += 1
+                cut(start, _cut_to_width(toks[start], measure, avail))
                 brk = start + 1
             else:
                 # no legal break inside the line (a pathological run of closing marks):
@@ -218,15 +229,15 @@ def _legal_cut(token: str, measure: Measure, room: float) -> int | None:
     return None
 
 
-def _cut_to_width(token: str, measure: Measure, avail: float) -> tuple[str, str]:
-    """Cut a token longer than a line: at a legal place if one fits (a URL is not cut before
-    its ``.`` or ``]``), else wherever the line is full."""
+def _cut_to_width(token: str, measure: Measure, avail: float) -> int:
+    """Where to cut a token longer than a line: at a legal place if one fits (a URL is not cut
+    before its ``.`` or ``]``), else wherever the line is full."""
     cut = _legal_cut(token, measure, avail)
     if cut is None:
         cut = 1
         while cut < len(token) - 1 and measure(token[:cut + 1]) <= avail + EPSILON:
             cut += 1
-    return token[:cut], token[cut:]
+    return cut
 
 
 # --- titles -------------------------------------------------------------------------------

@@ -10,8 +10,10 @@ from hypothesis import strategies as st
 from pipeline.linebreak import (
     HANGING,
     NO_LINE_START,
+    NO_LINE_END,
     balanced_lines,
     break_lines,
+    break_opportunities,
     hangs,
     segments,
     title_boundaries,
@@ -214,6 +216,24 @@ def test_any_text_breaks_without_violations_when_marks_hang(words, width):
 @given(st.text(alphabet="字法。，、“”（）—…ab1 ", max_size=200))
 def test_units_cover_the_text(text):
     assert "".join(units(text)) == text
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["字", "。", "“", "”", "——", "ab", "12", " ", "\u3000", " \t"]), min_size=1, max_size=30))
+def test_a_break_at_white_space_is_judged_between_the_units_around_it(toks):
+    """Beside or inside white space a break follows the kinsoku rules between the nearest
+    units that are not white space; where there is none before, no break; none after, a break."""
+    ok = break_opportunities(toks)
+    assert len(ok) == len(toks) + 1 and not ok[0] and ok[-1]
+    solid = [i for i, tok in enumerate(toks) if not tok.isspace() or tok == "\u3000"]
+    for i in range(1, len(toks)):
+        if i in solid and i - 1 in solid:
+            continue
+        before = [j for j in solid if j < i]
+        after = [j for j in solid if j >= i]
+        expected = bool(before) and (not after or (toks[after[0]][0] not in NO_LINE_START
+                                                   and toks[before[-1]][-1] not in NO_LINE_END))
+        assert ok[i] == expected, (toks, i)
 
 
 # --- titles -------------------------------------------------------------------------------
