@@ -464,3 +464,13 @@ def test_the_date_another_label_names_is_no_byline():
         assert "date" not in fields(clean_markup(news_page("<title>某某公司</title>", "<h1>某某公司</h1>" + top)))
     top = "<dl><dt>发布时间</dt><dd>2024年5月1日</dd></dl>"  # a label the date field takes
     assert fields(clean_markup(news_page("<title>某某公司</title>", "<h1>某某公司</h1>" + top)))["date"][0] == "2024-05-01"
+
+
+def test_a_date_only_in_a_picture_address_is_no_date():
+    # a journal issue's contents: 2022/09/29 only in <img src="/upload/resources/image/2022/09/29/…">
+    # and in a CMS comment; htmldate's guess from it is rejected
+    corpus_path = "html/opendatalab-magic-html/benchmark/data/article/htmls/" \
+        "aa1432d872173fe865badf36b3687cdc114c8e8b2a1186c90d6117160201377a.html"
+    tree = ir_of(PAGES / "theorychina_aa1432d8.html")
+    assert reviewed(corpus_path, "date") is None and "date" not in fields(tree)
+    assert any(d.startswith("date-rejected: date from htmldate: 2022-09-29") for d in diagnostics(tree))

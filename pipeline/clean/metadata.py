@@ -22,8 +22,10 @@ from .rules import CleanRules
 DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
 HAN = re.compile(r"[\u4e00-\u9fff]")
 STAMP_REST = re.compile(r"^(日|[:：]\d{2}|\s|[·|｜丨])+")  # what a stamp match leaves: 日, the seconds, a bar
-# What a page shows no reader: comments (a CMS's <!--<PublishDate>…-->), scripts and styles.
-UNSEEN_MARKUP = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>", re.S | re.I)
+# What a page shows no reader: comments (a CMS's <!--<PublishDate>…-->), scripts and styles, and
+# the addresses of its links and pictures (/upload/image/2022/09/29/….jpg).
+UNSEEN_MARKUP = re.compile(r"<!--.*?-->|<script\b.*?</script\s*>|<style\b.*?</style\s*>"
+                           r"""|\b(?:src|href)\s*=\s*(?:"[^"]*"|'[^']*'|[^\s>]*)""", re.S | re.I)
 YEAR_ON = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-年/.]\s*\d{1,2}")
 DATE_FIELDS = ("date", "written")
 OTHER_LABEL = re.compile(r"\s*[:：]")  # what ends a label heading a line
@@ -193,7 +195,8 @@ def fill_date(draft: Draft) -> None:
 
 def written_on_page(iso: str, text: str) -> bool:
     """Whether the day ``iso`` is written in ``text`` (2024-01-05, 2024年1月5日, 20240105 …),
-    outside its comments and scripts: a date only there is no date the page states."""
+    outside its comments, scripts and the addresses of its links and pictures: a date only there
+    is no date the page states."""
     text = UNSEEN_MARKUP.sub(" ", text)
     year, month, day = iso.split("-")
     written = rf"{year}\D{{0,3}}0?{int(month)}\D{{0,3}}0?{int(day)}(?!\d)|{year}{month}{day}(?!\d)"
