@@ -474,3 +474,16 @@ def test_a_date_only_in_a_picture_address_is_no_date():
     tree = ir_of(PAGES / "theorychina_aa1432d8.html")
     assert reviewed(corpus_path, "date") is None and "date" not in fields(tree)
     assert any(d.startswith("date-rejected: date from htmldate: 2022-09-29") for d in diagnostics(tree))
+
+
+@pytest.mark.parametrize("host, publisher, origin", [
+    # <meta name="ContentSource" content="辽阳网站">, a website's name; 阅读次数: 次信息来源：辽阳日报 on the
+    # page (the count is filled in by a script, its unit runs into the label)
+    ("dcy.liaoyang.gov.cn", "辽阳日报", "line:信息来源"),
+    # ContentSource the same as <meta name="SiteName">; 来源：北京市援青微信公众号 on the page
+    ("yjybeijing.gov.cn", "北京市援青微信公众号", "line:来源"),
+])
+def test_a_meta_publisher_naming_the_site_gives_way_to_the_stated_source(host, publisher, origin):
+    record = fields(ir_of(PAGES / f"{host}.html"))
+    assert same(record["publisher"][0], reviewed(f"html/mhxqwer-site-clones/{host}/index.html", "publisher"))
+    assert record["publisher"] == (publisher, origin)

@@ -6,7 +6,9 @@ tables, labelled lines, … the page address, htmldate). Within a kind, a strong
 (``metadata_fields`` lists each field's labels strongest first), then the first found. A value
 cut short by a stronger source (``<meta name="ContentSource" content="浙江">`` where the page
 says ``来源：浙江监管局``) gives way to the fuller one of an info table or a labelled line, for
-the fields in ``complete_fields``.
+the fields in ``complete_fields``; so does a meta value that names the site itself
+(``<meta name="ContentSource" content="辽阳网站">`` where the page says ``信息来源：辽阳日报``): the
+name a site source gives, or a website's name (``website_name``).
 """
 from __future__ import annotations
 
@@ -45,6 +47,11 @@ def best(evidence: list[Evidence], key: str, rules: CleanRules) -> Evidence | No
     if not found:
         return None
     chosen = found[0]
+    sites = {e.value for e in evidence if e.field == "site"}
+    if key in rules.complete_fields and chosen.kind == "meta" and (
+            chosen.value in sites or rules.website_name.fullmatch(chosen.value)):
+        stated = [e for e in found[1:] if e.kind in rules.complete_from and e.value != chosen.value]
+        chosen = stated[0] if stated else chosen  # the site's own name gives way to the source the page states
     if key in rules.complete_fields:
         fuller = [e for e in found[1:] if e.kind in rules.complete_from
                   and len(e.value) > len(chosen.value) and e.value.startswith(chosen.value)]

@@ -101,8 +101,9 @@ def resolve_metadata(draft: Draft) -> None:
         if first <= i <= last and (first, last) != (0, len(draft.page_lines)):
             continue
         pairs = list(draft.rules.metadata_pair.finditer(text))
-        if pairs and pairs[0].start() and HAN.fullmatch(text[pairs[0].start() - 1]):
-            pairs = pairs[1:]  # the tail of a longer label (批准时间, 图片来源), not a label
+        if pairs and pairs[0].start() and HAN.fullmatch(text[pairs[0].start() - 1]) and len(pairs[0].group(1)) <= 2:
+            pairs = pairs[1:]  # the tail of a longer label (批准时间, 图片来源), not a label; a longer one
+            # is a label after a word (阅读次数: 次信息来源：…, the count filled in by a script)
         note_pairs(text, pairs, draft, "line-below" if i > last else "line")
     first_post = next(filter(None, map(draft.rules.first_post_date.search, draft.page_lines)), None)
     if first_post:  # 1楼2022-10-02 23:02: the thread's date, not a reply's

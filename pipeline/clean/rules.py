@@ -94,6 +94,7 @@ class CleanRules:
     account_marks: re.Pattern  # a class or id marking a self-media account's name (media-name), full match
     script_dates: tuple[re.Pattern, ...]  # a date a script writes into the page (WeChat's var ct), group 1
     other_date_label: re.Pattern  # a label naming a date that is not the publication date (批准时间), full match
+    website_name: re.Pattern  # a website's name (辽阳网站): a meta publisher naming the site, full match
 
 
 def label_pattern(label: str) -> str:
@@ -164,6 +165,7 @@ def compile_rules(data: dict) -> CleanRules:
         account_marks=re.compile(data["account_marks"]),
         script_dates=tuple(re.compile(p) for p in data["script_dates"]),
         other_date_label=re.compile(data["other_date_label"]),
+        website_name=re.compile(data["website_name"]),
         **publisher_patterns(data),
     )
 
