@@ -487,3 +487,18 @@ def test_a_meta_publisher_naming_the_site_gives_way_to_the_stated_source(host, p
     record = fields(ir_of(PAGES / f"{host}.html"))
     assert same(record["publisher"][0], reviewed(f"html/mhxqwer-site-clones/{host}/index.html", "publisher"))
     assert record["publisher"] == (publisher, origin)
+
+
+@pytest.mark.parametrize("page, corpus_path, title", [
+    # <title>标题 湖南省中医药研究院附属医院</title>, the headline printed in a <div> of its own
+    (PAGES / "gne_zyyfy_1.html", "html/GNE/tests/zyyfy/1.html",
+     "【不忘初心 牢记使命】我院医技药剂党支部举办2019年中药、药学理论知识与专业技能大赛"),
+    # <title>泡泡详情 | 泡泡 - 一个清新文艺的微社区</title>, 泡泡详情 printed after the back button
+    (TRUTH.parent.parent / "structure" / "paopao_20373e03.html",  # the same corpus page, kept there
+     "html/opendatalab-magic-html/benchmark/data/forum/htmls/"
+     "20373e03defc0ad0abaa47a78a3f3b13def41e9e3991f693b21562bf281063e8.html", "泡泡详情"),
+])
+def test_a_line_the_page_prints_whole_heading_the_page_title_is_the_title(page, corpus_path, title):
+    record = fields(ir_of(page))
+    assert same(record["title"][0], reviewed(corpus_path, "title"))
+    assert record["title"] == (title, "title-tag")

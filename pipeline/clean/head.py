@@ -21,7 +21,7 @@ from .dates import offer_date, unix_day
 from .draft import Draft
 from .metadata import publisher_value
 from .rules import CleanRules, global_rules, host_of, rules_for
-from .title import headline_split, names_only, outermost_name, split_title
+from .title import HEADLINE_MIN, headline_split, names_only, outermost_name, split_title
 
 LINE_BREAKS = re.compile(r"[\r\n\t]+")
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
@@ -109,8 +109,9 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
     """Titles: the meta tags', then the envelope's and the <title>'s without their site and
     channel names, entities left escaped twice (``&amp;raquo;``) decoded; a meta title that
     repeats the <title> with its names is read as the <title>. A <title> that starts or ends
-    with one of the page's headlines, parted from the rest by a separator or a space, has that
-    headline for its title and the rest for names (``headline_split``). A cut made inside the
+    with one of the page's headlines (h1–h3, or a line the page prints whole outside links:
+    ``title_runs``), parted from the rest by a separator or a space, has that headline for its
+    title and the rest for names (``headline_split``). A cut made inside the
     page's own headline (``图说洛阳|…``) is undone: the longest headline of the page that holds
     the title and is part of the <title> is the title. The outermost name taken off (the last,
     or the first when the title comes last) is evidence for the site when it is a name. A
@@ -131,7 +132,7 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
         if r.placeholder_titles.fullmatch(raw):
             draft.notice("title-placeholder", f"{origin} {raw!r} names no document")
             continue
-        title, names = headline_split(raw, headlines, site, r) or split_title(raw, site, r)
+        title, names = headline_split(raw, headlines + title_runs(draft, raw), site, r) or split_title(raw, site, r)
         outer = outermost_name(raw, title, names, site, r)
         if outer:
             draft.offer("site", outer, origin)
@@ -143,6 +144,36 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
             title = max((h for h in headlines if title in h and h in raw and not (outer and outer in h)),
                         key=len, default=title)
         draft.offer("title", title, origin)
+
+
+def title_runs(draft: Draft, raw: str) -> list[str]:
+    """The runs of text of the page (an element's own text, or the text after it) that a page
+    title starts or ends with, each the whole text of its element and outside links (a menu's
+    entry is no headline, nor the first line of a headline set on two): the headline the page
+    prints in a <div>, or after a button (标题 湖南省…医院, 泡泡详情 | 泡泡 - …)."""
+    body = draft.page.find(".//body")
+    runs = []
+    for el in body.iter() if body is not None and raw else ():
+        if not isinstance(el.tag, str):
+            continue
+        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+            run = collapse_space(text or "")
+            if len(run) >= HEADLINE_MIN and run != raw and (raw.startswith(run) or raw.endswith(run)) \
+                    and owner is not None and not owner.xpath("ancestor-or-self::a") \
+                    and collapse_space(block_of(owner).text_content()) == run:
+                runs.append(run)
+    return runs
+
+
+INLINE_TAGS = {"span", "b", "strong", "font", "em", "i", "u", "small", "big", "label"}
+
+
+def block_of(el):
+    """The element a run of text is a line of: ``el`` or its nearest ancestor that is no inline
+    element (the <p> around a headline's <span>s)."""
+    while el.tag in INLINE_TAGS and el.getparent() is not None:
+        el = el.getparent()
+    return el
 
 
 def page_headlines(draft: Draft) -> list[str]:
