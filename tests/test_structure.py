@@ -237,6 +237,33 @@ def test_a_comment_list_heading_closes_the_article():
     assert not any("只有不停地拆建" in line or "举报" in line for line in lines)
 
 
+def test_a_blogs_comment_heading_closes_the_article():
+    """Blog articles whose readers' comments follow under a heading of their own: 《…》已有1件评论
+    (a WordPress blog) and 文章评论 (a .Text blog) are section breaks, so the article ends at its
+    last paragraph and the comments (# re: …, 播客：10分钟拥有私人声音平台) are not kept."""
+    wordpress = body_lines(ir_of(PAGES / "cwced_35687fb1.html"))
+    assert not any("播客：10分钟拥有私人声音平台" in line or "已有1件评论" in line for line in wordpress)
+    dottext = body_lines(ir_of(PAGES / "cwced_064b591b.html"))
+    assert dottext[-1].startswith("当双方尚不能完全为自己的行为负责时")
+    assert not any(line.startswith("# re:") or "恶心" in line for line in dottext)
+
+
+def test_a_sentence_naming_the_copyright_owner_is_no_site_footer():
+    """版权所有者 in the article's last paragraph (一定要获得版权所有者或制作人的许可) is no 版权所有
+    footer mark: the paragraph is kept."""
+    lines = body_lines(ir_of(PAGES / "cwced_35687fb1.html"))
+    assert any(line.startswith("其次，提供音频和视频内容的播客") for line in lines)
+
+
+def test_a_table_of_links_is_a_menu_not_a_data_table():
+    """麻辣社区: the forum's sections laid out as a table of links (群众呼声 警民交流 …) are chrome,
+    not a table of the body."""
+    tree = ir_of(CORPUS_COPY / "html" / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html")
+    assert not any("群众呼声" in "".join(t.itertext()) for t in tree.iter("table"))
+    assert any(c.get("rule") == "links" and c.text.startswith("群众呼声警民交流西部生态")
+               for c in tree.iterfind("removed/chrome"))
+
+
 def test_a_syndication_notice_is_chrome():
     """39健康网 article: 39健康网(www.39.net)专稿，未经书面授权请勿转载。 closes it; not body text."""
     tree = ir_of(PAGES / "39net_0987b0ff.html")
@@ -278,6 +305,26 @@ def test_photo_captions_are_captions_not_body_text():
     assert shanxi.find("body/figure").get("alt") == "图为山西品牌丝路行（南美站）启动仪式。（刘通摄）"
     assert "刘通摄" not in "".join(ir.text_of(p) for p in shanxi.iter("p"))
 
+
+
+def test_the_first_post_of_a_blog_archive_is_the_content():
+    """A 文学城 blog's archive page lists the month's posts in full, each a td.post-body under its
+    own title and date: the body is the first post (the one the page's date is of), not the
+    longest post nor all of them."""
+    lines = [line for line in body_lines(ir_of(PAGES / "cwced_8f1cdd94.html")) if not line.startswith("[图")]
+    assert lines[0].startswith("距墨爾本西北約110公里處")
+    assert lines[-1].endswith("110公里好爽呀.")
+    assert not any("元宵" in line or "长发" in line for line in lines)
+
+
+def test_a_teasers_copy_of_the_title_does_not_move_the_headline():
+    """1905电影网 article: its headline, a video player, the one-paragraph article, then a strip of
+    teasers, one of them headed by the article's own title. The headline is the first copy of the
+    title (the trim pass seeks the article after it, not after the teaser); the player's controls
+    (倍速, 循环播放, 很抱歉，当前视频播放失败) are no text."""
+    lines = body_lines(ir_of(PAGES / "m1905_3e863fa9.html"))
+    assert lines[-1].startswith("1905电影网讯 以光影之名，探寻首都文化魅力。")
+    assert not any("戛纳" in line or "倍速" in line or "播放失败" in line for line in lines)
 
 # ---------------------------------------------------------------- chrome that leaks
 

@@ -183,7 +183,10 @@ class BlockReader:
             return
         if tag == "table" and is_data_table(el):
             self.flush()
-            self.blocks.append(table_block(el))
+            if is_link_grid(el):
+                audit(self.removed, "links", collapse_space(el.text_content()))
+            else:
+                self.blocks.append(table_block(el))
         elif tag in HEADING_TAGS and not holds_blocks(el):
             self.flush()
             text = collapse_space(el.text_content())
@@ -288,6 +291,15 @@ def is_data_table(table: etree._Element) -> bool:
     if len(rows) < 2 or max(len(r.findall("td") + r.findall("th")) for r in rows) < 2:
         return False
     return all(len(collapse_space(c.text_content())) <= 300 for c in table.iter("td", "th"))
+
+
+def is_link_grid(table: etree._Element) -> bool:
+    """Whether a table is a grid of links (a menu of a site's sections laid out as a table):
+    every cell with text holds nothing but link text."""
+    cells = [c for c in table.iter("td", "th") if collapse_space(c.text_content())]
+    return bool(cells) and all(
+        "".join(c.text_content().split()) == "".join("".join(a.text_content() for a in c.iter("a")).split())
+        for c in cells)
 
 
 def table_block(table: etree._Element) -> etree._Element:

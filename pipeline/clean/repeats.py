@@ -15,7 +15,7 @@ def drop_repeats(draft: Draft) -> None:
         key = block_text(block)
         if title and key.replace(" ", "") == title:
             draft.drop("title", key)
-            headline_dropped = True
+            headline_dropped = draft.after_headline is None  # a later copy (a teaser's) is no headline
             continue
         if headline_dropped:
             draft.after_headline, headline_dropped = block, False
