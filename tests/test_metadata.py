@@ -502,3 +502,19 @@ def test_a_line_the_page_prints_whole_heading_the_page_title_is_the_title(page, 
     record = fields(ir_of(page))
     assert same(record["title"][0], reviewed(corpus_path, "title"))
     assert record["title"] == (title, "title-tag")
+
+
+@pytest.mark.parametrize("page, corpus_path, title", [
+    # <title>网易娱乐</title>, the first entry of the breadcrumb 网易娱乐 > 明星俱乐部 > 明星话题: the
+    # site's name; the thread's headline is the line right above the posts
+    ("cwced_d519ec93.html", "html/immortal-autumn-CWCED/original/d519ec93-d4ea-492e-af93-d782d587dabe.html",
+     "惊爆日企SONY MUSIC操控华人女星黑幕（转载）"),
+    # <title>科普中国-辟谣文章</title>, site and column; the headline over 来源：… over the text
+    ("kepu_83bd4dfc.html", "html/opendatalab-magic-html/benchmark/data/article/htmls/"
+     "83bd4dfc1e736b9a3885adc1ba5e74148b888887f494dc4e3f375a335e419a94.html", "徒手抓子弹真的存在吗？"),
+])
+def test_a_page_title_naming_only_the_site_gives_way_to_the_headline_above_the_content(page, corpus_path, title):
+    tree = ir_of(PAGES / page)
+    assert same(fields(tree)["title"][0], reviewed(corpus_path, "title"))
+    assert fields(tree)["title"] == (title, "heading")
+    assert any(d.startswith("title-placeholder:") for d in diagnostics(tree))

@@ -116,7 +116,8 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
     the title and is part of the <title> is the title. The outermost name taken off (the last,
     or the first when the title comes last) is evidence for the site when it is a name. A
     template's placeholder title (显示, 无标题文档 …), and a <title> made only of the site's and
-    channel's names (科普中国-辟谣文章, or the og:site_name alone), is no title: a diagnostic."""
+    channel's names (科普中国-辟谣文章, or the og:site_name alone, or the first entry of the page's
+    breadcrumb: 网易娱乐 > 明星俱乐部), is no title: a diagnostic."""
     r = draft.rules
     site = draft.meta.get("site")
     headlines = page_headlines(draft)
@@ -136,7 +137,7 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
         outer = outermost_name(raw, title, names, site, r)
         if outer:
             draft.offer("site", outer, origin)
-        if names_only(raw, metas, r):
+        if names_only(raw, metas, r) or heads_breadcrumb(draft, raw):
             if not any(metas.get(name) for name in r.meta_names["title"]):
                 draft.notice("title-placeholder", f"{origin} {raw!r} names only the site and its channels")
             continue
@@ -163,6 +164,16 @@ def title_runs(draft: Draft, raw: str) -> list[str]:
                     and collapse_space(block_of(owner).text_content()) == run:
                 runs.append(run)
     return runs
+
+
+def heads_breadcrumb(draft: Draft, raw: str) -> bool:
+    """Whether a page title is the first entry of a breadcrumb the page prints (网易娱乐 >
+    明星俱乐部 > 明星话题 under <title>网易娱乐</title>): it names the site, not the document."""
+    body = draft.page.find(".//body")
+    if body is None or not raw.strip():
+        return False
+    text = collapse_space(body.text_content())
+    return re.search(rf"(?<!\S){re.escape(raw.strip())}\s*(?:{draft.rules.crumb_separator.pattern})\s*\S", text) is not None
 
 
 INLINE_TAGS = {"span", "b", "strong", "font", "em", "i", "u", "small", "big", "label"}

@@ -95,6 +95,7 @@ class CleanRules:
     script_dates: tuple[re.Pattern, ...]  # a date a script writes into the page (WeChat's var ct), group 1
     other_date_label: re.Pattern  # a label naming a date that is not the publication date (批准时间), full match
     website_name: re.Pattern  # a website's name (辽阳网站): a meta publisher naming the site, full match
+    crumb_separator: re.Pattern  # what parts a breadcrumb's entries (网易娱乐 > 明星俱乐部)
 
 
 def label_pattern(label: str) -> str:
@@ -166,6 +167,7 @@ def compile_rules(data: dict) -> CleanRules:
         script_dates=tuple(re.compile(p) for p in data["script_dates"]),
         other_date_label=re.compile(data["other_date_label"]),
         website_name=re.compile(data["website_name"]),
+        crumb_separator=re.compile(data["crumb_separator"]),
         **publisher_patterns(data),
     )
 

@@ -1,12 +1,15 @@
 """The title: a page title's site and channel names, and the ``title`` pass that finds the
 title among the first paragraphs and drops it (and, from a text scrape, the page chrome above
-it); an HTML page whose <title> is a placeholder (显示, 无标题文档) and that no other source
-names a title for takes its first short line (``heading``)."""
+it); an HTML page whose <title> is a placeholder (显示, 无标题文档) or names only the site and
+that no other source names a title for takes its first short line, else the headline printed
+right above its content (``heading``)."""
 from __future__ import annotations
 
 import re
 
 from .draft import SENTENCE_PUNCT, Draft, paragraph_text
+from .dates import DATE
+from .metadata import content_span
 from .rules import CleanRules, global_rules
 
 ENUMERATION_START = re.compile(r"[（(]?[一二三四五六七八九十\d]+[、.．)）]")
@@ -189,7 +192,8 @@ def title_position(draft: Draft) -> tuple[int, int] | None:
             if text and is_title_like(text, draft.rules):
                 return i, 1
     elif not wanted and (draft.rules.placeholder_titles.fullmatch(page_title(draft)) or names_only(
-            page_title(draft), {e.detail: e.value for e in draft.evidence if e.origin.startswith("meta:")}, draft.rules)):
+            page_title(draft), {e.detail: e.value for e in draft.evidence if e.origin.startswith("meta:")}, draft.rules)
+            or any(d.code == "title-placeholder" for d in draft.loaded.diagnostics)):
         for i in range(min(len(draft.blocks), HEADLINE_SEARCH)):
             text = paragraph_text(draft.blocks[i])
             if not draft.rules.placeholder_titles.fullmatch(text):
@@ -203,8 +207,29 @@ def page_title(draft: Draft) -> str:
 
 def is_headline(text: str) -> bool:
     """An HTML page's first line that can stand as its title when nothing else names one:
-    short, without sentence punctuation."""
-    return 2 <= len(text) <= HEADLINE_CHARS and not SENTENCE_PUNCT.search(text)
+    short, without sentence punctuation (a question or exclamation mark may close it)."""
+    return 2 <= len(text) <= HEADLINE_CHARS and not SENTENCE_PUNCT.search(text.rstrip("？！?!"))
+
+
+def headline_above(draft: Draft) -> str | None:
+    """The headline printed right above an HTML page's content, for a page whose <title> names
+    no document: the nearest of the lines above the content's first that can stand as a title, is
+    still on the page once chrome is dropped and is not a link's text, past lines holding a date or
+    a label (the byline, 来源：…)."""
+    first, _ = content_span(draft)
+    for text in reversed(draft.page_lines[max(0, first - HEADLINE_SEARCH):first] if first else []):
+        if DATE.search(text) or draft.rules.metadata_pair.search(text):
+            continue
+        return text if is_headline(text) and not draft.rules.placeholder_titles.fullmatch(text) \
+            and is_plain_text(draft, text) else None
+    return None
+
+
+def is_plain_text(draft: Draft, text: str) -> bool:
+    """Whether ``text`` is still on the page, chrome dropped, and not only as a link's (an entry of
+    a list of links)."""
+    found = draft.page.xpath("//body//*[normalize-space(.)=$text]", text=text)
+    return any(not el.xpath("ancestor-or-self::a | .//a[normalize-space(.)=$text]", text=text) for el in found)
 
 
 def find_title(draft: Draft) -> None:
@@ -215,6 +240,9 @@ def find_title(draft: Draft) -> None:
     (显示)."""
     position = title_position(draft)
     if position is None:
+        above = headline_above(draft) if draft.page is not None and not draft.meta.get("title") \
+            and any(d.code == "title-placeholder" for d in draft.loaded.diagnostics) else None
+        draft.offer("title", above, "heading")  # 徒手抓子弹真的存在吗？ over 来源：… over the text
         return
     index, span = position
     draft.offer("title", "".join(map(paragraph_text, draft.blocks[index:index + span])), "heading")
