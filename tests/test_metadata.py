@@ -518,3 +518,11 @@ def test_a_page_title_naming_only_the_site_gives_way_to_the_headline_above_the_c
     assert same(fields(tree)["title"][0], reviewed(corpus_path, "title"))
     assert fields(tree)["title"] == (title, "heading")
     assert any(d.startswith("title-placeholder:") for d in diagnostics(tree))
+
+
+def test_a_headline_closing_with_a_question_mark_does_not_end_the_byline_search():
+    # 谁来为无序拆房“埋单”？ / 本报记者 … / 2003-7-24 钱江晚报 at the top of a reposted article
+    corpus_path = "html/immortal-autumn-CWCED/original/ab65832c-15b6-4c9e-b64f-3bc575332499.html"
+    record = fields(ir_of(PAGES / "cwced_ab65832c.html"))
+    assert same(record["publisher"][0], reviewed(corpus_path, "publisher"))
+    assert record["publisher"] == ("钱江晚报", "byline")
