@@ -817,7 +817,7 @@ class FontChoice:
             if packaged not in chain:
                 chain.append(packaged)
         self.chain = chain
-        self._choice: dict[tuple[str, str], FaceMetrics] = {}
+        self._choice: dict[str, dict[str, FaceMetrics]] = {role: {} for role in ROLES}  # role → char → face
         self._missing: set[str] = set()
         self._lock = threading.RLock()
         # Advance widths per role, and the measures handed out (with the widths of single
@@ -827,8 +827,7 @@ class FontChoice:
 
     def face_for(self, role: str, ch: str) -> FaceMetrics:
         """The face that sets ``ch`` in ``role``; a RenderError naming it when none has it."""
-        key = (role, ch)
-        face = self._choice.get(key)
+        face = self._choice[role].get(ch)
         if face is not None:
             return face
         face = self.role_face[role]
@@ -845,7 +844,7 @@ class FontChoice:
                             + f" ({ch!r}); name a font that has it in pdf.font_files")
                     face = metrics(info.path, info.index, cache_dir(self.settings))
         with self._lock:
-            self._choice[key] = face
+            self._choice[role][ch] = face
         return face
 
     def covers(self, role: str, ch: str) -> bool:
@@ -856,14 +855,21 @@ class FontChoice:
             return False
 
     def runs(self, role: str, text: str) -> list[tuple[FaceMetrics, str]]:
+        """``text`` cut where the face changes: (face, the characters it sets) in order."""
+        choice = self._choice[role]
+        found = set(map(choice.get, text))
+        if len(found) == 1 and None not in found:  # the common case: one face, every character seen
+            return [(found.pop(), text)]
         out: list[tuple[FaceMetrics, str]] = []
-        choice = self._choice
-        for ch in text:
-            face = choice.get((role, ch)) or self.face_for(role, ch)
-            if out and out[-1][0] is face:
-                out[-1] = (face, out[-1][1] + ch)
-            else:
-                out.append((face, ch))
+        start, current = 0, None
+        for i, ch in enumerate(text):
+            face = choice.get(ch) or self.face_for(role, ch)
+            if face is not current:
+                if i:
+                    out.append((current, text[start:i]))
+                start, current = i, face
+        if text:
+            out.append((current, text[start:]))
         return out
 
     def advance(self, role: str, ch: str) -> float:

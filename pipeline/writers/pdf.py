@@ -659,6 +659,7 @@ class PdfWriter(DocumentWriter):
         self._texts: list[tuple[str, str]] = [("page_number", "— 0123456789")]  # (role, text) set
         self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
         self._rl: dict[fonts.FaceMetrics, Face] = {}
+        self._chosen: dict[tuple, str] = {}  # (font, subset, size) → the operators choosing it
         self._tables: list = []
         self.frame_height = self.geo.height + 0.5  # a little slack below the last grid line
         self.GridBlock = _grid_flowable_class()
@@ -758,8 +759,9 @@ class PdfWriter(DocumentWriter):
         """The text as it will be set: invisible characters dropped (``views.printable``) and,
         with ``missing_glyph: notation``, a character no font has replaced by its code point."""
         text = views.printable(text, trim)
-        if self.pdf.missing_glyph == "notation":
-            text = "".join(ch if self.fonts.covers(role, ch) else f"[U+{ord(ch):04X}]" for ch in text)
+        if self.pdf.missing_glyph == "notation":  # each character looked up once
+            notation = {ord(ch): f"[U+{ord(ch):04X}]" for ch in set(text) if not self.fonts.covers(role, ch)}
+            text = text.translate(notation) if notation else text
         self._texts.append((role, text))
         return text
 
@@ -782,9 +784,12 @@ class PdfWriter(DocumentWriter):
 
     def _collect_characters(self) -> None:
         """Which characters each face sets in this document (the CFF subsets are cut from it)."""
-        used: dict[fonts.FaceMetrics, set[str]] = {}
+        chars: dict[str, set[str]] = {}
         for role, text in self._texts:
-            for ch in set(text):
+            chars.setdefault(role, set()).update(text)
+        used: dict[fonts.FaceMetrics, set[str]] = {}
+        for role, found in chars.items():
+            for ch in found:
                 used.setdefault(self.fonts.face_for(role, ch), set()).add(ch)
         self._used = used
 
@@ -838,18 +843,27 @@ class PdfWriter(DocumentWriter):
         doc = canv._doc
         for face, chunk in runs:
             drawn = self.rl_face(face)
-            if drawn.chars is not None and not {ord(c) for c in chunk} <= drawn.chars:
+            if drawn.chars is not None and not drawn.chars.issuperset(map(ord, chunk)):
                 raise RenderError(f"internal: {chunk!r} is not in the subset of {face.path}")
-            font, current, size = drawn.font, -1, _font_size_code(block.size)
+            font, current = drawn.font, -1
             for subset, piece in font.splitString(chunk, doc):
                 if subset != current:
-                    code.append(f"{font.getSubsetInternalName(subset, doc)} {size}")
+                    code.append(self._choose_font(font, subset, block.size, doc))
                     current = subset
                 code.append(f"({escapePDF(piece)}) Tj")
         code.append("ET")
         canv._code.append(" ".join(code))
         if block.embolden:
             canv.restoreState()
+
+    def _choose_font(self, font, subset: int, size: float, doc) -> str:
+        """The operators choosing ``font``'s ``subset`` at ``size`` (``/F1+0 16 Tf 19.2 TL``), made
+        once per document; the first subset of a font named puts the font in the document."""
+        key = (font, subset, size)
+        found = self._chosen.get(key)
+        if found is None:
+            found = self._chosen[key] = f"{font.getSubsetInternalName(subset, doc)} {_font_size_code(size)}"
+        return found
 
     def _draw_tagged(self, canv, block: Block, line: LaidLine, x: float, baseline: float):
         """The line as marked content: one sequence per structure element it holds text of
