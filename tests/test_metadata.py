@@ -526,3 +526,11 @@ def test_a_headline_closing_with_a_question_mark_does_not_end_the_byline_search(
     record = fields(ir_of(PAGES / "cwced_ab65832c.html"))
     assert same(record["publisher"][0], reviewed(corpus_path, "publisher"))
     assert record["publisher"] == ("钱江晚报", "byline")
+
+
+def test_a_wire_dateline_opening_the_text_gives_the_publisher():
+    # a digital newspaper's page whose text opens 据新华社拉萨电（记者 格桑边觉）…
+    corpus_path = "html/immortal-autumn-CWCED/original/aefcf136-f592-4e95-b376-81cbd144684b.html"
+    record = fields(ir_of(PAGES / "cwced_aefcf136.html"))
+    assert same(record["publisher"][0], reviewed(corpus_path, "publisher"))
+    assert record["publisher"] == ("新华社", "byline:电头")
