@@ -231,7 +231,7 @@ def test_a_platforms_disclaimer_closes_the_article_before_its_comments():
 def test_a_comment_list_heading_closes_the_article():
     """新浪 article: 最热评论 heads the readers' comments (只有不停地拆建…, 5月10日09:01举报赞118回复):
     a section break, so the article ends at its last paragraph."""
-    lines = body_lines(ir_of(PAGES / "sina_665b6857.html"))
+    lines = [line for line in body_lines(ir_of(PAGES / "sina_665b6857.html")) if not line.startswith("[图")]
     assert lines[0].startswith("建设4年、运营3年，又废弃3年")
     assert lines[-1].startswith("沈阳浑南新区的现代有轨电车")
     assert not any("只有不停地拆建" in line or "举报" in line for line in lines)
@@ -323,10 +323,39 @@ def test_a_teasers_copy_of_the_title_does_not_move_the_headline():
     title (the trim pass seeks the article after it, not after the teaser); the player's controls
     (倍速, 循环播放, 很抱歉，当前视频播放失败) are no text."""
     lines = body_lines(ir_of(PAGES / "m1905_3e863fa9.html"))
-    assert lines[-1].startswith("1905电影网讯 以光影之名，探寻首都文化魅力。")
+    assert lines[-2].startswith("1905电影网讯 以光影之名，探寻首都文化魅力。") and lines[-1] == "[图]"
     assert not any("戛纳" in line or "倍速" in line or "播放失败" in line for line in lines)
 
-# ---------------------------------------------------------------- chrome that leaks
+
+def test_an_articles_closing_photos_are_kept_with_their_captions():
+    """今日头条 (新华社) article: one paragraph, then three photos, each captioned …新华社记者 李梦馨
+    摄. A run of pictures after the article's last paragraph is the article's, not only a lone
+    one; the captions are the pictures' (their alt), not body text."""
+    tree = ir_of(PAGES / "toutiao_7fbc6805.html")
+    credit = "在竞选总部发表胜选演讲。 新华社记者 李梦馨 摄"
+    assert [f.get("alt") for f in tree.iterfind("body/figure")] == [
+        "5月19日，在多米尼加首都圣多明各，阿比纳德尔（中）" + credit] + 2 * ["5月19日，在多米尼加首都圣多明各，阿比纳德尔" + credit]
+    assert body_lines(tree)[0].startswith("多米尼加现任总统、现代革命党候选人阿比纳德尔19日晚")
+    assert not any("李梦馨" in ir.text_of(p) for p in tree.iter("p"))
+
+
+def test_a_closing_photo_is_kept_but_not_the_ad_and_avatars_after_it():
+    """新浪 article closed by a photo, then an ad's picture (a link to the ad server) and the
+    comment box's avatars (links to 微博 pages): the photo is the article's, the teasers' pictures
+    are not."""
+    tree = ir_of(PAGES / "sina_665b6857.html")
+    srcs = [f.get("src") for f in tree.iter("figure")]
+    assert len(srcs) == 6 and "9f64824054a7ff997b.jpg" in srcs[-1]
+    assert not any("sinajs.cn" in src or "/ea/ad/" in src for src in srcs)
+
+
+
+def test_related_thumbnails_and_a_skins_banner_are_no_closing_photos():
+    """当代商报 article: a banner from the site's skin folder (/skin/ecms/img/…) above it, four
+    thumbnails of other articles (links to them) after its last paragraph: no picture is kept."""
+    tree = ir_of(PAGES / "gne_cjddsb_1.html")
+    assert tree.find("body//figure") is None
+    assert body_lines(tree)[0].startswith("为持续推动金融消费者教育和金融知识普及工作")
 
 
 def test_related_reports_and_page_tools_of_a_scrape_are_dropped():

@@ -23,6 +23,7 @@ TEXT_ALIGN = re.compile(r"text-align\s*:\s*([a-z-]+)", re.I)
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BOLD_TAGS = {"b", "strong"}
 CONTAINER_TAGS = {"p", "div", "table", "ul", "ol", "section", "article"}
+LINK_LINE_SHARE = 0.6  # a line whose link text is this share of it or more is a link line (a menu entry, a teaser)
 MIN_TITLE_CHARS = 6  # a bold line ending in a document word is a title from this length on
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
@@ -40,6 +41,7 @@ def read_blocks(draft: Draft) -> None:
     reader.flush()
     draft.blocks.extend(reader.blocks)
     draft.bold_lines.extend(reader.bold_lines)
+    draft.teasers.extend(reader.teasers)
     draft.removed.extend(reader.removed)
 
 
@@ -102,6 +104,7 @@ class BlockReader:
         self.bold_depth = 0  # bold elements around the text being read
         self.bold_chars = 0  # non-space characters of the buffer read in bold
         self.bold_lines: list[etree._Element] = []  # paragraphs that are bold headings
+        self.teasers: list[etree._Element] = []  # figures whose picture is a teaser's (``is_teaser_picture``)
 
     def flush(self) -> None:
         text = collapse_space("".join(self.buffer))
@@ -114,7 +117,7 @@ class BlockReader:
         attachment = bool(self.rules.attachment_lead.match(text)) or (
             self.in_attachments and links and text[:1].isdigit())
         self.in_attachments = attachment
-        if not attachment and link_chars >= 0.6 * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
+        if not attachment and link_chars >= LINK_LINE_SHARE * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
             audit(self.removed, "links", text)
             return
         p = paragraph(text, links)
@@ -199,6 +202,8 @@ class BlockReader:
                 fig = etree.Element("figure", src=src)
                 if (el.get("alt") or "").strip():
                     fig.set("alt", collapse_space(el.get("alt")))
+                if is_teaser_picture(el, self.content, self.rules):
+                    self.teasers.append(fig)
                 self.blocks.append(fig)
         elif tag == "br":
             self.flush()
@@ -232,6 +237,27 @@ class BlockReader:
         inherited = self.alignments[-1] if self.alignments else None
         own = declared_alignment(el) if el is not self.content else None
         self.alignments.append(own or inherited)
+
+
+def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules: CleanRules) -> bool:
+    """Whether a picture belongs to a teaser (another article's thumbnail, an ad, a reader's
+    avatar), not to the text around it: it is a link to a page (a link to a picture is its larger
+    copy), or the smallest element around it holding text holds mostly link text (the teaser's
+    headline beside its thumbnail)."""
+    for here in img.iterancestors():
+        href = link_target(here.get("href")) if here.tag == "a" else None
+        if href and not rules.picture_address.search(href):
+            return True
+        if here is content:
+            break
+    for here in img.iterancestors():
+        text = "".join(here.text_content().split())
+        if text:
+            linked = sum(len("".join(a.text_content().split())) for a in here.iter("a"))
+            return linked >= LINK_LINE_SHARE * len(text)
+        if here is content:
+            break
+    return False
 
 
 def holds_blocks(el: etree._Element) -> bool:

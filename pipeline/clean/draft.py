@@ -32,6 +32,7 @@ class Draft:
     page_lines: list = field(default_factory=list)  # short lines of the whole page, for metadata
     breaks: list = field(default_factory=list)  # blocks that follow a list heading (相关新闻): no run crosses into them
     bold_lines: list = field(default_factory=list)  # paragraphs set wholly in bold that are headings
+    teasers: list = field(default_factory=list)  # figures whose picture is a teaser's (a thumbnail, an ad, an avatar)
     after_headline: etree._Element | None = None  # the block that followed the page's headline when it was dropped
 
     @property

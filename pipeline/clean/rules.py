@@ -47,6 +47,7 @@ class CleanRules:
     min_list_entry_chars: int
     selector_min_share: float
     chrome_images: re.Pattern
+    picture_address: re.Pattern  # a link's target that is a picture (a photo's larger copy)
     attachment_lead: re.Pattern
     stamp_line: re.Pattern
     descend_share: float
@@ -124,6 +125,7 @@ def compile_rules(data: dict) -> CleanRules:
         min_list_entry_chars=data["min_list_entry_chars"],
         selector_min_share=data["selector_min_share"],
         chrome_images=re.compile(data["chrome_images"]),
+        picture_address=re.compile(data["picture_address"]),
         attachment_lead=re.compile(data["attachment_lead"]),
         stamp_line=re.compile(data["stamp_line"]),
         descend_share=data["descend_share"],

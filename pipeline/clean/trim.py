@@ -98,9 +98,25 @@ def chosen_run(draft: Draft, scores: list[float]) -> tuple[int, int] | None:
     return densest
 
 
+def closing_pictures(draft: Draft, kept: list, start: int, end: int) -> int:
+    """The last block of the run of figures from ``start`` (before ``end``) up to the first that
+    is a teaser's picture (``blocks.is_teaser_picture``: a thumbnail, an ad, an avatar) or a copy
+    of a picture ``kept`` shows (a picture viewer's): an article's closing photos. ``start - 1``
+    when there are none."""
+    shown = {b.get("src") for b in kept if b.tag == "figure"}
+    last = start - 1
+    while last + 1 < end and draft.blocks[last + 1].tag == "figure":
+        here = draft.blocks[last + 1]
+        if any(here is t for t in draft.teasers) or here.get("src") in shown:
+            break
+        shown.add(here.get("src"))
+        last += 1
+    return last
+
+
 def trim_to_densest_run(draft: Draft) -> None:
-    """Keep the chosen run of blocks, extended over neutral neighbours and a lone adjacent
-    figure (never across a section break)."""
+    """Keep the chosen run of blocks, extended over neutral neighbours, a lone adjacent figure
+    and, after it, a run of the article's closing pictures (never across a section break)."""
     if draft.is_text or is_main_list(draft.content):
         return
     scores = [block_score(b, draft.rules) for b in draft.blocks]
@@ -120,8 +136,14 @@ def trim_to_densest_run(draft: Draft) -> None:
 
     while first > region[0] and joins(first - 1, first - 2):
         first -= 1
-    while last + 1 < region[1] and joins(last + 1, last + 2):
-        last += 1
+    while last + 1 < region[1]:
+        if joins(last + 1, last + 2):
+            last += 1
+        else:
+            closing = closing_pictures(draft, blocks[first:last + 1], last + 1, region[1])
+            if closing == last:
+                break
+            last = closing
     for block in blocks[:first] + blocks[last + 1:]:
         draft.drop("outside-content", block_text(block) or block.get("src", ""))
     draft.blocks = blocks[first:last + 1]
