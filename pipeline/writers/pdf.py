@@ -49,6 +49,8 @@ import sys
 import threading
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
+from typing import NamedTuple
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -162,13 +164,23 @@ def _checksum(data: bytes) -> int:
     return sum(words) & 0xFFFFFFFF
 
 
+class _Glyph(NamedTuple):
+    """A glyph as it goes into a subset (``_Subsetter``)."""
+
+    data: bytes  # zero padded to a multiple of 4 bytes
+    checksum: int
+    components: tuple[tuple[int, int], ...]  # (where in data, glyph number) per component; () if simple
+    renumber: bool  # a composite glyph whose component numbers are rewritten in a subset
+
+
 class _Subsetter:
     """reportlab's TrueType subset (``TTFontFile.makeSubset``), the same bytes, built faster:
     the glyphs are read in place from the font file (reportlab copies the whole glyf table,
-    megabytes for a CJK face, for every subset of 256 characters), the tables copied as they
-    are are read once per face, each glyph's checksum is computed once per face, and the
-    file's checksum is summed from the tables' (TrueType checksums add up). No read cursor
-    is shared, so two documents may take subsets of one face at the same time."""
+    megabytes for a CJK face, for every subset of 256 characters), each glyph (its padded
+    bytes, checksum and components) once per face, and so are the tables copied as they are
+    and their checksums; the file's checksum is summed from the tables' (TrueType checksums
+    add up). No read cursor is shared, so two documents may take subsets of one face at the
+    same time."""
 
     COPIED = ("name", "OS/2", "cvt ", "fpgm", "prep")
 
@@ -178,14 +190,27 @@ class _Subsetter:
         self.glyf = face.get_table_pos("glyf")[0]
         self.tables = {tag: face.get_table(tag) for tag in self.COPIED + ("post", "hhea", "maxp", "head")
                        if tag in face.table}
-        self.sums: dict[int, int] = {}  # original glyph index → checksum of its data
+        self.same = {tag: self.tables[tag] for tag in self.COPIED if tag in self.tables}  # in every subset
+        self.same["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
+        self.sums = {tag: _checksum(data) for tag, data in self.same.items()}
+        self.glyphs: dict[int, _Glyph] = {}  # original glyph index → the glyph
 
-    def _glyph(self, index: int) -> bytes:
-        pos = self.face.glyphPos
-        return self.data[self.glyf + pos[index]:self.glyf + pos[index + 1]]
+    def _read(self, index: int) -> _Glyph:
+        """Glyph ``index`` of the face, read once. Its components are looked for as reportlab
+        looks for them (in any glyph not empty) and renumbered as it renumbers them (in a
+        glyph longer than 2 bytes)."""
+        pos, data = self.face.glyphPos, self.data
+        start, end = self.glyf + pos[index], self.glyf + pos[index + 1]
+        raw = data[start:end]
+        components = ()
+        if end > start and struct.unpack_from(">h", data, start)[0] < 0:
+            components = tuple((where - start, part) for where, part in _components(data, start + 10))
+        glyph = self.glyphs[index] = _Glyph(raw + b"\0" * (-len(raw) % 4), _checksum(raw), components,
+                                            len(raw) > 2 and bool(components))
+        return glyph
 
     def __call__(self, subset) -> bytes:
-        face, data, unpack_from = self.face, self.data, struct.unpack_from
+        face, glyphs = self.face, self.glyphs
         glyph_map, glyph_set, code_to_glyph = [0], {0: 0}, {}
         for code in subset:
             original = face.charToGlyph.get(code, 0)
@@ -193,28 +218,18 @@ class _Subsetter:
                 glyph_set[original] = len(glyph_map)
                 glyph_map.append(original)
             code_to_glyph[code] = glyph_set[original]
-        n = 0
-        while n < len(glyph_map):  # the glyphs composite glyphs are made of
-            original = glyph_map[n]
-            n += 1
-            at = face.glyphPos[original]
-            if face.glyphPos[original + 1] == at:
-                continue
-            at += self.glyf
-            if unpack_from(">h", data, at)[0] >= 0:
-                continue
-            for _where, index in _components(data, at + 10):
+        parts = []
+        while len(parts) < len(glyph_map):  # with the glyphs composite glyphs are made of
+            glyph = glyphs.get(glyph_map[len(parts)]) or self._read(glyph_map[len(parts)])
+            parts.append(glyph)
+            for _where, index in glyph.components:
                 if index not in glyph_set:
                     glyph_set[index] = len(glyph_map)
                     glyph_map.append(index)
 
-        out = {tag: self.tables[tag] for tag in self.COPIED if tag in self.tables}
-        out["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
+        out = dict(self.same)
         count = len(glyph_map)
-        hmtx = []
-        for n in range(count):
-            aw, lsb = face.hmetrics[glyph_map[n]]
-            hmtx += (int(aw), int(lsb))
+        hmtx = [int(value) for original in glyph_map for value in face.hmetrics[original]]
         n = len(hmtx) - 2
         while n and hmtx[n] == hmtx[n - 2]:
             n -= 2
@@ -226,27 +241,10 @@ class _Subsetter:
         cmap = [0, 1, 1, 0, 0, 12, 6, 10 + len(subset) * 2, 0, 0, len(subset)] + [code_to_glyph[c] for c in subset]
         out["cmap"] = struct.pack(f">{len(cmap)}H", *cmap)
 
-        glyf, offsets, pos, glyf_sum = [], [], 0, 0
-        for n in range(count):
-            offsets.append(pos)
-            original = glyph_map[n]
-            glyph = self._glyph(original)
-            size = len(glyph)
-            if size > 2 and unpack_from(">h", glyph)[0] < 0:  # composite: the new component numbers
-                for where, index in list(_components(glyph, 10)):
-                    glyph = _set_ushort(glyph, where, glyph_set[index])
-                glyf_sum += _checksum(glyph)
-            else:
-                found = self.sums.get(original)
-                if found is None:
-                    found = self.sums[original] = _checksum(glyph)
-                glyf_sum += found
-            glyf.append(glyph)
-            pos += size
-            if pos % 4:
-                glyf.append(b"\0" * (4 - pos % 4))
-                pos += 4 - pos % 4
-        offsets.append(pos)
+        glyf = [_renumbered(glyph, glyph_set) if glyph.renumber else glyph.data for glyph in parts]
+        glyf_sum = sum(_checksum(data) if glyph.renumber else glyph.checksum for glyph, data in zip(parts, glyf))
+        offsets = list(accumulate(map(len, glyf), initial=0))
+        pos = offsets[-1]
         out["glyf"] = b"".join(glyf)
         if (pos + 1) >> 1 > 0xFFFF:
             loc_format, loca = 1, struct.pack(f">{len(offsets)}L", *offsets)
@@ -255,7 +253,15 @@ class _Subsetter:
         out["loca"] = loca
         head = _set_ushort(self.tables["head"], 50, loc_format)
         out["head"] = head[:8] + b"\0\0\0\0" + head[12:]
-        return _font_file(out, {"glyf": glyf_sum & 0xFFFFFFFF})
+        return _font_file(out, {**self.sums, "glyf": glyf_sum & 0xFFFFFFFF})
+
+
+def _renumbered(glyph: _Glyph, glyph_set: dict[int, int]) -> bytes:
+    """A composite glyph's bytes with its components' numbers in the subset."""
+    data = glyph.data
+    for where, index in glyph.components:
+        data = _set_ushort(data, where, glyph_set[index])
+    return data
 
 
 def _components(data: bytes, at: int):
