@@ -256,10 +256,83 @@ def news_page(head: str, body_top: str = "", body_bottom: str = "") -> str:
 
 
 def test_the_owner_a_copyright_meta_names_is_the_site():
-    # <meta name="Copyright" content="网易版权所有">; the <title> is the headline alone
-    assert fields(ir_of(PAGES / "gne_163_9.html"))["site"] == ("网易", "copyright:copyright")
+    # <meta name="Copyright" content="网易版权所有"> below <title>标题_网易订阅</title>: the <title>'s
+    # name comes first
+    assert fields(ir_of(PAGES / "gne_163_9.html"))["site"] == ("网易订阅", "title-tag")
+    markup = news_page('<title>春日牡丹花开满城</title><meta name="copyright" content="网易版权所有">')
+    assert fields(clean_markup(markup))["site"] == ("网易", "copyright:copyright")
     markup = news_page('<title>春日牡丹花开满城_某某网</title><meta name="copyright" content="某某日报版权所有">')
-    assert fields(clean_markup(markup))["site"] == ("某某网", "title-tag")  # the <title>'s name comes first
+    assert fields(clean_markup(markup))["site"] == ("某某网", "title-tag")
+
+
+@pytest.mark.parametrize("page, corpus_path, site", [
+    # 版权所有 湖南省中医药研究院附属医院 Copyright © 2018 All rights reserved.
+    ("gne_zyyfy_1.html", "html/GNE/tests/zyyfy/1.html", "湖南省中医药研究院附属医院"),
+    # 版权所有：中国科协 Copyright © 2019 科普中国 版权所有: the name after the © and the year, not the
+    # owner of the rights; the <title> 科普中国-辟谣文章 names no document
+    ("kepu_83bd4dfc.html", "html/opendatalab-magic-html/benchmark/data/article/htmls/"
+     "83bd4dfc1e736b9a3885adc1ba5e74148b888887f494dc4e3f375a335e419a94.html", "科普中国"),
+    # 制作单位：中国西藏新闻网|所有内容为中国西藏新闻网版权所有，未经授权不得复制…
+    ("cwced_aefcf136.html", "html/immortal-autumn-CWCED/original/aefcf136-f592-4e95-b376-81cbd144684b.html",
+     "中国西藏新闻网"),
+])
+def test_the_footers_copyright_line_names_the_site(page, corpus_path, site):
+    record = fields(ir_of(PAGES / page))
+    assert same(record["site"][0], reviewed(corpus_path, "site"))
+    assert record["site"] == (site, "copyright:line")
+
+
+@pytest.mark.parametrize("line, site", [
+    ("Copyright © 2005 Sohu.com Inc. All rights reserved.搜狐公司 版权所有", "搜狐"),  # a company by its name
+    ("©1999-2005 Joel Spolsky. 版权所有 保留所有权力", None),  # all rights reserved, no name
+])
+def test_a_copyright_line_gives_the_name_it_states(line, site):
+    record = fields(clean_markup(news_page("<title>春日牡丹花开满城</title>", body_bottom=f"<p>{line}</p>")))
+    assert record.get("site", (None,))[0] == site
+
+
+@pytest.mark.parametrize("page, corpus_path, title, site, origin", [
+    # <title>Joel on Software - 给计算机系学生的建议</title>: a Latin name beside the Chinese title
+    ("cwced_d02c66a2.html", "html/immortal-autumn-CWCED/original/d02c66a2-2288-4641-a70e-01c908dcc6e6.html",
+     "给计算机系学生的建议", "Joel on Software", "title-tag"),
+    # <text title="谁来为无序拆房“埋单”？--bjreader的博客">: one name, of no site's usual shape
+    ("cwced_ab65832c.html", "html/immortal-autumn-CWCED/original/ab65832c-15b6-4c9e-b64f-3bc575332499.html",
+     "谁来为无序拆房“埋单”？", "bjreader的博客", "envelope:title"),
+    # …过廉洁之年 河南日报网-河南日报官方网站: the description past the name is passed over
+    ("cwced_91bdf33e.html", "html/immortal-autumn-CWCED/original/91bdf33e-0e9e-4495-a0fa-aba45ff43fef.html",
+     "图说洛阳| 洛阳职业技术学院：剪“廉洁窗花” 过廉洁之年", "河南日报网", "title-tag"),
+    # 电影《红星闪闪》_CCTV节目官网-CCTV-14_央视网(cctv.com): CCTV-14 is one name, the site's
+    # address in brackets follows its name
+    ("wmltv.cctv.cn.html", "html/mhxqwer-site-clones/wmltv.cctv.cn/index.html",
+     "电影《红星闪闪》", "央视网", "title-tag"),
+])
+def test_the_outermost_name_of_the_page_title_is_the_site(page, corpus_path, title, site, origin):
+    record = fields(ir_of(PAGES / page))
+    assert same(record["site"][0], reviewed(corpus_path, "site"))
+    assert same(record["title"][0], reviewed(corpus_path, "title")) and record["title"][0] == title
+    assert record["site"] == (site, origin)
+
+
+def test_a_name_in_brackets_closing_the_page_title_is_the_site():
+    # 快资讯's <title> 标题_【快资讯】
+    record = fields(clean_markup(news_page("<title> 春日牡丹花开满城 市民游客纷纷出游赏花_【快资讯】 </title>")))
+    assert record["site"] == ("快资讯", "title-tag")
+
+
+def test_a_page_title_heading_the_breadcrumb_names_the_site():
+    # <title>网易娱乐</title> (and the <text> envelope's title) over 网易娱乐 > 明星俱乐部 > 明星话题
+    corpus_path = "html/immortal-autumn-CWCED/original/d519ec93-d4ea-492e-af93-d782d587dabe.html"
+    record = fields(ir_of(PAGES / "cwced_d519ec93.html"))
+    assert same(record["site"][0], reviewed(corpus_path, "site"))
+    assert record["site"] == ("网易娱乐", "envelope:title")
+
+
+def test_the_tags_of_a_page_title_name_no_site():
+    # 搜狐号: <title>中法经贸合作广度深度不断拓展_中国_法国_全球</title>, each tag among the keywords meta
+    record = fields(ir_of(PAGES / "sohu_e7518002.html"))
+    assert "site" not in record
+    markup = news_page('<title>春日牡丹花开满城，市民游客纷纷出游赏花_牡丹_某某网</title><meta name="keywords" content="牡丹,某某网">')
+    assert fields(clean_markup(markup))["site"] == ("某某网", "title-tag")  # a site's shape: no tag
 
 
 def test_a_blog_name_heading_the_page_title_is_the_site():

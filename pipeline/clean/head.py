@@ -114,7 +114,9 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
     title and the rest for names (``headline_split``). A cut made inside the
     page's own headline (``图说洛阳|…``) is undone: the longest headline of the page that holds
     the title and is part of the <title> is the title. The outermost name taken off (the last,
-    or the first when the title comes last) is evidence for the site when it is a name. A
+    or the first when the title comes last) is evidence for the site when it is a name, unless
+    it is one of the page's keywords and not shaped like a site's name (a tag: 标题_中国_法国_全球);
+    so is a <title> that is the first entry of the page's breadcrumb (网易娱乐 > 明星俱乐部). A
     template's placeholder title (显示, 无标题文档 …), and a <title> made only of the site's and
     channel's names (科普中国-辟谣文章, or the og:site_name alone, or the first entry of the page's
     breadcrumb: 网易娱乐 > 明星俱乐部), is no title: a diagnostic."""
@@ -135,9 +137,11 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
             continue
         title, names = headline_split(raw, headlines + title_runs(draft, raw), site, r) or split_title(raw, site, r)
         outer = outermost_name(raw, title, names, site, r)
-        if outer:
-            draft.offer("site", outer, origin)
-        if names_only(raw, metas, r) or heads_breadcrumb(draft, raw):
+        outer = None if outer and is_keyword(outer, metas) and not r.site_name.fullmatch(outer) else outer
+        crumb = heads_breadcrumb(draft, raw)
+        if outer or (crumb and not names):
+            draft.offer("site", outer or raw, origin)  # 网易娱乐, the breadcrumb's first entry
+        if names_only(raw, metas, r) or crumb:
             if not any(metas.get(name) for name in r.meta_names["title"]):
                 draft.notice("title-placeholder", f"{origin} {raw!r} names only the site and its channels")
             continue
@@ -145,6 +149,15 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
             title = max((h for h in headlines if title in h and h in raw and not (outer and outer in h)),
                         key=len, default=title)
         draft.offer("title", title, origin)
+
+
+KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
+
+
+def is_keyword(name: str, metas: dict[str, str]) -> bool:
+    """Whether a name taken off a page title is one of the page's keywords (meta keywords): a tag
+    (标题_中国_法国_全球) or the page's subject (中华人民共和国监察法-纪检)."""
+    return name in KEYWORD_SEPARATORS.split(metas.get("keywords") or "")
 
 
 def title_runs(draft: Draft, raw: str) -> list[str]:

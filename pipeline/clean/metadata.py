@@ -115,6 +115,18 @@ def resolve_metadata(draft: Draft) -> None:
             draft.offer("publisher", outlet, "byline")  # 新华社 (or 石佳/中国青年报) on its own line above 2020-01-03 18:13
     take_byline(draft)
     signature(draft)
+    copyright_line(draft)
+
+
+def copyright_line(draft: Draft) -> None:
+    """The site's name a copyright line of the page gives (Copyright © 2019 科普中国, 中国西藏新闻网
+    版权所有, 版权所有 湖南省中医药研究院附属医院): the last such line, the footer's (``copyright:line``)."""
+    for text in reversed(draft.page_lines):
+        for pattern in draft.rules.copyright_lines:
+            found = pattern.search(text)
+            if found:
+                draft.offer("site", found.group(1), "copyright:line")
+                return
 
 
 def byline_date(draft: Draft, text: str, before: str = "") -> str | None:

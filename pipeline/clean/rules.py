@@ -81,6 +81,8 @@ class CleanRules:
     channel_name_chars: int
     bracketed_site: re.Pattern
     site_copyright: re.Pattern  # a copyright meta naming the site (人民网版权所有), full match
+    copyright_lines: tuple[re.Pattern, ...]  # a page's copyright line naming the site, group 1, in order
+    site_tagline: re.Pattern  # a description of a site past its name in a page title, full match
     number_line: re.Pattern
     publisher_label: re.Pattern  # a source label heading a publisher's value (来源：人民网)
     publisher_end: re.Pattern  # what ends a publisher's name (a date, a following label …)
@@ -159,6 +161,8 @@ def compile_rules(data: dict) -> CleanRules:
         channel_name_chars=data["channel_name_chars"],
         bracketed_site=re.compile(data["bracketed_site"]),
         site_copyright=re.compile(data["site_copyright"]),
+        copyright_lines=tuple(re.compile(p, re.I) for p in data["copyright_lines"]),
+        site_tagline=re.compile(data["site_tagline"]),
         number_line=re.compile(data["number_line"]),
         source_marks=re.compile(data["source_marks"]),
         source_lead=re.compile(data["source_lead"]),

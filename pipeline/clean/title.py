@@ -22,6 +22,10 @@ NAME_PUNCT = re.compile(r"[\d？?！!，,、“”\"：:（）()《》]")
 # A part of a page title holding sentence punctuation is no channel's name (标题？--某某的博客).
 SENTENCE_MARKS = re.compile(r"[？?！!，,“”：]")
 LATIN_NAME = re.compile(r"[A-Za-z0-9 .&'-]+")  # a site's Latin name or address (The Paper, cjn.cn)
+HAN = re.compile(r"[\u4e00-\u9fff]")
+# A site's address in brackets after its name (央视网(cctv.com)): the name is the site's.
+ADDRESS_AFTER = re.compile(r"\s*[(（][A-Za-z0-9.-]+\.[A-Za-z]{2,6}[)）]$")
+NAME_BRACKETS = re.compile(r"【([^【】]+)】|\[([^\[\]]+)\]")  # a name set in brackets (【快资讯】)
 HEADLINE_MIN = 4  # a headline shorter than this is not looked for in the page title
 
 
@@ -46,17 +50,39 @@ def split_title(title: str, site: str | None, rules: CleanRules) -> tuple[str, l
         if sep.strip() and title.endswith(sep.strip()):
             return split_title(title[:-len(sep.strip())], site, rules)
     for sep in rules.title_separators:
-        parts = [part.strip() for part in title.split(sep) if part.strip()] if sep in title else []
+        parts = [part.strip() for part in split_at(title, sep) if part.strip()] if sep in title else []
         if len(parts) < 2 or not all(map(balanced, parts)):
             continue
-        documents = [part for part in parts if not is_name(part, site, rules)]
-        documents = documents or [part for part in parts if not is_site_name(part, site, rules)]
+        latin = {part for part in parts if latin_name(part)} if any(map(HAN.search, parts)) else set()
+        documents = [part for part in parts if part not in latin and not is_name(part, site, rules)]
+        documents = documents or [part for part in parts if part not in latin and not is_site_name(part, site, rules)]
         if len(documents) > 1:
             continue
         main = documents[0] if documents else max(parts, key=len)
         inner, more = split_title(main, site, rules)
         return inner, [part for part in parts if part is not main] + more
     return title, []
+
+
+def split_at(title: str, sep: str) -> list[str]:
+    """``title`` cut at ``sep``; a separator without spaces between two Latin letters or digits
+    is part of a name (CCTV-14, COVID-19), it cuts nothing."""
+    pieces = title.split(sep)
+    if sep != "".join(sep.split()):
+        return pieces
+    joined = pieces[:1]
+    for piece in pieces[1:]:
+        if joined[-1][-1:].isascii() and joined[-1][-1:].isalnum() and piece[:1].isascii() and piece[:1].isalnum():
+            joined[-1] += sep + piece
+        else:
+            joined.append(piece)
+    return joined
+
+
+def latin_name(part: str) -> bool:
+    """Whether a part of a page title is a name in Latin letters (Ruby China, Joel on Software):
+    beside a part in Chinese, a name, not the document."""
+    return len(part) <= SITE_CHARS and bool(LATIN_NAME.fullmatch(part)) and any(c.isalpha() for c in part)
 
 
 def headline_split(raw: str, headlines: list[str], site: str | None, rules: CleanRules) -> tuple[str, list[str]] | None:
@@ -79,7 +105,7 @@ def headline_split(raw: str, headlines: list[str], site: str | None, rules: Clea
             continue
         if sep is None or not rest.strip():
             continue
-        parts = rest.split(sep) if sep.strip() else [rest]  # a space parts once
+        parts = split_at(rest, sep) if sep.strip() else [rest]  # a space parts once
         names = [name for part in parts if part.strip() for name in all_parts(part.strip(), rules)]
         if is_name(headline, site, rules) and not all(is_name(name, site, rules) for name in names):
             continue  # a name heading the page (某某的博客) beside the document's title
@@ -110,7 +136,7 @@ def all_parts(title: str, rules: CleanRules) -> list[str]:
 def title_parts(title: str, rules: CleanRules) -> list[str]:
     """The parts of a page title at the first separator that splits it into balanced parts."""
     for sep in rules.title_separators:
-        parts = [part.strip() for part in title.split(sep) if part.strip()] if sep in title else []
+        parts = [part.strip() for part in split_at(title, sep) if part.strip()] if sep in title else []
         if len(parts) >= 2 and all(map(balanced, parts)):
             return parts
     return [title.strip()]
@@ -131,21 +157,31 @@ def names_only(title: str, metas: dict[str, str], rules: CleanRules) -> bool:
 def outermost_name(raw: str, title: str, names: list[str], site: str | None, rules: CleanRules) -> str | None:
     """The site's name in a page title: the outermost name taken off it (the last, or the first
     when the title comes last: 标题_频道_站点, 站点-栏目-标题), when it is shaped like a site's
-    name, or when it is a name beyond a channel's (three parts or more)."""
+    name, or is a name (of a channel's shape, or in Latin letters beside the Chinese title), set in
+    brackets or not (【快资讯】), its address in brackets after it or not (央视网(cctv.com)). A
+    description of the site past its name (河南日报网-河南日报官方网站, 泡泡 - 一个清新文艺的微社区:
+    ``site_tagline``) is passed over for the name."""
     if not names:
         return None
     title_last = raw.rstrip().endswith(title) and not raw.lstrip().startswith(title)
     ordered = sorted(names, key=raw.find) if title_last else sorted(names, key=raw.rfind, reverse=True)
+    if len(ordered) > 1 and rules.site_tagline.fullmatch(ordered[0]):
+        ordered = ordered[1:]
     outer = ordered[0]
     if LATIN_NAME.fullmatch(outer) and len(ordered) > 1 and rules.site_name.fullmatch(ordered[1]) \
             and not LATIN_NAME.fullmatch(ordered[1]):
         return ordered[1]  # 长江网_cjn.cn, 澎湃新闻-The Paper: the site's own name, not its address
+    bracketed = NAME_BRACKETS.fullmatch(outer)
+    outer = ADDRESS_AFTER.sub("", next(filter(None, bracketed.groups())) if bracketed else outer) or outer
     if len(outer) > SITE_CHARS or rules.title_words.search(outer):
         return None
-    return outer if rules.site_name.fullmatch(outer) or (len(names) >= 2 and is_name(outer, site, rules)) else None
+    if rules.site_name.fullmatch(outer) or is_name(outer, site, rules) or (HAN.search(title) and latin_name(outer)):
+        return outer
+    return None
 
 
 def is_site_name(part: str, site: str | None, rules: CleanRules) -> bool:
+    part = ADDRESS_AFTER.sub("", part) or part  # 央视网(cctv.com)
     return part == site or bool(rules.site_name.fullmatch(part)) or "网" in part[-4:]
 
 
