@@ -279,7 +279,7 @@ def test_an_article_beside_a_list_of_dated_headlines_keeps_the_article():
     tree = ir_of(PAGES / "39net_0987b0ff.html")
     lines = body_lines(tree)
     assert tree.find(".//body//list") is None
-    assert lines[0].startswith("农历腊月初八是腊八节，腊八节要吃腊八粥")
+    assert lines[0].startswith("核心提示：腊八节要吃腊八粥") and lines[1].startswith("农历腊月初八是腊八节，腊八节要吃腊八粥")
     assert "6.临出锅再加糖" in lines and not any("癫痫" in line for line in lines)
 
 
@@ -349,13 +349,31 @@ def test_a_closing_photo_is_kept_but_not_the_ad_and_avatars_after_it():
     assert not any("sinajs.cn" in src or "/ea/ad/" in src for src in srcs)
 
 
-
 def test_related_thumbnails_and_a_skins_banner_are_no_closing_photos():
     """当代商报 article: a banner from the site's skin folder (/skin/ecms/img/…) above it, four
     thumbnails of other articles (links to them) after its last paragraph: no picture is kept."""
     tree = ir_of(PAGES / "gne_cjddsb_1.html")
     assert tree.find("body//figure") is None
     assert body_lines(tree)[0].startswith("为持续推动金融消费者教育和金融知识普及工作")
+
+
+def test_an_encyclopedia_entrys_summary_leads_its_sections():
+    """百度百科 entry: the summary (div.lemmaSummary) stands before the info box, the contents and
+    the sections (div.J-lemma-content, the element the density search chooses): it is the body's
+    lead. Citation marks (<sup> [1], [3-4]) and the sections' read-aloud buttons (播报) are no text;
+    an edit button (编辑) takes no sentence as its value. (The page is the metadata tests' copy.)"""
+    tree = ir_of(DATA / "metadata" / "baike_21475f4b.html")
+    lines = body_lines(tree)
+    assert lines[0] == ("河北雄安高新技术产业开发区，隶属河北省雄安新区，简称雄安高新区，为省级高新技术产业开发区。"
+                        "规划用地总面积952.7463公顷，四至范围：东至规划道路N11，南至规划道路E33，西至规划道路N53、N24、"
+                        "N100，北至规划道路E63、E64、E1（具体范围以坐标为准）。")
+    assert lines[1:3] == ["2024年5月9日，雄安高新区正式揭牌启动。", "历史沿革"]
+    assert lines[3] == "2023年12月，河北省政府批复设立省级河北雄安高新技术产业开发区。"
+    assert not any(re.search(r"\[\d", line) or line == "播报" or "中文名" in line or "目录" in line for line in lines)
+    assert ("citation", "[3-4]") in [(c.get("rule"), c.text) for c in tree.iterfind("removed/chrome")]
+
+
+# ---------------------------------------------------------------- chrome that leaks
 
 
 def test_related_reports_and_page_tools_of_a_scrape_are_dropped():

@@ -11,7 +11,7 @@ from lxml import etree
 from ..links import link_target
 from ..text import collapse_space
 from ..transforms.labels import UNNUMBERED, match_label, structure_rules
-from .content import MAIN_LIST, is_thread
+from .content import LINK_SHARE, MAIN_LIST, is_thread
 from .draft import SENTENCE_END, Draft, audit, block_text
 from .rules import CleanRules
 from .text import scrape_blocks
@@ -23,7 +23,6 @@ TEXT_ALIGN = re.compile(r"text-align\s*:\s*([a-z-]+)", re.I)
 HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BOLD_TAGS = {"b", "strong"}
 CONTAINER_TAGS = {"p", "div", "table", "ul", "ol", "section", "article"}
-LINK_LINE_SHARE = 0.6  # a line whose link text is this share of it or more is a link line (a menu entry, a teaser)
 MIN_TITLE_CHARS = 6  # a bold line ending in a document word is a title from this length on
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
@@ -117,7 +116,7 @@ class BlockReader:
         attachment = bool(self.rules.attachment_lead.match(text)) or (
             self.in_attachments and links and text[:1].isdigit())
         self.in_attachments = attachment
-        if not attachment and link_chars >= LINK_LINE_SHARE * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
+        if not attachment and link_chars >= LINK_SHARE * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
             audit(self.removed, "links", text)
             return
         p = paragraph(text, links)
@@ -207,6 +206,8 @@ class BlockReader:
                 self.blocks.append(fig)
         elif tag == "br":
             self.flush()
+        elif tag == "sup" and self.rules.citation_mark.fullmatch(collapse_space(el.text_content())):
+            audit(self.removed, "citation", collapse_space(el.text_content()))
         elif tag == "ul" and el.get(MAIN_LIST):
             self.flush()
             self.blocks.append(main_list_block(el))
@@ -254,7 +255,7 @@ def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules
         text = "".join(here.text_content().split())
         if text:
             linked = sum(len("".join(a.text_content().split())) for a in here.iter("a"))
-            return linked >= LINK_LINE_SHARE * len(text)
+            return linked >= LINK_SHARE * len(text)
         if here is content:
             break
     return False

@@ -1,7 +1,9 @@
 """Choosing the element of an HTML page that holds the report (the ``content`` pass), and the
 measure of report text it is chosen by. A forum thread's content is its posts, gathered from
 the page in order (``thread_posts``); a page whose report is a list of linked entries (a
-document catalogue, a chapter index) has that list as its content (``main_list``)."""
+document catalogue, a chapter index) has that list as its content (``main_list``); a lead in
+a block of its own before the element the density search chose (an encyclopedia entry's summary)
+is read with it (``lead_before``)."""
 from __future__ import annotations
 
 import re
@@ -11,7 +13,7 @@ from copy import deepcopy
 from lxml import etree
 
 from ..text import collapse_space
-from .draft import SENTENCE_PUNCT, Draft
+from .draft import SENTENCE_END, SENTENCE_PUNCT, Draft
 from .html import body_of
 from .rules import CleanRules
 
@@ -23,6 +25,7 @@ MAIN_LIST = "data-main-list"  # marks the element ``main_list_of`` gathers a pag
 ENTRY_TAGS = {"li", "tr", "p", "div", "dd", "dt", "h3", "h4", "h5", "h6"}
 # An entry holding one of these is a group of entries (a menu with its submenu), not one.
 GROUP_TAGS = ("ul", "ol", "table", "dl")
+LINK_SHARE = 0.6  # text whose link text is this share of it or more is links (a menu, a list of teasers)
 HEADING_CHARS = 40  # a line this short right before a run heads it (信息公开年报, or 相关新闻)
 # The density search never descends into a single paragraph: content is a container of them.
 PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "em", "i", "u", "br", "img", "pre"}
@@ -229,7 +232,42 @@ def content_element(page: etree._Element, r: CleanRules) -> tuple[etree._Element
                 return (found if listed is None else listed), []
     node, copies = densest_element(body, r)
     listed = main_list_of(page, node, r)
-    return (listed, []) if listed is not None else (node, copies)
+    if listed is not None:
+        return listed, []
+    lead = lead_before(node, body, r)
+    if lead is None:
+        return node, copies
+    content = page.makeelement("div")
+    for part in (lead, node):
+        copy = deepcopy(part)
+        copy.tail = None
+        content.append(copy)
+    return content, copies
+
+
+def lead_before(node: etree._Element, body: etree._Element, r: CleanRules) -> etree._Element | None:
+    """The lead of the content the density search chose (an encyclopedia's summary) when it
+    stands in a block of its own before it: the nearest earlier sibling holding a sentence
+    outside links, with only blocks without one between (an info box, a table of contents),
+    when it holds ``lead_min_prose`` Han characters outside links, is not mostly link text,
+    holds no picture or heading (a box of teasers, a gallery) and is not marked as chrome; else
+    None."""
+    if node is body:
+        return None
+    before = node.getprevious()
+    while before is not None:
+        if isinstance(before.tag, str):
+            links = [a.text_content() for a in before.iter("a")]
+            text = before.text_content()
+            if len(SENTENCE_END.findall(text)) > sum(len(SENTENCE_END.findall(t)) for t in links):
+                linked = sum(len("".join(t.split())) for t in links)
+                boxed = next(before.iter("img", "h1", "h2", "h3", "h4", "h5", "h6"), None) is not None
+                if (prose_chars(before) >= r.lead_min_prose and linked < LINK_SHARE * len("".join(text.split()))
+                        and not boxed and not marked_as_chrome(before, body, r)):
+                    return before
+                return None
+        before = before.getprevious()
+    return None
 
 
 def densest_element(body: etree._Element, r: CleanRules) -> tuple[etree._Element, list]:

@@ -1,18 +1,18 @@
 """The ``lines`` pass: each paragraph is page chrome (dropped), metadata (offered as ``line``
 evidence, dropped) or body text (kept). A metadata label alone on its line takes the next line
-as its value. An info table in the body is dropped too (the ``info-tables`` pass read it), and
-so is a heading that is chrome (<h3>分享到</h3>) and a site footer (a run of 主办单位 / 承办单位
-/ 技术支持 lines). A line heading a list of other articles (相关新闻) is chrome, and the block
-after it is noted as a break the trim pass's run of report text never crosses. Chrome is
-recognized in its Simplified spelling, without the pinyin an icon font leaves beside it
-(``chrome_form``)."""
+as its value, unless that line is a sentence (编辑, an edit button, above a paragraph). An info
+table in the body is dropped too (the ``info-tables`` pass read it), and so is a heading that
+is chrome (<h3>分享到</h3>) and a site footer (a run of 主办单位 / 承办单位 / 技术支持 lines). A
+line heading a list of other articles (相关新闻) is chrome, and the block after it is noted as a
+break the trim pass's run of report text never crosses. Chrome is recognized in its Simplified
+spelling, without the pinyin an icon font leaves beside it (``chrome_form``)."""
 from __future__ import annotations
 
 from lxml import etree
 
 from ..text import collapse_space
 from .content import HAN
-from .draft import Draft, block_text, paragraph_text
+from .draft import SENTENCE_END, Draft, block_text, paragraph_text
 from .infotable import is_info_table
 from .metadata import note, note_line
 from .rules import CleanRules
@@ -56,7 +56,8 @@ def sort_lines(draft: Draft) -> None:
         if block.tag != "p":
             kept.append(block)
             continue
-        if pending_label and len(text) <= 60 and not r.metadata_label_only.match(text):
+        if (pending_label and len(text) <= 60 and not r.metadata_label_only.match(text)
+                and not SENTENCE_END.search(text)):
             note(pending_label, text, draft, "line")
             draft.drop("metadata", text)
             pending_label = None

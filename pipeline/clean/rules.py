@@ -48,9 +48,11 @@ class CleanRules:
     selector_min_share: float
     chrome_images: re.Pattern
     picture_address: re.Pattern  # a link's target that is a picture (a photo's larger copy)
+    citation_mark: re.Pattern  # a superscript citation mark ([3], [3-4]), full match
     attachment_lead: re.Pattern
     stamp_line: re.Pattern
     descend_share: float
+    lead_min_prose: int  # Han characters outside links of a lead before the content, at least
     main_list: MainListRules
     chrome: tuple[re.Pattern, ...]
     footer_lines: re.Pattern
@@ -128,9 +130,11 @@ def compile_rules(data: dict) -> CleanRules:
         selector_min_share=data["selector_min_share"],
         chrome_images=re.compile(data["chrome_images"]),
         picture_address=re.compile(data["picture_address"]),
+        citation_mark=re.compile(data["citation_mark"]),
         attachment_lead=re.compile(data["attachment_lead"]),
         stamp_line=re.compile(data["stamp_line"]),
         descend_share=data["descend_share"],
+        lead_min_prose=data["lead_min_prose"],
         main_list=main_list_rules(data["main_list"]),
         chrome=tuple(re.compile(p) for p in data["chrome_lines"]),
         footer_lines=re.compile(data["footer_lines"]),
