@@ -314,9 +314,10 @@ def test_the_outermost_name_of_the_page_title_is_the_site(page, corpus_path, tit
 
 
 def test_a_name_in_brackets_closing_the_page_title_is_the_site():
-    # 快资讯's <title> 标题_【快资讯】
-    record = fields(clean_markup(news_page("<title> 春日牡丹花开满城 市民游客纷纷出游赏花_【快资讯】 </title>")))
-    assert record["site"] == ("快资讯", "title-tag")
+    # 快资讯's <title> 标题_【快资讯】, the name among the keywords meta: set in brackets, no tag
+    head = "<title> 春日牡丹花开满城 市民游客纷纷出游赏花_【快资讯】 </title>"
+    for keywords in ("", '<meta name="Keywords" content="快资讯，新闻资讯应用，头条">'):
+        assert fields(clean_markup(news_page(head + keywords)))["site"] == ("快资讯", "title-tag")
 
 
 def test_a_page_title_heading_the_breadcrumb_names_the_site():

@@ -115,7 +115,8 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
     page's own headline (``图说洛阳|…``) is undone: the longest headline of the page that holds
     the title and is part of the <title> is the title. The outermost name taken off (the last,
     or the first when the title comes last) is evidence for the site when it is a name, unless
-    it is one of the page's keywords and not shaped like a site's name (a tag: 标题_中国_法国_全球);
+    it is one of the page's keywords, neither shaped like a site's name nor set in brackets (a
+    tag: 标题_中国_法国_全球; not _【快资讯】);
     so is a <title> that is the first entry of the page's breadcrumb (网易娱乐 > 明星俱乐部). A
     template's placeholder title (显示, 无标题文档 …), and a <title> made only of the site's and
     channel's names (科普中国-辟谣文章, or the og:site_name alone, or the first entry of the page's
@@ -137,7 +138,8 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
             continue
         title, names = headline_split(raw, headlines + title_runs(draft, raw), site, r) or split_title(raw, site, r)
         outer = outermost_name(raw, title, names, site, r)
-        outer = None if outer and is_keyword(outer, metas) and not r.site_name.fullmatch(outer) else outer
+        outer = None if outer and is_keyword(outer, metas) and not r.site_name.fullmatch(outer) \
+            and f"【{outer}】" not in raw and f"[{outer}]" not in raw else outer
         crumb = heads_breadcrumb(draft, raw)
         if outer or (crumb and not names):
             draft.offer("site", outer or raw, origin)  # 网易娱乐, the breadcrumb's first entry
@@ -151,7 +153,7 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
         draft.offer("title", title, origin)
 
 
-KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")
+KEYWORD_SEPARATORS = re.compile(r"[,，;；、\s]+")  # between the entries of the keywords meta
 
 
 def is_keyword(name: str, metas: dict[str, str]) -> bool:
