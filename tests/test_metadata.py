@@ -602,6 +602,27 @@ def test_a_headline_closing_with_a_question_mark_does_not_end_the_byline_search(
     assert record["publisher"] == ("钱江晚报", "byline")
 
 
+def test_a_today_line_is_no_date_and_an_english_date_is_read():
+    # a blog's header prints 2006年12月27日（京港台时间）, the day the page was read; the post's date is
+    # written only in English above the headline: Saturday, September 10th, 2005 10:56 am
+    corpus_path = "html/immortal-autumn-CWCED/original/35687fb1-3d1f-46ac-a1c1-30ae027b2ae4.html"
+    page = TRUTH.parent.parent / "structure" / "cwced_35687fb1.html"  # the same corpus page, kept there
+    record = fields(ir_of(page))
+    assert same(record["date"][0], reviewed(corpus_path, "date"))
+    assert record["date"] == ("2005-09-10", "byline")
+
+
+@pytest.mark.parametrize("text, day", [
+    ("Saturday, September 10th, 2005 10:56 am", "2005-09-10"),
+    ("Sept. 1, 2019", "2019-09-01"),
+    ("2019-09-01, September 2nd, 2019", "2019-09-01"),  # a date in digits first
+    ("February 30th, 2005", None),
+])
+def test_a_date_written_in_english(text, day):
+    from pipeline.clean.dates import iso_date
+    assert iso_date(text) == day
+
+
 def test_a_wire_dateline_opening_the_text_gives_the_publisher():
     # a digital newspaper's page whose text opens 据新华社拉萨电（记者 格桑边觉）…
     corpus_path = "html/immortal-autumn-CWCED/original/aefcf136-f592-4e95-b376-81cbd144684b.html"

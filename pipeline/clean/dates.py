@@ -1,7 +1,8 @@
 """Dates found on a page, read as ISO 8601 and checked before they count as evidence: a real
 calendar day, not before 1949 and not after the day the page is read (no page is dated in
 the future). A date that fails is not evidence; it is a ``date-rejected`` diagnostic. A Unix
-time (a script's) is read as its day in China Standard Time."""
+time (a script's) is read as its day in China Standard Time. A date written in English
+(September 10th, 2005) is read where the text holds no date in digits."""
 from __future__ import annotations
 
 import datetime as dt
@@ -10,6 +11,10 @@ import re
 from .draft import Draft
 
 DATE = re.compile(r"(\d{4})\s*[-年/.]\s*(\d{1,2})\s*[-月/.]\s*(\d{1,2})")
+# A date written in English, month day year (Saturday, September 10th, 2005; Sept. 10, 2005):
+# read where no date of digits is written.
+ENGLISH_DATE = re.compile(r"\b(jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})(?!\d)", re.I)
+MONTHS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 EARLIEST = dt.date(1949, 1, 1)
 CHINA_STANDARD_TIME = dt.timezone(dt.timedelta(hours=8))
 
@@ -24,10 +29,14 @@ def checked_date(value: str | None) -> tuple[str | None, str | None]:
     """(ISO date, None) for the first date written in ``value``; (None, why) when the text
     holds a date that is not a possible one; (None, None) when it holds none."""
     match = DATE.search(value or "")
-    if not match:
+    english = None if match else ENGLISH_DATE.search(value or "")
+    if not match and not english:
         return None, None
+    parts = map(int, match.groups()) if match else \
+        (int(english.group(3)), MONTHS.index(english.group(1).lower()) + 1, int(english.group(2)))
+    match = match or english
     try:
-        day = dt.date(*map(int, match.groups()))
+        day = dt.date(*parts)
     except ValueError:
         return None, f"{match.group()} is not a calendar date"
     if day < EARLIEST:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, offer_date
+from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, ENGLISH_DATE, offer_date
 from .draft import SENTENCE_END, Draft, paragraph_text
 from .rules import CleanRules
 
@@ -136,7 +136,7 @@ def byline_date(draft: Draft, text: str, before: str = "") -> str | None:
         return None
     if other_date(draft.rules, before) or other_date(draft.rules, OTHER_LABEL.split(text, maxsplit=1)[0]):
         return None  # 批准时间 / 2023年12月27日: when something was approved, not when the page was published
-    match = draft.rules.stamp_line.search(text) or DATE.search(text)
+    match = draft.rules.stamp_line.search(text) or DATE.search(text) or ENGLISH_DATE.search(text)
     if not match:
         return None
     after = STAMP_REST.sub("", text[match.end():])
