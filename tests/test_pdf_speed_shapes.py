@@ -119,3 +119,59 @@ def test_rows_joined_by_a_span_taller_than_a_page_are_cut_too(settings):
     size = next(iter(cells.values()))[0].size
     per_page = int(pdf.PdfWriter(settings).frame_height // (size * pdf.CELL_LEADING))
     assert len(pages) <= math.ceil(sum(len(found) for found in cells.values()) / per_page) + 2 + 1
+
+
+# --- reportlab internals the writer's shortcuts stand in for -------------------------------
+
+def _globals_used(function) -> set[str]:
+    """The global names a function's code (its comprehensions included) looks up."""
+    codes, names = [function.__code__], set()
+    while codes:
+        code = codes.pop()
+        names.update(code.co_names)
+        codes += [const for const in code.co_consts if hasattr(const, "co_names")]
+    return names
+
+
+def _outcome(call, value):
+    try:
+        return call(value)
+    except Exception as exc:  # noqa: BLE001 - the same failure counts as the same outcome
+        return type(exc)
+
+
+def test_the_pdfdoc_encoding_shortcut_gives_reportlabs_bytes():
+    """``_pdfdoc_encoded`` stands in for reportlab's ``pdfdocEnc``, which its object formatting
+    looks up as a module global: the same bytes (or the same failure) as reportlab's own
+    definition, read from its source, for numbers, names, white space, control characters,
+    non-ASCII text and bytes."""
+    import inspect
+    import re
+
+    from reportlab.pdfbase import pdfdoc
+
+    pdf._patch_reportlab()
+    assert pdfdoc.pdfdocEnc is pdf._pdfdoc_encoded
+    assert "pdfdocEnc" in _globals_used(pdfdoc.format)
+    source = re.search(r"^def pdfdocEnc\(.*?(?=^\S)", inspect.getsource(pdfdoc), re.M | re.S).group()
+    namespace: dict = {}
+    exec(source, namespace)
+    samples = ["0", "-12.5", "/FontName", "3 0 R", "1 0 obj\n", "".join(map(chr, range(32, 127))),
+               "\t\r\n", "\x18", "\x7f", "é", "中文", "", b"(raw)"]
+    for sample in samples + [chr(c) for c in range(256)]:
+        assert _outcome(pdf._pdfdoc_encoded, sample) == _outcome(namespace["pdfdocEnc"], sample), repr(sample)
+
+
+def test_pdf_names_are_remembered_as_reportlab_makes_them():
+    """reportlab's ``PDFName``, looked up as a module global when a dictionary is formatted,
+    is wrapped once in a cache (however often the writer patches reportlab) that gives
+    what it gives."""
+    from reportlab.pdfbase import pdfdoc
+
+    pdf._patch_reportlab()
+    pdf._patch_reportlab()
+    assert "PDFName" in _globals_used(pdfdoc.PDFDictionary.format)
+    made = pdfdoc.PDFName.__wrapped__
+    assert not hasattr(made, "cache_info")
+    for name in ["Type", "FontDescriptor", "a b", "x#y", "(paren)", "é", "中"]:
+        assert pdfdoc.PDFName(name) == made(name)

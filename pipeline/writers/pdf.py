@@ -143,12 +143,24 @@ def _pdf_number(*values) -> str:
     return fp_str(*values)
 
 
+def _pdfdoc_encoded(x):
+    """reportlab's ``pdfdocEnc`` (a string in its PDFDocEncoding codec, bytes as they are),
+    the same bytes; printable ASCII, as the numbers and names of PDF objects are, is encoded
+    without the codec's machinery (a call to a Python codec per number)."""
+    if type(x) is str and x.isascii() and x.isprintable():
+        return x.encode("ascii")
+    return x.encode("extpdfdoc") if isinstance(x, str) else x
+
+
 def _patch_reportlab() -> None:
     from reportlab.pdfbase import pdfdoc, ttfonts
 
     if getattr(ttfonts.makeToUnicodeCMap, "__module__", "") != __name__:
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     pdfdoc.fp_str = _pdf_number
+    pdfdoc.pdfdocEnc = _pdfdoc_encoded
+    if not hasattr(pdfdoc.PDFName, "cache_info"):  # a PDF object's keys are the same few names
+        pdfdoc.PDFName = lru_cache(maxsize=1024)(pdfdoc.PDFName)
 
 
 # reportlab's glyf composite-glyph flags (``reportlab.pdfbase.ttfonts``)
