@@ -468,6 +468,18 @@ def test_a_tie_with_a_member_ending_in_a_semicolon_is_clauses():
     assert warnings(tree) == []
 
 
+def test_table_titles_and_attachment_lines_in_bold_head_no_section():
+    """国务院关于深圳湾口岸港方口岸区…的批复: its attachments open with a bold 附件1., and bold
+    lines right above each coordinate table are the table's title (深圳湾口岸港方口岸区的 /
+    查验区界址点坐标 over two lines, B匝道桥界址点坐标): no headings. The notes under the
+    second attachment (注：1、… then 2、 3、) count afresh in a new document: no warning."""
+    tree = ir_of(PAGES / "govcn_2019-02_044.html")
+    assert outline(tree) == []
+    lines = body_text(tree).splitlines()
+    assert "附件1." in lines and "查验区界址点坐标" in lines and "B匝道桥界址点坐标" in lines
+    assert warnings(tree) == []
+
+
 def test_a_list_of_requirements_with_a_note_after_one_is_clauses():
     """国办发〔1997〕11号's 意见: 1.有规范的名称。 … 10. under （二）…予以保留 one after the other,
     item 5 with a second sentence and a paragraph after item 5 and 10: a list of clauses."""

@@ -9,7 +9,7 @@ uses (its parent heading was likely lost). Official styles are not reported: con
 parent continuing the count of the same kind at the same depth before it: （五） under 二、
 after （四） under 一、), a clause list starting again at 1 (each 第X条 has its own （一）…),
 a heading list starting again at 一 after the title of a new document (an attachment, a
-second regulation in one notice), a section skipping a level inside its parent (一、 then 1.).
+second regulation in one notice), a clause list of a new document whatever it starts at, a section skipping a level inside its parent (一、 then 1.).
 A decimal outline's members count per level (1.1, 1.2 under 1; 2.1 under 2) and keep the
 numbers of the levels above as written (1.2 printed 1.2 even where its 1 was not found).
 """
@@ -65,8 +65,9 @@ def numbering(tree: etree._Element) -> etree._Element:
             return
         before = int(last.get("number"))
         earlier = kind.label(before, path[:-1] + (before,)).strip()
-        if number == 1 and (clause or _starts_document(blocks[order[last] + 1:order[member]])):
-            return
+        new_document = _starts_document(blocks[order[last] + 1:order[member]])
+        if (number == 1 and (clause or new_document)) or (clause and new_document):
+            return  # a clause list of a new document counts afresh (its first item may stand inline: 注：1、…)
         if number == 1:
             found.append(Diagnostic("numbering-restart", f"{label} restarts after {earlier}", "numbering", where))
         elif number <= before:

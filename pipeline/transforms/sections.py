@@ -400,8 +400,9 @@ TITLE_LINES = 4  # a document's title is broken over no more lines than this
 def _document_titles(flat: list[etree._Element]) -> set[int]:
     """Positions of the unnumbered headings that are a document's title (国家粮食应急预案 set in
     bold above its 目录), alone or broken over lines one right after the other (关于内地西藏班（校）
-    / 扩大规模有关问题的请示): lines of the text, heading no section."""
-    title = _patterns()["document_title"]
+    / 扩大规模有关问题的请示), a table's title (the bold lines right above it: 深圳湾口岸港方口岸区的
+    / 查验区界址点坐标) or an attachment line (附件1.): lines of the text, heading no section."""
+    title, attachment = _patterns()["document_title"], _patterns()["attachment_line"]
     found: set[int] = set()
     for start, block in enumerate(flat):
         text = ""
@@ -409,7 +410,8 @@ def _document_titles(flat: list[etree._Element]) -> set[int]:
             if not _unnumbered(flat[end]):
                 break
             text += ir.text_of(flat[end].find("heading")).strip()
-            if title.fullmatch(text):
+            table_next = end + 1 < len(flat) and flat[end + 1].tag == "table"
+            if title.fullmatch(text) or (end == start and attachment.fullmatch(text)) or table_next:
                 found.update(range(start, end + 1))
     return found
 
