@@ -173,7 +173,10 @@ def title_runs(draft: Draft, raw: str) -> list[str]:
         if not isinstance(el.tag, str):
             continue
         for text, owner in ((el.text, el), (el.tail, el.getparent())):
-            run = collapse_space(text or "")
+            ends = (text or "").strip()
+            if not ends or (ends[0] != raw[0] and ends[-1] != raw[-1]):
+                continue  # cannot open or close the title (most of the page's text)
+            run = collapse_space(ends)
             if len(run) >= HEADLINE_MIN and run != raw and (raw.startswith(run) or raw.endswith(run)) \
                     and owner is not None and not owner.xpath("ancestor-or-self::a") \
                     and collapse_space(block_of(owner).text_content()) == run:
