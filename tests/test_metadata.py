@@ -530,6 +530,7 @@ def test_a_date_only_a_script_writes_in_is_the_date():
     assert record["date"] == (reviewed(WECHAT, "date"), "script")
 
 
+@pytest.mark.slow
 def test_the_date_another_label_names_is_no_byline():
     # 百度百科's infobox: 批准时间 / 2023年12月27日 and 启动时间 / 2024年5月9日 above the entry's text
     record = fields(ir_of(PAGES / "baike_21475f4b.html"))

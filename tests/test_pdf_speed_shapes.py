@@ -61,6 +61,7 @@ def check_cells(pages: list[list[pdf.Line]], rows: int, cols: int, chars: int,
     return cells
 
 
+@pytest.mark.slow
 def test_a_row_taller_than_many_pages_fills_each_page_once(settings):
     """One row of three 12 000-character cells: about thirty pages of text, each page full
     under the one before (reportlab's own split of the row went on for 250 pages, most
@@ -76,6 +77,7 @@ def test_a_row_taller_than_many_pages_fills_each_page_once(settings):
     assert len(widths) == 1  # every line broken at the cell's width, padding left out
 
 
+@pytest.mark.slow
 def test_a_header_taller_than_half_a_page_is_not_repeated(settings):
     """Forty columns of 30-character cells, the first row a header: each row is more than
     half a page high, so the header is drawn once (repeated, it left room for half a row
