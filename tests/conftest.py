@@ -66,10 +66,30 @@ def corpus_samples() -> list[Path]:
 LONG_SAMPLES = frozenset({"gzbg_2026_zhejiang.txt"})
 
 
-def sample_params(pages: list[Path]) -> list:
-    """``pages`` as pytest parameters named by file, the long samples marked slow."""
-    return [pytest.param(p, id=p.name, marks=[pytest.mark.slow] if p.name in LONG_SAMPLES else [])
-            for p in pages]
+# The pages a sweep of costly whole-document checks (PDF/A, tagged PDF, the PDF checks of every
+# page, the formats' agreement, a saved IR read back) runs on in the quick tier, one of each
+# kind: the reference (as an IR and as its page) and the hand-written sample,
+# a text scrape with a statistics table, one with continuous numbering, a State Council
+# document, a CWCED news page, a statistical bulletin with tables, a page with merged cells. The
+# slow tier runs the sweep on every page.
+QUICK_SWEEP = frozenset({
+    "reference", "seed_luohu_2023.txt", "sample", "17_changchun_tyj_2023_xxgk_ndbg_table.txt",
+    "10_tjjh_jinghai_2020_fzzf_continuous_numbering.txt", "govcn_2019-02_001.html",
+    "cwced_2168485b-0614-4e1e-b88e-289bde57e5f0.html", "wanzai_2015_tjgb.html",
+    "nfra_merged_cells.html",
+})
+
+
+def sample_params(pages: list, quick: frozenset[str] | None = None) -> list:
+    """``pages`` (paths or names) as pytest parameters named by file, marked slow when long,
+    or, given ``quick``, when not in it."""
+    def name(page) -> str:
+        return page if isinstance(page, str) else page.name
+
+    def slow(page) -> bool:
+        return name(page) in LONG_SAMPLES or (quick is not None and name(page) not in quick)
+
+    return [pytest.param(p, id=name(p), marks=[pytest.mark.slow] if slow(p) else []) for p in pages]
 
 
 def shared_corpus_pages() -> list[Path]:

@@ -17,7 +17,7 @@ from pipeline.convert import convert
 from pipeline.load import Document
 from pipeline.measure import char_f1
 
-from .conftest import DATA, REFERENCE, corpus_samples, sample_params
+from .conftest import DATA, QUICK_SWEEP, REFERENCE, corpus_samples, sample_params
 from .test_pdf import tool
 
 PAGES = [REFERENCE] + [p for p in corpus_samples() if p != REFERENCE]
@@ -86,7 +86,7 @@ def without_repeated_headers(pdf: str, txt: str, tree) -> str:
     return flat
 
 
-@pytest.mark.parametrize("page", sample_params(PAGES))
+@pytest.mark.parametrize("page", sample_params(PAGES, QUICK_SWEEP))
 def test_every_format_shows_the_same_text(page: Path):
     result = convert(Document(page.name, page.read_bytes()), Settings(), FORMATS)
     texts = {fmt: EXTRACT[fmt](result.outputs[fmt]) for fmt in FORMATS}

@@ -25,7 +25,7 @@ from pipeline.tables import normalize
 from pipeline.writers import pdf, views
 from pipeline.writers.text import BodyText, body_lines
 
-from .conftest import DATA, corpus_samples, ir_of
+from .conftest import DATA, QUICK_SWEEP, corpus_samples, ir_of, sample_params
 from .test_docx import ODD_TABLES, in_ci, table_report
 
 IR_DIR = DATA / "ir"
@@ -580,7 +580,7 @@ def test_threads_render_at_the_same_time_with_the_bytes_of_a_serial_render(setti
 
 # --- every corpus page converted in the tests ---------------------------------------------
 
-@pytest.mark.parametrize("path", corpus_samples(), ids=lambda p: p.name)
+@pytest.mark.parametrize("path", sample_params(corpus_samples(), QUICK_SWEEP))
 def test_corpus_page(path, settings, pdf_dir):
     r = rendered(path.name, ir_of(path), settings, pdf_dir)
     check_all(r)

@@ -31,7 +31,7 @@ from pipeline.config import PdfSettings, Settings
 from pipeline.errors import InputError
 from pipeline.writers import pdf, views
 
-from .conftest import DATA, corpus_samples, ir_of
+from .conftest import DATA, QUICK_SWEEP, corpus_samples, ir_of, sample_params
 from .test_pdf import body_parts, long_table_tree, printable, render_in_another_process, run, tool
 
 SAMPLE_IR = DATA / "ir" / "sample.xml"
@@ -292,7 +292,7 @@ def test_default_settings_are_archival_and_untagged():
     assert (PdfSettings().archival, PdfSettings().tagged) == (True, False)
 
 
-@pytest.mark.parametrize("name", DOCUMENTS)
+@pytest.mark.parametrize("name", sample_params(DOCUMENTS, QUICK_SWEEP))
 def test_pdfa_2b(name, reference_tree, font_cache):
     tree = tree_of(name, reference_tree)
     check_archival(rendered(name, tree, settings_for(font_cache)), tree)
@@ -511,7 +511,7 @@ def ir_headings(tree) -> list[tuple[str, str]]:
             for s in tree.iter("section") if printable(ir.heading_line(s))]
 
 
-@pytest.mark.parametrize("name", DOCUMENTS)
+@pytest.mark.parametrize("name", sample_params(DOCUMENTS, QUICK_SWEEP))
 def test_tagged_headings_reading_order_and_figures(name, reference_tree, font_cache):
     """The structure tree's headings are the IR's (label and text, level as H1–H4) in order;
     its text read in tree order is the document's (front matter, then the body in IR order);

@@ -20,7 +20,7 @@ from pipeline.load import Document
 from pipeline.readers import READERS, Reader, reader_for, register, unregister
 from pipeline.transforms import resolve
 
-from .conftest import CORPUS_COPY, REFERENCE, corpus_samples, sample_params
+from .conftest import CORPUS_COPY, QUICK_SWEEP, REFERENCE, corpus_samples, sample_params
 
 # A real page (Guangzhou government news) whose article shows one picture, referred to as
 # static/picture/9360641.jpg from the page; the picture itself was not saved with it.
@@ -195,7 +195,7 @@ def test_data_uri_pictures_are_decoded_and_stored_once():
 SAVED = [REFERENCE] + [p for p in corpus_samples() if p != REFERENCE]
 
 
-@pytest.mark.parametrize("page", sample_params(SAVED))
+@pytest.mark.parametrize("page", sample_params(SAVED, QUICK_SWEEP))
 def test_a_saved_ir_file_converts_to_the_same_bytes(page: Path):
     formats = ("txt", "docx", "pdf", "md", "html")
     original = convert(Document(page.name, page.read_bytes()), Settings(), ("xml",) + formats)
