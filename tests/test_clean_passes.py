@@ -22,6 +22,8 @@ GOVCN = HTML / "govcn_2019-02_001.html"
 MOE = HTML / "wjmoe.gov.cn.html"
 # The 四川省人民政府网站 article the shipped rule file rules/sites/www.sc.gov.cn.yaml is for.
 SICHUAN = DATA / "clean" / "www.sc.gov.cn_lysc.html"
+# The 1905电影网 article the shipped rule file rules/sites/www.1905.com.yaml is for.
+FILM_NEWS = DATA / "clean" / "www.1905.com_3e863fa9.html"
 DOCUMENTED_ORDER = [
     "parse", "site", "head", "scripts", "page-lines", "info-tables", "chrome", "content", "blocks",
     "form-tables", "lines", "captions", "metadata", "title", "repeats", "date", "trim", "bold-headings",
@@ -194,6 +196,20 @@ def test_shipped_sichuan_rule_takes_the_article_not_its_link_boxes(tmp_path, mon
     assert content_id(SICHUAN) == "cmsArticleContent"
     monkeypatch.setattr(clean_rules, "sites_folder", lambda: tmp_path)
     assert content_id(SICHUAN) == "content"
+
+
+def test_shipped_1905_rule_drops_the_related_video_box(tmp_path, monkeypatch):
+    """The box of the related video above the article (its title with 时长 and 来源, the title
+    again with a 收起 button, its thumbnail) is not the article; the article's own picture stays."""
+    tree = clean_page(FILM_NEWS)
+    texts = body_texts(tree)
+    assert texts[0].startswith("1905电影网讯")
+    assert texts[-1] == ""  # the article's picture, after its text
+    assert not any("时长" in t or "收起" in t or "电影频道22:00播出" in t for t in texts)
+    assert [f.get("src").rsplit("/", 1)[-1] for f in tree.iterfind("body/figure")] == ["20240520101437436579.jpg"]
+    monkeypatch.setattr(clean_rules, "sites_folder", lambda: tmp_path)
+    without = body_texts(clean_page(FILM_NEWS))
+    assert any("时长：01:45" in t for t in without)
 
 
 # ---------------------------------------------------------------- block alignment
