@@ -24,6 +24,8 @@ MOE = HTML / "wjmoe.gov.cn.html"
 SICHUAN = DATA / "clean" / "www.sc.gov.cn_lysc.html"
 # The 1905电影网 article the shipped rule file rules/sites/www.1905.com.yaml is for.
 FILM_NEWS = DATA / "clean" / "www.1905.com_3e863fa9.html"
+# A 麻辣社区 (bbs.newssc.org) error page, for the shipped rule file rules/sites/bbs.newssc.org.yaml.
+NEWSSC = HTML / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html"
 DOCUMENTED_ORDER = [
     "parse", "site", "head", "scripts", "page-lines", "info-tables", "chrome", "content", "blocks",
     "form-tables", "lines", "captions", "metadata", "title", "repeats", "date", "trim", "bold-headings",
@@ -210,6 +212,19 @@ def test_shipped_1905_rule_drops_the_related_video_box(tmp_path, monkeypatch):
     monkeypatch.setattr(clean_rules, "sites_folder", lambda: tmp_path)
     without = body_texts(clean_page(FILM_NEWS))
     assert any("时长：01:45" in t for t in without)
+
+
+def test_shipped_newssc_rule_drops_the_forums_breadcrumb(tmp_path, monkeypatch):
+    """The forum's breadcrumb (麻辣社区 → 错误信息 → the thread's title 【…】【全文搜索】) is chrome; the
+    error message the page is stays whole."""
+    tree = clean_page(NEWSSC)
+    texts = body_texts(tree)
+    assert not any("→" in t for t in texts)
+    assert texts[0].startswith("麻辣社区-大话四川-[原创]朋友")
+    assert "错误的版面参数！请确认您是从有效的连接进入。" in texts
+    assert any(c.text.startswith("麻辣社区 → 错误信息 →") for c in tree.iterfind("removed/chrome"))
+    monkeypatch.setattr(clean_rules, "sites_folder", lambda: tmp_path)
+    assert body_texts(clean_page(NEWSSC))[0].startswith("麻辣社区 → 错误信息 →")
 
 
 # ---------------------------------------------------------------- block alignment
