@@ -23,7 +23,7 @@ MOE = HTML / "wjmoe.gov.cn.html"
 # The 四川省人民政府网站 article the shipped rule file rules/sites/www.sc.gov.cn.yaml is for.
 SICHUAN = DATA / "clean" / "www.sc.gov.cn_lysc.html"
 # The 1905电影网 article the shipped rule file rules/sites/www.1905.com.yaml is for.
-FILM_NEWS = DATA / "clean" / "www.1905.com_3e863fa9.html"
+FILM_NEWS = DATA / "structure" / "m1905_3e863fa9.html"
 # A 麻辣社区 (bbs.newssc.org) error page, for the shipped rule file rules/sites/bbs.newssc.org.yaml.
 NEWSSC = HTML / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html"
 DOCUMENTED_ORDER = [
