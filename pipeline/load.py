@@ -231,7 +231,8 @@ def _mostly_unprintable(text: str) -> bool:
     if sample.count("\x00") > 0.5 * len(sample):
         return True
     sample = sample.replace("\x00", "")
-    bad = sum(1 for c in sample if unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs") and c not in "\n\r\t")
+    bad = sum(sample.count(c) for c in set(sample)
+              if unicodedata.category(c) in ("Cc", "Cn", "Co", "Cs") and c not in "\n\r\t")
     return bad > 0.05 * len(sample)
 
 

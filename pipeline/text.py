@@ -5,6 +5,10 @@ import re
 
 WHITESPACE = re.compile(r"[\s\u00a0\u2002-\u200b\u3000\ufeff]+")
 LINE_BREAK = re.compile(r"[\n\r\t]")
+#: The characters ``is_cjk`` accepts, as a regular-expression class.
+CJK_CLASS = "[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ffff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’…—《》]"
+#: A white-space run holding a line break between two CJK characters: source formatting.
+WRAPPED_CJK = re.compile(rf"(?<={CJK_CLASS})[\s\u00a0\u2002-\u200b\u3000\ufeff]*[\n\r\t][\s\u00a0\u2002-\u200b\u3000\ufeff]*(?={CJK_CLASS})")
 
 
 def is_cjk(ch: str) -> bool:
@@ -23,15 +27,6 @@ def collapse_space(text: str) -> str:
     A run that holds a line break between two CJK characters is source formatting (HTML
     wraps long Chinese lines anywhere) and is dropped; a plain space there is kept.
     """
-    out = []
-    pos = 0
-    for match in WHITESPACE.finditer(text):
-        out.append(text[pos:match.start()])
-        pos = match.end()
-        before = text[match.start() - 1] if match.start() else ""
-        after = text[pos] if pos < len(text) else ""
-        if before and after and is_cjk(before) and is_cjk(after) and LINE_BREAK.search(match.group()):
-            continue
-        out.append(" ")
-    out.append(text[pos:])
-    return "".join(out).strip()
+    if LINE_BREAK.search(text):
+        text = WRAPPED_CJK.sub("", text)
+    return WHITESPACE.sub(" ", text).strip()

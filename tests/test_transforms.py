@@ -7,6 +7,7 @@ from lxml import etree
 
 from pipeline import ir
 from pipeline.transforms import TRANSFORMS, run_transforms
+from pipeline.text import WHITESPACE, collapse_space, is_cjk
 from pipeline.transforms.punctuation import restore
 
 from .conftest import corpus_samples, ir_of
@@ -209,3 +210,23 @@ def test_decimal_labels_print_alike_in_every_format():
         text = docx_text(data) if fmt == "docx" else html.fromstring(data).text_content() if fmt == "html" \
             else data.decode("utf-8")
         assert "1.1 编制目的" in text and "1 总则" in text, fmt
+
+
+def collapse_space_by_runs(text: str) -> str:
+    """``collapse_space`` as its docstring says it, run by run: each white-space run becomes
+    one space, except a run holding a line break between two CJK characters, which goes."""
+    out, pos = [], 0
+    for match in WHITESPACE.finditer(text):
+        before, after = text[match.start() - 1:match.start()], text[match.end():match.end() + 1]
+        wrapped = before and after and is_cjk(before) and is_cjk(after) and any(c in "\n\r\t" for c in match.group())
+        out += [text[pos:match.start()], "" if wrapped else " "]
+        pos = match.end()
+    return ("".join(out) + text[pos:]).strip()
+
+
+@given(st.text(alphabet="字a1 \n\t\r\u3000\u00a0\u200b“》,(", max_size=30))
+@example("分析\n\u3000研判")
+@example("a\u3000\n字")
+@example("字\n\u3000b")
+def test_collapse_space_drops_only_line_wraps_between_cjk(text):
+    assert collapse_space(text) == collapse_space_by_runs(text)

@@ -16,6 +16,7 @@ from .. import ir
 from ..text import is_cjk
 
 FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
+HALF_MARK = re.compile("[,:;?!]")
 URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|www\.\S+")
 TEXT_TAGS = ("title", "field", "heading", "p", "item", "li", "cell", "link")
 # Front-matter fields whose values are not prose: addresses, dates, numbers.
@@ -47,8 +48,9 @@ def _restore_pairs(chars: list[str], protected: list[bool], cjk_at) -> bool:
     any changed (converting an inner pair can qualify the outer one on the next pass)."""
     changed = False
     current = "".join(chars)
-    for i, ch in enumerate(current):
-        if ch != "(" or protected[i]:
+    i = -1
+    while (i := current.find("(", i + 1)) >= 0:
+        if protected[i]:
             continue
         close = current.find(")", i + 1, i + 60)
         if close < 0 or "(" in current[i + 1:close] or protected[close]:
@@ -62,9 +64,10 @@ def _restore_pairs(chars: list[str], protected: list[bool], cjk_at) -> bool:
 def _restore_marks(chars: list[str], protected: list[bool], cjk_at) -> bool:
     """One pass turning , : ; ? ! next to Chinese into their full-width forms; whether any changed."""
     changed = False
-    for i, ch in enumerate(chars):
-        if ch in FULL and not protected[i] and (cjk_at(i - 1) or cjk_at(i + 1)):
-            chars[i] = FULL[ch]
+    for match in HALF_MARK.finditer("".join(chars)):
+        i = match.start()
+        if not protected[i] and (cjk_at(i - 1) or cjk_at(i + 1)):
+            chars[i] = FULL[match.group()]
             changed = True
     return changed
 
