@@ -5,12 +5,15 @@ the test environment must provide: a missing tool fails these tests, it does not
 """
 from __future__ import annotations
 
+import base64
+import io
 import os
 import re
 import shutil
 import subprocess
 import sys
 import unicodedata
+import zlib
 from collections import Counter, defaultdict
 from pathlib import Path
 
@@ -865,3 +868,39 @@ def test_threads_take_subsets_of_one_face_at_the_same_time(settings):
 
         at_once(8, work, 1e-6)
         assert [results.get(i) == serial[i] for i in range(len(cases))] == [True] * len(cases), path
+
+
+def test_compression_level_sets_every_compressed_stream(settings):
+    """``pdf.compression_level`` reaches every stream reportlab compresses (the font files, the
+    pages' content): the same objects, each inflating to the same bytes, deflated at the level
+    asked for; the file at level 1 is larger. Fails if reportlab stops compressing through
+    ``PDFZCompress``. The sRGB profile of the output intent is deflated at level 9 either way."""
+    import pikepdf
+
+    tree = load_ir(REFERENCE_IR)
+    files = {level: pdf.render(tree, settings.model_copy(update={"pdf": settings.pdf.model_copy(
+        update={"compression_level": level})})) for level in (1, 6)}
+
+    def streams(data: bytes) -> dict[str, tuple[bytes, bytes]]:
+        """(raw, inflated) bytes of the page contents and font files, by what they are."""
+        with pikepdf.open(io.BytesIO(data)) as doc:
+            found = {f"page {n}": page.obj.Contents for n, page in enumerate(doc.pages)}
+            for obj in doc.objects:
+                if isinstance(obj, pikepdf.Dictionary) and "/FontFile2" in obj:
+                    found[str(obj.FontName)] = obj.FontFile2
+            return {name: (deflated(s), s.read_bytes()) for name, s in found.items()}
+
+    def deflated(stream) -> bytes:
+        """The stream's deflated bytes (reportlab writes pages as ASCII85 of them)."""
+        raw = stream.read_raw_bytes()
+        if str(stream.Filter) == str(pikepdf.Array([pikepdf.Name.ASCII85Decode, pikepdf.Name.FlateDecode])):
+            raw = base64.a85decode(raw.strip().removesuffix(b"~>"))
+        return raw
+
+    at1, at6 = streams(files[1]), streams(files[6])
+    assert at1.keys() == at6.keys() and sum(name.startswith("page") for name in at1) == 7
+    assert sum(not name.startswith("page") for name in at1) >= 3
+    for name, (raw, plain) in at6.items():
+        assert plain == at1[name][1], name
+        assert raw == zlib.compress(plain, 6) and at1[name][0] == zlib.compress(plain, 1), name
+    assert len(files[1]) > len(files[6])

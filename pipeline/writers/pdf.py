@@ -41,12 +41,14 @@ built without a shared read cursor).
 from __future__ import annotations
 
 import array
+import contextvars
 import hashlib
 import io
 import math
 import struct
 import sys
 import threading
+import zlib
 from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
@@ -152,11 +154,21 @@ def _pdfdoc_encoded(x):
     return x.encode("extpdfdoc") if isinstance(x, str) else x
 
 
+#: The zlib level of the streams of the document being rendered in this thread (``_flate``).
+_COMPRESSION_LEVEL = contextvars.ContextVar("pdf_compression_level", default=6)
+
+
+def _flate(content: bytes | str) -> bytes:
+    """reportlab's FlateDecode filter at the level ``pdf.compression_level`` asks for."""
+    return zlib.compress(content.encode("utf8") if isinstance(content, str) else content, _COMPRESSION_LEVEL.get())
+
+
 def _patch_reportlab() -> None:
     from reportlab.pdfbase import pdfdoc, ttfonts
 
     if getattr(ttfonts.makeToUnicodeCMap, "__module__", "") != __name__:
         ttfonts.makeToUnicodeCMap = _to_unicode_cmap
+    pdfdoc.PDFZCompress.encode = _flate  # the one filter object every stream reportlab compresses uses
     pdfdoc.fp_str = _pdf_number
     pdfdoc.pdfdocEnc = _pdfdoc_encoded
     if not hasattr(pdfdoc.PDFName, "cache_info"):  # a PDF object's keys are the same few names
@@ -1306,8 +1318,12 @@ def _render(tree: etree._Element, settings) -> tuple[bytes, PdfWriter]:
     # No lock around a whole rendering: what documents share is a face (``_face``, loaded
     # and registered with reportlab under ``_lock``), whose per-document state reportlab
     # keeps per document, and whose subsets ``_Subsetter`` builds without a shared cursor.
-    writer = PdfWriter(settings)
-    return writer.build(tree), writer
+    level = _COMPRESSION_LEVEL.set(settings.pdf.compression_level)
+    try:
+        writer = PdfWriter(settings)
+        return writer.build(tree), writer
+    finally:
+        _COMPRESSION_LEVEL.reset(level)
 
 
 def render(tree: etree._Element, settings=None) -> bytes:
