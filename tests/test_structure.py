@@ -264,6 +264,31 @@ def test_a_table_of_links_is_a_menu_not_a_data_table():
                for c in tree.iterfind("removed/chrome"))
 
 
+def test_a_table_of_teaser_links_under_section_labels_is_no_data_table():
+    """搜狐财经 article: after it, a box of teasers laid out as a table, each row a section's label,
+    its colon, then links (理财：为什么有人富了 而有人不行 | 银行还款是怎么算出来的 | …). Besides its
+    links a cell holds only the colon (link_grid_marks): a grid of links, dropped; the article stays."""
+    tree = ir_of(PAGES / "cwced_33a95b71.html")
+    assert not list(tree.iter("table"))
+    assert not any("银行还款" in line or line.startswith("理财：") for line in body_lines(tree))
+    assert any(c.get("rule") == "links" and c.text.startswith("理财：为什么有人富了")
+               for c in tree.iterfind("removed/chrome"))
+    assert body_lines(tree)[0].startswith("“使用4周后，肌肤年轻12年，细纹减少47%，这是个明显存在误导成分的虚假宣传。”")
+
+
+def test_a_table_of_links_with_text_beside_them_is_data(tmp_path):
+    """A cell holding more than links and link_grid_marks (a number, a word) makes the table data:
+    a numbered list of documents laid out as a table is kept."""
+    markup = ("<html><body><p>" + "本局依法公开政府信息，现将有关情况报告如下。" * 4 + "</p><table>"
+              "<tr><td>1</td><td><a href='a.html'>关于做好年度报告工作的通知</a></td></tr>"
+              "<tr><td>2</td><td><a href='b.html'>关于加强政府信息公开的意见</a></td></tr>"
+              "</table></body></html>")
+    page = tmp_path / "page.html"
+    page.write_text(markup, encoding="utf-8")
+    tree = ir_of(page)
+    assert [len(t.findall("row")) for t in tree.iter("table")] == [2]
+
+
 def test_a_syndication_notice_is_chrome():
     """39健康网 article: 39健康网(www.39.net)专稿，未经书面授权请勿转载。 closes it; not body text."""
     tree = ir_of(PAGES / "39net_0987b0ff.html")

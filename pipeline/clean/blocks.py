@@ -185,7 +185,7 @@ class BlockReader:
             return
         if tag == "table" and is_data_table(el):
             self.flush()
-            if is_link_grid(el):
+            if is_link_grid(el, self.rules.link_grid_marks):
                 audit(self.removed, "links", collapse_space(el.text_content()))
             else:
                 self.blocks.append(table_block(el))
@@ -320,13 +320,19 @@ def is_data_table(table: etree._Element) -> bool:
     return all(len(collapse_space(c.text_content())) <= 300 for c in table.iter("td", "th"))
 
 
-def is_link_grid(table: etree._Element) -> bool:
-    """Whether a table is a grid of links (a menu of a site's sections laid out as a table):
-    every cell with text holds nothing but link text."""
+def is_link_grid(table: etree._Element, marks: re.Pattern) -> bool:
+    """Whether a table is a grid of links (a menu of a site's sections, a box of teasers laid out
+    as a table): it holds link text, and every cell with text holds nothing but link text and
+    ``marks`` (``link_grid_marks``: a label's colon, separators)."""
     cells = [c for c in table.iter("td", "th") if collapse_space(c.text_content())]
-    return bool(cells) and all(
-        "".join(c.text_content().split()) == "".join("".join(a.text_content() for a in c.iter("a")).split())
-        for c in cells)
+
+    def outside_links(cell) -> str:
+        text = "".join(cell.text_content().split())
+        for a in cell.iter("a"):
+            text = text.replace("".join(a.text_content().split()), "", 1)
+        return marks.sub("", text)
+    return any("".join(a.text_content().split()) for a in table.iter("a")) and all(
+        not outside_links(c) for c in cells)
 
 
 def table_block(table: etree._Element) -> etree._Element:

@@ -45,6 +45,7 @@ class CleanRules:
     content: tuple[CSSSelector, ...]
     min_content_chars: int
     min_list_entry_chars: int
+    link_grid_marks: re.Pattern  # what a cell of a grid of links may hold besides its links
     selector_min_share: float
     chrome_images: re.Pattern
     picture_address: re.Pattern  # a link's target that is a picture (a photo's larger copy)
@@ -127,6 +128,7 @@ def compile_rules(data: dict) -> CleanRules:
         content=tuple(CSSSelector(s) for s in data["content_selectors"]),
         min_content_chars=data["min_content_chars"],
         min_list_entry_chars=data["min_list_entry_chars"],
+        link_grid_marks=re.compile(data["link_grid_marks"]),
         selector_min_share=data["selector_min_share"],
         chrome_images=re.compile(data["chrome_images"]),
         picture_address=re.compile(data["picture_address"]),
