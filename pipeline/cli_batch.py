@@ -170,8 +170,12 @@ def _sha256_file(path: Path) -> str | None:
     return digest.hexdigest()
 
 
-def stale_reason(outdir: Path, entry: dict | None, item, current_hash: str) -> str | None:
-    """Why ``item``'s outputs are not up to date (None when they are, or it fails unchanged)."""
+def stale_reason(outdir: Path, entry: dict | None, item, current_hash: str, shaping: dict,
+                 recorded_shaping: dict | None) -> str | None:
+    """Why ``item``'s outputs are not up to date (None when they are, or it fails unchanged);
+    ``shaping``: ``shaped_by`` now, ``recorded_shaping``: the manifest's."""
+    from .batch import manifest as mf
+
     if entry is None:
         return "not converted yet"
     if item.error:
@@ -185,6 +189,9 @@ def stale_reason(outdir: Path, entry: dict | None, item, current_hash: str) -> s
         return "settings changed since it was converted"
     if entry.get("tool_version") != __version__:
         return f"converted by pipeline {entry.get('tool_version')}, this is {__version__}"
+    if entry.get("shaped_by_hash") != mf.shaping_hash(shaping):
+        changes = mf.shaping_changes(recorded_shaping, shaping) or ["an earlier batch's versions or fonts"]
+        return "converted with other versions or fonts: " + "; ".join(changes)
     if entry.get("status") != "ok":
         return None
     for fmt, output in sorted((entry.get("outputs") or {}).items()):
@@ -227,6 +234,7 @@ def check(outdir, sources, formats, config):
         config = Path(header["config"])
     settings = load_settings(config, formats=formats or tuple(header.get("formats") or ()) or None)
     current_hash = settings_hash(settings)
+    shaping = mf.shaped_by(settings, settings.formats)
     sources = list(sources) or [Path(s) for s in header.get("sources") or []]
     missing = [str(s) for s in sources if not Path(s).exists()]
     if missing or not sources:
@@ -242,7 +250,7 @@ def check(outdir, sources, formats, config):
                 continue
             seen.add(item.key)
             entry = state.entries.get(item.key)
-            reason = stale_reason(outdir, entry, item, current_hash)
+            reason = stale_reason(outdir, entry, item, current_hash, shaping, header.get("shaped_by"))
             if reason:
                 stale += 1
                 click.echo(f"{item.key}: {reason}")

@@ -441,6 +441,36 @@ def test_resume_skips_unchanged_and_redoes_changed(tree, tmp_path):
     assert set(statuses(report_of(report)).values()) == {"ok"}
 
 
+def test_manifest_records_what_shaped_the_bytes_and_a_change_makes_outputs_stale(tree, tmp_path):
+    """The manifest's header names the versions of Python and of the libraries the writers
+    use (and with DOCX or PDF the font file of each role); outputs made under other versions
+    are out of date for ``check`` and converted again by ``--resume``."""
+    from importlib import metadata
+
+    from pipeline.batch import manifest as mf
+
+    out, report = tmp_path / "out", tmp_path / "r.json"
+    assert cli(batch, [tree, "-o", out, "-j", "1", "-f", "txt,docx"]).exit_code == 0
+    manifest = json.loads((out / "manifest.json").read_text(encoding="utf-8"))
+    shaped = manifest["shaped_by"]
+    assert shaped["versions"]["python-docx"] == metadata.version("python-docx")
+    assert shaped["versions"]["lxml"] == metadata.version("lxml")
+    assert set(shaped["fonts"]) == {"title", "body", "heading1", "heading2", "heading3", "heading4", "page_number"}
+    assert all(Path(face.split("#")[0]).is_file() for face in shaped["fonts"].values())
+    assert cli(check, [out, tree]).exit_code == 0
+
+    shaped["versions"]["python-docx"] = "0.1"  # as if made under another python-docx
+    for entry in manifest["documents"]:
+        entry["shaped_by_hash"] = mf.shaping_hash(shaped)
+    (out / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
+    result = cli(check, [out, tree])
+    assert result.exit_code == 1
+    assert f"converted with other versions or fonts: python-docx 0.1 → {metadata.version('python-docx')}" in result.output
+    assert cli(batch, [tree, "-o", out, "-j", "1", "-f", "txt,docx", "--resume", "--report", report]).exit_code == 0
+    assert set(statuses(report_of(report)).values()) == {"ok"}
+    assert cli(check, [out, tree]).exit_code == 0
+
+
 @pytest.mark.slow
 def test_check_finds_modified_missing_and_stale_outputs(tree, tmp_path):
     out = tmp_path / "out"

@@ -1,9 +1,14 @@
 """``OUTDIR/manifest.json``: which outputs came from which input bytes, settings and tool version.
 
+Its header also records what else shapes the bytes (``shaped_by``): the versions of Python
+and of the libraries the writers use, with the C libraries under them, and the font file of
+each role; each entry keeps a fingerprint of it (``shaped_by_hash``), so a resumed batch and
+``pipeline check`` count a document as current only when those are the same too.
+
 One entry per document of the last batch, in batch order::
 
     {"input": "a/b/index.html", "input_sha256": "…", "settings_hash": "…",
-     "tool_version": "0.1.0", "status": "ok", "warnings": […],
+     "tool_version": "0.1.0", "shaped_by_hash": "…", "status": "ok", "warnings": […],
      "title": "…", "date": "2023-12-21", "publisher": "…", "url": "…",  (those the IR states)
      "outputs": {"xml": {"path": "a/b/index.xml", "sha256": "…", "size": 1234}, …}}
 
@@ -17,6 +22,7 @@ is interrupted; the journal is then removed. Reading merges the two.
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 from dataclasses import dataclass, field
@@ -136,14 +142,78 @@ def write_manifest(outdir: Path, header: dict, entries: Iterable[dict]) -> None:
         out.write("\n ]\n}\n")
 
 
+#: The distributions whose versions shape output bytes (the IR and XML, DOCX, PDF and PDF/A,
+#: font subsets, pictures).
+SHAPING_DISTRIBUTIONS = ("lxml", "python-docx", "reportlab", "pikepdf", "fonttools", "pillow")
+
+
+def shaped_by(settings, formats) -> dict:
+    """What shapes the bytes of ``formats`` besides the tool and the settings: the versions
+    of Python, of ``SHAPING_DISTRIBUTIONS`` and of libxml2, qpdf and zlib; with DOCX or PDF,
+    the font file of each role (path, face index and size: DOCX measures with them too)."""
+    import platform
+    import zlib
+    from importlib import metadata
+
+    from lxml import etree
+
+    versions = {"python": platform.python_version()}
+    for name in SHAPING_DISTRIBUTIONS:
+        try:
+            versions[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            versions[name] = "not installed"
+    versions["libxml2"] = ".".join(map(str, etree.LIBXML_VERSION))
+    versions["zlib"] = zlib.ZLIB_RUNTIME_VERSION
+    if "pdf" in formats:
+        import pikepdf
+
+        versions["qpdf"] = pikepdf.__libqpdf_version__
+    found = {"versions": versions}
+    if {"docx", "pdf"} & set(formats):
+        from .. import fonts
+
+        found["fonts"] = {role: f"{font.path}#{font.index} {_size(font.path)} bytes"
+                          for role, font in fonts.font_choice(settings).resolved.items()}
+    return found
+
+
+def _size(path: str) -> int | None:
+    try:
+        return os.stat(path).st_size
+    except OSError:
+        return None
+
+
+def shaping_hash(shaping: dict) -> str:
+    """A fingerprint of a ``shaped_by`` record: each entry keeps the one it was made under."""
+    return hashlib.sha256(json.dumps(shaping, sort_keys=True).encode()).hexdigest()[:16]
+
+
+def shaping_changes(before: dict | None, now: dict) -> list[str]:
+    """What differs between two ``shaped_by`` records, one phrase each (``reportlab 4.4.1 →
+    4.4.2``); a record missing before is one change."""
+    if not before:
+        return ["the versions that made them were not recorded"]
+    changes = []
+    for group in ("versions", "fonts"):
+        old, new = before.get(group) or {}, now.get(group) or {}
+        for key in sorted(old.keys() | new.keys()):
+            if old.get(key) != new.get(key):
+                changes.append(f"{key} {old.get(key, 'none')} → {new.get(key, 'none')}")
+    return changes
+
+
 def make_header(*, tool_version: str, settings_hash: str, formats, sources, include, exclude,
-                config: str | None = None) -> dict:
-    """``config``: the settings file the batch read, as given (``pipeline check`` reads it again)."""
+                config: str | None = None, shaping: dict | None = None) -> dict:
+    """``config``: the settings file the batch read, as given (``pipeline check`` reads it
+    again); ``shaping``: ``shaped_by``."""
     return {
         "manifest_version": MANIFEST_VERSION,
         "tool": "pipeline",
         "tool_version": tool_version,
         "settings_hash": settings_hash,
+        "shaped_by": shaping or {},
         "formats": list(formats),
         "sources": [str(s) for s in sources],
         "include": list(include),
@@ -152,10 +222,13 @@ def make_header(*, tool_version: str, settings_hash: str, formats, sources, incl
     }
 
 
-def is_current(entry: dict | None, input_sha256: str, settings_hash: str, tool_version: str) -> bool:
-    """True when ``entry`` was made from these input bytes, settings and tool version."""
+def is_current(entry: dict | None, input_sha256: str, settings_hash: str, tool_version: str,
+               shaped_by_hash: str) -> bool:
+    """True when ``entry`` was made from these input bytes, settings, tool version and what
+    else shapes the bytes (``shaping_hash``)."""
     return bool(entry) and entry.get("input_sha256") == input_sha256 \
-        and entry.get("settings_hash") == settings_hash and entry.get("tool_version") == tool_version
+        and entry.get("settings_hash") == settings_hash and entry.get("tool_version") == tool_version \
+        and entry.get("shaped_by_hash") == shaped_by_hash
 
 
 def outputs_present(outdir: Path, entry: dict) -> bool:

@@ -379,10 +379,12 @@ class Batch:
         self.progress = progress
         self.outdir = Path(options.outdir)
         self.hash = settings_hash(settings)
+        shaping = mf.shaped_by(settings, options.formats)
+        self.shaping_hash = mf.shaping_hash(shaping)
         self.header = mf.make_header(
             tool_version=__version__, settings_hash=self.hash, formats=options.formats,
             sources=options.sources, include=options.selector.include, exclude=options.selector.exclude,
-            config=options.config)
+            config=options.config, shaping=shaping)
         self.shown = logs.WarningFilter(options.ignore_warnings)
         self.previous = mf.ManifestState()
         self.spool = Spool()
@@ -426,7 +428,7 @@ class Batch:
             tag.sha256 = document.fingerprint()
             if self.options.resume:
                 old = self.previous.entries.get(item.key)
-                if old and old.get("status") == "ok" and mf.is_current(old, tag.sha256, self.hash, __version__) \
+                if old and old.get("status") == "ok" and mf.is_current(old, tag.sha256, self.hash, __version__, self.shaping_hash) \
                         and mf.outputs_present(self.outdir, old):
                     tag.entry = old
                     tag.ready = DocResult(item.key, "skipped", warnings=self.shown(old.get("warnings") or []),
@@ -440,7 +442,7 @@ class Batch:
     def _entry(self, item: Item, sha: str | None, status: str, *, error=None, warnings=(), outputs=None,
                url=None, about: dict | None = None) -> dict:
         entry = {"input": item.key, "input_sha256": sha, "settings_hash": self.hash,
-                 "tool_version": __version__, "status": status}
+                 "tool_version": __version__, "shaped_by_hash": self.shaping_hash, "status": status}
         url = url or (item.document.url if item.document is not None else None)
         if url:
             entry["url"] = url
