@@ -289,6 +289,22 @@ def test_a_table_of_links_with_text_beside_them_is_data(tmp_path):
     assert [len(t.findall("row")) for t in tree.iter("table")] == [2]
 
 
+def test_a_headline_byline_and_pager_laid_out_as_a_table_are_no_data_table():
+    """雅虎新闻 2005 article: its headline, then 2005-04-05 06:40更新 来源：转载文章 beside a pager
+    (第1页/共1页 << 上一页 | 下一页 >>) are laid out as a table with one row of two cells holding
+    text (data_table_rows): layout, read as lines. The headline is the title, the byline (a stamp,
+    更新 and a label's pair) gives the date and is dropped, the pager is chrome."""
+    tree = ir_of(PAGES / "cwced_2bac7fb2.html")
+    assert not list(tree.iter("table"))
+    lines = body_lines(tree)
+    assert not any("上一页" in line or "转载文章" in line for line in lines)
+    assert lines[0].startswith("资料图：无性婚姻能走多远？") or lines[0].startswith("[图")
+    assert tree.find("front/field[@name='date']").get("value") == "2005-04-05"
+    removed = [(c.get("rule"), c.text) for c in tree.iterfind("removed/chrome")]
+    assert ("metadata", "2005-04-05 06:40更新 来源：转载文章") in removed
+    assert ("chrome", "第1页/共1页 << 上一页 | 下一页 >>") in removed
+
+
 def test_a_syndication_notice_is_chrome():
     """39健康网 article: 39健康网(www.39.net)专稿，未经书面授权请勿转载。 closes it; not body text."""
     tree = ir_of(PAGES / "39net_0987b0ff.html")

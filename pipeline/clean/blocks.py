@@ -183,7 +183,7 @@ class BlockReader:
         if not tag:
             self.add(el.tail)
             return
-        if tag == "table" and is_data_table(el):
+        if tag == "table" and is_data_table(el, self.rules.data_table_rows):
             self.flush()
             if is_link_grid(el, self.rules.link_grid_marks):
                 audit(self.removed, "links", collapse_space(el.text_content()))
@@ -311,11 +311,15 @@ def main_list_block(el: etree._Element) -> etree._Element:
     return out
 
 
-def is_data_table(table: etree._Element) -> bool:
+def is_data_table(table: etree._Element, min_rows: int = 2) -> bool:
+    """Whether a table is a grid of data, not layout: no table inside it, at least ``min_rows``
+    rows (``data_table_rows``) with two or more cells holding text (a headline over a byline
+    and a pager, set as a table, has one), and no cell holding a long text."""
     if table.find(".//table") is not None:
         return False
     rows = table.findall(".//tr")
-    if len(rows) < 2 or max(len(r.findall("td") + r.findall("th")) for r in rows) < 2:
+    filled = [sum(1 for c in r.findall("td") + r.findall("th") if collapse_space(c.text_content())) for r in rows]
+    if sum(1 for n in filled if n >= 2) < min_rows:
         return False
     return all(len(collapse_space(c.text_content())) <= 300 for c in table.iter("td", "th"))
 

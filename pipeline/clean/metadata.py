@@ -170,10 +170,23 @@ def take_byline(draft: Draft) -> None:
         if text and draft.rules.number_line.fullmatch(text):
             draft.offer("number", text, "byline:文号")
         elif text and byline_date(draft, text, paragraph_text(draft.blocks[i - 1]) if i else ""):
-            if DATE_STAMP_ONLY.fullmatch(text) and len(draft.blocks) > 1:
+            if (DATE_STAMP_ONLY.fullmatch(text) or stamp_and_pairs(text, draft.rules)) and len(draft.blocks) > 1:
                 draft.drop("metadata", text)
                 del draft.blocks[i]
             return
+
+
+def stamp_and_pairs(text: str, r: CleanRules) -> bool:
+    """Whether a byline is its date stamp, perhaps a word saying what it stamps (``stamp_word``:
+    更新, 发布), and "label: value" pairs only (2005-04-05 06:40更新 来源：转载文章)."""
+    match = r.stamp_line.match(text) or DATE.match(text)
+    if not match:
+        return False
+    rest = STAMP_REST.sub("", text[match.end():])
+    word = r.stamp_word.match(rest)
+    rest = rest[word.end():].lstrip() if word else rest
+    pair = r.metadata_pair.match(rest)
+    return bool(pair) and not SENTENCE_END.search(rest)
 
 
 def signature(draft: Draft) -> None:

@@ -46,12 +46,14 @@ class CleanRules:
     min_content_chars: int
     min_list_entry_chars: int
     link_grid_marks: re.Pattern  # what a cell of a grid of links may hold besides its links
+    data_table_rows: int  # rows with two or more cells holding text a data table has at least
     selector_min_share: float
     chrome_images: re.Pattern
     picture_address: re.Pattern  # a link's target that is a picture (a photo's larger copy)
     citation_mark: re.Pattern  # a superscript citation mark ([3], [3-4]), full match
     attachment_lead: re.Pattern
     stamp_line: re.Pattern
+    stamp_word: re.Pattern  # a word after a byline's stamp saying what it stamps (更新, 发布)
     descend_share: float
     lead_min_prose: int  # Han characters outside links of a lead before the content, at least
     main_list: MainListRules
@@ -129,12 +131,14 @@ def compile_rules(data: dict) -> CleanRules:
         min_content_chars=data["min_content_chars"],
         min_list_entry_chars=data["min_list_entry_chars"],
         link_grid_marks=re.compile(data["link_grid_marks"]),
+        data_table_rows=data["data_table_rows"],
         selector_min_share=data["selector_min_share"],
         chrome_images=re.compile(data["chrome_images"]),
         picture_address=re.compile(data["picture_address"]),
         citation_mark=re.compile(data["citation_mark"]),
         attachment_lead=re.compile(data["attachment_lead"]),
         stamp_line=re.compile(data["stamp_line"]),
+        stamp_word=re.compile(data["stamp_word"]),
         descend_share=data["descend_share"],
         lead_min_prose=data["lead_min_prose"],
         main_list=main_list_rules(data["main_list"]),
