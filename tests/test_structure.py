@@ -305,6 +305,17 @@ def test_a_headline_byline_and_pager_laid_out_as_a_table_are_no_data_table():
     assert ("chrome", "第1页/共1页 << 上一页 | 下一页 >>") in removed
 
 
+def test_a_blog_posts_foot_line_is_chrome():
+    """blogchina post (a repost of a 钱江晚报 article): the post's foot, - 作者： 流泉 访问统计：
+    2005年08月30日， 星期二 13:22 加入博采 (its author, the time it was posted, a counter and a
+    button), closes the article: chrome, not body text. The article's last paragraph stays."""
+    tree = ir_of(DATA / "metadata" / "cwced_ab65832c.html")
+    lines = body_lines(tree)
+    assert lines[-1].startswith("例三：4月15日上午，杭州城北永丰村发生一起")
+    assert not any("加入博采" in line or "访问统计" in line for line in lines)
+    assert any(c.get("rule") == "chrome" and "加入博采" in c.text for c in tree.iterfind("removed/chrome"))
+
+
 def test_a_syndication_notice_is_chrome():
     """39健康网 article: 39健康网(www.39.net)专稿，未经书面授权请勿转载。 closes it; not body text."""
     tree = ir_of(PAGES / "39net_0987b0ff.html")
