@@ -218,6 +218,18 @@ def test_a_short_article_beside_a_list_of_related_headlines():
     assert "富夫妻望子成龙假离婚" not in text
 
 
+def test_a_line_wholly_of_link_text_is_links_whatever_punctuation_it_holds():
+    """.Text blog post: a ranked teaser of the sidebar's 评论排行榜 right before the article,
+    3. 惟楚有才，于斯为盛————中南大学宿舍内部上传真实图片！(16), is one link from end to end: links,
+    dropped, though its headline holds a ！. The article opens the body."""
+    tree = ir_of(PAGES / "cwced_064b591b.html")
+    lines = body_lines(tree)
+    assert lines[0].startswith("本报讯 （实习记者 樊亮 张明超 记者惠禾）13岁")
+    assert not any("惟楚有才" in line for line in lines)
+    assert ("links", "3. 惟楚有才，于斯为盛————中南大学宿舍内部上传真实图片！(16)") in [
+        (c.get("rule"), c.text) for c in tree.iterfind("removed/chrome")]
+
+
 def test_a_platforms_disclaimer_closes_the_article_before_its_comments():
     """网易号 article: 特别声明：以上内容……本平台仅提供信息存储服务。 closes the article; the
     跟贴 (comments, 登录并发贴, readers' names) after it are not body text."""

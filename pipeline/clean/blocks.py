@@ -116,7 +116,10 @@ class BlockReader:
         attachment = bool(self.rules.attachment_lead.match(text)) or (
             self.in_attachments and links and text[:1].isdigit())
         self.in_attachments = attachment
-        if not attachment and link_chars >= LINK_SHARE * len(text.replace(" ", "")) and not SENTENCE_END.search(text):
+        # A line mostly of link text is links (a menu, teasers) unless it ends a sentence; a line
+        # wholly of link text is links whatever it holds (a ranked teaser: 3. 惟楚有才…图片！(16)).
+        chars = len(text.replace(" ", ""))
+        if not attachment and link_chars >= LINK_SHARE * chars and (not SENTENCE_END.search(text) or link_chars >= chars):
             audit(self.removed, "links", text)
             return
         p = paragraph(text, links)
