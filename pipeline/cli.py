@@ -9,6 +9,7 @@ and the exit code says what happened: 0 all converted, 1 some input failed, 2 us
 """
 from __future__ import annotations
 
+import gc
 import json
 import stat
 import sys
@@ -21,7 +22,8 @@ import click
 
 from . import __version__, logs
 from .cli_batch import batch, check, run
-from .cli_options import CONFIG_VARIABLE, CONTEXT, common_options, config_path, format_option, run_command
+from .cli_options import (CONFIG_VARIABLE, CONTEXT, collect_from_here, common_options, config_path, format_option,
+                          run_command)
 from .errors import PipelineError, UsageError
 from .writers import EXTENSIONS, FORMATS
 
@@ -156,6 +158,7 @@ def convert_sources(sources, target: Target, settings: Settings, shown: logs.War
     from .convert import convert
 
     failed = 0
+    started = False  # whether a document was converted: the next one runs with the collector on
     written: dict[str, str] = {}  # output stem → the source it came from
     for src in sources:
         try:
@@ -170,6 +173,9 @@ def convert_sources(sources, target: Target, settings: Settings, shown: logs.War
             raise UsageError(f"{src} holds {len(documents)} pages; -o {target.path or '-'} takes one "
                              "(give a folder)")
         for name, stem, document in documents:
+            if started:
+                collect_from_here()
+            started = True
             try:
                 if stem in written:
                     raise PipelineError(f"its outputs would overwrite those of {written[stem]} "
@@ -331,3 +337,15 @@ def fonts_command(sample, config):
 main.add_command(batch)
 main.add_command(run)
 main.add_command(check)
+
+
+def entry() -> None:
+    """The ``pipeline`` program: ``main`` with the garbage collector off (see
+    ``cli_options.collect_from_here``), and what the command made frozen at its end, so the
+    collection Python runs at exit has nothing to scan."""
+    gc.disable()
+    try:
+        main()
+    finally:
+        gc.freeze()
+

@@ -16,8 +16,8 @@ from typing import TYPE_CHECKING
 import click
 
 from . import __version__, logs
-from .cli_options import (EXIT_INTERRUPTED, JOB_CONFIG_HELP, common_options, config_path, fail, format_option,
-                          info, run_command)
+from .cli_options import (EXIT_INTERRUPTED, JOB_CONFIG_HELP, collect_from_here, common_options, config_path, fail,
+                          format_option, info, run_command)
 from .errors import UsageError
 from .logs import WarningFilter
 
@@ -62,6 +62,7 @@ def run_job(settings: Settings, sources: list[Path], outdir: Path, *, config: Pa
             shown: WarningFilter, jobs, report, junit, resume, include, exclude, timeout, fail_on,
             executor, scheduler, progress) -> None:
     """The batch engine with these settings: convert, write outputs, manifest, reports; exit."""
+    collect_from_here()
     from .batch.progress import Progress
     from .batch.runner import BatchInterrupted, BatchOptions, run_batch
     from .fsio import ensure_writable

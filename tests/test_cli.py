@@ -184,3 +184,48 @@ def test_help_loads_no_stage_settings_model_or_writer():
             "print(heavy)")
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert result.stdout.strip() == "[]"
+
+
+def test_the_collector_is_off_for_a_first_document_and_on_after_it_and_for_a_batch(tmp_path, monkeypatch):
+    """The program converts its first document without garbage collection (start-up and
+    conversion make long-lived objects and few cycles); a second one, and a batch, run with
+    it on; at its end what it made is frozen (the collection at exit has nothing to scan)."""
+    import gc
+
+    import pipeline.batch.runner
+    import pipeline.convert
+    from pipeline.cli import entry
+
+    seen: list[bool] = []
+    convert, run_batch = pipeline.convert.convert, pipeline.batch.runner.run_batch
+
+    def recording(original):
+        def wrapper(*args, **kwargs):
+            seen.append(gc.isenabled())
+            return original(*args, **kwargs)
+        return wrapper
+
+    def program(*args: str) -> tuple[int, bool]:
+        """The exit code, and whether the program froze what it made."""
+        monkeypatch.setattr(sys, "argv", ["pipeline", *args])
+        frozen = gc.get_freeze_count()
+        try:
+            entry()
+        except SystemExit as exit:
+            return exit.code, gc.get_freeze_count() > frozen
+        finally:
+            gc.unfreeze()
+            gc.enable()
+
+    monkeypatch.setattr(pipeline.convert, "convert", recording(convert))
+    monkeypatch.setattr(pipeline.batch.runner, "run_batch", recording(run_batch))
+    second = tmp_path / "second.txt"
+    second.write_bytes(REFERENCE.read_bytes())
+    assert program("convert", str(REFERENCE), "-o", str(tmp_path / "one"), "-f", "txt", "-q") == (0, True)
+    assert seen == [False]
+    seen.clear()
+    assert program("convert", str(REFERENCE), str(second), "-o", str(tmp_path / "two"), "-f", "txt", "-q") == (0, True)
+    assert seen == [False, True]
+    seen.clear()
+    assert program("batch", str(second), "-o", str(tmp_path / "batch"), "-f", "txt", "-j", "1", "-q") == (0, True)
+    assert seen == [True]

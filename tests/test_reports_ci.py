@@ -300,7 +300,7 @@ def test_the_workflows_steps_run_as_written(tmp_path):
 def test_the_distribution_has_its_own_name_and_keeps_the_pipeline_command():
     project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
     assert project["name"] == "cn-gov-report-pipeline"  # "pipeline" on PyPI is another project
-    assert project["scripts"] == {"pipeline": "pipeline.cli:main"}
+    assert project["scripts"] == {"pipeline": "pipeline.cli:entry"}
     for doc in ("docs/batch.md", "docs/ci.md"):
         text = (ROOT / doc).read_text(encoding="utf-8")
         assert "'pipeline[" not in text and " pipeline[" not in text and "`pipeline[" not in text, doc

@@ -11,6 +11,7 @@ reads from the process environment).
 """
 from __future__ import annotations
 
+import gc
 import logging
 import signal
 import threading
@@ -100,6 +101,7 @@ def worker_main(conn, settings: Settings, formats: tuple[str, ...]) -> None:
     # says the font stand-ins once), so a worker's own log records go nowhere.
     logging.getLogger("pipeline").addHandler(logging.NullHandler())
     warm_up(settings, formats)
+    gc.freeze()  # the modules and tables the warm-up loaded live as long as the worker: no collection scans them
     conn.send(("ready", None))
     while True:
         try:
