@@ -58,7 +58,7 @@ Not a test: numbers depend on the machine, and the peers run beside us on the sa
 
     apt-get install pandoc libreoffice-writer-nogui  # the peers (Debian/Ubuntu)
     pip install psutil                               # optional: memory reads /proc without it
-    python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers]
+    python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers] [--set KEY=VALUE]
     python bench/peers.py memory [--documents 10000] [--interval 0.5] [--worker-life 2000]
     python bench/peers.py length [--scales 1 10 100] [--runs 5] [--wall] [--corpus ../shared/corpus]
     python bench/peers.py profile [--documents 20] [--sort tottime]
@@ -79,6 +79,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 from batch_throughput import HTML_GLOBS, batch_rate
+from pdf_render import settings_from
 
 from pipeline.batch.sources import Selector
 from pipeline.config import Settings
@@ -246,7 +247,8 @@ def cmd_throughput(args) -> int:
         def one_round(timed: bool) -> None:
             for label, formats in ours.items():
                 cpu = time.process_time()
-                rate = batch_rate(tmp / "in", selector, Settings(formats=formats), args.jobs)[0]
+                settings = settings_from([*args.assignments, f"formats=[{','.join(formats)}]"])
+                rate = batch_rate(tmp / "in", selector, settings, args.jobs)[0]
                 if timed:
                     rates.setdefault(f"pipeline {label}", []).append(rate)
                     parent_cpu.setdefault(f"pipeline {label}", []).append((time.process_time() - cpu) / args.pages)
@@ -569,6 +571,8 @@ def main(argv=None) -> int:
     p.add_argument("--runs", type=int, default=3, help="timed runs (median reported)")
     p.add_argument("--jobs", type=int, default=2, help="our workers, and the peers' parallel processes")
     p.add_argument("--no-peers", action="store_true", help="our rates only")
+    p.add_argument("--set", dest="assignments", action="append", default=[], metavar="KEY=VALUE",
+                   help="a setting for our batches, e.g. pdf.compression_level=1 (repeatable)")
     p.set_defaults(run=cmd_throughput)
     p = sub.add_parser("memory", help="RSS of the batch process and its workers over a long batch")
     p.add_argument("--documents", type=int, default=10_000)

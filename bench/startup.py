@@ -7,14 +7,21 @@ conversion with an empty font cache folder (a new machine, or a changed font). E
 runs once untimed first; the runs of the commands alternate. Python may write bytecode (the
 installed package has it; PYTHONDONTWRITEBYTECODE is cleared for the runs).
 
+``--instructions`` instead counts the instructions each command executes, once, under
+valgrind's callgrind (``apt-get install valgrind``; about 50 times slower): the same count
+for the same code, inputs and machine whatever else the machine is doing, so two states of
+the code compare on a busy or shared machine where wall times wander by a fifth.
+
 Not a test: numbers depend on the machine.
 
     python bench/startup.py [--runs 11] [--empty-cache]
+    python bench/startup.py --instructions
 """
 from __future__ import annotations
 
 import argparse
 import os
+import re
 import shutil
 import statistics
 import subprocess
@@ -33,10 +40,22 @@ def timed(args: list[str], env: dict) -> float:
     return time.perf_counter() - start
 
 
+def instructions(args: list[str], env: dict, folder: Path) -> int:
+    """The instructions ``args`` executes, counted by callgrind."""
+    found = subprocess.run(["valgrind", "--tool=callgrind", f"--callgrind-out-file={folder / 'callgrind.out'}", *args],
+                           env=env, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True).stderr
+    match = re.search(r"Collected : (\d+)", found)
+    if match is None:
+        raise SystemExit(f"callgrind gave no count for {' '.join(args)}")
+    return int(match.group(1))
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--empty-cache", action="store_true", help="also time conversions with an empty font cache")
+    parser.add_argument("--instructions", action="store_true",
+                        help="count each command's instructions under callgrind instead of timing it")
     args = parser.parse_args(argv)
     env = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
     command = [sys.executable, "-m", "pipeline"]
@@ -46,6 +65,11 @@ def main(argv: list[str] | None = None) -> int:
         cases = {"pipeline --help": [*command, "--help"], "convert, four formats": convert}
         for args_ in cases.values():
             timed(args_, env)  # untimed: bytecode written, font cache filled
+        if args.instructions:
+            print(f"{'command':32} {'instructions':>14}")
+            for name, args_ in cases.items():
+                print(f"{name:32} {instructions(args_, env, Path(tmp)):14,d}")
+            return 0
         times: dict[str, list[float]] = {name: [] for name in cases}
         if args.empty_cache:
             times["convert, empty font cache"] = []
