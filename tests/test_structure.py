@@ -280,7 +280,7 @@ def test_a_table_of_teaser_links_under_section_labels_is_no_data_table():
     """搜狐财经 article: after it, a box of teasers laid out as a table, each row a section's label,
     its colon, then links (理财：为什么有人富了 而有人不行 | 银行还款是怎么算出来的 | …). Besides its
     links a cell holds only the colon (link_grid_marks): a grid of links, dropped; the article stays."""
-    tree = ir_of(PAGES / "cwced_33a95b71.html")
+    tree = ir_of(DATA / "metadata" / "cwced_33a95b71.html")
     assert not list(tree.iter("table"))
     assert not any("银行还款" in line or line.startswith("理财：") for line in body_lines(tree))
     assert any(c.get("rule") == "links" and c.text.startswith("理财：为什么有人富了")
