@@ -348,4 +348,3 @@ def entry() -> None:
         main()
     finally:
         gc.freeze()
-

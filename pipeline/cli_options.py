@@ -153,8 +153,8 @@ def info(message: str) -> None:
 # A command's imports and tables (the libraries, the rules, the fonts' widths) are hundreds of
 # thousands of objects that live as long as the process, and a conversion leaves few cycles
 # (a reference-size document about two thousand objects): collecting while one document
-# converts, and once more at exit, is work without a return, a tenth of a cold `pipeline
-# convert`. So the command line runs with the collector off (``cli.entry``); whatever
+# converts, and once more at exit, is work without a return: a fifth of the instructions of
+# a cold `pipeline convert`. So the command line runs with the collector off (``cli.entry``); whatever
 # converts more than one document turns it back on once the first is done, or at once for a
 # batch, with everything made until then frozen out of later collections.
 

@@ -3,12 +3,15 @@ from __future__ import annotations
 
 import re
 
-WHITESPACE = re.compile(r"[\s\u00a0\u2002-\u200b\u3000\ufeff]+")
+#: A white-space character: Python's, no-break and typographic spaces, zero-width ones, the
+#: ideographic space and the byte-order mark.
+WHITE = r"[\s\u00a0\u2002-\u200b\u3000\ufeff]"
+WHITESPACE = re.compile(WHITE + "+")
 LINE_BREAK = re.compile(r"[\n\r\t]")
 #: The characters ``is_cjk`` accepts, as a regular-expression class.
 CJK_CLASS = "[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ffff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’…—《》]"
 #: A white-space run holding a line break between two CJK characters: source formatting.
-WRAPPED_CJK = re.compile(rf"(?<={CJK_CLASS})[\s\u00a0\u2002-\u200b\u3000\ufeff]*[\n\r\t][\s\u00a0\u2002-\u200b\u3000\ufeff]*(?={CJK_CLASS})")
+WRAPPED_CJK = re.compile(rf"(?<={CJK_CLASS}){WHITE}*[\n\r\t]{WHITE}*(?={CJK_CLASS})")
 
 
 def is_cjk(ch: str) -> bool:

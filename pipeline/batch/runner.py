@@ -428,7 +428,8 @@ class Batch:
             tag.sha256 = document.fingerprint()
             if self.options.resume:
                 old = self.previous.entries.get(item.key)
-                if old and old.get("status") == "ok" and mf.is_current(old, tag.sha256, self.hash, __version__, self.shaping_hash) \
+                if old and old.get("status") == "ok" \
+                        and mf.is_current(old, tag.sha256, self.hash, __version__, self.shaping_hash) \
                         and mf.outputs_present(self.outdir, old):
                     tag.entry = old
                     tag.ready = DocResult(item.key, "skipped", warnings=self.shown(old.get("warnings") or []),
