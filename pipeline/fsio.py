@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import secrets
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,13 +18,11 @@ def atomic_open(path: Path, text: bool = False) -> Iterator[IO]:
     """Open ``path`` for writing so that readers see the old file or the whole new one, never a
     part: the handle writes a temporary file in the same folder, renamed over ``path`` on success."""
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".part", dir=path.parent)
+    fd, tmp = _temporary_beside(path)
     try:
         mode = {"mode": "w", "encoding": "utf-8", "newline": "\n"} if text else {"mode": "wb"}
         with os.fdopen(fd, **mode) as handle:
             yield handle
-        os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; outputs get the usual permissions
         os.replace(tmp, path)
     except BaseException:
         try:
@@ -38,10 +37,25 @@ def write_atomic(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
+#: How a temporary file is created: new (never an existing file or link), not inherited by
+#: child processes.
+TEMPORARY_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
+
+
+def _temporary_beside(path: Path) -> tuple[int, Path]:
+    """A new file ``.<name>.<random>.part`` in ``path``'s folder (made when missing), open for
+    writing, with the permissions any new file gets (0666 less the umask). Four system calls
+    per output, where ``tempfile.mkstemp`` and a ``chmod`` to the usual permissions took nine:
+    a batch writes four outputs per document."""
+    for _ in range(100):
+        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        try:
+            return os.open(tmp, TEMPORARY_FLAGS, 0o666), tmp
+        except FileExistsError:
+            continue
+        except FileNotFoundError:
+            path.parent.mkdir(parents=True, exist_ok=True)
+    raise FileExistsError(f"{path.parent}: no free temporary name for {path.name}")
 
 
 # The longest output name segment, in UTF-8 bytes: with an extension and the temporary

@@ -1,0 +1,47 @@
+"""Atomic writes (``pipeline.fsio``): the whole new file or the old one, never a part; the
+permissions of any new file; folders made as needed."""
+from __future__ import annotations
+
+import os
+import stat
+
+import pytest
+
+from pipeline import fsio
+
+
+@pytest.mark.parametrize("umask", [0o022, 0o077])
+def test_a_written_file_has_the_permissions_of_any_new_file_and_its_folder_is_made(tmp_path, umask):
+    before = os.umask(umask)
+    try:
+        target = tmp_path / "a" / "b" / "report.pdf"
+        fsio.write_atomic(target, b"%PDF-1.7")
+        fresh = tmp_path / "plain"
+        fresh.write_bytes(b"")
+    finally:
+        os.umask(before)
+    assert target.read_bytes() == b"%PDF-1.7"
+    assert stat.S_IMODE(target.stat().st_mode) == stat.S_IMODE(fresh.stat().st_mode) == 0o666 & ~umask
+    assert os.listdir(target.parent) == ["report.pdf"]
+
+
+def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
+    target = tmp_path / "report.txt"
+    target.write_text("old", encoding="utf-8")
+    with pytest.raises(RuntimeError):
+        with fsio.atomic_open(target, text=True) as handle:
+            handle.write("new, half")
+            raise RuntimeError("the writer failed")
+    assert target.read_text(encoding="utf-8") == "old"
+    assert os.listdir(tmp_path) == ["report.txt"]
+
+
+def test_a_temporary_name_already_taken_is_not_touched(tmp_path, monkeypatch):
+    names = iter(["taken000", "free0000"])
+    monkeypatch.setattr(fsio.secrets, "token_hex", lambda _n: next(names))
+    taken = tmp_path / ".report.xml.taken000.part"
+    taken.write_bytes(b"another writer's")
+    fsio.write_atomic(tmp_path / "report.xml", b"<report/>")
+    assert taken.read_bytes() == b"another writer's"
+    assert (tmp_path / "report.xml").read_bytes() == b"<report/>"
+    assert sorted(os.listdir(tmp_path)) == [".report.xml.taken000.part", "report.xml"]
