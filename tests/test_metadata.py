@@ -490,7 +490,7 @@ def test_a_labelled_line_in_a_list_outside_the_content_is_read():
 
 # Classes measured short on the unseen metadata sets (development material since they were
 # measured), each on a corpus page of those sets, against its reviewed truth file there.
-UNSEEN_TRUTH = [TRUTH / "unseen", TRUTH / "unseen2"]
+UNSEEN_TRUTH = [TRUTH / "unseen", TRUTH / "unseen2", TRUTH / "unseen3"]
 
 
 def reviewed(corpus_path: str, name: str):
@@ -522,6 +522,14 @@ def test_the_self_media_account_a_platform_marks_is_the_publisher():
     top = ('<h1>某某活动举行</h1><div><a href="/omn/author/1"><p class="media-name">某某新媒体</p></a>'
            '<p class="media-meta"><span>2024-05-18 16:56</span><span>发布于北京</span><span>某某新媒体官方账号</span></p></div>')
     assert fields(clean_markup(news_page("<title>某某活动举行</title>", top)))["publisher"] == ("某某新媒体", "marked:media-name")
+
+
+def test_an_archives_replay_script_names_the_page_it_copied():
+    # A Wayback Machine copy: the copied page's address only in __wm.wombat("http://…", "20120611024252", …)
+    record = fields(ir_of(PAGES / "wayback_he_xinhuanet_25340717.html"))
+    corpus_path = "html/trafilatura/tests/eval/archive.org.he.xinhuanet.com.25340717.html"
+    assert record["url"] == ("http://www.he.xinhuanet.com:80/news/2012-06/04/content_25340717.htm", "comment")
+    assert record["url"][0] in reviewed(corpus_path, "url")
 
 
 def test_a_date_only_a_script_writes_in_is_the_date():

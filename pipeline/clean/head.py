@@ -47,7 +47,7 @@ def envelope(draft: Draft) -> dict[str, str]:
 def page_urls(draft: Draft, rules: CleanRules) -> list[tuple[str, str]]:
     """The page's address as each source gives it, strongest first, as (origin, address): the
     loaded document's (a text scrape's first line), <meta name="Url">, the envelope, a saver's
-    comment, the canonical link."""
+    comment or an archive's replay script (``comment``), the canonical link."""
     urls = [("document", draft.loaded.url)]
     if draft.page is None:
         return [(origin, url) for origin, url in urls if url]
