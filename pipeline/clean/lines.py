@@ -26,14 +26,15 @@ def chrome_form(text: str, r: CleanRules) -> str:
 
 
 def is_chrome(text: str, r: CleanRules) -> bool:
-    form = chrome_form(text, r)
-    return any(p.fullmatch(form) for p in r.chrome) or is_section_break(text, r)
+    return chrome_kind(chrome_form(text, r), r) is not None
 
 
-def is_section_break(text: str, r: CleanRules) -> bool:
-    """A line heading a list of other articles (相关新闻, 猜你喜欢), or closing an article."""
-    form = chrome_form(text, r)
-    return any(p.fullmatch(form) for p in r.section_breaks)
+def chrome_kind(form: str, r: CleanRules) -> str | None:
+    """What a line in its ``chrome_form`` is: ``break`` (a line heading a list of other
+    articles, 相关新闻, 猜你喜欢, or closing an article), ``chrome`` (another chrome line), or None."""
+    if any(p.fullmatch(form) for p in r.section_breaks):
+        return "break"
+    return "chrome" if any(p.fullmatch(form) for p in r.chrome) else None
 
 
 def sort_lines(draft: Draft) -> None:
@@ -46,8 +47,9 @@ def sort_lines(draft: Draft) -> None:
         if is_info_table(block, r):
             draft.drop("metadata", block_text(block))
             continue
-        if block.tag in ("p", "section") and is_chrome(text, r):
-            pending_break = pending_break or is_section_break(text, r)
+        kind = chrome_kind(chrome_form(text, r), r) if block.tag in ("p", "section") else None
+        if kind:
+            pending_break = pending_break or kind == "break"
             draft.drop("chrome", text)
             continue
         if pending_break:
@@ -83,16 +85,17 @@ def without_footers(blocks: list[etree._Element], draft: Draft) -> list[etree._E
         form = chrome_form(paragraph_text(block), r)
         return form if form and len(form) <= 200 and (r.footer_lines.fullmatch(form) or r.footer_marks.search(form)) else None
 
-    kept, run = [], []
+    kept, run = [], []  # run: (block, its footer form) of the footer lines in a row
     for block in [*blocks, None]:
-        if block is not None and footer(block) is not None:
-            run.append(block)
+        form = footer(block) if block is not None else None
+        if form is not None:
+            run.append((block, form))
             continue
-        if any(r.footer_marks.search(footer(b)) for b in run):
-            for dropped in run:
+        if any(r.footer_marks.search(f) for _b, f in run):
+            for dropped, _f in run:
                 draft.drop("footer", block_text(dropped))
         else:
-            kept.extend(run)
+            kept.extend(b for b, _f in run)
         run = []
         if block is not None:
             kept.append(block)
