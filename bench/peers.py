@@ -14,7 +14,7 @@ a longer document (the clean stage drops a repeated run of paragraphs, as it dro
 print copy); nor does the HTML template (its content choice keeps the run of one report, and
 several reports one after another are not one).
 
-Four subcommands, each printing a table (medians where there are runs):
+Five subcommands, each printing a table (medians where there are runs):
 
 ``throughput``
     ``--pages`` (200) copies of that page (each copy's bytes differ by a comment, so no two
@@ -50,6 +50,15 @@ Four subcommands, each printing a table (medians where there are runs):
     for it) over ``--runs``, and each one's ratio to 1×, beside the ratio of the text
     lengths (a ratio equal to the length ratio is linear).
 
+``ir``
+    The IR of that page (``build_ir``: read, clean, transforms), in this process, warm: the
+    median CPU milliseconds of a build over ``--runs`` (200), then of each clean pass and the
+    transforms (timed in builds of their own, the clock read around each). ``--instructions``
+    instead counts the instructions of ``--runs`` (20) builds under valgrind's callgrind: a
+    process building the IR ``--runs`` + 1 times less one building it once (start-up and the
+    warm build cancel), ``PYTHONHASHSEED`` fixed; the same count for the same code whatever else
+    the machine is doing.
+
 ``profile``
     Where a worker's time goes: cProfile of ``convert_document`` (what a worker runs per
     document) on the reference page, ``--documents`` times, warm; the top functions.
@@ -61,6 +70,7 @@ Not a test: numbers depend on the machine, and the peers run beside us on the sa
     python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers] [--set KEY=VALUE]
     python bench/peers.py memory [--documents 10000] [--interval 0.5] [--worker-life 2000]
     python bench/peers.py length [--scales 1 10 100] [--runs 5] [--wall] [--corpus ../shared/corpus]
+    python bench/peers.py ir [--runs 200] [--instructions]
     python bench/peers.py profile [--documents 20] [--sort tottime]
 """
 from __future__ import annotations
@@ -533,6 +543,73 @@ def cmd_length(args) -> int:
     return 0
 
 
+# --- ir ----------------------------------------------------------------------------------
+
+
+def build_irs(builds: int) -> None:
+    """Build the template page's IR once (warm), then ``builds`` times: what ``ir
+    --instructions`` counts."""
+    from pipeline.convert import build_ir
+    from pipeline.load import Document
+
+    settings = Settings()
+    document = Document("report.html", reference_page(1).encode("utf-8"))
+    for _ in range(builds + 1):
+        build_ir(document, settings)
+
+
+def ir_instructions(builds: int) -> int:
+    from startup import instructions
+
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    child = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+                                   "import peers; peers.build_irs(int(sys.argv[1]))"]
+    with tempfile.TemporaryDirectory(prefix="ir-bench-") as tmp:
+        return instructions([*child, str(builds)], env, Path(tmp)) - instructions([*child, "0"], env, Path(tmp))
+
+
+def cmd_ir(args) -> int:
+    import pipeline.clean
+    import pipeline.convert
+    from pipeline.convert import build_ir
+    from pipeline.load import Document
+
+    if args.instructions:
+        print(f"the template page's IR, {args.runs} builds under callgrind: {ir_instructions(args.runs):,} instructions")
+        return 0
+    settings = Settings()
+    document = Document("report.html", reference_page(1).encode("utf-8"))
+    build_ir(document, settings)  # warm
+    builds = []
+    for _ in range(args.runs):
+        start = time.process_time()
+        build_ir(document, settings)
+        builds.append(time.process_time() - start)
+    stages: dict[str, list[float]] = {}
+
+    def timed(name, run):
+        def wrapper(*a, **k):
+            start = time.process_time()
+            result = run(*a, **k)
+            stages.setdefault(name, []).append(time.process_time() - start)
+            return result
+        return wrapper
+
+    passes, transforms = pipeline.clean.PASSES, pipeline.convert.run_transforms
+    pipeline.clean.PASSES = tuple((name, timed(name, run)) for name, run in passes)
+    pipeline.convert.run_transforms = timed("transforms", transforms)
+    try:
+        for _ in range(args.runs):
+            build_ir(document, settings)
+    finally:
+        pipeline.clean.PASSES, pipeline.convert.run_transforms = passes, transforms
+    print(f"the template page's IR, in this process, warm: median CPU ms over {args.runs} builds")
+    print(f"{'build':15} {1000 * statistics.median(builds):7.2f}")
+    for name, times in sorted(stages.items(), key=lambda item: -statistics.median(item[1])):
+        print(f"  {name:13} {1000 * statistics.median(times):7.2f}")
+    return 0
+
+
 # --- profile -----------------------------------------------------------------------------
 
 
@@ -588,12 +665,18 @@ def main(argv=None) -> int:
     p.add_argument("--corpus", type=Path, default=DEFAULT_SHARED,
                    help="the shared corpus, for the reports that lengthen the reference (default: ../shared/corpus)")
     p.set_defaults(run=cmd_length)
+    p = sub.add_parser("ir", help="CPU ms (or instructions) of building the IR of the template page")
+    p.add_argument("--runs", type=int, help="builds (default 200; 20 with --instructions)")
+    p.add_argument("--instructions", action="store_true", help="count the builds' instructions under callgrind")
+    p.set_defaults(run=cmd_ir)
     p = sub.add_parser("profile", help="cProfile of a worker's conversion of the reference page")
     p.add_argument("--documents", type=int, default=20)
     p.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime …)")
     p.add_argument("--top", type=int, default=40)
     p.set_defaults(run=cmd_profile)
     args = parser.parse_args(argv)
+    if args.command == "ir" and args.runs is None:
+        args.runs = 20 if args.instructions else 200
     return args.run(args)
 
 
