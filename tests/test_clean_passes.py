@@ -309,3 +309,32 @@ def test_a_posts_edit_note_and_quote_attribution_are_chrome():
                      "请问还有什么办法可以解决？", "试试在设备管理器里删掉旧的打印机，再到设置里重新添加一次，添加时选择网络打印机。"]
     chrome = {c.text for c in tree.iterfind("removed/chrome") if c.get("rule") == "chrome"}
     assert {"本帖最后由 小王 于 2024-5-1 12:00 编辑", "小王 发表于 2024-5-1 11:00"} <= chrome
+
+
+SELECTOR_PAGES = [
+    '<div class="share-box"><p hidden>a</p></div><p data-x="abc" style="display:none">b</p>',
+    '<div class="x"><span class="share">c</span></div><p a="x">d</p><p>e</p>',
+    '<p class="sharing" a="y">f</p>',
+    "<p>g</p>",
+]
+
+
+@pytest.mark.parametrize("css", [".share", "[class*='share'], .x", "[hidden]", "div > .share", "[data-x^='ab']",
+                                 "[style*='display:none']", "[a!='x']", "p", ".x, p"])
+@pytest.mark.parametrize("markup", SELECTOR_PAGES)
+def test_a_drop_selector_finds_what_its_css_selects(css, markup):
+    """A drop selector is skipped on a page that cannot hold what it selects, and finds the
+    same elements as its CSS wherever it could."""
+    from lxml import html
+
+    from pipeline.clean.chrome import selected
+
+    page = html.document_fromstring(markup)
+    selector = clean_rules.drop_selector(css)
+    assert [list(found) for found in selected(page, (selector,))] == [selector.select(page)]
+
+
+def test_a_drop_selector_that_needs_no_attribute_always_runs():
+    assert clean_rules.drop_selector("[a!='x']").needs is None  # selects elements without the attribute
+    assert clean_rules.drop_selector("nav, .share").needs is None
+    assert clean_rules.drop_selector(".share, [hidden]").needs == (("class", "share"), ("hidden", None))

@@ -1,7 +1,11 @@
 """Page furniture removed from an HTML page by CSS selector before its content is chosen: the
 elements that never hold report text (the ``scripts`` pass) and, after the short lines of the
 whole page are noted for metadata (the ``page-lines`` pass), the chrome elements (the
-``chrome`` pass)."""
+``chrome`` pass).
+
+A selector runs over the whole page, one walk each; one that selects only elements with some
+attribute holding some text (``.share``, ``[style*='display:none']``) is not run on a page
+none of whose values of those attributes hold it (``selected``)."""
 from __future__ import annotations
 
 from ..text import collapse_space
@@ -9,13 +13,38 @@ from .blocks import BlockReader
 from .content import weight
 from .draft import Draft, block_text, paragraph_text
 from .html import body_of
+from .rules import DropSelector
+
+
+class AttributeValues(dict):
+    """Attribute name → every value of it on ``page``, each after a NUL ("" when no element has
+    it), read when first asked for."""
+
+    def __init__(self, page):
+        super().__init__()
+        self.page = page
+
+    def __missing__(self, name: str) -> str:
+        self[name] = "".join("\0" + v for v in self.page.xpath(f"//@{name}", smart_strings=False))
+        return self[name]
+
+    def meet(self, needs) -> bool:
+        return any(self[name] if text is None else text in self[name] for name, text in needs)
+
+
+def selected(page, selectors: tuple[DropSelector, ...]):
+    """The elements of ``page`` each selector selects, a list per selector, each found after the
+    caller has dealt with the list before (dropped its elements)."""
+    values = AttributeValues(page)
+    for selector in selectors:
+        yield selector.select(page) if selector.needs is None or values.meet(selector.needs) else []
 
 
 def drop_scripts(draft: Draft) -> None:
     if draft.page is None:
         return
-    for selector in draft.rules.always_drop:
-        for el in selector(draft.page):
+    for found in selected(draft.page, draft.rules.always_drop):
+        for el in found:
             if el.getparent() is not None:
                 el.drop_tree()
 
@@ -38,8 +67,8 @@ def drop_chrome(draft: Draft) -> None:
     if draft.page is None:
         return
     total = weight(body_of(draft.page))
-    for selector in draft.rules.drop:
-        for el in selector(draft.page):
+    for found in selected(draft.page, draft.rules.drop):
+        for el in found:
             if el.getparent() is not None and not (total and weight(el) > 0.3 * total):
                 draft.drop(f"selector:{el.tag}", collapse_space(el.text_content())[:200])
                 el.drop_tree()

@@ -12,6 +12,10 @@ XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.I)
 # libxml2 otherwise stops nesting at 256 levels and drops what lies deeper without a word;
 # deeper than the stages can walk is refused in one line (limits, and RecursionError).
 PARSER = html.HTMLParser(huge_tree=True)
+# lxml.html's own lookup is a Python call per element proxy, to give form controls classes
+# of their own; no pass uses those, and a lookup in C keeps every other method.
+PARSER.set_element_class_lookup(etree.ElementDefaultClassLookup(
+    element=html.HtmlElement, comment=html.HtmlComment, pi=html.HtmlProcessingInstruction, entity=html.HtmlEntity))
 MAX_DEPTH = 600
 
 

@@ -16,6 +16,8 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from cssselect import parse as parse_css
+from cssselect.parser import Attrib, Class, CombinedSelector
 from lxml.cssselect import CSSSelector
 
 from ..errors import UsageError
@@ -37,9 +39,19 @@ class MainListRules:
 
 
 @dataclass(frozen=True)
+class DropSelector:
+    """A CSS selector (a group) and what every element it selects holds (``needs``): one of some
+    attributes, each with a text its value holds (None: the attribute alone). ``needs`` is None
+    where a selector of the group asks for no such attribute (a tag)."""
+
+    select: CSSSelector
+    needs: tuple[tuple[str, str | None], ...] | None
+
+
+@dataclass(frozen=True)
 class CleanRules:
-    always_drop: tuple[CSSSelector, ...]
-    drop: tuple[CSSSelector, ...]
+    always_drop: tuple[DropSelector, ...]
+    drop: tuple[DropSelector, ...]
     cms_content: tuple[CSSSelector, ...]
     thread_posts: tuple[tuple[CSSSelector, CSSSelector], ...]  # (opening post, every post) per engine
     content: tuple[CSSSelector, ...]
@@ -113,6 +125,28 @@ def label_pattern(label: str) -> str:
     return r"\s*".join(map(re.escape, label)) if len(label) >= 3 else re.escape(label)
 
 
+# What a selector's attribute test (operator) says of a selected element's value: it holds the
+# text, or only that the attribute is there; != is absent (an element without the attribute).
+HOLDS_TEXT = {"=", "~=", "|=", "^=", "$=", "*="}
+ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][\w-]*")
+
+
+def drop_selector(css: str) -> DropSelector:
+    needs = []
+    for selector in parse_css(css):
+        tree = selector.parsed_tree
+        while isinstance(tree, CombinedSelector):  # a b, a > b: the element selected is b
+            tree = tree.subselector
+        if isinstance(tree, Class):
+            needs.append(("class", tree.class_name))
+        elif isinstance(tree, Attrib) and tree.namespace is None and ATTRIBUTE_NAME.fullmatch(tree.attrib) \
+                and (tree.operator == "exists" or tree.operator in HOLDS_TEXT):
+            needs.append((tree.attrib, tree.value.value if tree.operator in HOLDS_TEXT else None))
+        else:
+            return DropSelector(CSSSelector(css), None)
+    return DropSelector(CSSSelector(css), tuple(needs))
+
+
 def thread_row(entry: dict) -> tuple[CSSSelector, CSSSelector]:
     """A forum engine's row of ``thread_posts``: the selector of its opening post, and the
     selector of every post (the opening post's and the replies', found in page order)."""
@@ -123,8 +157,8 @@ def thread_row(entry: dict) -> tuple[CSSSelector, CSSSelector]:
 def compile_rules(data: dict) -> CleanRules:
     labels = "|".join(map(label_pattern, sorted(data["metadata_labels"], key=len, reverse=True)))
     return CleanRules(
-        always_drop=tuple(CSSSelector(s) for s in data["always_drop_selectors"]),
-        drop=tuple(CSSSelector(s) for s in data["drop_selectors"]),
+        always_drop=tuple(map(drop_selector, data["always_drop_selectors"])),
+        drop=tuple(map(drop_selector, data["drop_selectors"])),
         cms_content=tuple(CSSSelector(s) for s in data["cms_content_selectors"]),
         thread_posts=tuple(map(thread_row, data["thread_posts"])),
         content=tuple(CSSSelector(s) for s in data["content_selectors"]),
