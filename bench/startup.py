@@ -1,9 +1,10 @@
 """Start-up: the wall time of `pipeline --help` and of one cold conversion, medians.
 
 A cold conversion is a new process converting the reference page to all four formats
-(xml, txt, docx, pdf), the way someone runs `pipeline convert` on one page. Its font cache
-is warm (the second conversion on a machine onwards); `--empty-cache` also times the first
-conversion with an empty font cache folder (a new machine, or a changed font). Each command
+(xml, txt, docx, pdf), the way someone runs `pipeline convert` on one page. Its caches (the
+fonts, the compiled regular expressions) are warm (the second conversion on a machine
+onwards); `--empty-cache` also times the first conversion with an empty cache folder (a new
+machine, a changed font or a new Python). Each command
 runs once untimed first; the runs of the commands alternate. Python may write bytecode (the
 installed package has it; PYTHONDONTWRITEBYTECODE is cleared for the runs).
 
@@ -53,7 +54,7 @@ def instructions(args: list[str], env: dict, folder: Path) -> int:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
-    parser.add_argument("--empty-cache", action="store_true", help="also time conversions with an empty font cache")
+    parser.add_argument("--empty-cache", action="store_true", help="also time conversions with an empty cache folder")
     parser.add_argument("--instructions", action="store_true",
                         help="count each command's instructions under callgrind instead of timing it")
     args = parser.parse_args(argv)
@@ -64,7 +65,7 @@ def main(argv: list[str] | None = None) -> int:
         convert = [*command, "convert", str(REFERENCE), "-o", str(out), "-f", "xml,txt,docx,pdf", "-q"]
         cases = {"pipeline --help": [*command, "--help"], "convert, four formats": convert}
         for args_ in cases.values():
-            timed(args_, env)  # untimed: bytecode written, font cache filled
+            timed(args_, env)  # untimed: bytecode written, caches filled
         if args.instructions:
             print(f"{'command':32} {'instructions':>14}")
             for name, args_ in cases.items():
@@ -72,14 +73,14 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         times: dict[str, list[float]] = {name: [] for name in cases}
         if args.empty_cache:
-            times["convert, empty font cache"] = []
+            times["convert, empty cache"] = []
         for _ in range(args.runs):
             for name, args_ in cases.items():
                 times[name].append(timed(args_, env))
             if args.empty_cache:
                 cache = Path(tmp) / "cache"
                 shutil.rmtree(cache, ignore_errors=True)
-                times["convert, empty font cache"].append(timed(convert, dict(env, XDG_CACHE_HOME=str(cache))))
+                times["convert, empty cache"].append(timed(convert, dict(env, XDG_CACHE_HOME=str(cache))))
     print(f"{'command':32} {'median s':>9} {'min s':>7}  runs")
     for name, values in times.items():
         print(f"{name:32} {statistics.median(values):9.3f} {min(values):7.3f}  {len(values)}")

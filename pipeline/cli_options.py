@@ -18,7 +18,7 @@ from typing import NoReturn
 
 import click
 
-from . import __version__, logs
+from . import __version__, logs, regex_cache
 from .writers import FORMATS
 from .errors import PipelineError, exit_code
 
@@ -120,14 +120,15 @@ def config_path(given: Path | None, job: bool = False) -> Path | None:
 def run_command(body):
     """Run a command's body inside a logging session: ``quiet``, ``verbose`` and
     ``ignore_warnings`` become the session; a PipelineError becomes its one line and exit code;
-    Ctrl-C exits 130."""
+    Ctrl-C exits 130. Regular expressions are made from the programs kept by earlier runs
+    (``regex_cache``)."""
     wants_filter = "ignore_warnings" in inspect.signature(body).parameters
 
     @functools.wraps(body)
     def wrapper(*args, quiet=False, verbose=0, ignore_warnings=(), **kwargs):
         level = verbosity(quiet, verbose)
         shown = logs.WarningFilter(ignore_warnings)
-        with logs.session(level, shown):
+        with logs.session(level, shown), regex_cache.kept_patterns(regex_cache.default_folder()):
             try:
                 if wants_filter:
                     kwargs["ignore_warnings"] = shown
