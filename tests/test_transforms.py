@@ -224,7 +224,7 @@ def collapse_space_by_runs(text: str) -> str:
     return ("".join(out) + text[pos:]).strip()
 
 
-@given(st.text(alphabet="字a1 \n\t\r\u3000\u00a0\u200b“》,(", max_size=30))
+@given(st.text(alphabet="字a1 \n\t\r\u3000\u00a0\u200b\ufeff\u2028“》,(", max_size=30))
 @example("分析\n\u3000研判")
 @example("a\u3000\n字")
 @example("字\n\u3000b")
