@@ -21,7 +21,7 @@ from .rules import CleanRules
 def chrome_form(text: str, r: CleanRules) -> str:
     """A line as the chrome rules see it: Traditional characters in their Simplified spelling,
     lower-case Latin runs beside Chinese left out."""
-    simplified = text.translate(r.traditional_chrome)
+    simplified = text.translate(r.traditional_chrome) if r.traditional_chars.search(text) else text
     return collapse_space(r.chrome_latin.sub("", simplified)) if HAN.search(simplified) else simplified
 
 
@@ -42,12 +42,11 @@ def sort_lines(draft: Draft) -> None:
     kept = []
     pending_label = None  # a label alone on its line, whose value is the next line
     pending_break = False  # a section break was dropped: the next block kept starts a new region
-    for block in without_footers(draft.blocks, draft):
-        text = paragraph_text(block) if block.tag == "p" else block_text(block) if block.tag == "section" else ""
+    for block, text, form in without_footers([(b, *line_of(b, r)) for b in draft.blocks], draft):
         if is_info_table(block, r):
             draft.drop("metadata", block_text(block))
             continue
-        kind = chrome_kind(chrome_form(text, r), r) if block.tag in ("p", "section") else None
+        kind = chrome_kind(form, r) if form is not None else None
         if kind:
             pending_break = pending_break or kind == "break"
             draft.drop("chrome", text)
@@ -77,26 +76,37 @@ def sort_lines(draft: Draft) -> None:
     draft.blocks = kept
 
 
-def without_footers(blocks: list[etree._Element], draft: Draft) -> list[etree._Element]:
-    """``blocks`` without the runs of footer lines that hold a footer mark (``footer_lines``)."""
+def line_of(block: etree._Element, r: CleanRules) -> tuple[str, str | None]:
+    """A block's text as the line rules read it, and its ``chrome_form`` (None for a block that
+    is neither a paragraph nor a heading)."""
+    if block.tag not in ("p", "section"):
+        return "", None
+    text = paragraph_text(block) if block.tag == "p" else block_text(block)
+    return text, chrome_form(text, r)
+
+
+Line = tuple[etree._Element, str, str | None]  # a block, its text and chrome form (``line_of``)
+
+
+def without_footers(lines: list[Line], draft: Draft) -> list[Line]:
+    """``lines`` without the runs of footer lines that hold a footer mark (``footer_lines``)."""
     r = draft.rules
 
-    def footer(block) -> str | None:
-        form = chrome_form(paragraph_text(block), r)
-        return form if form and len(form) <= 200 and (r.footer_lines.fullmatch(form) or r.footer_marks.search(form)) else None
+    def is_footer(block, form) -> bool:
+        return block.tag == "p" and bool(form) and len(form) <= 200 and bool(
+            r.footer_lines.fullmatch(form) or r.footer_marks.search(form))
 
-    kept, run = [], []  # run: (block, its footer form) of the footer lines in a row
-    for block in [*blocks, None]:
-        form = footer(block) if block is not None else None
-        if form is not None:
-            run.append((block, form))
+    kept, run = [], []  # the footer lines in a row
+    for line in [*lines, None]:
+        if line is not None and is_footer(line[0], line[2]):
+            run.append(line)
             continue
-        if any(r.footer_marks.search(f) for _b, f in run):
-            for dropped, _f in run:
+        if any(r.footer_marks.search(form) for _b, _t, form in run):
+            for dropped, _t, _f in run:
                 draft.drop("footer", block_text(dropped))
         else:
-            kept.extend(b for b, _f in run)
+            kept.extend(run)
         run = []
-        if block is not None:
-            kept.append(block)
+        if line is not None:
+            kept.append(line)
     return kept
