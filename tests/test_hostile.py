@@ -252,6 +252,22 @@ def test_deep_nesting_is_read_or_refused_in_one_line():
                     formats=("txt",), name="deeper.html")
 
 
+@pytest.mark.parametrize("levels, refused", [(599, False), (600, True), (700, True)])
+def test_the_depth_limit_is_exact(levels, refused):
+    """An element 600 levels under <html> is read (<body>, then 599 divisions); one level more is refused."""
+    from pipeline.clean.draft import Draft
+    from pipeline.clean.html import parse
+    from pipeline.load import Document, load
+
+    page = "<html><body>" + "<div>" * levels + "字<!-- a comment is no level --></div>" + "</div>" * (levels - 1)
+    draft = Draft(load(Document("deep.html", page.encode())))
+    if refused:
+        with pytest.raises(PipelineError, match=rf"^elements nested {levels + 1} deep"):
+            parse(draft)
+    else:
+        parse(draft)
+
+
 @pytest.mark.parametrize("cols, chars", [pytest.param(70, 200, marks=pytest.mark.slow), (3, 3000)])
 def test_a_heading_before_a_row_taller_than_a_page(cols, chars):
     """A heading is kept with what follows it, but a table row taller than a page cannot come
