@@ -177,3 +177,26 @@ def test_pdf_names_are_remembered_as_reportlab_makes_them():
     assert not hasattr(made, "cache_info")
     for name in ["Type", "FontDescriptor", "a b", "x#y", "(paren)", "é", "中"]:
         assert pdfdoc.PDFName(name) == made(name)
+
+
+def test_pdf_arrays_are_formatted_as_reportlab_formats_them():
+    """``_array_format`` stands in for reportlab's ``PDFArray.format`` (a cached look-up for
+    each number): the same bytes as reportlab's own method for widths, coordinates, names
+    and references, short and long (a line break every ten elements) and forced multi-line,
+    however often the writer patches reportlab."""
+    from reportlab.pdfbase import pdfdoc
+
+    pdf._patch_reportlab()
+    pdf._patch_reportlab()
+    assert pdfdoc.PDFArray.format is pdf._array_format
+    original = pdf._array_format.__wrapped__
+    assert original is not pdf._array_format
+    document = pdfdoc.PDFDocument()
+    samples = [[], [0], [500, 1000, 1000.0, 0.5, -3.25, 2 / 3, 1e-7, 123456789], list(range(37)),
+               [pdfdoc.PDFName("Type"), "text", b"raw", 12, 1.5, pdfdoc.PDFArray([1, 2])],
+               [x * 0.1 for x in range(25)]]
+    for sample in samples:
+        for multiline in (True, False, "forced"):
+            array = pdfdoc.PDFArray(sample)
+            array.multiline = multiline
+            assert pdf._array_format(array, document) == original(array, document), (sample, multiline)

@@ -145,6 +145,26 @@ def _pdf_number(*values) -> str:
     return fp_str(*values)
 
 
+@lru_cache(maxsize=4096)
+def _number_bytes(value: float) -> bytes:
+    return _number(value).encode("ascii")
+
+
+def _array_format(self, document, IND=b"\n "):
+    """reportlab's ``PDFArray.format`` (``__wrapped__``), the same bytes; a number, as most of
+    the elements of a font's ``Widths`` are, is one cached look-up instead of four calls
+    through reportlab's generic ``format``."""
+    from reportlab import rl_config
+    from reportlab.pdfbase.pdfdoc import format as formatted
+
+    parts = [_number_bytes(e) if type(e) in (int, float) else formatted(e, document) for e in self.sequence]
+    if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+        return b"[ " + IND.join(parts) + b" ]"
+    for i in reversed(range(10, len(parts), 10)):  # a line break every ten elements
+        parts.insert(i, b"\n ")
+    return b"[ " + b" ".join(parts) + b" ]"
+
+
 def _pdfdoc_encoded(x):
     """reportlab's ``pdfdocEnc`` (a string in its PDFDocEncoding codec, bytes as they are),
     the same bytes; printable ASCII, as the numbers and names of PDF objects are, is encoded
@@ -171,6 +191,9 @@ def _patch_reportlab() -> None:
     pdfdoc.PDFZCompress.encode = _flate  # the one filter object every stream reportlab compresses uses
     pdfdoc.fp_str = _pdf_number
     pdfdoc.pdfdocEnc = _pdfdoc_encoded
+    if pdfdoc.PDFArray.format is not _array_format:
+        _array_format.__wrapped__ = pdfdoc.PDFArray.format
+        pdfdoc.PDFArray.format = _array_format
     if not hasattr(pdfdoc.PDFName, "cache_info"):  # a PDF object's keys are the same few names
         pdfdoc.PDFName = lru_cache(maxsize=1024)(pdfdoc.PDFName)
 
