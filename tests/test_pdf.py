@@ -879,6 +879,15 @@ def test_font_subsets_are_reportlabs_bytes_but_for_the_names(settings):
         assert composite or "dejavu" not in path.lower()
 
 
+def test_to_unicode_maps_write_characters_beyond_the_bmp_as_surrogate_pairs():
+    """A subset's ToUnicode map gives each code its character in UTF-16: four hex digits in
+    the BMP, a surrogate pair beyond it (reportlab wrote five digits, which text extraction
+    reads wrong)."""
+    cmap = pdf._to_unicode_cmap("AAAAAA+F1", [0, 0x4E2D, 0x20000, 0x1F446])
+    assert "4 beginbfchar\n<00> <0000>\n<01> <4E2D>\n<02> <D840DC00>\n<03> <D83DDC46>\nendbfchar" in cmap
+    assert "<00> <03>\nendcodespacerange" in cmap
+
+
 def test_threads_take_subsets_of_one_face_at_the_same_time(settings):
     """The subsets of one face built by many threads at once are the subsets built one by
     one (nothing of the face, such as a read cursor, is shared by two builds)."""

@@ -106,10 +106,8 @@ class Line:
 def _to_unicode_cmap(fontname: str, subset) -> str:
     """reportlab's ToUnicode CMap, with code points beyond U+FFFF written as UTF-16 surrogate
     pairs (reportlab writes them as five hex digits, so text extraction reads them wrong)."""
-    def utf16(cp: int) -> str:
-        return f"{cp:04X}" if cp < 0x10000 else chr(cp).encode("utf-16-be").hex().upper()
-
-    entries = [f"<{i:02X}> <{utf16(v)}>" for i, v in enumerate(subset)]
+    entries = [f"<{i:02X}> <{v:04X}>" if v < 0x10000 else f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>"
+               for i, v in enumerate(subset)]
     return "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
         f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
