@@ -173,7 +173,7 @@ def _pdfdoc_encoded(x):
 
 
 #: The zlib level of the streams of the document being rendered in this thread (``_flate``).
-_COMPRESSION_LEVEL = contextvars.ContextVar("pdf_compression_level", default=6)
+_COMPRESSION_LEVEL = contextvars.ContextVar("pdf_compression_level", default=3)
 
 
 def _flate(content: bytes | str) -> bytes:
