@@ -49,7 +49,7 @@ from fnmatch import fnmatch
 from functools import lru_cache, wraps
 from importlib import metadata, resources
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 
 from .errors import RenderError
 
@@ -808,15 +808,12 @@ class FontChoice:
         self.settings = settings
         self.resolved = {role: resolve(role, settings) for role in ROLES}
         self.role_face = {role: metrics(r.path, r.index, cache_dir(settings)) for role, r in self.resolved.items()}
-        chain: list[FaceMetrics] = []
-        for role in ("body",) + ROLES:
-            if self.role_face[role] not in chain:
-                chain.append(self.role_face[role])
-        for face, _kind in packaged_faces(settings):
-            packaged = metrics(face.path, face.index, cache_dir(settings))
-            if packaged not in chain:
-                chain.append(packaged)
-        self.chain = chain
+        # The faces a character its role's face lacks is looked up in, in order, as (file, face
+        # index): the roles' faces, then the packaged faces, whose metrics are read only when
+        # a character gets that far.
+        self.chain_faces = tuple(dict.fromkeys(
+            [(self.resolved[role].path, self.resolved[role].index) for role in ("body",) + ROLES]
+            + [(face.path, face.index) for face, _kind in packaged_faces(settings)]))
         self._choice: dict[str, dict[str, FaceMetrics]] = {role: {} for role in ROLES}  # role → char → face
         self._missing: set[str] = set()
         self._lock = threading.RLock()
@@ -825,6 +822,15 @@ class FontChoice:
         self._advances: dict[str, dict[str, float]] = {role: {} for role in ROLES}
         self._measures: dict[tuple[str, float, float], Callable[[str], float]] = {}
 
+    def _chain(self) -> Iterator[FaceMetrics]:
+        folder = cache_dir(self.settings)
+        return (metrics(path, index, folder) for path, index in self.chain_faces)
+
+    @property
+    def chain(self) -> list[FaceMetrics]:
+        """The metrics of the faces a character its role's face lacks is looked up in."""
+        return list(self._chain())
+
     def face_for(self, role: str, ch: str) -> FaceMetrics:
         """The face that sets ``ch`` in ``role``; a RenderError naming it when none has it."""
         face = self._choice[role].get(ch)
@@ -832,10 +838,10 @@ class FontChoice:
             return face
         face = self.role_face[role]
         if not face.has(ch):
-            face = next((f for f in self.chain if f.has(ch)), None)
+            face = next((f for f in self._chain() if f.has(ch)), None)
             if face is None:
                 with self._lock:
-                    exclude = frozenset((f.path, f.index) for f in self.chain)
+                    exclude = frozenset(self.chain_faces)
                     info = None if ch in self._missing else find_covering(ch, self.settings, exclude)
                     if info is None:
                         self._missing.add(ch)

@@ -74,3 +74,19 @@ def test_reportlab_font_from_the_disk_is_reportlabs_own(tmp_path, which):
             == {k: v for k, v in vars(theirs).items() if k not in ("face", "encoding", "state")}
         assert type(ours.encoding) is type(theirs.encoding) and vars(ours.encoding) == vars(theirs.encoding)
         assert _face_state(ours) == _face_state(theirs)
+
+
+def test_a_packaged_face_is_read_only_for_a_character_the_roles_faces_lack(monkeypatch):
+    """Font choice reads the metrics of the roles' faces; those of a packaged face only when a
+    character is found in none of them (most documents never need them)."""
+    from pipeline.config import Settings
+
+    read = []
+    real = fonts.metrics
+    monkeypatch.setattr(fonts, "metrics", lambda path, index=0, folder=None: read.append((path, index))
+                        or real(path, index, folder))
+    choice = fonts.FontChoice(Settings())
+    roles = {(font.path, font.index) for font in choice.resolved.values()}
+    assert choice.face_for("body", "中") is choice.role_face["body"]
+    assert set(read) == roles
+    assert [(face.path, face.index) for face in choice.chain] == list(choice.chain_faces)
