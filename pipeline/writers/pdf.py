@@ -51,7 +51,7 @@ import threading
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache
-from itertools import accumulate
+from itertools import accumulate, chain, repeat
 from typing import NamedTuple
 from datetime import datetime, timezone
 
@@ -258,26 +258,24 @@ class _Subsetter:
         return glyph
 
     def __call__(self, subset) -> bytes:
-        face, glyphs = self.face, self.glyphs
-        glyph_map, glyph_set, code_to_glyph = [0], {0: 0}, {}
-        for code in subset:
-            original = face.charToGlyph.get(code, 0)
-            if original not in glyph_set:
-                glyph_set[original] = len(glyph_map)
-                glyph_map.append(original)
-            code_to_glyph[code] = glyph_set[original]
-        parts = []
-        while len(parts) < len(glyph_map):  # with the glyphs composite glyphs are made of
-            glyph = glyphs.get(glyph_map[len(parts)]) or self._read(glyph_map[len(parts)])
-            parts.append(glyph)
-            for _where, index in glyph.components:
-                if index not in glyph_set:
-                    glyph_set[index] = len(glyph_map)
-                    glyph_map.append(index)
+        face, glyphs, read = self.face, self.glyphs, self._read
+        originals = list(map(face.charToGlyph.get, subset, repeat(0)))
+        glyph_map = list(dict.fromkeys([0, *originals]))  # glyph 0, then in order of first use
+        glyph_set = {original: i for i, original in enumerate(glyph_map)}
+        parts = [glyphs.get(original) or read(original) for original in glyph_map]
+        done = 0
+        while composite := [glyph for glyph in parts[done:] if glyph.components]:
+            done = len(parts)  # then the glyphs composite glyphs are made of, and theirs
+            for glyph in composite:
+                for _where, index in glyph.components:
+                    if index not in glyph_set:
+                        glyph_set[index] = len(glyph_map)
+                        glyph_map.append(index)
+                        parts.append(glyphs.get(index) or read(index))
 
         out = dict(self.same)
         count = len(glyph_map)
-        hmtx = [int(value) for original in glyph_map for value in face.hmetrics[original]]
+        hmtx = list(map(int, chain.from_iterable(map(face.hmetrics.__getitem__, glyph_map))))
         n = len(hmtx) - 2
         while n and hmtx[n] == hmtx[n - 2]:
             n -= 2
@@ -286,7 +284,7 @@ class _Subsetter:
         out["hmtx"] = struct.pack(f">{len(hmtx)}H", *hmtx)
         out["hhea"] = _set_ushort(self.tables["hhea"], 34, n >> 1)
         out["maxp"] = _set_ushort(self.tables["maxp"], 4, count)
-        cmap = [0, 1, 1, 0, 0, 12, 6, 10 + len(subset) * 2, 0, 0, len(subset)] + [code_to_glyph[c] for c in subset]
+        cmap = [0, 1, 1, 0, 0, 12, 6, 10 + len(subset) * 2, 0, 0, len(subset), *map(glyph_set.__getitem__, originals)]
         out["cmap"] = struct.pack(f">{len(cmap)}H", *cmap)
 
         glyf = [_renumbered(glyph, glyph_set) if glyph.renumber else glyph.data for glyph in parts]
@@ -729,14 +727,16 @@ def _cell_flowable_class():
 class PdfWriter(DocumentWriter):
     """Visits the IR and builds the platypus story; ``build`` makes the PDF."""
 
-    def __init__(self, settings):
+    def __init__(self, settings, record_layout: bool = False):
         self.settings = settings
+        self.record_layout = record_layout  # keep a ``Line`` of each line drawn (``layout``)
         self.pdf = settings.pdf
         self.geo = Geometry.from_settings(settings.pdf)
         self.fonts = fonts.font_choice(settings)
         self._texts: list[tuple[str, str]] = [("page_number", "— 0123456789")]  # (role, text) set
         self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
         self._rl: dict[fonts.FaceMetrics, Face] = {}
+        self._covered: dict[str, set[str]] = {}  # role → characters a face of it has
         self._chosen: dict[tuple, str] = {}  # (font, subset, size) → the operators choosing it
         self._tables: list = []
         self.frame_height = self.geo.height + 0.5  # a little slack below the last grid line
@@ -837,9 +837,13 @@ class PdfWriter(DocumentWriter):
         """The text as it will be set: invisible characters dropped (``views.printable``) and,
         with ``missing_glyph: notation``, a character no font has replaced by its code point."""
         text = views.printable(text, trim)
-        if self.pdf.missing_glyph == "notation":  # each character looked up once
-            notation = {ord(ch): f"[U+{ord(ch):04X}]" for ch in set(text) if not self.fonts.covers(role, ch)}
-            text = text.translate(notation) if notation else text
+        if self.pdf.missing_glyph == "notation":  # each character looked up once per role
+            covered = self._covered.setdefault(role, set())
+            unseen = set(text).difference(covered)
+            missing = {ch for ch in unseen if not self.fonts.covers(role, ch)}
+            covered.update(unseen - missing)
+            if missing:
+                text = text.translate({ord(ch): f"[U+{ord(ch):04X}]" for ch in missing})
         self._texts.append((role, text))
         return text
 
@@ -896,6 +900,8 @@ class PdfWriter(DocumentWriter):
             self._draw_runs(canv, block, runs, line.char_space, x, baseline)
         else:
             self._draw_tagged(canv, block, line, x, baseline)
+        if not self.record_layout:
+            return
         abs_x0, abs_y = canv.absolutePosition(x, baseline)
         n = len(line.text)
         x1 = abs_x0 + line.natural + max(n - 1, 0) * line.char_space
@@ -1358,7 +1364,7 @@ def pdf_date(iso_date: str | None, epoch: int | None) -> str | None:
     return None
 
 
-def _render(tree: etree._Element, settings) -> tuple[bytes, PdfWriter]:
+def _render(tree: etree._Element, settings, record_layout: bool = False) -> tuple[bytes, PdfWriter]:
     if settings is None:
         from ..config import Settings
 
@@ -1368,7 +1374,7 @@ def _render(tree: etree._Element, settings) -> tuple[bytes, PdfWriter]:
     # keeps per document, and whose subsets ``_Subsetter`` builds without a shared cursor.
     level = _COMPRESSION_LEVEL.set(settings.pdf.compression_level)
     try:
-        writer = PdfWriter(settings)
+        writer = PdfWriter(settings, record_layout)
         return writer.build(tree), writer
     finally:
         _COMPRESSION_LEVEL.reset(level)
@@ -1386,7 +1392,7 @@ def layout(tree: etree._Element, settings=None) -> list[list[Line]]:
 
 def render_with_layout(tree: etree._Element, settings=None) -> tuple[bytes, list[list[Line]]]:
     """Both the bytes and the layout of one rendering."""
-    data, writer = _render(tree, settings)
+    data, writer = _render(tree, settings, record_layout=True)
     pages: dict[int, list[Line]] = {}
     for line in writer.lines:
         pages.setdefault(line.page, []).append(line)
