@@ -44,6 +44,8 @@ import tempfile
 import threading
 import unicodedata
 import weakref
+from array import array
+from bisect import bisect_right
 from dataclasses import asdict, astuple, dataclass, field
 from fnmatch import fnmatch
 from functools import lru_cache, wraps
@@ -125,7 +127,7 @@ PACKAGED_LICENCE = "SIL Open Font License 1.1"
 CJK_UNIFIED = range(0x4E00, 0xA000)  # CJK Unified Ideographs, U+4E00–U+9FFF
 CJK_PROBE = "中国的"  # a face with these is a Chinese face (its kind can be read from its name)
 SCAN_VERSION = 3
-DISK_MEMO_VERSION = 1  # of the per-face data kept on disk (metrics, faces of a file, ink)
+DISK_MEMO_VERSION = 2  # of the per-face data kept on disk (metrics, faces of a file, ink)
 CONVERT_VERSION = 3
 #: A family name no font has: what fontconfig answers for it is its answer for an unknown name.
 FC_PROBE = "pipeline-no-such-face"
@@ -725,31 +727,42 @@ def warn_standins(settings) -> list[str]:
 
 class FaceMetrics:
     """A face's cmap and advance widths (in 1/1000 em, scaled as reportlab scales them), read
-    from the font once and kept on disk under ``folder`` (``disk_memo``)."""
+    from the font once and kept on disk under ``folder`` (``disk_memo``) as runs of
+    consecutive code points of one advance: a CJK face's tens of thousands of characters are
+    a few thousand runs, read back as three machine arrays instead of a dictionary built
+    entry by entry."""
 
     def __init__(self, path: str, index: int = 0, folder: Path | None = None):
         self.path, self.index, self.folder = path, index, folder
-        self.outline, self._scale, self.default, self.widths = disk_memo(
+        self.outline, self._scale, self.default, self.runs = disk_memo(
             folder, "metrics", path, str(index), lambda: _read_metrics(path, index))
+        firsts, lasts, advances = self.runs
+        self._firsts, self._lasts, self._advances = array("I", firsts), array("I", lasts), array("d", advances)
 
     def __repr__(self) -> str:
         return f"FaceMetrics({self.path!r}, {self.index})"
 
+    def _advance(self, cp: int) -> float | None:
+        """The advance of code point ``cp``; None when the face does not map it."""
+        run = bisect_right(self._firsts, cp) - 1
+        return self._advances[run] if run >= 0 and cp <= self._lasts[run] else None
+
     def has(self, ch: str) -> bool:
-        return ord(ch) in self.widths or ch == "\u00a0"
+        return ch == "\u00a0" or self._advance(ord(ch)) is not None
 
     def width(self, ch: str) -> float:
         """Advance width of ``ch`` in 1/1000 em."""
-        cp = 32 if ch == "\u00a0" else ord(ch)
-        return float(self.widths.get(cp, self.default))
+        found = self._advance(32 if ch == "\u00a0" else ord(ch))
+        return float(self.default if found is None else found)
 
     def ink(self, ch: str) -> tuple[float, float] | None:
         """The lowest and highest point of ``ch``'s outline in 1/1000 em (None: no ink)."""
         return _ink(self.path, self.index, ch, self._scale, self.folder)
 
 
-def _read_metrics(path: str, index: int) -> tuple[str, float, float, dict[int, float]]:
-    """(outline kind, 1000 / units per em, the default advance, advance per code point)."""
+def _read_metrics(path: str, index: int) -> tuple[str, float, float, tuple[bytes, bytes, bytes]]:
+    """(outline kind, 1000 / units per em, the default advance, ``advance_runs`` of the advance
+    per code point)."""
     from fontTools.ttLib import TTFont
 
     font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True)
@@ -762,7 +775,21 @@ def _read_metrics(path: str, index: int) -> tuple[str, float, float, dict[int, f
               for cp, g in (font.getBestCmap() or {}).items() if g != order[0] and g in hmtx}
     default = float(hmtx[order[0]][0] if upem == 1000 else hmtx[order[0]][0] * scale)
     font.close()
-    return outline, scale, default, widths
+    return outline, scale, default, advance_runs(widths)
+
+
+def advance_runs(widths: dict[int, float]) -> tuple[bytes, bytes, bytes]:
+    """``widths`` (code point → advance) as runs of consecutive code points of one advance:
+    the first code points, the last ones and the advances, each the bytes of a machine array."""
+    firsts, lasts, advances = array("I"), array("I"), array("d")
+    for cp in sorted(widths):
+        if lasts and cp == lasts[-1] + 1 and widths[cp] == advances[-1]:
+            lasts[-1] = cp
+        else:
+            firsts.append(cp)
+            lasts.append(cp)
+            advances.append(widths[cp])
+    return firsts.tobytes(), lasts.tobytes(), advances.tobytes()
 
 
 @lru_cache(maxsize=64)

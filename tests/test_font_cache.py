@@ -21,7 +21,7 @@ def test_face_data_is_read_back_and_renewed_when_the_file_changes(tmp_path):
     def unreadable():
         raise AssertionError("the font was parsed again")
 
-    assert fonts.disk_memo(cache, "metrics", str(font), "0", unreadable)[3] == first.widths
+    assert fonts.disk_memo(cache, "metrics", str(font), "0", unreadable)[3] == first.runs
     make_font(font, "AR PL UKai CN", "中国的楷体报告标题走")
     os.utime(font, ns=(1, 1))  # another size and mtime
     renewed = fonts.FaceMetrics(str(font), 0, cache)
@@ -90,3 +90,17 @@ def test_a_packaged_face_is_read_only_for_a_character_the_roles_faces_lack(monke
     assert choice.face_for("body", "中") is choice.role_face["body"]
     assert set(read) == roles
     assert [(face.path, face.index) for face in choice.chain] == list(choice.chain_faces)
+
+
+def test_advances_kept_as_runs_read_as_the_dictionary_they_came_from(monkeypatch):
+    from array import array
+
+    widths = {32: 250.0, 33: 250.0, 35: 250.0, 0x4E00: 1000.0, 0x4E01: 1000.0, 0x4E02: 998.5, 0x4E03: 1000.0,
+              0x20000: 1000.0}
+    monkeypatch.setattr(fonts, "disk_memo", lambda *args: ("glyf", 1.0, 500.0, fonts.advance_runs(widths)))
+    face = fonts.FaceMetrics("any.ttf")
+    assert len(array("I", face.runs[0])) == 6  # 32–33, 35, 4E00–4E01, 4E02, 4E03, 20000
+    for cp in (0, 31, 32, 33, 34, 35, 36, 0x4DFF, 0x4E00, 0x4E01, 0x4E02, 0x4E03, 0x4E04, 0x1FFFF, 0x20000, 0x20001):
+        assert face.has(chr(cp)) == (cp in widths)
+        assert face.width(chr(cp)) == widths.get(cp, 500.0)
+    assert face.has("\u00a0") and face.width("\u00a0") == 250.0  # set as a space
