@@ -909,16 +909,20 @@ def test_threads_take_subsets_of_one_face_at_the_same_time(settings):
         assert [results.get(i) == serial[i] for i in range(len(cases))] == [True] * len(cases), path
 
 
-def test_compression_level_sets_every_compressed_stream(settings):
-    """``pdf.compression_level`` reaches every stream reportlab compresses (the font files, the
-    pages' content): the same objects, each inflating to the same bytes, deflated at the level
-    asked for; the file at level 1 is larger. Fails if reportlab stops compressing through
-    ``PDFZCompress``. The sRGB profile of the output intent is deflated at level 9 either way."""
+def test_deflate_and_level_set_every_compressed_stream(settings):
+    """``pdf.deflate`` and ``pdf.compression_level`` reach every stream reportlab compresses
+    (the font files, the pages' content): the same objects, each inflating to the same bytes,
+    deflated by the implementation and at the level asked for (isal at 3 by default); zlib at
+    9 gives the smallest file. Fails if reportlab stops compressing through ``PDFZCompress``.
+    The sRGB profile of the output intent is deflated by zlib at level 9 either way."""
     import pikepdf
+    from isal import isal_zlib
 
     tree = load_ir(REFERENCE_IR)
-    files = {level: pdf.render(tree, settings.model_copy(update={"pdf": settings.pdf.model_copy(
-        update={"compression_level": level})})) for level in (1, 6)}
+    choices = {("isal", 0): isal_zlib, ("isal", 3): isal_zlib, ("zlib", 1): zlib, ("zlib", 9): zlib}
+    files = {choice: pdf.render(tree, settings.model_copy(update={"pdf": settings.pdf.model_copy(
+        update={"deflate": choice[0], "compression_level": choice[1]})})) for choice in choices}
+    assert pdf.render(tree, settings) == files["isal", 3]
 
     def streams(data: bytes) -> dict[str, tuple[bytes, bytes]]:
         """(raw, inflated) bytes of the page contents and font files, by what they are."""
@@ -936,10 +940,19 @@ def test_compression_level_sets_every_compressed_stream(settings):
             raw = base64.a85decode(raw.strip().removesuffix(b"~>"))
         return raw
 
-    at1, at6 = streams(files[1]), streams(files[6])
-    assert at1.keys() == at6.keys() and sum(name.startswith("page") for name in at1) == 7
-    assert sum(not name.startswith("page") for name in at1) >= 3
-    for name, (raw, plain) in at6.items():
-        assert plain == at1[name][1], name
-        assert raw == zlib.compress(plain, 6) and at1[name][0] == zlib.compress(plain, 1), name
-    assert len(files[1]) > len(files[6])
+    found = {choice: streams(data) for choice, data in files.items()}
+    first = found["isal", 3]
+    assert sum(name.startswith("page") for name in first) == 7
+    assert sum(not name.startswith("page") for name in first) >= 3
+    for (name, level), each in found.items():
+        assert each.keys() == first.keys()
+        for stream, (raw, plain) in each.items():
+            assert plain == first[stream][1], stream
+            assert raw == choices[name, level].compress(plain, level), (name, level, stream)
+    assert len(files["zlib", 9]) == min(map(len, files.values()))
+
+
+def test_isal_takes_levels_0_to_3_only():
+    with pytest.raises(ValueError, match="isal's levels are 0-3"):
+        PdfSettings(deflate="isal", compression_level=4)
+    assert PdfSettings(deflate="zlib", compression_level=9).compression_level == 9

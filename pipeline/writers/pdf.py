@@ -50,9 +50,9 @@ import sys
 import threading
 import zlib
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import lru_cache, partial
 from itertools import accumulate, chain, repeat
-from typing import NamedTuple
+from typing import Callable, NamedTuple
 from datetime import datetime, timezone
 
 from lxml import etree
@@ -172,13 +172,30 @@ def _pdfdoc_encoded(x):
     return x.encode("extpdfdoc") if isinstance(x, str) else x
 
 
-#: The zlib level of the streams of the document being rendered in this thread (``_flate``).
-_COMPRESSION_LEVEL = contextvars.ContextVar("pdf_compression_level", default=3)
+#: The deflate function of the streams of the document being rendered in this thread (``_flate``).
+_DEFLATE = contextvars.ContextVar("pdf_deflate", default=None)
+
+
+def deflater(name: str, level: int) -> Callable[[bytes], bytes]:
+    """``compress(data)`` of the deflate implementation ``name`` (``pdf.deflate``: isal or
+    zlib) at ``level``: both write zlib streams, which FlateDecode reads."""
+    if name == "isal":
+        from isal import isal_zlib
+
+        return partial(isal_zlib.compress, level=level)
+    return partial(zlib.compress, level=level)
 
 
 def _flate(content: bytes | str) -> bytes:
-    """reportlab's FlateDecode filter at the level ``pdf.compression_level`` asks for."""
-    return zlib.compress(content.encode("utf8") if isinstance(content, str) else content, _COMPRESSION_LEVEL.get())
+    """reportlab's FlateDecode filter, with the deflater and level ``pdf.deflate`` and
+    ``pdf.compression_level`` ask for."""
+    compress = _DEFLATE.get()
+    if compress is None:  # outside a rendering: the settings' defaults
+        from ..config import PdfSettings
+
+        defaults = PdfSettings()
+        compress = deflater(defaults.deflate, defaults.compression_level)
+    return compress(content.encode("utf8") if isinstance(content, str) else content)
 
 
 def _patch_reportlab() -> None:
@@ -1372,12 +1389,12 @@ def _render(tree: etree._Element, settings, record_layout: bool = False) -> tupl
     # No lock around a whole rendering: what documents share is a face (``_face``, loaded
     # and registered with reportlab under ``_lock``), whose per-document state reportlab
     # keeps per document, and whose subsets ``_Subsetter`` builds without a shared cursor.
-    level = _COMPRESSION_LEVEL.set(settings.pdf.compression_level)
+    compress = _DEFLATE.set(deflater(settings.pdf.deflate, settings.pdf.compression_level))
     try:
         writer = PdfWriter(settings, record_layout)
         return writer.build(tree), writer
     finally:
-        _COMPRESSION_LEVEL.reset(level)
+        _DEFLATE.reset(compress)
 
 
 def render(tree: etree._Element, settings=None) -> bytes:
