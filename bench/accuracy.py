@@ -41,10 +41,11 @@ the held-out HTML pages and gov-template pages no test names, written from the p
 measuring) and ``unseen2`` (``truth/unseen2/``, the same format: 50 more pages no file of the
 project names, chosen by a fixed rule and written before the rules were measured on them) and
 ``unseen3`` (``truth/unseen3/``, likewise: State Council pages and other tools' Chinese news test
-pages, with body and heading truth for ``--split unseen3``). ``--set unseen`` (or ``unseen2``,
-``unseen3``) measures that set alone, per source kind too, and apart the pages no earlier metadata
-set holds; ``--list`` with ``--set`` loads the named sets and counts their pages per kind without
-running the tool.
+pages, with body and heading truth for ``--split unseen3``) and ``unseen4`` (``truth/unseen4/``,
+likewise: the other tools' Chinese news test pages the earlier sets left, metadata only).
+``--set unseen`` (or ``unseen2``, ``unseen3``, ``unseen4``) measures that set alone, per source
+kind too, and apart the pages no earlier metadata set holds; ``--list`` with ``--set`` loads the
+named sets and counts their pages per kind without running the tool.
 
 Held out: pages whose name's SHA-1 is 0 modulo 3, except the pages tuned on before the split
 was drawn (``TUNED_ON``). The text index (``text/INDEX.tsv``) counts every 一、 / （一） / X是 in
@@ -56,6 +57,7 @@ its pages, headings and numbered clauses alike; ``--index`` compares those count
     python bench/accuracy.py --metadata [--peer] [--set NAME ...]
     python bench/accuracy.py --metadata --list --set unseen2
     python bench/accuracy.py --metadata --list --set unseen3
+    python bench/accuracy.py --metadata --list --set unseen4
     python bench/accuracy.py --index
 """
 from __future__ import annotations
@@ -88,7 +90,7 @@ TRUTH = TEST_CORPUS / "truth" / "shared"
 FRESH = TEST_CORPUS / "truth" / "fresh"
 # The unseen metadata sets: a set's name and its folder of truth files.
 UNSEEN_SETS = {"unseen": TEST_CORPUS / "truth" / "unseen", "unseen2": TEST_CORPUS / "truth" / "unseen2",
-               "unseen3": TEST_CORPUS / "truth" / "unseen3"}
+               "unseen3": TEST_CORPUS / "truth" / "unseen3", "unseen4": TEST_CORPUS / "truth" / "unseen4"}
 # The splits of body and heading truth written before any measurement, each measured alone: its folder.
 WRITTEN_SPLITS = {"fresh": FRESH, "unseen3": UNSEEN_SETS["unseen3"]}
 FIELDS = ("title", "date", "written", "publisher", "number", "index", "topic", "site", "url")
@@ -399,7 +401,8 @@ DEFAULT_METADATA_SETS = METADATA_SETS[:3]
 
 def unseen_cases(corpus: Path, folder: Path):
     """(page, {field: expected}) for the pages of an unseen set's folder (``truth/unseen``,
-    ``truth/unseen2``, ``truth/unseen3``): every field, those the file leaves out expecting no value."""
+    ``truth/unseen2``, ``truth/unseen3``, ``truth/unseen4``): every field, those the file leaves out
+    expecting no value."""
     for truth in sorted(folder.rglob("*.meta.yaml")):
         page = corpus / truth.relative_to(folder).as_posix()[: -len(".meta.yaml")]
         data = yaml.safe_load(truth.read_text(encoding="utf-8")) or {}
