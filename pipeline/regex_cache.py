@@ -11,10 +11,11 @@ them instead of compiled: the same pattern object (``==`` compares the programs)
 The programs are kept in one file per Python build (its version, the regular expression
 engine's magic number and marshal's format are in the name, so another Python compiles
 afresh). A run that compiled a pattern the file did not hold replaces the file (atomically)
-with the programs it used, the first ``MAX_PATTERNS``: patterns made per page, or from a
-set in an order that changes from process to process (the standard library's e-mail
-parser), do not pile up. A compiler warning (a possible set operation …) is given at a
-pattern's first compilation only.
+with the programs it used followed by the others the file held, the first ``MAX_PATTERNS``:
+the commands' different patterns stay, while patterns made per page, or from a set in an
+order that changes from process to process (the standard library's e-mail parser), fall
+off the end. A compiler warning (a possible set operation …) is given at a pattern's first
+compilation only.
 """
 from __future__ import annotations
 
@@ -93,13 +94,13 @@ class _Store:
         return _sre.compile(pattern, *found)
 
     def save(self) -> None:
-        """Keep the programs used, when a pattern was compiled."""
+        """Keep the programs used, then the others held, when a pattern was compiled."""
         from .fsio import write_atomic
 
         if not self.made:
             return
         try:
-            write_atomic(self.path, marshal.dumps(dict(islice(self.used.items(), MAX_PATTERNS))))
+            write_atomic(self.path, marshal.dumps(dict(islice({**self.used, **self.kept}.items(), MAX_PATTERNS))))
         except OSError as exc:
             LOG.warning("regex-cache: cannot keep compiled patterns in %s (%s): every run compiles them "
                         "again", self.path.parent, exc.strerror or exc, extra={"code": "regex-cache"})

@@ -70,16 +70,15 @@ def test_another_python_or_a_damaged_file_compiles_afresh(tmp_path, monkeypatch)
     _compile_all(tmp_path)  # rewritten whole
 
 
-def test_only_the_programs_a_run_used_are_kept_at_most_max(tmp_path, monkeypatch):
+def test_the_programs_a_run_used_come_first_then_those_held_at_most_max(tmp_path, monkeypatch):
     _compile_all(tmp_path)
-    monkeypatch.setattr(regex_cache, "MAX_PATTERNS", 2)
+    monkeypatch.setattr(regex_cache, "MAX_PATTERNS", 3)
     re.purge()
     with regex_cache.kept_patterns(tmp_path):
         re.compile("one new pattern")
-        re.compile(*PATTERNS[0])
-        re.compile(*PATTERNS[1])
+        re.compile(*PATTERNS[2])
     kept = regex_cache._read(regex_cache.store_path(tmp_path))
-    assert list(kept) == [("one new pattern", 0), PATTERNS[0]]
+    assert list(kept) == [("one new pattern", 0), PATTERNS[2], PATTERNS[0]]
 
 
 def test_an_unwritable_folder_is_a_warning_and_the_patterns_still_compile(tmp_path, caplog):
