@@ -8,10 +8,11 @@ worker is in flight, so memory stays flat however many inputs there are.
 Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, where a task is
 ``(tag, document)``; a task whose document is ``None`` passes straight through:
 
-- ``LocalPool``: worker processes (``forkserver``, modules preloaded once) fed over pipes.
-  A document that runs past the time limit has its worker killed and replaced; one that
-  crashes its worker (segfault, ``os._exit``, OOM kill) fails alone, and the worker is
-  replaced. Workers are also replaced after ``MAX_TASKS_PER_WORKER`` documents.
+- ``LocalPool``: worker processes fed over pipes, forked warm (``forkserver``, which warms
+  up once: ``preload``). A document that runs past the time limit has its worker killed
+  and replaced; one that crashes its worker (segfault, ``os._exit``, OOM kill) fails alone,
+  and the worker is replaced. Workers are also replaced after ``MAX_TASKS_PER_WORKER``
+  documents.
 - ``DaskPool``: the same on a Dask distributed cluster (``cn-gov-report-pipeline[dask]``).
   The time limit is enforced by the client (the document is reported failed; Dask cannot
   stop a running task's thread); a document that kills its worker fails alone once Dask
@@ -144,7 +145,7 @@ class LocalPool:
         method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
         self.ctx = multiprocessing.get_context(method)
         if method == "forkserver":
-            self.ctx.set_forkserver_preload(["pipeline.batch.worker", "pipeline.convert"])
+            self.ctx.set_forkserver_preload(["pipeline.batch.preload"])
         self.settings, self.formats, self.timeout, self.target = settings, formats, timeout, target
         self.jobs = max(1, jobs)
         self.workers: list[_Worker] = []  # started when the first document needs converting

@@ -94,12 +94,16 @@ def dask_task(document: Document, settings: Settings, formats: tuple[str, ...]) 
     return convert_document(document, settings, formats)
 
 
+def quiet_logs() -> None:
+    """What a worker finds comes back in its outcomes; the parent alone talks to the user (and
+    says the font stand-ins once), so a worker's own log records go nowhere."""
+    logging.getLogger("pipeline").addHandler(logging.NullHandler())
+
+
 def worker_main(conn, settings: Settings, formats: tuple[str, ...]) -> None:
     """A local worker process: receive ``(tag, document)``, send back ``(tag, outcome)``; ``None`` stops."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
-    # What a worker finds comes back in its outcomes; the parent alone talks to the user (and
-    # says the font stand-ins once), so a worker's own log records go nowhere.
-    logging.getLogger("pipeline").addHandler(logging.NullHandler())
+    quiet_logs()
     warm_up(settings, formats)
     gc.freeze()  # the modules and tables the warm-up loaded live as long as the worker: no collection scans them
     conn.send(("ready", None))
