@@ -490,7 +490,7 @@ def test_a_labelled_line_in_a_list_outside_the_content_is_read():
 
 # Classes measured short on the unseen metadata sets (development material since they were
 # measured), each on a corpus page of those sets, against its reviewed truth file there.
-UNSEEN_TRUTH = [TRUTH / "unseen", TRUTH / "unseen2", TRUTH / "unseen3"]
+UNSEEN_TRUTH = [TRUTH / "unseen", TRUTH / "unseen2", TRUTH / "unseen3", TRUTH / "unseen4"]
 
 
 def reviewed(corpus_path: str, name: str):
@@ -638,3 +638,27 @@ def test_a_wire_dateline_opening_the_text_gives_the_publisher():
     record = fields(ir_of(PAGES / "cwced_aefcf136.html"))
     assert same(record["publisher"][0], reviewed(corpus_path, "publisher"))
     assert record["publisher"] == ("新华社", "byline:电头")
+
+
+def test_the_label_pairs_of_a_byline_atop_the_content_are_read():
+    # 2019-09-26 12:11来源：证券时报网作者：李在山, the content's first line, dropped as metadata
+    record = fields(ir_of(PAGES / "gne_stcn_1.html"))
+    assert record["publisher"] == ("证券时报网", "line:来源")
+    assert same(record["publisher"][0], reviewed("html/GNE/tests/stcn/1.html", "publisher"))
+
+
+def test_the_sites_name_run_on_after_an_edition_is_cut_off_the_publisher():
+    # 来源：<a>人民日报海外版</a> then the site's link <a>中国青年网</a> on the same line
+    record = fields(ir_of(PAGES / "readability_youth_excerpt.html"))
+    assert record["publisher"] == ("人民日报海外版", "line:来源") and record["site"][0] == "中国青年网"
+    assert same(record["publisher"][0], reviewed("html/mozilla-readability/test/test-pages/youth/source.html",
+                                                 "publisher"))
+
+
+def test_the_publisher_ending_the_title_tag_is_cut_off_the_title():
+    # <title>标题 东区办事处_中山网</title>, the page saying 来源于：东区办事处
+    record = fields(ir_of(PAGES / "gne_zsnews_1.html"))
+    corpus_path = "html/GNE/tests/zsnews/1.html"
+    assert record["publisher"] == ("东区办事处", "line:来源于")
+    assert record["title"] == (reviewed(corpus_path, "title"), "title-tag")
+    assert same(record["publisher"][0], reviewed(corpus_path, "publisher"))

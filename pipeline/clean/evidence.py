@@ -8,7 +8,9 @@ cut short by a stronger source (``<meta name="ContentSource" content="浙江">``
 says ``来源：浙江监管局``) gives way to the fuller one of an info table or a labelled line, for
 the fields in ``complete_fields``; so does a meta value that names the site itself
 (``<meta name="ContentSource" content="辽阳网站">`` where the page says ``信息来源：辽阳日报``): the
-name a site source gives, or a website's name (``website_name``).
+name a site source gives, or a website's name (``website_name``). A value with the site's name
+run on after an outlet's or an edition's name is cut before it (``publisher_before_site``), and
+so is the publisher's name ending a title a page's names give (``named_titles_from``).
 """
 from __future__ import annotations
 
@@ -56,6 +58,10 @@ def best(evidence: list[Evidence], key: str, rules: CleanRules) -> Evidence | No
         fuller = [e for e in found[1:] if e.kind in rules.complete_from
                   and len(e.value) > len(chosen.value) and e.value.startswith(chosen.value)]
         chosen = fuller[0] if fuller else chosen
+        for site in sorted(sites, key=len, reverse=True):  # 人民日报海外版中国青年网, the site 中国青年网
+            head = chosen.value.removesuffix(site)
+            if head != chosen.value and rules.publisher_before_site.fullmatch(head):
+                return Evidence(key, head, chosen.origin)
     return chosen
 
 
@@ -66,4 +72,8 @@ def resolve(evidence: list[Evidence], rules: CleanRules) -> dict:
         chosen = best(evidence, key, rules)
         meta[key] = chosen.value
         meta["from"][key] = chosen.origin
+    title, publisher = meta.get("title"), meta.get("publisher")
+    if title and publisher and title.endswith(" " + publisher) and title != " " + publisher \
+            and meta["from"]["title"].partition(":")[0] in rules.named_titles_from:
+        meta["title"] = title.removesuffix(" " + publisher)
     return meta

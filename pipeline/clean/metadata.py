@@ -170,7 +170,10 @@ def take_byline(draft: Draft) -> None:
         if text and draft.rules.number_line.fullmatch(text):
             draft.offer("number", text, "byline:文号")
         elif text and byline_date(draft, text, paragraph_text(draft.blocks[i - 1]) if i else ""):
-            if (DATE_STAMP_ONLY.fullmatch(text) or stamp_and_pairs(text, draft.rules)) and len(draft.blocks) > 1:
+            paired = stamp_and_pairs(text, draft.rules)
+            if paired:  # 2019-09-26 12:11来源：证券时报网作者：李在山: its pairs are a labelled line's
+                note_pairs(text, list(draft.rules.metadata_pair.finditer(text)), draft, "line")
+            if (DATE_STAMP_ONLY.fullmatch(text) or paired) and len(draft.blocks) > 1:
                 draft.drop("metadata", text)
                 del draft.blocks[i]
             return

@@ -91,6 +91,7 @@ class CleanRules:
     evidence_order: tuple[str, ...]
     complete_fields: tuple[str, ...]
     complete_from: tuple[str, ...]
+    named_titles_from: tuple[str, ...]  # kinds of title evidence that may end with the publisher's name
     generated_time: str
     address_comments: tuple[re.Pattern, ...]
     placeholder_titles: re.Pattern
@@ -106,6 +107,7 @@ class CleanRules:
     publisher_end: re.Pattern  # what ends a publisher's name (a date, a following label …)
     publisher_person: re.Pattern  # an outlet's name with a person's name run on (中国新闻网王帆)
     publisher_outlet: re.Pattern  # an outlet's name alone (新华社, 澎湃新闻), full match
+    publisher_before_site: re.Pattern  # an outlet's or edition's name the site's name runs on after, full match
     source_marks: re.Pattern  # a class or id marking the article's source (a_source), full match
     source_lead: re.Pattern  # a lead before a marked source's name (本文来源于)
     source_name: re.Pattern  # a marked source's text that is one name, full match
@@ -199,6 +201,7 @@ def compile_rules(data: dict) -> CleanRules:
         evidence_order=tuple(data["evidence_order"]),
         complete_fields=tuple(data["complete_fields"]),
         complete_from=tuple(data["complete_from"]),
+        named_titles_from=tuple(data["named_titles_from"]),
         generated_time=data["generated_time"],
         address_comments=tuple(re.compile(p, re.I) for p in data["address_comments"]),
         placeholder_titles=re.compile(data["placeholder_titles"], re.I),
@@ -234,13 +237,14 @@ def main_list_rules(entry: dict) -> MainListRules:
 
 def publisher_patterns(data: dict) -> dict:
     """The publisher's patterns from ``metadata_fields.publisher``, ``publisher_end``,
-    ``outlet_name`` and ``surnames``."""
+    ``outlet_name``, ``edition_name`` and ``surnames``."""
     labels = "|".join(sorted(map(re.escape, data["metadata_fields"]["publisher"]), key=len, reverse=True))
     person = rf"(?:{data['outlet_name']})([{data['surnames']}][\u4e00-\u9fff]{{1,2}})(?<![版刊网报社台])"
     return {"publisher_label": re.compile(rf"(本文|本稿)?({labels})\s*[:：]\s*"),
             "publisher_end": re.compile(data["publisher_end"]),
             "publisher_person": re.compile(rf"(.+?{person})"),
-            "publisher_outlet": re.compile(rf"[\u4e00-\u9fff·]{{1,10}}(?:{data['outlet_name']})")}
+            "publisher_outlet": re.compile(rf"[\u4e00-\u9fff·]{{1,10}}(?:{data['outlet_name']})"),
+            "publisher_before_site": re.compile(rf"[\u4e00-\u9fff·]{{1,10}}(?:{data['outlet_name']}|{data['edition_name']})")}
 
 
 def sites_folder() -> Path:
