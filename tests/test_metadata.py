@@ -662,3 +662,11 @@ def test_the_publisher_ending_the_title_tag_is_cut_off_the_title():
     assert record["publisher"] == ("东区办事处", "line:来源于")
     assert record["title"] == (reviewed(corpus_path, "title"), "title-tag")
     assert same(record["publisher"][0], reviewed(corpus_path, "publisher"))
+
+
+def test_the_source_mark_of_every_card_of_a_feed_is_no_publisher():
+    # after the article, each card of the feed has <a class="footer-bar-action source">上海热线要闻 ⋅</a>
+    # (and its comment count the same mark); the article's own source (南方都市报) is unmarked
+    record = fields(ir_of(PAGES / "gne_toutiao_3.html"))
+    assert "publisher" not in record or record["publisher"][0] != "上海热线要闻"
+    assert reviewed("html/GNE/tests/toutiao/3.html", "publisher") == "南方都市报"

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
 from ..text import collapse_space
@@ -212,13 +213,15 @@ def page_headlines(draft: Draft) -> list[str]:
 
 
 MARKED_CHARS = 40  # a marked source's element holds no more text than this
+MARKED_MOST = 2  # a mark on more elements than this is a feed's, on each card
 
 
 def marked_source(draft: Draft) -> None:
     """The first element of the page marked as the article's source (``class="a_source"``,
     ``class="source"``) or as the self-media account that published it (``class="media-name"``,
     WeChat's ``id="js_name"``) whose short text, without its lead (本文来源于), is one name: the
-    publisher (``marked``)."""
+    publisher (``marked``). A mark on more than ``MARKED_MOST`` elements is a feed's, on each of
+    its cards (a teaser's source, its comment count), and marks no source of the article."""
     r = draft.rules
 
     def mark_of(el) -> str | None:
@@ -228,7 +231,10 @@ def marked_source(draft: Draft) -> None:
     marked = [(el, mark_of(el)) for el in draft.page.xpath("//body//*[@class or @id]")]
     marked = [(el, mark) for el, mark in marked if mark and el.tag not in ("img", "script", "style", "link")]
     inner = {el for el, _ in marked}
+    counts = Counter(mark for _el, mark in marked)
     for el, mark in marked:
+        if counts[mark] > MARKED_MOST:
+            continue  # the mark of every card of a feed (a teaser's source, its comment count …)
         if any(d in inner for d in el.iterdescendants()):
             continue  # the innermost marked element: <div class="sourceTitle"><div class="sourceTitleText">
         text = collapse_space(el.text_content())
