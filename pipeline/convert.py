@@ -24,6 +24,8 @@ from .transforms import run_transforms
 from .writers import get_writer
 
 
+# The formats whose writers measure text with the fonts' metrics.
+FONT_FORMATS = ("docx", "pdf")
 # The tags that start a block, counted in the raw bytes to refuse an oversized page at once.
 BLOCK_TAG = re.compile(rb"<(?:p|tr|li|h[1-6]|img)\b", re.I)
 
@@ -94,6 +96,8 @@ def convert(document: Document, settings: Settings, formats=None) -> Conversion:
     formats = tuple(formats or settings.formats)
     for fmt in formats:
         get_writer(fmt)  # an unknown format fails before any work
+    if any(fmt in FONT_FORMATS for fmt in formats):
+        fonts.start_lookups(settings)
     conversion = Conversion(build_ir(document, settings))
     if "pdf" in formats:
         conversion.rendering = missing_glyphs(conversion.tree, settings)
