@@ -106,10 +106,19 @@ class _Store:
                         "again", self.path.parent, exc.strerror or exc, extra={"code": "regex-cache"})
 
 
+#: The Pythons whose regular expression compiler this module knows (``re._parser.parse``,
+#: ``re._compiler._code`` and ``_sre.compile``'s arguments, the tests' check); on any other,
+#: ``kept_patterns`` keeps nothing and ``re`` compiles as usual.
+KNOWN_PYTHONS = ((3, 11),)
+
+
 @contextmanager
 def kept_patterns(folder: Path) -> Iterator[None]:
     """Patterns compiled meanwhile (in any module) are made from the programs kept under
-    ``folder``, and those compiled afresh are kept there at the end."""
+    ``folder``, and those compiled afresh are kept there at the end (on ``KNOWN_PYTHONS``)."""
+    if sys.version_info[:2] not in KNOWN_PYTHONS:
+        yield
+        return
     original = _compiler.compile
     store = _Store(store_path(folder), original)
     _compiler.compile = store.compile

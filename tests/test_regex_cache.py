@@ -88,3 +88,16 @@ def test_an_unwritable_folder_is_a_warning_and_the_patterns_still_compile(tmp_pa
         assert _compile_all(folder) == [re.compile(p, f) for p, f in PATTERNS]
     assert [r.code for r in caplog.records] == ["regex-cache"]
     assert "every run compiles them again" in caplog.records[0].getMessage()
+
+
+def test_on_a_python_it_does_not_know_nothing_is_kept(tmp_path, monkeypatch):
+    monkeypatch.setattr(regex_cache, "KNOWN_PYTHONS", ())
+    _compile_all(tmp_path)
+    assert _compiler.compile is RE_COMPILE and not regex_cache.store_path(tmp_path).exists()
+
+
+def test_this_python_is_one_it_knows():
+    # the program check above runs on this Python: its compiler is the one the module knows
+    import sys
+
+    assert sys.version_info[:2] in regex_cache.KNOWN_PYTHONS
