@@ -95,10 +95,11 @@ class PdfSettings(Strict):
     # A structure tree (tagged PDF): headings, paragraphs, lists, tables, figures with alt text.
     tagged: bool = False
     # The deflate implementation of the compressed streams (fonts, pages) and its level.
-    # isal (Intel's ISA-L), levels 0-3, compresses the fonts, most of the file, four to six
-    # times as fast as zlib at the same level; zlib, levels 0-9 (6 is its own default), at 6
-    # or more writes files a few per cent smaller. Each gives the same bytes every run.
-    deflate: Literal["isal", "zlib"] = "isal"
+    # zlib, levels 0-9: 3 compresses the fonts (most of the file) twice as fast as zlib's own
+    # default 6, for files about 5% larger; the same bytes on every machine with that zlib.
+    # isal (Intel's ISA-L), levels 0-3, is four times as fast again, but its bytes depend on
+    # the CPU (at level 3 an AVX-512 machine writes others than an AVX2 one).
+    deflate: Literal["isal", "zlib"] = "zlib"
     compression_level: int = Field(3, ge=0, le=9)
 
     @model_validator(mode="after")

@@ -149,8 +149,9 @@ SHAPING_DISTRIBUTIONS = ("lxml", "python-docx", "reportlab", "pikepdf", "fonttoo
 
 def shaped_by(settings, formats) -> dict:
     """What shapes the bytes of ``formats`` besides the tool and the settings: the versions
-    of Python, of ``SHAPING_DISTRIBUTIONS`` and of libxml2, qpdf and zlib; with DOCX or PDF,
-    the font file of each role (path, face index and size: DOCX measures with them too)."""
+    of Python, of ``SHAPING_DISTRIBUTIONS`` and of libxml2, qpdf and zlib (with ``pdf.deflate:
+    isal``, the CPU's kind too); with DOCX or PDF, the font file of each role (path, face index
+    and size: DOCX measures with them too)."""
     import platform
     import zlib
     from importlib import metadata
@@ -169,6 +170,8 @@ def shaped_by(settings, formats) -> dict:
         import pikepdf
 
         versions["qpdf"] = pikepdf.__libqpdf_version__
+        if settings.pdf.deflate == "isal":
+            versions["cpu"] = cpu_kind()
     found = {"versions": versions}
     if {"docx", "pdf"} & set(formats):
         from .. import fonts
@@ -176,6 +179,23 @@ def shaped_by(settings, formats) -> dict:
         found["fonts"] = {role: f"{font.path}#{font.index} {_size(font.path)} bytes"
                           for role, font in fonts.font_choice(settings).resolved.items()}
     return found
+
+
+#: The vector extensions ISA-L picks its deflate code by (at level 3 it writes other bytes with
+#: AVX-512 than with AVX2), as /proc/cpuinfo names them.
+ISAL_EXTENSIONS = ("sse4_2", "avx2", "avx512f")
+
+
+def cpu_kind() -> str:
+    """The machine's architecture, and on Linux which of ``ISAL_EXTENSIONS`` its CPU has."""
+    import platform
+
+    try:
+        flags = set(next((line for line in Path("/proc/cpuinfo").read_text().splitlines()
+                          if line.startswith(("flags", "Features"))), "").split())
+    except OSError:
+        flags = set()
+    return " ".join([platform.machine(), *(name for name in ISAL_EXTENSIONS if name in flags)])
 
 
 def _size(path: str) -> int | None:
