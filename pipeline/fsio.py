@@ -2,6 +2,7 @@
 making sure an output place can be written before any work is done."""
 from __future__ import annotations
 
+import glob
 import hashlib
 import os
 import secrets
@@ -37,6 +38,9 @@ def write_atomic(path: Path, data: bytes) -> None:
         handle.write(data)
 
 
+#: The name of an atomic write's temporary file, beside the file it becomes.
+TEMPORARY_NAME = ".{name}.{token}.part"
+
 #: How a temporary file is created: new (never an existing file or link), not inherited by
 #: child processes.
 TEMPORARY_FLAGS = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0) | getattr(os, "O_BINARY", 0)
@@ -48,7 +52,7 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
     per output, where ``tempfile.mkstemp`` and a ``chmod`` to the usual permissions took nine:
     a batch writes four outputs per document."""
     for _ in range(100):
-        tmp = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+        tmp = path.with_name(TEMPORARY_NAME.format(name=path.name, token=secrets.token_hex(4)))
         try:
             return os.open(tmp, TEMPORARY_FLAGS, 0o666), tmp
         except FileExistsError:
@@ -56,6 +60,16 @@ def _temporary_beside(path: Path) -> tuple[int, Path]:
         except FileNotFoundError:
             path.parent.mkdir(parents=True, exist_ok=True)
     raise FileExistsError(f"{path.parent}: no free temporary name for {path.name}")
+
+
+def remove_temporaries(path: Path) -> None:
+    """Remove the temporary files that atomic writes of ``path`` left (a writer killed midway)."""
+    path = Path(path)
+    for tmp in path.parent.glob(TEMPORARY_NAME.format(name=glob.escape(path.name), token="*")):
+        try:
+            tmp.unlink()
+        except FileNotFoundError:
+            pass
 
 
 # The longest output name segment, in UTF-8 bytes: with an extension and the temporary

@@ -32,10 +32,11 @@ from pipeline import ir
 from pipeline.batch import manifest as mf
 from pipeline.batch.runner import LocalPool
 from pipeline.batch.sources import Selector, iter_items, out_base_of, url_to_path
-from pipeline.batch.worker import convert_document, worker_main
+from pipeline.batch.worker import Job, convert_document, worker_main
 from pipeline.cli_batch import batch, check
 from pipeline.config import Settings
 from pipeline.convert import build_ir, convert
+from pipeline.fsio import atomic_open
 from pipeline.load import Document
 from pipeline.readers import reader_for
 
@@ -342,6 +343,20 @@ def test_two_batches_never_write_one_folder_at_once(tree, tmp_path):
 
 
 @pytest.mark.slow
+@pytest.mark.slow
+def test_an_output_a_worker_cannot_write_stops_the_batch_with_exit_3(tmp_path):
+    src = tmp_path / "input"
+    (src / "a").mkdir(parents=True)
+    shutil.copy(PAGES["text"], src / "a" / "report.txt")
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "a").write_text("in the way", encoding="utf-8")
+    result = cli(batch, [src, "-o", out, *FAST, "-j", "1", "--progress", "off"])
+    assert result.exit_code == 3, result.output
+    assert "cannot write output: a file is in the way of a folder" in result.output
+    assert mf.read_state(out).entries == {}
+
+
 def test_same_output_name_in_one_folder_is_reported_not_overwritten(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -559,49 +574,61 @@ def test_the_order_formats_are_named_in_is_not_a_setting():
 
 
 def misbehaving_worker(conn, settings, formats):
-    """worker_main, except that documents named crash.* kill the process and hang.* never end."""
+    """worker_main, except that documents named crash.* kill the process, hang.* never end
+    and hang-writing.* never end while writing their output."""
     import pipeline.batch.worker as worker
 
-    real = worker.convert_document
+    real_convert, real_write = worker.convert_document, worker.write_atomic
 
     def convert_or_misbehave(document, settings, formats):
         if document.name.startswith("crash"):
             os.kill(os.getpid(), signal.SIGSEGV)
-        if document.name.startswith("hang"):
+        if document.name.startswith("hang."):
             while True:
                 time.sleep(1)
-        return real(document, settings, formats)
+        return real_convert(document, settings, formats)
 
-    worker.convert_document = convert_or_misbehave
+    def write_or_hang(path, data):
+        if path.name.startswith("hang-writing"):
+            with atomic_open(path) as handle:
+                handle.write(data[:10])
+                handle.flush()
+                while True:
+                    time.sleep(1)
+        real_write(path, data)
+
+    worker.convert_document, worker.write_atomic = convert_or_misbehave, write_or_hang
     worker_main(conn, settings, formats)
 
 
 @pytest.mark.slow
-def test_a_crash_or_a_hang_fails_that_document_alone():
+def test_a_crash_or_a_hang_fails_that_document_alone(tmp_path):
     settings = Settings(formats=("txt",))
     page = PAGES["henan"].read_bytes()
-    names = ["a.html", "crash.html", "b.html", "hang.html", "c.html", "d.html"]
+    names = ["a.html", "crash.html", "b.html", "hang.html", "c.html", "hang-writing.html", "d.html"]
     pool = LocalPool(2, settings, ("txt",), timeout=3.0, target=misbehaving_worker)
     try:
-        outcomes = dict(pool.map((name, Document(name, page)) for name in names))
+        outcomes = dict(pool.map((name, Job(Document(name, page), tmp_path, Path(name).stem)) for name in names))
     finally:
         pool.close()
     assert outcomes["crash.html"]["status"] == "failed"
     assert "worker crashed (signal SIGSEGV)" in outcomes["crash.html"]["error"]
-    assert outcomes["hang.html"] == {"status": "failed", "error": "timed out after 3 s"}
-    for name in ("a.html", "b.html", "c.html", "d.html"):
-        assert outcomes[name]["status"] == "ok"
+    assert outcomes["hang.html"] == outcomes["hang-writing.html"] == {"status": "failed", "error": "timed out after 3 s"}
+    for name in ("a.html", "b.html", "c.html", "d.html"):  # written by the worker, as it says
+        output = outcomes[name]["outputs"]["txt"]
+        assert hashlib.sha256((tmp_path / output["path"]).read_bytes()).hexdigest() == output["sha256"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt", "d.txt"]  # no temporary left
 
 
 @pytest.mark.slow
-def test_at_most_one_document_per_worker_is_in_flight():
+def test_at_most_one_document_per_worker_is_in_flight(tmp_path):
     page = PAGES["text2"].read_bytes()
     pulled = []
 
     def tasks():
         for n in range(12):
             pulled.append(n)
-            yield n, Document(f"{n}.txt", page)
+            yield n, Job(Document(f"{n}.txt", page), tmp_path, str(n))
 
     pool = LocalPool(2, Settings(formats=("txt",)), ("txt",), timeout=60)
     try:

@@ -1,22 +1,25 @@
 """Running a batch: enumerate, skip what is current, convert on an executor, write, record.
 
-The parent process reads each input, hashes it and decides whether to convert it; workers
-only convert (bytes in, bytes out); the parent writes every output (atomically: temporary
-file + rename), then appends the document to the manifest journal. At most one document per
-worker is in flight, so memory stays flat however many inputs there are.
+The parent process reads each input, hashes it and decides whether to convert it; an executor
+converts it and writes its outputs (atomically: temporary file + rename, ``worker.Job``); the
+parent then appends the document to the manifest journal. At most one document per worker is
+in flight, so memory stays flat however many inputs there are.
 
 Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, where a task is
-``(tag, document)``; a task whose document is ``None`` passes straight through:
+``(tag, job)``; a task whose job is ``None`` passes straight through. An ``ok`` outcome's
+``outputs`` are those the job wrote (path, SHA-256, size):
 
-- ``LocalPool``: worker processes fed over pipes, forked warm (``forkserver``, which warms
-  up once: ``preload``). A document that runs past the time limit has its worker killed
-  and replaced; one that crashes its worker (segfault, ``os._exit``, OOM kill) fails alone,
-  and the worker is replaced. Workers are also replaced after ``MAX_TASKS_PER_WORKER``
-  documents.
-- ``DaskPool``: the same on a Dask distributed cluster (``cn-gov-report-pipeline[dask]``).
-  The time limit is enforced by the client (the document is reported failed; Dask cannot
-  stop a running task's thread); a document that kills its worker fails alone once Dask
-  gives up on it. Each task carries the settings, so workers need no configuration.
+- ``LocalPool``: worker processes fed over pipes, forked warm (``forkserver``, which warms up
+  once: ``preload``); each writes the outputs of the documents it converts. A document that
+  runs past the time limit has its worker killed and replaced; one that crashes its worker
+  (segfault, ``os._exit``, OOM kill) fails alone, and the worker is replaced; the temporary
+  files of a killed worker's writes are removed. Workers are also replaced after
+  ``MAX_TASKS_PER_WORKER`` documents.
+- ``DaskPool``: the same on a Dask distributed cluster (``cn-gov-report-pipeline[dask]``);
+  the client writes the outputs. The time limit is enforced by the client (the document is
+  reported failed; Dask cannot stop a running task's thread); a document that kills its
+  worker fails alone once Dask gives up on it. Each task carries the settings, so workers
+  need no configuration.
 """
 from __future__ import annotations
 
@@ -35,15 +38,14 @@ from typing import Iterable, Iterator
 
 from .. import __version__, fonts, logs
 from ..config import Settings, settings_hash
-from ..errors import PipelineError, UsageError
-from ..fsio import ensure_writable, output_error, write_atomic
-from ..load import Document
+from ..errors import OutputError, PipelineError, UsageError
+from ..fsio import ensure_writable, output_error, remove_temporaries
 from ..writers import EXTENSIONS, get_writer
 from . import manifest as mf
 from .report import DocResult, Summary, write_reports
 from .sources import Item, Selector, iter_items
 from .spool import Spool
-from .worker import convert_document, worker_main
+from .worker import Job, run_job, worker_main, write_outcome
 
 MAX_TASKS_PER_WORKER = 500
 RESERVED_NAMES = frozenset({"index.html", mf.MANIFEST_NAME})  # the batch's own files at the top of OUTDIR
@@ -102,6 +104,7 @@ class _Worker:
         self.conn = parent_end
         self.ready = False
         self.tag = None
+        self.job: Job | None = None
         self.deadline = time.monotonic() + WORKER_START_LIMIT
         self.done = 0
 
@@ -151,12 +154,19 @@ class LocalPool:
         self.workers: list[_Worker] = []  # started when the first document needs converting
 
     def _replace(self, worker: _Worker, kill: bool) -> _Worker:
-        worker.stop(kill=kill)
+        self._stop(worker, kill)
         fresh = _Worker(self.ctx, self.target, self.settings, self.formats)
         self.workers[self.workers.index(worker)] = fresh
         return fresh
 
-    def map(self, tasks: Iterable[tuple[object, Document | None]]) -> Iterator[tuple[object, dict | None]]:
+    def _stop(self, worker: _Worker, kill: bool) -> None:
+        """Stop ``worker``; killed while busy, it may have left temporary files of its job's outputs."""
+        worker.stop(kill=kill)
+        if kill and worker.busy:
+            for fmt in self.formats:
+                remove_temporaries(worker.job.output(fmt)[1])
+
+    def map(self, tasks: Iterable[tuple[object, Job | None]]) -> Iterator[tuple[object, dict | None]]:
         tasks = iter(tasks)
         passed: list = []  # tasks without a document, to hand back in order
         exhausted = False
@@ -171,8 +181,8 @@ class LocalPool:
                 elif task[1] is None:
                     passed.append(task[0])
                 else:
-                    worker.conn.send(task)
-                    worker.tag = task[0]
+                    worker.conn.send(task[1])
+                    worker.tag, worker.job = task
                     worker.deadline = time.monotonic() + self.timeout
                     return
 
@@ -202,15 +212,15 @@ class LocalPool:
             for worker in list(waiting):
                 if worker.conn in ready:
                     try:
-                        tag, outcome = worker.conn.recv()
+                        outcome = worker.conn.recv()
                     except (EOFError, OSError):
-                        tag = None
+                        pass
                     else:
-                        if tag == "ready":
+                        if not worker.ready:  # its first message: "ready"
                             worker.ready = True
                             feed(worker)
                             continue
-                        worker.tag = None
+                        tag, worker.tag, worker.job = worker.tag, None, None
                         worker.done += 1
                         if worker.done >= MAX_TASKS_PER_WORKER:
                             worker = self._replace(worker, kill=False)
@@ -235,7 +245,7 @@ class LocalPool:
 
     def close(self, kill: bool = False) -> None:
         for worker in self.workers:
-            worker.stop(kill=kill or worker.busy)
+            self._stop(worker, kill=kill or worker.busy)
         self.workers = []
 
 
@@ -265,7 +275,7 @@ class DaskPool:
         from .worker import dask_task
 
         tasks = iter(tasks)
-        inflight: dict = {}  # future → (tag, deadline)
+        inflight: dict = {}  # future → (tag, job, deadline)
         exhausted = False
         while True:
             while not exhausted and len(inflight) < self.window:
@@ -273,17 +283,17 @@ class DaskPool:
                 if task is None:
                     exhausted = True
                     break
-                tag, document = task
-                if document is None:
+                tag, job = task
+                if job is None:
                     yield tag, None
                     continue
-                future = self.client.submit(dask_task, document, self.settings, self.formats, pure=False)
-                inflight[future] = (tag, time.monotonic() + self.timeout)
+                future = self.client.submit(dask_task, job.document, self.settings, self.formats, pure=False)
+                inflight[future] = (tag, job, time.monotonic() + self.timeout)
             if not inflight:
                 if exhausted:
                     return
                 continue
-            limit = max(0.05, min(d for _, d in inflight.values()) - time.monotonic())
+            limit = max(0.05, min(d for _, _, d in inflight.values()) - time.monotonic())
             try:
                 with self.client.as_current():
                     done = dask_wait(list(inflight), timeout=limit, return_when=FIRST_COMPLETED).done
@@ -291,10 +301,10 @@ class DaskPool:
                 done = set()
             now = time.monotonic()
             for future in list(inflight):
-                tag, deadline = inflight[future]
+                tag, job, deadline = inflight[future]
                 if future in done:
                     del inflight[future]
-                    yield tag, self._outcome(future)
+                    yield tag, write_outcome(job, self._outcome(future))
                 elif now >= deadline:
                     del inflight[future]
                     future.cancel()
@@ -321,8 +331,8 @@ class InProcess:
         self.settings, self.formats = settings, formats
 
     def map(self, tasks):
-        for tag, document in tasks:
-            yield tag, None if document is None else convert_document(document, self.settings, self.formats)
+        for tag, job in tasks:
+            yield tag, None if job is None else run_job(job, self.settings, self.formats)
 
     def close(self, kill: bool = False) -> None:
         pass
@@ -398,7 +408,7 @@ class Batch:
 
     # the parent's side of each document
 
-    def tasks(self) -> Iterator[tuple[_Tag, Document | None]]:
+    def tasks(self) -> Iterator[tuple[_Tag, Job | None]]:
         keys: set[bytes] = set()
         outputs: set[bytes] = set()
         items = iter_items(self.options.sources, self.options.selector, skip_dirs=[self.outdir],
@@ -439,7 +449,7 @@ class Batch:
                                           date=old.get("date"), publisher=old.get("publisher"))
                     yield tag, None
                     continue
-            yield tag, document
+            yield tag, Job(document, self.outdir, item.out_base)
 
     def _entry(self, item: Item, sha: str | None, status: str, *, error=None, warnings=(), outputs=None,
                url=None, about: dict | None = None) -> dict:
@@ -461,16 +471,10 @@ class Batch:
         item = tag.item
         if tag.ready is not None:
             result, entry = tag.ready, tag.entry
+        elif outcome["status"] == "unwritable":
+            raise OutputError(outcome["error"])
         elif outcome["status"] == "ok":
-            written = {}
-            for fmt in self.options.formats:
-                data = outcome["outputs"][fmt]
-                rel = item.out_base + EXTENSIONS[fmt]
-                try:
-                    write_atomic(self.outdir / rel, data)
-                except OSError as exc:
-                    raise output_error(exc, self.outdir / rel) from None
-                written[fmt] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+            written = outcome["outputs"]
             url = outcome.get("url") or item.document.url
             entry = self._entry(item, tag.sha256, "ok", warnings=outcome["warnings"], outputs=written, url=url,
                                 about=outcome)

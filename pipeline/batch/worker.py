@@ -5,6 +5,12 @@ as exceptions, so that only a crash or a time limit is the executor's business. 
 warms up once (schema, rules, writers, fonts: by converting a two-line document) and keeps
 those in its module-level caches for every document it converts after.
 
+A local worker also writes the outputs of a ``Job`` (each atomically: temporary file, then
+rename) and sends back only what the manifest records of them (path, SHA-256, size), not their
+bytes; an output that cannot be written comes back as ``{"status": "unwritable", "error":
+the message}``, which stops the batch. A Dask worker may run on another machine: it sends
+the bytes, and the client writes them the same way (``write_outcome``).
+
 Everything a conversion depends on travels with the task in its Settings, so a document gives
 the same bytes on any machine (``pipeline.environment`` holds the one variable a library
 reads from the process environment).
@@ -12,19 +18,38 @@ reads from the process environment).
 from __future__ import annotations
 
 import gc
+import hashlib
 import logging
 import signal
 import threading
 import time
+from dataclasses import dataclass
+from pathlib import Path
 
 from ..config import Settings, settings_hash
 from ..errors import PipelineError
+from ..fsio import output_error, write_atomic
 from ..load import Document
+from ..writers import EXTENSIONS
 
 WARM_UP = Document("warm-up.txt", "工作报告\n\n一、总体情况\n\n今年以来，各项工作有序推进。\n".encode("utf-8"))
 MAX_ERROR = 500
 
 _warmed: set[tuple[str, tuple[str, ...]]] = set()
+
+
+@dataclass(frozen=True)
+class Job:
+    """A document to convert and where its outputs go: ``outdir/<out_base>.<ext>``."""
+
+    document: Document
+    outdir: Path
+    out_base: str
+
+    def output(self, fmt: str) -> tuple[str, Path]:
+        """The output of ``fmt``: its path in the output folder, and the file."""
+        rel = self.out_base + EXTENSIONS[fmt]
+        return rel, self.outdir / rel
 _lock = threading.Lock()
 
 
@@ -88,6 +113,27 @@ def _convert(document: Document, settings: Settings, formats: tuple[str, ...]) -
     }
 
 
+def write_outcome(job: Job, outcome: dict) -> dict:
+    """``outcome`` with the outputs of an ``ok`` one written, each replaced by what the
+    manifest records of it; ``unwritable`` (the batch stops) when one cannot be written."""
+    if outcome["status"] != "ok":
+        return outcome
+    written = {}
+    for fmt, data in outcome["outputs"].items():
+        rel, path = job.output(fmt)
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            return {"status": "unwritable", "error": str(output_error(exc, path))}
+        written[fmt] = {"path": rel, "sha256": hashlib.sha256(data).hexdigest(), "size": len(data)}
+    return {**outcome, "outputs": written}
+
+
+def run_job(job: Job, settings: Settings, formats: tuple[str, ...]) -> dict:
+    """Convert a job's document and write its outputs (``write_outcome``)."""
+    return write_outcome(job, convert_document(job.document, settings, formats))
+
+
 def dask_task(document: Document, settings: Settings, formats: tuple[str, ...]) -> dict:
     """The task a Dask worker runs."""
     warm_up(settings, formats)
@@ -101,22 +147,22 @@ def quiet_logs() -> None:
 
 
 def worker_main(conn, settings: Settings, formats: tuple[str, ...]) -> None:
-    """A local worker process: receive ``(tag, document)``, send back ``(tag, outcome)``; ``None`` stops."""
+    """A local worker process: say "ready" once warm, then receive a ``Job`` and send back its
+    outcome (``run_job``), one at a time; ``None`` stops."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # Ctrl-C is the parent's to handle
     quiet_logs()
     warm_up(settings, formats)
     gc.freeze()  # the modules and tables the warm-up loaded live as long as the worker: no collection scans them
-    conn.send(("ready", None))
+    conn.send("ready")
     while True:
         try:
-            message = conn.recv()
+            job = conn.recv()
         except (EOFError, OSError):  # the parent went away
             break
-        if message is None:
+        if job is None:
             break
-        tag, document = message
-        outcome = convert_document(document, settings, formats)
+        outcome = run_job(job, settings, formats)
         try:
-            conn.send((tag, outcome))
+            conn.send(outcome)
         except (BrokenPipeError, OSError):
             break
