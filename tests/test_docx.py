@@ -807,6 +807,35 @@ def test_two_runs_give_identical_bytes():
     assert b"rsid" not in text and b"python-docx" not in text
 
 
+def test_the_parts_are_those_python_docx_saves():
+    """The writer takes the parts from python-docx's package instead of its saved zip (it uses
+    python-docx's private content-types builder): they must stay what ``save`` writes."""
+    writer = docx_writer.DocxWriter(settings(numbering="native"))
+    writer.visit(load("sample"))  # a link and a picture: relationships and parts added
+    out = io.BytesIO()
+    writer.doc.save(out)
+    assert docx_writer._package_parts(writer.doc.part.package) == parts_of(out.getvalue())
+
+
+def test_a_document_leaves_the_shared_template_as_it_was():
+    """Documents share the set-up template's parts they only read; writing one changes none."""
+    template = docx_writer._template_for(settings())
+    before = {str(p.partname): p.blob for p in template.doc.part.package.iter_parts()}
+    render(load("sample"))  # a link and a picture
+    assert {str(p.partname): p.blob for p in template.doc.part.package.iter_parts()} == before
+
+
+def test_threads_give_the_bytes_of_a_serial_run(tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    jobs = [(name, opts) for name in ("sample", "docx_long") for opts in
+            ({}, {"numbering": "native"}, {"reference_docx": user_reference(tmp_path)})]
+    serial = [render(load(name), **opts) for name, opts in jobs]
+    with ThreadPoolExecutor(4) as pool:
+        threaded = list(pool.map(lambda job: render(load(job[0]), **job[1]), jobs * 3))
+    assert threaded == serial * 3
+
+
 # ----------------------------------------------------------------------------- goldens
 
 

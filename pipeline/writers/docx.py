@@ -37,12 +37,18 @@ before Word's ``w:numIdMacAtCleanup``), and the settings name Word 2013's layout
 (``compatibilityMode`` 15) so Word does not open the file in compatibility mode. Every part is
 valid against the ECMA-376 transitional schemas (``tests/test_docx_schema.py``).
 
+The reference document is opened and set up (styles, faces, numbering, Word's settings) once
+per process, template bytes, faces and numbering mode (``_Template``); a document copies its
+main part and package and shares the parts it only reads. Its parts are taken from
+python-docx's package and zipped once (``deterministic_zip``).
+
 The text read back from the document (paragraphs and table rows, front matter excluded) is
 ``writers.text.body_lines``. Output is deterministic: fixed zip entry times and order, and
 core-property dates from the report's date or ``SOURCE_DATE_EPOCH``.
 """
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import io
 import re
@@ -70,6 +76,7 @@ RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationsh
 RT_FONT_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
 RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 CT_NUMBERING = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
+CT_CORE_PROPERTIES = "application/vnd.openxmlformats-package.core-properties+xml"
 WORD_COMPAT_URI = "http://schemas.microsoft.com/office/word"
 WORD_2013 = "15"  # compatibilityMode: the layout of Word 2013 and later, not a compatibility mode
 
@@ -178,6 +185,22 @@ def _zip_parts(data: bytes) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
+def _package_parts(package) -> dict[str, bytes]:
+    """What python-docx's ``save`` writes into its zip, by entry name, without the zip (which
+    would be compressed here only to be read back). Uses its content-types builder."""
+    from docx.opc.pkgwriter import _ContentTypesItem  # noqa: PLC0415
+
+    parts = package.parts
+    for part in parts:
+        part.before_marshal()
+    out = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob, "_rels/.rels": package.rels.xml}
+    for part in parts:
+        out[part.partname.membername] = part.blob
+        if len(part.rels):
+            out[part.partname.rels_uri.membername] = part.rels.xml
+    return out
+
+
 def _open_document(data: bytes, where: str):
     import docx  # noqa: PLC0415 - heavy import kept out of module import
 
@@ -253,35 +276,46 @@ def _clip(text: str, limit: int = 255) -> str:
 # --------------------------------------------------------------------------- the writer
 
 
-class DocxWriter(DocumentWriter):
-    """Builds the document body from the IR into a copy of the reference document."""
+def _native_indent(ind) -> None:
+    """Headings under native numbering: first line indented two characters, like body text."""
+    ind.set(w("left"), "0")
+    ind.set(w("firstLineChars"), "200")
+    ind.set(w("firstLine"), "640")
 
-    def __init__(self, settings):
-        self.settings = settings
-        self.opts = settings.docx
-        ref = self.opts.reference_docx
-        self.doc = _open_document(_normalized_template(template_bytes(ref)), str(ref) if ref else "reference.docx")
+
+class _Template:
+    """The reference document set up for a set of faces and a numbering mode: its body emptied
+    to the section properties, styles resolved (missing ones copied from the shipped
+    template), the faces written into them, the headings' numbering bound and Word's settings
+    made. Built once per template and settings (``_template``) and never changed after, so
+    that threads can share it; each document writes into a copy of its ``doc``
+    (``new_document``)."""
+
+    def __init__(self, data: bytes, where: str, shipped: bool, native: bool, faces, named: frozenset[str]):
+        self.doc = _open_document(data, where)
         self.part = self.doc.part
-        self.body = self.doc.element.body
-        self.native = self.opts.numbering == "native"
-        self.tree = None  # the report, while it is written
-        self._cell_size: str | None = None  # half-points of table text set smaller than its style
-        self._para = None  # the w:p inline content is written into
-        self._rstyle: str | None = None  # run style for inline text (run-in heads)
-        self._counters = [0] * 5  # native numbering, as Word counts it: index = level
-
-        sect = self.body.findall(w("sectPr"))
+        self.native = native
+        body = self.doc.element.body
+        sect = body.findall(w("sectPr"))
         self.sect_pr = sect[-1] if sect else None
-        for child in list(self.body):
-            self.body.remove(child)
+        for child in list(body):
+            if child is not self.sect_pr:
+                body.remove(child)
         self.text_width = self._text_width()
         self.styles = self._resolve_styles()
-        self._apply_fonts(ref is None)
+        self._apply_fonts(faces, set(type(faces).model_fields) if shipped else set(named))
         self._setup_numbering()
         self._word_settings()
-        self._next_drawing_id = self._max_drawing_id() + 1
+        self.next_drawing_id = self._max_drawing_id() + 1
+        self.shared_parts = [part for part in self.part.package.iter_parts()
+                             if part is not self.part and part.content_type != CT_CORE_PROPERTIES]
 
-    # ------------------------------------------------------------ set-up
+    def new_document(self):
+        """A copy of ``doc`` for one document: the main part, the core properties and the
+        package copied; the other parts (styles, settings, numbering, footers, font table),
+        which a document only reads, shared."""
+        return copy.deepcopy(self.doc, {id(part): part for part in self.shared_parts})
+
 
     def _text_width(self) -> int:
         """Width of the text block in twips, from the section's page size and margins."""
@@ -296,17 +330,6 @@ class DocxWriter(DocumentWriter):
         except (AttributeError, TypeError, ValueError):
             pass
         return 8845
-
-    def _size(self, key: str, default_pt: float) -> float:
-        """The font size a style names, in points (``default_pt`` when it names none)."""
-        size = self._style_elements[key].find(f"{w('rPr')}/{w('sz')}")
-        return int(size.get(W_VAL)) / 2 if size is not None else default_pt
-
-    def _measure(self, key: str, default_pt: float, role: str | None = None):
-        """Widths in points of text in a style's size, with the real metrics of the face the
-        role is set in (``fonts.FontChoice``, as the PDF measures)."""
-        return fonts.font_choice(self.settings).measure(role or STYLE_ROLES.get(key, "body"),
-                                                        self._size(key, default_pt), 0.0)
 
     def _resolve_styles(self) -> dict[str, str]:
         """Style key → style id in this document, copying missing styles from the shipped template."""
@@ -346,10 +369,10 @@ class DocxWriter(DocumentWriter):
 
         for key in STYLE_NAMES:
             resolve(key)
-        self._style_elements = {
+        self.style_elements = {
             key: root.find(f"{w('style')}[@{w('styleId')}='{sid}']") for key, sid in resolved.items()
         }
-        self._normal_named = not self._default_to_normal(root)
+        self.normal_named = not self._default_to_normal(root)
         return resolved
 
     def _default_to_normal(self, root) -> bool:
@@ -358,20 +381,18 @@ class DocxWriter(DocumentWriter):
         a paragraph so). When another style is the default, body paragraphs name Normal."""
         on = ("1", "true", "on")
         defaults = [s for s in root.iter(w("style")) if s.get(w("type")) == "paragraph" and s.get(w("default")) in on]
-        normal = self._style_elements["Normal"]
+        normal = self.style_elements["Normal"]
         if not defaults:
             normal.set(w("default"), "1")
             return True
         return normal in defaults
 
-    def _apply_fonts(self, shipped: bool) -> None:
-        """Write the configured faces into the styles' East Asian (and other) font slots.
+    def _apply_fonts(self, fonts, roles: set[str]) -> None:
+        """Write the faces of ``roles`` into the styles' East Asian (and other) font slots.
 
         With the shipped template every role is written; with a user's reference document only
         the roles the configuration names explicitly, so its own looks stand otherwise.
         """
-        fonts = self.settings.fonts
-        roles = set(type(fonts).model_fields) if shipped else set(fonts.model_fields_set)
         if not roles:
             return
         faces = []
@@ -380,7 +401,7 @@ class DocxWriter(DocumentWriter):
                 continue
             face = getattr(fonts, role)
             faces.append(face)
-            style = self._style_elements[key]
+            style = self.style_elements[key]
             rpr = style.find(w("rPr"))
             if rpr is None:
                 rpr = ooxml.sub_element(style, w("rPr"))
@@ -426,7 +447,7 @@ class DocxWriter(DocumentWriter):
 
     def _setup_numbering(self) -> None:
         """Literal mode: heading styles carry no numbering. Native: bind them to one definition."""
-        heading_styles = [self._style_elements[f"Heading{n}"] for n in range(1, 5)]
+        heading_styles = [self.style_elements[f"Heading{n}"] for n in range(1, 5)]
         for style in heading_styles:
             ppr = style.find(w("pPr"))
             num_pr = ppr.find(w("numPr")) if ppr is not None else None
@@ -451,7 +472,7 @@ class DocxWriter(DocumentWriter):
             etree.SubElement(lvl, w("suff")).set(W_VAL, "nothing")
             etree.SubElement(lvl, w("lvlText")).set(W_VAL, text)
             etree.SubElement(lvl, w("lvlJc")).set(W_VAL, "left")
-            self._native_indent(etree.SubElement(etree.SubElement(lvl, w("pPr")), w("ind")))
+            _native_indent(etree.SubElement(etree.SubElement(lvl, w("pPr")), w("ind")))
         ooxml.insert_child(numbering, abstract)  # after the template's definitions, before its nums
         num = ooxml.sub_element(numbering, w("num"))  # before a numIdMacAtCleanup Word may have left
         num.set(w("numId"), str(self.num_id))
@@ -522,12 +543,58 @@ class DocxWriter(DocumentWriter):
                     top = max(top, int(value))
         return top
 
-    @staticmethod
-    def _native_indent(ind) -> None:
-        """Headings under native numbering: first line indented two characters, like body text."""
-        ind.set(w("left"), "0")
-        ind.set(w("firstLineChars"), "200")
-        ind.set(w("firstLine"), "640")
+
+@lru_cache(maxsize=8)
+def _template(data: bytes, where: str, shipped: bool, native: bool, faces, named: frozenset[str]) -> _Template:
+    return _Template(data, where, shipped, native, faces, named)
+
+
+def _template_for(settings) -> _Template:
+    """The set-up reference document for ``settings`` (cached by its bytes, faces and numbering)."""
+    ref = settings.docx.reference_docx
+    return _template(_normalized_template(template_bytes(ref)), str(ref) if ref else "reference.docx",
+                     ref is None, settings.docx.numbering == "native", settings.fonts,
+                     frozenset(settings.fonts.model_fields_set))
+
+
+
+class DocxWriter(DocumentWriter):
+    """Builds the document body from the IR into a copy of the reference document."""
+
+    def __init__(self, settings):
+        self.settings = settings
+        self.opts = settings.docx
+        self.native = self.opts.numbering == "native"
+        template = _template_for(settings)
+        self.doc = template.new_document()
+        self.part = self.doc.part
+        self.body = self.doc.element.body
+        self.sect_pr = self.body.find(w("sectPr"))
+        if self.sect_pr is not None:  # put back after the content
+            self.body.remove(self.sect_pr)
+        self.text_width = template.text_width
+        self.styles = template.styles
+        self._style_elements = template.style_elements  # the template's: read, never changed
+        self._normal_named = template.normal_named
+        self._next_drawing_id = template.next_drawing_id
+        self.tree = None  # the report, while it is written
+        self._cell_size: str | None = None  # half-points of table text set smaller than its style
+        self._para = None  # the w:p inline content is written into
+        self._rstyle: str | None = None  # run style for inline text (run-in heads)
+        self._counters = [0] * 5  # native numbering, as Word counts it: index = level
+
+    # ------------------------------------------------------------ sizes
+
+    def _size(self, key: str, default_pt: float) -> float:
+        """The font size a style names, in points (``default_pt`` when it names none)."""
+        size = self._style_elements[key].find(f"{w('rPr')}/{w('sz')}")
+        return int(size.get(W_VAL)) / 2 if size is not None else default_pt
+
+    def _measure(self, key: str, default_pt: float, role: str | None = None):
+        """Widths in points of text in a style's size, with the real metrics of the face the
+        role is set in (``fonts.FontChoice``, as the PDF measures)."""
+        return fonts.font_choice(self.settings).measure(role or STYLE_ROLES.get(key, "body"),
+                                                        self._size(key, default_pt), 0.0)
 
     # ------------------------------------------------------------ building blocks
 
@@ -687,7 +754,7 @@ class DocxWriter(DocumentWriter):
         if self.native:  # a literal label: keep this paragraph out of the style's list,
             ppr = p.find(w("pPr"))  # indented as the numbered headings are
             etree.SubElement(ooxml.sub_element(ppr, w("numPr")), w("numId")).set(W_VAL, "0")
-            self._native_indent(ooxml.sub_element(ppr, w("ind")))
+            _native_indent(ooxml.sub_element(ppr, w("ind")))
         self._run(p, _printable(section.get("label", "")))
         self._inline(el, p)
         self._trim(p)
@@ -971,9 +1038,7 @@ class DocxWriter(DocumentWriter):
         if self.sect_pr is not None:
             self.body.append(self.sect_pr)
         self._core_properties()
-        out = io.BytesIO()
-        self.doc.save(out)
-        return deterministic_zip(_zip_parts(out.getvalue()))
+        return deterministic_zip(_package_parts(self.doc.part.package))
 
 
 def render(tree: etree._Element, settings=None) -> bytes:
