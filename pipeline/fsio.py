@@ -6,6 +6,7 @@ import glob
 import hashlib
 import os
 import secrets
+import stat
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,9 +119,11 @@ def folder_pictures(data: bytes, page: Path, root: Path | None = None) -> tuple[
         key = pictures.target(ref, base)
         if key is None or key in found or "://" in key or key.startswith("cid:"):
             continue
-        file = (root / key).resolve()
+        file = root / key
         try:
-            if file.is_relative_to(root) and file.is_file() and file.stat().st_size <= pictures.MAX_PICTURE_BYTES:
+            found_file = file.stat()  # first: a missing picture (most, in a page saved alone) costs one call
+            if stat.S_ISREG(found_file.st_mode) and found_file.st_size <= pictures.MAX_PICTURE_BYTES \
+                    and file.resolve().is_relative_to(root):
                 found[key] = file.read_bytes()
         except OSError:
             continue

@@ -1,5 +1,6 @@
 """Atomic writes (``pipeline.fsio``): the whole new file or the old one, never a part; the
-permissions of any new file; folders made as needed."""
+permissions of any new file; folders made as needed; the temporary files of a writer killed
+midway removed. The pictures beside a page: nothing outside its folder tree."""
 from __future__ import annotations
 
 import os
@@ -45,3 +46,26 @@ def test_a_temporary_name_already_taken_is_not_touched(tmp_path, monkeypatch):
     assert taken.read_bytes() == b"another writer's"
     assert (tmp_path / "report.xml").read_bytes() == b"<report/>"
     assert sorted(os.listdir(tmp_path)) == [".report.xml.taken000.part", "report.xml"]
+
+
+def test_the_temporaries_of_one_output_are_removed_and_no_other_file(tmp_path):
+    for name in (".report[1].pdf.0a1b2c3d.part", ".report[1].pdf.ffffffff.part", ".report.pdf.0a1b2c3d.part",
+                 "report[1].pdf", ".report[1].pdf.part"):
+        (tmp_path / name).write_bytes(b"x")
+    fsio.remove_temporaries(tmp_path / "report[1].pdf")
+    assert sorted(os.listdir(tmp_path)) == [".report.pdf.0a1b2c3d.part", ".report[1].pdf.part", "report[1].pdf"]
+
+
+def test_a_picture_is_read_only_when_it_lies_in_the_page_folder_tree(tmp_path):
+    secret = tmp_path / "secret.jpg"
+    secret.write_bytes(b"secret")
+    site = tmp_path / "site"
+    (site / "pics").mkdir(parents=True)
+    (site / "pics" / "real.jpg").write_bytes(b"real")
+    (site / "in.jpg").symlink_to(site / "pics" / "real.jpg")
+    (site / "out.jpg").symlink_to(secret)
+    (site / "folder.jpg").mkdir()
+    page = site / "page.html"
+    page.write_bytes(b'<img src="out.jpg"><img src="in.jpg"><img src="pics/real.jpg"><img src="none.jpg">'
+                     b'<img src="folder.jpg">')
+    assert fsio.folder_pictures(page.read_bytes(), page) == ({"in.jpg": b"real", "pics/real.jpg": b"real"}, "page.html")

@@ -112,7 +112,7 @@ class _Worker:
     def busy(self) -> bool:
         return self.tag is not None
 
-    def stop(self, kill: bool = False) -> None:
+    def ask_to_stop(self, kill: bool) -> None:
         if kill:
             self.process.kill()
         else:
@@ -120,6 +120,8 @@ class _Worker:
                 self.conn.send(None)
             except OSError:
                 self.process.kill()
+
+    def join(self) -> None:
         self.process.join(timeout=5)
         if self.process.is_alive():
             self.process.kill()
@@ -154,17 +156,22 @@ class LocalPool:
         self.workers: list[_Worker] = []  # started when the first document needs converting
 
     def _replace(self, worker: _Worker, kill: bool) -> _Worker:
-        self._stop(worker, kill)
+        self._stop([worker], kill)
         fresh = _Worker(self.ctx, self.target, self.settings, self.formats)
         self.workers[self.workers.index(worker)] = fresh
         return fresh
 
-    def _stop(self, worker: _Worker, kill: bool) -> None:
-        """Stop ``worker``; killed while busy, it may have left temporary files of its job's outputs."""
-        worker.stop(kill=kill)
-        if kill and worker.busy:
-            for fmt in self.formats:
-                remove_temporaries(worker.job.output(fmt)[1])
+    def _stop(self, workers: list[_Worker], kill: bool) -> None:
+        """Stop ``workers``, killing them with ``kill`` or while busy: all are asked before any
+        is waited for, so that they wind down together. One killed while busy may have left
+        temporary files of its job's outputs."""
+        for worker in workers:
+            worker.ask_to_stop(kill or worker.busy)
+        for worker in workers:
+            worker.join()
+            if worker.busy:
+                for fmt in self.formats:
+                    remove_temporaries(worker.job.output(fmt)[1])
 
     def map(self, tasks: Iterable[tuple[object, Job | None]]) -> Iterator[tuple[object, dict | None]]:
         tasks = iter(tasks)
@@ -244,8 +251,7 @@ class LocalPool:
                     yield tag, {"status": "failed", "error": f"timed out after {self.timeout:g} s"}
 
     def close(self, kill: bool = False) -> None:
-        for worker in self.workers:
-            self._stop(worker, kill=kill or worker.busy)
+        self._stop(self.workers, kill)
         self.workers = []
 
 
