@@ -295,7 +295,7 @@ def cmd_throughput(args) -> int:
         print(f"{name:<26} {how[name]:<48} {medians[name]:>13.1f}  {', '.join(f'{v:.1f}' for v in values)}")
     for name, values in parent_cpu.items():
         print(f"{name}: the batch's parent process used {1000 * statistics.median(values):.1f} ms CPU per document "
-              "(reading, hashing, writing the outputs, the manifest)")
+              "(reading, hashing, the manifest and reports; the workers write the outputs)")
     all4 = medians["pipeline xml,txt,docx,pdf"]
     print(f"load average (1 min) before each timed round: {', '.join(f'{x:.1f}' for x in loads)} "
           f"on {os.cpu_count()} CPUs")
