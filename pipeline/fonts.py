@@ -47,7 +47,6 @@ import weakref
 from array import array
 from bisect import bisect_right
 from dataclasses import asdict, astuple, dataclass, field
-from fnmatch import fnmatch
 from functools import lru_cache, wraps
 from importlib import metadata, resources
 from pathlib import Path
@@ -127,7 +126,7 @@ PACKAGED_LICENCE = "SIL Open Font License 1.1"
 CJK_UNIFIED = range(0x4E00, 0xA000)  # CJK Unified Ideographs, U+4E00–U+9FFF
 CJK_PROBE = "中国的"  # a face with these is a Chinese face (its kind can be read from its name)
 SCAN_VERSION = 3
-DISK_MEMO_VERSION = 2  # of the per-face data kept on disk (metrics, faces of a file, ink)
+DISK_MEMO_VERSION = 3  # of the per-face data kept on disk (metrics, faces of a file, ink)
 CONVERT_VERSION = 3
 #: A family name no font has: what fontconfig answers for it is its answer for an unknown name.
 FC_PROBE = "pipeline-no-such-face"
@@ -987,7 +986,11 @@ def font_choice(settings) -> FontChoice:
 
 #: What reportlab's face parser sets that is not kept: the file's bytes and name, and a scale
 #: function (made again from ``unitsPerEm``).
-_UNKEPT = ("_ttf_data", "filename", "_pdfScale")
+#: Attributes of reportlab's face not kept on disk: the file's bytes and name and the scale,
+#: set afresh; and glyph → characters (half of what a CJK face's data takes to read back),
+#: which besides the parser only reportlab's text shaping reads: the fonts made here are
+#: marked unshaped, the writer drawing its own text objects.
+_UNKEPT = ("_ttf_data", "filename", "_pdfScale", "glyphToChar")
 
 
 def reportlab_font(name: str, load: str, index: int, folder):
@@ -1019,7 +1022,7 @@ def reportlab_font(name: str, load: str, index: int, folder):
     font.fontName, font.face, font.encoding = name, face, TTEncoding()
     font.state = weakref.WeakKeyDictionary()
     font._asciiReadable = rl_config.ttfAsciiReadable
-    font.shapable = not any(fnmatch(name, glob) for glob in rl_config.unShapedFontGlob)
+    font.shapable = False  # no glyphToChar (``_UNKEPT``): never shaped
     return font
 
 

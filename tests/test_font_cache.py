@@ -39,8 +39,9 @@ def test_faces_of_a_file_come_back_alike(tmp_path):
 
 
 def _face_state(font) -> dict:
-    """reportlab's face attributes, names with their decoded text, the scale by its value."""
-    state = {k: v for k, v in vars(font.face).items() if k != "_pdfScale"}
+    """reportlab's face attributes, names with their decoded text, the scale by its value
+    (glyph → characters left out: see ``test_only_the_parser_reads_glyph_to_char``)."""
+    state = {k: v for k, v in vars(font.face).items() if k not in ("_pdfScale", "glyphToChar")}
     state.update({k: (v, v.ustr) for k, v in state.items() if hasattr(v, "ustr")})
     state["_pdfScale"] = font.face._pdfScale(512)
     return state
@@ -70,10 +71,29 @@ def test_reportlab_font_from_the_disk_is_reportlabs_own(tmp_path, which):
         kept = fonts.reportlab_font("Fcheck", path, index, cache)
     for ours in (parsed, kept):
         assert vars(ours).keys() == vars(theirs).keys()
-        assert {k: v for k, v in vars(ours).items() if k not in ("face", "encoding", "state")} \
-            == {k: v for k, v in vars(theirs).items() if k not in ("face", "encoding", "state")}
+        assert {k: v for k, v in vars(ours).items() if k not in ("face", "encoding", "state", "shapable")} \
+            == {k: v for k, v in vars(theirs).items() if k not in ("face", "encoding", "state", "shapable")}
+        assert ours.shapable is False
         assert type(ours.encoding) is type(theirs.encoding) and vars(ours.encoding) == vars(theirs.encoding)
         assert _face_state(ours) == _face_state(theirs)
+
+
+def test_only_the_parser_reads_glyph_to_char():
+    """The face kept on disk leaves out ``glyphToChar``: in reportlab only the parser
+    (``TTFontFile.extractInfo``) and text shaping (``shapeFragWord`` and its helper adding
+    private characters), never done with the fonts made here (marked unshaped), read it.
+    Fails when another part of reportlab comes to read it."""
+    import ast
+    import inspect
+
+    from reportlab.pdfbase import ttfonts
+
+    assert "glyphToChar" in fonts._UNKEPT
+    tree = ast.parse(inspect.getsource(ttfonts))
+    readers = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
+               and any(isinstance(n, (ast.Name, ast.Attribute)) and "glyphToChar" in (getattr(n, "id", None), getattr(n, "attr", None))
+                       for n in ast.walk(node))}
+    assert readers == {"extractInfo", "shapeFragWord", "__addPrivate"}
 
 
 def test_a_packaged_face_is_read_only_for_a_character_the_roles_faces_lack(monkeypatch):
