@@ -128,7 +128,9 @@ def run_command(body):
     def wrapper(*args, quiet=False, verbose=0, ignore_warnings=(), **kwargs):
         level = verbosity(quiet, verbose)
         shown = logs.WarningFilter(ignore_warnings)
-        with logs.session(level, shown), regex_cache.kept_patterns(regex_cache.default_folder()):
+        from .fsio import user_cache_folder
+
+        with logs.session(level, shown), regex_cache.kept_patterns(user_cache_folder()):
             try:
                 if wants_filter:
                     kwargs["ignore_warnings"] = shown

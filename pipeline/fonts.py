@@ -200,9 +200,9 @@ def cache_dir(settings=None) -> Path:
     configured = getattr(getattr(settings, "pdf", None), "font_cache_dir", None)
     if configured:
         return Path(configured).expanduser()
-    from platformdirs import user_cache_dir
+    from .fsio import user_cache_folder
 
-    return Path(user_cache_dir("pipeline", appauthor=False)) / "fonts"
+    return user_cache_folder() / "fonts"
 
 
 def font_dirs(settings=None) -> tuple[Path, ...]:

@@ -1,5 +1,6 @@
-"""File-system edges: reading inputs, writing outputs atomically (temp file + rename), and
-making sure an output place can be written before any work is done."""
+"""File-system edges: reading inputs, writing outputs atomically (temp file + rename),
+making sure an output place can be written before any work is done, and where the program
+keeps what it caches between runs (``user_cache_folder``)."""
 from __future__ import annotations
 
 import glob
@@ -161,3 +162,11 @@ def output_error(exc: OSError, path: Path | str, named: bool = True) -> OutputEr
     else:
         reason = exc.strerror or str(exc)
     return OutputError(f"{where}: cannot write output: {reason}")
+
+
+def user_cache_folder() -> Path:
+    """The user's cache folder of the program: the font data and the regular expressions'
+    programs are kept under it."""
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("pipeline", appauthor=False))

@@ -38,13 +38,6 @@ MAX_PATTERNS = 1000
 UNKEPT_FLAGS = re.DEBUG | re.LOCALE
 
 
-def default_folder() -> Path:
-    """The user cache folder of the program (the fonts are kept in it too)."""
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("pipeline", appauthor=False))
-
-
 def store_path(folder: Path) -> Path:
     """The file of this Python build's programs under ``folder``."""
     build = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-sre{_sre.MAGIC}-m{marshal.version}"
