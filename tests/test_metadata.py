@@ -670,3 +670,24 @@ def test_the_source_mark_of_every_card_of_a_feed_is_no_publisher():
     record = fields(ir_of(PAGES / "gne_toutiao_3.html"))
     assert "publisher" not in record or record["publisher"][0] != "上海热线要闻"
     assert reviewed("html/GNE/tests/toutiao/3.html", "publisher") == "南方都市报"
+
+
+def test_a_forum_posts_stamp_gives_the_threads_date():
+    # below the post: 本贴由<b>大卫</b>于2005年8月12日16:12:21在〖心灵体操（在线心理咨询）〗发表.
+    corpus_path = "html/immortal-autumn-CWCED/original/9b1e5dcb-3a68-408d-80c4-6878fade378b.html"
+    record = fields(ir_of(PAGES / "cwced_9b1e5dcb.html"))
+    assert same(record["date"][0], reviewed(corpus_path, "date"))
+    assert record["date"] == ("2005-08-12", "line:本贴由")
+
+
+@pytest.mark.parametrize("line, day", [
+    ("来自Android客户端1楼2022-10-02 23:02回复", "2022-10-02"),
+    ("本帖由 张三 于 2012-5-3 10:20 发表", "2012-05-03"),
+    ("本帖最后由 张三 于 2012-5-3 10:20 编辑", None),  # when the post was last edited
+    ("21楼2022-10-02 23:02", None),  # a reply's floor
+])
+def test_the_stamps_of_a_forum_post(line, day):
+    from pipeline.clean.dates import iso_date
+    from pipeline.clean.rules import global_rules
+    found = global_rules().first_post_date.search(line)
+    assert (iso_date(line[found.end():]) if found else None) == day

@@ -106,8 +106,9 @@ def resolve_metadata(draft: Draft) -> None:
             # is a label after a word (阅读次数: 次信息来源：…, the count filled in by a script)
         note_pairs(text, pairs, draft, "line-below" if i > last else "line")
     first_post = next(filter(None, map(draft.rules.first_post_date.search, draft.page_lines)), None)
-    if first_post:  # 1楼2022-10-02 23:02: the thread's date, not a reply's
-        offer_date(draft, "date", first_post.string[first_post.end():], "line:1楼")
+    if first_post:  # 1楼2022-10-02 23:02, 本贴由某某于2005年8月12日…发表: the thread's date, not a reply's
+        mark = "".join(first_post.group("mark").split())
+        offer_date(draft, "date", first_post.string[first_post.end():], f"line:{mark}")
     above = draft.page_lines[max(0, first - LINES_ABOVE_CONTENT):first]
     for i, text in enumerate(above):
         outlet = draft.rules.author_before_outlet.sub("", above[i - 1], count=1) if i else ""

@@ -111,7 +111,7 @@ class CleanRules:
     source_marks: re.Pattern  # a class or id marking the article's source (a_source), full match
     source_lead: re.Pattern  # a lead before a marked source's name (本文来源于)
     source_name: re.Pattern  # a marked source's text that is one name, full match
-    first_post_date: re.Pattern  # a forum's first-post mark right before the thread's date (1楼)
+    first_post_date: re.Pattern  # a forum post's stamp right before the thread's date (1楼, 本贴由…于)
     bare_host: re.Pattern  # a host name heading an address written without its scheme
     author_before_outlet: re.Pattern  # an author's name and a slash before an outlet's (石佳/)
     account_marks: re.Pattern  # a class or id marking a self-media account's name (media-name), full match
