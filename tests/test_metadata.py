@@ -691,3 +691,15 @@ def test_the_stamps_of_a_forum_post(line, day):
     from pipeline.clean.rules import global_rules
     found = global_rules().first_post_date.search(line)
     assert (iso_date(line[found.end():]) if found else None) == day
+
+
+def test_the_pages_address_a_script_states_and_the_share_and_related_lines_of_the_page():
+    # 腾讯网: no meta, comment or link gives the address; ARTICLE_INFO = {… article_url: '…' …} does.
+    # 转播到腾讯微博 (the picture's share button) and 精彩视频推荐 with its video teaser are chrome.
+    corpus_path = "html/mozilla-readability/test/test-pages/qq/source.html"
+    tree = ir_of(PAGES / "readability_qq_excerpt.html")
+    record = fields(tree)
+    assert record["url"] == (reviewed(corpus_path, "url"), "script")
+    lines = body_lines(tree)
+    assert lines[0].startswith("[图：") and lines[-1].endswith("（编译/林靖东）")
+    assert not any("转播到" in line or "精彩视频推荐" in line or "全民微信时代" in line for line in lines)

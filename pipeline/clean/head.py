@@ -48,7 +48,8 @@ def envelope(draft: Draft) -> dict[str, str]:
 def page_urls(draft: Draft, rules: CleanRules) -> list[tuple[str, str]]:
     """The page's address as each source gives it, strongest first, as (origin, address): the
     loaded document's (a text scrape's first line), <meta name="Url">, the envelope, a saver's
-    comment or an archive's replay script (``comment``), the canonical link."""
+    comment or an archive's replay script (``comment``), the canonical link, the page's own
+    address as a script states it (``script``)."""
     urls = [("document", draft.loaded.url)]
     if draft.page is None:
         return [(origin, url) for origin, url in urls if url]
@@ -59,7 +60,14 @@ def page_urls(draft: Draft, rules: CleanRules) -> list[tuple[str, str]]:
     urls += [("comment", found.group(1)) for found in filter(None, (p.search(head) for p in rules.address_comments))]
     urls += [("canonical", link.get("href")) for link in draft.page.iter("link")
              if (link.get("rel") or "").lower() == "canonical"]
+    scripts = script_text(draft)
+    urls += [("script", found.group(1)) for found in filter(None, (p.search(scripts) for p in rules.script_addresses))]
     return [(origin, url.strip()) for origin, url in urls if url and url.strip()]
+
+
+def script_text(draft: Draft) -> str:
+    """The text of the page's scripts, one after another."""
+    return "\n".join(el.text or "" for el in draft.page.iter("script"))
 
 
 def find_site(draft: Draft) -> None:
@@ -257,7 +265,7 @@ def marked_time(draft: Draft) -> None:
 def script_date(draft: Draft) -> None:
     """The date a script writes into the page (WeChat's ``var ct = "1659274471"``, shown as
     发表于): the first ``script_dates`` pattern that finds one in the page's scripts (``script``)."""
-    scripts = "\n".join(el.text or "" for el in draft.page.iter("script"))
+    scripts = script_text(draft)
     for pattern in draft.rules.script_dates:
         found = pattern.search(scripts)
         if found:
