@@ -703,3 +703,13 @@ def test_the_pages_address_a_script_states_and_the_share_and_related_lines_of_th
     lines = body_lines(tree)
     assert lines[0].startswith("[图：") and lines[-1].endswith("（编译/林靖东）")
     assert not any("转播到" in line or "精彩视频推荐" in line or "全民微信时代" in line for line in lines)
+
+
+def test_the_outlet_a_sentence_grants_the_article_from_is_the_publisher():
+    # closing the text: 本文为百略网授权网易财经《亦观察》发布，转载请注明出处
+    record = fields(ir_of(PAGES / "cx_extractor_2.html"))
+    assert record["publisher"] == (reviewed("html/cx-extractor-python/RawHtml/2.html", "publisher"), "grant")
+    # the same column's pieces granted by their writers (本文为王利阳授权网易财经《亦观察》发布) name no publisher
+    record = fields(ir_of(PAGES / "cx_extractor_3.html"))
+    assert reviewed("html/cx-extractor-python/RawHtml/3.html", "publisher") is None
+    assert "publisher" not in record

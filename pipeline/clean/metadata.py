@@ -117,6 +117,15 @@ def resolve_metadata(draft: Draft) -> None:
     take_byline(draft)
     signature(draft)
     copyright_line(draft)
+    grant_line(draft)
+
+
+def grant_line(draft: Draft) -> None:
+    """The outlet a sentence of the page grants the article from (本文为百略网授权网易财经发布):
+    the publisher (``grant``). A writer granting a column piece (本文为王利阳授权…) is no outlet."""
+    found = next(filter(None, map(draft.rules.grant_line.search, draft.page_lines)), None)
+    if found and draft.rules.publisher_outlet.fullmatch(found.group(1)):
+        draft.offer("publisher", found.group(1), "grant")
 
 
 def copyright_line(draft: Draft) -> None:

@@ -117,6 +117,7 @@ class CleanRules:
     account_marks: re.Pattern  # a class or id marking a self-media account's name (media-name), full match
     script_dates: tuple[re.Pattern, ...]  # a date a script writes into the page (WeChat's var ct), group 1
     script_addresses: tuple[re.Pattern, ...]  # the page's own address a script states, group 1
+    grant_line: re.Pattern  # a sentence granting the article from an outlet, group 1 the outlet
     other_date_label: re.Pattern  # a label naming a date that is not the publication date (批准时间), full match
     website_name: re.Pattern  # a website's name (辽阳网站): a meta publisher naming the site, full match
     crumb_separator: re.Pattern  # what parts a breadcrumb's entries (网易娱乐 > 明星俱乐部)
@@ -223,6 +224,7 @@ def compile_rules(data: dict) -> CleanRules:
         account_marks=re.compile(data["account_marks"]),
         script_dates=tuple(re.compile(p) for p in data["script_dates"]),
         script_addresses=tuple(re.compile(p) for p in data["script_addresses"]),
+        grant_line=re.compile(data["grant_line"]),
         other_date_label=re.compile(data["other_date_label"]),
         website_name=re.compile(data["website_name"]),
         crumb_separator=re.compile(data["crumb_separator"]),
