@@ -32,7 +32,7 @@ from pathlib import Path
 
 import yaml
 
-from pipeline.config import Settings
+from pipeline.config import Settings, validate
 from pipeline.convert import build_ir
 from pipeline.load import Document
 from pipeline.writers import get_writer
@@ -58,7 +58,7 @@ def settings_from(assignments: list[str]) -> Settings:
         for part in path:
             node = node.setdefault(part, {})
         node[last] = yaml.safe_load(value)
-    return Settings.model_validate(data)
+    return validate(data)
 
 
 def main(argv=None) -> int:

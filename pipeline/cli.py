@@ -235,6 +235,8 @@ Examples:
 @run_command
 def convert_command(sources, target, formats, reference_docx, config, ignore_warnings):
     """Convert SRC (pages, text scrapes, MHTML, one-page WARC, saved IR, zip; - for stdin)."""
+    import msgspec
+
     from .config import load_settings
 
     overrides = {"docx": {"reference_docx": str(reference_docx)}} if reference_docx else {}
@@ -243,7 +245,7 @@ def convert_command(sources, target, formats, reference_docx, config, ignore_war
     if where.kind != "folder" and len(sources) != 1:
         raise UsageError(f"-o {target} takes one input, not {len(sources)} (give a folder for several)")
     if where.formats != settings.formats:
-        settings = settings.model_copy(update={"formats": where.formats})
+        settings = msgspec.structs.replace(settings, formats=where.formats)
     where.prepare()
     try:
         failed = convert_sources(sources, where, settings, ignore_warnings)

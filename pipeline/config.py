@@ -1,26 +1,80 @@
-"""Settings: the pydantic model of ``config.yaml`` and how it is read.
+"""Settings: the model of ``config.yaml`` (msgspec structs) and how it is read.
 
-One model, validated strictly (an unknown key is an error). Library code receives a
+One model, validated strictly (an unknown key is an error), frozen. Library code receives a
 ``Settings`` object, never CLI arguments. ``settings_hash`` fingerprints everything that
 changes output bytes, so a batch can tell whether an output is up to date.
+
+A mapping becomes ``Settings`` through ``validate`` (``load_settings`` for a config file);
+building the structs directly (``Settings(pdf={"tagged": True})``) validates and converts
+the same way, raising ValueError (msgspec.ValidationError for a value of the wrong kind or out
+of range). ``msgspec.structs.replace`` makes a changed copy.
 """
 from __future__ import annotations
 
 import hashlib
 import json
 import os
+import re
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal, Union, get_args, get_origin
 
+import msgspec
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from msgspec import Meta, field
 
 from .errors import UsageError
 from .writers import FORMATS
 
+Positive = Meta(gt=0)
+AtLeastZero = Meta(ge=0)
 
-class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+
+class Invalid(ValueError):
+    """A validator's objection to ``key`` of the struct raising it (None: to the struct as a
+    whole); validation reports it at that key."""
+
+    def __init__(self, message: str, key: str | None = None):
+        super().__init__(message)
+        self.key = key
+
+
+class Strict(msgspec.Struct, forbid_unknown_fields=True, frozen=True):
+    """A section of the settings: unknown keys refused, frozen, values validated and
+    converted also when the struct is built directly (as ``validate`` does)."""
+
+    def __post_init__(self):
+        for name, kind in _field_types(type(self)):
+            value = getattr(self, name)
+            try:
+                checked = msgspec.convert(value, kind, dec_hook=_decode, strict=False)
+            except msgspec.ValidationError as exc:
+                message, _, at = str(exc).partition(" - at `$")
+                raise msgspec.ValidationError(f"{message} - at `$.{name}{at or '`'}") from None
+            if checked is not value:
+                msgspec.structs.force_setattr(self, name, checked)
+        self._check()
+
+    def _check(self) -> None:
+        """The struct's own rules, past what its fields' types say (raise ``Invalid``)."""
+
+
+_TYPES: dict[type, tuple[tuple[str, object], ...]] = {}
+
+
+def _field_types(cls: type) -> tuple[tuple[str, object], ...]:
+    found = _TYPES.get(cls)
+    if found is None:
+        found = _TYPES[cls] = tuple((f.name, f.type) for f in msgspec.structs.fields(cls))
+    return found
+
+
+def _decode(kind, value):
+    """Paths (msgspec decodes a ``pathlib.Path`` through this hook): text or a path."""
+    if kind is Path:
+        if isinstance(value, (str, os.PathLike)):
+            return value if isinstance(value, Path) else Path(value)
+        raise TypeError(f"Expected `path`, got `{type(value).__name__}`")
+    raise NotImplementedError(kind)
 
 
 class FontFaces(Strict):
@@ -49,37 +103,37 @@ class PdfSettings(Strict):
     """The PDF page (GB/T 9704-2012 by default: A4, 156 × 225 mm block, 22 lines × 28 characters)."""
 
     # A font file per role (title, body, heading1..4, page_number); wins over installed fonts.
-    font_files: dict[str, Path] = Field(default_factory=dict)
+    font_files: dict[str, Path] = field(default_factory=dict)
     # Folders searched for installed fonts; None = the usual system and user font folders.
     font_dirs: tuple[Path, ...] | None = None
     # Where the font scan, what was read of each font file and CFF fonts converted to TrueType
     # are cached; None = the user cache dir.
     font_cache_dir: Path | None = None
     # Text block position and size in millimetres (top and left margins, width, height); A4 paper.
-    margin_top_mm: float = Field(37.0, gt=0)
-    margin_left_mm: float = Field(28.0, gt=0)
-    block_width_mm: float = Field(156.0, gt=0)
-    block_height_mm: float = Field(225.0, gt=0)
+    margin_top_mm: Annotated[float, Positive] = 37.0
+    margin_left_mm: Annotated[float, Positive] = 28.0
+    block_width_mm: Annotated[float, Positive] = 156.0
+    block_height_mm: Annotated[float, Positive] = 225.0
     # The grid: lines per page and characters per line, both filling the block exactly.
-    lines_per_page: int = Field(22, gt=0)
-    chars_per_line: int = Field(28, gt=0)
+    lines_per_page: Annotated[int, Positive] = 22
+    chars_per_line: Annotated[int, Positive] = 28
     # Font sizes in points: body and headings (3号), title (2号), page number (4号), table text (小4号).
-    body_size: float = Field(16.0, gt=0)
-    title_size: float = Field(22.0, gt=0)
-    page_number_size: float = Field(14.0, gt=0)
-    table_size: float = Field(12.0, gt=0)
+    body_size: Annotated[float, Positive] = 16.0
+    title_size: Annotated[float, Positive] = 22.0
+    page_number_size: Annotated[float, Positive] = 14.0
+    table_size: Annotated[float, Positive] = 12.0
     # Paragraph (and heading) first-line indent, in characters.
-    indent_chars: int = Field(2, ge=0)
+    indent_chars: Annotated[int, AtLeastZero] = 2
     # Empty grid lines between the title and the body.
-    lines_after_title: int = Field(1, ge=0)
+    lines_after_title: Annotated[int, AtLeastZero] = 1
     # Distance from the bottom of the block to the top of the page number, in millimetres.
-    page_number_gap_mm: float = Field(7.0, ge=0)
+    page_number_gap_mm: Annotated[float, AtLeastZero] = 7.0
     # Roles set in faux bold (fill + stroke) — 仿宋 for 1. headings "bold by common practice".
     embolden: tuple[str, ...] = ("heading3",)
     # Also embolden the title when no 小标宋 face is installed and a lighter Song stands in.
     embolden_title_fallback: bool = True
     # Stroke width of faux bold, as a fraction of the font size.
-    embolden_stroke: float = Field(0.025, ge=0)
+    embolden_stroke: Annotated[float, AtLeastZero] = 0.025
     # A character no installed font has a glyph for (a warning names it either way):
     # "notation" prints its code point instead, e.g. [U+20000], and the other formats keep the
     # character; "error" fails the document (as strict does for any warning).
@@ -100,22 +154,22 @@ class PdfSettings(Strict):
     # isal (Intel's ISA-L), levels 0-3, is four times as fast again, but its bytes depend on
     # the CPU (at level 3 an AVX-512 machine writes others than an AVX2 one).
     deflate: Literal["isal", "zlib"] = "zlib"
-    compression_level: int = Field(3, ge=0, le=9)
+    compression_level: Annotated[int, Meta(ge=0, le=9)] = 3
 
-    @model_validator(mode="after")
-    def _level_of_deflate(self):
+    def _check(self) -> None:
+        self._known_roles("font_files")
+        self._known_roles("embolden")
+        self._level_of_deflate()
+
+    def _level_of_deflate(self) -> None:
         if self.deflate == "isal" and self.compression_level > 3:
-            raise ValueError(f"compression_level {self.compression_level}: isal's levels are 0-3 (zlib's 0-9)")
-        return self
+            raise Invalid(f"compression_level {self.compression_level}: isal's levels are 0-3 (zlib's 0-9)")
 
-    @field_validator("font_files", "embolden")
-    @classmethod
-    def _known_roles(cls, value):
-        roles = ("title", "body", "heading1", "heading2", "heading3", "heading4", "page_number")
-        unknown = [r for r in value if r not in roles]
+    def _known_roles(self, key: str) -> None:
+        roles = FontFaces.__struct_fields__  # a face per role
+        unknown = [r for r in getattr(self, key) if r not in roles]
         if unknown:
-            raise ValueError(f"unknown font role(s) {', '.join(unknown)}; known: {', '.join(roles)}")
-        return value
+            raise Invalid(f"unknown font role(s) {', '.join(unknown)}; known: {', '.join(roles)}", key)
 
 
 class Limits(Strict):
@@ -123,11 +177,11 @@ class Limits(Strict):
     rather than converted for minutes (time is linear in the input up to these)."""
 
     # The input's size in megabytes (an MHTML file counts its pictures).
-    input_mb: float = Field(50.0, gt=0)
+    input_mb: Annotated[float, Positive] = 50.0
     # Blocks (paragraphs, headings, table rows, list entries, figures): a page with more block
     # tags, or a text with more lines, is refused before it is read; so is a document that
     # has more after cleaning.
-    blocks: int = Field(100_000, gt=0)
+    blocks: Annotated[int, Positive] = 100_000
 
 
 class Settings(Strict):
@@ -148,25 +202,29 @@ class Settings(Strict):
     front_matter: Literal["full", "title", "none"] = "full"
     limits: Limits = Limits()
 
-    @field_validator("transforms")
-    @classmethod
-    def _possible_transforms(cls, value):
-        if value is not None:
+    def _check(self) -> None:
+        self._known_formats()
+        self._possible_transforms()
+
+    def _possible_transforms(self) -> None:
+        if self.transforms is not None:
             from .transforms import resolve  # noqa: PLC0415  (the transforms import lxml)
 
             try:
-                resolve(value)
+                resolve(self.transforms)
             except UsageError as exc:
-                raise ValueError(str(exc)) from None
-        return value
+                raise Invalid(str(exc), "transforms") from None
 
-    @field_validator("formats")
-    @classmethod
-    def _known_formats(cls, value):
-        unknown = [f for f in value if f not in FORMATS]
+    def _known_formats(self) -> None:
+        unknown = [f for f in self.formats if f not in FORMATS]
         if unknown:
-            raise ValueError(f"unknown format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}")
-        return tuple(value)
+            raise Invalid(f"unknown format(s) {', '.join(unknown)}; known: {', '.join(FORMATS)}", "formats")
+
+
+def validate(data: dict) -> Settings:
+    """``data`` (plain values: a parsed config, overrides) as Settings; raises
+    msgspec.ValidationError at the first problem (``describe_errors`` words it)."""
+    return msgspec.convert(data, Settings, dec_hook=_decode, strict=False)
 
 
 # Keys holding paths: relative values in a config file are relative to the file's folder.
@@ -192,9 +250,9 @@ def load_settings(path: Path | None, **overrides) -> Settings:
             raise UsageError(f"SOURCE_DATE_EPOCH: not a whole number of seconds: {epoch!r}")
         data["source_date_epoch"] = int(epoch)
     try:
-        settings = Settings.model_validate(data)
-    except ValidationError as exc:
-        raise UsageError(f"{where}: {describe_errors(exc)}") from None
+        settings = validate(data)
+    except msgspec.ValidationError as exc:
+        raise UsageError(f"{where}: {describe_errors(exc, data)}") from None
     if settings.docx.reference_docx is not None:
         check_reference_docx(settings.docx.reference_docx)
     return settings
@@ -261,58 +319,129 @@ def _normalize_lists(data: dict) -> None:
             data[key] = [v.strip().lower() if isinstance(v, str) else v for v in value]
 
 
-KINDS = {
-    "tuple_type": "a list", "list_type": "a list", "dict_type": "a mapping", "model_type": "a mapping",
-    "model_attributes_type": "a mapping", "string_type": "text", "bool_type": "true or false",
-    "bool_parsing": "true or false", "int_type": "a whole number", "int_parsing": "a whole number",
-    "int_from_float": "a whole number", "float_type": "a number", "float_parsing": "a number",
-    "path_type": "a path",
-}
+# What a value of each type must be, in the config's terms.
+KINDS = {bool: "true or false", int: "a whole number", float: "a number", str: "text", Path: "a path",
+         tuple: "a list", list: "a list", dict: "a mapping"}
+BOUNDS = {"gt": "greater than", "ge": "at least", "lt": "less than", "le": "at most"}
+_AT = re.compile(r"^(.*?)(?: - at (`key` in )?`\$(.*)`)?$", re.DOTALL)
+_STEP = re.compile(r"\.([^.\[]+)|\[(\d+|\.\.\.)\]")
 
 
-def describe_errors(exc: ValidationError) -> str:
-    """The validation errors in the config's terms (key path, what is wrong), on one line."""
-    return "; ".join(_describe(error) for error in exc.errors(include_url=False))
-
-
-def _describe(error: dict) -> str:
-    where = ""
-    for part in error["loc"]:
-        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
-    kind, ctx, given = error["type"], error.get("ctx") or {}, error.get("input")
-    if kind == "extra_forbidden":
-        parent = _model_at(error["loc"][:-1])
-        known = f" (known: {', '.join(parent.model_fields)})" if parent is not None else ""
-        what = f"unknown key{known}"
-    elif kind == "missing":
-        what = "is required"
-    elif kind == "value_error":
-        what = str(ctx.get("error", error["msg"]))
-    elif kind == "literal_error":
-        what = "must be " + str(ctx.get("expected", "")).replace("'", "")
-    elif kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
-        words = {"greater_than": "greater than", "greater_than_equal": "at least",
-                 "less_than": "less than", "less_than_equal": "at most"}[kind]
-        limit = next(iter(ctx.values()), "")
-        what = f"must be {words} {limit}"
-    elif kind in KINDS:
-        what = f"must be {KINDS[kind]}"
+def describe_errors(exc: msgspec.ValidationError, data: dict) -> str:
+    """The validation error of ``data`` in the config's terms (key path, what is wrong), on
+    one line."""
+    message, of_key, at = _AT.match(str(exc)).groups()
+    keys: list = [int(index) if index and index.isdigit() else (name or index)
+                  for name, index in _STEP.findall(at or "")]
+    if "..." in keys:  # a mapping's value: msgspec does not name the key
+        keys = _name_the_key(keys, data)
+    if of_key:  # a mapping's key
+        mapping, kind = _value_at(data, keys), get_args(_unwrap(_type_at(keys))[0])[0]
+        bad = [key for key in mapping if not _valid(key, kind)] if isinstance(mapping, dict) else []
+        return _where(keys, f"keys must be {KINDS.get(kind, 'text')}" + (f", not {bad[0]!r}" if bad else ""))
+    cause = exc.__cause__
+    if isinstance(cause, Invalid):
+        return _where(keys + ([cause.key] if cause.key else []), str(cause))
+    unknown = re.fullmatch(r"Object contains unknown field `(.*)`", message)
+    if unknown:
+        known = getattr(_type_at(keys), "__struct_fields__", None)
+        return _where([*keys, unknown[1]], "unknown key" + (f" (known: {', '.join(known)})" if known else ""))
+    kind, metas = _unwrap(_type_at(keys))
+    bound = re.match(r"Expected `[^`]*` ([<>]=?) ", message)
+    if bound:
+        lower = bound[1].startswith(">")
+        limits = {word: getattr(meta, word) for meta in metas for word in (("gt", "ge") if lower else ("lt", "le"))
+                  if getattr(meta, word) is not None}
+        what = "; ".join(f"must be {BOUNDS[word]} {kind(limit) if kind in (int, float) else limit}"
+                         for word, limit in limits.items()) or message
+    elif get_origin(kind) is Literal:
+        what = "must be " + _choices(get_args(kind))
+    elif isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+        what = "must be a mapping"
+    elif (get_origin(kind) or kind) in KINDS:
+        what = f"must be {KINDS[get_origin(kind) or kind]}"
     else:
-        what = error["msg"].replace("Input should be", "must be").replace("Value error, ", "")
-    if kind not in ("extra_forbidden", "missing", "value_error") and isinstance(given, (str, int, float, bool)):
+        what = message
+    given = _value_at(data, keys)
+    if isinstance(given, (str, int, float, bool)) and keys:
         what += f", not {given!r}"
+    return _where(keys, what)
+
+
+def _where(keys: list, what: str) -> str:
+    where = ""
+    for part in keys:
+        where += f"[{part}]" if isinstance(part, int) else (f".{part}" if where else str(part))
     return f"{where}: {what}" if where else what
 
 
-def _model_at(loc: tuple) -> type[BaseModel] | None:
-    model: type[BaseModel] = Settings
-    for part in loc:
-        field = model.model_fields.get(part) if isinstance(part, str) else None
-        sub = getattr(field, "annotation", None) if field is not None else None
-        if not (isinstance(sub, type) and issubclass(sub, BaseModel)):
+_MISSING = object()
+
+
+def _value_at(data, keys: list):
+    for key in keys:
+        try:
+            data = data[key]
+        except (KeyError, IndexError, TypeError):
+            return _MISSING
+    return data
+
+
+def _unwrap(kind) -> tuple[object, tuple]:
+    """``kind`` without ``Annotated`` and ``| None``, and its constraints (Meta)."""
+    metas: tuple = ()
+    while True:
+        if get_origin(kind) is Annotated:
+            kind, *extra = get_args(kind)
+            metas += tuple(extra)
+        elif get_origin(kind) in (Union, type(int | None)):
+            members = [k for k in get_args(kind) if k is not type(None)]
+            if len(members) != 1:
+                return kind, metas
+            kind = members[0]
+        else:
+            return kind, metas
+
+
+def _type_at(keys: list):
+    """The declared type at ``keys`` of Settings (None when the keys leave the model)."""
+    kind = Settings
+    for key in keys:
+        kind, _ = _unwrap(kind)
+        if isinstance(kind, type) and issubclass(kind, msgspec.Struct):
+            kind = dict(_field_types(kind)).get(key)
+        elif get_origin(kind) in (tuple, list):
+            kind = get_args(kind)[0]
+        elif get_origin(kind) is dict:
+            kind = get_args(kind)[1]
+        else:
             return None
-        model = sub
-    return model
+    return kind
+
+
+def _name_the_key(keys: list, data: dict) -> list:
+    """``keys`` with its first ``...`` (a value of a mapping) replaced by the first key of
+    that mapping whose value does not validate."""
+    at = keys.index("...")
+    mapping, kind = _value_at(data, keys[:at]), _type_at([*keys[:at], "..."])
+    if isinstance(mapping, dict):
+        for key, value in mapping.items():
+            if not _valid(value, kind):
+                return [*keys[:at], key, *keys[at + 1:]]
+    return keys[:at]
+
+
+def _valid(value, kind) -> bool:
+    try:
+        msgspec.convert(value, kind, dec_hook=_decode, strict=False)
+    except (msgspec.ValidationError, TypeError):
+        return False
+    return True
+
+
+def _choices(values: tuple) -> str:
+    names = [str(v) for v in values]
+    return names[0] if len(names) == 1 else f"{', '.join(names[:-1])} or {names[-1]}"
 
 
 def check_reference_docx(path: Path) -> None:
@@ -337,6 +466,7 @@ def check_reference_docx(path: Path) -> None:
 def settings_hash(settings: Settings) -> str:
     """A fingerprint of the settings that change output bytes (not input/output paths, nor
     the order the formats are named in)."""
-    data = settings.model_dump(mode="json", exclude={"input", "output"})
+    data = msgspec.to_builtins(settings, enc_hook=str)  # paths as text
+    del data["input"], data["output"]
     data["formats"] = sorted(data["formats"])
     return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()[:16]

@@ -682,7 +682,9 @@ def standin_findings(settings) -> list[str]:
 
 def font_settings_key(settings) -> str:
     """What of the settings decides the fonts: the keys of per-process font caches."""
-    return settings.model_dump_json(include={"fonts", "pdf"})
+    import msgspec  # noqa: PLC0415  (loaded with the settings)
+
+    return msgspec.json.encode({"fonts": settings.fonts, "pdf": settings.pdf}, enc_hook=str).decode()
 
 
 def once_per_font_settings(make: Callable):

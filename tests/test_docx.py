@@ -20,6 +20,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import docx
+import msgspec
 import pytest
 from hypothesis import HealthCheck, given, settings as hypothesis_settings, strategies as st
 from docx.table import _Cell
@@ -770,6 +771,19 @@ def test_a_user_reference_docx_gives_the_looks(tmp_path):
     assert_lines(tree, lines, "keep")
     data = render(tree, reference_docx=ref, fonts=FontFaces(body="仿宋"))
     assert style_font(part_xml(data, "word/styles.xml"), "Normal")[0] == "仿宋"  # named in config: wins
+
+
+def test_a_user_reference_docx_takes_the_faces_changed_from_the_defaults_only(tmp_path):
+    """The output depends on the faces alone, as the settings hash does: naming a default face
+    changes nothing, a changed one is written into its style."""
+    ref, tree = user_reference(tmp_path), load("sample")
+    plain = part_xml(render(tree, reference_docx=ref), "word/styles.xml")
+    named = part_xml(render(tree, reference_docx=ref, fonts=FontFaces(body="仿宋_GB2312")), "word/styles.xml")
+    assert etree.tostring(named) == etree.tostring(plain)
+    assert style_font(named, "Normal")[0] == "华文仿宋"
+    faces = msgspec.structs.replace(FontFaces(), heading1="方正黑体_GBK")
+    changed = part_xml(render(tree, reference_docx=ref, fonts=faces), "word/styles.xml")
+    assert style_font(changed, "Normal")[0] == "华文仿宋" and style_font(changed, "Heading1")[0] == "方正黑体_GBK"
 
 
 def test_user_reference_with_heading_numbering_gets_no_double_labels(tmp_path):

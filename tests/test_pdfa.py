@@ -55,7 +55,7 @@ _rendered: dict[tuple[str, str], bytes] = {}
 
 
 def rendered(name: str, tree, settings: Settings) -> bytes:
-    key = (name, settings.pdf.model_dump_json())
+    key = (name, repr(settings.pdf))
     if key not in _rendered:
         _rendered[key] = pdf.render(tree, settings)
     return _rendered[key]

@@ -17,6 +17,8 @@ import sys
 from pathlib import Path
 from xml.sax.saxutils import quoteattr
 
+import msgspec
+
 from pipeline.config import FontFaces
 from pipeline.writers.docx import ALT_NAMES, deterministic_zip
 
@@ -39,7 +41,7 @@ BODY_PT, TITLE_PT, TABLE_PT, PAGE_NUMBER_PT = 16, 22, 12, 14  # table text: 小4
 
 # Faces the template names: the configuration's defaults. The writer rewrites them from
 # ``settings.fonts`` at render time.
-DEFAULT_FACES = FontFaces().model_dump()
+DEFAULT_FACES = msgspec.structs.asdict(FontFaces())
 
 NS_DECL = f'xmlns:w="{W_NS}" xmlns:r="{R_NS}"'
 

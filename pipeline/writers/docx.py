@@ -291,7 +291,7 @@ class _Template:
     that threads can share it; each document writes into a copy of its ``doc``
     (``new_document``)."""
 
-    def __init__(self, data: bytes, where: str, shipped: bool, native: bool, faces, named: frozenset[str]):
+    def __init__(self, data: bytes, where: str, shipped: bool, native: bool, faces, changed: frozenset[str]):
         self.doc = _open_document(data, where)
         self.part = self.doc.part
         self.native = native
@@ -303,7 +303,7 @@ class _Template:
                 body.remove(child)
         self.text_width = self._text_width()
         self.styles = self._resolve_styles()
-        self._apply_fonts(faces, set(type(faces).model_fields) if shipped else set(named))
+        self._apply_fonts(faces, set(faces.__struct_fields__) if shipped else set(changed))
         self._setup_numbering()
         self._word_settings()
         self.next_drawing_id = self._max_drawing_id() + 1
@@ -391,7 +391,8 @@ class _Template:
         """Write the faces of ``roles`` into the styles' East Asian (and other) font slots.
 
         With the shipped template every role is written; with a user's reference document only
-        the roles the configuration names explicitly, so its own looks stand otherwise.
+        the roles whose face the configuration changes from the default (``changed_faces``),
+        so its own looks stand otherwise.
         """
         if not roles:
             return
@@ -545,8 +546,17 @@ class _Template:
 
 
 @lru_cache(maxsize=8)
-def _template(data: bytes, where: str, shipped: bool, native: bool, faces, named: frozenset[str]) -> _Template:
-    return _Template(data, where, shipped, native, faces, named)
+def _template(data: bytes, where: str, shipped: bool, native: bool, faces, changed: frozenset[str]) -> _Template:
+    return _Template(data, where, shipped, native, faces, changed)
+
+
+def changed_faces(faces) -> frozenset[str]:
+    """The roles whose face differs from the default one. Naming a default face in the
+    configuration changes nothing: the output depends on the faces alone, as
+    ``settings_hash`` does."""
+    import msgspec  # noqa: PLC0415  (loaded with the settings)
+
+    return frozenset(f.name for f in msgspec.structs.fields(faces) if getattr(faces, f.name) != f.default)
 
 
 def _template_for(settings) -> _Template:
@@ -554,7 +564,7 @@ def _template_for(settings) -> _Template:
     ref = settings.docx.reference_docx
     return _template(_normalized_template(template_bytes(ref)), str(ref) if ref else "reference.docx",
                      ref is None, settings.docx.numbering == "native", settings.fonts,
-                     frozenset(settings.fonts.model_fields_set))
+                     changed_faces(settings.fonts))
 
 
 
