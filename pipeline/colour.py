@@ -2,13 +2,15 @@
 
 pikepdf ships it (``pikepdf/pdfa/data/sRGB.icc``: the sRGB profile of the icc-profiles-free
 collection, "no copyright, use freely", distributed under the zlib licence; see pikepdf's
-``third-party-licenses/sRGB-icc-profile.txt``). It is read once, as package data, and
-checked to be an RGB display profile before any PDF claims it.
+``third-party-licenses/sRGB-icc-profile.txt``). It is read once, as a file in pikepdf's
+package folder, which the import system finds without importing pikepdf (the writer needs
+none of its code), and checked to be an RGB display profile before any PDF claims it.
 """
 from __future__ import annotations
 
+import importlib.util
 from functools import lru_cache
-from importlib import resources
+from pathlib import Path
 
 from .errors import RenderError
 
@@ -18,12 +20,21 @@ SRGB_PROFILE = ("pikepdf", "pdfa/data/sRGB.icc")
 SRGB_CONDITION = "sRGB IEC61966-2.1"
 
 
+def package_folder(package: str) -> Path:
+    """The folder of the installed top-level ``package``, found without running its code
+    (a ModuleNotFoundError when it is not installed as a folder)."""
+    spec = importlib.util.find_spec(package)
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError(f"no package named {package!r}", name=package)
+    return Path(next(iter(spec.submodule_search_locations)))
+
+
 @lru_cache(maxsize=1)
 def srgb_profile() -> bytes:
     """The bytes of the sRGB ICC profile (an error naming the package when it is missing)."""
     package, path = SRGB_PROFILE
     try:
-        data = resources.files(package).joinpath(path).read_bytes()
+        data = package_folder(package).joinpath(path).read_bytes()
     except (ModuleNotFoundError, OSError) as exc:
         raise RenderError(f"the sRGB ICC profile for PDF/A ({package}: {path}) cannot be read: {exc}; "
                           "reinstall pikepdf, or set pdf.archival: false") from None

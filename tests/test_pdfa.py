@@ -1,13 +1,16 @@
 """Archival (PDF/A-2b) and tagged PDF output.
 
 Every file is read back with pikepdf (qpdf), never with the writer's own code, and each
-PDF/A-2b requirement is checked on its own (``check_archival``): the header, the XMP packet
-and its agreement with the document info, the sRGB output intent and its embedded profile,
-fonts embedded with a ToUnicode map covering every code shown, no encryption, no
-transparency, no external references, the file identifier, device colour that agrees with
-the output intent. On top of that pikepdf's own PDF/A validator (``pikepdf.pdfa``, an
-allowlist built from veraPDF's rule catalogue) must approve each file. The checks run on the
-reference page, the hand-made sample (every IR element, a picture) and every corpus page.
+PDF/A-2b requirement is checked on its own (``check_archival``): the file syntax, off the
+bytes (``check_file_syntax``: the header, the cross-reference table, the objects and
+streams; pikepdf's validator leaves these to qpdf writing the file, and here reportlab
+writes it), the version 1.7, no page transitions, the XMP packet and its agreement with the
+document info, the sRGB output intent and its embedded profile, fonts embedded with a
+ToUnicode map covering every code shown, no encryption, no transparency, no external
+references, the file identifier, device colour that agrees with the output intent. On top of
+that pikepdf's own PDF/A validator (``pikepdf.pdfa``, an allowlist built from veraPDF's rule
+catalogue) must approve each file. The checks run on the reference page, the hand-made
+sample (every IR element, a picture) and every corpus page.
 
 Tagged output (``pdf.tagged: true``) is read back the same way: the structure tree's
 elements and the text of their marked content (decoded through the fonts' ToUnicode maps).
@@ -29,7 +32,7 @@ from pikepdf import Name
 from pipeline import ir, pdfclaims
 from pipeline.config import PdfSettings, Settings
 from pipeline.errors import InputError
-from pipeline.writers import pdf, views
+from pipeline.writers import pdf, pdfa, views
 
 from .conftest import DATA, QUICK_SWEEP, corpus_samples, ir_of, sample_params
 from .test_pdf import body_parts, long_table_tree, printable, render_in_another_process, run, tool
@@ -272,9 +275,61 @@ def check_validator(data: bytes) -> None:
     assert report.verdict == "pass", [str(finding) for finding in report.findings][:10]
 
 
-def check_archival(data: bytes, tree) -> None:
+EOL = rb"(?:\r\n|\n|\r)"
+
+
+def check_file_syntax(data: bytes) -> None:
+    """The file-syntax rules of ISO 19005-2 that pikepdf's validator leaves to qpdf writing the
+    file (the writer does not run qpdf), read off the bytes: 6.1.3 nothing after the last
+    ``%%EOF`` but an EOL; 6.1.4 ``startxref`` pointing at an ``xref`` keyword followed by one
+    EOL and a single subsection header, entries of 20 bytes; 6.1.9 each object where the
+    table says, as ``n g obj`` + EOL … EOL ``endobj`` EOL, preceded by an EOL; 6.1.7.1 each
+    stream's keyword followed by LF or CR LF, its ``Length`` (direct) the bytes of its data,
+    then an EOL and ``endstream``. pikepdf reads the file without a warning (qpdf repairs a
+    broken table silently, with a warning)."""
     check_header(data)
+    eof = data.rindex(b"%%EOF")
+    assert data[eof + 5:] in (b"", b"\n", b"\r", b"\r\n"), "data after %%EOF"
+    start = int(re.search(rb"startxref" + EOL + rb"(\d+)" + EOL + rb"%%EOF", data[eof - 40:]).group(1))
+    table = re.compile(rb"xref" + EOL + rb"(\d+) (\d+)" + EOL).match(data, start)
+    assert table, "no cross-reference table where startxref points"
+    first, count = int(table[1]), int(table[2])
+    offsets = {}
+    for i in range(count):
+        entry = data[table.end() + 20 * i:table.end() + 20 * (i + 1)]
+        found = re.fullmatch(rb"(\d{10}) (\d{5}) ([nf])(?: \r| \n|\r\n)", entry)
+        assert found, f"cross-reference entry {first + i}: {entry!r}"
+        if found[3] == b"n":
+            offsets[first + i] = int(found[1])
+    assert data[table.end() + 20 * count:].startswith(b"trailer"), "more than one subsection"
+    ends = sorted(offsets.values()) + [start]
+    for number, offset in offsets.items():
+        body = data[offset:ends[ends.index(offset) + 1]]
+        assert data[offset - 1:offset] in (b"\n", b"\r"), f"object {number}: no EOL before it"
+        head = re.compile(rb"(\d+) (\d+) obj" + EOL).match(body)
+        assert head and int(head[1]) == number, f"object {number} is not where the table says"
+        assert re.search(EOL + rb"endobj" + EOL + rb"$", body), f"object {number}: endobj not on a line of its own"
+        stream = re.search(rb">>\s*stream(\r\n|\n)", body)
+        if stream:
+            length = re.findall(rb"/Length (\d+)(?! \d+ R)", body[:stream.start()])
+            assert len(length) == 1, f"object {number}: no direct /Length"
+            after = body[stream.end() + int(length[0]):]
+            assert re.match(EOL + rb"endstream" + EOL + rb"endobj", after), \
+                f"object {number}: the data is not /Length long, or endstream has no EOL before it"
     with pikepdf.open(io.BytesIO(data)) as doc:
+        assert doc.get_warnings() == []
+
+
+def check_no_transition(doc: pikepdf.Pdf) -> None:
+    """No page has a ``Trans`` (reportlab writes an empty one: no transition)."""
+    assert not [n for n, page in enumerate(doc.pages) if "/Trans" in page.obj]
+
+
+def check_archival(data: bytes, tree) -> None:
+    check_file_syntax(data)
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        assert doc.pdf_version == "1.7"
+        check_no_transition(doc)
         check_xmp(doc, tree)
         check_output_intent(doc)
         check_fonts(doc)
@@ -308,6 +363,36 @@ def test_the_checks_catch_a_plain_pdf(reference_tree, font_cache):
                 check(doc)
     with pytest.raises(AssertionError):
         check_validator(data)
+    with pytest.raises(AssertionError, match="endstream has no EOL"):
+        check_file_syntax(data)  # reportlab writes endstream right after the data
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        with pytest.raises(AssertionError):
+            check_no_transition(doc)
+
+
+def damaged(data: bytes, how: str) -> bytes:
+    """``data`` with its syntax broken in one way."""
+    if how == "moved":  # a byte more in the first object: the table's offsets are wrong
+        at = data.index(b" obj\n") + 5
+        return data[:at] + b" " + data[at:]
+    if how == "endstream":  # the EOL before an endstream taken out (its stream's Length still right)
+        at = data.index(b"\nendstream")
+        return data[:at] + data[at + 1:]
+    if how == "length":
+        return re.sub(rb"/Length (\d+)", lambda m: b"/Length %d" % (int(m[1]) - 1), data, count=1)
+    if how == "after_eof":
+        return data + b"%% more\n"
+    if how == "xref":
+        return data.replace(b"xref\n", b"xref \n", 1)
+    raise ValueError(how)
+
+
+@pytest.mark.parametrize("how", ["moved", "endstream", "length", "after_eof", "xref"])
+def test_the_syntax_checks_catch_what_pdfa_forbids(how, reference_tree, font_cache):
+    data = rendered("reference", reference_tree, settings_for(font_cache))
+    check_file_syntax(data)
+    with pytest.raises(AssertionError):
+        check_file_syntax(damaged(data, how))
 
 
 def test_the_checks_catch_a_font_without_tounicode(reference_tree, font_cache):
@@ -635,6 +720,224 @@ def test_tagged_output_is_the_same_bytes_twice(reference_tree, font_cache):
 def test_tagged_output_is_the_same_bytes_in_another_process(font_cache):
     out = render_in_another_process(SAMPLE_IR, font_cache, tagged=True)
     assert out == tagged("sample", load(SAMPLE_IR), font_cache)
+
+
+# --- written by reportlab alone -----------------------------------------------------------
+
+def trailer_id(data: bytes) -> re.Match:
+    """The trailer's ``/ID`` entry of ``data`` (its two strings as groups 1 and 2)."""
+    at = data.rindex(b"trailer")
+    return re.compile(rb"/ID\s*\[\s*<([0-9a-f]{32})>\s*<([0-9a-f]{32})>\s*\]").search(data, at)
+
+
+def test_the_file_identifier_is_a_digest_of_the_content(reference_tree, font_cache, monkeypatch):
+    """Both strings of the ``/ID`` are the first 16 bytes of the SHA-256 of the file without its
+    ``/ID`` entry: another character in the body gives another identifier; what reportlab
+    puts in its own (the time stamp, which SOURCE_DATE_EPOCH sets) changes nothing when the
+    content stays the same (the report's date is the file's)."""
+    import hashlib
+
+    settings = settings_for(font_cache)
+    data = rendered("reference", reference_tree, settings)
+    found = trailer_id(data)
+    digest = hashlib.sha256(data[:found.start()] + data[found.end():]).hexdigest()[:32].encode()
+    assert found[1] == found[2] == digest
+    assert pdfa.identified(data) == data
+    changed = etree.fromstring(etree.tostring(reference_tree))
+    paragraph = changed.find(".//body//p")
+    paragraph.text = (paragraph.text or "") + "。"
+    other = pdf.render(ir.validate(changed), settings)
+    assert trailer_id(other)[1] != found[1]
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1600000000")
+    assert pdf.render(reference_tree, settings) == data
+    tagged_data = tagged("reference", reference_tree, font_cache)
+    tagged_found = trailer_id(tagged_data)
+    assert tagged_found[1] == tagged_found[2] == hashlib.sha256(
+        tagged_data[:tagged_found.start()] + tagged_data[tagged_found.end():]).hexdigest()[:32].encode()
+
+
+def test_identifying_needs_reportlabs_trailer_identifier():
+    with pytest.raises(ValueError, match="no file identifier"):
+        pdfa.identified(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\ntrailer\n<< /Size 1 >>\nstartxref\n0\n%%EOF\n")
+
+
+@pytest.mark.parametrize("tagged_too", [False, True])
+def test_a_conversion_to_pdf_imports_no_pikepdf(tagged_too, tmp_path):
+    """reportlab writes the finished file: ``pipeline convert`` to an archival PDF (the
+    default), tagged or not, imports no pikepdf module (``-X importtime`` names each module
+    imported); the sRGB profile is read from pikepdf's folder without running it."""
+    import subprocess
+    import sys
+
+    config = tmp_path / "settings.yaml"
+    config.write_text(f"pdf:\n  tagged: {'true' if tagged_too else 'false'}\n", encoding="utf-8")
+    out = tmp_path / "sample.pdf"
+    done = subprocess.run([sys.executable, "-X", "importtime", "-m", "pipeline", "convert", str(SAMPLE_IR),
+                           "-o", str(out), "--config", str(config), "-q"],
+                          capture_output=True, text=True, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    imported = {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+    assert "reportlab.pdfgen.canvas" in imported
+    assert sorted(name for name in imported if name.split(".")[0] == "pikepdf") == []
+    assert pdfclaims.claims(out.read_bytes())["pdfa"] == "PDF/A-2b"
+    assert pdfclaims.claims(out.read_bytes())["tagged"] is tagged_too
+
+
+def test_the_srgb_profile_is_read_from_pikepdfs_folder(monkeypatch):
+    from pipeline import colour
+    from pipeline.errors import RenderError
+
+    assert colour.package_folder("pikepdf") == Path(pikepdf.__file__).parent
+    assert colour.srgb_profile() == shipped_srgb()
+    with pytest.raises(ModuleNotFoundError):
+        colour.package_folder("no_such_package_here")
+    with pytest.raises(ModuleNotFoundError):
+        colour.package_folder("json.decoder")  # a module, not a package's folder
+    monkeypatch.setattr(colour, "SRGB_PROFILE", ("pikepdf", "pdfa/data/missing.icc"))
+    colour.srgb_profile.cache_clear()
+    try:
+        with pytest.raises(RenderError, match="pikepdf: pdfa/data/missing.icc.*cannot be read"):
+            colour.srgb_profile()
+    finally:
+        colour.srgb_profile.cache_clear()
+
+
+@pytest.mark.parametrize("value", ["D:20231221000000+08'00'", "D:20000101000000+00'00'",
+                                   "D:20231114221320+00'00'", "D:19991231235959-05'30'"])
+def test_xmp_dates_are_pikepdfs_reading_of_the_info_dates(value):
+    from pikepdf.models.metadata import decode_pdf_date
+
+    assert pdfa.xmp_date(value) == decode_pdf_date(value).isoformat()
+
+
+def test_an_info_date_of_another_form_is_refused():
+    for value in ("D:2023", "20231221000000+08'00'", "D:20231221000000Z"):
+        with pytest.raises(ValueError):
+            pdfa.xmp_date(value)
+
+
+def test_the_date_of_a_report_without_one_is_reportlabs_invariant_date(monkeypatch):
+    """Without the report's date or an epoch the file's date is the one reportlab gives a file
+    in its invariant mode (so a plain file's bytes are reportlab's)."""
+    from reportlab.lib.utils import TimeStamp
+
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    stamp = TimeStamp(invariant=True)
+    assert stamp.t == pdf.INVARIANT_EPOCH
+    assert pdf.pdf_date(None, None) == "D:%04d%02d%02d%02d%02d%02d%+03d'%02d'" % (*stamp.YMDhms, stamp.dhh, stamp.dmm)
+    assert pdf.pdf_date("2023-12-21", 5) == "D:20231221000000+08'00'"
+    assert pdf.pdf_date(None, 1700000000) == "D:20231114221320+00'00'"
+
+
+# --- reportlab internals the finished file relies on -----------------------------------------
+# The writer adds catalog and page entries, rewrites the document info, puts an EOL before
+# each stream's endstream and replaces the trailer's identifier through these; each test
+# fails when reportlab moves the internal it pins (pyproject.toml pins reportlab's range).
+
+def test_reportlab_writes_the_catalog_and_page_entries_the_instance_lists():
+    """reportlab writes the catalog entries (and a page's) its ``__NoDefault__`` lists, read
+    from the instance: the writer lists OutputIntents there (StructParents and Tabs on pages),
+    and finds Metadata, StructTreeRoot and MarkInfo listed already (made indirect)."""
+    from reportlab.pdfbase.pdfdoc import PDFCatalog, PDFDictionary, PDFDocument, PDFName, PDFPage
+
+    document = PDFDocument(invariant=1)
+    catalog = PDFCatalog()
+    catalog.OutputIntents = PDFName("Unlisted")
+    assert b"OutputIntents" not in catalog.format(document)
+    catalog.__NoDefault__ = [*catalog.__NoDefault__, "OutputIntents"]
+    assert b"/OutputIntents /Unlisted" in catalog.format(document)
+    assert {"Metadata", "StructTreeRoot", "MarkInfo"} <= set(PDFCatalog.__NoDefault__) & set(PDFCatalog.__Refs__)
+    page = PDFPage()
+    page.setStream(["BT ET"])
+    page.Resources = PDFDictionary({})
+    page.StructParents = 4
+    assert b"StructParents" not in page.format(document)
+    page.__NoDefault__ = [*page.__NoDefault__, "StructParents"]
+    assert b"/StructParents 4" in page.format(document)
+
+
+def test_reportlab_gives_each_page_an_empty_transition_the_writer_takes_out():
+    """``Canvas.showPage`` adds the page it closes to the document's pages (``_doc.Pages``,
+    last) with an empty ``Trans``; an archival file has none."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary
+    from reportlab.pdfgen.canvas import Canvas
+
+    canvas = Canvas(io.BytesIO())
+    canvas.showPage()
+    canvas.showPage()
+    pages = canvas._doc.Pages
+    assert len(pages.pages) == 2 and pages[-1] is pages.pages[1]
+    assert isinstance(pages[-1].Trans, PDFDictionary) and pages[-1].Trans.dict == {}
+    finishing = pdfa.canvas_class()(io.BytesIO(), date="D:20231221000000+08'00'",
+                                    intent=pdfa.OutputIntent(shipped_srgb(), "sRGB"))
+    finishing.showPage()
+    assert finishing._doc.Pages[-1].Trans is None
+
+
+def test_the_archival_info_is_reportlabs_but_empty_entries_and_trapped():
+    """The archival document info writes the entries reportlab's ``PDFInfo.format`` writes,
+    with the same values, but Trapped and the empty ones; the values are the attributes the
+    canvas's setters set."""
+    from reportlab.pdfbase.pdfdoc import PDFDocument, PDFInfo
+
+    date = "D:20231221000000+08'00'"
+    finishing = pdfa.canvas_class()(io.BytesIO(), date=date, intent=pdfa.OutputIntent(shipped_srgb(), "sRGB"))
+    ours, theirs = finishing._doc.info, PDFInfo()
+    theirs._dateFormatter = lambda *_: date
+    document = PDFDocument(invariant=1)
+
+    def entries(info) -> dict[str, str]:
+        return {str(k): str(v) for k, v in pikepdf.Object.parse(info.format(document)).items()}
+
+    for values in ({"title": "标题", "author": "罗湖区 (办)", "subject": "主题", "keywords": "年度, 报告",
+                    "creator": "pipeline", "producer": "pipeline (ReportLab)"},
+                   {"title": "标题", "author": "", "subject": "", "keywords": "", "creator": "c", "producer": "p"}):
+        finishing.setTitle(values["title"])
+        finishing.setAuthor(values["author"])
+        finishing.setSubject(values["subject"])
+        finishing.setKeywords(values["keywords"])
+        finishing.setCreator(values["creator"])
+        finishing.setProducer(values["producer"])
+        for name, value in values.items():
+            setattr(theirs, name, value)
+        expected = {k: v for k, v in entries(theirs).items() if k != "/Trapped" and v}
+        assert entries(ours) == expected == ours.entries()
+        assert "/Trapped" in entries(theirs)
+
+
+def test_reportlab_writes_endstream_right_after_the_data_and_archival_files_an_eol():
+    """reportlab's ``PDFStream.format`` writes the data then ``endstream``; in an archival
+    document (``EOL_BEFORE_ENDSTREAM``) an EOL comes between, the Length unchanged; in any other
+    the bytes are reportlab's."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFDocument, PDFStream
+
+    pdfa.canvas_class()
+    assert PDFStream.format is pdfa._stream_format
+    original = pdfa._stream_format.__wrapped__
+    assert original is not pdfa._stream_format
+    stream = PDFStream(PDFDictionary({}), b"data")
+    plain = PDFDocument(invariant=1)
+    assert original(stream, plain) == b"<<\n/Length 4\n>>\nstream\ndataendstream\n"
+    assert stream.format(plain) == original(stream, plain)
+    marked = PDFDocument(invariant=1)
+    setattr(marked, pdfa.EOL_BEFORE_ENDSTREAM, True)
+    assert stream.format(marked) == b"<<\n/Length 4\n>>\nstream\ndata\nendstream\n"
+
+
+def test_reportlab_writes_a_file_identifier_the_writer_can_replace():
+    """reportlab's trailer holds ``/ID`` as two hex strings of 16 bytes, which ``identified``
+    replaces (reportlab's own is a digest of its time stamp and four info entries)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    out = io.BytesIO()
+    canvas = Canvas(out, invariant=1)
+    canvas.drawString(72, 72, "x")
+    canvas.save()
+    data = out.getvalue()
+    theirs = trailer_id(data)
+    assert theirs[1] == theirs[2]
+    ours = trailer_id(pdfa.identified(data))
+    assert ours[1] == ours[2] != theirs[1]
 
 
 # --- what a PDF claims --------------------------------------------------------------------

@@ -24,11 +24,13 @@ A figure's picture comes from the IR's ``<pictures>``, with its caption under it
 without one prints its placeholder. Headings become a nested outline. Nothing is read from
 disk but the fonts (``pipeline.fonts``).
 
-By default the file is PDF/A-2b (``pdf.archival``): ``pdfa.finish`` adds the XMP packet and
-the sRGB output intent, and pictures with transparency are set onto white. With ``pdf.tagged``
-the writer builds a structure tree as it visits (``pdfa.Tagger``: headings H1–H4, paragraphs,
-lists, tables, figures with their alt text, in IR order) and marks what it draws as the
-content of those elements, or as artifacts (page numbers, table rules, repeated table headers).
+By default the file is PDF/A-2b (``pdf.archival``): reportlab writes it so through the canvas
+of ``pdfa.canvas_class`` (the XMP packet, the sRGB output intent, the document info PDF/A
+asks for), pictures with transparency are set onto white, and ``pdfa.identified`` sets the
+file identifier. With ``pdf.tagged`` the writer builds a structure tree as it visits
+(``pdfa.Tagger``: headings H1–H4, paragraphs, lists, tables, figures with their alt text, in
+IR order), marks what it draws as the content of those elements, or as artifacts (page
+numbers, table rules, repeated table headers), and the same canvas writes the tree.
 ``archival: false`` and ``tagged: false`` give reportlab's file as it is.
 
 ``render`` returns the PDF bytes; ``layout`` returns the laid-out lines per page (used by tests
@@ -1313,7 +1315,6 @@ class PdfWriter(DocumentWriter):
 
     def build(self, tree: etree._Element) -> bytes:
         from reportlab import Version as rl_version
-        from reportlab.pdfgen.canvas import Canvas
         from reportlab.platypus import BaseDocTemplate, Frame, PageTemplate
         from reportlab.platypus.doctemplate import LayoutError
 
@@ -1327,10 +1328,11 @@ class PdfWriter(DocumentWriter):
         meta = {name: (ir.meta_value(tree, name) or "").strip() for name in ("title", "publisher", "date", "site")}
         date = pdf_date(meta["date"], self.settings.source_date_epoch)
 
+        finishing = pdfa.canvas_class()
+        intent = pdfa.OutputIntent(colour.srgb_profile(), colour.SRGB_CONDITION) if self.pdf.archival else None
+
         def canvasmaker(*args, **kwargs):
-            canv = Canvas(*args, **kwargs)
-            if date:
-                canv.setDateFormatter(lambda *_: date)
+            canv = finishing(*args, date=date, intent=intent, tagger=self.tagger, **kwargs)
             if self._headings:
                 canv.showOutline()
             return canv
@@ -1362,23 +1364,27 @@ class PdfWriter(DocumentWriter):
             raise RenderError(f"PDF layout failed: {exc}") from None
         if not (self.pdf.archival or self.tagger):
             return buf.getvalue()
-        intent = pdfa.OutputIntent(colour.srgb_profile(), colour.SRGB_CONDITION) if self.pdf.archival else None
-        return pdfa.finish(buf.getvalue(), archival=self.pdf.archival, intent=intent, tagger=self.tagger)
+        return pdfa.identified(buf.getvalue())
 
 
 # --- helpers ------------------------------------------------------------------------------
 
-def pdf_date(iso_date: str | None, epoch: int | None) -> str | None:
-    """The CreationDate: the report's date (midnight, China time), else SOURCE_DATE_EPOCH (UTC)."""
+#: The date of a report without one when no SOURCE_DATE_EPOCH is set: the date reportlab
+#: gives a file in its invariant mode (2000-01-01 00:00 UTC).
+INVARIANT_EPOCH = 946684800
+
+
+def pdf_date(iso_date: str | None, epoch: int | None) -> str:
+    """The CreationDate: the report's date (midnight, China time), else SOURCE_DATE_EPOCH
+    (UTC), else ``INVARIANT_EPOCH``."""
     if iso_date:
         try:
             day = datetime.strptime(iso_date.strip(), "%Y-%m-%d")
             return day.strftime("D:%Y%m%d000000+08'00'")
         except ValueError:
             pass
-    if epoch is not None:
-        return datetime.fromtimestamp(int(epoch), tz=timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
-    return None
+    moment = INVARIANT_EPOCH if epoch is None else int(epoch)
+    return datetime.fromtimestamp(moment, tz=timezone.utc).strftime("D:%Y%m%d%H%M%S+00'00'")
 
 
 def _render(tree: etree._Element, settings, record_layout: bool = False) -> tuple[bytes, PdfWriter]:

@@ -12,19 +12,23 @@ Three parts, used by ``writers.pdf``:
   (``BDC``/``EMC`` with an MCID per page, ``/Artifact`` for page numbers, table rules and
   repeated table headers) written into the content stream through reportlab's
   ``canvas.addLiteral`` while the writer draws.
-- ``finish``: reportlab's bytes opened with pikepdf (qpdf) and saved again with an XMP
-  packet equivalent to the document info (``xmp``, built with lxml: ``dc:title``,
-  ``dc:creator``, ``xmp:CreateDate``, ``pdf:Producer`` …, ``pdfaid:part`` 2,
-  ``pdfaid:conformance`` B; the info entries PDF/A has no XMP for, and empty ones, are
-  dropped), an sRGB output intent with its ICC profile embedded (the bytes come from
-  ``pipeline.colour``), and, when tagged, the structure tree (``StructTreeRoot``, a
-  ``ParentTree`` entry per page, ``MarkInfo``). Streams are copied as reportlab compressed
-  them (no re-encoding: the step costs a millisecond or two), and the file identifier is a
-  digest of the content, so the same input gives the same bytes.
+- ``canvas_class``: reportlab's canvas, whose file is finished as reportlab writes it (no
+  other library reads it back and writes it again). Archival: the header says PDF 1.7; the
+  document info keeps its entries that are not empty but ``Trapped`` (PDF/A has no XMP for
+  it); the catalog holds an XMP packet equivalent to that info (``xmp``, built with lxml:
+  ``dc:title``, ``dc:creator``, ``xmp:CreateDate``, ``pdf:Producer`` …, ``pdfaid:part`` 2,
+  ``pdfaid:conformance`` B) and an sRGB output intent with its ICC profile embedded (the
+  bytes come from ``pipeline.colour``); pages carry no ``Trans``; every stream's data is
+  followed by an EOL marker. Tagged: the catalog holds the structure tree
+  (``StructTreeRoot``, a ``ParentTree`` entry per page, ``MarkInfo``) and each page its
+  ``StructParents``. ``identified`` then sets the file identifier to a digest of the
+  content, so the same input gives the same bytes.
 """
 from __future__ import annotations
 
+import hashlib
 import io
+import re
 import zlib
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -33,8 +37,6 @@ from functools import lru_cache
 PDFA_PART, PDFA_CONFORMANCE = 2, "B"
 #: Types outside the PDF 1.7 standard structure types, and the standard type each stands for.
 ROLE_MAP = {"Title": "P"}
-#: Document info keys that have no XMP equivalent in PDF/A, dropped from the info.
-INFO_DROPPED = ("/Trapped",)
 
 
 # --- pictures -----------------------------------------------------------------------------
@@ -111,6 +113,14 @@ class Tagger:
 
 # --- the finished file --------------------------------------------------------------------
 
+#: The header's version of an archival file: PDF/A-2 is based on PDF 1.7 (ISO 32000-1), and
+#: the file uses what came after reportlab's 1.3 (output intents, XMP metadata, tab order).
+PDF_VERSION = (1, 7)
+#: The attribute of a reportlab document whose streams each end with an EOL marker before
+#: ``endstream`` (ISO 19005-2, 6.1.7.1; reportlab writes the keyword right after the data).
+EOL_BEFORE_ENDSTREAM = "pipeline_eol_before_endstream"
+
+
 @dataclass(frozen=True)
 class OutputIntent:
     """The output intent's ICC profile and the name of its condition."""
@@ -125,43 +135,133 @@ def _compressed(profile: bytes) -> bytes:
     return zlib.compress(profile, 9)
 
 
-def finish(data: bytes, *, archival: bool, intent: OutputIntent | None, tagger: Tagger | None) -> bytes:
-    """reportlab's ``data`` made archival (PDF/A-2b) and/or tagged, as new bytes."""
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name
+def _stream_format(self, document):
+    """reportlab's ``PDFStream.format`` (``__wrapped__``), with an EOL marker between the data
+    and ``endstream`` in a document marked ``EOL_BEFORE_ENDSTREAM`` (the stream's ``Length``
+    still counts the data only)."""
+    written = _stream_format.__wrapped__(self, document)
+    if getattr(document, EOL_BEFORE_ENDSTREAM, False) and written.endswith(b"endstream\n"):
+        return written[:-10] + b"\nendstream\n"
+    return written
 
-    with pikepdf.Pdf.open(io.BytesIO(data)) as pdf:
-        if tagger is not None:
-            _structure(pdf, tagger)
-        if archival:
-            if intent is None:
-                raise ValueError("an archival PDF needs an output intent")
-            for page in pdf.pages:  # reportlab writes an empty /Trans: no transition, no need
-                if Name.Trans in page.obj:
-                    del page.obj[Name.Trans]
-            info = pdf.docinfo
-            for key in list(info.keys()):
-                value = info[key]
-                if key in INFO_DROPPED or (isinstance(value, pikepdf.String) and not str(value)):
-                    del info[key]
-            profile = pikepdf.Stream(pdf, b"")
-            profile.write(_compressed(intent.profile), filter=Name.FlateDecode)
-            profile.N = intent.components
-            pdf.Root.OutputIntents = Array([pdf.make_indirect(Dictionary(
-                Type=Name.OutputIntent, S=Name.GTS_PDFA1,
-                OutputConditionIdentifier=pikepdf.String(intent.identifier),
-                Info=pikepdf.String(intent.identifier),
-                DestOutputProfile=profile,
-            ))])
-            pdf.Root.Metadata = pdf.make_stream(xmp({str(k): str(v) for k, v in info.items()}),
-                                                Type=Name.Metadata, Subtype=Name.XML)
-        out = io.BytesIO()
-        # Streams copied as they are (reportlab compressed them; the XMP packet stays plain),
-        # the XMP left as written, the identifier a digest of the content.
-        pdf.save(out, compress_streams=False, stream_decode_level=pikepdf.StreamDecodeLevel.none,
-                 object_stream_mode=pikepdf.ObjectStreamMode.preserve, fix_metadata_version=False,
-                 deterministic_id=True, min_version="1.7" if archival else "")
-    return out.getvalue()
+
+@lru_cache(maxsize=None)
+def canvas_class():
+    """``FinishingCanvas``: reportlab's canvas, the file it writes archival and/or tagged."""
+    from reportlab.pdfbase.pdfdoc import PDFDictionary, PDFInfo, PDFName, PDFObject, PDFStream, PDFString
+    from reportlab.pdfgen.canvas import Canvas
+
+    if PDFStream.format is not _stream_format:
+        _stream_format.__wrapped__ = PDFStream.format
+        PDFStream.format = _stream_format
+
+    class ArchivalInfo(PDFInfo):
+        """The document info as PDF/A has it: reportlab's entries but those left empty and
+        ``Trapped`` (XMP has no property for it), the dates ``date`` (``entries``)."""
+
+        def __init__(self, date: str):
+            super().__init__()
+            self.date = date
+
+        def entries(self) -> dict[str, str]:
+            found = {"/Title": self.title, "/Author": self.author, "/Subject": self.subject,
+                     "/Keywords": self.keywords, "/Creator": self.creator, "/Producer": self.producer,
+                     "/CreationDate": self.date, "/ModDate": self.date}
+            return {key: value for key, value in found.items() if value}
+
+        def format(self, document):
+            return PDFDictionary({key[1:]: PDFString(value) for key, value in self.entries().items()}).format(document)
+
+    class Metadata(PDFStream):
+        """The XMP packet of the document info (``xmp``), made as the file is written (when the
+        info is complete); not filtered, as PDF/A asks."""
+
+        def __init__(self, info: ArchivalInfo):
+            super().__init__(PDFDictionary({"Type": PDFName("Metadata"), "Subtype": PDFName("XML")}))
+            self.info = info
+
+        def format(self, document):
+            self.content = xmp(self.info.entries())
+            return super().format(document)
+
+    class StructTreeRoot(PDFObject):
+        """The structure tree of a tagger, made as the file is written (all pages drawn)."""
+
+        def __init__(self, tagger: Tagger, pages: list):
+            self.tagger, self.pages = tagger, pages
+
+        def format(self, document):
+            tree = _structure(document, document.Reference(self), self.tagger, self.pages)
+            return PDFDictionary(tree).format(document)
+
+    class FinishingCanvas(Canvas):
+        """reportlab's canvas, whose file is finished as reportlab writes it. With an output
+        intent it is PDF/A-2b: version 1.7, the document info of ``ArchivalInfo``, the
+        catalog's ``OutputIntents`` (the profile deflated by zlib at level 9) and
+        ``Metadata`` (the XMP packet), no ``Trans`` on the pages (reportlab writes an empty
+        one), each stream's data followed by an EOL. With a tagger it is tagged: the catalog's
+        ``StructTreeRoot`` and ``MarkInfo``, each page's ``StructParents`` and ``Tabs``. The
+        file identifier is set afterwards (``identified``). ``date`` is the file's date
+        (``D:YYYYMMDDHHmmSS+hh'mm'``)."""
+
+        def __init__(self, *args, date: str, intent: OutputIntent | None = None,
+                     tagger: Tagger | None = None, **kwargs):
+            if intent is not None:
+                kwargs["pdfVersion"] = PDF_VERSION
+            super().__init__(*args, **kwargs)
+            self._intent, self._tagger, self._page_refs = intent, tagger, []
+            doc, catalog = self._doc, self._doc.Catalog
+            if intent is not None:
+                doc.info = ArchivalInfo(date)
+                setattr(doc, EOL_BEFORE_ENDSTREAM, True)
+                profile = PDFStream(PDFDictionary({"N": intent.components, "Filter": PDFName("FlateDecode")}),
+                                    _compressed(intent.profile))
+                output_intent = doc.Reference(PDFDictionary({
+                    "Type": PDFName("OutputIntent"), "S": PDFName("GTS_PDFA1"),
+                    "OutputConditionIdentifier": PDFString(intent.identifier),
+                    "Info": PDFString(intent.identifier), "DestOutputProfile": profile}))
+                # reportlab writes the catalog entries its class lists, OutputIntents not among them
+                catalog.__NoDefault__ = [*catalog.__NoDefault__, "OutputIntents"]
+                self.setCatalogEntry("OutputIntents", [output_intent])
+                self.setCatalogEntry("Metadata", Metadata(doc.info))
+            if tagger is not None:
+                self.setCatalogEntry("StructTreeRoot", StructTreeRoot(tagger, self._page_refs))
+                self.setCatalogEntry("MarkInfo", {"Marked": "true"})
+            self.setDateFormatter(lambda *_: date)
+
+        def showPage(self):
+            super().showPage()
+            if self._intent is None and self._tagger is None:
+                return
+            page = self._doc.Pages[-1]  # the page just written
+            if self._intent is not None:
+                page.Trans = None
+            if self._tagger is not None:
+                # reportlab writes the page entries its class lists, these two not among them
+                page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
+                page.StructParents, page.Tabs = len(self._page_refs), PDFName("S")
+                self._page_refs.append(self._doc.Reference(page))
+
+    return FinishingCanvas
+
+
+#: A trailer's file identifier as reportlab writes it: two strings of 16 bytes in hex.
+_TRAILER_ID = re.compile(rb"/ID\s*\[\s*<([0-9A-Fa-f]{32})>\s*<([0-9A-Fa-f]{32})>\s*\]")
+
+
+def identified(data: bytes) -> bytes:
+    """The PDF ``data`` with both strings of its trailer's ``/ID`` the first 16 bytes of the
+    SHA-256 of the file without that ``/ID`` entry: the same content, the same identifier;
+    any other content, another one."""
+    trailer = data.rfind(b"trailer")
+    found = _TRAILER_ID.search(data, trailer) if trailer >= 0 else None
+    if found is None:
+        raise ValueError("the PDF has no file identifier in its trailer to set")
+    view = memoryview(data)
+    digest = hashlib.sha256(view[:found.start()])
+    digest.update(view[found.end():])
+    hexed = digest.hexdigest()[:32].encode("ascii")
+    return b"".join((view[:found.start(1)], hexed, view[found.end(1):found.start(2)], hexed, view[found.end(2):]))
 
 
 #: XMP namespaces by prefix.
@@ -187,12 +287,25 @@ XMP_OF_INFO = {
 XPACKET_ID = "W5M0MpCehiHzreSzNTczkc9d"  # the fixed id of every XMP packet (XMP part 1, 7.3.2)
 
 
+#: A document info date as the writer makes it (``pdf.pdf_date``): D:YYYYMMDDHHmmSS+hh'mm'.
+_PDF_DATE = re.compile(r"D:(\d{4})(\d\d)(\d\d)(\d\d)(\d\d)(\d\d)([+-])(\d\d)'(\d\d)'")
+
+
+def xmp_date(value: str) -> str:
+    """The document info date ``value`` (D:YYYYMMDDHHmmSS+hh'mm') in XMP form (ISO 8601:
+    YYYY-MM-DDTHH:mm:SS+hh:mm)."""
+    found = _PDF_DATE.fullmatch(value)
+    if found is None:
+        raise ValueError(f"not a date of the form D:YYYYMMDDHHmmSS+hh'mm': {value!r}")
+    year, month, day, hour, minute, second, sign, zone_hours, zone_minutes = found.groups()
+    return f"{year}-{month}-{day}T{hour}:{minute}:{second}{sign}{zone_hours}:{zone_minutes}"
+
+
 def xmp(info: dict[str, str]) -> bytes:
     """The XMP packet equivalent to the document info (ISO 19005-2, 6.6.3): each entry as its
     XMP property (the author as the only creator, dates in XMP form), then the PDF/A
     identification. Built with lxml; writable in place (``end="w"``)."""
     from lxml import etree
-    from pikepdf.models.metadata import decode_pdf_date
 
     def q(name: str) -> str:
         prefix, local = name.split(":")
@@ -213,7 +326,7 @@ def xmp(info: dict[str, str]) -> bytes:
                 item.set("{http://www.w3.org/XML/1998/namespace}lang", "x-default")
             item.text = value
         elif kind == "date":
-            prop.text = decode_pdf_date(value).isoformat()
+            prop.text = xmp_date(value)
         else:
             prop.text = value
     etree.SubElement(desc, q("pdfaid:part")).text = str(PDFA_PART)
@@ -223,45 +336,46 @@ def xmp(info: dict[str, str]) -> bytes:
             + body + b'<?xpacket end="w"?>')
 
 
-def _structure(pdf, tagger: Tagger) -> None:
-    """The structure tree of ``tagger`` in ``pdf``: elements, marked-content references, the
-    parent tree (page → MCID → element), ``MarkInfo`` and the pages' ``StructParents``."""
-    import pikepdf
-    from pikepdf import Array, Dictionary, Name
+def _structure(document, root, tagger: Tagger, pages: list) -> dict:
+    """The entries of the structure tree root of ``tagger`` in the reportlab ``document``
+    (``root``: a reference to the tree root; ``pages``: a reference to each page, in order):
+    the elements with their marked-content references, the parent tree (page → MCID →
+    element) and the role map. The elements and the parent tree's arrays become indirect
+    objects of ``document``."""
+    from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 
-    pages = [page.obj for page in pdf.pages]
     parents: dict[int, dict[int, object]] = {n: {} for n in range(1, len(pages) + 1)}
-    tree_root = pdf.make_indirect(Dictionary(Type=Name.StructTreeRoot))
 
     def element(node: Node, parent) -> object:
-        elem = pdf.make_indirect(Dictionary(Type=Name.StructElem, S=Name("/" + node.role), P=parent))
-        kids = []
+        elem = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(node.role), "P": parent})
+        ref = document.Reference(elem)
+        kids: list = []
         if node.marks:
             first = node.marks[0][0]
-            elem.Pg = pages[first - 1]
+            elem["Pg"] = pages[first - 1]
             for page, mcid in node.marks:
-                parents[page][mcid] = elem
+                parents[page][mcid] = ref
                 kids.append(mcid if page == first else
-                            Dictionary(Type=Name.MCR, Pg=pages[page - 1], MCID=mcid))
-        kids += [element(child, elem) for child in node.children if not child.empty()]
+                            PDFDictionary({"Type": PDFName("MCR"), "Pg": pages[page - 1], "MCID": mcid}))
+        kids += [element(child, ref) for child in node.children if not child.empty()]
         if kids:
-            elem.K = kids[0] if len(kids) == 1 else Array(kids)
+            elem["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
         if node.alt:
-            elem.Alt = pikepdf.String(node.alt)
+            elem["Alt"] = PDFString(node.alt)
         if node.attributes:
-            elem.A = Dictionary(O=Name.Table, **{
-                k: Name("/" + v) if isinstance(v, str) else v for k, v in node.attributes.items()})
-        return elem
+            elem["A"] = PDFDictionary({"O": PDFName("Table"), **{
+                k: PDFName(v) if isinstance(v, str) else v for k, v in node.attributes.items()}})
+        return ref
 
-    tree_root.K = element(tagger.root, tree_root)
-    nums = []
-    for n, page in enumerate(pages):
-        page.StructParents = n
-        page.Tabs = Name.S
+    top = element(tagger.root, root)
+    nums: list = []
+    for n in range(len(pages)):
         found = parents[n + 1]
-        nums += [n, pdf.make_indirect(Array([found[m] for m in range(len(found))]))]
-    tree_root.ParentTree = pdf.make_indirect(Dictionary(Nums=Array(nums)))
-    tree_root.ParentTreeNextKey = len(pages)
-    tree_root.RoleMap = Dictionary({"/" + k: Name("/" + v) for k, v in ROLE_MAP.items()})
-    pdf.Root.StructTreeRoot = tree_root
-    pdf.Root.MarkInfo = Dictionary(Marked=True)
+        nums += [n, document.Reference(PDFArray([found[m] for m in range(len(found))]))]
+    return {
+        "Type": PDFName("StructTreeRoot"),
+        "K": top,
+        "ParentTree": document.Reference(PDFDictionary({"Nums": PDFArray(nums)})),
+        "ParentTreeNextKey": len(pages),
+        "RoleMap": PDFDictionary({k: PDFName(v) for k, v in ROLE_MAP.items()}),
+    }
