@@ -1,8 +1,8 @@
 """The process environment a conversion runs in, held to its settings.
 
 Everything a conversion depends on travels in its Settings, so a document gives the same bytes
-on any machine. One thing does not by itself: reportlab reads the PDF's timestamp (and so its
-``/ID``) from the process environment's SOURCE_DATE_EPOCH. While a conversion renders,
+on any machine. One thing does not by itself: reportlab reads the PDF's timestamp (and so a
+plain PDF's ``/ID``) from the process environment's SOURCE_DATE_EPOCH. While a conversion renders,
 ``settings_environment`` holds that variable at the settings' value (set or unset), so the
 environment of a process (a Dask worker started elsewhere, a caller of the Python API) makes
 no difference, and the ``source_date_epoch`` setting and the variable give the same bytes.

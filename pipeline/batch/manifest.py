@@ -143,14 +143,14 @@ def write_manifest(outdir: Path, header: dict, entries: Iterable[dict]) -> None:
 
 
 #: The distributions whose versions shape output bytes (the IR and XML, DOCX, PDF and PDF/A,
-#: font subsets, pictures).
+#: font subsets, pictures; pikepdf ships the PDF/A output intent's ICC profile).
 SHAPING_DISTRIBUTIONS = ("lxml", "python-docx", "reportlab", "pikepdf", "fonttools", "pillow", "isal")
 
 
 def shaped_by(settings, formats) -> dict:
     """What shapes the bytes of ``formats`` besides the tool and the settings: the versions
-    of Python, of ``SHAPING_DISTRIBUTIONS`` and of libxml2, qpdf and zlib (with ``pdf.deflate:
-    isal``, the CPU's kind too); with DOCX or PDF, the font file of each role (path, face index
+    of Python, of ``SHAPING_DISTRIBUTIONS`` and of libxml2 and zlib (with ``pdf.deflate: isal``,
+    the CPU's kind too); with DOCX or PDF, the font file of each role (path, face index
     and size: DOCX measures with them too)."""
     import platform
     import zlib
@@ -166,12 +166,8 @@ def shaped_by(settings, formats) -> dict:
             versions[name] = "not installed"
     versions["libxml2"] = ".".join(map(str, etree.LIBXML_VERSION))
     versions["zlib"] = zlib.ZLIB_RUNTIME_VERSION
-    if "pdf" in formats:
-        import pikepdf
-
-        versions["qpdf"] = pikepdf.__libqpdf_version__
-        if settings.pdf.deflate == "isal":
-            versions["cpu"] = cpu_kind()
+    if "pdf" in formats and settings.pdf.deflate == "isal":
+        versions["cpu"] = cpu_kind()
     found = {"versions": versions}
     if {"docx", "pdf"} & set(formats):
         from .. import fonts
