@@ -713,3 +713,13 @@ def test_the_outlet_a_sentence_grants_the_article_from_is_the_publisher():
     record = fields(ir_of(PAGES / "cx_extractor_3.html"))
     assert reviewed("html/cx-extractor-python/RawHtml/3.html", "publisher") is None
     assert "publisher" not in record
+
+
+def test_an_absolute_dublin_core_identifier_is_the_pages_address():
+    # BBC中文网: <meta name="dc.identifier" content="http://www.bbc.co.uk/zhongwen/…shtml" />, no Url meta
+    corpus_path = "html/newspaper4k/tests/data/html/chinese_article.html"
+    record = fields(ir_of(PAGES / "newspaper4k_chinese_article.html"))
+    assert record["url"] == (reviewed(corpus_path, "url"), "meta:dc.identifier")
+    # an identifier in another scheme is no address, not even a relative one
+    isbn = clean_markup(news_page('<title>某某</title><meta name="dc.identifier" content="ISBN 978-7-01-000000-0">'))
+    assert "url" not in fields(isbn) and not any("url-dropped" in d for d in diagnostics(isbn))

@@ -47,7 +47,8 @@ def envelope(draft: Draft) -> dict[str, str]:
 
 def page_urls(draft: Draft, rules: CleanRules) -> list[tuple[str, str]]:
     """The page's address as each source gives it, strongest first, as (origin, address): the
-    loaded document's (a text scrape's first line), <meta name="Url">, the envelope, a saver's
+    loaded document's (a text scrape's first line), <meta name="Url">, an absolute
+    <meta name="dc.identifier">, the envelope, a saver's
     comment or an archive's replay script (``comment``), the canonical link, the page's own
     address as a script states it (``script``)."""
     urls = [("document", draft.loaded.url)]
@@ -55,6 +56,8 @@ def page_urls(draft: Draft, rules: CleanRules) -> list[tuple[str, str]]:
         return [(origin, url) for origin, url in urls if url]
     metas = meta_tags(draft)
     urls += [(f"meta:{name}", metas.get(name)) for name in rules.meta_names["url"]]
+    urls += [(f"meta:{name}", metas[name]) for name in rules.meta_names["identifier"]
+             if name in metas and host_of(metas[name].strip())]
     urls.append(("envelope:id", envelope(draft).get("id")))
     head = draft.loaded.text[:4096]
     urls += [("comment", found.group(1)) for found in filter(None, (p.search(head) for p in rules.address_comments))]
