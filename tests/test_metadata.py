@@ -723,3 +723,10 @@ def test_an_absolute_dublin_core_identifier_is_the_pages_address():
     # an identifier in another scheme is no address, not even a relative one
     isbn = clean_markup(news_page('<title>某某</title><meta name="dc.identifier" content="ISBN 978-7-01-000000-0">'))
     assert "url" not in fields(isbn) and not any("url-dropped" in d for d in diagnostics(isbn))
+
+
+def test_the_headline_above_the_byline_in_a_minor_heading_is_the_title():
+    # <title>新闻动态--中国地理学会官网</title> (channel and site); the headline is an <h5> above
+    # 发布时间：2019-05-18 来源：中国地理学会, and the content's first paragraph is over a page line long
+    record = fields(ir_of(PAGES / "gne_gsc_1.html"))
+    assert record["title"] == (reviewed("html/GNE/tests/gsc/1.html", "title"), "heading")

@@ -11,7 +11,7 @@ from __future__ import annotations
 from ..text import collapse_space
 from .blocks import BlockReader
 from .content import weight
-from .draft import Draft, block_text, paragraph_text
+from .draft import Draft, block_text, line_text
 from .html import body_of
 from .rules import DropSelector
 
@@ -49,6 +49,9 @@ def drop_scripts(draft: Draft) -> None:
                 el.drop_tree()
 
 
+PAGE_LINE_CHARS = 200  # a longer line of the page is prose, never metadata
+
+
 def note_page_lines(draft: Draft) -> None:
     """Keep the short lines of the whole page: an info bar outside the content may hold the
     publisher and date."""
@@ -57,8 +60,8 @@ def note_page_lines(draft: Draft) -> None:
     reader = BlockReader(draft.rules)
     reader.read(body_of(draft.page))
     texts = [text for block in reader.blocks
-             for text in (map(block_text, block) if block.tag == "list" else (paragraph_text(block),))]
-    draft.page_lines = [t for t in texts if t and len(t) <= 200]
+             for text in (map(block_text, block) if block.tag == "list" else (line_text(block),))]
+    draft.page_lines = [t for t in texts if t and len(t) <= PAGE_LINE_CHARS]
 
 
 def drop_chrome(draft: Draft) -> None:

@@ -70,5 +70,11 @@ def paragraph_text(block: etree._Element) -> str:
     return block_text(block) if block.tag == "p" else ""
 
 
+def line_text(block: etree._Element) -> str:
+    """The text of a paragraph or a heading marker (a line of the page); empty for every other
+    kind of block."""
+    return block_text(block) if block.tag in ("p", "section") else ""
+
+
 def block_text(block: etree._Element) -> str:
     return collapse_space("".join(block.itertext()))

@@ -15,8 +15,9 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+from .chrome import PAGE_LINE_CHARS
 from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, ENGLISH_DATE, offer_date
-from .draft import SENTENCE_END, Draft, paragraph_text
+from .draft import SENTENCE_END, Draft, line_text, paragraph_text
 from .rules import CleanRules
 
 DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
@@ -83,14 +84,21 @@ def publisher_value(value: str, r: CleanRules) -> str:
 
 
 def content_span(draft: Draft) -> tuple[int, int]:
-    """(first, last) index among the page's lines of the content's first and last paragraphs;
-    the whole page when they cannot be found there."""
-    texts = [t for t in map(paragraph_text, draft.blocks) if t]
+    """(first, last) index among the page's lines of the content's first and last paragraphs
+    or headings short enough to be page lines (a long one is not kept there); the whole page
+    when they cannot be found there."""
+    texts = [t for t in map(line_text, draft.blocks) if t and len(t) <= PAGE_LINE_CHARS]
     lines = draft.page_lines
     if not texts or texts[0] not in lines or texts[-1] not in lines:
         return 0, len(lines)
-    last = len(lines) - 1 - lines[::-1].index(texts[-1])
-    return lines.index(texts[0]), last
+    return _placed(lines, texts[:2]), len(lines) - 1 - _placed(lines[::-1], texts[::-1][:2])
+
+
+def _placed(lines: list[str], texts: list[str]) -> int:
+    """The index of ``texts[0]`` among ``lines``: where the next text follows it, else its first
+    (the headline printed above the byline and again as the content's first line)."""
+    found = [i for i, line in enumerate(lines) if line == texts[0]]
+    return next((i for i in found if lines[i + 1:i + 2] == texts[1:2]), found[0])
 
 
 def resolve_metadata(draft: Draft) -> None:
