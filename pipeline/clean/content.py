@@ -13,11 +13,11 @@ from copy import deepcopy
 from lxml import etree
 
 from ..text import collapse_space
-from .draft import SENTENCE_END, SENTENCE_PUNCT, Draft
+from .draft import SENTENCE_END, Draft, sentence_punctuation
 from .html import body_of
 from .rules import CleanRules
 
-HAN = re.compile(r"[\u3400-\u9fff]")
+HAN = re.compile(r"[\u3400-\u9fff]+")  # a run of Han characters
 HAN_PER_UNIT = 40  # Han characters outside links counted as one unit of report text
 THREAD = "data-thread"  # marks the element ``thread_of`` gathers a thread's posts in
 MAIN_LIST = "data-main-list"  # marks the element ``main_list_of`` gathers a page's main list in, and its <ul>
@@ -52,9 +52,14 @@ def weight(el: etree._Element) -> float:
     tables = [t for t in el.iter("table") if t.find(".//table") is None]
     links = [a.text_content() for a in el.iter("a")]
     text = el.text_content()
-    linked = sum(len(SENTENCE_PUNCT.findall(t)) for t in links)
-    han = len(HAN.findall(text)) - sum(len(HAN.findall(t)) for t in links)
-    return len(SENTENCE_PUNCT.findall(text)) - linked + sum(map(table_chars, tables)) / 15 + han / HAN_PER_UNIT
+    linked = sum(map(sentence_punctuation, links))
+    han = han_chars(text) - sum(map(han_chars, links))
+    return sentence_punctuation(text) - linked + sum(map(table_chars, tables)) / 15 + han / HAN_PER_UNIT
+
+
+def han_chars(text: str) -> int:
+    """How many Han characters ``text`` holds, counted by run (a string per run, not per character)."""
+    return sum(map(len, HAN.findall(text)))
 
 
 def choose_content(draft: Draft) -> None:
@@ -69,7 +74,7 @@ def choose_content(draft: Draft) -> None:
 
 def prose_chars(el: etree._Element) -> int:
     """Han characters of an element outside its links."""
-    return len(HAN.findall(el.text_content())) - sum(len(HAN.findall(a.text_content())) for a in el.iter("a"))
+    return han_chars(el.text_content()) - sum(han_chars(a.text_content()) for a in el.iter("a"))
 
 
 def is_main_list(el: etree._Element | None) -> bool:

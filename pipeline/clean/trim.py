@@ -11,8 +11,8 @@ its entries are the report, however little prose they hold.
 """
 from __future__ import annotations
 
-from .content import HAN, HAN_PER_UNIT, is_main_list
-from .draft import SENTENCE_PUNCT, Draft, block_text
+from .content import HAN_PER_UNIT, han_chars, is_main_list
+from .draft import Draft, block_text, sentence_punctuation
 from .rules import CleanRules
 
 MIN_HEADLINE_CHARS = 6
@@ -34,17 +34,17 @@ def block_score(block, rules: CleanRules) -> float:
     if block.tag != "p":
         return 0.0
     own = (block.text or "") + "".join(child.tail or "" for child in block)
-    score = len(SENTENCE_PUNCT.findall(own))
+    score = sentence_punctuation(own)
     if score == 0 and rules.stamp_line.search(own) and len(own) <= 60:
         return -1.0
     if score == 0 and len(own) >= UNPUNCTUATED_CHARS:
-        return len(HAN.findall(own)) / HAN_PER_UNIT
+        return han_chars(own) / HAN_PER_UNIT
     return float(score)
 
 
 def entry_score(li, rules: CleanRules) -> float:
     text = "".join(li.itertext())
-    score = len(SENTENCE_PUNCT.findall(text))
+    score = sentence_punctuation(text)
     if score:
         return float(score)
     return -1.0 if rules.stamp_line.search(text) else -0.25
