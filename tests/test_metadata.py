@@ -730,3 +730,13 @@ def test_the_headline_above_the_byline_in_a_minor_heading_is_the_title():
     # 发布时间：2019-05-18 来源：中国地理学会, and the content's first paragraph is over a page line long
     record = fields(ir_of(PAGES / "gne_gsc_1.html"))
     assert record["title"] == (reviewed("html/GNE/tests/gsc/1.html", "title"), "heading")
+
+
+def test_labelled_lines_among_the_contents_lines_that_are_not_content_are_read():
+    # 当代商报: in the article element, under the text, 发布日期：2019-09-23 14:34:05 所属分类：头条, then
+    # a box 版权声明 来源：当代商报 时间：… (a word and a space before the label: not the tail of a longer
+    # one), then the comment form, cut off the content only after the metadata is read
+    corpus_path = "html/GNE/tests/cjddsb/1.html"
+    record = fields(ir_of(TRUTH.parent.parent / "structure" / "gne_cjddsb_1.html"))
+    assert record["date"] == (reviewed(corpus_path, "date"), "line:发布日期")
+    assert record["publisher"] == (reviewed(corpus_path, "publisher"), "line:来源")

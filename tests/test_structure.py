@@ -651,3 +651,11 @@ def test_a_paopao_thread_is_its_post_comments_and_replies():
     assert lines[-1] == "新的练手项目get"
     assert not {"0", "上海市", "浙江省杭州市"} & set(lines)
     assert not any(re.fullmatch(r"\d{4}-\d{2}-\d{2} \d{2}:\d{2}", line) for line in lines)
+
+
+def test_the_entries_of_a_list_that_are_chrome_lines_go():
+    """当代商报 article: under it a box listing 版权声明 来源：当代商报 时间：… 作者： and 转载请注明：<title> |
+    当代商报 +复制链接, the blog engine's copyright notice and permalink: chrome, and the list goes."""
+    tree = ir_of(PAGES / "gne_cjddsb_1.html")
+    assert body_lines(tree)[-1].endswith("（文/图 刘玺东 易赛楠）")
+    assert tree.find("body//list") is None

@@ -51,6 +51,8 @@ def sort_lines(draft: Draft) -> None:
             pending_break = pending_break or kind == "break"
             draft.drop("chrome", text)
             continue
+        if block.tag == "list" and not without_chrome_entries(block, draft):
+            continue
         if pending_break:
             draft.breaks.append(block)
             pending_break = False
@@ -74,6 +76,17 @@ def sort_lines(draft: Draft) -> None:
             continue
         kept.append(block)
     draft.blocks = kept
+
+
+def without_chrome_entries(block: etree._Element, draft: Draft) -> bool:
+    """Drop the entries of a list that are chrome lines (a blog's box of 版权声明 and 转载请注明
+    lines under the post); whether any entry is left."""
+    for entry in list(block):
+        text = block_text(entry)
+        if chrome_kind(chrome_form(text, draft.rules), draft.rules):
+            draft.drop("chrome", text)
+            block.remove(entry)
+    return len(block) > 0
 
 
 def line_of(block: etree._Element, r: CleanRules) -> tuple[str, str | None]:

@@ -102,14 +102,16 @@ def _placed(lines: list[str], texts: list[str]) -> int:
 
 
 def resolve_metadata(draft: Draft) -> None:
-    """Labelled lines of the page outside the content, a byline near the headline, the
-    signature block."""
+    """Labelled lines of the page outside the content (and those among its lines that are not
+    its own: an info bar inside the article element), a byline near the headline, the signature
+    block."""
     first, last = content_span(draft)
+    content = {line_text(b) for b in draft.blocks}
     for i, text in enumerate(draft.page_lines):
-        if first <= i <= last and (first, last) != (0, len(draft.page_lines)):
-            continue
+        if first <= i <= last and (first, last) != (0, len(draft.page_lines)) and text in content:
+            continue  # the content's own line; a line among them that is not (an info bar) is read
         pairs = list(draft.rules.metadata_pair.finditer(text))
-        if pairs and pairs[0].start() and HAN.fullmatch(text[pairs[0].start() - 1]) and len(pairs[0].group(1)) <= 2:
+        if pairs and pairs[0].start(1) and HAN.fullmatch(text[pairs[0].start(1) - 1]) and len(pairs[0].group(1)) <= 2:
             pairs = pairs[1:]  # the tail of a longer label (批准时间, 图片来源), not a label; a longer one
             # is a label after a word (阅读次数: 次信息来源：…, the count filled in by a script)
         note_pairs(text, pairs, draft, "line-below" if i > last else "line")
