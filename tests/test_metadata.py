@@ -740,3 +740,12 @@ def test_labelled_lines_among_the_contents_lines_that_are_not_content_are_read()
     record = fields(ir_of(TRUTH.parent.parent / "structure" / "gne_cjddsb_1.html"))
     assert record["date"] == (reviewed(corpus_path, "date"), "line:发布日期")
     assert record["publisher"] == (reviewed(corpus_path, "publisher"), "line:来源")
+
+
+def test_the_property_comment_of_an_e_paper_system_gives_the_date_and_the_paper():
+    # 大河网's copy of 河南商报's e-paper: the date printed only in the search bar, and the file closing
+    # with <!--mpproperty <founder-date>2022-02-12</founder-date> … <founder-papername>河南商报</…>
+    corpus_path = "html/immortal-autumn-CWCED/original/274a65d9-46df-45be-b9f6-4d18ba911427.html"
+    record = fields(ir_of(PAGES / "cwced_274a65d9.html"))
+    assert record["date"] == (reviewed(corpus_path, "date"), "comment:date")
+    assert record["publisher"] == (reviewed(corpus_path, "publisher"), "comment:publisher")

@@ -20,7 +20,7 @@ from urllib.parse import urljoin, urlsplit
 from ..text import collapse_space
 from .dates import offer_date, unix_day
 from .draft import Draft
-from .metadata import publisher_value
+from .metadata import DATE_FIELDS, publisher_value
 from .rules import CleanRules, global_rules, host_of, rules_for
 from .title import HEADLINE_MIN, headline_split, names_only, outermost_name, split_title
 
@@ -257,6 +257,19 @@ def marked_source(draft: Draft) -> None:
             return
 
 
+def comment_fields(draft: Draft) -> None:
+    """The fields a publishing system writes into a comment of the page (方正's e-paper
+    ``<!--mpproperty <founder-date>…`` ): ``comment:<field>``."""
+    for key, patterns in draft.rules.comment_fields.items():
+        found = next(filter(None, (p.search(draft.loaded.text) for p in patterns)), None)
+        if found is None:
+            continue
+        if key in DATE_FIELDS:
+            offer_date(draft, key, found.group(1), f"comment:{key}")
+        else:
+            draft.offer(key, found.group(1), f"comment:{key}")
+
+
 def marked_time(draft: Draft) -> None:
     """The date of the page's first ``<time datetime>`` or ``<abbr title>`` that holds one (a
     forum topic's ``<abbr class="timeago" title="2024年04月22日">``): ``time-element``."""
@@ -290,6 +303,7 @@ def read_head(draft: Draft) -> None:
     owner = r.site_copyright.fullmatch(metas.get("copyright") or "")
     if owner:
         draft.offer("site", owner.group(1), "copyright:copyright")
+    comment_fields(draft)
     marked_source(draft)
     marked_time(draft)
     script_date(draft)

@@ -118,6 +118,7 @@ class CleanRules:
     script_dates: tuple[re.Pattern, ...]  # a date a script writes into the page (WeChat's var ct), group 1
     script_addresses: tuple[re.Pattern, ...]  # the page's own address a script states, group 1
     grant_line: re.Pattern  # a sentence granting the article from an outlet, group 1 the outlet
+    comment_fields: dict[str, tuple[re.Pattern, ...]]  # field → a system's property comment, group 1
     other_date_label: re.Pattern  # a label naming a date that is not the publication date (批准时间), full match
     website_name: re.Pattern  # a website's name (辽阳网站): a meta publisher naming the site, full match
     crumb_separator: re.Pattern  # what parts a breadcrumb's entries (网易娱乐 > 明星俱乐部)
@@ -225,6 +226,7 @@ def compile_rules(data: dict) -> CleanRules:
         script_dates=tuple(re.compile(p) for p in data["script_dates"]),
         script_addresses=tuple(re.compile(p) for p in data["script_addresses"]),
         grant_line=re.compile(data["grant_line"]),
+        comment_fields={k: tuple(map(re.compile, v)) for k, v in data["comment_fields"].items()},
         other_date_label=re.compile(data["other_date_label"]),
         website_name=re.compile(data["website_name"]),
         crumb_separator=re.compile(data["crumb_separator"]),
