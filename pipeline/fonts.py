@@ -874,7 +874,7 @@ class FontChoice:
         self._lock = threading.RLock()
         # Advance widths per role, and the measures handed out (with the widths of single
         # characters), filled as text is measured: reading a width is a dictionary look-up.
-        self._advances: dict[str, dict[str, float]] = {role: {} for role in ROLES}
+        self._advances = {role: self._Advances(self, role) for role in ROLES}
         self._measures: dict[tuple[str, float, float], Callable[[str], float]] = {}
 
     def _chain(self) -> Iterator[FaceMetrics]:
@@ -915,6 +915,10 @@ class FontChoice:
         except RenderError:
             return False
 
+    def uncovered(self, role: str, text: str) -> set[str]:
+        """The characters of ``text`` that no face has (``covers``)."""
+        return {ch for ch in set(text).difference(self._choice[role]) if not self.covers(role, ch)}
+
     def runs(self, role: str, text: str) -> list[tuple[FaceMetrics, str]]:
         """``text`` cut where the face changes: (face, the characters it sets) in order."""
         choice = self._choice[role]
@@ -937,19 +941,27 @@ class FontChoice:
         """The advance width of ``ch`` in thousandths of the size; a character no font has
         counts as one full cell (the PDF prints its notation or fails when it draws it; the
         DOCX leaves it to the reader's fonts), so that measuring never fails."""
-        found = self._advances[role].get(ch)
-        if found is None:
-            try:
-                found = self.face_for(role, ch).width(ch)
-            except RenderError:
-                found = 1000.0
-            self._advances[role][ch] = found
-        return found
+        return self._advances[role][ch]
 
     def glyph_width(self, role: str, size: float, text: str) -> float:
         """The summed advance widths of ``text`` at ``size`` (no tracking)."""
-        advances, advance = self._advances[role], self.advance
-        return sum(advances.get(ch) or advance(role, ch) for ch in text) * size / 1000.0
+        return sum(map(self._advances[role].__getitem__, text)) * size / 1000.0
+
+    class _Advances(dict):
+        """A role's advance widths (``advance``): a dictionary that reads the width of a
+        character on its first look-up."""
+
+        def __init__(self, choice: "FontChoice", role: str):
+            super().__init__()
+            self.choice, self.role = choice, role
+
+        def __missing__(self, ch: str) -> float:
+            try:
+                found = self.choice.face_for(self.role, ch).width(ch)
+            except RenderError:
+                found = 1000.0
+            self[ch] = found
+            return found
 
     def measure(self, role: str, size: float, tracking: float = 0.0) -> Callable[[str], float]:
         """The width of a string at ``size`` with ``tracking`` after each character (the sum
@@ -959,8 +971,7 @@ class FontChoice:
         key = (role, size, tracking)
         found = self._measures.get(key)
         if found is None:
-            advance = self.advance
-            found = self._measures[key] = self._Widths(lambda ch: advance(role, ch), size, tracking).__getitem__
+            found = self._measures[key] = self._Widths(self._advances[role].__getitem__, size, tracking).__getitem__
         return found
 
     class _Widths(dict):

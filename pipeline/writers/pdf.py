@@ -755,7 +755,6 @@ class PdfWriter(DocumentWriter):
         self._texts: list[tuple[str, str]] = [("page_number", "— 0123456789")]  # (role, text) set
         self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
         self._rl: dict[fonts.FaceMetrics, Face] = {}
-        self._covered: dict[str, set[str]] = {}  # role → characters a face of it has
         self._chosen: dict[tuple, str] = {}  # (font, subset, size) → the operators choosing it
         self._tables: list = []
         self.frame_height = self.geo.height + 0.5  # a little slack below the last grid line
@@ -856,11 +855,8 @@ class PdfWriter(DocumentWriter):
         """The text as it will be set: invisible characters dropped (``views.printable``) and,
         with ``missing_glyph: notation``, a character no font has replaced by its code point."""
         text = views.printable(text, trim)
-        if self.pdf.missing_glyph == "notation":  # each character looked up once per role
-            covered = self._covered.setdefault(role, set())
-            unseen = set(text).difference(covered)
-            missing = {ch for ch in unseen if not self.fonts.covers(role, ch)}
-            covered.update(unseen - missing)
+        if self.pdf.missing_glyph == "notation":
+            missing = self.fonts.uncovered(role, text)
             if missing:
                 text = text.translate({ord(ch): f"[U+{ord(ch):04X}]" for ch in missing})
         self._texts.append((role, text))
@@ -988,8 +984,7 @@ class PdfWriter(DocumentWriter):
             tagger.begin(canv, node)
             self._draw_runs(canv, block, runs, line.char_space, x, baseline)
             tagger.end(canv)
-            x += sum(face.width(ch) for face, chunk in runs for ch in chunk) * block.size / 1000.0 \
-                + len(piece) * line.char_space
+            x += self.fonts.glyph_width(block.role, block.size, piece) + len(piece) * line.char_space
 
     @property
     def dash_top(self) -> float:
