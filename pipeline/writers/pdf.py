@@ -939,17 +939,15 @@ class PdfWriter(DocumentWriter):
         if block.embolden:
             code.append("2 Tr")
         code.append(f"{fp_str(char_space)} Tc")
-        doc = canv._doc
+        doc, size, chosen = canv._doc, block.size, self._chosen
         for face, chunk in runs:
             drawn = self.rl_face(face)
             if drawn.chars is not None and not drawn.chars.issuperset(map(ord, chunk)):
                 raise RenderError(f"internal: {chunk!r} is not in the subset of {face.path}")
-            font, current = drawn.font, -1
-            for subset, piece in font.splitString(chunk, doc):
-                if subset != current:
-                    code.append(self._choose_font(font, subset, block.size, doc))
-                    current = subset
-                code.append(f"({escapePDF(piece)}) Tj")
+            font = drawn.font
+            for subset, piece in font.splitString(chunk, doc):  # each piece in another subset
+                choose = chosen.get((font, subset, size)) or self._choose_font(font, subset, size, doc)
+                code.append(f"{choose} ({escapePDF(piece)}) Tj")
         code.append("ET")
         canv._code.append(" ".join(code))
         if block.embolden:
