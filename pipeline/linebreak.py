@@ -43,12 +43,17 @@ HANGING = frozenset("、。，．：；？！" ",.:;?!")
 #: Marks written as two characters that are never split (破折号 ——, 省略号 ……).
 DOUBLE_MARKS = ("——", "……", "――")
 
+_MARKS = r"[\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f\U000e0100-\U000e01ef]*"  # combining marks, selectors
 _UNIT = re.compile(
-    r"—{2,}|…{2,}|―{2,}"                      # 破折号 / 省略号 runs
+    # first, what most units are: a character no other alternative can start (not a dash,
+    # an ellipsis, white space or printable ASCII) with its marks; the same units as without
+    # it, found without trying the other alternatives first
+    r"[^\s!-~—…―]" + _MARKS
+    + r"|—{2,}|…{2,}|―{2,}"                    # 破折号 / 省略号 runs
     r"|[^\S\u3000]+"                           # white space (not the ideographic space)
     r"|[!-~]+"                                 # a Latin word, number, URL... (printable ASCII)
-    r"|[^\s][\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f\U000e0100-\U000e01ef]*"  # one character + marks
-    r"|\u3000",
+    r"|[^\s]" + _MARKS                         # one character + marks
+    + r"|\u3000",
     re.S,
 )
 _ASCII_TOKEN = re.compile(r"[!-~]+\Z")

@@ -8,6 +8,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from pipeline.linebreak import (
+    _MARKS,
     HANGING,
     NO_LINE_START,
     NO_LINE_END,
@@ -220,6 +221,16 @@ def test_any_text_breaks_without_violations_when_marks_hang(words, width):
 @given(st.text(alphabet="字法。，、“”（）—…ab1 ", max_size=200))
 def test_units_cover_the_text(text):
     assert "".join(units(text)) == text
+
+
+#: The units pattern without its first alternative, the shortcut for the common character.
+PLAIN_UNIT = re.compile(r"—{2,}|…{2,}|―{2,}|[^\S\u3000]+|[!-~]+|[^\s]" + _MARKS + r"|\u3000", re.S)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="字。“—…―a1 \t\n\u3000\u00a0\u2003\u0301\ufe0f\U000e0100", max_size=40))
+def test_the_shortcut_for_the_common_character_finds_the_same_units(text):
+    assert units(text) == PLAIN_UNIT.findall(text)
 
 
 @settings(max_examples=300, deadline=None)
