@@ -92,7 +92,9 @@ def break_opportunities(toks: Sequence[str], spaces: Sequence[bool] | None = Non
         if spaces[i]:
             continue
         if prev >= 0:
-            head, tail = tok[0], toks[prev][-1]
+            # slices, not indexing: a unit of one character is its own slice, whose hash
+            # measuring it has cached, where indexing makes a new string to hash
+            head, tail = tok[:1], toks[prev][-1:]
             allowed = head not in NO_LINE_START and tail not in NO_LINE_END
             if prev == i - 1:
                 ok[i] = allowed and not (tail in _JOINING and head in _JOINING and _joined(toks[prev], tok))
