@@ -41,6 +41,7 @@ class Draft:
     bold_lines: list = field(default_factory=list)  # paragraphs set wholly in bold that are headings
     teasers: list = field(default_factory=list)  # figures whose picture is a teaser's (a thumbnail, an ad, an avatar)
     after_headline: etree._Element | None = None  # the block that followed the page's headline when it was dropped
+    resolved: tuple | None = field(default=None, repr=False)  # (evidence count, rules, meta) ``meta`` last gave
 
     @property
     def is_text(self) -> bool:
@@ -58,8 +59,13 @@ class Draft:
 
     @property
     def meta(self) -> dict:
-        """Each field's value from its most trusted evidence, and ``from``: field → origin."""
-        return resolve(self.evidence, self.rules)
+        """Each field's value from its most trusted evidence, and ``from``: field → origin. Resolved
+        again only once evidence has been offered or the rule table changed (evidence is only
+        ever added), so the passes share one dict: read it, never change it."""
+        seen = (len(self.evidence), self.rules)
+        if self.resolved is None or self.resolved[0] != seen[0] or self.resolved[1] is not seen[1]:
+            self.resolved = (*seen, resolve(self.evidence, self.rules))
+        return self.resolved[2]
 
     def notice(self, code: str, message: str) -> None:
         """A finding of the clean stage, kept in the IR's diagnostics."""
