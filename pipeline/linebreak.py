@@ -57,6 +57,7 @@ _UNIT = re.compile(
     re.S,
 )
 _ASCII_TOKEN = re.compile(r"[!-~]+\Z")
+_WHITE_SPACE = re.compile(r"[^\S\u3000]")  # what a unit of white space is made of
 EPSILON = 1e-6
 
 Measure = Callable[[str], float]
@@ -73,6 +74,8 @@ def _is_space(unit: str) -> bool:
 
 def _spaces(toks: Sequence[str]) -> list[bool]:
     """``_is_space`` of each unit."""
+    if not _WHITE_SPACE.search("".join(toks)):  # most paragraphs: none, found in one scan
+        return [False] * len(toks)
     return [tok.isspace() and "\u3000" not in tok for tok in toks]
 
 
