@@ -156,13 +156,14 @@ def test_subdomains_only_when_the_file_says_so(sites):
     sites("wide.gov.cn", 'match_subdomains: true\nchrome_lines: ["wide"]\n')
 
     def first_chrome(host):
-        return clean_rules.rules_for(host).chrome[0].pattern
+        return clean_rules.rules_for(host).chrome.pattern.partition("|")[0]
 
-    assert first_chrome("example.gov.cn") == "parent"
-    assert first_chrome("sub.example.gov.cn") == "exact"
-    assert first_chrome("www.example.gov.cn") == first_chrome(None) == clean_rules.global_rules().chrome[0].pattern
-    assert first_chrome("wide.gov.cn") == first_chrome("a.b.wide.gov.cn") == "wide"
-    assert first_chrome("notwide.gov.cn") != "wide"
+    assert first_chrome("example.gov.cn") == "(?:parent)"
+    assert first_chrome("sub.example.gov.cn") == "(?:exact)"
+    assert first_chrome("www.example.gov.cn") == first_chrome(None) == \
+        clean_rules.global_rules().chrome.pattern.partition("|")[0]
+    assert first_chrome("wide.gov.cn") == first_chrome("a.b.wide.gov.cn") == "(?:wide)"
+    assert first_chrome("notwide.gov.cn") != "(?:wide)"
 
 
 def test_lists_prepended_mappings_merged_scalars_replaced(sites):
@@ -171,7 +172,7 @@ def test_lists_prepended_mappings_merged_scalars_replaced(sites):
         "meta_names:", "  title: [SiteTitle]", "metadata_labels: [发稿单位]",
     ]))
     base, site = clean_rules.global_rules(), clean_rules.rules_for("a.example.gov.cn")
-    assert [p.pattern for p in site.chrome] == ["first"] + [p.pattern for p in base.chrome]
+    assert site.chrome.pattern == "(?:first)|" + base.chrome.pattern
     assert site.min_content_chars == 7 and base.min_content_chars != 7
     assert site.meta_names["title"] == ["sitetitle"] + base.meta_names["title"]
     assert site.meta_names["date"] == base.meta_names["date"]
@@ -338,3 +339,11 @@ def test_a_drop_selector_that_needs_no_attribute_always_runs():
     assert clean_rules.drop_selector("[a!='x']").needs is None  # selects elements without the attribute
     assert clean_rules.drop_selector("nav, .share").needs is None
     assert clean_rules.drop_selector(".share, [hidden]").needs == (("class", "share"), ("hidden", None))
+
+
+def test_a_list_of_patterns_matches_in_full_where_one_of_them_does():
+    patterns = ["ab", "a.*c", "x(y|z)+"]
+    combined = clean_rules.one_of(patterns)
+    for text in ("ab", "abc", "abcab", "xyz", "xyzc", "a", "", "b"):
+        assert bool(combined.fullmatch(text)) == any(re.fullmatch(p, text) for p in patterns), text
+    assert clean_rules.one_of([]).fullmatch("") is None

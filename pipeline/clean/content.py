@@ -162,7 +162,7 @@ def main_list_of(page: etree._Element, node: etree._Element, r: CleanRules) -> e
         _, heading = line_before(run[0][0], body)
         if (shown[frozenset(link.get("href") for _, link, _, _ in run)] > 1 or len(set(texts)) < len(texts)
                 or marked_as_chrome(run[0][0].getparent(), body, r)
-                or (len(heading) <= HEADING_CHARS and any(p.fullmatch(heading) for p in r.section_breaks))):
+                or (len(heading) <= HEADING_CHARS and r.section_breaks.fullmatch(heading))):
             continue
         chars = sum(len(t.replace(" ", "")) for t in texts)
         if chars > best_chars:
@@ -172,7 +172,7 @@ def main_list_of(page: etree._Element, node: etree._Element, r: CleanRules) -> e
     out = page.makeelement("div", {MAIN_LIST: "entries"})
     before, heading = line_before(best[0][0], body)
     if (heading and len(heading) <= HEADING_CHARS and before.find(".//a") is None
-            and not any(p.fullmatch(heading) for p in r.chrome)):
+            and not r.chrome.fullmatch(heading)):
         etree.SubElement(out, "p").text = heading  # the list's heading (a breadcrumb has links)
     entries = etree.SubElement(out, "ul", {MAIN_LIST: "items"})
     for _, link, text, whole in best:

@@ -32,9 +32,9 @@ def is_chrome(text: str, r: CleanRules) -> bool:
 def chrome_kind(form: str, r: CleanRules) -> str | None:
     """What a line in its ``chrome_form`` is: ``break`` (a line heading a list of other
     articles, 相关新闻, 猜你喜欢, or closing an article), ``chrome`` (another chrome line), or None."""
-    if any(p.fullmatch(form) for p in r.section_breaks):
+    if r.section_breaks.fullmatch(form):
         return "break"
-    return "chrome" if any(p.fullmatch(form) for p in r.chrome) else None
+    return "chrome" if r.chrome.fullmatch(form) else None
 
 
 def sort_lines(draft: Draft) -> None:

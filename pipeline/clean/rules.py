@@ -69,14 +69,14 @@ class CleanRules:
     descend_share: float
     lead_min_prose: int  # Han characters outside links of a lead before the content, at least
     main_list: MainListRules
-    chrome: tuple[re.Pattern, ...]
+    chrome: re.Pattern  # one of the chrome lines (``one_of``)
     footer_lines: re.Pattern
     footer_marks: re.Pattern
     traditional_chrome: dict[int, str]  # str.translate table: Traditional → Simplified
     traditional_chars: re.Pattern  # one of the table's Traditional characters (a scan far quicker than translate)
     chrome_latin: re.Pattern
     caption_line: re.Pattern
-    section_breaks: tuple[re.Pattern, ...]
+    section_breaks: re.Pattern  # one of the section breaks (``one_of``)
     bold_heading: re.Pattern
     bold_style: re.Pattern
     metadata_pair: re.Pattern
@@ -137,6 +137,13 @@ HOLDS_TEXT = {"=", "~=", "|=", "^=", "$=", "*="}
 ATTRIBUTE_NAME = re.compile(r"[A-Za-z_][\w-]*")
 
 
+def one_of(patterns: list[str]) -> re.Pattern:
+    """A list of patterns as one expression, each alternative a group of its own: it matches
+    (in full) where one of them does, in one call rather than a call per pattern. Its
+    patterns refer to no group by number and set no global flag ((?i) …)."""
+    return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
+
+
 def drop_selector(css: str) -> DropSelector:
     needs = []
     for selector in parse_css(css):
@@ -182,14 +189,14 @@ def compile_rules(data: dict) -> CleanRules:
         descend_share=data["descend_share"],
         lead_min_prose=data["lead_min_prose"],
         main_list=main_list_rules(data["main_list"]),
-        chrome=tuple(re.compile(p) for p in data["chrome_lines"]),
+        chrome=one_of(data["chrome_lines"]),
         footer_lines=re.compile(data["footer_lines"]),
         footer_marks=re.compile(data["footer_marks"]),
         traditional_chrome=str.maketrans(data["traditional_chrome"]),
         traditional_chars=re.compile("|".join(map(re.escape, data["traditional_chrome"])) or "(?!)"),
         chrome_latin=re.compile(data["chrome_latin"]),
         caption_line=re.compile(data["caption_line"]),
-        section_breaks=tuple(re.compile(p) for p in data["section_breaks"]),
+        section_breaks=one_of(data["section_breaks"]),
         bold_heading=re.compile(data["bold_heading"]),
         bold_style=re.compile(data["bold_style"], re.I),
         metadata_pair=re.compile(rf"[•·]?\s*({labels})\s*[:：]\s*"),
