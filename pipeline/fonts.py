@@ -870,6 +870,7 @@ class FontChoice:
             [(self.resolved[role].path, self.resolved[role].index) for role in ("body",) + ROLES]
             + [(face.path, face.index) for face, _kind in packaged_faces(settings)]))
         self._choice: dict[str, dict[str, FaceMetrics]] = {role: {} for role in ROLES}  # role → char → face
+        self._elsewhere: dict[str, dict[str, FaceMetrics]] = {role: {} for role in ROLES}  # those not the role's face
         self._missing: set[str] = set()
         self._lock = threading.RLock()
         # Advance widths per role, and the measures handed out (with the widths of single
@@ -906,7 +907,23 @@ class FontChoice:
                     face = metrics(info.path, info.index, cache_dir(self.settings))
         with self._lock:
             self._choice[role][ch] = face
+            if face is not self.role_face[role]:
+                self._elsewhere[role][ch] = face
         return face
+
+    def faces(self, role: str, chars: set[str]) -> dict[FaceMetrics, set[str]]:
+        """``chars`` by the face that sets each in ``role`` (``face_for``: a RenderError for a
+        character no face has), found by set operations on the faces already chosen."""
+        for ch in chars.difference(self._choice[role]):
+            self.face_for(role, ch)
+        elsewhere = self._elsewhere[role]
+        found: dict[FaceMetrics, set[str]] = {}
+        for ch in chars.intersection(elsewhere):
+            found.setdefault(elsewhere[ch], set()).add(ch)
+        own = chars.difference(elsewhere)
+        if own:
+            found[self.role_face[role]] = own
+        return found
 
     def covers(self, role: str, ch: str) -> bool:
         try:

@@ -115,6 +115,23 @@ def test_a_packaged_face_is_read_only_for_a_character_the_roles_faces_lack(monke
     assert [(face.path, face.index) for face in choice.chain] == list(choice.chain_faces)
 
 
+def test_characters_by_face_are_those_each_face_sets():
+    """``faces`` groups characters as ``face_for`` chooses their faces, in each role (one
+    character looked up before, the others not)."""
+    from pipeline.config import Settings
+
+    choice = fonts.FontChoice(Settings())
+    sample = "中文，。、ABC abc 1234—…《》\u00a0\u3000ƒʻ‐ĄąĆẚẛ⁄∼"  # some set by a face of another role
+    for role in fonts.ROLES:
+        choice.face_for(role, "中")
+        chars = {ch for ch in sample if choice.covers(role, ch)}
+        expected: dict = {}
+        for ch in chars:
+            expected.setdefault(choice.face_for(role, ch), set()).add(ch)
+        assert fonts.FontChoice(Settings()).faces(role, chars) == expected
+        assert choice.faces(role, chars) == expected
+
+
 def test_advances_kept_as_runs_read_as_the_dictionary_they_came_from(monkeypatch):
     from array import array
 

@@ -886,8 +886,8 @@ class PdfWriter(DocumentWriter):
             chars.setdefault(role, set()).update(text)
         used: dict[fonts.FaceMetrics, set[str]] = {}
         for role, found in chars.items():
-            for ch in found:
-                used.setdefault(self.fonts.face_for(role, ch), set()).add(ch)
+            for face, some in self.fonts.faces(role, found).items():
+                used.setdefault(face, set()).update(some)
         self._used = used
 
     def lay_cell(self, pieces: list[str], role: str, width: float, align: str, size: float) -> list[LaidLine]:
