@@ -68,12 +68,8 @@ def units(text: str) -> list[str]:
     return _UNIT.findall(text)
 
 
-def _is_space(unit: str) -> bool:
-    return unit.isspace() and "\u3000" not in unit
-
-
 def _spaces(toks: Sequence[str]) -> list[bool]:
-    """``_is_space`` of each unit."""
+    """Whether each unit is white space (the ideographic space is not)."""
     if not _WHITE_SPACE.search("".join(toks)):  # most paragraphs: none, found in one scan
         return [False] * len(toks)
     return [tok.isspace() and "\u3000" not in tok for tok in toks]
@@ -124,24 +120,31 @@ def _joined(prev: str, nxt: str) -> bool:
 def segments(text: str) -> list[str]:
     """The pieces of ``text`` between legal breaks: the narrowest a line holding it can be."""
     toks = units(text)
-    ok = break_opportunities(toks)
+    spaces = _spaces(toks)
+    ok = break_opportunities(toks, spaces)
     out, start = [], 0
     for i in range(1, len(toks) + 1):
         if ok[i]:
-            piece = "".join(_strip_spaces(toks[start:i]))
+            piece = _text(toks, spaces, start, i)
             if piece:
                 out.append(piece)
             start = i
     return out
 
 
-def _strip_spaces(toks: list[str]) -> list[str]:
-    start, end = 0, len(toks)
-    while start < end and _is_space(toks[start]):
+def _trimmed(spaces: Sequence[bool], start: int, end: int) -> tuple[int, int]:
+    """Units ``start:end`` without the white space at their ends (``spaces``: ``_spaces``)."""
+    while start < end and spaces[start]:
         start += 1
-    while end > start and _is_space(toks[end - 1]):
+    while end > start and spaces[end - 1]:
         end -= 1
-    return toks[start:end]
+    return start, end
+
+
+def _text(toks: Sequence[str], spaces: Sequence[bool], start: int, end: int) -> str:
+    """Units ``start:end`` as a line: joined, without the white space at their ends."""
+    start, end = _trimmed(spaces, start, end)
+    return "".join(toks[start:end])
 
 
 def break_lines(
@@ -187,12 +190,12 @@ def break_lines(
             used += widths[end]
             end += 1
         if end >= n:
-            lines.append("".join(_strip_spaces(toks[start:n])))
+            lines.append(_text(toks, spaces, start, n))
             break
         if (end > start and toks[end] in hanging and not spaces[end - 1]
                 and used >= avail - EPSILON and (end + 1 == n or ok[end + 1])):
             # an exactly full line followed by a mark that may hang: it hangs in the margin
-            lines.append("".join(_strip_spaces(toks[start:end + 1])))
+            lines.append(_text(toks, spaces, start, end + 1))
             start = end + 1
             continue
         if end > start and widths[end] > width + EPSILON and not spaces[end]:
@@ -201,7 +204,7 @@ def break_lines(
             at = _legal_cut(toks[end], measure, avail - used)
             if at:
                 cut(end, at)
-                lines.append("".join(_strip_spaces(toks[start:end + 1])))
+                lines.append(_text(toks, spaces, start, end + 1))
                 start = end + 1
                 continue
         brk = next((b for b in range(end, start, -1) if ok[b]), None)
@@ -214,7 +217,7 @@ def break_lines(
                 # no legal break inside the line (a pathological run of closing marks):
                 # the only choice is to break where the line is full
                 brk = end
-        lines.append("".join(_strip_spaces(toks[start:brk])))
+        lines.append(_text(toks, spaces, start, brk))
         start = brk
     return [line for line in lines if line]
 
@@ -306,6 +309,7 @@ def balanced_lines(text: str, measure: Measure, width: float, max_lines: int = 6
     toks = units(text.strip())
     if not toks:
         return []
+    spaces = _spaces(toks)
     widths = [measure(t) for t in toks]
     if sum(widths) <= width + EPSILON:
         return ["".join(toks)]
@@ -313,7 +317,7 @@ def balanced_lines(text: str, measure: Measure, width: float, max_lines: int = 6
     scores = title_boundaries("".join(toks))
     best = None
     for k in range(len(greedy), max(max_lines, len(greedy)) + 1):
-        found = _balanced(toks, widths, width, k, scores)
+        found = _balanced(toks, spaces, widths, width, k, scores)
         if found is None:
             continue
         cost = found[0] + (TITLE_EXTRA_LINE if best is not None else 0.0)
@@ -325,17 +329,17 @@ def balanced_lines(text: str, measure: Measure, width: float, max_lines: int = 6
         break
     if best is None:
         return greedy
-    return ["".join(_strip_spaces(toks[s:e])) for s, e in best[1]]
+    return [_text(toks, spaces, s, e) for s, e in best[1]]
 
 
 #: The cost of one more title line than needed, against better breaks.
 TITLE_EXTRA_LINE = 5.0
 
 
-def _balanced(toks, widths, width, k, scores):
+def _balanced(toks, spaces, widths, width, k, scores):
     """The cheapest way to set ``toks`` on exactly ``k`` lines: (cost, [(start, end), ...])."""
     n = len(toks)
-    ok = break_opportunities(toks)
+    ok = break_opportunities(toks, spaces)
     offsets = [0]
     for t in toks:
         offsets.append(offsets[-1] + len(t))
@@ -356,7 +360,8 @@ def _balanced(toks, widths, width, k, scores):
                 prev = best.get((j - 1, s))
                 if prev is None:
                     continue
-                line_w = _line_width(prefix, toks, s, i)
+                a, b = _trimmed(spaces, s, i)
+                line_w = prefix[b] - prefix[a]
                 if line_w > width + EPSILON:
                     continue
                 cost = prev[0] + ((line_w - target) / width) ** 2 * TITLE_BALANCE
@@ -376,14 +381,6 @@ def _balanced(toks, widths, width, k, scores):
         i, j = s, j - 1
     cuts.reverse()
     return best[(k, n)][0], cuts
-
-
-def _line_width(prefix: list[float], toks: Sequence[str], s: int, e: int) -> float:
-    while s < e and _is_space(toks[s]):
-        s += 1
-    while e > s and _is_space(toks[e - 1]):
-        e -= 1
-    return prefix[e] - prefix[s]
 
 
 # --- checking -----------------------------------------------------------------------------
