@@ -347,3 +347,22 @@ def test_a_list_of_patterns_matches_in_full_where_one_of_them_does():
     for text in ("ab", "abc", "abcab", "xyz", "xyzc", "a", "", "b"):
         assert bool(combined.fullmatch(text)) == any(re.fullmatch(p, text) for p in patterns), text
     assert clean_rules.one_of([]).fullmatch("") is None
+
+
+@pytest.mark.parametrize(("crumb", "heads"), [
+    ("网易娱乐 &gt; 明星俱乐部", True),
+    ("网易\n  娱乐 &gt; 明星俱乐部", True),  # a line break inside the entry, between Chinese characters
+    ("网易\u3000娱乐 &gt; 明星俱乐部", False),  # an ideographic space is a space
+    ("网易 娱乐 &gt; 明星俱乐部", False),
+    ("网易娱乐新闻 &gt; 明星俱乐部", False),
+])
+def test_a_page_title_heads_the_breadcrumb_as_the_collapsed_text_says(crumb, heads):
+    from pipeline.clean.head import heads_breadcrumb
+
+    markup = f"<html><head><title>网易娱乐</title></head><body><div>{crumb}</div><p>正文。</p></body></html>"
+    draft = Draft(load(Document("page.html", markup.encode("utf-8"))))
+    for name, run in PASSES:
+        if name == "head":
+            break
+        run(draft)
+    assert heads_breadcrumb(draft, "网易娱乐") is heads

@@ -202,8 +202,17 @@ def heads_breadcrumb(draft: Draft, raw: str) -> bool:
     body = draft.page.find(".//body")
     if body is None or not raw.strip():
         return False
-    text = collapse_space(body.text_content())
+    text = body.text_content()
+    if unspaced(raw) not in unspaced(text):
+        return False  # the whole text not collapsed for nothing (a regular expression over every character)
+    text = collapse_space(text)
     return re.search(rf"(?<!\S){re.escape(raw.strip())}\s*(?:{draft.rules.crumb_separator.pattern})\s*\S", text) is not None
+
+
+def unspaced(text: str) -> str:
+    """``text`` without its white space (``text.WHITE``: what ``str.split`` splits at, a zero-width
+    space and a byte-order mark): a string ``collapse_space`` makes of ``text`` holds no other."""
+    return "".join(text.split()).replace("\u200b", "").replace("\ufeff", "")
 
 
 INLINE_TAGS = {"span", "b", "strong", "font", "em", "i", "u", "small", "big", "label"}
