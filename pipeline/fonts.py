@@ -932,9 +932,9 @@ class FontChoice:
         except RenderError:
             return False
 
-    def uncovered(self, role: str, text: str) -> set[str]:
-        """The characters of ``text`` that no face has (``covers``)."""
-        return {ch for ch in set(text).difference(self._choice[role]) if not self.covers(role, ch)}
+    def uncovered(self, role: str, chars: set[str]) -> set[str]:
+        """Those of ``chars`` that no face has (``covers``)."""
+        return {ch for ch in chars.difference(self._choice[role]) if not self.covers(role, ch)}
 
     def runs(self, role: str, text: str) -> list[tuple[FaceMetrics, str]]:
         """``text`` cut where the face changes: (face, the characters it sets) in order."""

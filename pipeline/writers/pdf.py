@@ -752,7 +752,7 @@ class PdfWriter(DocumentWriter):
         self.pdf = settings.pdf
         self.geo = Geometry.from_settings(settings.pdf)
         self.fonts = fonts.font_choice(settings)
-        self._texts: list[tuple[str, str]] = [("page_number", "— 0123456789")]  # (role, text) set
+        self._chars: dict[str, set[str]] = {"page_number": set("— 0123456789")}  # role → characters set
         self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
         self._rl: dict[fonts.FaceMetrics, Face] = {}
         self._chosen: dict[tuple, str] = {}  # (font, subset, size) → the operators choosing it
@@ -855,11 +855,13 @@ class PdfWriter(DocumentWriter):
         """The text as it will be set: invisible characters dropped (``views.printable``) and,
         with ``missing_glyph: notation``, a character no font has replaced by its code point."""
         text = views.printable(text, trim)
+        chars = set(text)
         if self.pdf.missing_glyph == "notation":
-            missing = self.fonts.uncovered(role, text)
+            missing = self.fonts.uncovered(role, chars)
             if missing:
                 text = text.translate({ord(ch): f"[U+{ord(ch):04X}]" for ch in missing})
-        self._texts.append((role, text))
+                chars = set(text)
+        self._chars.setdefault(role, set()).update(chars)
         return text
 
     def rl_face(self, face: fonts.FaceMetrics) -> Face:
@@ -881,11 +883,8 @@ class PdfWriter(DocumentWriter):
 
     def _collect_characters(self) -> None:
         """Which characters each face sets in this document (the CFF subsets are cut from it)."""
-        chars: dict[str, set[str]] = {}
-        for role, text in self._texts:
-            chars.setdefault(role, set()).update(text)
         used: dict[fonts.FaceMetrics, set[str]] = {}
-        for role, found in chars.items():
+        for role, found in self._chars.items():
             for face, some in self.fonts.faces(role, found).items():
                 used.setdefault(face, set()).update(some)
         self._used = used
