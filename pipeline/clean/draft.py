@@ -41,6 +41,7 @@ class Draft:
     bold_lines: list = field(default_factory=list)  # paragraphs set wholly in bold that are headings
     teasers: list = field(default_factory=list)  # figures whose picture is a teaser's (a thumbnail, an ad, an avatar)
     after_headline: etree._Element | None = None  # the block that followed the page's headline when it was dropped
+    addresses: tuple | None = None  # (rules, head.page_urls) as the site pass read the page's addresses
     resolved: tuple | None = field(default=None, repr=False)  # (evidence count, rules, meta) ``meta`` last gave
 
     @property

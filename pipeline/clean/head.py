@@ -75,8 +75,10 @@ def script_text(draft: Draft) -> str:
 
 def find_site(draft: Draft) -> None:
     """The host of the first absolute address, and its rule table. The addresses are read
-    with the global table: a site file cannot say where to find its own host."""
-    hosts = (host_of(url) for _, url in page_urls(draft, global_rules()))
+    with the global table (a site file cannot say where to find its own host), and kept for
+    the head pass."""
+    draft.addresses = (global_rules(), page_urls(draft, global_rules()))
+    hosts = (host_of(url) for _, url in draft.addresses[1])
     draft.rules = rules_for(next(filter(None, hosts), None))
 
 
@@ -94,7 +96,9 @@ def base_address(draft: Draft, urls: list[tuple[str, str]]) -> str | None:
 
 def offer_urls(draft: Draft) -> None:
     """Every absolute address of the page; relative ones resolved, else dropped (a diagnostic)."""
-    urls = page_urls(draft, draft.rules)
+    read_with, urls = draft.addresses or (None, None)
+    if read_with is not draft.rules:  # a site file's table reads them again
+        urls = page_urls(draft, draft.rules)
     base = base_address(draft, urls)
     scheme = urlsplit(base).scheme if base and not base.startswith("//") else "https"  # for addresses without one
     for origin, url in urls:
