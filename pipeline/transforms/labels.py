@@ -70,7 +70,7 @@ def rank(kind_name: str) -> int:
     """The nesting rank of a numbered or HTML kind (smaller is outer); unnumbered headings have none."""
     if kind_name in HTML_KINDS:
         return HTML_KINDS.index(kind_name)
-    return next(k.rank for k in kinds() if k.name == kind_name)
+    return kinds_by_name()[kind_name].rank
 
 
 def section_rank(section) -> float:
@@ -88,7 +88,12 @@ def outline_path(kind: Kind, text: str) -> tuple[int, ...]:
 
 
 def kind_named(name: str) -> Kind | None:
-    return next((k for k in kinds() if k.name == name), None)
+    return kinds_by_name().get(name)
+
+
+@lru_cache(maxsize=1)
+def kinds_by_name() -> dict[str, Kind]:
+    return {k.name: k for k in kinds()}
 
 
 def match_label(text: str) -> tuple[Kind, int, str] | None:
