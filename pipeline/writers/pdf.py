@@ -549,8 +549,10 @@ def _grid_flowable_class():
             for i, line in enumerate(block.lines):
                 slot_top = top - i * geo.pitch
                 baseline = slot_top - geo.pitch / 2 - EM_CENTRE * block.size
-                _x, abs_top = canv.absolutePosition(0, slot_top)
-                slot = round((geo.top - abs_top) / geo.pitch)
+                slot = None
+                if self.writer.record_layout:  # the grid line, for the layout only
+                    _x, abs_top = canv.absolutePosition(0, slot_top)
+                    slot = round((geo.top - abs_top) / geo.pitch)
                 self.writer.draw_line(canv, block, line, line.x, baseline, slot)
 
     return GridBlock
