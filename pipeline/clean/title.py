@@ -214,11 +214,11 @@ def title_position(draft: Draft) -> tuple[int, int] | None:
     wanted = (draft.meta.get("title") or "").replace(" ", "")
     limit = min(len(draft.blocks), 15)
     if wanted:
-        for i in range(limit):
-            text = paragraph_text(draft.blocks[i]).replace(" ", "")
+        texts = [paragraph_text(b).replace(" ", "") for b in draft.blocks[:limit + TITLE_LINES - 1]]
+        for i, text in enumerate(texts[:limit]):
             if text == wanted or strip_site_suffix(text, None, draft.rules).replace(" ", "") == wanted:
                 return i, 1
-            lines = [paragraph_text(b).replace(" ", "") for b in draft.blocks[i:i + TITLE_LINES]]
+            lines = texts[i:i + TITLE_LINES]
             for span in range(2, len(lines) + 1):
                 if all(lines[:span]) and "".join(lines[:span]) == wanted:
                     return i, span
