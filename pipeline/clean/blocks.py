@@ -172,12 +172,13 @@ class BlockReader:
         """Buffer a hyperlink as a link; False when it is not one worth keeping (scripts, anchors,
         other unsafe targets: ``links.link_target``)."""
         href = link_target(el.get("href"))
-        text = collapse_space(el.text_content())
+        raw = el.text_content()
+        text = collapse_space(raw)
         if not (self.thread and SPELLED_ADDRESS.fullmatch(text)):
             self.link_chars += len(text.replace(" ", ""))
         if not text or not href or el.find(".//img") is not None:
             return False
-        self.buffer.append(el.text_content())
+        self.buffer.append(raw)
         self.links.append((href, text))
         return True
 
