@@ -17,6 +17,8 @@ import re
 from collections import Counter
 from urllib.parse import urljoin, urlsplit
 
+from lxml import etree
+
 from ..text import collapse_space
 from .dates import offer_date, unix_day
 from .draft import Draft
@@ -185,13 +187,12 @@ def title_runs(draft: Draft, raw: str) -> list[str]:
     prints in a <div>, or after a button (标题 湖南省…医院, 泡泡详情 | 泡泡 - …)."""
     body = draft.page.find(".//body")
     runs = []
-    for el in body.iter() if body is not None and raw else ():
-        if not isinstance(el.tag, str):
-            continue
-        for text, owner in ((el.text, el), (el.tail, el.getparent())):
+    for el in body.iter(etree.Element) if body is not None and raw else ():
+        for text, tail in ((el.text, False), (el.tail, True)):
             ends = (text or "").strip()
             if not ends or (ends[0] != raw[0] and ends[-1] != raw[-1]):
                 continue  # cannot open or close the title (most of the page's text)
+            owner = el.getparent() if tail else el
             run = collapse_space(ends)
             if len(run) >= HEADLINE_MIN and run != raw and (raw.startswith(run) or raw.endswith(run)) \
                     and owner is not None and not owner.xpath("ancestor-or-self::a") \
