@@ -27,7 +27,7 @@ FILM_NEWS = DATA / "structure" / "m1905_3e863fa9.html"
 # A 麻辣社区 (bbs.newssc.org) error page, for the shipped rule file rules/sites/bbs.newssc.org.yaml.
 NEWSSC = HTML / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html"
 DOCUMENTED_ORDER = [
-    "parse", "site", "head", "scripts", "page-lines", "info-tables", "chrome", "content", "blocks",
+    "parse", "site", "head", "home-link", "scripts", "page-lines", "info-tables", "chrome", "content", "blocks",
     "form-tables", "lines", "captions", "metadata", "title", "repeats", "date", "trim", "bold-headings",
 ]
 

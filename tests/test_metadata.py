@@ -329,11 +329,31 @@ def test_a_page_title_heading_the_breadcrumb_names_the_site():
 
 
 def test_the_tags_of_a_page_title_name_no_site():
-    # 搜狐号: <title>中法经贸合作广度深度不断拓展_中国_法国_全球</title>, each tag among the keywords meta
+    # 搜狐号: <title>中法经贸合作广度深度不断拓展_中国_法国_全球</title>, each tag among the keywords
+    # meta; the site is named by the link home, <a href="https://www.sohu.com/?strategyid=…"
+    # title="点击进入搜狐首页">, on a page whose og:url is www.sohu.com/a/778336904_120702
     record = fields(ir_of(PAGES / "sohu_e7518002.html"))
-    assert "site" not in record
+    assert same(record["site"][0], reviewed("html/opendatalab-magic-html/benchmark/data/article/htmls/"
+                                             "e751800204690e100c8e8802128e886fbd6bf7360903dedc419a69246be2cb6a.html",
+                                             "site"))
+    assert record["site"] == ("搜狐", "home-link")
     markup = news_page('<title>春日牡丹花开满城，市民游客纷纷出游赏花_牡丹_某某网</title><meta name="keywords" content="牡丹,某某网">')
     assert fields(clean_markup(markup))["site"] == ("某某网", "title-tag")  # a site's shape: no tag
+
+
+@pytest.mark.parametrize("link, site", [
+    ('<a href="https://www.example.com/?f=post" title="点击进入某某网首页">返回</a>', "某某网"),
+    ('<a href="http://example.com">某某网首页</a>', "某某网"),  # the parent of the page's host
+    ('<a href="https://www.example.com/">返回首页</a>', None),  # names no site
+    ('<a href="https://www.example.com/">论坛首页</a>', None),  # a section's home
+    ('<a href="https://www.other.com/">某某网首页</a>', None),  # another site's home
+    ('<a href="https://www.example.com/news/">某某网首页</a>', None),  # a section, not the home page
+])
+def test_a_link_to_the_home_page_naming_it_names_the_site(link, site):
+    head = '<title>春日牡丹花开满城</title><meta name="Url" content="https://news.example.com/a/1.html">'
+    record = fields(clean_markup(news_page(head, body_top=link)))
+    assert record.get("site", (None,))[0] == site
+    assert "site" not in fields(clean_markup(news_page("<title>春日牡丹花开满城</title>", body_top=link)))
 
 
 def test_a_blog_name_heading_the_page_title_is_the_site():

@@ -2,12 +2,13 @@
 
 A page runs through the named passes of ``PASSES``, each a function over one ``Draft``
 (``draft.py``); the passes for HTML only leave a text scrape alone, and the form-tables pass
-leaves a page alone. Passes, in order: parse, site, head, scripts, page-lines, info-tables,
+leaves a page alone. Passes, in order: parse, site, head, home-link, scripts, page-lines, info-tables,
 chrome, content, blocks, form-tables, lines, captions, metadata, title, repeats, date, trim,
 bold-headings.
 
 HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
-head gives metadata (``head.py``), chrome elements are dropped by selector (``chrome.py``),
+head gives metadata (``head.py``), as does a link to the site's home page naming it
+(``metadata.py``), chrome elements are dropped by selector (``chrome.py``),
 the content container is chosen (``content.py``: a forum thread's posts by its engine's
 ``thread_posts`` row first, then known CMS selectors, else the smallest element holding most
 of the sentence punctuation; where that holds little prose, a run of linked entries that
@@ -45,7 +46,7 @@ from .head import find_site, read_head
 from .html import parse
 from .infotable import read_info_tables
 from .lines import sort_lines
-from .metadata import fill_date, resolve_metadata
+from .metadata import fill_date, home_link, resolve_metadata
 from .repeats import drop_repeats
 from .title import find_title, strip_site_suffix
 from .trim import trim_to_densest_run
@@ -56,6 +57,7 @@ PASSES = (
     ("parse", parse),
     ("site", find_site),
     ("head", read_head),
+    ("home-link", home_link),
     ("scripts", drop_scripts),
     ("page-lines", note_page_lines),
     ("info-tables", read_info_tables),

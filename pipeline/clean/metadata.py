@@ -7,6 +7,9 @@
   with a date, above the first sentence) and the signature block at the end (``signature``:
   the issuer line and the date line of a 落款) and a document number alone on a line above
   the first sentence (``byline:文号``);
+- the ``home-link`` pass reads the site's name from a link to the site's home page that names
+  it (``<a href="https://www.sohu.com/" title="点击进入搜狐首页">``: ``home-link``), before the
+  page's chrome is dropped;
 - the ``date`` pass adds the date in the page's address (``address``) and, for an HTML page
   whose date no source gave, the htmldate library's guess (``htmldate``).
 """
@@ -14,11 +17,12 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from urllib.parse import urlsplit
 
 from .chrome import PAGE_LINE_CHARS
 from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, ENGLISH_DATE, offer_date
 from .draft import SENTENCE_END, Draft, line_text, paragraph_text
-from .rules import CleanRules
+from .rules import CleanRules, host_of
 
 DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
 HAN = re.compile(r"[\u4e00-\u9fff]")
@@ -256,3 +260,30 @@ def written_on_page(iso: str, text: str) -> bool:
     year, month, day = iso.split("-")
     written = rf"{year}\D{{0,3}}0?{int(month)}\D{{0,3}}0?{int(day)}(?!\d)|{year}{month}{day}(?!\d)"
     return re.search(written, text) is not None
+
+
+def home_link(draft: Draft) -> None:
+    """The site's name a link to the site's home page gives in its title or text (点击进入搜狐首页,
+    网易首页, 返回南方网首页): the first such link whose host is the page's or a parent of it
+    (``home-link``). A page without an address of its own cannot tell its home from another's."""
+    if draft.page is None:
+        return
+    own = next((host_of(e.value) for e in draft.evidence if e.field == "url" and host_of(e.value)), None)
+    if own is None:
+        return
+    own = own.removeprefix("www.")
+    for link in draft.page.iter("a"):
+        href = (link.get("href") or "").strip()
+        host = host_of(href)
+        if not host or urlsplit(href).path not in ("", "/") or not is_same_site(own, host.removeprefix("www.")):
+            continue
+        for text in (link.get("title"), link.text_content()):
+            found = draft.rules.home_link.fullmatch(" ".join((text or "").split()))
+            if found:
+                draft.offer("site", found.group(1), "home-link")
+                return
+
+
+def is_same_site(own: str, host: str) -> bool:
+    """``host`` (without www.) is the page's host or a parent domain of it (news.163.com: 163.com)."""
+    return own == host or own.endswith("." + host)
