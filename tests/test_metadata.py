@@ -356,6 +356,19 @@ def test_a_link_to_the_home_page_naming_it_names_the_site(link, site):
     assert "site" not in fields(clean_markup(news_page("<title>春日牡丹花开满城</title>", body_top=link)))
 
 
+def test_the_issuer_heading_the_title_is_the_publisher_when_none_is_stated():
+    # 中国政府网, 国务院公报: <title>全国人民代表大会常务委员会关于批准…的决议__2007年第23号国务院公报_中国政府网</title>,
+    # no 来源 line, no ContentSource meta, no signature block
+    record = fields(ir_of(PAGES / "gne_other_1.html"))
+    assert record["publisher"] == (reviewed("html/GNE/tests/other/1.html", "publisher"), "issuer")
+    notice = "<title>国务院办公厅关于做好某某工作的通知</title>"
+    assert fields(clean_markup(news_page(notice)))["publisher"] == ("国务院办公厅", "issuer")
+    stated = news_page(notice, body_top="<p>来源：中国政府网</p>")
+    assert fields(clean_markup(stated))["publisher"][1] != "issuer"  # the stated source comes first
+    for title in ("关于做好某某工作的通知", "张三关于某某工作的讲话"):  # no issuer; not an organ
+        assert "publisher" not in fields(clean_markup(news_page(f"<title>{title}</title>")))
+
+
 def test_a_blog_name_heading_the_page_title_is_the_site():
     markup = news_page("<title>某某博客  &raquo; 春日牡丹花开满城 市民游客纷纷出游赏花</title>")
     record = fields(clean_markup(markup))

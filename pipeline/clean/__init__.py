@@ -3,7 +3,7 @@
 A page runs through the named passes of ``PASSES``, each a function over one ``Draft``
 (``draft.py``); the passes for HTML only leave a text scrape alone, and the form-tables pass
 leaves a page alone. Passes, in order: parse, site, head, home-link, scripts, page-lines, info-tables,
-chrome, content, blocks, form-tables, lines, captions, metadata, title, repeats, date, trim,
+chrome, content, blocks, form-tables, lines, captions, metadata, title, issuer, repeats, date, trim,
 bold-headings.
 
 HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
@@ -46,7 +46,7 @@ from .head import find_site, read_head
 from .html import parse
 from .infotable import read_info_tables
 from .lines import sort_lines
-from .metadata import fill_date, home_link, resolve_metadata
+from .metadata import fill_date, home_link, resolve_metadata, title_issuer
 from .repeats import drop_repeats
 from .title import find_title, strip_site_suffix
 from .trim import trim_to_densest_run
@@ -69,6 +69,7 @@ PASSES = (
     ("captions", attach_captions),
     ("metadata", resolve_metadata),
     ("title", find_title),
+    ("issuer", title_issuer),
     ("repeats", drop_repeats),
     ("date", fill_date),
     ("trim", trim_to_densest_run),

@@ -10,6 +10,8 @@
 - the ``home-link`` pass reads the site's name from a link to the site's home page that names
   it (``<a href="https://www.sohu.com/" title="点击进入搜狐首页">``: ``home-link``), before the
   page's chrome is dropped;
+- the ``issuer`` pass takes the organ heading the title (全国人民代表大会常务委员会关于…的决议) as
+  the publisher, the weakest evidence of it (``issuer``);
 - the ``date`` pass adds the date in the page's address (``address``) and, for an HTML page
   whose date no source gave, the htmldate library's guess (``htmldate``).
 """
@@ -229,6 +231,14 @@ def signature(draft: Draft) -> None:
             if offer_date(draft, "written", paragraphs[i], "signature"):
                 offer_date(draft, "date", paragraphs[i], "signature")
         return
+
+
+def title_issuer(draft: Draft) -> None:
+    """The organ a document's title starts with, before ``issuer_before`` (国务院办公厅关于…的通知:
+    发文机关, 关于, 事由, 文种): the publisher (``issuer``)."""
+    head, found, _ = (draft.meta.get("title") or "").partition(draft.rules.issuer_before)
+    if found and draft.rules.signature_issuer.fullmatch(head.strip()):
+        draft.offer("publisher", head.strip(), "issuer")
 
 
 def fill_date(draft: Draft) -> None:

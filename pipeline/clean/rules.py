@@ -97,6 +97,7 @@ class CleanRules:
     placeholder_titles: re.Pattern
     clock_line: re.Pattern
     signature_issuer: re.Pattern
+    issuer_before: str  # what follows the issuer heading a title (国务院关于…)
     channel_name_chars: int
     bracketed_site: re.Pattern
     home_link: re.Pattern  # a link's title or text naming the site's home page, group 1 the name, full match
@@ -218,6 +219,7 @@ def compile_rules(data: dict) -> CleanRules:
         placeholder_titles=re.compile(data["placeholder_titles"], re.I),
         clock_line=re.compile(data["clock_line"]),
         signature_issuer=re.compile(data["signature_issuer"]),
+        issuer_before=data["issuer_before"],
         channel_name_chars=data["channel_name_chars"],
         bracketed_site=re.compile(data["bracketed_site"]),
         home_link=re.compile(data["home_link"]),
