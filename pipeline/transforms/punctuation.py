@@ -16,7 +16,7 @@ from .. import ir
 from ..text import is_cjk
 
 FULL = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！"}
-HALF_MARK = re.compile("[,:;?!]")
+RESTORABLE = re.compile("[,:;?!(]")  # a half-width mark, or a bracket opening a pair
 URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|www\.\S+")
 TEXT_TAGS = ("title", "field", "heading", "p", "item", "li", "cell", "link")
 # Front-matter fields whose values are not prose: addresses, dates, numbers.
@@ -27,48 +27,69 @@ def restore(text: str) -> str:
     """Full-width punctuation back in one string (idempotent: the result is a fixed point)."""
     if not text or not any(c in text for c in ",:;?!()"):
         return text
-    protected = [False] * len(text)
-    for match in URL.finditer(text):
-        for i in range(match.start(), match.end()):
-            protected[i] = True
-    chars = list(text)
+    protected = set()
+    if "://" in text or "www." in text:  # what every URL match holds
+        for match in URL.finditer(text):
+            protected.update(range(match.start(), match.end()))
+    # The half-width marks and opening brackets not yet restored: the passes visit these, not
+    # the whole text (none is ever made, and a restored character keeps its place).
+    marks, opens = [], []
+    for match in RESTORABLE.finditer(text):
+        if match.start() not in protected:
+            (opens if match.group() == "(" else marks).append(match.start())
+    made: dict[int, str] = {}  # position → the full-width character restored there
 
     def cjk_at(i: int) -> bool:
-        return 0 <= i < len(chars) and is_cjk(chars[i])
+        return i in made or (0 <= i < len(text) and is_cjk(text[i]))  # every full-width form is CJK
 
     # Pairs and marks qualify each other and their neighbours (a restored mark beside a pair
     # makes its surroundings Chinese, and the other way round): both run to a fixed point.
-    while _restore_pairs(chars, protected, cjk_at) | _restore_marks(chars, protected, cjk_at):
+    while _restore_pairs(text, made, opens, protected, cjk_at) | _restore_marks(text, made, marks, cjk_at):
         pass
-    return "".join(chars)
+    return with_made(text, made)
 
 
-def _restore_pairs(chars: list[str], protected: list[bool], cjk_at) -> bool:
-    """One pass turning ( ) pairs whose content or surroundings are Chinese into （ ）; whether
-    any changed (converting an inner pair can qualify the outer one on the next pass)."""
-    changed = False
-    current = "".join(chars)
-    i = -1
-    while (i := current.find("(", i + 1)) >= 0:
-        if protected[i]:
-            continue
+def with_made(text: str, made: dict[int, str]) -> str:
+    """``text`` with the characters restored so far in place."""
+    parts, start = [], 0
+    for i in sorted(made):
+        parts += (text[start:i], made[i])
+        start = i + 1
+    parts.append(text[start:])
+    return "".join(parts)
+
+
+def _restore_pairs(text: str, made: dict[int, str], opens: list[int], protected: set[int], cjk_at) -> bool:
+    """One pass turning the ( ) pairs (of ``opens``, those left) whose content or surroundings
+    are Chinese into （ ）; whether any changed (converting an inner pair can qualify the outer
+    one on the next pass)."""
+    if not opens:
+        return False
+    current = with_made(text, made)
+    left = []
+    for i in opens:
         close = current.find(")", i + 1, i + 60)
-        if close < 0 or "(" in current[i + 1:close] or protected[close]:
+        if close < 0 or "(" in current[i + 1:close] or close in protected or not (
+                any(is_cjk(c) for c in current[i + 1:close]) or cjk_at(i - 1) or cjk_at(close + 1)):
+            left.append(i)
             continue
-        if any(is_cjk(c) for c in current[i + 1:close]) or cjk_at(i - 1) or cjk_at(close + 1):
-            chars[i], chars[close] = "（", "）"
-            changed = True
+        made[i], made[close] = "（", "）"
+    changed = len(left) < len(opens)
+    opens[:] = left
     return changed
 
 
-def _restore_marks(chars: list[str], protected: list[bool], cjk_at) -> bool:
-    """One pass turning , : ; ? ! next to Chinese into their full-width forms; whether any changed."""
-    changed = False
-    for match in HALF_MARK.finditer("".join(chars)):
-        i = match.start()
-        if not protected[i] and (cjk_at(i - 1) or cjk_at(i + 1)):
-            chars[i] = FULL[match.group()]
-            changed = True
+def _restore_marks(text: str, made: dict[int, str], marks: list[int], cjk_at) -> bool:
+    """One pass turning the , : ; ? ! (of ``marks``, those left) next to Chinese into their
+    full-width forms; whether any changed."""
+    left = []
+    for i in marks:
+        if cjk_at(i - 1) or cjk_at(i + 1):
+            made[i] = FULL[text[i]]
+        else:
+            left.append(i)
+    changed = len(left) < len(marks)
+    marks[:] = left
     return changed
 
 
@@ -77,7 +98,10 @@ def punctuation(tree: etree._Element) -> etree._Element:
     for el in tree.iter(*TEXT_TAGS):
         if el.tag == "field" and el.get("name") in LITERAL_FIELDS:
             continue
-        el.text = restore(el.text) if el.text else el.text
-        if el.tag in ("item", "link") and el.tail:
-            el.tail = restore(el.tail)
+        text = el.text
+        if text and (fixed := restore(text)) is not text:
+            el.text = fixed
+        tail = el.tail if el.tag in ("item", "link") else None
+        if tail and (fixed := restore(tail)) is not tail:
+            el.tail = fixed
     return tree
