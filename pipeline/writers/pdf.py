@@ -54,6 +54,7 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate, chain, repeat
+from operator import add
 from typing import Callable, NamedTuple
 from datetime import datetime, timezone
 
@@ -105,11 +106,24 @@ class Line:
 
 # --- fonts --------------------------------------------------------------------------------
 
+class _UnicodeHex(dict):
+    """A code point's UTF-16 in hex as a ToUnicode map writes it (``<4E2D>``, a surrogate pair
+    ``<D840DC00>`` beyond the BMP), by code point, each made once per process."""
+
+    def __missing__(self, code_point: int) -> str:
+        found = self[code_point] = (f"<{code_point:04X}>" if code_point < 0x10000
+                                    else f"<{chr(code_point).encode('utf-16-be').hex().upper()}>")
+        return found
+
+
+_UNICODE_HEX = _UnicodeHex()
+_CODE_HEX = [f"<{code:02X}> " for code in range(256)]  # a subset's codes (one byte) as a ToUnicode map writes them
+
+
 def _to_unicode_cmap(fontname: str, subset) -> str:
     """reportlab's ToUnicode CMap, with code points beyond U+FFFF written as UTF-16 surrogate
     pairs (reportlab writes them as five hex digits, so text extraction reads them wrong)."""
-    entries = [f"<{i:02X}> <{v:04X}>" if v < 0x10000 else f"<{i:02X}> <{chr(v).encode('utf-16-be').hex().upper()}>"
-               for i, v in enumerate(subset)]
+    entries = map(add, _CODE_HEX, map(_UNICODE_HEX.__getitem__, subset))  # a subset has 256 codes at most
     return "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
         f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
@@ -758,6 +772,10 @@ class PdfWriter(DocumentWriter):
         self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
         self._rl: dict[fonts.FaceMetrics, Face] = {}
         self._chosen: dict[tuple, str] = {}  # (font, subset, size) → the operators choosing it
+        # reportlab's C formatting of strings and numbers: imported once, not once per line drawn
+        from reportlab.lib.rl_accel import escapePDF, fp_str
+
+        self._escape_pdf, self._fp_str = escapePDF, fp_str
         self._tables: list = []
         self.frame_height = self.geo.height + 0.5  # a little slack below the last grid line
         self.GridBlock = _grid_flowable_class()
@@ -932,8 +950,7 @@ class PdfWriter(DocumentWriter):
         if block.embolden:  # faux bold: fill and stroke, in its own graphics state
             canv.saveState()
             canv.setLineWidth(block.size * self.pdf.embolden_stroke)
-        from reportlab.lib.rl_accel import escapePDF, fp_str
-
+        escapePDF, fp_str = self._escape_pdf, self._fp_str
         # One text object, written as reportlab's beginText / setFont / textOut / drawText
         # write it, without its cursor bookkeeping (a width measured per piece).
         code = ["BT", f"1 0 0 1 {fp_str(x, baseline)} Tm"]
