@@ -85,7 +85,8 @@ def missing_glyphs(tree: etree._Element, settings: Settings) -> list[Diagnostic]
     other formats keep them."""
     choice = fonts.font_choice(settings)
     text = "".join(tree.find("front").itertext()) + "".join(tree.find("body").itertext())
-    missing = sorted(ch for ch in set(text) if not ch.isspace() and not choice.covers("body", ch))
+    chars = set(text)
+    missing = sorted(choice.uncovered("body", chars.difference(filter(str.isspace, chars))))
     shown = "prints it as" if settings.pdf.missing_glyph == "notation" else "cannot be made; with pdf.missing_glyph: notation it would print"
     return [Diagnostic("glyph-missing", f"no installed font has U+{ord(ch):04X} {unicodedata.name(ch, '')} "
                        f"({ch}): the PDF {shown} [U+{ord(ch):04X}]".replace("  ", " "), "render")
