@@ -821,14 +821,41 @@ def test_two_runs_give_identical_bytes():
     assert b"rsid" not in text and b"python-docx" not in text
 
 
+def zipfile_zip(parts) -> bytes:
+    """``parts`` zipped by ``zipfile`` as ``deterministic_zip`` says it zips them."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w") as zf:
+        for name in sorted(parts, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n)):
+            info = zipfile.ZipInfo(name, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.create_system = 0
+            info.external_attr = 0
+            zf.writestr(info, parts[name], compresslevel=6)
+    return out.getvalue()
+
+
+def test_the_zip_is_the_one_zipfile_writes():
+    """``deterministic_zip`` writes the zip's headers itself (so that a template's parts are
+    deflated once): the bytes must stay those of ``zipfile``, for a name outside ASCII and an
+    empty entry too, and whether a part's deflated data is reused or not."""
+    parts = {**parts_of(render(load("sample"))), "word/media/图一.png": png(4, 3), "customXml/empty.xml": b""}
+    assert docx_writer.deterministic_zip(parts) == zipfile_zip(parts)
+    known = {name: (data, docx_writer.deflate(data)) for name, data in parts.items()}
+    known["word/document.xml"] = (b"<w:document/>", docx_writer.deflate(b"<w:document/>"))  # not this data
+    assert docx_writer.deterministic_zip(parts, known) == zipfile_zip(parts)
+
+
 def test_the_parts_are_those_python_docx_saves():
     """The writer takes the parts from python-docx's package instead of its saved zip (it uses
-    python-docx's private content-types builder): they must stay what ``save`` writes."""
+    python-docx's private content-types builder), those it shares with the template written out
+    once: they must stay what ``save`` writes."""
     writer = docx_writer.DocxWriter(settings(numbering="native"))
     writer.visit(load("sample"))  # a link and a picture: relationships and parts added
     out = io.BytesIO()
     writer.doc.save(out)
-    assert docx_writer._package_parts(writer.doc.part.package) == parts_of(out.getvalue())
+    saved = parts_of(out.getvalue())
+    assert docx_writer._package_parts(writer.doc.part.package) == saved
+    assert docx_writer._package_parts(writer.doc.part.package, writer.template.shared_items) == saved
 
 
 def test_a_document_leaves_the_shared_template_as_it_was():

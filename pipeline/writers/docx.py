@@ -40,7 +40,8 @@ valid against the ECMA-376 transitional schemas (``tests/test_docx_schema.py``).
 The reference document is opened and set up (styles, faces, numbering, Word's settings) once
 per process, template bytes, faces and numbering mode (``_Template``); a document copies its
 main part and package and shares the parts it only reads. Its parts are taken from
-python-docx's package and zipped once (``deterministic_zip``).
+python-docx's package and zipped once (``deterministic_zip``); the shared parts are written out
+and deflated once per template, so a document deflates only what it changed.
 
 The text read back from the document (paragraphs and table rows, front matter excluded) is
 ``writers.text.body_lines``. Output is deterministic: fixed zip entry times and order, and
@@ -52,10 +53,12 @@ import copy
 import datetime as dt
 import io
 import re
+import struct
 import unicodedata
 import zipfile
+import zlib
 from functools import lru_cache
-from typing import Mapping
+from typing import Mapping, NamedTuple
 from urllib.parse import quote
 
 from lxml import etree
@@ -149,7 +152,17 @@ NATIVE_LEVELS = {
     4: ("arabic-paren", "decimal", "（%4）"),
 }
 
-FIXED_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
+# The zip headers ``zipfile`` writes for a deflated entry (``deterministic_zip``): version 2.0,
+# made on MS-DOS, permissions rw------- (what it gives an entry without any), no extra field or
+# comment, the fixed time 1980-01-01 00:00 (DOS date 33).
+ZIP_LOCAL_HEADER = "<4s2B4HL2L2H"
+ZIP_CENTRAL_HEADER = "<4s4B4HL2L5H2L"
+ZIP_END = "<4s4H2LH"
+ZIP_LOCAL_SIZE = struct.calcsize(ZIP_LOCAL_HEADER)
+ZIP_VERSION = 20
+ZIP_DATE = 33
+ZIP_UTF8_NAME = 0x800
+ZIP_ATTRIBUTES = 0o600 << 16
 #: Characters of ambiguous width (quotation marks, ellipsis, dashes, middle dot …): Word sets
 #: them in the Latin face unless the run says they are East Asian (``w:rFonts w:hint``).
 AMBIGUOUS = re.compile("[" + "".join(
@@ -166,18 +179,47 @@ WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDra
 # --------------------------------------------------------------------------- zip, template
 
 
-def deterministic_zip(parts: Mapping[str, bytes]) -> bytes:
-    """A zip of ``parts`` with fixed entry times, attributes and order ([Content_Types].xml first)."""
+class Member(NamedTuple):
+    """An entry's data as ``deterministic_zip`` stores it: its CRC-32, its size and the data
+    deflated."""
+
+    crc: int
+    size: int
+    deflated: bytes
+
+
+def deflate(data: bytes) -> Member:
+    """``data`` deflated as ``zipfile`` deflates an entry at level 6 (raw deflate)."""
+    compressor = zlib.compressobj(6, zlib.DEFLATED, -15)
+    return Member(zlib.crc32(data), len(data), compressor.compress(data) + compressor.flush())
+
+
+def deterministic_zip(parts: Mapping[str, bytes], known: Mapping[str, tuple[bytes, Member]] | None = None) -> bytes:
+    """A zip of ``parts`` with fixed entry times, attributes and order ([Content_Types].xml
+    first): the bytes ``zipfile`` writes for them at compression level 6 (so documents that
+    share parts zip them once). ``known`` maps an entry name to data and its ``Member``, used
+    when the entry holds the same data (a template's parts)."""
+    known = known or {}
     order = sorted(parts, key=lambda n: (n != "[Content_Types].xml", n != "_rels/.rels", n))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as zf:
-        for name in order:
-            info = zipfile.ZipInfo(name, date_time=FIXED_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            zf.writestr(info, parts[name], compresslevel=6)
-    return out.getvalue()
+    local, central = [], []
+    offset = 0
+    for name in order:
+        data = parts[name]
+        found = known.get(name)
+        member = found[1] if found is not None and found[0] == data else deflate(data)
+        try:
+            raw, flags = name.encode("ascii"), 0
+        except UnicodeEncodeError:
+            raw, flags = name.encode("utf-8"), ZIP_UTF8_NAME
+        fields = (flags, zipfile.ZIP_DEFLATED, 0, ZIP_DATE, member.crc, len(member.deflated), member.size,
+                  len(raw), 0)
+        local += (struct.pack(ZIP_LOCAL_HEADER, b"PK\x03\x04", ZIP_VERSION, 0, *fields), raw, member.deflated)
+        central += (struct.pack(ZIP_CENTRAL_HEADER, b"PK\x01\x02", ZIP_VERSION, 0, ZIP_VERSION, 0, *fields,
+                                0, 0, 0, ZIP_ATTRIBUTES, offset), raw)
+        offset += ZIP_LOCAL_SIZE + len(raw) + len(member.deflated)
+    directory = b"".join(central)
+    end = struct.pack(ZIP_END, b"PK\x05\x06", 0, 0, len(order), len(order), len(directory), offset, 0)
+    return b"".join(local) + directory + end
 
 
 def _zip_parts(data: bytes) -> dict[str, bytes]:
@@ -185,19 +227,41 @@ def _zip_parts(data: bytes) -> dict[str, bytes]:
         return {name: zf.read(name) for name in zf.namelist()}
 
 
-def _package_parts(package) -> dict[str, bytes]:
-    """What python-docx's ``save`` writes into its zip, by entry name, without the zip (which
-    would be compressed here only to be read back). Uses its content-types builder."""
+class _PartType(NamedTuple):
+    """A part as the content types name it: its name and content type."""
+
+    partname: str
+    content_type: str
+
+
+@lru_cache(maxsize=16)
+def _content_types(types: tuple[_PartType, ...]) -> bytes:
+    """``[Content_Types].xml`` of a package of parts of ``types``, by python-docx's builder."""
     from docx.opc.pkgwriter import _ContentTypesItem  # noqa: PLC0415
 
+    return _ContentTypesItem.from_parts(types).blob
+
+
+def _part_items(part) -> dict[str, bytes]:
+    """What python-docx's ``save`` writes of one part: its blob, and its relationships when it
+    has any."""
+    part.before_marshal()
+    items = {part.partname.membername: part.blob}
+    if len(part.rels):
+        items[part.partname.rels_uri.membername] = part.rels.xml
+    return items
+
+
+def _package_parts(package, known: Mapping | None = None) -> dict[str, bytes]:
+    """What python-docx's ``save`` writes into its zip, by entry name, without the zip (which
+    would be compressed here only to be read back). Uses its content-types builder. ``known``
+    maps parts that have not changed since they were written out to their ``_part_items``."""
+    known = known or {}
     parts = package.parts
+    out = {"[Content_Types].xml": _content_types(tuple(_PartType(p.partname, p.content_type) for p in parts)),
+           "_rels/.rels": package.rels.xml}
     for part in parts:
-        part.before_marshal()
-    out = {"[Content_Types].xml": _ContentTypesItem.from_parts(parts).blob, "_rels/.rels": package.rels.xml}
-    for part in parts:
-        out[part.partname.membername] = part.blob
-        if len(part.rels):
-            out[part.partname.rels_uri.membername] = part.rels.xml
+        out.update(known.get(part) or _part_items(part))
     return out
 
 
@@ -309,6 +373,10 @@ class _Template:
         self.next_drawing_id = self._max_drawing_id() + 1
         self.shared_parts = [part for part in self.part.package.iter_parts()
                              if part is not self.part and part.content_type != CT_CORE_PROPERTIES]
+        # What a document's zip takes of them, written out and deflated once.
+        self.shared_items = {part: _part_items(part) for part in self.shared_parts}
+        self.members = {name: (data, deflate(data))
+                        for name, data in _package_parts(self.part.package, self.shared_items).items()}
 
     def new_document(self):
         """A copy of ``doc`` for one document: the main part, the core properties and the
@@ -550,6 +618,7 @@ def _template(data: bytes, where: str, shipped: bool, native: bool, faces, chang
     return _Template(data, where, shipped, native, faces, changed)
 
 
+@lru_cache(maxsize=8)
 def changed_faces(faces) -> frozenset[str]:
     """The roles whose face differs from the default one. Naming a default face in the
     configuration changes nothing: the output depends on the faces alone, as
@@ -575,7 +644,7 @@ class DocxWriter(DocumentWriter):
         self.settings = settings
         self.opts = settings.docx
         self.native = self.opts.numbering == "native"
-        template = _template_for(settings)
+        self.template = template = _template_for(settings)
         self.doc = template.new_document()
         self.part = self.doc.part
         self.body = self.doc.element.body
@@ -1048,7 +1117,8 @@ class DocxWriter(DocumentWriter):
         if self.sect_pr is not None:
             self.body.append(self.sect_pr)
         self._core_properties()
-        return deterministic_zip(_package_parts(self.doc.part.package))
+        template = self.template
+        return deterministic_zip(_package_parts(self.doc.part.package, template.shared_items), template.members)
 
 
 def render(tree: etree._Element, settings=None) -> bytes:
