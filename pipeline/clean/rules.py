@@ -17,8 +17,9 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cssselect import parse as parse_css
-from cssselect.parser import Attrib, Class, CombinedSelector
-from lxml.cssselect import CSSSelector
+from cssselect.parser import Attrib, Class, CombinedSelector, Element
+from lxml import etree
+from lxml.cssselect import CSSSelector, LxmlTranslator
 
 from ..errors import UsageError
 from ..rules import load_rules, read_yaml
@@ -40,12 +41,18 @@ class MainListRules:
 
 @dataclass(frozen=True)
 class DropSelector:
-    """A CSS selector (a group) and what every element it selects holds (``needs``): one of some
-    attributes, each with a text its value holds (None: the attribute alone). ``needs`` is None
-    where a selector of the group asks for no such attribute (a tag)."""
+    """A CSS selector (a group) and how its elements are found quicker than by its XPath, which
+    tests every element of the page: ``tags``, the element names of a group of bare names (a walk
+    of those elements alone); ``needs``, what every element it selects holds: one of some
+    attributes, each with a text its value holds (None: the attribute alone), None where a
+    selector of the group asks for no such attribute (a tag); and ``test``, the group as a test
+    of one element, where its selectors have no combinator and their ``needs`` name one
+    attribute (only the elements whose value of it holds one of the texts are tested)."""
 
     select: CSSSelector
     needs: tuple[tuple[str, str | None], ...] | None
+    tags: tuple[str, ...] = ()
+    test: etree.XPath | None = None
 
 
 @dataclass(frozen=True)
@@ -147,19 +154,30 @@ def one_of(patterns: list[str]) -> re.Pattern:
 
 
 def drop_selector(css: str) -> DropSelector:
-    needs = []
-    for selector in parse_css(css):
+    selectors = parse_css(css)
+    select = CSSSelector(css)
+    if all(is_bare_name(s.parsed_tree) and s.pseudo_element is None for s in selectors):
+        return DropSelector(select, None, tags=tuple(s.parsed_tree.element for s in selectors))
+    needs, combined = [], False
+    for selector in selectors:
         tree = selector.parsed_tree
         while isinstance(tree, CombinedSelector):  # a b, a > b: the element selected is b
-            tree = tree.subselector
+            tree, combined = tree.subselector, True
         if isinstance(tree, Class):
             needs.append(("class", tree.class_name))
         elif isinstance(tree, Attrib) and tree.namespace is None and ATTRIBUTE_NAME.fullmatch(tree.attrib) \
                 and (tree.operator == "exists" or tree.operator in HOLDS_TEXT):
             needs.append((tree.attrib, tree.value.value if tree.operator in HOLDS_TEXT else None))
         else:
-            return DropSelector(CSSSelector(css), None)
-    return DropSelector(CSSSelector(css), tuple(needs))
+            return DropSelector(select, None)
+    one_attribute = not combined and len({name for name, _ in needs}) == 1
+    test = etree.XPath(LxmlTranslator().css_to_xpath(css, prefix="self::")) if one_attribute else None
+    return DropSelector(select, tuple(needs), test=test)
+
+
+def is_bare_name(tree) -> bool:
+    """Whether a parsed selector is an element name alone (``script``), no namespace."""
+    return isinstance(tree, Element) and tree.namespace is None and tree.element not in (None, "*")
 
 
 def thread_row(entry: dict) -> tuple[CSSSelector, CSSSelector]:
