@@ -316,29 +316,42 @@ SELECTOR_PAGES = [
     '<div class="share-box"><p hidden>a</p></div><p data-x="abc" style="display:none">b</p>',
     '<div class="x"><span class="share">c</span></div><p a="x">d</p><p>e</p>',
     '<p class="sharing" a="y">f</p>',
-    "<p>g</p>",
+    '<p>g</p><ul id="x"><li id="xy">h</li></ul>',
 ]
 
 
 @pytest.mark.parametrize("css", [".share", "[class*='share'], .x", "[hidden]", "div > .share", "[data-x^='ab']",
-                                 "[style*='display:none']", "[a!='x']", "p", ".x, p"])
+                                 "[style*='display:none']", "[a!='x']", "p", ".x, p", "p, li", "#x", "ul#x, li#xy",
+                                 "div.share, span.share"])
 @pytest.mark.parametrize("markup", SELECTOR_PAGES)
-def test_a_drop_selector_finds_what_its_css_selects(css, markup):
-    """A drop selector is skipped on a page that cannot hold what it selects, and finds the
+def test_a_page_selector_finds_what_its_css_selects(css, markup):
+    """A page selector is skipped on a page that cannot hold what it selects, and finds the
     same elements as its CSS wherever it could."""
     from lxml import html
 
-    from pipeline.clean.chrome import selected
+    from pipeline.clean.html import selected
 
     page = html.document_fromstring(markup)
-    selector = clean_rules.drop_selector(css)
+    selector = clean_rules.page_selector(css)
     assert [list(found) for found in selected(page, (selector,))] == [selector.select(page)]
 
 
-def test_a_drop_selector_that_needs_no_attribute_always_runs():
-    assert clean_rules.drop_selector("[a!='x']").needs is None  # selects elements without the attribute
-    assert clean_rules.drop_selector("nav, .share").needs is None
-    assert clean_rules.drop_selector(".share, [hidden]").needs == (("class", "share"), ("hidden", None))
+def test_a_selector_finds_nothing_in_what_was_dropped_before_it():
+    from lxml import html
+
+    from pipeline.clean.html import selected
+
+    page = html.document_fromstring('<div class="x"><span class="share">c</span></div><p class="share">d</p>')
+    found = selected(page, (clean_rules.page_selector(".x"), clean_rules.page_selector(".share")))
+    for el in next(found):
+        el.drop_tree()
+    assert [el.text for el in next(found)] == ["d"]
+
+
+def test_a_page_selector_that_needs_no_attribute_always_runs():
+    assert clean_rules.page_selector("[a!='x']").needs is None  # selects elements without the attribute
+    assert clean_rules.page_selector("nav, .share").needs is None
+    assert clean_rules.page_selector(".share, [hidden]").needs == (("class", "share"), ("hidden", None))
 
 
 def test_a_list_of_patterns_matches_in_full_where_one_of_them_does():

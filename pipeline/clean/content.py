@@ -14,7 +14,7 @@ from lxml import etree
 
 from ..text import collapse_space
 from .draft import SENTENCE_END, Draft, sentence_punctuation
-from .html import body_of
+from .html import AttributeValues, body_of, selected
 from .rules import CleanRules
 
 HAN = re.compile(r"[\u3400-\u9fff]+")  # a run of Han characters
@@ -50,10 +50,10 @@ def weight(el: etree._Element) -> float:
     per 15 characters, plus Chinese text outside links at one unit per 40 characters (a post
     of code and commands has little punctuation too)."""
     tables = [t for t in el.iter("table") if t.find(".//table") is None]
-    links = [a.text_content() for a in el.iter("a")]
+    links = "".join(a.text_content() for a in el.iter("a"))  # characters counted: the links' sum, joined
     text = el.text_content()
-    linked = sum(map(sentence_punctuation, links))
-    han = han_chars(text) - sum(map(han_chars, links))
+    linked = sentence_punctuation(links)
+    han = han_chars(text) - han_chars(links)
     return sentence_punctuation(text) - linked + sum(map(table_chars, tables)) / 15 + han / HAN_PER_UNIT
 
 
@@ -191,12 +191,14 @@ def is_thread(el: etree._Element | None) -> bool:
     return el is not None and el.get(THREAD) == "posts"
 
 
-def thread_of(page: etree._Element, r: CleanRules) -> etree._Element | None:
+def thread_of(page: etree._Element, r: CleanRules, values: AttributeValues) -> etree._Element | None:
     """A forum thread's posts (``thread_posts``: the first engine row whose opening post is
     found) gathered in page order into one new element, each in a <div> of its own; None on a
-    page no row finds a post on, or whose posts hold less than ``min_content_chars``."""
-    for first, every in r.thread_posts:
-        if not any(collapse_space(p.text_content()) for p in first(page)):
+    page no row finds a post on, or whose posts hold less than ``min_content_chars``.
+    ``values``: the page's attribute values (``html.AttributeValues``)."""
+    firsts = selected(page, tuple(first for first, _every in r.thread_posts), values)
+    for (_first, every), opening in zip(r.thread_posts, firsts):
+        if not any(collapse_space(p.text_content()) for p in opening):
             continue
         found = every(page)
         inside = set(found)  # a post quoted in another is read with it
@@ -222,15 +224,16 @@ def content_element(page: etree._Element, r: CleanRules) -> tuple[etree._Element
     if total == 0:
         listed = main_list_of(page, body, r)
         return (body if listed is None else listed), []
-    thread = thread_of(page, r)
+    values = AttributeValues(page)
+    thread = thread_of(page, r, values)
     if thread is not None:
         return thread, []
-    for selector in r.cms_content:
-        for found in selector(page):
+    for selection in selected(page, r.cms_content, values):
+        for found in selection:
             if len(collapse_space(found.text_content())) >= r.min_content_chars:
                 return found, []
-    for selector in r.content:
-        for found in selector(page):
+    for selection in selected(page, r.content, values):
+        for found in selection:
             if (len(collapse_space(found.text_content())) >= r.min_content_chars
                     and weight(found) >= r.selector_min_share * total):
                 listed = main_list_of(page, found, r)

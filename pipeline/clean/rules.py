@@ -17,7 +17,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from cssselect import parse as parse_css
-from cssselect.parser import Attrib, Class, CombinedSelector, Element
+from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 from lxml import etree
 from lxml.cssselect import CSSSelector, LxmlTranslator
 
@@ -40,7 +40,7 @@ class MainListRules:
 
 
 @dataclass(frozen=True)
-class DropSelector:
+class PageSelector:
     """A CSS selector (a group) and how its elements are found quicker than by its XPath, which
     tests every element of the page: ``tags``, the element names of a group of bare names (a walk
     of those elements alone); ``needs``, what every element it selects holds: one of some
@@ -57,11 +57,11 @@ class DropSelector:
 
 @dataclass(frozen=True)
 class CleanRules:
-    always_drop: tuple[DropSelector, ...]
-    drop: tuple[DropSelector, ...]
-    cms_content: tuple[CSSSelector, ...]
-    thread_posts: tuple[tuple[CSSSelector, CSSSelector], ...]  # (opening post, every post) per engine
-    content: tuple[CSSSelector, ...]
+    always_drop: tuple[PageSelector, ...]
+    drop: tuple[PageSelector, ...]
+    cms_content: tuple[PageSelector, ...]
+    thread_posts: tuple[tuple[PageSelector, CSSSelector], ...]  # (opening post, every post) per engine
+    content: tuple[PageSelector, ...]
     min_content_chars: int
     min_list_entry_chars: int
     link_grid_marks: re.Pattern  # what a cell of a grid of links may hold besides its links
@@ -153,11 +153,11 @@ def one_of(patterns: list[str]) -> re.Pattern:
     return re.compile("|".join(f"(?:{p})" for p in patterns) or "(?!)")
 
 
-def drop_selector(css: str) -> DropSelector:
+def page_selector(css: str) -> PageSelector:
     selectors = parse_css(css)
     select = CSSSelector(css)
     if all(is_bare_name(s.parsed_tree) and s.pseudo_element is None for s in selectors):
-        return DropSelector(select, None, tags=tuple(s.parsed_tree.element for s in selectors))
+        return PageSelector(select, None, tags=tuple(s.parsed_tree.element for s in selectors))
     needs, combined = [], False
     for selector in selectors:
         tree = selector.parsed_tree
@@ -165,14 +165,16 @@ def drop_selector(css: str) -> DropSelector:
             tree, combined = tree.subselector, True
         if isinstance(tree, Class):
             needs.append(("class", tree.class_name))
+        elif isinstance(tree, Hash):
+            needs.append(("id", tree.id))
         elif isinstance(tree, Attrib) and tree.namespace is None and ATTRIBUTE_NAME.fullmatch(tree.attrib) \
                 and (tree.operator == "exists" or tree.operator in HOLDS_TEXT):
             needs.append((tree.attrib, tree.value.value if tree.operator in HOLDS_TEXT else None))
         else:
-            return DropSelector(select, None)
+            return PageSelector(select, None)
     one_attribute = not combined and len({name for name, _ in needs}) == 1
     test = etree.XPath(LxmlTranslator().css_to_xpath(css, prefix="self::")) if one_attribute else None
-    return DropSelector(select, tuple(needs), test=test)
+    return PageSelector(select, tuple(needs), test=test)
 
 
 def is_bare_name(tree) -> bool:
@@ -180,21 +182,21 @@ def is_bare_name(tree) -> bool:
     return isinstance(tree, Element) and tree.namespace is None and tree.element not in (None, "*")
 
 
-def thread_row(entry: dict) -> tuple[CSSSelector, CSSSelector]:
+def thread_row(entry: dict) -> tuple[PageSelector, CSSSelector]:
     """A forum engine's row of ``thread_posts``: the selector of its opening post, and the
     selector of every post (the opening post's and the replies', found in page order)."""
     every = ", ".join(s for s in (entry["first"], entry.get("replies")) if s)
-    return CSSSelector(entry["first"]), CSSSelector(every)
+    return page_selector(entry["first"]), CSSSelector(every)
 
 
 def compile_rules(data: dict) -> CleanRules:
     labels = "|".join(map(label_pattern, sorted(data["metadata_labels"], key=len, reverse=True)))
     return CleanRules(
-        always_drop=tuple(map(drop_selector, data["always_drop_selectors"])),
-        drop=tuple(map(drop_selector, data["drop_selectors"])),
-        cms_content=tuple(CSSSelector(s) for s in data["cms_content_selectors"]),
+        always_drop=tuple(map(page_selector, data["always_drop_selectors"])),
+        drop=tuple(map(page_selector, data["drop_selectors"])),
+        cms_content=tuple(map(page_selector, data["cms_content_selectors"])),
         thread_posts=tuple(map(thread_row, data["thread_posts"])),
-        content=tuple(CSSSelector(s) for s in data["content_selectors"]),
+        content=tuple(map(page_selector, data["content_selectors"])),
         min_content_chars=data["min_content_chars"],
         min_list_entry_chars=data["min_list_entry_chars"],
         link_grid_marks=re.compile(data["link_grid_marks"]),
@@ -282,6 +284,7 @@ def publisher_patterns(data: dict) -> dict:
             "publisher_before_site": re.compile(rf"[\u4e00-\u9fff·]{{1,10}}(?:{data['outlet_name']}|{data['edition_name']})")}
 
 
+@lru_cache(maxsize=1)
 def sites_folder() -> Path:
     """Where the site files are: ``rules/sites`` of this package."""
     return Path(str(resources.files("pipeline.rules").joinpath("sites")))
