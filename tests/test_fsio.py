@@ -37,6 +37,24 @@ def test_a_failed_write_leaves_the_old_file_and_no_temporary(tmp_path):
     assert os.listdir(tmp_path) == ["report.txt"]
 
 
+def test_a_short_write_is_carried_on_and_a_failed_one_leaves_no_temporary(tmp_path, monkeypatch):
+    """``write_atomic`` writes through the descriptor: what the system did not take at once
+    is written next; an error leaves the old file and no temporary."""
+    real_write = os.write
+    monkeypatch.setattr(fsio.os, "write", lambda fd, data: real_write(fd, data[:3]))
+    fsio.write_atomic(tmp_path / "report.txt", b"a longer text")
+    assert (tmp_path / "report.txt").read_bytes() == b"a longer text"
+
+    def full(fd, data):
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(fsio.os, "write", full)
+    with pytest.raises(OSError, match="No space"):
+        fsio.write_atomic(tmp_path / "report.txt", b"new")
+    assert (tmp_path / "report.txt").read_bytes() == b"a longer text"
+    assert os.listdir(tmp_path) == ["report.txt"]
+
+
 def test_a_temporary_name_already_taken_is_not_touched(tmp_path, monkeypatch):
     names = iter(["taken000", "free0000"])
     monkeypatch.setattr(fsio.secrets, "token_hex", lambda _n: next(names))
