@@ -43,7 +43,8 @@ HANGING = frozenset("、。，．：；？！" ",.:;?!")
 #: Marks written as two characters that are never split (破折号 ——, 省略号 ……).
 DOUBLE_MARKS = ("——", "……", "――")
 
-_MARKS = r"[\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f\U000e0100-\U000e01ef]*"  # combining marks, selectors
+_MARK_RANGES = r"\u0300-\u036f\u20d0-\u20ff\ufe00-\ufe0f\U000e0100-\U000e01ef"  # combining marks, selectors
+_MARKS = f"[{_MARK_RANGES}]*"
 _UNIT = re.compile(
     # first, what most units are: a character no other alternative can start (not a dash,
     # an ellipsis, white space or printable ASCII) with its marks; the same units as without
@@ -56,6 +57,11 @@ _UNIT = re.compile(
     + r"|\u3000",
     re.S,
 )
+#: Runs of the characters that may be part of a unit of more than one character (white space,
+#: printable ASCII, dashes, ellipses, marks; and the character before a mark): every other
+#: character is a unit by itself.
+_NOT_ALONE = re.compile(rf"[\s!-~—…―{_MARK_RANGES}]+")
+_MARK = re.compile(f"[{_MARK_RANGES}]")
 _ASCII_TOKEN = re.compile(r"[!-~]+\Z")
 _WHITE_SPACE = re.compile(r"[^\S\u3000]")  # what a unit of white space is made of
 EPSILON = 1e-6
@@ -64,8 +70,19 @@ Measure = Callable[[str], float]
 
 
 def units(text: str) -> list[str]:
-    """The unbreakable units of ``text`` in order; ``"".join(units(t)) == t``."""
-    return _UNIT.findall(text)
+    """The unbreakable units of ``text`` in order; ``"".join(units(t)) == t``. Only the runs of
+    ``_NOT_ALONE`` are cut by ``_UNIT`` (a unit never reaches into a character alone, so the
+    runs start and end units); the characters between them are taken as they are."""
+    found, done = [], 0
+    for run in _NOT_ALONE.finditer(text):
+        start, end = run.span()
+        if start and _MARK.match(text, start):  # the unit of a mark starts at the character before it
+            start -= 1
+        found += text[done:start]
+        found += _UNIT.findall(text, start, end)
+        done = end
+    found += text[done:]
+    return found
 
 
 def _spaces(toks: Sequence[str]) -> list[bool]:
