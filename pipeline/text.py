@@ -29,6 +29,8 @@ def collapse_space(text: str) -> str:
     A run that holds a line break between two CJK characters is source formatting (HTML
     wraps long Chinese lines anywhere) and is dropped; a plain space there is kept.
     """
+    if text.isspace():  # the indentation between tags: no expression over it
+        return ""
     if "\n" in text or "\r" in text or "\t" in text:
         text = WRAPPED_CJK.sub("", text)
     if "\u200b" in text or "\ufeff" in text:  # the white space of WHITE that str.split does not split at

@@ -24,6 +24,9 @@ HEADING_TAGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
 BOLD_TAGS = {"b", "strong"}
 CONTAINER_TAGS = {"p", "div", "table", "ul", "ol", "section", "article"}
 MIN_TITLE_CHARS = 6  # a bold line ending in a document word is a title from this length on
+# The tags ``BlockReader.read`` may read apart from the text around them (a data table, a
+# heading, a picture, a line break, a citation mark, a list).
+READ_APART = HEADING_TAGS | {"table", "img", "br", "sup", "ul", "ol"}
 BLOCK_TAGS = HEADING_TAGS | {
     "p", "div", "section", "article", "main", "li", "ul", "ol", "dl", "dt", "dd", "blockquote",
     "center", "pre", "tr", "td", "th", "tbody", "thead", "tfoot", "table", "hr", "br", "figure",
@@ -76,7 +79,8 @@ def mark_bold_headings(draft: Draft) -> None:
 def declared_alignment(el: etree._Element) -> str | None:
     """The text alignment a block element sets for its text: its style's text-align, else its
     align attribute (a table's positions the table, not its text), else <center>'s."""
-    styles = TEXT_ALIGN.findall(el.get("style") or "")
+    style = el.get("style")
+    styles = TEXT_ALIGN.findall(style) if style else ()
     if styles:
         return styles[-1].lower()
     align = (el.get("align") or "").strip().lower() if el.tag != "table" else ""
@@ -106,13 +110,13 @@ class BlockReader:
         self.teasers: list[etree._Element] = []  # figures whose picture is a teaser's (``is_teaser_picture``)
 
     def flush(self) -> None:
-        text = collapse_space("".join(self.buffer))
+        text = collapse_space("".join(self.buffer)) if self.buffer else ""
         links, self.links, self.buffer = self.links, [], []
         link_chars, self.link_chars = self.link_chars, 0
         bold_chars, self.bold_chars = self.bold_chars, 0
         if not text:
             return
-        bold_line = bold_chars >= len("".join(text.split())) and self.is_bold_heading(text)
+        bold_line = bold_chars > 0 and bold_chars >= len("".join(text.split())) and self.is_bold_heading(text)
         attachment = bool(self.rules.attachment_lead.match(text)) or (
             self.in_attachments and links and text[:1].isdigit())
         self.in_attachments = attachment
@@ -176,17 +180,42 @@ class BlockReader:
         text = collapse_space(raw)
         if not (self.thread and SPELLED_ADDRESS.fullmatch(text)):
             self.link_chars += len(text.replace(" ", ""))
-        if not text or not href or el.find(".//img") is not None:
+        if not text or not href or next(el.iter("img"), None) is not None:
             return False
         self.buffer.append(raw)
         self.links.append((href, text))
         return True
 
     def read(self, el: etree._Element) -> None:
-        tag = el.tag if isinstance(el.tag, str) else ""
-        if not tag:
+        tag = el.tag
+        if not isinstance(tag, str):
             self.add(el.tail)
             return
+        if (tag in READ_APART and self.read_apart(el, tag)) or (tag == "a" and self.add_link(el)):
+            self.add(el.tail)
+            return
+        # Any other element is read inline, with its text and children (one call per level of
+        # nesting: a page may nest as deep as html.MAX_DEPTH).
+        block = tag in BLOCK_TAGS
+        if block:
+            self.flush()
+            self.enter(el)
+        style = el.get("style")
+        bold = tag in BOLD_TAGS or (style is not None and bool(self.rules.bold_style.search(style)))
+        self.bold_depth += bold
+        self.add(el.text)
+        for child in el:
+            self.read(child)
+        self.bold_depth -= bold
+        if block:
+            self.flush()
+            self.alignments.pop()
+        self.add(el.tail)
+
+    def read_apart(self, el: etree._Element, tag: str) -> bool:
+        """Read a data table, an h1–h6, a picture, a line break, a citation mark or a list apart
+        from the text around it (``READ_APART``); False for one that is none of these (a layout
+        table, a list of blocks, a superscript that marks no citation)."""
         if tag == "table" and is_data_table(el, self.rules.data_table_rows):
             self.flush()
             if is_link_grid(el, self.rules.link_grid_marks):
@@ -219,23 +248,8 @@ class BlockReader:
             self.flush()
             self.read_list(el)
         else:
-            if tag == "a" and self.add_link(el):
-                self.add(el.tail)
-                return
-            block = tag in BLOCK_TAGS
-            if block:
-                self.flush()
-                self.enter(el)
-            bold = tag in BOLD_TAGS or bool(self.rules.bold_style.search(el.get("style") or ""))
-            self.bold_depth += bold
-            self.add(el.text)
-            for child in el:
-                self.read(child)
-            self.bold_depth -= bold
-            if block:
-                self.flush()
-                self.alignments.pop()
-        self.add(el.tail)
+            return False
+        return True
 
     def enter(self, el: etree._Element) -> None:
         """Note the alignment of a block element's text: its own, else the enclosing block's."""
@@ -365,9 +379,7 @@ def is_simple_list(el: etree._Element) -> bool:
     """A ul/ol whose entries are short runs of text (no nested blocks, images or tables)."""
     items = el.findall("li")
     return bool(items) and len(items) == len([c for c in el if isinstance(c.tag, str)]) and all(
-        li.find(".//p") is None and li.find(".//div") is None and li.find(".//table") is None
-        and li.find(".//img") is None and li.find(".//ul") is None and li.find(".//ol") is None
-        for li in items)
+        next(li.iter("p", "div", "table", "img", "ul", "ol"), None) is None for li in items)
 
 
 # A data: URI this short is a spacer pixel (lazy-loading pages put the real address in data-src).
