@@ -385,30 +385,31 @@ def _set_ushort(data: bytes, at: int, value: int) -> bytes:
 
 def _font_file(tables: dict[str, bytes], sums: dict[str, int]) -> bytes:
     """The font file of ``tables`` as reportlab's ``TTFontMaker.makeStream`` writes it
-    (``sums``: checksums already known)."""
+    (``sums``: checksums already known; the ``head`` table's checksum adjustment zero). The
+    adjustment is set in the ``head`` table before the file is joined, so the file is copied
+    once."""
     count = len(tables)
     search, selector = 1, 0
     while search * 2 <= count:
         search, selector = search * 2, selector + 1
     search *= 16
     header = [struct.pack(">lHHHH", 0x00010000, count, search, selector, count * 16 - search)]
-    offset, total, head_at = 12 + count * 16, 0, 0
+    offset, total = 12 + count * 16, 0
     items = sorted(tables.items())
     for tag, data in items:
-        if tag == "head":
-            head_at = offset
         checksum = sums[tag] if tag in sums else _checksum(data)
         total += checksum
         header.append(tag.encode("latin1") + struct.pack(">LLL", checksum, offset, len(data)))
         offset += (len(data) + 3) & ~3
     head = b"".join(header)
     total += _checksum(head)
+    adjustment = struct.pack(">L", (0xB1B0AFBA - total) & 0xFFFFFFFF)
     body = [head]
-    for _tag, data in items:
+    for tag, data in items:
+        if tag == "head":
+            data = data[:8] + adjustment + data[12:]
         body += (data, b"\0" * (-len(data) % 4))
-    stream = bytearray(b"".join(body))
-    struct.pack_into(">L", stream, head_at + 8, (0xB1B0AFBA - total) & 0xFFFFFFFF)
-    return bytes(stream)
+    return b"".join(body)
 
 
 class Face:
