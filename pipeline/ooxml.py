@@ -23,6 +23,7 @@ import io
 import posixpath
 import zipfile
 from collections.abc import Collection, Iterable
+from functools import lru_cache
 from pathlib import Path
 
 from lxml import etree
@@ -175,10 +176,16 @@ def _name(el) -> str | None:
     return f"{prefix}:{qname.localname}" if prefix else None
 
 
+@lru_cache(maxsize=None)
+def _places(name: str | None) -> dict[str, int]:
+    """The children of a WordprocessingML element ``name`` (None: not one) by their place in
+    its schema order."""
+    return {child: i for i, child in enumerate(CHILD_ORDER.get(name) or ())}
+
+
 def _rank(parent: etree._Element):
     """child → its place in ``parent``'s schema order (None: an element the order does not know)."""
-    order = CHILD_ORDER.get(_name(parent)) if etree.QName(parent).namespace == W_NS else None
-    index = {name: i for i, name in enumerate(order or ())}
+    index = _places(_name(parent) if etree.QName(parent).namespace == W_NS else None)
     return lambda child: index.get(_name(child))
 
 

@@ -847,7 +847,8 @@ def test_the_zip_is_the_one_zipfile_writes():
 
 def test_the_parts_are_those_python_docx_saves():
     """The writer takes the parts from python-docx's package instead of its saved zip (it uses
-    python-docx's private content-types builder), those it shares with the template written out
+    python-docx's private content-types builder, and its relationships element for the rels
+    items, made once per set of relationships), those it shares with the template written out
     once: they must stay what ``save`` writes."""
     writer = docx_writer.DocxWriter(settings(numbering="native"))
     writer.visit(load("sample"))  # a link and a picture: relationships and parts added

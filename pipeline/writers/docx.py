@@ -84,6 +84,7 @@ WORD_COMPAT_URI = "http://schemas.microsoft.com/office/word"
 WORD_2013 = "15"  # compatibilityMode: the layout of Word 2013 and later, not a compatibility mode
 
 
+@lru_cache(maxsize=None)
 def w(tag: str) -> str:
     return f"{{{W_NS}}}{tag}"
 
@@ -242,13 +243,32 @@ def _content_types(types: tuple[_PartType, ...]) -> bytes:
     return _ContentTypesItem.from_parts(types).blob
 
 
+def _rels_xml(rels, base: str) -> bytes:
+    """What python-docx writes of relationships whose source is at ``base`` (``rels.xml``),
+    made once per set of relationships: most documents relate their main part to the same
+    parts as the next."""
+    return _rels_item(base, tuple((rel.rId, rel.reltype, rel.is_external,
+                                   rel.target_ref if rel.is_external else rel.target_part.partname)
+                                  for rel in rels.values()))
+
+
+@lru_cache(maxsize=64)
+def _rels_item(base: str, rels: tuple) -> bytes:
+    from docx.opc.oxml import CT_Relationships  # noqa: PLC0415
+
+    element = CT_Relationships.new()
+    for rid, reltype, external, target in rels:
+        element.add_rel(rid, reltype, target if external else target.relative_ref(base), external)
+    return element.xml
+
+
 def _part_items(part) -> dict[str, bytes]:
     """What python-docx's ``save`` writes of one part: its blob, and its relationships when it
     has any."""
     part.before_marshal()
     items = {part.partname.membername: part.blob}
     if len(part.rels):
-        items[part.partname.rels_uri.membername] = part.rels.xml
+        items[part.partname.rels_uri.membername] = _rels_xml(part.rels, part.partname.baseURI)
     return items
 
 
@@ -259,7 +279,7 @@ def _package_parts(package, known: Mapping | None = None) -> dict[str, bytes]:
     known = known or {}
     parts = package.parts
     out = {"[Content_Types].xml": _content_types(tuple(_PartType(p.partname, p.content_type) for p in parts)),
-           "_rels/.rels": package.rels.xml}
+           "_rels/.rels": _rels_xml(package.rels, "/")}
     for part in parts:
         out.update(known.get(part) or _part_items(part))
     return out
@@ -688,11 +708,12 @@ class DocxWriter(DocumentWriter):
         if not text:
             return
         r = etree.SubElement(parent, w("r"))
-        if rstyle or AMBIGUOUS.search(text):
+        east_asian = AMBIGUOUS.search(text) is not None  # “ ” ‘ ’ … — ·: the East Asian face, not the Latin one
+        if rstyle or east_asian:
             rpr = etree.SubElement(r, w("rPr"))
             if rstyle:
                 etree.SubElement(rpr, w("rStyle")).set(W_VAL, rstyle)
-            if AMBIGUOUS.search(text):  # “ ” ‘ ’ … — ·: the East Asian face, not the Latin one
+            if east_asian:
                 etree.SubElement(rpr, w("rFonts")).set(w("hint"), "eastAsia")
         for piece in TEXT_SPECIALS.split(text):
             if not piece:
