@@ -87,10 +87,11 @@ def _split_paragraphs(container: etree._Element) -> None:
         if p.tag != "p":
             carry = None
             continue
-        if len(p) or not p.text:
+        text = p.text
+        if len(p) or not text:
             carry = _carry_of(p)
             continue
-        run = _sequence(_marks(p.text), carry)
+        run = _sequence(_marks(text), carry)
         following = paragraphs[i + 1] if i + 1 < len(paragraphs) else None
         continuing = carry is not None and run and run[0].suffix == carry[0] and run[0].number > carry[1]
         single_ok = len(run) == 1 and run[0].start == 0 and (
@@ -98,7 +99,7 @@ def _split_paragraphs(container: etree._Element) -> None:
         if len(run) < 2 and not single_ok:
             carry = None
             continue
-        text, p.text = p.text, p.text[:run[0].start]
+        p.text = text[:run[0].start]
         for k, mark in enumerate(run):
             end = run[k + 1].start if k + 1 < len(run) else len(text)
             item = etree.SubElement(p, "item", label=_label(mark.number, mark.suffix), number=str(mark.number))

@@ -56,24 +56,29 @@ def numbering(tree: etree._Element) -> etree._Element:
     def check(member: etree._Element, kind, path: tuple[int, ...], last: etree._Element | None, depth: int) -> None:
         number = path[-1]
         label = kind.label(number, path).strip()
-        where = _path(member, label)
         clause = member.tag == "p"
+
+        def report(code: str, message: str) -> None:
+            found.append(Diagnostic(code, message, "numbering", _path(member, label)))
+
         if last is None:
             continued = carried.get((series_of(member), depth))
             if number != 1 and number != (continued or 0) + 1 and not clause:
-                found.append(Diagnostic("numbering-start", f"the first {kind.name} item is {label}", "numbering", where))
+                report("numbering-start", f"the first {kind.name} item is {label}")
             return
         before = int(last.get("number"))
         earlier = kind.label(before, path[:-1] + (before,)).strip()
-        new_document = _starts_document(blocks[order[last] + 1:order[member]])
-        if (number == 1 and (clause or new_document)) or (clause and new_document):
-            return  # a clause list of a new document counts afresh (its first item may stand inline: 注：1、…)
+        # A clause list counts afresh at 1 (each 第X条 has its own), and any list of a new
+        # document at 1, a clause list of one at any number (its first item may stand inline:
+        # 注：1、…); the paragraphs between are only read where that could matter.
+        if (clause and number == 1) or ((clause or number == 1) and _starts_document(blocks[order[last] + 1:order[member]])):
+            return
         if number == 1:
-            found.append(Diagnostic("numbering-restart", f"{label} restarts after {earlier}", "numbering", where))
+            report("numbering-restart", f"{label} restarts after {earlier}")
         elif number <= before:
-            found.append(Diagnostic("numbering-restart", f"{label} follows {earlier}", "numbering", where))
+            report("numbering-restart", f"{label} follows {earlier}")
         elif number > before + 1:
-            found.append(Diagnostic("numbering-gap", f"{earlier} is followed by {label}", "numbering", where))
+            report("numbering-gap", f"{earlier} is followed by {label}")
 
     def path_of(member: etree._Element, kind, number: int) -> tuple[int, ...]:
         """The member's number with the numbers of its outline's levels above (2.3.1), as written."""
