@@ -186,18 +186,26 @@ def title_runs(draft: Draft, raw: str) -> list[str]:
     entry is no headline, nor the first line of a headline set on two): the headline the page
     prints in a <div>, or after a button (标题 湖南省…医院, 泡泡详情 | 泡泡 - …)."""
     body = draft.page.find(".//body")
+    if body is None or not raw:
+        return []
     runs = []
-    for el in body.iter(etree.Element) if body is not None and raw else ():
-        for text, tail in ((el.text, False), (el.tail, True)):
-            ends = (text or "").strip()
-            if not ends or (ends[0] != raw[0] and ends[-1] != raw[-1]):
-                continue  # cannot open or close the title (most of the page's text)
-            owner = el.getparent() if tail else el
-            run = collapse_space(ends)
-            if len(run) >= HEADLINE_MIN and run != raw and (raw.startswith(run) or raw.endswith(run)) \
-                    and owner is not None and not owner.xpath("ancestor-or-self::a") \
-                    and collapse_space(block_of(owner).text_content()) == run:
-                runs.append(run)
+
+    def offer(text: str, owner) -> None:
+        ends = text.strip()
+        if not ends or (ends[0] != raw[0] and ends[-1] != raw[-1]):
+            return  # cannot open or close the title (most of the page's text)
+        run = collapse_space(ends)
+        if len(run) >= HEADLINE_MIN and run != raw and (raw.startswith(run) or raw.endswith(run)) \
+                and owner is not None and not owner.xpath("ancestor-or-self::a") \
+                and collapse_space(block_of(owner).text_content()) == run:
+            runs.append(run)
+
+    for el in body.iter(etree.Element):
+        text, tail = el.text, el.tail
+        if text and not text.isspace():
+            offer(text, el)
+        if tail and not tail.isspace():  # most tails: the indentation before the next tag
+            offer(tail, el.getparent())
     return runs
 
 
