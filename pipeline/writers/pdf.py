@@ -164,13 +164,21 @@ def _number_bytes(value: float) -> bytes:
     return _number(value).encode("ascii")
 
 
+@lru_cache(maxsize=None)
+def _reportlab_formatting():
+    """reportlab's generic ``format`` of a PDF object and its configuration, imported once
+    (an import statement costs more than formatting a short array)."""
+    from reportlab import rl_config
+    from reportlab.pdfbase.pdfdoc import format as formatted
+
+    return formatted, rl_config
+
+
 def _array_format(self, document, IND=b"\n "):
     """reportlab's ``PDFArray.format`` (``__wrapped__``), the same bytes; a number, as most of
     the elements of a font's ``Widths`` are, is one cached look-up instead of four calls
     through reportlab's generic ``format``."""
-    from reportlab import rl_config
-    from reportlab.pdfbase.pdfdoc import format as formatted
-
+    formatted, rl_config = _reportlab_formatting()
     parts = [_number_bytes(e) if type(e) in (int, float) else formatted(e, document) for e in self.sequence]
     if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
         return b"[ " + IND.join(parts) + b" ]"
