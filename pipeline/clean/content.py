@@ -57,9 +57,15 @@ def weight(el: etree._Element) -> float:
     return sentence_punctuation(text) - linked + sum(map(table_chars, tables)) / 15 + han / HAN_PER_UNIT
 
 
+# The high bytes of the UTF-16 code units of HAN's characters (U+3400 … U+9FFF: 0x34 … 0x9F).
+HAN_HIGH_BYTES = bytes(range(0x34, 0xA0))
+
+
 def han_chars(text: str) -> int:
-    """How many Han characters ``text`` holds, counted by run (a string per run, not per character)."""
-    return sum(map(len, HAN.findall(text)))
+    """How many Han characters (``HAN``) ``text`` holds: its UTF-16 code units whose high byte
+    is one of theirs, counted in C (an expression's scan costs several times as much)."""
+    high = text.encode("utf-16-le", "surrogatepass")[1::2]
+    return len(high) - len(high.translate(None, HAN_HIGH_BYTES))
 
 
 def choose_content(draft: Draft) -> None:
