@@ -37,6 +37,8 @@ YEAR_ON = re.compile(r"(?<!\d)(19|20)\d{2}\s*[-年/.]\s*\d{1,2}")
 DATE_FIELDS = ("date", "written")
 OTHER_LABEL = re.compile(r"\s*[:：]")  # what ends a label heading a line
 BYLINE_CHARS = 60
+# The links whose title or text may name a home page (in C, not a look at every link's text).
+HOME_LINKS = "//a[contains(@title, '首页') or contains(., '首页')]"
 # How many lines above the content, and how many paragraphs at its end, are searched.
 LINES_ABOVE_CONTENT = 8
 SIGNATURE_PARAGRAPHS = 4
@@ -278,11 +280,11 @@ def home_link(draft: Draft) -> None:
     (``home-link``). A page without an address of its own cannot tell its home from another's."""
     if draft.page is None:
         return
-    own = next((host_of(e.value) for e in draft.evidence if e.field == "url" and host_of(e.value)), None)
+    own = next(filter(None, (host_of(e.value) for e in draft.evidence if e.field == "url")), None)
     if own is None:
         return
     own = own.removeprefix("www.")
-    for link in draft.page.iter("a"):
+    for link in draft.page.xpath(HOME_LINKS):
         href = (link.get("href") or "").strip()
         host = host_of(href)
         if not host or urlsplit(href).path not in ("", "/") or not is_same_site(own, host.removeprefix("www.")):
