@@ -99,6 +99,10 @@ class DocxSettings(Strict):
     keywords: str = ""
 
 
+#: The highest level of each deflate implementation ``pdf.deflate`` names.
+DEFLATE_LEVELS = {"libdeflate": 12, "zlib": 9, "isal": 3}
+
+
 class PdfSettings(Strict):
     """The PDF page (GB/T 9704-2012 by default: A4, 156 × 225 mm block, 22 lines × 28 characters)."""
 
@@ -149,12 +153,14 @@ class PdfSettings(Strict):
     # A structure tree (tagged PDF): headings, paragraphs, lists, tables, figures with alt text.
     tagged: bool = False
     # The deflate implementation of the compressed streams (fonts, pages) and its level.
-    # zlib, levels 0-9: 3 compresses the fonts (most of the file) twice as fast as zlib's own
-    # default 6, for files about 5% larger; the same bytes on every machine with that zlib.
-    # isal (Intel's ISA-L), levels 0-3, is four times as fast again, but its bytes depend on
-    # the CPU (at level 3 an AVX-512 machine writes others than an AVX2 one).
-    deflate: Literal["isal", "zlib"] = "zlib"
-    compression_level: Annotated[int, Meta(ge=0, le=9)] = 3
+    # libdeflate (levels 0-12): at 1 it deflates the fonts (most of the file) about three times
+    # as fast as zlib at 3, into slightly smaller files; its bytes are the same on every machine
+    # with the same release of the `deflate` package, which bundles it.
+    # zlib (levels 0-9): the same bytes on every machine with that zlib.
+    # isal (Intel's ISA-L, levels 0-3): faster still, but its bytes depend on the CPU (at level 3
+    # an AVX-512 machine writes others than an AVX2 one).
+    deflate: Literal["libdeflate", "isal", "zlib"] = "libdeflate"
+    compression_level: Annotated[int, Meta(ge=0, le=max(DEFLATE_LEVELS.values()))] = 1
 
     def _check(self) -> None:
         self._known_roles("font_files")
@@ -162,8 +168,9 @@ class PdfSettings(Strict):
         self._level_of_deflate()
 
     def _level_of_deflate(self) -> None:
-        if self.deflate == "isal" and self.compression_level > 3:
-            raise Invalid(f"compression_level {self.compression_level}: isal's levels are 0-3 (zlib's 0-9)")
+        top = DEFLATE_LEVELS[self.deflate]
+        if self.compression_level > top:
+            raise Invalid(f"compression_level {self.compression_level}: {self.deflate}'s levels are 0-{top}")
 
     def _known_roles(self, key: str) -> None:
         roles = FontFaces.__struct_fields__  # a face per role

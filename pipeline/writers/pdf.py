@@ -201,8 +201,12 @@ _DEFLATE = contextvars.ContextVar("pdf_deflate", default=None)
 
 
 def deflater(name: str, level: int) -> Callable[[bytes], bytes]:
-    """``compress(data)`` of the deflate implementation ``name`` (``pdf.deflate``: isal or
-    zlib) at ``level``: both write zlib streams, which FlateDecode reads."""
+    """``compress(data)`` of the deflate implementation ``name`` (``pdf.deflate``: libdeflate,
+    isal or zlib) at ``level``: each writes zlib streams, which FlateDecode reads."""
+    if name == "libdeflate":
+        from deflate import zlib_compress
+
+        return lambda data: bytes(zlib_compress(data, level))
     if name == "isal":
         from isal import isal_zlib
 
