@@ -880,6 +880,30 @@ def test_font_subsets_are_reportlabs_bytes_but_for_the_names(settings):
         assert composite or "dejavu" not in path.lower()
 
 
+def test_texts_split_into_reportlabs_subsets_and_codes(settings):
+    """A text drawn splits into the pieces reportlab's ``splitString`` gives, line after line
+    of a document, each character numbered where reportlab numbers it: on the reference page's
+    lines (over a thousand characters, several subsets), a no-break space (drawn as a space),
+    characters the face lacks (code 0), ASCII and repeats. Fails if reportlab numbers
+    characters otherwise."""
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+    from reportlab.pdfbase.ttfonts import TTFont
+
+    tree = load_ir(REFERENCE_IR)
+    lines = [ir.text_of(element) for element in tree.iter("title", "heading", "p", "item")]
+    lines += ["a\xa0b  c", "\U0010FFFD\ue000缺", "", "AAAA", lines[0] * 3]
+    subsets_used = []
+    for path, index in subset_faces(settings):
+        theirs_font, ours_font = (TTFont(f"split-{n}", path, subfontIndex=index) for n in (1, 2))
+        theirs_doc, ours_doc = PDFDocument(), PDFDocument()
+        codes = pdf._SubsetCodes(ours_font, ours_doc)
+        pieces = [codes.split(line) for line in lines]
+        assert pieces == [theirs_font.splitString(line, theirs_doc) for line in lines], path
+        assert ours_font.state[ours_doc].subsets == theirs_font.state[theirs_doc].subsets
+        subsets_used.append(len({subset for found in pieces for subset, _ in found}))
+    assert max(subsets_used) >= 3
+
+
 def test_to_unicode_maps_write_characters_beyond_the_bmp_as_surrogate_pairs():
     """A subset's ToUnicode map gives each code its character in UTF-16: four hex digits in
     the BMP, a surrogate pair beyond it (reportlab wrote five digits, which text extraction

@@ -47,6 +47,7 @@ import contextvars
 import hashlib
 import io
 import math
+import re
 import struct
 import sys
 import threading
@@ -445,6 +446,45 @@ class Face:
         self.chars = None if source.outline == "glyf" else frozenset(font.face.charToGlyph)
 
 
+class _SubsetCodes:
+    """Where each character drawn in ``font`` sits in the font's subsets of one document.
+
+    reportlab numbers a character the first time ``splitString`` meets it (subset ``n >> 8``,
+    code ``n & 0xFF``), so each new character is passed to it once, in the order the document
+    draws them, which gives reportlab the numbering a whole text would. A text then splits into
+    its pieces, one per subset, by two ``str.translate`` and a regular expression rather than
+    reportlab's loop over every character of every line."""
+
+    _RUNS = re.compile(r"(.)\1*", re.S)  # a run of one subset's mark
+
+    def __init__(self, font, doc):
+        self.font, self.doc = font, doc
+        self.known: set[str] = set()
+        self.subset: dict[int, str] = {}  # character → its subset's number, as a character
+        self.code: dict[int, str] = {}  # character → its code in that subset, as a character
+
+    def split(self, text: str) -> list[tuple[int, bytes]]:
+        """``splitString(text)``: (subset, codes) per run of characters in one subset."""
+        new = set(text).difference(self.known)
+        if new:
+            self._learn(sorted(new, key=text.index))
+            self.known |= new
+        marks = text.translate(self.subset)
+        if not marks:
+            return []
+        if marks.count(marks[0]) == len(marks):
+            return [(ord(marks[0]), text.translate(self.code).encode("latin-1"))]
+        return [(ord(run[1]), text[run.start():run.end()].translate(self.code).encode("latin-1"))
+                for run in self._RUNS.finditer(marks)]
+
+    def _learn(self, chars: list[str]) -> None:
+        found = iter(chars)
+        for subset, codes in self.font.splitString("".join(chars), self.doc):
+            for code in codes:
+                ch = ord(next(found))
+                self.subset[ch], self.code[ch] = chr(subset), chr(code)
+
+
 _lock = threading.Lock()  # loading and registering a face
 _faces: dict[tuple[str, int], Face] = {}
 
@@ -785,6 +825,7 @@ class PdfWriter(DocumentWriter):
         self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
         self._rl: dict[fonts.FaceMetrics, Face] = {}
         self._chosen: dict[tuple, str] = {}  # (font, subset, size) → the operators choosing it
+        self._codes: dict = {}  # reportlab font → its characters' subsets and codes in this document
         # reportlab's C formatting of strings and numbers: imported once, not once per line drawn
         from reportlab.lib.rl_accel import escapePDF, fp_str
 
@@ -976,7 +1017,8 @@ class PdfWriter(DocumentWriter):
             if drawn.chars is not None and not drawn.chars.issuperset(map(ord, chunk)):
                 raise RenderError(f"internal: {chunk!r} is not in the subset of {face.path}")
             font = drawn.font
-            for subset, piece in font.splitString(chunk, doc):  # each piece in another subset
+            codes = self._codes.get(font) or self._codes.setdefault(font, _SubsetCodes(font, doc))
+            for subset, piece in codes.split(chunk):  # each piece in another subset
                 choose = chosen.get((font, subset, size)) or self._choose_font(font, subset, size, doc)
                 code.append(f"{choose} ({escapePDF(piece)}) Tj")
         code.append("ET")
