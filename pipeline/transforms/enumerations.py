@@ -28,14 +28,22 @@ class Mark:
 
 
 @lru_cache(maxsize=1)
-def _marker() -> re.Pattern:
+def _markers() -> tuple[re.Pattern, re.Pattern]:
+    """A marker opening a text, and a marker after sentence punctuation. The punctuation is
+    matched, not looked behind at: a search skips ahead to it instead of trying every position."""
     rules = structure_rules()["enumeration"]
-    return re.compile(rf"(?:^|(?<={rules['after']}))\s*{rules['marker']}")
+    return re.compile(rf"\s*{rules['marker']}"), re.compile(rf"(?:{rules['after']})\s*{rules['marker']}")
+
+
+def _marker_matches(text: str) -> list[re.Match]:
+    opening, after = _markers()
+    first = opening.match(text)
+    return ([first] if first else []) + list(after.finditer(text, first.end() if first else 0))
 
 
 def _marks(text: str) -> list[Mark]:
     marks = []
-    for match in _marker().finditer(text):
+    for match in _marker_matches(text):
         number = cn_to_int(match.group(1))
         if number is not None:
             marks.append(Mark(number, match.group(2), match.start(1), match.end()))
