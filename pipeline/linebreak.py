@@ -22,6 +22,7 @@ paragraph the writers lay out.
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
@@ -65,6 +66,7 @@ _MARK = re.compile(f"[{_MARK_RANGES}]")
 _ASCII_TOKEN = re.compile(r"[!-~]+\Z")
 _WHITE_SPACE = re.compile(r"[^\S\u3000]")  # what a unit of white space is made of
 EPSILON = 1e-6
+INFINITY = float("inf")
 
 Measure = Callable[[str], float]
 
@@ -365,39 +367,40 @@ def _balanced(toks, spaces, widths, width, k, scores):
         prefix.append(prefix[-1] + w)
     target = prefix[-1] / k
     points = [0] + [i for i in range(1, n) if ok[i]] + [n]
-    best: dict[tuple[int, int], tuple[float, int]] = {(0, 0): (0.0, -1)}
+    # line by line: from each place the lines so far can end, every next line that fits (the
+    # first too wide ends the search); starts taken in order, so of two equal costs the line
+    # starting earlier stays
+    ends: dict[int, float] = {0: 0.0}  # where j lines can end → the cheapest cost of them
+    back: dict[tuple[int, int], int] = {}  # (j, end) → where the j-th line starts
+    trim = any(spaces)
     for j in range(1, k + 1):
-        for i in points[1:]:
-            if (j < k) == (i == n):
-                continue
-            choice = (float("inf"), -1)
-            for s in points:
-                if s >= i:
-                    break
-                prev = best.get((j - 1, s))
-                if prev is None:
-                    continue
-                a, b = _trimmed(spaces, s, i)
+        reached: dict[int, float] = {}
+        for s in sorted(ends):
+            before = ends[s]
+            for i in points[bisect_right(points, s):]:
+                a, b = _trimmed(spaces, s, i) if trim else (s, i)
                 line_w = prefix[b] - prefix[a]
                 if line_w > width + EPSILON:
+                    break
+                if (j < k) == (i == n):
                     continue
-                cost = prev[0] + ((line_w - target) / width) ** 2 * TITLE_BALANCE
+                cost = before + ((line_w - target) / width) ** 2 * TITLE_BALANCE
                 if i != n:
                     score = scores.get(offsets[i], 0.0)
                     cost -= score if score else -TITLE_PLAIN_BREAK
-                if cost < choice[0]:
-                    choice = (cost, s)
-            if choice[1] >= 0:
-                best[(j, i)] = choice
-    if (k, n) not in best:
+                if cost < reached.get(i, INFINITY):
+                    reached[i] = cost
+                    back[(j, i)] = s
+        ends = reached
+    if n not in ends:
         return None
     cuts, j, i = [], k, n
     while j > 0:
-        s = best[(j, i)][1]
+        s = back[(j, i)]
         cuts.append((s, i))
         i, j = s, j - 1
     cuts.reverse()
-    return best[(k, n)][0], cuts
+    return ends[n], cuts
 
 
 # --- checking -----------------------------------------------------------------------------
