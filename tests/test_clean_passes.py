@@ -179,6 +179,15 @@ def test_lists_prepended_mappings_merged_scalars_replaced(sites):
     assert site.metadata_pair.match("发稿单位：某某局") and not base.metadata_pair.match("发稿单位：某某局")
 
 
+def test_a_site_label_found_after_a_value_and_spaced(sites):
+    """A pair is searched from the characters a pair can start with: a site's own label's too."""
+    sites("a.example.gov.cn", "metadata_labels: [审核人]")
+    site = clean_rules.rules_for("a.example.gov.cn")
+    line = "来源：某某局审 核 人：张三"
+    assert [m.group(1) for m in site.metadata_pair.finditer(line)] == ["来源", "审 核 人"]
+    assert [m.group(1) for m in clean_rules.global_rules().metadata_pair.finditer(line)] == ["来源"]
+
+
 def test_rules_compiled_once_per_host(sites):
     sites("a.example.gov.cn", 'chrome_lines: ["x"]\n')
     assert clean_rules.rules_for("a.example.gov.cn") is clean_rules.rules_for("a.example.gov.cn")

@@ -140,6 +140,13 @@ def label_pattern(label: str) -> str:
     return r"\s*".join(map(re.escape, label)) if len(label) >= 3 else re.escape(label)
 
 
+def pair_start(labels: list[str]) -> str:
+    """A lookahead for the characters a "label: value" pair starts with (a bullet, a space, a
+    label's first character): a search rejects any other position with one test, where the
+    pattern alone tries every label there."""
+    return f"(?=[•·\\s{re.escape(''.join(sorted({label[0] for label in labels})))}])"
+
+
 # What a selector's attribute test (operator) says of a selected element's value: it holds the
 # text, or only that the attribute is there; != is absent (an element without the attribute).
 HOLDS_TEXT = {"=", "~=", "|=", "^=", "$=", "*="}
@@ -221,7 +228,7 @@ def compile_rules(data: dict) -> CleanRules:
         section_breaks=one_of(data["section_breaks"]),
         bold_heading=re.compile(data["bold_heading"]),
         bold_style=re.compile(data["bold_style"], re.I),
-        metadata_pair=re.compile(rf"[•·]?\s*({labels})\s*[:：]\s*"),
+        metadata_pair=re.compile(rf"{pair_start(data['metadata_labels'])}[•·]?\s*({labels})\s*[:：]\s*"),
         metadata_label_only=re.compile(rf"[•·]?\s*({labels})\s*[:：]?"),
         metadata_fields=data["metadata_fields"],
         meta_names={k: [n.lower() for n in v] for k, v in data["meta_names"].items()},
