@@ -5,10 +5,16 @@ caller, e.g. from a WARC record, or at the top of a saved response), the page's 
 ``<meta charset>``, then charset-normalizer. A declared label is only trusted when the bytes
 decode under it; gb2312/gbk are decoded as their superset gb18030. A lossy decode is a
 diagnostic naming the first bad byte offset; Latin-1 is never chosen silently.
+
+When the page was saved comes from its transport too (``saved_time``): a WARC record's
+WARC-Date, an MHTML message's Date, the Date of a saved HTTP response. The clean stage takes no
+date on the page that is later than that.
 """
 from __future__ import annotations
 
 import codecs
+import datetime as dt
+import email.utils
 import hashlib
 import re
 import unicodedata
@@ -69,15 +75,39 @@ class Document:
     url: str | None = None
     resources: Mapping[str, bytes] = field(default_factory=dict)
     base: str | None = None
+    saved: str | None = None  # when the page was saved, ISO 8601 in UTC (``saved_time``)
 
     def fingerprint(self) -> str:
-        """SHA-256 of the page's bytes and of each picture it carries (name and bytes): what
-        the outputs depend on, for telling whether they are up to date."""
+        """SHA-256 of the page's bytes, of each picture it carries (name and bytes) and of the
+        time it was saved: what the outputs depend on, for telling whether they are up to date."""
+        if not self.resources and not self.saved:
+            return hashlib.sha256(self.data).hexdigest()
         digest = hashlib.sha256(self.data)
         for key in sorted(self.resources):
             digest.update(b"\0" + key.encode("utf-8", "surrogateescape") + b"\0")
             digest.update(hashlib.sha256(self.resources[key]).digest())
-        return digest.hexdigest() if self.resources else hashlib.sha256(self.data).hexdigest()
+        if self.saved:
+            digest.update(b"\0saved\0" + self.saved.encode())
+        return digest.hexdigest()
+
+
+def saved_time(value: str | None) -> str | None:
+    """A transport's time stamp (a WARC-Date's ISO 8601, an HTTP or MIME date) as ISO 8601 in
+    UTC (``2023-12-21T08:30:00Z``); None when there is none or it cannot be read. A stamp
+    without a zone is taken as UTC, as WARC and HTTP write them."""
+    value = (value or "").strip()
+    if not value:
+        return None
+    try:
+        when = dt.datetime.fromisoformat(value)
+    except ValueError:
+        try:
+            when = email.utils.parsedate_to_datetime(value)
+        except (TypeError, ValueError, IndexError):
+            return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=dt.timezone.utc)
+    return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 @dataclass
@@ -90,6 +120,7 @@ class Loaded:
     encoding: str
     url: str | None = None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    saved: str | None = None  # when the page was saved (``Document.saved``, or a saved response's Date)
 
 
 def normalize_label(label: str) -> str | None:
@@ -114,16 +145,17 @@ def sniff_format(name: str, data: bytes) -> str:
     return "text"
 
 
-def _strip_http_head(data: bytes) -> tuple[bytes, str | None]:
+def _strip_http_head(data: bytes) -> tuple[bytes, dict[str, str]]:
+    """The body of a saved HTTP response, and its head's fields (lower-case names); the data
+    as it is and no fields when it does not start with a response head."""
     match = HTTP_HEAD.match(data)
     if not match:
-        return data, None
-    content_type = None
+        return data, {}
+    fields = {}
     for line in match.group(1).splitlines():
         key, _, value = line.partition(b":")
-        if key.strip().lower() == b"content-type":
-            content_type = value.strip().decode("latin-1")
-    return data[match.end():], content_type
+        fields.setdefault(key.strip().lower().decode("latin-1"), value.strip().decode("latin-1"))
+    return data[match.end():], fields
 
 
 def _declared(data: bytes, content_type: str | None, fmt: str) -> list[tuple[str, str]]:
@@ -257,10 +289,10 @@ def load(document: Document) -> Loaded:
     data = document.data
     if not data.strip(b" \t\r\n\x00"):
         raise InputError("empty input")
-    body, head_type = _strip_http_head(data)
+    body, head = _strip_http_head(data)
     skipped = len(data) - len(body)
     fmt = sniff_format(document.name, body)
-    text, codec, diagnostics = decode(body, document.name, document.content_type or head_type, fmt)
+    text, codec, diagnostics = decode(body, document.name, document.content_type or head.get("content-type"), fmt)
     printable = _printable(text)
     if not printable and _mostly_unprintable(text):
         raise InputError(f"binary data, not a web page or text (decoded as {codec})")
@@ -279,4 +311,4 @@ def load(document: Document) -> Loaded:
         if match:
             url = url or match.group(1)
             text = text[match.end():]
-    return Loaded(document.name, text, fmt, codec, url, diagnostics)
+    return Loaded(document.name, text, fmt, codec, url, diagnostics, document.saved or saved_time(head.get("date")))

@@ -13,6 +13,7 @@ import pytest
 from lxml import etree
 
 from pipeline import api, ir, pictures
+from pipeline import load as pipeline_load
 from pipeline.config import Settings
 from pipeline.convert import build_ir, convert
 from pipeline.errors import UsageError
@@ -123,7 +124,7 @@ def _zip(page: bytes, picture: bytes) -> bytes:
     return out.getvalue()
 
 
-def _warc(page: bytes, picture: bytes, gzip=True) -> bytes:
+def _warc(page: bytes, picture: bytes, gzip=True, date: str | None = None) -> bytes:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
@@ -132,13 +133,16 @@ def _warc(page: bytes, picture: bytes, gzip=True) -> bytes:
     picture_url = PAGE_URL.rsplit("/", 1)[0] + "/" + PICTURE_SRC
     for url, body, kind in ((PAGE_URL, page, "text/html; charset=utf-8"), (picture_url, picture, "image/jpeg")):
         headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
-        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers))
+        writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers,
+                                                      warc_headers_dict={"WARC-Date": date} if date else None))
     return out.getvalue()
 
 
-def _mhtml(page: bytes, picture: bytes) -> bytes:
+def _mhtml(page: bytes, picture: bytes, date: str | None = None) -> bytes:
     message = email.mime.multipart.MIMEMultipart("related", type="text/html")
     message["Snapshot-Content-Location"] = PAGE_URL
+    if date:
+        message["Date"] = date
     html = email.mime.text.MIMEText(page.decode("utf-8"), "html", "utf-8")
     html["Content-Location"] = PAGE_URL
     message.attach(html)
@@ -166,6 +170,55 @@ def test_picture_in_the_same_archive_is_embedded_everywhere(tmp_path, kind):
         assert [docx.read(n) for n in media] == [picture]
     assert b"/Subtype /Image" in result.outputs["pdf"]
     assert b"data:image/jpeg;base64," in result.outputs["html"]
+
+
+# The page is dated 2023-12-05 (China Standard Time). Each archive says when it was saved: a
+# date later than that day there is no date of the page.
+SAVED = [
+    ("warc", "2023-12-06T02:00:00Z", "2023-12-05"),
+    ("warc", "2023-12-04T23:00:00Z", "2023-12-05"),  # 12-05 07:00 in China
+    ("warc", "2023-12-04T10:00:00Z", None),  # 12-04 18:00 in China: the page's date is later
+    ("mhtml", "Mon, 04 Dec 2023 18:00:00 +0800", None),
+    ("mhtml", "Tue, 05 Dec 2023 09:00:00 +0800", "2023-12-05"),
+    ("http", "Mon, 04 Dec 2023 10:00:00 GMT", None),
+    ("batch-warc", "2023-12-04T10:00:00Z", None),
+]
+
+
+@pytest.mark.parametrize("kind, saved, date", SAVED)
+def test_no_date_later_than_the_day_the_page_was_saved(tmp_path, kind, saved, date):
+    """When a WARC record (WARC-Date), an MHTML message (Date) or a saved HTTP response (Date)
+    says when the page was saved, a date on the page later than that day (in China Standard
+    Time) is rejected with a diagnostic saying so; the IR's provenance keeps the time."""
+    from pipeline.batch.sources import Selector, iter_items
+
+    page = PAGE.read_bytes()
+    if kind == "batch-warc":
+        (tmp_path / "crawl.warc.gz").write_bytes(_warc(page, jpeg(), date=saved))
+        (item,) = list(iter_items([tmp_path / "crawl.warc.gz"], Selector()))
+        document = item.document
+    elif kind == "http":
+        head = f"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\nDate: {saved}\r\n\r\n"
+        document = Document("jchgz.gov.cn.html", head.encode() + page)
+    else:
+        data = {"warc": _warc, "mhtml": _mhtml}[kind](page, jpeg(), date=saved)
+        document = Document({"warc": "page.warc.gz", "mhtml": "page.mht"}[kind], data)
+    result = convert(document, Settings(), ("xml",))
+    assert ir.meta_value(result.tree, "date") == date
+    stamp = result.tree.find("front/provenance/source").get("saved")
+    assert stamp == pipeline_load.saved_time(saved) and stamp.endswith("Z")
+    rejected = [d.message for d in result.diagnostics if d.code == "date-rejected"]
+    if date is None:
+        day = stamp[:10] if kind != "mhtml" else "2023-12-04"
+        assert any(f"2023-12-05 is after the day the page was saved ({day})" in m for m in rejected), rejected
+    else:
+        assert not any("saved" in m for m in rejected), rejected
+
+
+def test_without_a_saved_time_the_bound_is_today_and_the_provenance_says_nothing():
+    result = convert(Document("jchgz.gov.cn.html", PAGE.read_bytes()), Settings(), ("xml",))
+    assert ir.meta_value(result.tree, "date") == "2023-12-05"
+    assert result.tree.find("front/provenance/source").get("saved") is None
 
 
 def test_a_missing_picture_is_a_diagnostic_and_a_placeholder_never_a_path():

@@ -32,7 +32,7 @@ from urllib.parse import unquote, urlsplit
 
 from .. import logs, pictures
 from ..fsio import display_name, folder_pictures, short_name
-from ..load import HTML_SUFFIXES, HTML_TYPES, Document
+from ..load import HTML_SUFFIXES, HTML_TYPES, Document, saved_time
 from ..readers.warc import record_kind
 
 DEFAULT_INCLUDE = (
@@ -255,8 +255,8 @@ def iter_files(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path
 
 
 def _item(key: str, data: bytes, content_type: str | None = None, url: str | None = None,
-          resources: dict[str, bytes] | None = None, base: str | None = None) -> Item:
-    return Item(key, out_base_of(key), Document(key, data, content_type, url, resources or {}, base))
+          resources: dict[str, bytes] | None = None, base: str | None = None, saved: str | None = None) -> Item:
+    return Item(key, out_base_of(key), Document(key, data, content_type, url, resources or {}, base, saved))
 
 
 def _failed(key: str, message: str) -> Item:
@@ -382,7 +382,8 @@ def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
                     data = record.content_stream().read()
                 content_type = (record.http_headers or record.rec_headers).get_header("Content-Type")
                 resources = _warc_pictures(open_bytes, picture_at, data, url, key)
-                yield _item(sub_key, data, content_type, url or None, resources, url or None)
+                yield _item(sub_key, data, content_type, url or None, resources, url or None,
+                            saved_time(record.rec_headers.get_header("WARC-Date")))
     except ArchiveLoadFailed as exc:
         yield _failed(key, f"not a readable WARC file: {str(exc).splitlines()[0]}")
     except (EOFError, ValueError) as exc:  # truncated gzip member, bad record header

@@ -84,4 +84,6 @@ def clean(loaded: Loaded) -> etree._Element:
     if not any(block_text(b) for b in draft.blocks):
         raise InputError("no report text found")
     source = {"name": loaded.name, "format": loaded.format, "encoding": loaded.encoding}
+    if loaded.saved:
+        source["saved"] = loaded.saved
     return report(draft.meta, draft.blocks, draft.removed, source, loaded.diagnostics)

@@ -1,8 +1,9 @@
 """Dates found on a page, read as ISO 8601 and checked before they count as evidence: a real
-calendar day, not before 1949 and not after the day the page is read (no page is dated in
-the future). A date that fails is not evidence; it is a ``date-rejected`` diagnostic. A Unix
-time (a script's) is read as its day in China Standard Time. A date written in English
-(September 10th, 2005) is read where the text holds no date in digits."""
+calendar day, not before 1949 and not after the day the page was saved (its transport's time
+stamp, as a day in China Standard Time), or when no transport says, the day it is read (no
+page is dated in the future). A date that fails is not evidence; it is a ``date-rejected``
+diagnostic. A Unix time (a script's) is read as its day in China Standard Time. A date
+written in English (September 10th, 2005) is read where the text holds no date in digits."""
 from __future__ import annotations
 
 import datetime as dt
@@ -25,9 +26,19 @@ def iso_date(value: str | None) -> str | None:
     return day
 
 
-def checked_date(value: str | None) -> tuple[str | None, str | None]:
+def latest_day(saved: str | None) -> tuple[dt.date, str]:
+    """The latest day a page can be dated, and what that day is: the day in China Standard
+    Time the page was saved (``saved``: ISO 8601, ``Loaded.saved``), else today."""
+    if saved:
+        when = dt.datetime.fromisoformat(saved)
+        return when.astimezone(CHINA_STANDARD_TIME).date(), "the day the page was saved"
+    return dt.datetime.now(CHINA_STANDARD_TIME).date(), "the day the page was read"
+
+
+def checked_date(value: str | None, saved: str | None = None) -> tuple[str | None, str | None]:
     """(ISO date, None) for the first date written in ``value``; (None, why) when the text
-    holds a date that is not a possible one; (None, None) when it holds none."""
+    holds a date that is not a possible one (``saved``: when the page was saved, see
+    ``latest_day``); (None, None) when it holds none."""
     match = DATE.search(value or "")
     english = None if match else ENGLISH_DATE.search(value or "")
     if not match and not english:
@@ -41,8 +52,9 @@ def checked_date(value: str | None) -> tuple[str | None, str | None]:
         return None, f"{match.group()} is not a calendar date"
     if day < EARLIEST:
         return None, f"{day.isoformat()} is before {EARLIEST.year}"
-    if day > dt.datetime.now(CHINA_STANDARD_TIME).date():
-        return None, f"{day.isoformat()} is after the day the page was read"
+    latest, what = latest_day(saved)
+    if day > latest:
+        return None, f"{day.isoformat()} is after {what} ({latest.isoformat()})"
     return day.isoformat(), None
 
 
@@ -54,7 +66,7 @@ def unix_day(seconds: str) -> str:
 def offer_date(draft: Draft, key: str, text: str | None, origin: str) -> str | None:
     """Offer the date written in ``text`` as evidence for ``key`` (date, written); a date that
     fails the checks is a diagnostic instead. Returns the ISO date offered, if any."""
-    day, why = checked_date(text)
+    day, why = checked_date(text, draft.loaded.saved)
     if why:
         draft.notice("date-rejected", f"{key} from {origin}: {why}")
     draft.offer(key, day, origin)

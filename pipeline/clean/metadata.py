@@ -17,12 +17,11 @@
 """
 from __future__ import annotations
 
-import datetime as dt
 import re
 from urllib.parse import urlsplit
 
 from .chrome import PAGE_LINE_CHARS
-from .dates import CHINA_STANDARD_TIME, DATE, EARLIEST, ENGLISH_DATE, offer_date
+from .dates import DATE, EARLIEST, ENGLISH_DATE, latest_day, offer_date
 from .draft import SENTENCE_END, Draft, line_text, paragraph_text
 from .rules import CleanRules, host_of
 
@@ -256,7 +255,7 @@ def fill_date(draft: Draft) -> None:
 
         guess = find_date(draft.loaded.text, url=url, original_date=True, outputformat="%Y-%m-%d",
                           min_date=EARLIEST.isoformat(),
-                          max_date=dt.datetime.now(CHINA_STANDARD_TIME).date().isoformat())
+                          max_date=latest_day(draft.loaded.saved)[0].isoformat())
         if guess and not written_on_page(guess, draft.loaded.text + (url or "")):
             draft.notice("date-rejected", f"date from htmldate: {guess} is not written on the page "
                          "(a guess from a year or a month alone)")

@@ -9,7 +9,7 @@ import re
 from lxml import etree
 
 from ..errors import InputError
-from ..load import HTML_TYPES, Document
+from ..load import HTML_TYPES, Document, saved_time
 from . import page
 
 MIME_HEAD = re.compile(rb"\A(?:[\x21-\x39\x3b-\x7e]+:[^\n]*\n(?:[ \t][^\n]*\n)*)*?Content-Type:\s*multipart/related", re.I)
@@ -31,8 +31,9 @@ def root_part(message):
     return next((p for p in message.walk() if not p.is_multipart() and p.get_content_type() in HTML_TYPES), None)
 
 
-def split(data: bytes) -> tuple[bytes, str | None, str | None, dict[str, bytes]]:
-    """(the page's bytes, its Content-Type, its address, the other parts by address and cid:)."""
+def split(data: bytes) -> tuple[bytes, str | None, str | None, dict[str, bytes], str | None]:
+    """(the page's bytes, its Content-Type, its address, the other parts by address and cid:,
+    when it was saved: the message's Date)."""
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     root = root_part(message)
     if root is None:
@@ -49,10 +50,11 @@ def split(data: bytes) -> tuple[bytes, str | None, str | None, dict[str, bytes]]
         if cid:
             resources.setdefault("cid:" + cid, payload)
     url = message.get("Snapshot-Content-Location") or root.get("Content-Location")
-    return root.get_payload(decode=True) or b"", root.get("Content-Type"), str(url).strip() if url else None, resources
+    return (root.get_payload(decode=True) or b"", root.get("Content-Type"), str(url).strip() if url else None,
+            resources, saved_time(str(message.get("Date", ""))))
 
 
 def read(document: Document) -> etree._Element:
-    data, content_type, url, resources = split(document.data)
-    inner = Document(document.name, data, content_type, document.url or url, resources, url)
+    data, content_type, url, resources, saved = split(document.data)
+    inner = Document(document.name, data, content_type, document.url or url, resources, url, document.saved or saved)
     return page.read(inner)

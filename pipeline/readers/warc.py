@@ -8,7 +8,7 @@ import io
 from lxml import etree
 
 from ..errors import InputError
-from ..load import HTML_TYPES, Document
+from ..load import HTML_TYPES, Document, saved_time
 from . import page
 
 
@@ -33,13 +33,14 @@ def record_kind(record) -> tuple[str, str, str | None]:
 
 
 def records(stream):
-    """(url, media type, payload, content type) of each 2xx response or resource record."""
+    """(url, media type, payload, content type, WARC-Date) of each 2xx response or resource
+    record."""
     from warcio.archiveiterator import ArchiveIterator  # noqa: PLC0415
 
     for record in ArchiveIterator(stream):
         url, media, content_type = record_kind(record)
         if media:
-            yield url, media, record.content_stream().read(), content_type
+            yield url, media, record.content_stream().read(), content_type, record.rec_headers.get_header("WARC-Date")
 
 
 def read(document: Document) -> etree._Element:
@@ -47,14 +48,15 @@ def read(document: Document) -> etree._Element:
 
     pages, resources = [], {}
     try:
-        for url, media, payload, content_type in records(io.BytesIO(document.data)):
+        for url, media, payload, content_type, date in records(io.BytesIO(document.data)):
             if media in HTML_TYPES:
-                pages.append((url, payload, content_type))
+                pages.append((url, payload, content_type, date))
             elif media.startswith("image/"):
                 resources.setdefault(url, payload)
     except (ArchiveLoadFailed, EOFError, ValueError) as exc:
         raise InputError(f"not a readable WARC file: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}") from None
     if len(pages) != 1:
         raise InputError(f"a WARC file of {len(pages)} pages: convert it with `pipeline batch`")
-    url, payload, content_type = pages[0]
-    return page.read(Document(document.name, payload, content_type, url or document.url, resources, url or None))
+    url, payload, content_type, date = pages[0]
+    return page.read(Document(document.name, payload, content_type, url or document.url, resources, url or None,
+                              saved_time(date)))
