@@ -293,7 +293,14 @@ TITLE_PHRASES: tuple[str, ...] = (
     "中华人民共和国", "国民经济和社会发展", "人民代表大会", "常务委员会", "人民政府", "政府信息公开",
     "政府工作报告", "工作报告", "年度报告", "统计公报", "法治政府", "营商环境", "高质量发展",
     "五年规划", "公立医院", "绩效考核", "电视电话会议", "重点任务", "分工方案",
+    # the provinces, autonomous regions, municipalities and special administrative regions
+    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
+    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
+    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
 )
+#: The last character of a place's name (深圳市, 罗湖区, 玉树州 …): a title is not broken just
+#: before it when a Han character precedes it (a cost, like a phrase's).
+TITLE_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff])[省市县区州旗盟镇乡村]")
 #: A title break that is no meaning boundary costs this much; one inside a phrase, more.
 TITLE_PLAIN_BREAK = 2.0
 TITLE_PHRASE_BREAK = 6.0
@@ -314,6 +321,8 @@ def title_boundaries(text: str) -> dict[int, float]:
         for m in re.finditer(re.escape(phrase), text):
             for pos in range(m.start() + 1, m.end()):
                 found[pos] = min(found.get(pos, 0.0), -TITLE_PHRASE_BREAK)
+    for m in TITLE_PLACE_SUFFIX.finditer(text):
+        found[m.start()] = min(found.get(m.start(), 0.0), -TITLE_PHRASE_BREAK)
     return found
 
 

@@ -270,6 +270,22 @@ def test_title_lines_are_balanced():
     assert violations(lines, title) == []
 
 
+@pytest.mark.parametrize("title, lines", [
+    # the title of the corpus page yjybeijing.gov.cn (北京市发展和改革委员会), without its site
+    ("【组团式帮扶】北京教育专家团赴青海玉树开展“组团式”教育援助行动",
+     ["【组团式帮扶】北京教育专家团赴", "青海玉树开展“组团式”教育援助行动"]),
+    # State Council documents of the corpus (ZhouYNF-platform-1)
+    ("国务院关于支持自由贸易试验区深化改革创新若干措施的通知",
+     ["国务院关于支持自由贸易试验区", "深化改革创新若干措施的通知"]),
+    ("国务院办公厅关于湖北省巴东县地质灾害险情有关问题的复函",
+     ["国务院办公厅关于湖北省巴东县", "地质灾害险情有关问题的复函"]),
+])
+def test_a_title_keeps_a_place_name_on_one_line(title, lines):
+    """Neither a province's name (青海) nor a place and its last character (试验区, 巴东县) is
+    broken across title lines when the lines can be balanced elsewhere."""
+    assert balanced_lines(title, cells, 20) == lines
+
+
 def test_short_title_is_one_line():
     assert balanced_lines("2023年工作报告", cells, 20) == ["2023年工作报告"]
 
