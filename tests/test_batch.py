@@ -470,6 +470,7 @@ def test_manifest_records_what_shaped_the_bytes_and_a_change_makes_outputs_stale
     shaped = manifest["shaped_by"]
     assert shaped["versions"]["python-docx"] == metadata.version("python-docx")
     assert shaped["versions"]["lxml"] == metadata.version("lxml")
+    assert shaped["versions"]["deflate"] == metadata.version("deflate")  # it bundles libdeflate
     assert set(shaped["fonts"]) == {"title", "body", "heading1", "heading2", "heading3", "heading4", "page_number"}
     assert all(Path(face.split("#")[0]).is_file() for face in shaped["fonts"].values())
     assert cli(check, [out, tree]).exit_code == 0
