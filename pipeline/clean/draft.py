@@ -91,4 +91,5 @@ def line_text(block: etree._Element) -> str:
 
 
 def block_text(block: etree._Element) -> str:
-    return collapse_space("".join(block.itertext()))
+    # A block without children (most paragraphs) is its text: no iterator set up for it.
+    return collapse_space(("".join(block.itertext()) if len(block) else block.text) or "")
