@@ -180,7 +180,8 @@ class BlockReader:
         text = collapse_space(raw)
         if not (self.thread and SPELLED_ADDRESS.fullmatch(text)):
             self.link_chars += len(text.replace(" ", ""))
-        if not text or not href or next(el.iter("img"), None) is not None:
+        # A link without children holds no picture: no iterator is set up for it.
+        if not text or not href or (len(el) and next(el.iter("img"), None) is not None):
             return False
         self.buffer.append(raw)
         self.links.append((href, text))
@@ -282,7 +283,7 @@ def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules
 def holds_blocks(el: etree._Element) -> bool:
     """Whether an element holds paragraphs, divisions, tables or lists: an h1–h6 that does wraps
     part of the page (broken markup), it is no heading."""
-    return any(isinstance(d.tag, str) and d.tag in CONTAINER_TAGS for d in el.iterdescendants())
+    return bool(len(el)) and any(isinstance(d.tag, str) and d.tag in CONTAINER_TAGS for d in el.iterdescendants())
 
 
 def heading_marker(kind: str, text: str) -> etree._Element:

@@ -119,7 +119,7 @@ def _gaps(container: etree._Element) -> list[Diagnostic]:
     found = []
     previous = 0
     for child in container:
-        items = child.findall("item") if child.tag == "p" else []
+        items = child.findall("item") if child.tag == "p" and len(child) else []
         if not items:
             previous = 0
             continue
