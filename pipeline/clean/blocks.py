@@ -12,7 +12,7 @@ from ..links import link_target
 from ..text import collapse_space
 from ..transforms.labels import UNNUMBERED, match_label, structure_rules
 from .content import LINK_SHARE, MAIN_LIST, is_thread
-from .draft import SENTENCE_END, Draft, audit, block_text
+from .draft import SENTENCE_END, Draft, audit, block_text, element_text
 from .rules import CleanRules
 from .text import scrape_blocks
 
@@ -176,7 +176,7 @@ class BlockReader:
         """Buffer a hyperlink as a link; False when it is not one worth keeping (scripts, anchors,
         other unsafe targets: ``links.link_target``)."""
         href = link_target(el.get("href"))
-        raw = el.text_content()
+        raw = element_text(el)
         text = collapse_space(raw)
         if not (self.thread and SPELLED_ADDRESS.fullmatch(text)):
             self.link_chars += len(text.replace(" ", ""))
@@ -273,7 +273,7 @@ def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules
     for here in img.iterancestors():
         text = "".join(here.text_content().split())
         if text:
-            linked = sum(len("".join(a.text_content().split())) for a in here.iter("a"))
+            linked = sum(len("".join(element_text(a).split())) for a in here.iter("a"))
             return linked >= LINK_SHARE * len(text)
         if here is content:
             break

@@ -13,7 +13,7 @@ from copy import deepcopy
 from lxml import etree
 
 from ..text import collapse_space
-from .draft import SENTENCE_END, Draft, sentence_punctuation
+from .draft import SENTENCE_END, Draft, element_text, sentence_punctuation
 from .html import AttributeValues, body_of, selected
 from .rules import CleanRules
 
@@ -50,7 +50,7 @@ def weight(el: etree._Element) -> float:
     per 15 characters, plus Chinese text outside links at one unit per 40 characters (a post
     of code and commands has little punctuation too)."""
     tables = [t for t in el.iter("table") if t.find(".//table") is None]
-    links = "".join(a.text_content() for a in el.iter("a"))  # characters counted: the links' sum, joined
+    links = "".join(map(element_text, el.iter("a")))  # characters counted: the links' sum, joined
     text = el.text_content()
     linked = sentence_punctuation(links)
     han = han_chars(text) - han_chars(links)

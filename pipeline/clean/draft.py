@@ -90,6 +90,12 @@ def line_text(block: etree._Element) -> str:
     return block_text(block) if block.tag in ("p", "section") else ""
 
 
+def element_text(el: etree._Element) -> str:
+    """An HTML element's text with its descendants' (``text_content``); a childless one's own
+    text, read without the XPath ``text_content`` evaluates."""
+    return (el.text_content() if len(el) else el.text) or ""
+
+
 def block_text(block: etree._Element) -> str:
     # A block without children (most paragraphs) is its text: no iterator set up for it.
     return collapse_space(("".join(block.itertext()) if len(block) else block.text) or "")
