@@ -12,13 +12,13 @@ from ..text import collapse_space
 from .blocks import BlockReader
 from .content import weight
 from .draft import Draft, block_text, line_text
-from .html import body_of, selected
+from .html import body_of, page_values, selected
 
 
 def drop_scripts(draft: Draft) -> None:
     if draft.page is None:
         return
-    for found in selected(draft.page, draft.rules.always_drop):
+    for found in selected(draft.page, draft.rules.always_drop, page_values(draft)):
         for el in found:
             if el.getparent() is not None:
                 el.drop_tree()
@@ -45,7 +45,7 @@ def drop_chrome(draft: Draft) -> None:
     if draft.page is None:
         return
     total = weight(body_of(draft.page))
-    for found in selected(draft.page, draft.rules.drop):
+    for found in selected(draft.page, draft.rules.drop, page_values(draft)):
         for el in found:
             if el.getparent() is not None and not (total and weight(el) > 0.3 * total):
                 draft.drop(f"selector:{el.tag}", collapse_space(el.text_content())[:200])

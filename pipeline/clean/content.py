@@ -14,7 +14,7 @@ from lxml import etree
 
 from ..text import collapse_space
 from .draft import SENTENCE_END, Draft, element_text, sentence_punctuation
-from .html import AttributeValues, body_of, selected
+from .html import AttributeValues, body_of, page_values, selected
 from .rules import CleanRules
 
 HAN = re.compile(r"[\u3400-\u9fff]+")  # a run of Han characters
@@ -73,7 +73,7 @@ def choose_content(draft: Draft) -> None:
     generic container holding a fair share of the page's sentences; else the smallest element
     holding most of the weight."""
     if draft.page is not None:
-        draft.content, copies = content_element(draft.page, draft.rules)
+        draft.content, copies = content_element(draft.page, draft.rules, page_values(draft))
         for copy in copies:
             draft.drop("copy", collapse_space(" ".join(copy.itertext())))
 
@@ -223,14 +223,14 @@ def thread_of(page: etree._Element, r: CleanRules, values: AttributeValues) -> e
     return None
 
 
-def content_element(page: etree._Element, r: CleanRules) -> tuple[etree._Element, list]:
-    """The content element, and the copies of it the page also holds (left out)."""
+def content_element(page: etree._Element, r: CleanRules, values: AttributeValues) -> tuple[etree._Element, list]:
+    """The content element, and the copies of it the page also holds (left out); ``values``:
+    the page's attribute values (``html.page_values``)."""
     body = body_of(page)
     total = weight(body)
     if total == 0:
         listed = main_list_of(page, body, r)
         return (body if listed is None else listed), []
-    values = AttributeValues(page)
     thread = thread_of(page, r, values)
     if thread is not None:
         return thread, []

@@ -43,6 +43,7 @@ class Draft:
     after_headline: etree._Element | None = None  # the block that followed the page's headline when it was dropped
     addresses: tuple | None = None  # (rules, head.page_urls) as the site pass read the page's addresses
     resolved: tuple | None = field(default=None, repr=False)  # (evidence count, rules, meta) ``meta`` last gave
+    attribute_values: dict | None = field(default=None, repr=False)  # the page's, read once (``html.page_values``)
 
     @property
     def is_text(self) -> bool:

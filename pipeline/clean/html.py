@@ -86,6 +86,15 @@ class AttributeValues(dict):
                 if any(text is None or text in v for text in texts) and in_page(v.getparent(), self.page)]
 
 
+def page_values(draft: Draft) -> AttributeValues:
+    """The page's attribute values, read once for every pass that selects in it: the passes
+    only drop elements from the page, and a value of a dropped element may make ``meet`` run a
+    selector that finds nothing, never give ``holders`` an element that is gone."""
+    if draft.attribute_values is None:
+        draft.attribute_values = AttributeValues(draft.page)
+    return draft.attribute_values
+
+
 def in_page(el, page) -> bool:
     """Whether ``el`` is ``page`` or inside it (not in a subtree dropped from it)."""
     top = el
