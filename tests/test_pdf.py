@@ -251,10 +251,14 @@ def assert_every_glyph_present(r: Rendered) -> None:
 
 
 def assert_fonts_embedded(r: Rendered) -> None:
+    """Each face one composite font (CID TrueType, Identity-H), embedded as a subset with a
+    ToUnicode map; no face twice."""
     rows = r.fonts()
     assert rows, "no fonts listed"
     for row in rows:
-        assert (row["type"], row["emb"], row["sub"], row["uni"]) == ("TrueType", "yes", "yes", "yes"), row
+        assert (row["type"], row["emb"], row["sub"], row["uni"]) == ("CID TrueType", "yes", "yes", "yes"), row
+    faces = [row["name"].split("+", 1)[1] for row in rows]
+    assert len(faces) == len(set(faces)), faces
 
 
 def expected_outline(tree) -> list[tuple[int, str]]:
@@ -880,37 +884,69 @@ def test_font_subsets_are_reportlabs_bytes_but_for_the_names(settings):
         assert composite or "dejavu" not in path.lower()
 
 
-def test_texts_split_into_reportlabs_subsets_and_codes(settings):
-    """A text drawn splits into the pieces reportlab's ``splitString`` gives, line after line
-    of a document, each character numbered where reportlab numbers it: on the reference page's
-    lines (over a thousand characters, several subsets), a no-break space (drawn as a space),
-    characters the face lacks (code 0), ASCII and repeats. Fails if reportlab numbers
-    characters otherwise."""
-    from reportlab.pdfbase.pdfdoc import PDFDocument
-    from reportlab.pdfbase.ttfonts import TTFont
+def test_each_face_is_one_composite_font_whose_codes_show_the_faces_glyphs(settings):
+    """Every face the reference page is set in is one Type0 font (Identity-H over a
+    CIDFontType2): each code's glyph in the embedded subset (through the CIDToGIDMap) is the
+    face's glyph of the character the ToUnicode map gives for it (the same outline bytes for a
+    simple glyph, the same advance), and its width in W is reportlab's width of that character."""
+    import pikepdf
+    from fontTools.ttLib import TTFont as ToolsFont
 
-    tree = load_ir(REFERENCE_IR)
-    lines = [ir.text_of(element) for element in tree.iter("title", "heading", "p", "item")]
-    lines += ["a\xa0b  c", "\U0010FFFD\ue000缺", "", "AAAA", lines[0] * 3]
-    subsets_used = []
-    for path, index in subset_faces(settings):
-        theirs_font, ours_font = (TTFont(f"split-{n}", path, subfontIndex=index) for n in (1, 2))
-        theirs_doc, ours_doc = PDFDocument(), PDFDocument()
-        codes = pdf._SubsetCodes(ours_font, ours_doc)
-        pieces = [codes.split(line) for line in lines]
-        assert pieces == [theirs_font.splitString(line, theirs_doc) for line in lines], path
-        assert ours_font.state[ours_doc].subsets == theirs_font.state[theirs_doc].subsets
-        subsets_used.append(len({subset for found in pieces for subset, _ in found}))
-    assert max(subsets_used) >= 3
+    from .test_pdfa import to_unicode
+
+    data = pdf.render(load_ir(REFERENCE_IR), settings)
+    faces = [(face.font.face, path, index) for (path, index), face in pdf._faces.items()]  # as loaded to draw
+    checked = 0
+    with pikepdf.open(io.BytesIO(data)) as doc:
+        fonts = {font.objgen: font for page in doc.pages for font in page.Resources.Font.values()}
+        assert len(fonts) >= 3
+        for font in fonts.values():
+            assert (font.Subtype, font.Encoding) == (pikepdf.Name.Type0, pikepdf.Name("/Identity-H"))
+            cid_font = font.DescendantFonts[0]
+            assert cid_font.Subtype == pikepdf.Name.CIDFontType2
+            mapping = cid_font.CIDToGIDMap
+            table = b"" if mapping == pikepdf.Name.Identity else mapping.read_bytes()
+            first, widths = int(cid_font.W[0]), [float(w) for w in cid_font.W[1]]
+            subset = ToolsFont(io.BytesIO(cid_font.FontDescriptor.FontFile2.read_bytes()))
+            name = str(font.BaseFont).split("+", 1)[1]
+            original, path, index = next(found for found in faces
+                                         if name == (found[0].name + found[0].subfontNameX).decode("latin-1"))
+            whole = ToolsFont(path, fontNumber=index, lazy=True)
+            for code, text in to_unicode(font).items():
+                gid = int.from_bytes(table[2 * code:2 * code + 2], "big") if table else code
+                glyph = subset.getGlyphOrder()[gid]
+                source = whole.getGlyphOrder()[original.charToGlyph[ord(text)]]
+                assert subset["hmtx"][glyph][0] == whole["hmtx"][source][0], (name, text)
+                if not whole["glyf"][source].isComposite():
+                    assert subset["glyf"][glyph].compile(subset["glyf"]) == whole["glyf"][source].compile(whole["glyf"])
+                assert widths[code - first] == original.getCharWidth(ord(text)), (name, text)
+                checked += 1
+    assert checked > 500
+
+
+def test_codes_follow_the_order_characters_are_first_drawn_and_share_a_glyph_where_the_face_does(settings):
+    """A character's code is its place in the order the document first draws it (code 0 is
+    .notdef); a no-break space is drawn as a space, so the two codes show one glyph and the
+    code → glyph map is a stream rather than Identity."""
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+
+    pdf.render(load_ir(REFERENCE_IR), settings)
+    font = next(face.font for face in pdf._faces.values() if ord("中") in face.font.face.charToGlyph)
+    codes = pdf._CidFont(font, PDFDocument())
+    assert codes.encode("中\xa0中 文") == bytes([0, 1, 0, 2, 0, 1, 0, 3, 0, 4])
+    assert codes.chars == [0, ord("中"), 32, 32, ord("文")]
+    assert pdf._subset_glyphs(font.face, codes.chars) == [0, 1, 2, 2, 3]
 
 
 def test_to_unicode_maps_write_characters_beyond_the_bmp_as_surrogate_pairs():
-    """A subset's ToUnicode map gives each code its character in UTF-16: four hex digits in
-    the BMP, a surrogate pair beyond it (reportlab wrote five digits, which text extraction
-    reads wrong)."""
+    """A font's ToUnicode map gives each code (two bytes) its character in UTF-16: four hex
+    digits in the BMP, a surrogate pair beyond it; code 0 (.notdef) shows nothing, and no block
+    holds more than the 100 entries a CMap allows."""
     cmap = pdf._to_unicode_cmap("AAAAAA+F1", [0, 0x4E2D, 0x20000, 0x1F446])
-    assert "4 beginbfchar\n<00> <0000>\n<01> <4E2D>\n<02> <D840DC00>\n<03> <D83DDC46>\nendbfchar" in cmap
-    assert "<00> <03>\nendcodespacerange" in cmap
+    assert "3 beginbfchar\n<0001> <4E2D>\n<0002> <D840DC00>\n<0003> <D83DDC46>\nendbfchar" in cmap
+    assert "<0000> <FFFF>\nendcodespacerange" in cmap
+    blocks = re.findall(r"(\d+) beginbfchar", pdf._to_unicode_cmap("AAAAAA+F1", [0, *range(0x4E00, 0x4E00 + 250)]))
+    assert blocks == ["100", "100", "50"]
 
 
 def test_threads_take_subsets_of_one_face_at_the_same_time(settings):

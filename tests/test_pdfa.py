@@ -170,7 +170,7 @@ def check_output_intent(doc: pikepdf.Pdf) -> None:
 
 
 def to_unicode(font) -> dict[int, str]:
-    """A simple font's ToUnicode CMap: code → text (bfchar and bfrange entries)."""
+    """A font's ToUnicode CMap: code → text (bfchar and bfrange entries)."""
     out = {}
     text = font.ToUnicode.read_bytes().decode("latin-1")
     for block in re.findall(r"beginbfchar(.*?)endbfchar", text, re.S):
@@ -181,6 +181,16 @@ def to_unicode(font) -> dict[int, str]:
             for i, code in enumerate(range(int(lo, 16), int(hi, 16) + 1)):
                 out[code] = chr(int(dst, 16) + i)
     return out
+
+
+def codes_in(font, shown: pikepdf.String) -> list[int]:
+    """The codes of a string shown in ``font``: two bytes each in a composite (Type0) font
+    with Identity-H encoding, one byte each in a simple font."""
+    data = bytes(shown)
+    if font.get("/Subtype") == Name.Type0:
+        assert font.Encoding == Name("/Identity-H") and len(data) % 2 == 0
+        return [int.from_bytes(data[i:i + 2], "big") for i in range(0, len(data), 2)]
+    return list(data)
 
 
 def shown_codes(doc: pikepdf.Pdf):
@@ -195,7 +205,7 @@ def shown_codes(doc: pikepdf.Pdf):
             elif op in ("Tj", "'", '"', "TJ"):
                 strings = [s for s in operands[0] if isinstance(s, pikepdf.String)] if op == "TJ" else [operands[-1]]
                 for s in strings:
-                    for code in bytes(s):
+                    for code in codes_in(fonts[current], s):
                         yield n, current, fonts[current], code
 
 
@@ -543,7 +553,7 @@ def marked_content(doc: pikepdf.Pdf) -> tuple[dict[tuple[int, int], str], list[t
                 current = maps[font.objgen]
             elif op in ("Tj", "'", '"', "TJ"):
                 strings = [s for s in operands[0] if isinstance(s, pikepdf.String)] if op == "TJ" else [operands[-1]]
-                text = "".join(current[code] for s in strings for code in bytes(s))
+                text = "".join(current[code] for s in strings for code in codes_in(font, s))
                 mcids = [m for _t, m in stack if m is not None]
                 if mcids:
                     found[(n, mcids[-1])] = found.get((n, mcids[-1]), "") + text

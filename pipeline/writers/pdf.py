@@ -13,8 +13,9 @@ IR aligns right (a signature and date block) is set flush right, without the ind
 
 Each role (title, body, heading1..4, page_number) has a face found by ``pipeline.fonts``; a
 character the face lacks is set in the first fallback face that has it, and a character no
-installed face has is an error, so nothing vanishes and no box is drawn. Fonts are embedded as
-subsets. Tables are platypus tables drawn from the IR's grid as it stands (merged cells, the
+installed face has is an error, so nothing vanishes and no box is drawn. Each face is embedded
+once, as one composite font (Type0, Identity-H) over the subset of the characters the document
+sets in it (``_CidFont``), so a line is one string per face. Tables are platypus tables drawn from the IR's grid as it stands (merged cells, the
 header rows repeated across pages unless they fill more than half a page) whose cells are
 laid out by the same line breaker; a table too wide for its text at the table size is set
 smaller, so a column holds a character. A row taller than a page is cut into rows that each
@@ -37,8 +38,8 @@ numbers, table rules, repeated table headers), and the same canvas writes the tr
 to check the breaking, the grid and the glyph coverage). The same input and version give
 byte-identical files (reportlab's invariant mode, dates from the report, a file identifier
 computed from the content). Threads may render at the same time: only loading a face is
-serialized (reportlab keeps its per-document font state per document, and the subsets are
-built without a shared read cursor).
+serialized (a document's composite fonts are its own, and the subsets are built without a
+shared read cursor).
 """
 from __future__ import annotations
 
@@ -47,7 +48,6 @@ import contextvars
 import hashlib
 import io
 import math
-import re
 import struct
 import sys
 import threading
@@ -55,7 +55,6 @@ import zlib
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate, chain, repeat
-from operator import add
 from typing import Callable, NamedTuple
 from datetime import datetime, timezone
 
@@ -118,19 +117,23 @@ class _UnicodeHex(dict):
 
 
 _UNICODE_HEX = _UnicodeHex()
-_CODE_HEX = [f"<{code:02X}> " for code in range(256)]  # a subset's codes (one byte) as a ToUnicode map writes them
 
 
 def _to_unicode_cmap(fontname: str, subset) -> str:
-    """reportlab's ToUnicode CMap, with code points beyond U+FFFF written as UTF-16 surrogate
-    pairs (reportlab writes them as five hex digits, so text extraction reads them wrong)."""
-    entries = map(add, _CODE_HEX, map(_UNICODE_HEX.__getitem__, subset))  # a subset has 256 codes at most
+    """The ToUnicode CMap of a font whose code ``i`` (two bytes) shows character ``subset[i]``,
+    code points beyond U+FFFF written as UTF-16 surrogate pairs; code 0 (.notdef) shows none.
+    A CMap holds at most 100 entries per block."""
+    entries = [f"<{code:04X}> {_UNICODE_HEX[point]}" for code, point in enumerate(subset) if code]
+    blocks = []
+    for at in range(0, len(entries), 100):
+        chunk = entries[at:at + 100]
+        blocks += [f"{len(chunk)} beginbfchar", *chunk, "endbfchar"]
     return "\n".join([
         "/CIDInit /ProcSet findresource begin", "12 dict begin", "begincmap", "/CIDSystemInfo",
-        f"<< /Registry ({fontname})", f"/Ordering ({fontname})", "/Supplement 0", ">> def",
+        "<< /Registry (Adobe)", "/Ordering (UCS)", "/Supplement 0", ">> def",
         f"/CMapName /{fontname} def", "/CMapType 2 def", "1 begincodespacerange",
-        f"<00> <{len(subset) - 1:02X}>", "endcodespacerange", f"{len(subset)} beginbfchar",
-        *entries, "endbfchar", "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
+        "<0000> <FFFF>", "endcodespacerange", *blocks,
+        "endcmap", "CMapName currentdict /CMap defineresource pop", "end", "end",
     ])
 
 
@@ -228,10 +231,8 @@ def _flate(content: bytes | str) -> bytes:
 
 
 def _patch_reportlab() -> None:
-    from reportlab.pdfbase import pdfdoc, ttfonts
+    from reportlab.pdfbase import pdfdoc
 
-    if getattr(ttfonts.makeToUnicodeCMap, "__module__", "") != __name__:
-        ttfonts.makeToUnicodeCMap = _to_unicode_cmap
     pdfdoc.PDFZCompress.encode = _flate  # the one filter object every stream reportlab compresses uses
     pdfdoc.fp_str = _pdf_number
     pdfdoc.pdfdocEnc = _pdfdoc_encoded
@@ -446,43 +447,75 @@ class Face:
         self.chars = None if source.outline == "glyf" else frozenset(font.face.charToGlyph)
 
 
-class _SubsetCodes:
-    """Where each character drawn in ``font`` sits in the font's subsets of one document.
-
-    reportlab numbers a character the first time ``splitString`` meets it (subset ``n >> 8``,
-    code ``n & 0xFF``), so each new character is passed to it once, in the order the document
-    draws them, which gives reportlab the numbering a whole text would. A text then splits into
-    its pieces, one per subset, by two ``str.translate`` and a regular expression rather than
-    reportlab's loop over every character of every line."""
-
-    _RUNS = re.compile(r"(.)\1*", re.S)  # a run of one subset's mark
+class _CidFont:
+    """A face as one composite font of a document (Type0, Identity-H encoding, over a
+    CIDFontType2 of the face's glyphs): every character a code of two bytes, numbered in the
+    order the document first draws it (code 0 is .notdef), so a line is one string in one font
+    however many characters the document uses. At ``addObjects`` (reportlab calls it when the
+    file is written) the font file is the subset of those characters (``_Subsetter``) and the
+    widths, the code → glyph map and the ToUnicode map are written for them."""
 
     def __init__(self, font, doc):
         self.font, self.doc = font, doc
+        self.chars: list[int] = [0]  # code → character (code 0: .notdef)
+        self.code: dict[int, str] = {}  # character → its code, as a character (str.translate)
         self.known: set[str] = set()
-        self.subset: dict[int, str] = {}  # character → its subset's number, as a character
-        self.code: dict[int, str] = {}  # character → its code in that subset, as a character
+        self.name = f"FC{len(doc.fontMapping) + 1}"
+        doc.fontMapping[font.fontName] = "/" + self.name
+        doc.delayedFonts.append(self)
 
-    def split(self, text: str) -> list[tuple[int, bytes]]:
-        """``splitString(text)``: (subset, codes) per run of characters in one subset."""
+    def encode(self, text: str) -> bytes:
+        """``text`` as the font's codes, big-endian."""
         new = set(text).difference(self.known)
         if new:
-            self._learn(sorted(new, key=text.index))
+            for ch in sorted(new, key=text.index):
+                point = 32 if ch == "\xa0" else ord(ch)  # a no-break space is drawn as a space
+                self.code[ord(ch)] = chr(len(self.chars))
+                self.chars.append(point)
+            if len(self.chars) > 0xD800:
+                raise RenderError(f"{len(self.chars)} characters in one face: more than a font can code")
             self.known |= new
-        marks = text.translate(self.subset)
-        if not marks:
-            return []
-        if marks.count(marks[0]) == len(marks):
-            return [(ord(marks[0]), text.translate(self.code).encode("latin-1"))]
-        return [(ord(run[1]), text[run.start():run.end()].translate(self.code).encode("latin-1"))
-                for run in self._RUNS.finditer(marks)]
+        return text.translate(self.code).encode("utf-16-be")
 
-    def _learn(self, chars: list[str]) -> None:
-        found = iter(chars)
-        for subset, codes in self.font.splitString("".join(chars), self.doc):
-            for code in codes:
-                ch = ord(next(found))
-                self.subset[ch], self.code[ch] = chr(subset), chr(code)
+    def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
+        from reportlab.pdfbase import pdfdoc
+
+        face, chars = self.font.face, self.chars
+        tag = "".join(chr(65 + b % 26) for b in hashlib.sha1(repr(chars).encode()).digest()[:6])
+        base = f"{tag}+{face.name.decode('latin-1')}{face.subfontNameX.decode('latin-1')}"
+        descriptor = face.addSubsetObjects(doc, base, chars)
+        glyphs = _subset_glyphs(face, chars)
+        identity = glyphs == list(range(len(chars)))
+        if identity:
+            to_glyph = pdfdoc.PDFName("Identity")
+        else:
+            mapping = pdfdoc.PDFStream(content=struct.pack(f">{len(glyphs)}H", *glyphs), filters=[pdfdoc.PDFZCompress])
+            to_glyph = doc.Reference(mapping, f"cidToGidMap:{base}")
+        widths = [face.getCharWidth(point) for point in chars[1:]]
+        cid_font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"), "Subtype": pdfdoc.PDFName("CIDFontType2"),
+            "BaseFont": pdfdoc.PDFName(base),
+            "CIDSystemInfo": pdfdoc.PDFDictionary({"Registry": pdfdoc.PDFString("Adobe"),
+                                                   "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
+            "FontDescriptor": descriptor, "DW": face.defaultWidth,
+            "W": pdfdoc.PDFArray([1, pdfdoc.PDFArray(widths)]), "CIDToGIDMap": to_glyph,
+        })
+        unicode_map = pdfdoc.PDFStream(content=_to_unicode_cmap(base, chars), filters=[pdfdoc.PDFZCompress])
+        font = pdfdoc.PDFDictionary({
+            "Type": pdfdoc.PDFName("Font"), "Subtype": pdfdoc.PDFName("Type0"), "BaseFont": pdfdoc.PDFName(base),
+            "Encoding": pdfdoc.PDFName("Identity-H"),
+            "DescendantFonts": pdfdoc.PDFArray([doc.Reference(cid_font, f"cidFont:{base}")]),
+            "ToUnicode": doc.Reference(unicode_map, f"toUnicodeCMap:{base}"),
+        })
+        doc.idToObject["BasicFonts"].dict[self.name] = doc.Reference(font, self.name)
+
+
+def _subset_glyphs(face, chars: list[int]) -> list[int]:
+    """The glyph of each code in the subset ``_Subsetter`` makes of ``chars``: glyph 0, then
+    the glyphs of the characters in order, each once."""
+    originals = [face.charToGlyph.get(point, 0) for point in chars]
+    numbered = {original: i for i, original in enumerate(dict.fromkeys([0, *originals]))}
+    return [numbered[original] for original in originals]
 
 
 _lock = threading.Lock()  # loading and registering a face
@@ -824,8 +857,7 @@ class PdfWriter(DocumentWriter):
         self._chars: dict[str, set[str]] = {"page_number": set("— 0123456789")}  # role → characters set
         self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
         self._rl: dict[fonts.FaceMetrics, Face] = {}
-        self._chosen: dict[tuple, str] = {}  # (font, subset, size) → the operators choosing it
-        self._codes: dict = {}  # reportlab font → its characters' subsets and codes in this document
+        self._cid_fonts: dict = {}  # reportlab font → the document's composite font of it (``_CidFont``)
         # reportlab's C formatting of strings and numbers: imported once, not once per line drawn
         from reportlab.lib.rl_accel import escapePDF, fp_str
 
@@ -1011,29 +1043,17 @@ class PdfWriter(DocumentWriter):
         if block.embolden:
             code.append("2 Tr")
         code.append(f"{fp_str(char_space)} Tc")
-        doc, size, chosen = canv._doc, block.size, self._chosen
+        doc, size, fonts = canv._doc, block.size, self._cid_fonts
         for face, chunk in runs:
             drawn = self.rl_face(face)
             if drawn.chars is not None and not drawn.chars.issuperset(map(ord, chunk)):
                 raise RenderError(f"internal: {chunk!r} is not in the subset of {face.path}")
-            font = drawn.font
-            codes = self._codes.get(font) or self._codes.setdefault(font, _SubsetCodes(font, doc))
-            for subset, piece in codes.split(chunk):  # each piece in another subset
-                choose = chosen.get((font, subset, size)) or self._choose_font(font, subset, size, doc)
-                code.append(f"{choose} ({escapePDF(piece)}) Tj")
+            font = fonts.get(drawn.font) or fonts.setdefault(drawn.font, _CidFont(drawn.font, doc))
+            code.append(f"/{font.name} {_font_size_code(size)} ({escapePDF(font.encode(chunk))}) Tj")
         code.append("ET")
         canv._code.append(" ".join(code))
         if block.embolden:
             canv.restoreState()
-
-    def _choose_font(self, font, subset: int, size: float, doc) -> str:
-        """The operators choosing ``font``'s ``subset`` at ``size`` (``/F1+0 16 Tf 19.2 TL``), made
-        once per document; the first subset of a font named puts the font in the document."""
-        key = (font, subset, size)
-        found = self._chosen.get(key)
-        if found is None:
-            found = self._chosen[key] = f"{font.getSubsetInternalName(subset, doc)} {_font_size_code(size)}"
-        return found
 
     def _draw_tagged(self, canv, block: Block, line: LaidLine, x: float, baseline: float):
         """The line as marked content: one sequence per structure element it holds text of
@@ -1459,8 +1479,8 @@ def _render(tree: etree._Element, settings, record_layout: bool = False) -> tupl
 
         settings = Settings()
     # No lock around a whole rendering: what documents share is a face (``_face``, loaded
-    # and registered with reportlab under ``_lock``), whose per-document state reportlab
-    # keeps per document, and whose subsets ``_Subsetter`` builds without a shared cursor.
+    # and registered with reportlab under ``_lock``), whose composite font each document
+    # makes for itself, and whose subsets ``_Subsetter`` builds without a shared cursor.
     compress = _DEFLATE.set(deflater(settings.pdf.deflate, settings.pdf.compression_level))
     try:
         writer = PdfWriter(settings, record_layout)
