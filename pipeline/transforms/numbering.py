@@ -111,7 +111,8 @@ def numbering(tree: etree._Element) -> etree._Element:
                 check(member, kind, path, previous.get((series, member.tag)), depth)
                 previous[(series, member.tag)] = member
                 carried[(series, depth)] = number
-                skipped = [r for r in ranks_used if r < section_rank(member)] if member.tag == "section" else []
+                here = section_rank(member) if member.tag == "section" else None
+                skipped = [r for r in ranks_used if r < here] if here is not None else []
                 if parent_rank is None and number == 1 and skipped and skipped[-1] >= 6:
                     label = kind.label(number, path).strip()
                     found.append(Diagnostic("numbering-orphan", f"{label} has no parent of the level above it",
