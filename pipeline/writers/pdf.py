@@ -447,6 +447,24 @@ class Face:
         self.chars = None if source.outline == "glyf" else frozenset(font.face.charToGlyph)
 
 
+class _Codes(dict):
+    """Character → its code in a composite font, as a character: ``str.translate`` asks for
+    each character of a text in turn, so a character met for the first time gets the next
+    code right there, in the order the document draws characters. A no-break space is drawn
+    as a space."""
+
+    def __init__(self):
+        super().__init__()
+        self.chars: list[int] = [0]  # code → character (code 0: .notdef)
+
+    def __missing__(self, point: int) -> str:
+        if len(self.chars) >= 0xD800:  # the codes are written as UTF-16 code units
+            raise RenderError(f"more than {0xD800 - 1} characters in one face: more than the font's codes hold")
+        code = self[point] = chr(len(self.chars))
+        self.chars.append(32 if point == 0xA0 else point)
+        return code
+
+
 class _CidFont:
     """A face as one composite font of a document (Type0, Identity-H encoding, over a
     CIDFontType2 of the face's glyphs): every character a code of two bytes, numbered in the
@@ -457,24 +475,14 @@ class _CidFont:
 
     def __init__(self, font, doc):
         self.font, self.doc = font, doc
-        self.chars: list[int] = [0]  # code → character (code 0: .notdef)
-        self.code: dict[int, str] = {}  # character → its code, as a character (str.translate)
-        self.known: set[str] = set()
+        self.code = _Codes()  # character → its code, as a character (``str.translate`` numbers new ones)
+        self.chars = self.code.chars  # code → character (code 0: .notdef)
         self.name = f"FC{len(doc.fontMapping) + 1}"
         doc.fontMapping[font.fontName] = "/" + self.name
         doc.delayedFonts.append(self)
 
     def encode(self, text: str) -> bytes:
         """``text`` as the font's codes, big-endian."""
-        new = set(text).difference(self.known)
-        if new:
-            for ch in sorted(new, key=text.index):
-                point = 32 if ch == "\xa0" else ord(ch)  # a no-break space is drawn as a space
-                self.code[ord(ch)] = chr(len(self.chars))
-                self.chars.append(point)
-            if len(self.chars) > 0xD800:
-                raise RenderError(f"{len(self.chars)} characters in one face: more than a font can code")
-            self.known |= new
         return text.translate(self.code).encode("utf-16-be")
 
     def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
