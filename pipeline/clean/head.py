@@ -29,6 +29,11 @@ from .title import HEADLINE_MIN, headline_split, names_only, outermost_name, spl
 LINE_BREAKS = re.compile(r"[\r\n\t]+")
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
 ENVELOPE_ATTR = re.compile(r"""\b(id|title)=["']([^"']*)["']""", re.I)
+# The page's XPath searches, compiled once (``xpath`` compiles its expression at every call).
+HEADLINES = etree.XPath("//h1|//h2|//h3")
+IN_LINK = etree.XPath("ancestor-or-self::a")
+MARKED = etree.XPath("//body//*[@class or @id]")
+TIMES = etree.XPath("//body//time[@datetime] | //body//abbr[@title]")
 
 
 def meta_tags(draft: Draft) -> dict[str, str]:
@@ -196,7 +201,7 @@ def title_runs(draft: Draft, raw: str) -> list[str]:
             return  # cannot open or close the title (most of the page's text)
         run = collapse_space(ends)
         if len(run) >= HEADLINE_MIN and run != raw and (raw.startswith(run) or raw.endswith(run)) \
-                and owner is not None and not owner.xpath("ancestor-or-self::a") \
+                and owner is not None and not IN_LINK(owner) \
                 and collapse_space(block_of(owner).text_content()) == run:
             runs.append(run)
 
@@ -241,7 +246,7 @@ def block_of(el):
 
 def page_headlines(draft: Draft) -> list[str]:
     """The texts of the page's headings (h1–h3)."""
-    found = draft.page.xpath("//h1|//h2|//h3")[:100]
+    found = HEADLINES(draft.page)[:100]
     return [text for text in (collapse_space(e.text_content()) for e in found) if text]
 
 
@@ -261,7 +266,7 @@ def marked_source(draft: Draft) -> None:
         marks = f"{el.get('class') or ''} {el.get('id') or ''}".split()
         return next((m for m in marks if r.source_marks.fullmatch(m) or r.account_marks.fullmatch(m)), None)
 
-    marked = [(el, mark_of(el)) for el in draft.page.xpath("//body//*[@class or @id]")]
+    marked = [(el, mark_of(el)) for el in MARKED(draft.page)]
     marked = [(el, mark) for el, mark in marked if mark and el.tag not in ("img", "script", "style", "link")]
     inner = {el for el, _ in marked}
     counts = Counter(mark for _el, mark in marked)
@@ -295,7 +300,7 @@ def comment_fields(draft: Draft) -> None:
 def marked_time(draft: Draft) -> None:
     """The date of the page's first ``<time datetime>`` or ``<abbr title>`` that holds one (a
     forum topic's ``<abbr class="timeago" title="2024年04月22日">``): ``time-element``."""
-    for el in draft.page.xpath("//body//time[@datetime] | //body//abbr[@title]"):
+    for el in TIMES(draft.page):
         if offer_date(draft, "date", el.get("datetime") or el.get("title"), f"time-element:{el.tag}"):
             return
 
