@@ -54,7 +54,7 @@ import threading
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import accumulate, chain, repeat
+from itertools import accumulate, chain, groupby, repeat
 from typing import Callable, NamedTuple
 from datetime import datetime, timezone
 
@@ -506,7 +506,7 @@ class _CidFont:
             "CIDSystemInfo": pdfdoc.PDFDictionary({"Registry": pdfdoc.PDFString("Adobe"),
                                                    "Ordering": pdfdoc.PDFString("Identity"), "Supplement": 0}),
             "FontDescriptor": descriptor, "DW": face.defaultWidth,
-            "W": pdfdoc.PDFArray([1, pdfdoc.PDFArray(widths)]), "CIDToGIDMap": to_glyph,
+            "W": pdfdoc.PDFArray(_cid_widths(widths, 1)), "CIDToGIDMap": to_glyph,
         })
         unicode_map = pdfdoc.PDFStream(content=_to_unicode_cmap(base, chars), filters=[pdfdoc.PDFZCompress])
         font = pdfdoc.PDFDictionary({
@@ -516,6 +516,30 @@ class _CidFont:
             "ToUnicode": doc.Reference(unicode_map, f"toUnicodeCMap:{base}"),
         })
         doc.idToObject["BasicFonts"].dict[self.name] = doc.Reference(font, self.name)
+
+
+def _cid_widths(widths: list[float], first: int) -> list:
+    """A CIDFont's ``W`` array for codes ``first`` on: a run of codes of one width as
+    ``c_first c_last w`` (a CJK face's characters are mostly one width), the others as
+    ``c [w …]``."""
+    from reportlab.pdfbase.pdfdoc import PDFArray
+
+    out: list = []
+    loose: list[float] = []  # widths waiting to be written as c [w …]
+    code = first
+    for width, run in groupby(widths):
+        count = len(list(run))
+        if count > 2:
+            if loose:
+                out += [code - len(loose), PDFArray(loose)]
+                loose = []
+            out += [code, code + count - 1, width]
+        else:
+            loose += [width] * count
+        code += count
+    if loose:
+        out += [code - len(loose), PDFArray(loose)]
+    return out
 
 
 def _subset_glyphs(face, chars: list[int]) -> list[int]:
