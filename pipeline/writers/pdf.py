@@ -306,8 +306,8 @@ class _Subsetter:
 
     def __call__(self, subset) -> bytes:
         face, glyphs, read = self.face, self.glyphs, self._read
-        originals = list(map(face.charToGlyph.get, subset, repeat(0)))
-        glyph_map = list(dict.fromkeys([0, *originals]))  # glyph 0, then in order of first use
+        originals = _face_glyphs(face, subset)
+        glyph_map = _glyph_order(originals)
         glyph_set = {original: i for i, original in enumerate(glyph_map)}
         parts = [glyphs.get(original) or read(original) for original in glyph_map]
         done = 0
@@ -474,7 +474,7 @@ class _CidFont:
     widths, the code → glyph map and the ToUnicode map are written for them."""
 
     def __init__(self, font, doc):
-        self.font, self.doc = font, doc
+        self.font = font
         self.code = _Codes()  # character → its code, as a character (``str.translate`` numbers new ones)
         self.chars = self.code.chars  # code → character (code 0: .notdef)
         self.name = f"FC{len(doc.fontMapping) + 1}"
@@ -493,8 +493,7 @@ class _CidFont:
         base = f"{tag}+{face.name.decode('latin-1')}{face.subfontNameX.decode('latin-1')}"
         descriptor = face.addSubsetObjects(doc, base, chars)
         glyphs = _subset_glyphs(face, chars)
-        identity = glyphs == list(range(len(chars)))
-        if identity:
+        if glyphs == list(range(len(chars))):
             to_glyph = pdfdoc.PDFName("Identity")
         else:
             mapping = pdfdoc.PDFStream(content=struct.pack(f">{len(glyphs)}H", *glyphs), filters=[pdfdoc.PDFZCompress])
@@ -543,11 +542,21 @@ def _cid_widths(widths: list[float], first: int) -> list:
 
 
 def _subset_glyphs(face, chars: list[int]) -> list[int]:
-    """The glyph of each code in the subset ``_Subsetter`` makes of ``chars``: glyph 0, then
-    the glyphs of the characters in order, each once."""
-    originals = [face.charToGlyph.get(point, 0) for point in chars]
-    numbered = {original: i for i, original in enumerate(dict.fromkeys([0, *originals]))}
+    """The glyph of each code in the subset ``_Subsetter`` makes of ``chars``."""
+    originals = _face_glyphs(face, chars)
+    numbered = {original: i for i, original in enumerate(_glyph_order(originals))}
     return [numbered[original] for original in originals]
+
+
+def _face_glyphs(face, chars) -> list[int]:
+    """The face's glyph of each character (0, .notdef, for one it lacks)."""
+    return list(map(face.charToGlyph.get, chars, repeat(0)))
+
+
+def _glyph_order(originals: list[int]) -> list[int]:
+    """The first glyphs of a subset: glyph 0, then each of ``originals`` once, in order (the
+    glyphs composite glyphs are made of follow)."""
+    return list(dict.fromkeys([0, *originals]))
 
 
 _lock = threading.Lock()  # loading and registering a face
