@@ -15,15 +15,15 @@ Each role (title, body, heading1..4, page_number) has a face found by ``pipeline
 character the face lacks is set in the first fallback face that has it, and a character no
 installed face has is an error, so nothing vanishes and no box is drawn. Each face is embedded
 once, as one composite font (Type0, Identity-H) over the subset of the characters the document
-sets in it (``_CidFont``), so a line is one string per face. Tables are platypus tables drawn from the IR's grid as it stands (merged cells, the
-header rows repeated across pages unless they fill more than half a page) whose cells are
-laid out by the same line breaker; a table too wide for its text at the table size is set
-smaller, so a column holds a character. A row taller than a page is cut into rows that each
-fit one (rows joined by row spans that together are taller than a page lose those spans
-first), so reportlab never splits inside a row: layout time stays linear in the table.
-A figure's picture comes from the IR's ``<pictures>``, with its caption under it; a figure
-without one prints its placeholder. Headings become a nested outline. Nothing is read from
-disk but the fonts (``pipeline.fonts``).
+sets in it (``_CidFont``), so a line is one string per face. Tables are platypus tables drawn
+from the IR's grid as it stands (merged cells, the header rows repeated across pages unless
+they fill more than half a page) whose cells are laid out by the same line breaker; a table too
+wide for its text at the table size is set smaller, so a column holds a character. A row taller
+than a page is cut into rows that each fit one (rows joined by row spans that together are
+taller than a page lose those spans first), so reportlab never splits inside a row: layout time
+stays linear in the table. A figure's picture comes from the IR's ``<pictures>``, with its
+caption under it; a figure without one prints its placeholder. Headings become a nested
+outline. Nothing is read from disk but the fonts (``pipeline.fonts``).
 
 By default the file is PDF/A-2b (``pdf.archival``): reportlab writes it so through the canvas
 of ``pdfa.canvas_class`` (the XMP packet, the sRGB output intent, the document info PDF/A
@@ -266,14 +266,14 @@ class _Glyph(NamedTuple):
 
 
 class _Subsetter:
-    """reportlab's TrueType subset (``TTFontFile.makeSubset``), the same bytes but for the
-    ``name`` table (its essential records only, ``_essential_names``), built faster:
-    the glyphs are read in place from the font file (reportlab copies the whole glyf table,
-    megabytes for a CJK face, for every subset of 256 characters), each glyph (its padded
-    bytes, checksum and components) once per face, and so are the tables copied as they are
-    and their checksums; the file's checksum is summed from the tables' (TrueType checksums
-    add up). No read cursor is shared, so two documents may take subsets of one face at the
-    same time."""
+    """reportlab's TrueType subset (``TTFontFile.makeSubset``) of the characters of a composite
+    font (``_CidFont``), the same bytes but for the ``name`` table (its essential records only,
+    ``_essential_names``), built faster: the glyphs are read in place from the font file
+    (reportlab copies the whole glyf table, megabytes for a CJK face, for every subset), each
+    glyph (its padded bytes, checksum and components) once per face, and so are the tables
+    copied as they are and their checksums; the file's checksum is summed from the tables'
+    (TrueType checksums add up). No read cursor is shared, so two documents may take subsets of
+    one face at the same time."""
 
     COPIED = ("name", "OS/2", "cvt ", "fpgm", "prep")
 
