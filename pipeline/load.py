@@ -159,7 +159,9 @@ def _strip_http_head(data: bytes) -> tuple[bytes, dict[str, str]]:
 
 
 def _declared(data: bytes, content_type: str | None, fmt: str) -> list[tuple[str, str]]:
-    """Declared encodings, strongest first, as (codec name, where it was declared)."""
+    """Declared encodings, strongest first, as (codec name, what was declared and where: the
+    label as the page writes it, which a message quotes, e.g. ``meta charset gb2312`` read as
+    gb18030)."""
     found = []
     if content_type:
         match = CHARSET_IN_CONTENT_TYPE.search(content_type.encode("latin-1", "replace"))
@@ -175,7 +177,7 @@ def _declared(data: bytes, content_type: str | None, fmt: str) -> list[tuple[str
     for label, where in found:
         codec = normalize_label(label)
         if codec and codec not in {c for c, _ in result}:
-            result.append((codec, where))
+            result.append((codec, f"{where} says {label}"))
     return result
 
 
@@ -224,7 +226,7 @@ def decode(data: bytes, name: str, content_type: str | None, fmt: str) -> tuple[
         if text is not None:
             diagnostics.append(Diagnostic(
                 "encoding-mislabelled",
-                f"{declared[0][1]} says {declared[0][0]} but the bytes are UTF-8", "load"))
+                f"{declared[0][1]} but the bytes are UTF-8", "load"))
             return text, "utf-8", diagnostics
 
     text = _strict(data, "utf-8")
@@ -243,7 +245,7 @@ def decode(data: bytes, name: str, content_type: str | None, fmt: str) -> tuple[
             if declared and codec != declared[0][0]:
                 diagnostics.append(Diagnostic(
                     "encoding-mislabelled",
-                    f"{declared[0][1]} says {declared[0][0]} but the bytes decode as {codec}", "load"))
+                    f"{declared[0][1]} but the bytes decode as {codec}", "load"))
             return text, codec, diagnostics
 
     codec = candidates[0]

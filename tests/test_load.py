@@ -40,6 +40,8 @@ def test_utf8_bytes_under_gb2312_meta_is_caught():
     loaded = _load("ljcbj.wenming.cn.html")
     assert loaded.encoding == "utf-8"
     assert [d.code for d in loaded.diagnostics] == ["encoding-mislabelled"]
+    # the label the page writes (read as its superset gb18030, which is not what the page says)
+    assert loaded.diagnostics[0].message == "meta charset says gb2312 but the bytes are UTF-8"
     assert "基础教育" in loaded.text
 
 
