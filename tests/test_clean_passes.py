@@ -28,7 +28,7 @@ FILM_NEWS = DATA / "structure" / "m1905_3e863fa9.html"
 NEWSSC = HTML / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html"
 DOCUMENTED_ORDER = [
     "parse", "site", "head", "home-link", "scripts", "page-lines", "info-tables", "chrome", "content", "blocks",
-    "form-tables", "lines", "captions", "metadata", "title", "issuer", "repeats", "date", "trim", "bold-headings",
+    "form-tables", "lines", "unwrap", "captions", "metadata", "title", "issuer", "repeats", "date", "trim", "bold-headings",
 ]
 
 

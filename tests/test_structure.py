@@ -176,6 +176,43 @@ def test_disclosure_report_tables_are_put_back_from_the_national_template(page):
     assert len(first.findall("row[@header='true']")) == 2
 
 
+# ---------------------------------------------------------------- hard-wrapped text
+
+#: A paragraph of 犬儒病 (CWCED 5dc3fa2d), which its page (lines ended by <br>) and its scrape
+#: break at 72 columns (…通常将 / 它理解为…), the next paragraph's first line indented.
+CYNICISM = ("犬儒主义（Cynicism）是个外来词，中文里本来没有现成的对应词汇，通常将它理解为讥诮嘲讽，愤世嫉俗，"
+            "玩世不恭。这些理解大致不差，不过，我们若想对犬儒一词有更完整的把握，有必要略略追溯一下它的起源和演变。")
+
+
+def paragraphs(tree) -> list[str]:
+    return [ir.text_of(p) for p in tree.find("body").iter("p")]
+
+
+@pytest.mark.parametrize("page", [CORPUS_COPY / "html" / "cwced_5dc3fa2d-6734-41e9-8520-a9c7c91ae1f8.html",
+                                  PAGES / "cwced_5dc3fa2d_cleaned.txt"], ids=["page", "scrape"])
+def test_the_lines_of_hard_wrapped_text_are_joined_into_their_paragraphs(page):
+    tree = ir_of(page)
+    found = paragraphs(tree)
+    assert CYNICISM in found
+    assert "当今中国最流行的是什么主义？答：犬儒主义。" in found  # a paragraph of one line stays one
+    # a paragraph that runs on into the next line only where a line of the text started mid-sentence
+    assert not [p for p in found if p[:1] in "，。、；：" or p.startswith("识形态挑战")]
+    assert [label for label, _ in outline(tree)] == ["1.", "2.", "3.", "4.", "5.", "6."]  # headings stay apart
+    assert 40 < len(found) < 60  # 360 lines
+
+
+@pytest.mark.parametrize("page", [CORPUS_COPY / "html" / "cwced_2168485b-0614-4e1e-b88e-289bde57e5f0.html",
+                                  PAGES / "gzbg_2026_hebei.txt"], ids=["schedule", "report"])
+def test_lines_not_broken_at_one_width_stay_apart(page, monkeypatch):
+    """A conference schedule (lines of times, places and names) and a report of a paragraph a
+    line, whatever their lengths: no width the lines were broken at, nothing joined."""
+    import pipeline.clean
+
+    joined = paragraphs(ir_of(page))
+    monkeypatch.setattr(pipeline.clean, "PASSES", tuple(p for p in pipeline.clean.PASSES if p[0] != "unwrap"))
+    assert joined == paragraphs(ir_of(page))
+
+
 # ---------------------------------------------------------------- label and bold headings
 
 

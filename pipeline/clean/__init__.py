@@ -3,8 +3,8 @@
 A page runs through the named passes of ``PASSES``, each a function over one ``Draft``
 (``draft.py``); the passes for HTML only leave a text scrape alone, and the form-tables pass
 leaves a page alone. Passes, in order: parse, site, head, home-link, scripts, page-lines, info-tables,
-chrome, content, blocks, form-tables, lines, captions, metadata, title, issuer, repeats, date, trim,
-bold-headings.
+chrome, content, blocks, form-tables, lines, unwrap, captions, metadata, title, issuer, repeats, date,
+trim, bold-headings.
 
 HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
 head gives metadata (``head.py``), as does a link to the site's home page naming it
@@ -17,7 +17,8 @@ outweighs it, the page's ``main_list``) and its blocks are read out in order
 the statistics tables of a known national template, flattened to lines, are put back together
 (``formtables.py``). Both then pass the same line rules: chrome phrases, chrome headings and
 site footers are dropped and metadata lines lifted (``lines.py``, ``metadata.py``: for HTML
-also from info bars outside the content), photo captions join their picture or are dropped
+also from info bars outside the content), the lines of hard-wrapped text are joined into their
+paragraphs (``unwrap.py``), photo captions join their picture or are dropped
 (``captions.py``), the title and a repeated body (print copy) are dropped (``title.py``,
 ``repeats.py``), and for HTML only the densest run of blocks is kept (``trim.py``) and short
 lines set wholly in bold become headings (``blocks.py``).
@@ -50,6 +51,7 @@ from .metadata import fill_date, home_link, resolve_metadata, title_issuer
 from .repeats import drop_repeats
 from .title import find_title, strip_site_suffix
 from .trim import trim_to_densest_run
+from .unwrap import join_wrapped_lines
 
 __all__ = ["PASSES", "clean", "strip_site_suffix"]
 
@@ -66,6 +68,7 @@ PASSES = (
     ("blocks", read_blocks),
     ("form-tables", read_form_tables),
     ("lines", sort_lines),
+    ("unwrap", join_wrapped_lines),
     ("captions", attach_captions),
     ("metadata", resolve_metadata),
     ("title", find_title),

@@ -15,6 +15,7 @@ from .content import LINK_SHARE, MAIN_LIST, is_thread
 from .draft import SENTENCE_END, Draft, audit, block_text, element_text
 from .rules import CleanRules
 from .text import scrape_blocks
+from .unwrap import PAGE_INDENT, LineStart, indent_width
 
 # In a forum thread's posts, a link whose text is a web address spells the address out: text
 # the post's writer put there, not a menu entry, so it does not make its line a link line.
@@ -36,7 +37,7 @@ BLOCK_TAGS = HEADING_TAGS | {
 
 def read_blocks(draft: Draft) -> None:
     if draft.page is None:
-        draft.blocks.extend(scrape_blocks(draft.loaded.text))
+        draft.blocks.extend(scrape_blocks(draft.loaded.text, draft.line_starts))
         return
     reader = BlockReader(draft.rules, content=draft.content)
     reader.read(draft.content)
@@ -44,6 +45,7 @@ def read_blocks(draft: Draft) -> None:
     draft.blocks.extend(reader.blocks)
     draft.bold_lines.extend(reader.bold_lines)
     draft.teasers.extend(reader.teasers)
+    draft.line_starts.update(reader.starts)
     draft.removed.extend(reader.removed)
 
 
@@ -108,14 +110,19 @@ class BlockReader:
         self.bold_chars = 0  # non-space characters of the buffer read in bold
         self.bold_lines: list[etree._Element] = []  # paragraphs that are bold headings
         self.teasers: list[etree._Element] = []  # figures whose picture is a teaser's (``is_teaser_picture``)
+        self.starts: dict[etree._Element, LineStart] = {}  # each paragraph's (``unwrap.py``)
+        self.follows: etree._Element | None = None  # the paragraph a line break just ended
 
-    def flush(self) -> None:
-        text = collapse_space("".join(self.buffer)) if self.buffer else ""
+    def flush(self) -> etree._Element | None:
+        """The paragraph of the text read since the last one, if it makes one."""
+        raw = "".join(self.buffer)
+        text = collapse_space(raw) if raw else ""
         links, self.links, self.buffer = self.links, [], []
         link_chars, self.link_chars = self.link_chars, 0
         bold_chars, self.bold_chars = self.bold_chars, 0
+        follows, self.follows = self.follows, None
         if not text:
-            return
+            return None
         bold_line = bold_chars > 0 and bold_chars >= len("".join(text.split())) and self.is_bold_heading(text)
         attachment = bool(self.rules.attachment_lead.match(text)) or (
             self.in_attachments and links and text[:1].isdigit())
@@ -125,13 +132,15 @@ class BlockReader:
         chars = len(text.replace(" ", ""))
         if not attachment and link_chars >= LINK_SHARE * chars and (not SENTENCE_END.search(text) or link_chars >= chars):
             audit(self.removed, "links", text)
-            return
+            return None
         p = paragraph(text, links)
         if self.alignments and self.alignments[-1] in ("right", "-webkit-right"):
             p.set("align", "right")
         if bold_line:
             self.bold_lines.append(p)
         self.blocks.append(p)
+        self.starts[p] = LineStart(indent_width(raw, PAGE_INDENT), follows)
+        return p
 
     def add(self, text: str | None) -> None:
         if text:
@@ -239,7 +248,7 @@ class BlockReader:
                     self.teasers.append(fig)
                 self.blocks.append(fig)
         elif tag == "br":
-            self.flush()
+            self.follows = self.flush()
         elif tag == "sup" and self.rules.citation_mark.fullmatch(collapse_space(el.text_content())):
             audit(self.removed, "citation", collapse_space(el.text_content()))
         elif tag == "ul" and el.get(MAIN_LIST):

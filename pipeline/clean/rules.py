@@ -40,6 +40,18 @@ class MainListRules:
 
 
 @dataclass(frozen=True)
+class HardWrapRules:
+    """How a run of lines broken at a fixed width is recognized (``unwrap.py``)."""
+
+    min_width: int  # columns (a wide character two) the width is at least
+    tolerance: int  # columns below the width a line that reached it may end
+    min_lines: int  # lines that reach the width, at least
+    min_share: float  # and that share of the run's lines, at least
+    over_share: float  # share of the lines running past the width, at most
+    prose_share: float  # share of the lines reaching the width that hold sentence punctuation, at least
+
+
+@dataclass(frozen=True)
 class PageSelector:
     """A CSS selector (a group) and how its elements are found quicker than by its XPath, which
     tests every element of the page: ``tags``, the element names of a group of bare names (a walk
@@ -76,6 +88,7 @@ class CleanRules:
     descend_share: float
     lead_min_prose: int  # Han characters outside links of a lead before the content, at least
     main_list: MainListRules
+    hard_wrap: HardWrapRules
     chrome: re.Pattern  # one of the chrome lines (``one_of``)
     footer_lines: re.Pattern
     footer_marks: re.Pattern
@@ -218,6 +231,7 @@ def compile_rules(data: dict) -> CleanRules:
         descend_share=data["descend_share"],
         lead_min_prose=data["lead_min_prose"],
         main_list=main_list_rules(data["main_list"]),
+        hard_wrap=HardWrapRules(**data["hard_wrap"]),
         chrome=one_of(data["chrome_lines"]),
         footer_lines=re.compile(data["footer_lines"]),
         footer_marks=re.compile(data["footer_marks"]),
