@@ -19,6 +19,8 @@ from pipeline.clean.draft import Draft
 from pipeline.clean.html import body_of
 from pipeline.clean.lines import is_chrome
 from pipeline.clean.rules import global_rules
+from pipeline.config import Settings
+from pipeline.convert import build_ir
 from pipeline.load import Document, load
 from pipeline.measure import char_f1
 from pipeline.writers.text import body_lines
@@ -199,6 +201,19 @@ def test_the_lines_of_hard_wrapped_text_are_joined_into_their_paragraphs(page):
     assert not [p for p in found if p[:1] in "，。、；：" or p.startswith("识形态挑战")]
     assert [label for label, _ in outline(tree)] == ["1.", "2.", "3.", "4.", "5.", "6."]  # headings stay apart
     assert 40 < len(found) < 60  # 360 lines
+
+
+def test_the_links_of_hard_wrapped_lines_stay_in_the_joined_paragraph():
+    """The page with a link on the first line of a paragraph and another on its second."""
+    page = (CORPUS_COPY / "html" / "cwced_5dc3fa2d-6734-41e9-8520-a9c7c91ae1f8.html").read_bytes()
+    for words, after, href in (("犬儒主义", "(Cynicism)", "https://example.org/cynicism"),
+                               ("讥诮嘲讽", "", "https://example.org/irony")):
+        encoded = words.encode("gb18030")
+        page = page.replace(encoded + after.encode(), f'<a href="{href}">'.encode() + encoded + b"</a>" + after.encode(), 1)
+    tree = build_ir(Document("cynicism.html", page), Settings())
+    (found,) = [p for p in tree.find("body").iter("p") if ir.text_of(p) == CYNICISM]
+    assert [(link.get("href"), link.text) for link in found.iter("link")] == [
+        ("https://example.org/cynicism", "犬儒主义"), ("https://example.org/irony", "讥诮嘲讽")]
 
 
 @pytest.mark.parametrize("page", [CORPUS_COPY / "html" / "cwced_2168485b-0614-4e1e-b88e-289bde57e5f0.html",

@@ -43,7 +43,7 @@ class MainListRules:
 class HardWrapRules:
     """How a run of lines broken at a fixed width is recognized (``unwrap.py``)."""
 
-    min_width: int  # columns (a wide character two) the width is at least
+    min_width: int  # columns (a character outside ASCII two) the width is at least
     tolerance: int  # columns below the width a line that reached it may end
     min_lines: int  # lines that reach the width, at least
     min_share: float  # and that share of the run's lines, at least

@@ -17,7 +17,7 @@ paragraphs are not marked by indentation, the line ends a sentence.
 """
 from __future__ import annotations
 
-import unicodedata
+from collections import Counter
 from typing import NamedTuple
 
 from lxml import etree
@@ -54,9 +54,10 @@ def indent_width(raw: str, spaces: dict[str, int]) -> int:
 
 
 def display_width(text: str) -> int:
-    """The columns ``text`` takes in a fixed-width font: two for a wide character (CJK) and, as
-    in the GB encodings hard-wrapped Chinese text was written in, for an ambiguous one (“ ” …)."""
-    return sum(2 if unicodedata.east_asian_width(ch) in "WFA" else 1 for ch in text)
+    """The columns ``text`` takes as the GB encodings hard-wrapped Chinese text was written in
+    lay it out: one for an ASCII character, two for any other (a CJK character, and the marks
+    shared with Western text: “ ” ·)."""
+    return 2 * len(text) - len(text.encode("ascii", "ignore"))
 
 
 def wrap_width(widths: list[int], rules) -> int | None:
@@ -64,11 +65,12 @@ def wrap_width(widths: list[int], rules) -> int | None:
     that most lines end within ``rules.tolerance`` columns below (at least ``min_lines`` and
     ``min_share`` of them, the width at least ``min_width``), past which at most ``over_share``
     of the lines run."""
+    lines = Counter(widths)
     best, best_count = None, 0
-    for width in sorted(set(widths), reverse=True):
+    for width in sorted(lines, reverse=True):
         if width < rules.min_width:
             break
-        count = sum(1 for w in widths if width - rules.tolerance <= w <= width)
+        count = sum(lines[w] for w in range(width - rules.tolerance, width + 1))
         if count > best_count:
             best, best_count = width, count
     if best is None or best_count < rules.min_lines or best_count < rules.min_share * len(widths):
@@ -77,16 +79,27 @@ def wrap_width(widths: list[int], rules) -> int | None:
     return best if over <= rules.over_share * len(widths) else None
 
 
-def join_lines(first: etree._Element, second: etree._Element) -> None:
-    """``second``'s text and links appended to ``first`` (a space between two Latin words)."""
-    before, after = text_of(first), text_of(second)
-    gap = " " if before[-1:].isascii() and before[-1:].isalnum() and after[:1].isascii() and after[:1].isalnum() else ""
-    tail = gap + (second.text or "")
-    if len(first):
-        first[-1].tail = (first[-1].tail or "") + tail
-    else:
-        first.text = (first.text or "") + tail
-    first.extend(list(second))
+def joined(lines: list[etree._Element], texts: dict) -> etree._Element:
+    """The first of ``lines`` holding the text and links of them all (``texts``: each one's
+    text), joined as ``gap_between`` says."""
+    first = lines[0]
+    if not any(len(line) for line in lines):  # no links: the text set once
+        first.text = texts[first] + "".join(gap_between(texts[a], texts[b]) + texts[b] for a, b in zip(lines, lines[1:]))
+        return first
+    for before, line in zip(lines, lines[1:]):
+        tail = gap_between(texts[before], texts[line]) + (line.text or "")
+        if len(first):
+            first[-1].tail = (first[-1].tail or "") + tail
+        else:
+            first.text = (first.text or "") + tail
+        first.extend(list(line))
+    return first
+
+
+def gap_between(before: str, after: str) -> str:
+    """What joins two lines: a space between two Latin words, else nothing."""
+    latin = before[-1:].isascii() and before[-1:].isalnum() and after[:1].isascii() and after[:1].isalnum()
+    return " " if latin else ""
 
 
 def runs_of(draft: Draft) -> list[list[etree._Element]]:
@@ -121,14 +134,14 @@ def join_wrapped_lines(draft: Draft) -> None:
         return
     indented = sum(1 for p in lines if indents[p]) >= 2  # paragraphs marked by indentation
     kept = set(draft.bold_lines) | set(draft.breaks)
-    blocks: list[etree._Element] = []
+    paragraphs: list[list[etree._Element]] = []  # the lines of each
     for run in runs:
-        blocks.append(run[0])
+        paragraphs.append([run[0]])
         for before, line in zip(run, run[1:]):
             if (widths[before] >= width - rules.tolerance and not indents[line] and line not in kept
                     and match_label(texts[line]) is None
                     and (indented or not SENTENCE_END.search(texts[before][-1:]))):
-                join_lines(blocks[-1], line)
+                paragraphs[-1].append(line)
             else:
-                blocks.append(line)
-    draft.blocks[:] = blocks
+                paragraphs.append([line])
+    draft.blocks[:] = [lines[0] if len(lines) == 1 else joined(lines, texts) for lines in paragraphs]
