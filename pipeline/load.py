@@ -51,7 +51,13 @@ META_CHARSET = re.compile(
 ENVELOPE_ENCODING = re.compile(rb"<text\b[^>]*\bencoding=[\"']([A-Za-z0-9_.:-]+)[\"']", re.I)
 # Characters no output can show: C0 controls, invisible format characters, private use.
 CONTROL_CHARS = re.compile(
-    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u206f\ue000-\uf8ff]")
+    r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffe\uffff\ud800-\udfff\u200b-\u200f\u202a-\u202e\u2060-\u206f\ue000-\uf8ff]")
+#: The C1 control characters (U+0080-U+009F) windows-1252 gives a mark to, as those marks: text
+#: written in windows-1252 and read as Latin-1 somewhere on its way carries them where its
+#: “ ” ‘ ’ – — … € stood (HTML reads the character references &#147; … the same way).
+WINDOWS_1252_MARKS = {code: bytes([code]).decode("cp1252") for code in range(0x80, 0xA0)
+                      if code not in (0x81, 0x8D, 0x8F, 0x90, 0x9D)}
+C1_MARK = re.compile("[" + "".join(map(chr, WINDOWS_1252_MARKS)) + "]")
 FIRST_LINE_URL = re.compile(r"\A\s*(https?://\S+)\s*\n")
 # The white space of a page that str.isprintable refuses: with these made spaces, a printable
 # text holds no control, unassigned, private-use or surrogate character, so none of
@@ -298,6 +304,14 @@ def load(document: Document) -> Loaded:
     printable = _printable(text)
     if not printable and _mostly_unprintable(text):
         raise InputError(f"binary data, not a web page or text (decoded as {codec})")
+    marks = None if printable else C1_MARK.search(text)
+    if marks:
+        count = len(C1_MARK.findall(text))
+        diagnostics.append(Diagnostic(
+            "windows-1252-marks", f"{count} C1 control character(s) read as the windows-1252 marks they stand for "
+            f"(U+{ord(marks.group()):04X} as {WINDOWS_1252_MARKS[ord(marks.group())]})", "load",
+            where=f"byte {_byte_offset(text, marks.start(), codec, skipped)}"))
+        text = text.translate(WINDOWS_1252_MARKS)
     first = None if printable else CONTROL_CHARS.search(text)
     if first:
         at = _byte_offset(text, first.start(), codec, skipped)

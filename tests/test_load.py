@@ -45,6 +45,28 @@ def test_utf8_bytes_under_gb2312_meta_is_caught():
     assert "基础教育" in loaded.text
 
 
+def test_c1_controls_are_read_as_the_windows_1252_marks_they_stand_for():
+    """U+0093 and U+0094 in a UTF-8 text are the “ ” of windows-1252 text once read as Latin-1."""
+    path = CORPUS_COPY.parent / "load" / "newspaper4k_chinese_article.txt"
+    loaded = load(Document(str(path), path.read_bytes()))
+    assert "指责梁振英“撒谎”，要求他马上辞职下台" in loaded.text
+    assert not any("\x80" <= ch <= "\x9f" for ch in loaded.text)
+    (diag,) = loaded.diagnostics
+    assert diag.code == "windows-1252-marks" and diag.message.startswith("10 C1 control character(s)")
+    assert diag.where == "byte 472"
+
+
+def test_c1_controls_windows_1252_has_no_mark_for_are_removed():
+    """A fragment of a 百度贴吧 page's meta description (magic-html forum page 6db2e2d6…): its
+    UTF-8 once read as windows-1252, 操 become æ“ and U+008D, which windows-1252 has no mark for."""
+    fragment = "盲人用户使用\u00e6\u201c\u008d\u00e4\u00bd\u0153智能引导。\n"
+    article = (CORPUS_COPY.parent / "load" / "newspaper4k_chinese_article.txt").read_bytes()
+    loaded = load(Document("fragment.txt", fragment.encode("utf-8") + article))
+    assert loaded.text.startswith("盲人用户使用\u00e6\u201c\u00e4\u00bd\u0153智能引导。\n")
+    assert [d.code for d in loaded.diagnostics] == ["windows-1252-marks", "control-characters"]
+    assert loaded.diagnostics[1].message.startswith("1 NUL, control")
+
+
 def test_lossy_decode_names_the_byte_offset():
     loaded = _load("cwced_6dc2d508-abb9-467c-bbea-1fedfcec5f9d.html")
     assert loaded.encoding == "gb18030"
