@@ -1054,3 +1054,42 @@ def test_each_deflater_takes_its_own_levels():
         PdfSettings(deflate="zlib", compression_level=10)
     assert PdfSettings(deflate="zlib", compression_level=9).compression_level == 9
     assert PdfSettings(deflate="libdeflate", compression_level=12).compression_level == 12
+
+
+# --- links ----------------------------------------------------------------------------------
+
+def test_each_link_is_a_printed_link_annotation_over_its_text(settings, tmp_path):
+    """The attachment list of wjmoe.gov.cn links three documents, the third broken over two
+    lines: a link annotation (printed, no border) over each line's stretch of the link, opening
+    the link's target, its text the description; poppler reads the link's text inside each
+    rectangle."""
+    import pikepdf
+
+    tree = ir_of(DATA / "corpus" / "html" / "wjmoe.gov.cn.html")
+    links = [(views.link_target(link.get("href")), link.text) for link in tree.iter("link")]
+    assert len(links) == 3
+    path = tmp_path / "links.pdf"
+    path.write_bytes(pdf.render(tree, settings))
+    found = []
+    with pikepdf.open(path) as doc:
+        for number, page in enumerate(doc.pages, start=1):
+            height = float(page.MediaBox[3])
+            for annotation in page.obj.get("/Annots", []):
+                x0, y0, x1, y1 = (float(v) for v in annotation.Rect)
+                # the rectangle in tenths of a point, 1.5 points in from either side: poppler takes a
+                # character a crop touches, the neighbour's box ends where the link's starts
+                crop = [round(v * 10) for v in (x0 + 1.5, height - y1 + 1.5, x1 - x0 - 3, y1 - y0 - 3)]
+                under = run(tool("pdftotext"), "-f", str(number), "-l", str(number), "-r", "720",
+                            *(arg for name, value in zip("xyWH", crop) for arg in (f"-{name}", str(value))),
+                            "-enc", "UTF-8", str(path), "-")
+                assert "".join(under.split()) == str(annotation.Contents)
+                assert int(annotation.F) == pdf.ANNOTATION_PRINT and list(annotation.Border) == [0, 0, 0]
+                found.append((str(annotation.A.URI), str(annotation.Contents)))
+    joined: list[tuple[str, str]] = []
+    for target, text in found:  # a link broken over lines: an annotation per line
+        if joined and joined[-1][0] == target and not any(text == t for _, t in links if _ == target):
+            joined[-1] = (target, joined[-1][1] + text)
+        else:
+            joined.append((target, text))
+    assert joined == links
+    assert len(found) == 4

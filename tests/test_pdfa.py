@@ -243,19 +243,24 @@ def check_no_transparency(doc: pikepdf.Pdf) -> None:
             assert obj.get("/BM", Name.Normal) in (Name.Normal, Name.Compatible)
 
 
-EXTERNAL_KEYS = ("/URI", "/Launch", "/GoToR", "/GoToE", "/ImportData", "/SubmitForm", "/JavaScript",
+EXTERNAL_KEYS = ("/Launch", "/GoToR", "/GoToE", "/ImportData", "/SubmitForm", "/JavaScript",
                  "/JS", "/AA", "/EmbeddedFiles", "/AF", "/OPI", "/Alternates", "/PS", "/Ref", "/XFA")
+#: The actions ISO 19005-2 (6.5.1) forbids, and those that reach into other files. A URI action
+#: (a link to a web page) is allowed.
+FORBIDDEN_ACTIONS = tuple(Name(f"/{name}") for name in (
+    "Launch", "Sound", "Movie", "ResetForm", "ImportData", "Hide", "SetOCGState", "Rendition", "Trans",
+    "GoTo3DView", "JavaScript", "SetState", "NoOp", "GoToR", "GoToE", "SubmitForm"))
 
 
 def check_no_external_references(doc: pikepdf.Pdf) -> None:
-    """6.5, 6.8: nothing outside the file: no URI, launch, remote go-to or JavaScript actions,
-    no file specifications or embedded files, no stream data in external files, no reference
-    XObjects or OPI; the outline points inside the document."""
+    """6.5, 6.8: nothing outside the file but the web pages links open: no launch, remote
+    go-to, JavaScript or other forbidden actions, no file specifications or embedded files, no
+    stream data in external files, no reference XObjects or OPI."""
     for obj in all_objects(doc):
         found = [key for key in EXTERNAL_KEYS if key in obj]
         assert not found, f"external reference {found}"
         assert obj.get("/Type") != Name.Filespec, "a file specification"
-        assert obj.get("/S") not in (Name.URI, Name.Launch, Name.GoToR, Name.GoToE, Name.JavaScript)
+        assert obj.get("/S") not in FORBIDDEN_ACTIONS, f"a {obj.get('/S')} action"
         if isinstance(obj, pikepdf.Stream):
             assert "/F" not in obj and "/FFilter" not in obj, "stream data outside the file"
 
@@ -275,6 +280,21 @@ def check_device_colour(doc: pikepdf.Pdf) -> None:
     for page in doc.pages:
         ops = {str(op) for _operands, op in pikepdf.parse_content_stream(page)}
         assert not ops & {"k", "K"}, "CMYK colour operators"
+
+
+#: Annotation flags (ISO 32000-1, 12.5.3): PDF/A (6.3.2) asks Print set, the others clear.
+PRINT, HIDDEN_OR_UNSEEN = 4, 1 | 2 | 32 | 256  # Invisible, Hidden, NoView, ToggleNoView
+
+
+def check_annotations(doc: pikepdf.Pdf) -> None:
+    """6.3.1, 6.3.2: annotations are links only, each printed and visible; a link opens a web
+    page (a URI action) and needs no appearance stream (6.3.3 exempts links)."""
+    for page in doc.pages:
+        for annotation in page.obj.get("/Annots", []):
+            assert annotation.Subtype == Name.Link, f"a {annotation.Subtype} annotation"
+            flags = int(annotation.get("/F", 0))
+            assert flags & PRINT and not flags & HIDDEN_OR_UNSEEN, f"annotation flags {flags}"
+            assert annotation.A.S == Name.URI
 
 
 def check_validator(data: bytes) -> None:
@@ -346,6 +366,7 @@ def check_archival(data: bytes, tree) -> None:
         check_not_encrypted(doc)
         check_no_transparency(doc)
         check_no_external_references(doc)
+        check_annotations(doc)
         check_file_identifier(doc)
         check_device_colour(doc)
     check_validator(data)
@@ -421,7 +442,11 @@ def broken(data: bytes, how: str) -> pikepdf.Pdf:
     if how == "external":
         first = doc.Root.Outlines.First
         del first.Dest
-        first.A = pikepdf.Dictionary(S=Name.URI, URI=pikepdf.String("https://www.example.gov.cn/"))
+        first.A = pikepdf.Dictionary(S=Name.Launch, F=pikepdf.String("report.exe"))
+    elif how == "hidden link":
+        doc.pages[0].obj.Annots = doc.make_indirect(pikepdf.Array([doc.make_indirect(pikepdf.Dictionary(
+            Type=Name.Annot, Subtype=Name.Link, Rect=[0, 0, 10, 10], F=2,
+            A=pikepdf.Dictionary(S=Name.URI, URI=pikepdf.String("https://www.example.gov.cn/"))))]))
     elif how == "identifier":
         del doc.trailer.ID
     elif how == "transparency":
@@ -436,7 +461,7 @@ def broken(data: bytes, how: str) -> pikepdf.Pdf:
 
 
 @pytest.mark.parametrize("how, check", [
-    ("external", check_no_external_references), ("identifier", check_file_identifier),
+    ("external", check_no_external_references), ("hidden link", check_annotations), ("identifier", check_file_identifier),
     ("transparency", check_no_transparency), ("cmyk", check_device_colour), ("encryption", check_not_encrypted),
 ])
 def test_the_checks_catch_what_pdfa_forbids(how, check, reference_tree, font_cache):

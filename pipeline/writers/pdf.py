@@ -23,7 +23,8 @@ than a page is cut into rows that each fit one (rows joined by row spans that to
 taller than a page lose those spans first), so reportlab never splits inside a row: layout time
 stays linear in the table. A figure's picture comes from the IR's ``<pictures>``, with its
 caption under it; a figure without one prints its placeholder. Headings become a nested
-outline. Nothing is read from disk but the fonts (``pipeline.fonts``).
+outline. A link is a link annotation over each line's stretch of its text (untagged output).
+Nothing is read from disk but the fonts (``pipeline.fonts``).
 
 By default the file is PDF/A-2b (``pdf.archival``): reportlab writes it so through the canvas
 of ``pdfa.canvas_class`` (the XMP packet, the sRGB output intent, the document info PDF/A
@@ -78,6 +79,8 @@ ROLES = fonts.ROLES
 #: (a line cut short by a long URL pushed to the next line stays ragged instead).
 MAX_STRETCH = 0.5
 DASH = "—"  # the page number's 一字线
+#: An annotation's flag that prints it (ISO 32000-1, 12.5.3): PDF/A asks it of every annotation.
+ANNOTATION_PRINT = 4
 
 
 # --- laid-out lines -----------------------------------------------------------------------
@@ -616,7 +619,7 @@ class LaidLine:
     justified: bool
     width: float = 0.0  # the width the breaker filled (tracking included)
     tracking: float = 0.0
-    offset: int = 0  # where the line starts in its block's text (tagged output only)
+    offset: int = 0  # where the line starts in its block's text (tagged output, or a block with links)
     hang: float = 0.0  # how far a hanging mark (标点悬挂) reaches past the measure; 0: none
 
 
@@ -635,6 +638,9 @@ class Block:
     # artifact the block is (page numbers: Pagination).
     tags: tuple[tuple[int, pdfa.Node], ...] = ()
     artifact: str | None = None
+    # The links of the text: (start, end, target) offsets into ``source``, each drawn over
+    # with a link annotation.
+    links: tuple[tuple[int, int, str], ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -928,10 +934,12 @@ class PdfWriter(DocumentWriter):
         return self._blocks
 
     def lay_grid(self, text: str, role: str, kind: str, align: str = "justify",
-                 indent: int | None = None, tags: list[tuple[str, pdfa.Node]] = ()) -> Block:
+                 indent: int | None = None, tags: list[tuple[str, pdfa.Node]] = (),
+                 links: list[tuple[str, str | None]] = ()) -> Block:
         """Break ``text`` for the grid: ``align`` is justify (paragraphs), center, right (flush
         right, no indent), title, or center-single (centred on one line, else justified).
-        ``tags`` (tagged output) cut ``text`` into pieces, each with its structure element."""
+        ``tags`` (tagged output) cut ``text`` into pieces, each with its structure element;
+        ``links`` cut it into pieces, each with the target of the link it is, or None."""
         geo, pdf = self.geo, self.pdf
         text = self.printable(text, role)
         size = pdf.title_size if role == "title" else pdf.body_size
@@ -979,22 +987,28 @@ class PdfWriter(DocumentWriter):
             lines.append(LaidLine(t, x, space, natural, False, width - start, tracking))
         block = Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
         if tags:
-            block.tags = self._tag_offsets(tags, role)
+            block.tags = self._piece_offsets(tags, role)
+        if links and not self.tagger and any(target for _piece, target in links):
+            starts = self._piece_offsets(links, role) + ((len(text), None),)
+            block.links = tuple((at, end, target) for (at, target), (end, _next) in zip(starts, starts[1:])
+                                if target and end > at)
+        if block.tags or block.links:
             cursor = 0
             for line in lines:  # the lines are the text's pieces in order, spaces at breaks dropped
                 line.offset = text.find(line.text, cursor)
                 cursor = line.offset + len(line.text)
         return block
 
-    def _tag_offsets(self, tags: list[tuple[str, pdfa.Node]], role: str) -> tuple[tuple[int, pdfa.Node], ...]:
-        """Where each tagged piece starts in the printed text (``printable`` works character by
-        character, then trims the ends)."""
-        printed = [self.printable(piece, role, trim=False) for piece, _node in tags]
+    def _piece_offsets(self, pieces: list[tuple[str, object]], role: str) -> tuple[tuple[int, object], ...]:
+        """Where each piece (a text and what it is: a structure element, a link's target)
+        starts in the printed text (``printable`` works character by character, then trims the
+        ends)."""
+        printed = [self.printable(piece, role, trim=False) for piece, _what in pieces]
         whole = "".join(printed)
         lead = len(whole) - len(whole.lstrip())
         out, pos = [], 0
-        for (_piece, node), text in zip(tags, printed):
-            out.append((max(pos - lead, 0), node))
+        for (_piece, what), text in zip(pieces, printed):
+            out.append((max(pos - lead, 0), what))
             pos += len(text)
         return tuple(out)
 
@@ -1061,6 +1075,8 @@ class PdfWriter(DocumentWriter):
             self._draw_runs(canv, block, runs, line.char_space, x, baseline)
         else:
             self._draw_tagged(canv, block, line, x, baseline)
+        if block.links:
+            self._link_areas(canv, block, line, x, baseline)
         if not self.record_layout:
             return
         abs_x0, abs_y = canv.absolutePosition(x, baseline)
@@ -1095,6 +1111,25 @@ class PdfWriter(DocumentWriter):
         canv._code.append(" ".join(code))
         if block.embolden:
             canv.restoreState()
+
+    def _link_areas(self, canv, block: Block, line: LaidLine, x: float, baseline: float):
+        """A link annotation over each stretch of the line that is a link's text: from the
+        first glyph's left edge to the last one's right, the em box high. Printed (PDF/A asks
+        every annotation to be), no border; its text is its description."""
+        from reportlab.pdfbase.pdfdoc import PDFString
+
+        start, end = line.offset, line.offset + len(line.text)
+        width = partial(self.fonts.glyph_width, block.role, block.size)
+        for at, until, target in block.links:
+            at, until = max(at, start), min(until, end)
+            if at >= until:
+                continue
+            before, inside = line.text[:at - start], line.text[at - start:until - start]
+            x0 = x + width(before) + len(before) * line.char_space
+            x1 = x0 + width(inside) + (len(inside) - 1) * line.char_space
+            bottom = baseline + (EM_CENTRE - 0.5) * block.size  # the em box, its centre EM_CENTRE above the baseline
+            canv.linkURL(target, (x0, bottom, x1, bottom + block.size), relative=1, thickness=0,
+                         F=ANNOTATION_PRINT, Contents=PDFString(inside))
 
     def _draw_tagged(self, canv, block: Block, line: LaidLine, x: float, baseline: float):
         """The line as marked content: one sequence per structure element it holds text of
@@ -1188,7 +1223,7 @@ class PdfWriter(DocumentWriter):
             align = views.alignment(el) or "justify"
             indent = 0 if align == "center" else None
             tags = self._paragraph_tags(el) if self.tagger else ()
-            block = self.lay_grid(text, "body", "p", align=align, indent=indent, tags=tags)
+            block = self.lay_grid(text, "body", "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
             self.story.append(self.GridBlock(block, self))
 
     def _tags(self, text: str, role: str, **kwargs) -> list[tuple[str, pdfa.Node]]:
@@ -1241,7 +1276,8 @@ class PdfWriter(DocumentWriter):
         if self.tagger:
             entry = self._parent.add("LI")
             tags = [(marker, entry.add("Lbl")), (text[len(marker):], entry.add("LBody"))]
-        self.story.append(self.GridBlock(self.lay_grid(text, "body", "li", tags=tags), self))
+        links = [(marker, None), *_link_pieces(el)]
+        self.story.append(self.GridBlock(self.lay_grid(text, "body", "li", tags=tags, links=links), self))
 
     def visit_figure(self, el):
         """The picture then its caption, or the placeholder when there is no picture. Tagged:
@@ -1495,6 +1531,20 @@ class PdfWriter(DocumentWriter):
 
 
 # --- helpers ------------------------------------------------------------------------------
+
+def _link_pieces(el: etree._Element) -> list[tuple[str, str | None]]:
+    """The printed text of an inline container (``ir.text_of``) in pieces, each with the
+    target of the link it is (``views.link_target``: None for one not safe to follow) or
+    None."""
+    pieces: list[tuple[str, str | None]] = [(el.text or "", None)]
+    for child in el:
+        if child.tag == "item":
+            pieces += [(child.get("label", ""), None), *_link_pieces(child)]
+        elif child.tag == "link":
+            pieces.append((child.text or "", views.link_target(child.get("href"))))
+        pieces.append((child.tail or "", None))
+    return pieces
+
 
 #: The date of a report without one when no SOURCE_DATE_EPOCH is set: the date reportlab
 #: gives a file in its invariant mode (2000-01-01 00:00 UTC).
