@@ -150,7 +150,7 @@ class PdfSettings(Strict):
     # PDF/A-2b: XMP metadata agreeing with the document info, an sRGB output intent, pictures
     # without transparency; false writes a plain PDF.
     archival: bool = True
-    # A structure tree (tagged PDF): headings, paragraphs, lists, tables, figures with alt text.
+    # A structure tree (tagged PDF): headings, paragraphs, links, lists, tables, figures with alt text.
     tagged: bool = False
     # The deflate implementation of the compressed streams (fonts, pages) and its level.
     # libdeflate (levels 0-12): at 1 it deflates the fonts (most of the file) about three times

@@ -40,7 +40,7 @@ from .test_pdf import body_parts, long_table_tree, printable, render_in_another_
 SAMPLE_IR = DATA / "ir" / "sample.xml"
 XMP_DC = "http://purl.org/dc/elements/1.1/"
 TAGGED_TYPES = {"Document", "Title", "P", "H1", "H2", "H3", "H4", "L", "LI", "Lbl", "LBody",
-                "Table", "TR", "TH", "TD", "Figure", "Caption"}
+                "Table", "TR", "TH", "TD", "Figure", "Caption", "Link"}
 
 
 # --- rendering ----------------------------------------------------------------------------
@@ -599,24 +599,30 @@ def kids_of(elem) -> list:
 
 def structure(doc: pikepdf.Pdf) -> list[tuple[int, str, str, pikepdf.Dictionary]]:
     """(depth, type, text of its own marked content, element) for every structure element, in
-    tree order (an element's content before its children's)."""
+    tree order, its kids read in order: an element whose content has a child element inside
+    (a Link in a paragraph) is listed with its text before the child, then again with the
+    text after it."""
     pages = {page.obj.objgen: n for n, page in enumerate(doc.pages)}
     text_of, _artifacts, _untagged = marked_content(doc)
     out = []
 
     def visit(elem, depth):
-        text, children = "", []
+        text, listed = "", False
         for kid in kids_of(elem):
             if isinstance(kid, int):
                 text += text_of[(pages[elem.Pg.objgen], int(kid))]
             elif kid.get("/Type") == Name.MCR:
                 text += text_of[(pages[kid.Pg.objgen], int(kid.MCID))]
+            elif kid.get("/Type") == Name.OBJR:  # an annotation (a link's), no element
+                continue
             else:
                 assert kid.P.objgen == elem.objgen, "a child whose /P is not its parent"
-                children.append(kid)
-        out.append((depth, str(elem.S)[1:], text, elem))
-        for child in children:
-            visit(child, depth + 1)
+                if text or not listed:
+                    out.append((depth, str(elem.S)[1:], text, elem))
+                text, listed = "", True
+                visit(kid, depth + 1)
+        if text or not listed:
+            out.append((depth, str(elem.S)[1:], text, elem))
 
     visit(doc.Root.StructTreeRoot.K, 0)
     return out
@@ -706,6 +712,31 @@ def test_tagged_sample_lists_tables_and_figure(font_cache):
     [(depth, _k, _t, figure)] = [e for e in elements if e[1] == "Figure"]
     assert str(figure.Alt) == "图表"
     assert [k for d, k, _t, _e in elements if d == depth + 1 and _e.P.objgen == figure.objgen] == ["Caption"]
+
+
+def test_a_tagged_link_is_a_link_element_in_its_paragraph_holding_its_annotation(font_cache):
+    """The sample's 详见<link>附件</link>。: the paragraph reads 详见, then its Link element
+    (the link's text, then an object reference to the annotation over it), then 。; the
+    annotation's StructParent leads back to the Link through the parent tree."""
+    tree = load(SAMPLE_IR)
+    with pikepdf.open(io.BytesIO(tagged("sample", tree, font_cache))) as doc:
+        elements = structure(doc)
+        [(depth, _k, text, link)] = [e for e in elements if e[1] == "Link"]
+        at = next(i for i, e in enumerate(elements) if e[3].objgen == link.objgen)
+        before, after = elements[at - 1], elements[at + 1]
+        assert text == "附件" and before[3].objgen == after[3].objgen == link.P.objgen
+        assert before[2].endswith("详见") and after[2] == "。" and before[1] == "P"
+        [objr] = [k for k in kids_of(link) if isinstance(k, pikepdf.Dictionary) and k.get("/Type") == Name.OBJR]
+        annotation = objr.Obj
+        page = next(page for page in doc.pages if page.obj.objgen == objr.Pg.objgen)
+        assert [a.objgen for a in page.obj.Annots] == [annotation.objgen]
+        assert str(annotation.A.URI) == "https://www.szlh.gov.cn/a.html" and str(annotation.Contents) == "附件"
+        root = doc.Root.StructTreeRoot
+        nums = list(root.ParentTree.Nums)
+        parents = dict(zip((int(k) for k in nums[::2]), nums[1::2]))
+        assert parents[int(annotation.StructParent)].objgen == link.objgen
+        keys = sorted(parents)
+        assert keys == list(range(len(doc.pages) + 1)) and int(root.ParentTreeNextKey) == len(keys)
 
 
 def test_a_repeated_table_header_is_an_artifact(font_cache):

@@ -23,15 +23,16 @@ than a page is cut into rows that each fit one (rows joined by row spans that to
 taller than a page lose those spans first), so reportlab never splits inside a row: layout time
 stays linear in the table. A figure's picture comes from the IR's ``<pictures>``, with its
 caption under it; a figure without one prints its placeholder. Headings become a nested
-outline. A link is a link annotation over each line's stretch of its text (untagged output).
+outline. A link is a link annotation over each line's stretch of its text (in tagged output
+held by a Link element).
 Nothing is read from disk but the fonts (``pipeline.fonts``).
 
 By default the file is PDF/A-2b (``pdf.archival``): reportlab writes it so through the canvas
 of ``pdfa.canvas_class`` (the XMP packet, the sRGB output intent, the document info PDF/A
 asks for), pictures with transparency are set onto white, and ``pdfa.identified`` sets the
 file identifier. With ``pdf.tagged`` the writer builds a structure tree as it visits
-(``pdfa.Tagger``: headings H1–H4, paragraphs, lists, tables, figures with their alt text, in
-IR order), marks what it draws as the content of those elements, or as artifacts (page
+(``pdfa.Tagger``: headings H1–H4, paragraphs, links, lists, tables, figures with their alt
+text, in IR order), marks what it draws as the content of those elements, or as artifacts (page
 numbers, table rules, repeated table headers), and the same canvas writes the tree.
 ``archival: false`` and ``tagged: false`` give reportlab's file as it is.
 
@@ -638,9 +639,9 @@ class Block:
     # artifact the block is (page numbers: Pagination).
     tags: tuple[tuple[int, pdfa.Node], ...] = ()
     artifact: str | None = None
-    # The links of the text: (start, end, target) offsets into ``source``, each drawn over
-    # with a link annotation.
-    links: tuple[tuple[int, int, str], ...] = ()
+    # The links of the text: (start, end, target, its Link element in tagged output) with
+    # offsets into ``source``, each drawn over with a link annotation.
+    links: tuple[tuple[int, int, str, pdfa.Node | None], ...] = ()
 
 
 @lru_cache(maxsize=None)
@@ -988,10 +989,13 @@ class PdfWriter(DocumentWriter):
         block = Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
         if tags:
             block.tags = self._piece_offsets(tags, role)
-        if links and not self.tagger and any(target for _piece, target in links):
+            links = [(piece, (node.target, node) if node.target else None) for piece, node in tags]
+        else:
+            links = [(piece, (target, None) if target else None) for piece, target in links]
+        if any(link for _piece, link in links):
             starts = self._piece_offsets(links, role) + ((len(text), None),)
-            block.links = tuple((at, end, target) for (at, target), (end, _next) in zip(starts, starts[1:])
-                                if target and end > at)
+            block.links = tuple((at, end, *link) for (at, link), (end, _next) in zip(starts, starts[1:])
+                                if link and end > at)
         if block.tags or block.links:
             cursor = 0
             for line in lines:  # the lines are the text's pieces in order, spaces at breaks dropped
@@ -1115,12 +1119,14 @@ class PdfWriter(DocumentWriter):
     def _link_areas(self, canv, block: Block, line: LaidLine, x: float, baseline: float):
         """A link annotation over each stretch of the line that is a link's text: from the
         first glyph's left edge to the last one's right, the em box high. Printed (PDF/A asks
-        every annotation to be), no border; its text is its description."""
+        every annotation to be), no border; its text is its description. In tagged output
+        the link's Link element holds it (an object reference, the annotation's
+        ``StructParent`` its key in the parent tree)."""
         from reportlab.pdfbase.pdfdoc import PDFString
 
         start, end = line.offset, line.offset + len(line.text)
         width = partial(self.fonts.glyph_width, block.role, block.size)
-        for at, until, target in block.links:
+        for at, until, target, node in block.links:
             at, until = max(at, start), min(until, end)
             if at >= until:
                 continue
@@ -1128,8 +1134,12 @@ class PdfWriter(DocumentWriter):
             x0 = x + width(before) + len(before) * line.char_space
             x1 = x0 + width(inside) + (len(inside) - 1) * line.char_space
             bottom = baseline + (EM_CENTRE - 0.5) * block.size  # the em box, its centre EM_CENTRE above the baseline
+            tagged = {} if node is None else {"StructParent": self.tagger.key()}
             canv.linkURL(target, (x0, bottom, x1, bottom + block.size), relative=1, thickness=0,
-                         F=ANNOTATION_PRINT, Contents=PDFString(inside))
+                         F=ANNOTATION_PRINT, Contents=PDFString(inside), **tagged)
+            if node is not None:  # the Link element holds the annotation reportlab just named
+                reference = canv._doc.refAnnotation(f"NUMBER{canv._annotationCount}")
+                node.objects.append((canv.getPageNumber(), reference, tagged["StructParent"]))
 
     def _draw_tagged(self, canv, block: Block, line: LaidLine, x: float, baseline: float):
         """The line as marked content: one sequence per structure element it holds text of
@@ -1253,7 +1263,13 @@ class PdfWriter(DocumentWriter):
                 body = entry.add("LBody")
                 put(ir.text_of(child))
             elif child.tag == "link":
-                put(child.text)
+                target = views.link_target(child.get("href"))
+                if target and child.text:
+                    if body is None and intro is None:
+                        intro = parent.add("P")
+                    pieces.append((child.text, (intro if body is None else body).add("Link", inline=True, target=target)))
+                else:
+                    put(child.text)
             put(child.tail)
         return pieces
 

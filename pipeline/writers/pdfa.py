@@ -71,7 +71,8 @@ def flatten_picture(data: bytes) -> bytes:
 @dataclass(eq=False)
 class Node:
     """One structure element: its type, its content (``(page, mcid)`` marks, drawn first) and
-    its child elements (after the marks), alt text and table attributes."""
+    its child elements (after the marks, but for an inline one: among them, where its text is
+    drawn), alt text and table attributes. A link (``target``) also holds its annotations."""
 
     role: str
     children: list["Node"] = field(default_factory=list)
@@ -79,9 +80,14 @@ class Node:
     alt: str | None = None
     attributes: dict[str, object] = field(default_factory=dict)
     keep_empty: bool = False  # a table cell without text still holds its place
+    inline: bool = False  # set in its parent's text (a Link): placed among the parent's marks
+    after: int | None = None  # an inline element: how many of its parent's marks come before it
+    target: str | None = None  # a Link's target
+    objects: list[tuple[int, object, int]] = field(default_factory=list)  # a Link's annotations: (page, reference, parent-tree key)
+    parent: "Node | None" = field(default=None, repr=False)
 
     def add(self, role: str, **kwargs) -> "Node":
-        child = Node(role, **kwargs)
+        child = Node(role, parent=self, **kwargs)
         self.children.append(child)
         return child
 
@@ -95,11 +101,20 @@ class Tagger:
     def __init__(self):
         self.root = Node("Document")
         self._next: dict[int, int] = {}  # page → next MCID
+        self.keys = 0  # the parent tree's keys given out: each page's, then each annotation's as drawn
+        self.page_keys: list[int] = []  # each page's key, in page order
+
+    def key(self) -> int:
+        """The next key of the parent tree (a page's ``StructParents``, an annotation's ``StructParent``)."""
+        self.keys += 1
+        return self.keys - 1
 
     def begin(self, canv, node: Node) -> None:
         page = canv.getPageNumber()
         mcid = self._next.get(page, 0)
         self._next[page] = mcid + 1
+        if node.inline and node.after is None:
+            node.after = len(node.parent.marks)
         node.marks.append((page, mcid))
         canv.addLiteral(f"/{node.role} <</MCID {mcid}>> BDC")
 
@@ -239,7 +254,8 @@ def canvas_class():
             if self._tagger is not None:
                 # reportlab writes the page entries its class lists, these two not among them
                 page.__NoDefault__ = [*page.__NoDefault__, "StructParents", "Tabs"]
-                page.StructParents, page.Tabs = len(self._page_refs), PDFName("S")
+                page.StructParents, page.Tabs = self._tagger.key(), PDFName("S")
+                self._tagger.page_keys.append(page.StructParents)
                 self._page_refs.append(self._doc.Reference(page))
 
     return FinishingCanvas
@@ -339,25 +355,36 @@ def xmp(info: dict[str, str]) -> bytes:
 def _structure(document, root, tagger: Tagger, pages: list) -> dict:
     """The entries of the structure tree root of ``tagger`` in the reportlab ``document``
     (``root``: a reference to the tree root; ``pages``: a reference to each page, in order):
-    the elements with their marked-content references, the parent tree (page → MCID →
-    element) and the role map. The elements and the parent tree's arrays become indirect
-    objects of ``document``."""
+    the elements with their marked-content and annotation references, the parent tree (a
+    page's key → MCID → element, an annotation's key → its element) and the role map. The
+    elements and the parent tree's arrays become indirect objects of ``document``."""
     from reportlab.pdfbase.pdfdoc import PDFArray, PDFDictionary, PDFName, PDFString
 
     parents: dict[int, dict[int, object]] = {n: {} for n in range(1, len(pages) + 1)}
+    annotated: dict[int, object] = {}  # an annotation's key → its element
 
     def element(node: Node, parent) -> object:
         elem = PDFDictionary({"Type": PDFName("StructElem"), "S": PDFName(node.role), "P": parent})
         ref = document.Reference(elem)
         kids: list = []
+        shown = [child for child in node.children if not child.empty()]
+        inline = {}
+        for child in shown:
+            if child.inline and child.after is not None and child.after < len(node.marks):
+                inline.setdefault(child.after, []).append(child)
         if node.marks:
             first = node.marks[0][0]
             elem["Pg"] = pages[first - 1]
-            for page, mcid in node.marks:
+            for i, (page, mcid) in enumerate(node.marks):
+                kids += [element(child, ref) for child in inline.get(i, ())]
                 parents[page][mcid] = ref
                 kids.append(mcid if page == first else
                             PDFDictionary({"Type": PDFName("MCR"), "Pg": pages[page - 1], "MCID": mcid}))
-        kids += [element(child, ref) for child in node.children if not child.empty()]
+        placed = {child for group in inline.values() for child in group}
+        kids += [element(child, ref) for child in shown if child not in placed]
+        for page, annotation, key in node.objects:
+            annotated[key] = ref
+            kids.append(PDFDictionary({"Type": PDFName("OBJR"), "Pg": pages[page - 1], "Obj": annotation}))
         if kids:
             elem["K"] = kids[0] if len(kids) == 1 else PDFArray(kids)
         if node.alt:
@@ -368,14 +395,17 @@ def _structure(document, root, tagger: Tagger, pages: list) -> dict:
         return ref
 
     top = element(tagger.root, root)
-    nums: list = []
-    for n in range(len(pages)):
+    entries = dict(annotated)
+    for n, key in enumerate(tagger.page_keys):
         found = parents[n + 1]
-        nums += [n, document.Reference(PDFArray([found[m] for m in range(len(found))]))]
+        entries[key] = document.Reference(PDFArray([found[m] for m in range(len(found))]))
+    nums: list = []
+    for key in sorted(entries):
+        nums += [key, entries[key]]
     return {
         "Type": PDFName("StructTreeRoot"),
         "K": top,
         "ParentTree": document.Reference(PDFDictionary({"Nums": PDFArray(nums)})),
-        "ParentTreeNextKey": len(pages),
+        "ParentTreeNextKey": tagger.keys,
         "RoleMap": PDFDictionary({k: PDFName(v) for k, v in ROLE_MAP.items()}),
     }
