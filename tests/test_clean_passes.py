@@ -28,7 +28,7 @@ FILM_NEWS = DATA / "structure" / "m1905_3e863fa9.html"
 NEWSSC = HTML / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html"
 DOCUMENTED_ORDER = [
     "parse", "site", "head", "home-link", "scripts", "page-lines", "info-tables", "chrome", "content", "blocks",
-    "form-tables", "lines", "unwrap", "captions", "metadata", "title", "issuer", "repeats", "date", "trim", "bold-headings",
+    "form-tables", "lines", "unwrap", "captions", "metadata", "link-targets", "title", "issuer", "repeats", "date", "trim", "bold-headings",
 ]
 
 
@@ -235,6 +235,32 @@ def test_shipped_newssc_rule_drops_the_forums_breadcrumb(tmp_path, monkeypatch):
     assert any(c.text.startswith("麻辣社区 → 错误信息 →") for c in tree.iterfind("removed/chrome"))
     monkeypatch.setattr(clean_rules, "sites_folder", lambda: tmp_path)
     assert body_texts(clean_page(NEWSSC))[0].startswith("麻辣社区 → 错误信息 →")
+
+
+# ---------------------------------------------------------------- link targets
+
+#: An address for the 教育部 notice of the site clone wjmoe.gov.cn, which does not state its own
+#: (made up in the form of the ministry's addresses: a page in a dated folder); the notice links
+#: its attachments as ./W0202406135566637….docx, beside the page.
+MOE_NOTICE = "http://www.moe.gov.cn/srcsite/A12/moe_1407/s253/202406/t20240613_1135586.html"
+MOE_FOLDER = "http://www.moe.gov.cn/srcsite/A12/moe_1407/s253/202406/"
+
+
+def link_targets(document: Document) -> list[str]:
+    return [link.get("href") for link in clean(load(document)).iter("link")]
+
+
+def test_relative_link_targets_are_resolved_against_the_pages_address():
+    page = (HTML / "wjmoe.gov.cn.html").read_bytes()
+    assert link_targets(Document("wjmoe.html", page)) == [  # no address: the page's own words
+        "./W020240613556663716813.docx", "./W020240613556663720310.docx", "./W020240613556663730435.docx"]
+    assert link_targets(Document("wjmoe.html", page, url=MOE_NOTICE)) == [
+        MOE_FOLDER + "W020240613556663716813.docx", MOE_FOLDER + "W020240613556663720310.docx",
+        MOE_FOLDER + "W020240613556663730435.docx"]
+    based = page.replace(b"<head>", b'<head><base href="https://www.moe.gov.cn/files/">', 1)
+    assert b"<base" in based
+    assert link_targets(Document("wjmoe.html", based, url=MOE_NOTICE))[0] == \
+        "https://www.moe.gov.cn/files/W020240613556663716813.docx"  # <base href> first
 
 
 # ---------------------------------------------------------------- block alignment

@@ -3,8 +3,8 @@
 A page runs through the named passes of ``PASSES``, each a function over one ``Draft``
 (``draft.py``); the passes for HTML only leave a text scrape alone, and the form-tables pass
 leaves a page alone. Passes, in order: parse, site, head, home-link, scripts, page-lines, info-tables,
-chrome, content, blocks, form-tables, lines, unwrap, captions, metadata, title, issuer, repeats, date,
-trim, bold-headings.
+chrome, content, blocks, form-tables, lines, unwrap, captions, metadata, link-targets, title, issuer,
+repeats, date, trim, bold-headings.
 
 HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
 head gives metadata (``head.py``), as does a link to the site's home page naming it
@@ -18,7 +18,7 @@ the statistics tables of a known national template, flattened to lines, are put 
 (``formtables.py``). Both then pass the same line rules: chrome phrases, chrome headings and
 site footers are dropped and metadata lines lifted (``lines.py``, ``metadata.py``: for HTML
 also from info bars outside the content), the lines of hard-wrapped text are joined into their
-paragraphs (``unwrap.py``), photo captions join their picture or are dropped
+paragraphs (``unwrap.py``), relative link targets are made absolute (``head.py``), photo captions join their picture or are dropped
 (``captions.py``), the title and a repeated body (print copy) are dropped (``title.py``,
 ``repeats.py``), and for HTML only the densest run of blocks is kept (``trim.py``) and short
 lines set wholly in bold become headings (``blocks.py``).
@@ -43,7 +43,7 @@ from .chrome import drop_chrome, drop_scripts, note_page_lines
 from .content import choose_content
 from .draft import Draft, block_text
 from .formtables import read_form_tables
-from .head import find_site, read_head
+from .head import find_site, read_head, resolve_link_targets
 from .html import parse
 from .infotable import read_info_tables
 from .lines import sort_lines
@@ -71,6 +71,7 @@ PASSES = (
     ("unwrap", join_wrapped_lines),
     ("captions", attach_captions),
     ("metadata", resolve_metadata),
+    ("link-targets", resolve_link_targets),
     ("title", find_title),
     ("issuer", title_issuer),
     ("repeats", drop_repeats),

@@ -101,6 +101,23 @@ def base_address(draft: Draft, urls: list[tuple[str, str]]) -> str | None:
     return next((url for url in candidates if host_of(url)), None)
 
 
+def resolve_link_targets(draft: Draft) -> None:
+    """Each relative link target made absolute against the page's ``<base href>``, else its
+    address (``url``), so that a link in an output document opens what it opened on the page;
+    left as it is where the page states neither. A scheme-relative target takes the base's
+    scheme."""
+    base = draft.page.find(".//base") if draft.page is not None else None
+    candidates = [base.get("href") if base is not None else None, draft.meta.get("url")]
+    base = next((url for url in candidates if host_of(url)), None)
+    if base is None:
+        return
+    for block in draft.blocks:
+        for link in block.iter("link"):
+            href = link.get("href", "")
+            if not host_of(href):
+                link.set("href", urljoin(base, href))
+
+
 def offer_urls(draft: Draft) -> None:
     """Every absolute address of the page; relative ones resolved, else dropped (a diagnostic)."""
     read_with, urls = draft.addresses or (None, None)
