@@ -90,6 +90,22 @@ def test_continuous_numbering_gaps_and_restarts_are_still_warned():
     assert warnings(gap) == ["（一） is followed by （三）"]
 
 
+def test_a_second_list_opened_by_a_counting_word_starts_again_without_a_warning():
+    """三、原因分析 of a 北京 survey report: 首先，… 1. 2. 3., then 其次，… 1. 2. 3. (two lists of
+    one section); a restart right after a paragraph that is no such opening is still warned."""
+    from pipeline.transforms import run_transforms
+
+    from .test_transforms import _doc
+    tree = ir_of(PAGES / "cwced_c3f7d079.html")
+    assert warnings(tree) == []
+    labels = [label for label, _heading in outline(tree)]
+    assert labels[labels.index("三、") + 1:labels.index("四、")] == ["1.", "2.", "3.", "1.", "2.", "3."]
+    opened = run_transforms(_doc("一、甲", "1.子", "正文。", "2.丑", "其次，还有别的原因。", "1.寅", "正文。"))
+    assert warnings(opened) == []
+    lost = run_transforms(_doc("一、甲", "1.子", "正文。", "2.丑", "还有别的原因。", "1.寅", "正文。"))
+    assert warnings(lost) == ["1. restarts after 2."]
+
+
 def test_a_second_regulation_in_one_notice_starts_again_without_a_warning():
     """国办发〔2018〕124号 prints two 规定 one after the other: the second's 一、 follows its
     title, not the first's 九、."""

@@ -9,7 +9,8 @@ uses (its parent heading was likely lost). Official styles are not reported: con
 parent continuing the count of the same kind at the same depth before it: （五） under 二、
 after （四） under 一、), a clause list starting again at 1 (each 第X条 has its own （一）…),
 a heading list starting again at 一 after the title of a new document (an attachment, a
-second regulation in one notice), a clause list of a new document whatever it starts at, a section skipping a level inside its parent (一、 then 1.).
+second regulation in one notice), a heading list starting again at 1 after a paragraph opening
+a second list (其次，…), a clause list of a new document whatever it starts at, a section skipping a level inside its parent (一、 then 1.).
 A decimal outline's members count per level (1.1, 1.2 under 1; 2.1 under 2) and keep the
 numbers of the levels above as written (1.2 printed 1.2 even where its 1 was not found).
 """
@@ -44,6 +45,18 @@ def _starts_document(between: list[etree._Element]) -> bool:
     return any(el.tag == "p" and _document_start().fullmatch(ir.text_of(el).strip()) for el in between)
 
 
+@lru_cache(maxsize=1)
+def _list_lead() -> re.Pattern:
+    return re.compile(structure_rules()["list_lead"])
+
+
+def _leads_a_list(between: list[etree._Element]) -> bool:
+    """Whether the last of the paragraphs ``between`` two members opens a second list with a
+    word that counts the lists (其次，…: ``list_lead``)."""
+    paragraphs = [el for el in between if el.tag == "p"]
+    return bool(paragraphs) and bool(_list_lead().match(ir.text_of(paragraphs[-1]).strip()))
+
+
 def numbering(tree: etree._Element) -> etree._Element:
     tree = ir.clone(tree)
     body = tree.find("body")
@@ -74,6 +87,8 @@ def numbering(tree: etree._Element) -> etree._Element:
         if (clause and number == 1) or ((clause or number == 1) and _starts_document(blocks[order[last] + 1:order[member]])):
             return
         if number == 1:
+            if not clause and _leads_a_list(blocks[order[last] + 1:order[member]]):
+                return
             report("numbering-restart", f"{label} restarts after {earlier}")
         elif number <= before:
             report("numbering-restart", f"{label} follows {earlier}")
