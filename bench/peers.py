@@ -105,9 +105,9 @@ TOP_HEADING = re.compile(r"^([一二三四五六七八九十百]+)、")
 SITE = "深圳市罗湖区人民政府"
 DEFAULT_SHARED = ROOT.parent / "shared" / "corpus"
 #: Where ``throughput`` writes: on the project's disk, where a user's batch writes its outputs.
-#: The system's temporary folder may be another file system (tmpfs), or a slower part of the
-#: same one: on one machine writing a document's four outputs there cost 3-4 ms of system CPU,
-#: 0.3-1.8 ms elsewhere on the same ext4 file system.
+#: The system's temporary folder may be another file system (tmpfs) with other costs; on one
+#: machine, for a while, writing a document's four outputs there took 3-4 ms of system CPU
+#: against 0.3-1.8 ms in other folders of the same ext4 file system (later 1-2 ms there too).
 SCRATCH = ROOT / "bench" / "scratch"
 
 
