@@ -8,12 +8,13 @@ would be a paragraph of its own, in every output.
 
 The readers note where each line starts (``LineStart``): the width of its indentation and the
 line it follows across a single line break (a blank line, a block element or anything else
-between two lines ends the run). A run of lines is hard-wrapped when many of its lines end
-within a few columns of one width and hardly any runs past it (``rules.hard_wrap``), and its
-lines are prose (sentence punctuation): a list of names in equal columns, a schedule or verse
-stays as it is. In a hard-wrapped run a line that reaches the width goes on in the next line,
-unless the next is indented, starts with a structure label (一、 1. （一）), or, in a run whose
-paragraphs are not marked by indentation, the line ends a sentence.
+between two lines ends a run of lines). The lines of all runs are measured together: the text
+is hard-wrapped when many of them end within a few columns of one width and hardly any runs
+past it (``rules.hard_wrap``), and they are prose (sentence punctuation): a list of names in
+equal columns, a schedule or verse stays as it is. In hard-wrapped text a line that reaches the
+width goes on in the next line of its run, unless that one is indented, starts with a
+structure label (一、 1. （一）), or, where no paragraph is marked by indentation, the line ends
+a sentence.
 """
 from __future__ import annotations
 

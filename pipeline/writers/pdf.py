@@ -1288,11 +1288,14 @@ class PdfWriter(DocumentWriter):
 
     def visit_li(self, el):
         marker, text = views.li_marker(el), views.li_text(el)
+        links = [(marker, None), *_link_pieces(el)]
         tags = []
         if self.tagger:
             entry = self._parent.add("LI")
-            tags = [(marker, entry.add("Lbl")), (text[len(marker):], entry.add("LBody"))]
-        links = [(marker, None), *_link_pieces(el)]
+            tags = [(marker, entry.add("Lbl"))]
+            body = entry.add("LBody")
+            tags += [(piece, body.add("Link", inline=True, target=target) if target and piece else body)
+                     for piece, target in links[1:]]
         self.story.append(self.GridBlock(self.lay_grid(text, "body", "li", tags=tags, links=links), self))
 
     def visit_figure(self, el):
