@@ -144,8 +144,7 @@ class _Worker:
 
 
 class LocalPool:
-    """Worker processes, each converting one document at a time with the next one waiting in
-    its pipe (``IN_FLIGHT``), with a time limit and crash isolation."""
+    """Worker processes, one document each at a time, with a time limit and crash isolation."""
 
     def __init__(self, jobs: int, settings: Settings, formats: tuple[str, ...], timeout: float,
                  target=worker_main):
