@@ -2,9 +2,8 @@
 
 The parent process reads each input, hashes it and decides whether to convert it; an executor
 converts it and writes its outputs (atomically: temporary file + rename, ``worker.Job``); the
-parent then appends the document to the manifest journal. At most ``IN_FLIGHT`` (2) documents
-per worker are in flight (the next one waits in the worker while it converts, so it never waits
-for the parent), so memory stays flat however many inputs there are.
+parent then appends the document to the manifest journal. At most one document per worker is
+in flight, so memory stays flat however many inputs there are.
 
 Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, where a task is
 ``(tag, job)``; a task whose job is ``None`` passes straight through. An ``ok`` outcome's
@@ -31,7 +30,6 @@ import os
 import signal
 import threading
 import time
-from collections import deque
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from multiprocessing.connection import wait
@@ -50,7 +48,6 @@ from .spool import Spool
 from .worker import Job, run_job, worker_main, write_outcome
 
 MAX_TASKS_PER_WORKER = 500
-IN_FLIGHT = 2  # documents sent to a worker ahead of its outcomes: the next waits while it converts
 RESERVED_NAMES = frozenset({"index.html", mf.MANIFEST_NAME})  # the batch's own files at the top of OUTDIR
 WORKER_START_LIMIT = 300.0  # seconds a new worker may take to import and warm up
 
@@ -106,13 +103,14 @@ class _Worker:
         child_end.close()
         self.conn = parent_end
         self.ready = False
-        self.queue: deque[tuple[object, Job]] = deque()  # (tag, job) sent, in order: the first is being converted
+        self.tag = None
+        self.job: Job | None = None
         self.deadline = time.monotonic() + WORKER_START_LIMIT
         self.done = 0
 
     @property
     def busy(self) -> bool:
-        return bool(self.queue)
+        return self.tag is not None
 
     def ask_to_stop(self, kill: bool) -> None:
         if kill:
@@ -171,20 +169,18 @@ class LocalPool:
             worker.ask_to_stop(kill or worker.busy)
         for worker in workers:
             worker.join()
-            if worker.busy:  # only the first job can have begun writing
+            if worker.busy:
                 for fmt in self.formats:
-                    remove_temporaries(worker.queue[0][1].output(fmt)[1])
+                    remove_temporaries(worker.job.output(fmt)[1])
 
     def map(self, tasks: Iterable[tuple[object, Job | None]]) -> Iterator[tuple[object, dict | None]]:
         tasks = iter(tasks)
         passed: list = []  # tasks without a document, to hand back in order
-        again: deque[tuple[object, Job]] = deque()  # sent to a worker that died before starting them
         exhausted = False
 
-        def next_task() -> tuple[object, Job] | None:
+        def feed(worker: _Worker) -> None:
+            """Give an idle worker its next document (at once: it converts while we write)."""
             nonlocal exhausted
-            if again:
-                return again.popleft()
             while not exhausted:
                 task = next(tasks, None)
                 if task is None:
@@ -192,29 +188,10 @@ class LocalPool:
                 elif task[1] is None:
                     passed.append(task[0])
                 else:
-                    return task
-            return None
-
-        def feed(worker: _Worker) -> None:
-            """Keep a worker's queue full (``IN_FLIGHT`` documents: it starts the next as soon as
-            it sends an outcome, while we read the one after), short of its replacement."""
-            while len(worker.queue) < IN_FLIGHT and worker.done + len(worker.queue) < MAX_TASKS_PER_WORKER:
-                task = next_task()
-                if task is None:
-                    return
-                worker.conn.send(task[1])
-                if not worker.queue:
+                    worker.conn.send(task[1])
+                    worker.tag, worker.job = task
                     worker.deadline = time.monotonic() + self.timeout
-                worker.queue.append(task)
-
-        def lost(worker: _Worker) -> object:
-            """The document a worker was converting when it died or ran out of time: the worker
-            is replaced (its temporary files removed), the documents queued behind it go to the
-            next worker free."""
-            (tag, _job), *behind = worker.queue
-            self._replace(worker, kill=True)
-            again.extendleft(reversed(behind))
-            return tag
+                    return
 
         first = None
         for task in tasks:  # nothing to convert yet (skipped documents): no workers yet
@@ -228,12 +205,12 @@ class LocalPool:
         self.workers = [_Worker(self.ctx, self.target, self.settings, self.formats) for _ in range(self.jobs)]
         while True:
             for worker in self.workers:
-                if worker.ready:
+                if worker.ready and not worker.busy:
                     feed(worker)
             while passed:
                 yield passed.pop(0), None
             waiting = [w for w in self.workers if w.busy or not w.ready]
-            if not waiting:
+            if exhausted and not any(w.busy for w in self.workers):
                 return
             limit = max(0.0, min(w.deadline for w in waiting) - time.monotonic())
             handles = [w.conn for w in waiting] + [w.process.sentinel for w in waiting]
@@ -250,10 +227,8 @@ class LocalPool:
                             worker.ready = True
                             feed(worker)
                             continue
-                        tag = worker.queue.popleft()[0]
+                        tag, worker.tag, worker.job = worker.tag, None, None
                         worker.done += 1
-                        if worker.queue:  # it has started the next
-                            worker.deadline = now + self.timeout
                         if worker.done >= MAX_TASKS_PER_WORKER:
                             worker = self._replace(worker, kill=False)
                         else:
@@ -265,12 +240,14 @@ class LocalPool:
                     how = worker.exit_description()
                     if not worker.busy:
                         raise PipelineError(f"a worker process failed to start ({how})")
-                    tag = lost(worker)
+                    tag = worker.tag
+                    self._replace(worker, kill=True)
                     yield tag, {"status": "failed", "error": f"worker crashed ({how}) while converting this document"}
                 elif now >= worker.deadline:
                     if not worker.busy:
                         raise PipelineError(f"a worker process did not start within {WORKER_START_LIMIT:.0f} s")
-                    tag = lost(worker)
+                    tag = worker.tag
+                    self._replace(worker, kill=True)
                     yield tag, {"status": "failed", "error": f"timed out after {self.timeout:g} s"}
 
     def close(self, kill: bool = False) -> None:
