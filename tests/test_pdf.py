@@ -1093,3 +1093,29 @@ def test_each_link_is_a_printed_link_annotation_over_its_text(settings, tmp_path
             joined.append((target, text))
     assert joined == links
     assert len(found) == 4
+
+
+def test_a_link_in_a_heading_is_annotated_and_tagged_inside_the_heading(settings, tmp_path):
+    """wjmoe.gov.cn's heading 活动主题 made a link (as a page may link a heading to the full
+    text): a link annotation over 活动主题 on the heading's line; in tagged output a Link
+    element inside the H1 after the label's text."""
+    import pikepdf
+
+    tree = ir_of(DATA / "corpus" / "html" / "wjmoe.gov.cn.html")
+    heading = next(h for h in tree.iter("heading") if h.text == "活动主题")
+    link = etree.SubElement(heading, "link", href="https://www.moe.gov.cn/theme.html")
+    link.text, heading.text = heading.text, None
+    for tagged in (False, True):
+        path = tmp_path / f"heading-{tagged}.pdf"
+        path.write_bytes(pdf.render(tree, Settings(pdf=PdfSettings(font_cache_dir=settings.pdf.font_cache_dir,
+                                                                   tagged=tagged))))
+        with pikepdf.open(path) as doc:
+            annotations = [(number, a) for number, page in enumerate(doc.pages, start=1)
+                           for a in page.obj.get("/Annots", []) if str(a.A.URI).endswith("theme.html")]
+            assert [str(a.Contents) for _n, a in annotations] == ["活动主题"]
+            if tagged:
+                [(_n, annotation)] = annotations
+                parents = list(doc.Root.StructTreeRoot.ParentTree.Nums)
+                element = dict(zip((int(k) for k in parents[::2]), parents[1::2]))[int(annotation.StructParent)]
+                assert element.S == "/Link" and str(element.P.S) == "/H1"
+

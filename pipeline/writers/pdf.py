@@ -1220,7 +1220,12 @@ class PdfWriter(DocumentWriter):
         if not views.printable(line):
             return
         depth = min(max(int(section.get("level", "1")), 1), 4)
-        block = self.lay_grid(line, role, "heading", tags=self._tags(line, f"H{depth}"))
+        links = [(section.get("label", ""), None), *_link_pieces(el)]
+        if self.tagger and any(target for _piece, target in links):
+            tags = self._linked(self._parent.add(f"H{depth}"), links)
+        else:
+            tags = self._tags(line, f"H{depth}")
+        block = self.lay_grid(line, role, "heading", tags=tags, links=links)
         self._headings += 1
         level = min(self._depth - 1, self._outline_level + 1)  # an outline never skips a level
         self._outline_level = level
@@ -1235,6 +1240,13 @@ class PdfWriter(DocumentWriter):
             tags = self._paragraph_tags(el) if self.tagger else ()
             block = self.lay_grid(text, "body", "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
             self.story.append(self.GridBlock(block, self))
+
+    @staticmethod
+    def _linked(node: pdfa.Node, pieces: list[tuple[str, str | None]]) -> list[tuple[str, pdfa.Node]]:
+        """Tagged output: ``pieces`` (a text, the target of the link it is or None) as the
+        content of ``node``, each link's as a Link element inside it."""
+        return [(piece, node.add("Link", inline=True, target=target) if target and piece else node)
+                for piece, target in pieces]
 
     def _tags(self, text: str, role: str, **kwargs) -> list[tuple[str, pdfa.Node]]:
         """Tagged output: ``text`` as the content of a new ``role`` element (else nothing)."""
@@ -1293,9 +1305,7 @@ class PdfWriter(DocumentWriter):
         if self.tagger:
             entry = self._parent.add("LI")
             tags = [(marker, entry.add("Lbl"))]
-            body = entry.add("LBody")
-            tags += [(piece, body.add("Link", inline=True, target=target) if target and piece else body)
-                     for piece, target in links[1:]]
+            tags += self._linked(entry.add("LBody"), links[1:])
         self.story.append(self.GridBlock(self.lay_grid(text, "body", "li", tags=tags, links=links), self))
 
     def visit_figure(self, el):
