@@ -1279,7 +1279,7 @@ class PdfWriter(DocumentWriter):
                 if target and child.text:
                     if body is None and intro is None:
                         intro = parent.add("P")
-                    pieces.append((child.text, (intro if body is None else body).add("Link", inline=True, target=target)))
+                    pieces += self._linked(intro if body is None else body, [(child.text, target)])
                 else:
                     put(child.text)
             put(child.tail)
