@@ -99,6 +99,16 @@ def test_nfra_penalty_table_keeps_its_merged_cells():
     assert summary(tree)["title"].startswith("国家金融监督管理总局浙江监管局行政处罚信息公开表")
 
 
+def test_a_cells_paragraphs_and_line_breaks_stay_lines():
+    """A forum page's login box (part of its hand-labelled text): its cells' <br> lines are the
+    labelled text's lines, kept as the cell's newlines rather than run together."""
+    tree = ir_of(HTML / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html")
+    cells = {c.text.split("\n")[0]: c.text.split("\n") for c in tree.iter("cell")}
+    assert cells["Cookie 选项"] == ["Cookie 选项", "请选择你的 Cookie 保存时间，", "下次访问可以方便输入。"]
+    assert cells["不保存，关闭浏览器就失效"] == ["不保存，关闭浏览器就失效", "保存一天", "保存一月", "保存一年"]
+    assert cells["正常登录"] == ["正常登录", "隐身登录"]
+
+
 @pytest.mark.parametrize("chrome", [
     "页面功能 【我来说两句】【我要“揪”错】【推荐】【字体：大 中 小】【打印】 【关闭】",  # a CWCED page's toolbar
     "需要 登录 后方可回复， 如果你还没有账号请 注册新账号",  # a forum's reply box

@@ -165,8 +165,9 @@ def read_back(data: bytes):
     Paragraphs styled Title or Front Matter (the front matter) are left out; a picture
     paragraph reads as its placeholder ``[图：alt]`` (or ``[图]``) and the caption under it is
     left out; heading labels produced by Word numbering are put in front of the heading text,
-    as Word would show them. A table row is its cells joined by tabs, without the
-    continuations of vertically merged cells.
+    as Word would show them. A table row is a field per grid column joined by tabs, empty
+    where a merged cell continues (a vertical merge's continuation, a horizontal span's
+    further columns).
     """
     document = docx.Document(io.BytesIO(data))
     numbering = Numbering(document)
@@ -190,9 +191,10 @@ def read_back(data: bytes):
                 cells = []
                 for tc in tr.iterchildren(W + "tc"):
                     merge = tc.find(f"{W}tcPr/{W}vMerge")
-                    if merge is not None and merge.get(W + "val") != "restart":
-                        continue
-                    cells.append(" ".join(_Cell(tc, table).text.split()))
+                    span = tc.find(f"{W}tcPr/{W}gridSpan")
+                    continued = merge is not None and merge.get(W + "val") != "restart"
+                    cells.append("" if continued else " ".join(_Cell(tc, table).text.split()))
+                    cells += [""] * (int(span.get(W + "val")) - 1 if span is not None else 0)
                 lines.append("\t".join(cells))
     return [line for line in lines if line.strip()], headings
 

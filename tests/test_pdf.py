@@ -162,7 +162,8 @@ def body_parts(tree) -> list[tuple[str, str]]:
         def visit_table(self, el):
             rows = BodyText()
             rows.visit(el)
-            header = printable("".join(views.row_text(row) for row in views.grid(el).cells[:views.grid(el).header_rows]))
+            grid = views.grid(el)
+            header = printable("".join(views.text_rows(grid)[:grid.header_rows]))
             parts.append(("table", (printable("".join(rows.lines)), header)))
 
         def visit_heading(self, el):

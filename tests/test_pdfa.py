@@ -769,7 +769,7 @@ def test_tagged_table_rows_keep_their_cells_together(name, reference_tree, font_
     rows = [row for table in tree.iter("table") for row in views.grid(table).cells if row]
     assert rows
     for row in rows:
-        assert printable("".join(cell.text for cell in row)) in text, views.row_text(row)
+        assert printable("".join(cell.text for cell in row)) in text, [cell.text for cell in row]
     with pikepdf.open(path) as doc:
         read = [printable(t) for _d, k, t, _e in structure(doc) if k in ("TH", "TD")]
     assert read == [printable(cell.text) for row in rows for cell in row]

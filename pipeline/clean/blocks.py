@@ -381,8 +381,32 @@ def table_block(table: etree._Element) -> etree._Element:
                     c.set(attr, value)
             if cell.tag == "th":
                 c.set("header", "true")
-            c.text = collapse_space(cell.text_content())
+            c.text = cell_text(cell)
     return out
+
+
+def cell_text(cell: etree._Element) -> str:
+    """A table cell's text, a line for each block in it (a paragraph, a division, a list
+    entry) and at each line break, white space collapsed within a line: the IR keeps a cell's
+    lines as newlines."""
+    lines: list[list[str]] = [[]]
+
+    def read(el: etree._Element) -> None:
+        apart = el.tag in BLOCK_TAGS
+        if apart and lines[-1]:
+            lines.append([])
+        if el.text:
+            lines[-1].append(el.text)
+        for child in el:
+            if isinstance(child.tag, str):
+                read(child)
+            if child.tail:
+                lines[-1].append(child.tail)
+        if apart and lines[-1]:
+            lines.append([])
+
+    read(cell)
+    return "\n".join(filter(None, (collapse_space("".join(line)) for line in lines)))
 
 
 def is_simple_list(el: etree._Element) -> bool:

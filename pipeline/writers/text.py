@@ -38,7 +38,7 @@ class BodyText(Visitor):
         """Printed by its paragraph: the link's text is part of the line."""
 
     def visit_table(self, el):
-        self.lines.extend(views.row_text(row) for row in views.grid(el).cells)
+        self.lines.extend(views.text_rows(views.grid(el)))
 
     def visit_row(self, el):
         """Printed by its table."""

@@ -163,9 +163,14 @@ def grid(table: etree._Element) -> Grid:
     return Grid(int(table.get("rows")), int(table.get("cols")), header_rows, tuple(rows))
 
 
-def row_text(row: tuple[GridCell, ...]) -> str:
-    """A table row as one line of text: its cells' text, tab-separated."""
-    return "\t".join(cell.text for cell in row)
+def text_rows(grid: Grid) -> list[str]:
+    """A table as lines of text, one per row: a field per column, tab-separated, left empty
+    where a cell of an earlier row or column spans into it, so every row has the table's
+    columns and a field stands under its column's head."""
+    where = grid.origin_at()
+    return ["\t".join(cell.text if (cell.row, cell.col) == (r, c) else ""
+                       for c in range(grid.cols) for cell in (where[(r, c)],))
+            for r in range(grid.rows)]
 
 
 def alignment(block: etree._Element) -> str | None:
