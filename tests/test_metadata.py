@@ -22,6 +22,7 @@ TRUTH = CORPUS_COPY / "truth"
 FLOORS = yaml.safe_load((TRUTH / "metadata_floors.yaml").read_text(encoding="utf-8"))
 HTML = CORPUS_COPY / "html"
 GOVCN = HTML / "govcn_2019-02_001.html"
+CLEAN_PAGES = CORPUS_COPY.parent / "clean"
 
 
 def clean_markup(markup: str, name: str = "page.html", url: str | None = None):
@@ -78,6 +79,15 @@ def test_info_table_in_the_body_is_lifted_into_the_record():
     assert record["date"][0] == "2022-01-28" and record["written"][0] == "2022-01-27"
     assert "url" not in record  # <meta name="Url"> names only the site's home page
     assert any(d.startswith("url-dropped:") for d in diagnostics(tree))
+
+
+def test_an_empty_label_cell_does_not_take_the_next_pair():
+    """浙江省教育厅's info table: 文件编号: is empty and the next cell is 发布机构: 省教育厅; the
+    number stays unstated rather than reading 发布机构:省教育厅."""
+    record = fields(ir_of(CLEAN_PAGES / "jyt.zj.gov.cn_mltjyt.html"))
+    assert "number" not in record
+    assert record["index"] == ("002482082/2024-00332", "table:索引号")
+    assert record["topic"] == ("教育", "table:主题分类")
 
 
 def test_labelled_pairs_run_together_in_any_spelling():

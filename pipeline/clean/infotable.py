@@ -27,7 +27,10 @@ def cell_pairs(rows: list[list[str]], rules: CleanRules) -> list[tuple[str, str]
             label = rules.metadata_label_only.fullmatch(cell)
             in_cell = list(rules.metadata_pair.finditer(cell))
             if label:
-                value = row[i + 1] if i + 1 < len(row) and not rules.metadata_label_only.fullmatch(row[i + 1]) else ""
+                after = row[i + 1] if i + 1 < len(row) else ""
+                # the next cell is this label's value unless it is a label, or a label and its value
+                labelled = rules.metadata_label_only.fullmatch(after) or rules.metadata_pair.match(after)
+                value = "" if labelled else after
                 if i + 1 < len(row) and (value or not row[i + 1]):
                     next(cells, None)
                 pairs.append((label.group(1), value))
