@@ -8,7 +8,7 @@ from lxml import etree
 from pipeline import ir
 from pipeline.transforms import TRANSFORMS, run_transforms
 from pipeline.text import WHITESPACE, collapse_space, is_cjk
-from pipeline.transforms.punctuation import restore
+from pipeline.transforms.punctuation import punctuated, restore
 
 from .conftest import corpus_samples, ir_of
 from .test_formats_agree import docx_text
@@ -79,6 +79,17 @@ def test_punctuation_restored_only_next_to_cjk():
     assert restore("1,000 and 10:30, see http://a.gov.cn/x?a=1,2 (AI)") == \
         "1,000 and 10:30, see http://a.gov.cn/x?a=1,2 (AI)"
     assert restore("构建“1+3”政策体系,依托AI视频") == "构建“1+3”政策体系，依托AI视频"
+
+
+def test_no_space_beside_full_width_marks():
+    """Spaces a page's &nbsp; or a width fold left beside full-width marks (real lines of the
+    corpus: a 统计公报, a news page, a CWCED article)."""
+    assert punctuated("以举办特色少儿系列赛为抓手, 加强体育文化建设") == "以举办特色少儿系列赛为抓手，加强体育文化建设"
+    assert punctuated("共有200人出席此次活动 。") == "共有200人出席此次活动。"
+    assert punctuated("贯籍： 河南省洛阳市孟津区。 2017年，在好") == "贯籍：河南省洛阳市孟津区。2017年，在好"
+    assert punctuated("冯亦代：《 怀念与反思》") == "冯亦代：《怀念与反思》"
+    assert punctuated("（常书香 马丹阳 ）") == "（常书香 马丹阳）"
+    assert punctuated("see http://a.gov.cn/x, 见 1, 2") == "see http://a.gov.cn/x, 见 1, 2"
 
 
 def test_unknown_transform_name_is_a_usage_error():

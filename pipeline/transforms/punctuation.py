@@ -4,7 +4,9 @@
 Chinese follows (``16.4;年末`` → ``16.4；年末``, ``3.4830,同比`` → ``3.4830，同比``) — and a
 ``( )`` pair becomes ``（ ）`` when its content or its surroundings are Chinese (GB/T 15834).
 Marks between digits or Latin words (``1,000``, ``10:30``), decimal points and URLs keep their
-half-width forms.
+half-width forms. A full-width mark carries its own space, so a space beside one is dropped: the
+space before a closing mark (``活动 。``, from ``&nbsp;`` in the page) and after one that ends a
+clause or opens a pair (``抓手, 加强`` → ``抓手，加强``).
 """
 from __future__ import annotations
 
@@ -21,6 +23,8 @@ URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://\S+|www\.\S+")
 TEXT_TAGS = ("title", "field", "heading", "p", "item", "li", "cell", "link")
 # Front-matter fields whose values are not prose: addresses, dates, numbers.
 LITERAL_FIELDS = ("url", "date", "written", "number", "index")
+# A space before a full-width closing mark, or after a full-width mark ending a clause or opening a pair.
+SPACE_BESIDE_MARK = re.compile("(?<=[^ ]) (?=[。，、；：？！）》」』】”’])|(?<=[。，、；：？！（《「『【“‘]) ")
 
 
 def restore(text: str) -> str:
@@ -99,9 +103,22 @@ def punctuation(tree: etree._Element) -> etree._Element:
         if el.tag == "field" and el.get("name") in LITERAL_FIELDS:
             continue
         text = el.text
-        if text and (fixed := restore(text)) is not text:
+        if text and (fixed := punctuated(text)) != text:
             el.text = fixed
         tail = el.tail if el.tag in ("item", "link") else None
-        if tail and (fixed := restore(tail)) is not tail:
+        if tail and (fixed := punctuated(tail)) != tail:
             el.tail = fixed
     return tree
+
+
+def punctuated(text: str) -> str:
+    """``text`` with its punctuation restored and without the spaces beside full-width marks
+    (``SPACE_BESIDE_MARK``), to a fixed point: a space dropped can put a half-width mark next to
+    Chinese (``。 ,a``)."""
+    while True:
+        fixed = restore(text)
+        if " " in fixed:
+            fixed = SPACE_BESIDE_MARK.sub("", fixed)
+        if fixed == text:
+            return text
+        text = fixed
