@@ -112,6 +112,8 @@ def test_a_cells_paragraphs_and_line_breaks_stay_lines():
 @pytest.mark.parametrize("chrome", [
     "页面功能 【我来说两句】【我要“揪”错】【推荐】【字体：大 中 小】【打印】 【关闭】",  # a CWCED page's toolbar
     "需要 登录 后方可回复， 如果你还没有账号请 注册新账号",  # a forum's reply box
+    "努力加载中，请稍后...",  # 央视网's video player
+    "收视TOP榜",  # 央视网's sidebar
 ])
 def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
