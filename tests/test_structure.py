@@ -593,7 +593,7 @@ def test_a_tie_with_a_member_ending_in_a_semicolon_is_clauses():
     sentence of three clauses, then a second sentence (votes run-in head): a tie, and a line
     ending in ； is no heading, so both are clauses of the article, the second left whole."""
     tree = ir_of(PAGES / "govcn_2019-02_032.html")
-    assert [label for label, _ in outline(tree)] == [f"第{n}章" for n in "一二三四五六七八九"]
+    assert [label for label, _ in outline(tree)] == [f"第{n}章\u3000" for n in "一二三四五六七八九"]
     assert clauses(tree, "cn-paren") == [1, 2, 1, 2, *range(1, 11)]
     second = [ir.text_of(p) for p in tree.iter("p") if p.get("kind") == "cn-paren"][3]
     assert second.startswith("（二）纳税人为非独生子女的") and second.endswith("在一个纳税年度内不能变更。")
@@ -654,7 +654,7 @@ def test_titles_set_in_bold_head_no_section():
     (中华人民共和国国务院令): the numbered parts after them stand at the top."""
     for name, labels in (("052", ["一、", "二、", "三、", "（一）", "（二）", "（三）"]),
                          ("055", ["一、", "二、", "三、", "四、"]),
-                         ("058", ["第一章", "第二章", "第三章", "第四章", "第五章"])):
+                         ("058", [f"第{n}章\u3000" for n in "一二三四五"])):
         tree = ir_of(PAGES / f"govcn_2019-02_{name}.html")
         assert [label for label, _ in outline(tree)] == labels, name
         assert [s.get("label") for s in tree.find("body").findall("section")] == \

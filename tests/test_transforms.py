@@ -40,7 +40,7 @@ def test_four_levels_in_ascii_and_full_width_variants():
 
 def test_chapter_above_cn_and_missing_parent():
     tree = run_transforms(_doc("第一章 总则", "一、目的", "第二章 职责", "二、范围"))
-    assert _outline(tree)[0] == (1, "第一章", "总则") and _outline(tree)[1] == (2, "一、", "目的")
+    assert _outline(tree)[0] == (1, "第一章\u3000", "总则") and _outline(tree)[1] == (2, "一、", "目的")
     tree = run_transforms(_doc("一、总体", "（一）甲", "（三）丙", "（二）乙", "二、其他", "（一）丁"))
     assert _codes(tree) == ["numbering-gap", "numbering-restart"]
     tree = run_transforms(_doc("一、总体", "正文。", "（一）甲"))
