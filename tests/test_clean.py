@@ -10,6 +10,7 @@ from pipeline.load import Document, load
 from .conftest import CORPUS_COPY, ir_of
 
 HTML = CORPUS_COPY / "html"
+CLEAN_PAGES = CORPUS_COPY.parent / "clean"
 
 
 def _clean_html(markup: str, name="page.html"):
@@ -187,3 +188,22 @@ def test_a_list_of_related_news_or_a_menu_is_never_the_main_list():
         f"<h1>某某市部署防汛工作</h1><p>{article}</p><h3>相关新闻</h3><ul>{related}</ul></body></html>")
     assert [b.tag for b in tree.find("body")] == ["p"]
     assert tree.findtext("body/p") == article
+
+
+def test_a_lead_before_wrappers_holding_the_rest():
+    """北京市发改委's article: the lead paragraph sits in a <section> beside the one whose
+    nested <section>s hold the rest; the density search goes down those wrappers, and the lead
+    before the outermost of them is kept."""
+    body = ir_of(CLEAN_PAGES / "fgw.beijing.gov.cn_yjybeijing.html").find("body")
+    paragraphs = [p.text for p in body.iter("p")]
+    assert paragraphs[0].startswith("近日，由北京市教委组织的“组团式”教育援助专家团队抵达青海省玉树藏族自治州")
+    assert paragraphs[1].startswith("7月7日至7月10日")
+
+
+def test_an_articles_opening_photos_are_kept():
+    """浙江省教育厅's article opens with four photos in one <p> before its text: the run of
+    them stays, as a run of closing photos does."""
+    body = ir_of(CLEAN_PAGES / "jyt.zj.gov.cn_mltjyt.html").find("body")
+    blocks = [child.tag for child in body]
+    assert blocks[:5] == ["figure"] * 4 + ["p"]
+    assert [f.get("src").rsplit("/", 1)[-1] for f in body.iter("figure")][0] == "s2410211246031653119.jpg"

@@ -268,6 +268,11 @@ def lead_before(node: etree._Element, body: etree._Element, r: CleanRules) -> et
     None."""
     if node is body:
         return None
+    # The search may have gone down wrappers holding the content alone (<section><section>…):
+    # the lead stands before the outermost of them.
+    text = collapse_space(node.text_content())
+    while node.getparent() is not body and collapse_space(node.getparent().text_content()) == text:
+        node = node.getparent()
     before = node.getprevious()
     while before is not None:
         if isinstance(before.tag, str):

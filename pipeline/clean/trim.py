@@ -98,25 +98,25 @@ def chosen_run(draft: Draft, scores: list[float]) -> tuple[int, int] | None:
     return densest
 
 
-def closing_pictures(draft: Draft, kept: list, start: int, end: int) -> int:
-    """The last block of the run of figures from ``start`` (before ``end``) up to the first that
-    is a teaser's picture (``blocks.is_teaser_picture``: a thumbnail, an ad, an avatar) or a copy
-    of a picture ``kept`` shows (a picture viewer's): an article's closing photos. ``start - 1``
-    when there are none."""
+def picture_run(draft: Draft, kept: list, start: int, stop: int, step: int = 1) -> int:
+    """The last block of the run of figures from ``start`` (going by ``step``, before ``stop``) up
+    to the first that is a teaser's picture (``blocks.is_teaser_picture``: a thumbnail, an ad, an
+    avatar) or a copy of a picture ``kept`` shows (a picture viewer's): an article's opening or
+    closing photos. ``start - step`` when there are none."""
     shown = {b.get("src") for b in kept if b.tag == "figure"}
-    last = start - 1
-    while last + 1 < end and draft.blocks[last + 1].tag == "figure":
-        here = draft.blocks[last + 1]
+    last = start - step
+    while last + step != stop and draft.blocks[last + step].tag == "figure":
+        here = draft.blocks[last + step]
         if any(here is t for t in draft.teasers) or here.get("src") in shown:
             break
         shown.add(here.get("src"))
-        last += 1
+        last += step
     return last
 
 
 def trim_to_densest_run(draft: Draft) -> None:
     """Keep the chosen run of blocks, extended over neutral neighbours, a lone adjacent figure
-    and, after it, a run of the article's closing pictures (never across a section break)."""
+    and a run of the article's opening or closing pictures (never across a section break)."""
     if draft.is_text or is_main_list(draft.content):
         return
     scores = [block_score(b, draft.rules) for b in draft.blocks]
@@ -134,13 +134,19 @@ def trim_to_densest_run(draft: Draft) -> None:
         lone = not (0 <= beyond < len(blocks)) or blocks[beyond].tag != "figure"
         return blocks[i].tag == "figure" and lone
 
-    while first > region[0] and joins(first - 1, first - 2):
-        first -= 1
+    while first > region[0]:
+        if joins(first - 1, first - 2):
+            first -= 1
+        else:
+            opening = picture_run(draft, blocks[first:last + 1], first - 1, region[0] - 1, -1)
+            if opening == first:
+                break
+            first = opening
     while last + 1 < region[1]:
         if joins(last + 1, last + 2):
             last += 1
         else:
-            closing = closing_pictures(draft, blocks[first:last + 1], last + 1, region[1])
+            closing = picture_run(draft, blocks[first:last + 1], last + 1, region[1])
             if closing == last:
                 break
             last = closing
