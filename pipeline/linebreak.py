@@ -15,15 +15,18 @@ rather than losing its last character to the mark. A Latin token longer than a w
 the only thing ever cut inside, and only at the width of the line.
 
 ``balanced_lines`` breaks a title into the fewest lines of nearly equal width, preferring
-meaning boundaries (after an issuing body, after a year, around 关于, before the document
-kind). ``violations`` checks laid-out lines against the same rules; tests use it on every
-paragraph the writers lay out.
+meaning boundaries: first the white space the publisher put in it, then those of
+``rules/titles.yaml`` (after an issuing body or a year, around 关于, before the document kind,
+around a quotation, at a function word …), and breaking between two Han characters, which may
+split a word, only when nothing else fits. ``violations`` checks laid-out lines against the
+same rules; tests use it on every paragraph the writers lay out.
 """
 from __future__ import annotations
 
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Callable, Sequence
 
 #: Marks that never start a line (GB/T 15834 §5.1: 句号 逗号 顿号 分号 冒号 问号 叹号, the
@@ -274,63 +277,94 @@ def _cut_to_width(token: str, measure: Measure, avail: float) -> int:
 
 # --- titles -------------------------------------------------------------------------------
 
-#: Places where a title reads well when broken: (pattern, where the break falls, bonus).
-#: ``where`` is "after" (break after the match) or "before" (break before it).
-TITLE_BOUNDARIES: tuple[tuple[str, str, float], ...] = (
-    (r"(人民政府|人民代表大会常务委员会|人大常委会|委员会|办公厅|办公室|政府|党委|区委|市委|省委|县委|"
-     r"统计局|管理局|监督局|卫生健康委|国务院|人民法院|人民检察院|局|厅|委|办)", "after", 3.0),
-    (r"[0-9０-９]{4}年(度)?", "after", 3.0),
-    (r"[0-9０-９]{4}年(度)?", "before", 2.0),
-    (r"关于", "before", 4.0),
-    (r"(印发|转发|批转|关于加强|关于进一步)", "after", 2.0),
-    (r"(的)?(工作报告|年度报告|报告|通知|意见|决定|办法|规定|方案|公告|通告|批复|函|公报|纲要)$", "before", 1.5),
-    (r"[、，：；]", "after", 3.0),
-    (r"[《“（]", "before", 2.0),
-    (r"[》”）]", "after", 2.0),
-)
-#: Phrases a title should not be broken inside (a cost, not a rule).
-TITLE_PHRASES: tuple[str, ...] = (
-    "中华人民共和国", "国民经济和社会发展", "人民代表大会", "常务委员会", "人民政府", "政府信息公开",
-    "政府工作报告", "工作报告", "年度报告", "统计公报", "法治政府", "营商环境", "高质量发展",
-    "五年规划", "公立医院", "绩效考核", "电视电话会议", "重点任务", "分工方案",
-    # the provinces, autonomous regions, municipalities and special administrative regions
-    "北京", "天津", "上海", "重庆", "河北", "山西", "辽宁", "吉林", "黑龙江", "江苏", "浙江", "安徽",
-    "福建", "江西", "山东", "河南", "湖北", "湖南", "广东", "海南", "四川", "贵州", "云南", "陕西",
-    "甘肃", "青海", "台湾", "内蒙古", "广西", "西藏", "宁夏", "新疆", "香港", "澳门",
-)
-#: The last character of a place's name (深圳市, 罗湖区, 玉树州 …): a title is not broken just
-#: before it when a Han character precedes it (a cost, like a phrase's).
-TITLE_PLACE_SUFFIX = re.compile(r"(?<=[\u4e00-\u9fff])[省市县区州旗盟镇乡村]")
-#: A title break that is no meaning boundary costs this much; one inside a phrase, more.
-TITLE_PLAIN_BREAK = 2.0
-TITLE_PHRASE_BREAK = 6.0
 #: Weight of a line's deviation from the average width (squared, in line widths).
 TITLE_BALANCE = 24.0
 
 
+@lru_cache(maxsize=None)
+def title_rules() -> tuple:
+    """The title break rules of ``rules/titles.yaml``, compiled: (costs, boundaries, phrases,
+    place suffix). Read on the first title that needs more than one line."""
+    from .rules import load_rules
+
+    data = load_rules("titles")
+    boundaries = tuple((re.compile(p), where, float(bonus)) for p, where, bonus in data["boundaries"])
+    return (data["costs"], boundaries, tuple(data["phrases"]), re.compile(data["place_suffix"]))
+
+
+#: A Han character (a break between two of them may fall inside a word).
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f〇]")
+#: Marks that open and close a quoted or bracketed phrase (“…” 《…》 （…）).
+_OPENERS, _CLOSERS = "“‘《（【〔「『〈〖［(", "”’》）】〕」』〉〗］)"
+
+
+def _quoted(text: str) -> list[bool]:
+    """For each offset ``i`` (a break before ``text[i]``), whether it falls inside a quoted or
+    bracketed phrase."""
+    inside, depth = [False], 0
+    for ch in text:
+        if ch in _OPENERS:
+            depth += 1
+        elif ch in _CLOSERS:
+            depth = max(depth - 1, 0)
+        inside.append(depth > 0)
+    return inside
+
+
 def title_boundaries(text: str) -> dict[int, float]:
-    """Character offsets (break before ``text[i]``) scored for a title: a positive bonus at
-    meaning boundaries, a negative one inside a phrase of ``TITLE_PHRASES``."""
+    """Character offsets (break before ``text[i]``) scored for a title (``rules/titles.yaml``):
+    a positive bonus at meaning boundaries, the largest at white space outside quotes and
+    brackets (the publisher's own phrase break); a negative one inside a known phrase or just
+    before a place name's last character."""
+    costs, boundaries, phrases, place_suffix = title_rules()
     found: dict[int, float] = {}
-    for pattern, where, bonus in TITLE_BOUNDARIES:
-        for m in re.finditer(pattern, text):
+    for pattern, where, bonus in boundaries:
+        for m in pattern.finditer(text):
             pos = m.end() if where == "after" else m.start()
             if 0 < pos < len(text):
                 found[pos] = max(found.get(pos, 0.0), bonus)
-    for phrase in TITLE_PHRASES:
+    quoted = _quoted(text)
+    for pos in range(1, len(text) - 1):
+        if text[pos].isspace() and not quoted[pos]:
+            for at in (pos, pos + 1):  # either side of the white space: the same lines
+                found[at] = max(found.get(at, 0.0), -costs["space"])
+    for phrase in phrases:
         for m in re.finditer(re.escape(phrase), text):
             for pos in range(m.start() + 1, m.end()):
-                found[pos] = min(found.get(pos, 0.0), -TITLE_PHRASE_BREAK)
-    for m in TITLE_PLACE_SUFFIX.finditer(text):
-        found[m.start()] = min(found.get(m.start(), 0.0), -TITLE_PHRASE_BREAK)
+                found[pos] = min(found.get(pos, 0.0), -costs["phrase"])
+    for m in place_suffix.finditer(text):
+        found[m.start()] = min(found.get(m.start(), 0.0), -costs["phrase"])
     return found
+
+
+def title_break_costs(text: str) -> list[float]:
+    """The cost of a title break before each ``text[i]`` (``len(text) + 1`` of them): minus the
+    bonus of ``title_boundaries``; elsewhere ``word`` between two Han characters (the break may
+    split a word) unless a known phrase starts or ends there, else ``plain``; inside a quoted
+    or bracketed phrase at least ``quoted``, whatever the rules say."""
+    costs, _, phrases, _ = title_rules()
+    found = title_boundaries(text)
+    edges = {pos for phrase in phrases for m in re.finditer(re.escape(phrase), text) for pos in m.span()}
+    quoted = _quoted(text)
+    out = [0.0] * (len(text) + 1)
+    for pos in range(1, len(text)):
+        if pos in found:
+            out[pos] = -found[pos]
+        elif pos not in edges and _HAN.match(text, pos - 1) and _HAN.match(text, pos):
+            out[pos] = costs["word"]
+        else:
+            out[pos] = costs["plain"]
+        if quoted[pos]:
+            out[pos] = max(out[pos], costs["quoted"])
+    return out
 
 
 def balanced_lines(text: str, measure: Measure, width: float, max_lines: int = 6) -> list[str]:
     """Break a title into few lines that fit, as equal in width as possible.
 
-    Among the legal breaks, those at meaning boundaries (``title_boundaries``) are preferred
-    and those inside a known phrase avoided, traded against the lines' imbalance. One line
+    Among the legal breaks, those at meaning boundaries (``title_boundaries``) are preferred,
+    those between two Han characters avoided and those inside a known phrase more so
+    (``title_break_costs``), traded against the lines' imbalance. One line
     more than the fewest possible is taken when that reads much better
     (``TITLE_EXTRA_LINE``). Falls back to ``break_lines`` when no balanced solution exists.
     """
@@ -342,7 +376,7 @@ def balanced_lines(text: str, measure: Measure, width: float, max_lines: int = 6
     if sum(widths) <= width + EPSILON:
         return ["".join(toks)]
     greedy = break_lines(text, measure, width)
-    scores = title_boundaries("".join(toks))
+    scores = title_break_costs("".join(toks))
     best = None
     for k in range(len(greedy), max(max_lines, len(greedy)) + 1):
         found = _balanced(toks, spaces, widths, width, k, scores)
@@ -361,11 +395,12 @@ def balanced_lines(text: str, measure: Measure, width: float, max_lines: int = 6
 
 
 #: The cost of one more title line than needed, against better breaks.
-TITLE_EXTRA_LINE = 5.0
+TITLE_EXTRA_LINE = 12.0
 
 
 def _balanced(toks, spaces, widths, width, k, scores):
-    """The cheapest way to set ``toks`` on exactly ``k`` lines: (cost, [(start, end), ...])."""
+    """The cheapest way to set ``toks`` on exactly ``k`` lines: (cost, [(start, end), ...]).
+    ``scores``: ``title_break_costs`` of the text, by character offset."""
     n = len(toks)
     ok = break_opportunities(toks, spaces)
     offsets = [0]
@@ -395,8 +430,7 @@ def _balanced(toks, spaces, widths, width, k, scores):
                     continue
                 cost = before + ((line_w - target) / width) ** 2 * TITLE_BALANCE
                 if i != n:
-                    score = scores.get(offsets[i], 0.0)
-                    cost -= score if score else -TITLE_PLAIN_BREAK
+                    cost += scores[offsets[i]]
                 if cost < reached.get(i, INFINITY):
                     reached[i] = cost
                     back[(j, i)] = s

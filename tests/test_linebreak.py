@@ -273,7 +273,7 @@ def test_title_lines_are_balanced():
 @pytest.mark.parametrize("title, lines", [
     # the title of the corpus page yjybeijing.gov.cn (北京市发展和改革委员会), without its site
     ("【组团式帮扶】北京教育专家团赴青海玉树开展“组团式”教育援助行动",
-     ["【组团式帮扶】北京教育专家团赴", "青海玉树开展“组团式”教育援助行动"]),
+     ["【组团式帮扶】北京教育专家团赴青海玉树", "开展“组团式”教育援助行动"]),
     # State Council documents of the corpus (ZhouYNF-platform-1)
     ("国务院关于支持自由贸易试验区深化改革创新若干措施的通知",
      ["国务院关于支持自由贸易试验区", "深化改革创新若干措施的通知"]),
@@ -283,6 +283,36 @@ def test_title_lines_are_balanced():
 def test_a_title_keeps_a_place_name_on_one_line(title, lines):
     """Neither a province's name (青海) nor a place and its last character (试验区, 巴东县) is
     broken across title lines when the lines can be balanced elsewhere."""
+    assert balanced_lines(title, cells, 20) == lines
+
+
+@pytest.mark.parametrize("title, lines", [
+    # corpus titles (mhxqwer-site-clones) with a space of the publisher's: the break is there
+    ("共论出版传媒业高质量发展 第十届上海民进出版传媒论坛在沪召开",
+     ["共论出版传媒业高质量发展", "第十届上海民进出版传媒论坛在沪召开"]),
+    ("四川省医药健康产业供需对接活动在成都举行 现场发布医药健康产业供需清单",
+     ["四川省医药健康产业供需对接活动在成都举行", "现场发布医药健康产业供需清单"]),
+    ("山东开展学雷锋志愿服务活动 倡树社会文明新风", ["山东开展学雷锋志愿服务活动", "倡树社会文明新风"]),
+    ("在省第十届青年戏剧演员大赛中 许昌市喜获佳绩", ["在省第十届青年戏剧演员大赛中", "许昌市喜获佳绩"]),
+    # a space inside a quotation is not the title's own break
+    ("我市开展“孝暖廊坊 爱在重阳”主题文化活动", ["我市开展“孝暖廊坊 爱在重阳”", "主题文化活动"]),
+])
+def test_a_title_breaks_at_its_own_space(title, lines):
+    assert balanced_lines(title, cells, 20) == lines
+
+
+@pytest.mark.parametrize("title, lines", [
+    ("[人民网]第六届云南国际人才交流会将于11月12日开幕", ["[人民网]第六届", "云南国际人才交流会将于11月12日开幕"]),
+    ("2023年首届川渝国学文化交流座谈会在西南交通大学唐臣书院圆满举行",
+     ["2023年首届川渝国学文化交流座谈会", "在西南交通大学唐臣书院圆满举行"]),
+    ("民族画报社召开编委扩大会深入学习贯彻中央民族工作会议精神研究2022年重点专题专栏计划",
+     ["民族画报社召开编委扩大会", "深入学习贯彻中央民族工作会议精神", "研究2022年重点专题专栏计划"]),
+    ("国务院关于促进综合保税区高水平开放高质量发展的若干意见",
+     ["国务院关于促进综合保税区", "高水平开放高质量发展的若干意见"]),
+])
+def test_a_title_is_not_broken_between_two_han_characters_when_a_boundary_fits(title, lines):
+    """Between two Han characters a break may split a word (人才, 座谈会, 学习, 高水平): it is
+    taken only when no boundary of rules/titles.yaml gives lines that fit."""
     assert balanced_lines(title, cells, 20) == lines
 
 
