@@ -207,3 +207,11 @@ def test_an_articles_opening_photos_are_kept():
     blocks = [child.tag for child in body]
     assert blocks[:5] == ["figure"] * 4 + ["p"]
     assert [f.get("src").rsplit("/", 1)[-1] for f in body.iter("figure")][0] == "s2410211246031653119.jpg"
+
+
+def test_a_short_centred_line_after_a_picture_is_its_caption():
+    """广州市人民政府's article: 逸仙生物科技生产线, centred under its photo, captions it."""
+    tree = ir_of(HTML / "jchgz.gov.cn.html")
+    captions = [figure.get("alt") for figure in tree.iter("figure")]
+    assert "逸仙生物科技生产线" in captions
+    assert "逸仙生物科技生产线" not in ["".join(p.itertext()) for p in tree.iter("p")]

@@ -28,7 +28,7 @@ FILM_NEWS = DATA / "structure" / "m1905_3e863fa9.html"
 NEWSSC = HTML / "cwced_386d70f8-19dc-495b-aa14-18cc057e1544.html"
 DOCUMENTED_ORDER = [
     "parse", "site", "head", "home-link", "scripts", "page-lines", "info-tables", "chrome", "content", "blocks",
-    "form-tables", "lines", "unwrap", "captions", "metadata", "link-targets", "title", "issuer", "repeats", "date", "trim", "bold-headings",
+    "form-tables", "lines", "unwrap", "centred-lines", "captions", "metadata", "link-targets", "title", "issuer", "repeats", "date", "trim", "bold-headings",
 ]
 
 
@@ -274,20 +274,37 @@ def test_signature_block_right_aligned(page, signature):
     paragraphs = body_paragraphs(clean_page(page))
     right = [text.strip() for text, align in paragraphs if align == "right"]
     assert right == signature
-    assert all(align is None for text, align in paragraphs if text.strip() not in signature)
+    assert all(align != "right" for text, align in paragraphs if text.strip() not in signature)
 
 
-@pytest.mark.parametrize("markup, right", [
-    ('<div style="TEXT-ALIGN:Right"><span>某某局</span></div>', True),
-    ('<div align="right"><p>某某局</p></div>', True),
-    ('<div style="text-align: right"><p style="text-align: left">某某局</p></div>', False),
-    ('<table align="right"><tr><td>某某局</td></tr></table>', False),
-    ('<p style="text-align:center">某某局</p>', False),
+@pytest.mark.parametrize("markup, align", [
+    ('<div style="TEXT-ALIGN:Right"><span>某某局</span></div>', "right"),
+    ('<div align="right"><p>某某局</p></div>', "right"),
+    ('<div style="text-align: right"><p style="text-align: left">某某局</p></div>', None),
+    ('<table align="right"><tr><td>某某局</td></tr></table>', None),
+    ('<p style="text-align:center">某某局</p>', "center"),
+    ('<center><p>某某局</p></center>', "center"),
 ])
-def test_alignment_read_from_the_paragraph_and_its_blocks(markup, right):
+def test_alignment_read_from_the_paragraph_and_its_blocks(markup, align):
     body = "<p>现将有关情况报告如下，请结合实际认真贯彻执行。</p>" + markup
     tree = clean_markup(f"<html><body><div id='zoom'>{body}</div></body></html>")
-    assert dict(body_paragraphs(tree))["某某局"] == ("right" if right else None)
+    assert dict(body_paragraphs(tree))["某某局"] == align
+
+
+def test_a_centred_line_stays_centred_only_where_short_and_not_on_a_page_centring_its_text():
+    """An attachment's title and a 发文字号 line are centred (the State Council page); a long
+    centred paragraph is not, nor any paragraph of a page that centres most of them."""
+    centred = [text for text, align in body_paragraphs(clean_page(GOVCN)) if align == "center"]
+    assert centred == ["国发〔2019〕5号"]
+    sentence = "现将有关情况报告如下，请结合实际认真贯彻执行，各单位要高度重视，认真组织实施，确保各项任务落到实处。"
+    tree = clean_markup("<html><body><div id='zoom'><p>一、总体要求</p>"
+                        f"<p style='text-align:center'>{sentence}</p><p>二、主要任务</p></div></body></html>")
+    assert dict(body_paragraphs(tree))[sentence] is None
+    tree = clean_markup("<html><body><div id='zoom'>" + "".join(
+        f"<p style='text-align:center'>{text}</p>" for text in ("一、总体要求", sentence, "二、主要任务", sentence))
+        + "</div></body></html>")
+    aligns = [align for _, align in body_paragraphs(tree)]
+    assert len(aligns) >= 3 and set(aligns) == {None}
 
 
 def test_content_elements_own_alignment_not_given_to_its_paragraphs():

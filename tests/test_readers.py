@@ -227,7 +227,7 @@ def test_a_missing_picture_is_a_diagnostic_and_a_placeholder_never_a_path():
     assert len(missing) == 1 and PICTURE_SRC in missing[0].message
     assert _figure(result.tree).get("picture") is None
     for fmt, data in result.outputs.items():
-        assert "[图]" in data.decode("utf-8").replace("\\", ""), fmt  # Markdown escapes the brackets
+        assert "[图" in data.decode("utf-8").replace("\\", ""), fmt  # Markdown escapes the brackets
         assert PICTURE_SRC not in data.decode("utf-8"), fmt
 
 

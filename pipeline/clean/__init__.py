@@ -3,7 +3,7 @@
 A page runs through the named passes of ``PASSES``, each a function over one ``Draft``
 (``draft.py``); the passes for HTML only leave a text scrape alone, and the form-tables pass
 leaves a page alone. Passes, in order: parse, site, head, home-link, scripts, page-lines, info-tables,
-chrome, content, blocks, form-tables, lines, unwrap, captions, metadata, link-targets, title, issuer,
+chrome, content, blocks, form-tables, lines, unwrap, centred-lines, captions, metadata, link-targets, title, issuer,
 repeats, date, trim, bold-headings.
 
 HTML: the page is parsed, the host of its address picks the rule table (``rules.py``), its
@@ -18,8 +18,8 @@ the statistics tables of a known national template, flattened to lines, are put 
 (``formtables.py``). Both then pass the same line rules: chrome phrases, chrome headings and
 site footers are dropped and metadata lines lifted (``lines.py``, ``metadata.py``: for HTML
 also from info bars outside the content), the lines of hard-wrapped text are joined into their
-paragraphs (``unwrap.py``), relative link targets are made absolute (``head.py``), photo captions join their picture or are dropped
-(``captions.py``), the title and a repeated body (print copy) are dropped (``title.py``,
+paragraphs (``unwrap.py``), relative link targets are made absolute (``head.py``), a centred line stays centred where short and
+photo captions join their picture or are dropped (``captions.py``), the title and a repeated body (print copy) are dropped (``title.py``,
 ``repeats.py``), and for HTML only the densest run of blocks is kept (``trim.py``) and short
 lines set wholly in bold become headings (``blocks.py``).
 
@@ -38,7 +38,7 @@ from ..assemble import report
 from ..errors import InputError
 from ..load import Loaded
 from .blocks import mark_bold_headings, read_blocks
-from .captions import attach_captions
+from .captions import attach_captions, settle_centred_lines
 from .chrome import drop_chrome, drop_scripts, note_page_lines
 from .content import choose_content
 from .draft import Draft, block_text
@@ -69,6 +69,7 @@ PASSES = (
     ("form-tables", read_form_tables),
     ("lines", sort_lines),
     ("unwrap", join_wrapped_lines),
+    ("centred-lines", settle_centred_lines),
     ("captions", attach_captions),
     ("metadata", resolve_metadata),
     ("link-targets", resolve_link_targets),

@@ -136,6 +136,8 @@ class BlockReader:
         p = paragraph(text, links)
         if self.alignments and self.alignments[-1] in ("right", "-webkit-right"):
             p.set("align", "right")
+        elif self.alignments and self.alignments[-1] in ("center", "-webkit-center"):
+            p.set("align", "center")  # kept where short (``captions.settle_centred_lines``)
         if bold_line:
             self.bold_lines.append(p)
         self.blocks.append(p)

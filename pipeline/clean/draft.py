@@ -40,6 +40,7 @@ class Draft:
     breaks: list = field(default_factory=list)  # blocks that follow a list heading (相关新闻): no run crosses into them
     bold_lines: list = field(default_factory=list)  # paragraphs set wholly in bold that are headings
     teasers: list = field(default_factory=list)  # figures whose picture is a teaser's (a thumbnail, an ad, an avatar)
+    captioned: list = field(default_factory=list)  # figures whose caption is a line of the page
     line_starts: dict = field(default_factory=dict)  # paragraph → its LineStart (unwrap.py), until the unwrap pass
     after_headline: etree._Element | None = None  # the block that followed the page's headline when it was dropped
     addresses: tuple | None = None  # (rules, head.page_urls) as the site pass read the page's addresses

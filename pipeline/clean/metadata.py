@@ -91,11 +91,13 @@ def publisher_value(value: str, r: CleanRules) -> str:
 
 
 def content_span(draft: Draft) -> tuple[int, int]:
-    """(first, last) index among the page's lines of the content's first and last paragraphs
-    or headings short enough to be page lines (a long one is not kept there); the whole page
-    when they cannot be found there."""
-    texts = [t for t in map(line_text, draft.blocks) if t and len(t) <= PAGE_LINE_CHARS]
+    """(first, last) index among the page's lines of the content's first and last paragraphs,
+    headings or picture captions (lines of the page too), short enough to be page lines (a long
+    one is not kept there); the whole page when they cannot be found there."""
     lines = draft.page_lines
+    captioned = {id(figure) for figure in draft.captioned}
+    texts = [t for t in (b.get("alt") if id(b) in captioned else line_text(b) for b in draft.blocks)
+             if t and len(t) <= PAGE_LINE_CHARS]
     if not texts or texts[0] not in lines or texts[-1] not in lines:
         return 0, len(lines)
     return _placed(lines, texts[:2]), len(lines) - 1 - _placed(lines[::-1], texts[::-1][:2])

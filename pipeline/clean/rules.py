@@ -96,6 +96,7 @@ class CleanRules:
     traditional_chars: re.Pattern  # one of the table's Traditional characters (a scan far quicker than translate)
     chrome_latin: re.Pattern
     caption_line: re.Pattern
+    centred_line_chars: int
     section_breaks: re.Pattern  # one of the section breaks (``one_of``)
     bold_heading: re.Pattern
     bold_style: re.Pattern
@@ -239,6 +240,7 @@ def compile_rules(data: dict) -> CleanRules:
         traditional_chars=re.compile("|".join(map(re.escape, data["traditional_chrome"])) or "(?!)"),
         chrome_latin=re.compile(data["chrome_latin"]),
         caption_line=re.compile(data["caption_line"]),
+        centred_line_chars=int(data["centred_line_chars"]),
         section_breaks=one_of(data["section_breaks"]),
         bold_heading=re.compile(data["bold_heading"]),
         bold_style=re.compile(data["bold_style"], re.I),
