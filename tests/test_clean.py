@@ -115,6 +115,8 @@ def test_a_cells_paragraphs_and_line_breaks_stay_lines():
     "需要 登录 后方可回复， 如果你还没有账号请 注册新账号",  # a forum's reply box
     "努力加载中，请稍后...",  # 央视网's video player
     "收视TOP榜",  # 央视网's sidebar
+    "阅读数(15878）",  # 环球网's counter
+    "分享：",  # a share bar's label
 ])
 def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
