@@ -634,6 +634,18 @@ def test_right_aligned_paragraph_is_flush_right_without_indent():
         assert (ind.get(W + "firstLine"), ind.get(W + "firstLineChars")) == ("0", "0")
 
 
+def test_the_addressee_is_flush_left_and_justified_without_indent():
+    root = table_report()
+    etree.SubElement(root.find("body"), "p", align="left").text = "各省、自治区、直辖市人民政府，国务院各部委、各直属机构："
+    etree.SubElement(root.find("body"), "p").text = "现将有关事项通知如下。"
+    data = render(ir.validate(root))
+    addressee, text = part_xml(data, "word/document.xml").findall("w:body/w:p", NS)[1:3]
+    assert addressee.find("w:pPr/w:jc", NS).get(W + "val") == "both"
+    ind = addressee.find("w:pPr/w:ind", NS)
+    assert (ind.get(W + "firstLine"), ind.get(W + "firstLineChars")) == ("0", "0")
+    assert text.find("w:pPr/w:ind", NS) is None
+
+
 def test_links_become_hyperlinks_and_keep_their_text():
     data = render(load("sample"))
     doc = part_xml(data, "word/document.xml")
@@ -678,7 +690,7 @@ def reports(draw):
         for _ in range(draw(st.integers(0, 3))):
             kind = draw(st.sampled_from(["p", "p", "section", "table", "list", "figure"] if level < 6 else ["p"]))
             if kind == "p":
-                align = draw(st.sampled_from([None, None, "right", "center"]))
+                align = draw(st.sampled_from([None, None, "right", "center", "left"]))
                 inline(etree.SubElement(parent, "p", **({"align": align} if align else {})), items=True)
             elif kind == "section":
                 sk = draw(st.sampled_from([*KIND_LABELS, "h2"]))

@@ -1120,3 +1120,19 @@ def test_a_link_in_a_heading_is_annotated_and_tagged_inside_the_heading(settings
                 element = dict(zip((int(k) for k in parents[::2]), parents[1::2]))[int(annotation.StructParent)]
                 assert element.S == "/Link" and str(element.P.S) == "/H1"
 
+
+
+def test_the_addressee_starts_at_the_margin_and_the_line_above_it_is_centred():
+    """A State Council notice: 各省、自治区、直辖市人民政府，国务院各部委、各直属机构： flush left
+    (GB/T 9704 §7.3.2), on one line of 28 cells where an indent would have pushed its colon to a
+    second; its 发文字号 centred; the next paragraph indented."""
+    settings = Settings()
+    geo = pdf.Geometry.from_settings(settings.pdf)
+    _data, pages = pdf.render_with_layout(ir_of(DATA / "corpus" / "html" / "govcn_2019-02_001.html"), settings)
+    body = [line for line in pages[0] if line.kind == "p"]
+    number, addressee = body[0], [line for line in body if line.source.startswith("各省、")]
+    assert number.text == "国发〔2019〕5号"
+    assert abs((number.x0 + number.x1) / 2 - (geo.left + geo.width / 2)) < 1
+    assert len(addressee) == 1 and abs(addressee[0].x0 - geo.left) < TOLERANCE
+    after = next(line for line in body if line.block > addressee[0].block)
+    assert abs(after.x0 - (geo.left + 2 * geo.cell)) < TOLERANCE

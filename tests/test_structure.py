@@ -727,3 +727,18 @@ def test_the_entries_of_a_list_that_are_chrome_lines_go():
     tree = ir_of(PAGES / "gne_cjddsb_1.html")
     assert body_lines(tree)[-1].endswith("（文/图 刘玺东 易赛楠）")
     assert tree.find("body//list") is None
+
+
+def aligned(tree) -> list[tuple[str, str]]:
+    return [(p.get("align"), ir.text_of(p)) for p in tree.find("body").iterfind("p") if p.get("align")]
+
+
+def test_the_addressee_is_flush_left_and_the_lines_above_it_centred():
+    """GB/T 9704 §7.3.2: the 主送机关 line is set flush left. A State Council notice: its 发文字号,
+    then its addressees; a provincial 政府工作报告: its subtitle and speaker, then 各位代表：."""
+    notice = aligned(ir_of(CORPUS_COPY / "html" / "govcn_2019-02_001.html"))
+    assert notice[:2] == [("center", "国发〔2019〕5号"), ("left", "各省、自治区、直辖市人民政府，国务院各部委、各直属机构：")]
+    report = aligned(ir_of(CORPUS_COPY / "text" / "gzbg_2026_zhejiang.txt"))
+    assert report[:3] == [("center", "2026年1月14日在浙江省第十四届人民代表大会第四次会议上"),
+                          ("center", "浙江省省长 刘捷"), ("left", "各位代表：")]
+

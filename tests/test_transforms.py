@@ -2,6 +2,8 @@
 and, as properties, that every transform keeps the IR valid and is idempotent."""
 from __future__ import annotations
 
+import pytest
+
 from hypothesis import HealthCheck, example, given, settings, strategies as st
 from lxml import etree
 
@@ -90,6 +92,18 @@ def test_no_space_beside_full_width_marks():
     assert punctuated("冯亦代：《 怀念与反思》") == "冯亦代：《怀念与反思》"
     assert punctuated("（常书香 马丹阳 ）") == "（常书香 马丹阳）"
     assert punctuated("see http://a.gov.cn/x, 见 1, 2") == "see http://a.gov.cn/x, 见 1, 2"
+
+
+@pytest.mark.parametrize("first, addressee", [
+    ("各区人民政府，市政府各部门：", True),
+    ("国家发展改革委：", True),
+    ("王超斌委员：", True),
+    ("现将有关情况报告如下：", False),  # a lead-in, not an addressee
+    ("各区人民政府，市政府各部门：现将有关事项通知如下。", False),  # a sentence follows in the paragraph
+])
+def test_the_addressee_is_the_first_line_naming_organs_or_people(first, addressee):
+    tree = run_transforms(_doc(first, "为进一步做好有关工作，现就有关事项通知如下。"))
+    assert [p.get("align") for p in tree.iter("p")] == (["left", None] if addressee else [None, None])
 
 
 def test_unknown_transform_name_is_a_usage_error():

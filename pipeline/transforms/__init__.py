@@ -13,6 +13,7 @@ from lxml import etree
 
 from .. import ir
 from ..errors import UsageError
+from .addressee import addressee
 from .enumerations import enumerations
 from .numbering import numbering
 from .punctuation import punctuation
@@ -36,6 +37,8 @@ TABLE: tuple[Transform, ...] = (
     Transform("enumerations", enumerations, after=("sections",)),
     # Levels and labels are computed over the finished section tree.
     Transform("numbering", numbering, after=("sections", "enumerations")),
+    # The addressee is the body's first paragraph once the sections are found.
+    Transform("addressee", addressee, after=("sections",)),
 )
 TRANSFORMS: dict[str, Transform] = {t.name: t for t in TABLE}
 DEFAULT_ORDER: tuple[str, ...] = tuple(TRANSFORMS)

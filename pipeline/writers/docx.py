@@ -911,14 +911,14 @@ class DocxWriter(DocumentWriter):
             return
         p = self._p("Normal")
         align = views.alignment(el)
-        if align is not None:  # a signature and date block (right) or a centred line: no indent
+        if align is not None:  # a signature and date block (right), a centred line, an addressee: no indent
             ppr = p.find(w("pPr"))
             if ppr is None:
                 ppr = etree.SubElement(p, w("pPr"))
             ind = ooxml.sub_element(ppr, w("ind"))
             ind.set(w("firstLineChars"), "0")
             ind.set(w("firstLine"), "0")
-            ooxml.sub_element(ppr, w("jc")).set(W_VAL, align)
+            ooxml.sub_element(ppr, w("jc")).set(W_VAL, "both" if align == "left" else align)
         self._inline(el, p)
         self._trim(p)
 

@@ -14,7 +14,8 @@ the title in 二号 小标宋, headings in 黑体, 楷体, bold 仿宋 and 仿�
 一、 黑体, （一） 楷体 whatever the depth), tables in 12 pt. On screen the page is a centred column as wide as the printed type area.
 
 The IR carries no language, so the page says ``lang="zh-CN"``. Right- and centre-aligned
-paragraphs get the classes ``align-right`` and ``align-center``.
+paragraphs get the classes ``align-right`` and ``align-center``, an addressee set flush left
+``align-left``.
 
 Links become ``<a href>`` only for http, https and mailto addresses and relative ones; any
 other link keeps its text without the link. The page is built as an lxml tree and
@@ -58,6 +59,7 @@ p {{ margin: 0; text-indent: 2em; text-align: justify; }}
 p.field {{ text-indent: 0; text-align: center; overflow-wrap: anywhere; }}
 p.align-right {{ text-align: right; text-indent: 0; }}
 p.align-center {{ text-align: center; text-indent: 0; }}
+p.align-left {{ text-indent: 0; }}
 ul, ol {{ list-style: none; margin: 0; padding: 0 0 0 2em; }}
 a {{ color: inherit; }}
 table {{ border-collapse: collapse; font-size: 12pt; line-height: 1.5; margin: 0.5em auto; max-width: 100%; }}

@@ -1236,7 +1236,9 @@ class PdfWriter(DocumentWriter):
         text = ir.text_of(el)
         if views.printable(text):
             align = views.alignment(el) or "justify"
-            indent = 0 if align == "center" else None
+            indent = 0 if align in ("center", "left") else None
+            if align == "left":  # flush left: justified, without the first-line indent
+                align = "justify"
             tags = self._paragraph_tags(el) if self.tagger else ()
             block = self.lay_grid(text, "body", "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
             self.story.append(self.GridBlock(block, self))
