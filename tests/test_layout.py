@@ -281,6 +281,24 @@ def test_docx_numbers_stay_whole_in_their_columns(settings):
                 assert measure(number) <= room + 0.01, (number, room)
 
 
+def test_columns_too_wide_together_share_the_width_by_their_text(settings):
+    """The NFRA penalty table: its text does not fit on single lines, so the columns that hold
+    most text are the widest (当事人名称, 主要违法违规行为: a name and a sentence per record), not
+    an equal share each, and the short-entry column (作出决定机关) is the narrowest of them."""
+    tree = ir_of(DATA / "corpus" / "html" / "nfra_merged_cells.html", settings)
+    (grid,) = [views.grid(t) for t in tree.iter("table")]
+    measure = fonts.font_choice(settings).measure("body", settings.pdf.table_size)
+    geo = pdf.Geometry.from_settings(settings.pdf)
+    widths = views.table_columns(grid, lambda cell, text: measure(text), geo.width, 2 * pdf.CELL_PADDING,
+                                 settings.pdf.table_size)
+    heads = [cell.text for cell in grid.cells[0]]
+    by_head = dict(zip(heads, widths))
+    assert abs(sum(widths) - geo.width) < 0.01
+    assert min(by_head["当事人名称"], by_head["主要违法违规行为"]) > max(
+        by_head["行政处罚决定书文号"], by_head["行政处罚内容"], by_head["作出决定机关"])
+    assert by_head["作出决定机关"] == min(widths[1:])
+
+
 def test_docx_ambiguous_punctuation_is_east_asian(settings):
     root = ir.new_report()
     root.find("front/title").text = "标题"

@@ -7,6 +7,7 @@ Nothing here reads files or decides content; the IR already holds the decisions.
 from __future__ import annotations
 
 import base64
+import math
 import unicodedata
 from dataclasses import dataclass
 
@@ -213,21 +214,26 @@ def table_columns(grid: Grid, measure, total: float, padding: float, size: float
     lines = lines or (lambda cell: cell.lines)
     natural = [0.0] * grid.cols
     minimum = [0.0] * grid.cols
+    volume = [0.0] * grid.cols
     for row in grid.cells:
         for cell in row:
             if cell.colspan != 1:
                 continue
-            texts = lines(cell)
-            natural[cell.col] = max(natural[cell.col], max((measure(cell, t) for t in texts), default=0.0))
+            widths = [measure(cell, t) for t in lines(cell)]
+            natural[cell.col] = max(natural[cell.col], max(widths, default=0.0))
+            volume[cell.col] += sum(widths)
             minimum[cell.col] = max(minimum[cell.col], max(
-                (measure(cell, u) for t in texts for u in segments(t)), default=0.0))
-    return fit_columns(natural, minimum, total, padding, size)
+                (measure(cell, u) for t in lines(cell) for u in segments(t)), default=0.0))
+    return fit_columns(natural, minimum, total, padding, size, volume)
 
 
-def fit_columns(natural, minimum, total, padding, size) -> list[float]:
+def fit_columns(natural, minimum, total, padding, size, volume=None) -> list[float]:
     """Column widths filling ``total``. Natural widths (the text on one line) when they fit,
     scaled up to the full width. Otherwise columns narrower than a fair share keep their
-    natural width, repeatedly, and the rest share what is left equally; a column is never
+    natural width, repeatedly, and the rest share what is left by the square root of the text
+    each holds (``volume``, the widths of all its lines; equally without it), none wider than
+    its natural width: that makes the columns' wrapped text shortest overall, so a column of
+    long entries is not as narrow as one of a few words with one long entry. A column is never
     narrower than its widest unbreakable piece if that can be helped."""
     n = len(natural)
     nat = [max(w, size) + padding for w in natural]
@@ -246,10 +252,19 @@ def fit_columns(natural, minimum, total, padding, size) -> list[float]:
             widths[c] = nat[c]
             left -= nat[c]
         open_cols = [c for c in open_cols if c not in small]
-    if open_cols:
-        share = left / len(open_cols)
-        for c in open_cols:
-            widths[c] = share
+    weight = {c: math.sqrt(volume[c]) if volume else 1.0 for c in open_cols}  # an open column holds text
+    while open_cols:
+        whole = sum(weight[c] for c in open_cols)
+        shares = {c: left * weight[c] / whole for c in open_cols}
+        capped = [c for c in open_cols if shares[c] > nat[c]]
+        if not capped:
+            for c in open_cols:
+                widths[c] = shares[c]
+            break
+        for c in capped:
+            widths[c] = nat[c]
+            left -= nat[c]
+        open_cols = [c for c in open_cols if c not in capped]
     out = [float(w) for w in widths]
     for c in range(n):  # widen a column below its minimum, taking from the widest ones
         need = low[c] - out[c]
