@@ -431,3 +431,25 @@ def test_a_page_title_heads_the_breadcrumb_as_the_collapsed_text_says(crumb, hea
             break
         run(draft)
     assert heads_breadcrumb(draft, "网易娱乐") is heads
+
+
+# The first rows of the State Council's 第二批支持创新相关改革举措推广清单 (govcn_2019-02_010), as the
+# page writes them (its styles left out): a header of bold cells, a group's row, a record.
+REFORM_LIST_ROWS = (
+    '<tr> <td> <p align="center"><b>序号</b><b></b></p> </td> <td> <p align="center"><b>改革举措</b><b></b></p> </td>'
+    ' <td> <p align="center"><b>主 要 内 容</b><b></b></p> </td> <td> <p align="center"><b>指导部门</b><b></b></p> </td>'
+    ' <td> <p align="center"><b>推广范围</b><b></b></p> </td> </tr>'
+    ' <tr> <td colspan="5"> <p><b>一、知识产权保护方面（共5项）</b><b></b></p> </td> </tr>'
+    ' <tr> <td> <p align="center">1</p> </td> <td> <p align="justify">知识产权民事、刑事、行政案件“三合一”审判</p> </td>'
+    ' <td> <p align="justify">整合分散的审判资源，实行知识产权民事、刑事、行政案件审判“三合一”，实现审判力量集中、'
+    '审判标准统一，提高审判效率，缩短审判周期。</p> </td> <td> <p align="justify">最高人民法院、最高人民检察院、国家知识产权局'
+    '</p> </td> <td> <p align="center">全国</p> </td> </tr>'
+)
+
+
+def test_a_header_of_bold_cells_is_the_tables_header_and_a_group_row_is_not():
+    tree = clean_markup(f"<html><body><div id='zoom'><p>{'现将有关改革举措推广清单印发给你们，请认真贯彻执行。' * 2}</p>"
+                        f"<table>{REFORM_LIST_ROWS}</table></div></body></html>")
+    rows = [[(c.text, c.get("header")) for c in row] for row in tree.find("body/table")]
+    assert rows[0] == [(text, "true") for text in ("序号", "改革举措", "主 要 内 容", "指导部门", "推广范围")]
+    assert rows[1] == [("一、知识产权保护方面（共5项）", None)] and all(header is None for _, header in rows[2])

@@ -233,7 +233,7 @@ class BlockReader:
             if is_link_grid(el, self.rules.link_grid_marks):
                 audit(self.removed, "links", collapse_space(el.text_content()))
             else:
-                self.blocks.append(table_block(el))
+                self.blocks.append(table_block(el, self.rules.bold_style))
         elif tag in HEADING_TAGS and not holds_blocks(el):
             self.flush()
             text = collapse_space(el.text_content())
@@ -369,22 +369,45 @@ def is_link_grid(table: etree._Element, marks: re.Pattern) -> bool:
         not outside_links(c) for c in cells)
 
 
-def table_block(table: etree._Element) -> etree._Element:
+def table_block(table: etree._Element, bold_style: re.Pattern) -> etree._Element:
+    """A data table's rows and cells, with their spans; header cells are the <th>s, and the
+    cells of the leading rows set wholly in bold (a header the page wrote as bold <td>s, up to
+    a row of one cell after the first: a group's row, 一、知识产权保护) or inside <thead>."""
     out = etree.Element("table")
-    for tr in table.iter("tr"):
+    rows = [[cell for cell in tr if cell.tag in ("td", "th")] for tr in table.iter("tr")]
+    bold_rows = 0
+    while bold_rows < len(rows) - 1:
+        filled = [c for c in rows[bold_rows] if cell_text(c)]
+        if not filled or (bold_rows and len(filled) == 1) or not all(in_bold(c, bold_style) for c in filled):
+            break
+        bold_rows += 1
+    for r, (tr, cells) in enumerate(zip(table.iter("tr"), rows)):
         row = etree.SubElement(out, "row")
-        for cell in tr:
-            if cell.tag not in ("td", "th"):
-                continue
+        head = r < bold_rows or tr.getparent().tag == "thead"
+        for cell in cells:
             c = etree.SubElement(row, "cell")
             for attr in ("rowspan", "colspan"):
                 value = (cell.get(attr) or "").strip()
                 if value.isdigit() and int(value) > 1:
                     c.set(attr, value)
-            if cell.tag == "th":
+            if cell.tag == "th" or head:
                 c.set("header", "true")
             c.text = cell_text(cell)
     return out
+
+
+def in_bold(el: etree._Element, bold_style: re.Pattern, bold: bool = False) -> bool:
+    """Whether all the text of an element is set in bold (<b>, <strong>, a bold style on it or
+    around it)."""
+    bold = bold or el.tag in BOLD_TAGS or bool(bold_style.search(el.get("style") or ""))
+    if not bold and (el.text or "").strip():
+        return False
+    for child in el:
+        if isinstance(child.tag, str) and not in_bold(child, bold_style, bold):
+            return False
+        if not bold and (child.tail or "").strip():
+            return False
+    return True
 
 
 def cell_text(cell: etree._Element) -> str:
