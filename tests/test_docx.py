@@ -646,6 +646,24 @@ def test_the_addressee_is_flush_left_and_justified_without_indent():
     assert text.find("w:pPr/w:ind", NS) is None
 
 
+def test_a_centred_line_and_a_group_row_keep_with_the_next():
+    """Word keeps a centred line (an attachment's title) and a group's row (one cell across
+    the table) on the page of what follows them (keepNext)."""
+    root = table_report()
+    body = root.find("body")
+    etree.SubElement(body, "p", align="center").text = "第二批支持创新相关改革举措推广清单"
+    table = etree.SubElement(body, "table")
+    for cells in (["序号", "改革举措"], ["一、知识产权保护方面（共5项）"], ["1", "知识产权案件审判"]):
+        row = etree.SubElement(table, "row")
+        for text in cells:
+            etree.SubElement(row, "cell", **({"colspan": "2"} if len(cells) == 1 else {})).text = text
+    table.getparent().replace(table, normalize(table)[0])
+    doc = part_xml(render(ir.validate(root)), "word/document.xml")
+    kept = ["".join(t.text for t in p.iter(W + "t")) for p in doc.iter(W + "p") if p.find("w:pPr/w:keepNext", NS) is not None]
+    assert "第二批支持创新相关改革举措推广清单" in kept and "一、知识产权保护方面（共5项）" in kept
+    assert "序号" not in kept and "1" not in kept
+
+
 def test_links_become_hyperlinks_and_keep_their_text():
     data = render(load("sample"))
     doc = part_xml(data, "word/document.xml")

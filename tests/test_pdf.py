@@ -1136,3 +1136,56 @@ def test_the_addressee_starts_at_the_margin_and_the_line_above_it_is_centred():
     assert len(addressee) == 1 and abs(addressee[0].x0 - geo.left) < TOLERANCE
     after = next(line for line in body if line.block > addressee[0].block)
     assert abs(after.x0 - (geo.left + 2 * geo.cell)) < TOLERANCE
+
+
+def _table_with_a_group_row(records_before: int) -> etree._Element:
+    """A notice whose table has a header, ``records_before`` records, a group's row across the
+    table (一、知识产权保护方面（共5项）, as the State Council's 推广清单 writes them), then more records."""
+    root = ir.new_report()
+    root.find("front/title").text = "第二批支持创新相关改革举措推广清单"
+    body = root.find("body")
+    etree.SubElement(body, "p").text = "现将有关改革举措推广清单印发给你们，请认真贯彻执行。" * 3
+    table = etree.SubElement(body, "table")
+    rows = [[("序号", True), ("改革举措", True), ("主要内容", True)]]
+    record = "整合分散的审判资源，实行知识产权民事、刑事、行政案件审判“三合一”，提高审判效率。"
+    rows += [[(str(n), False), ("知识产权案件审判", False), (record, False)] for n in range(1, records_before + 1)]
+    rows += [[("一、知识产权保护方面（共5项）", False)]]
+    rows += [[(str(n), False), ("知识产权案件审判", False), (record, False)] for n in range(1, 6)]
+    for cells in rows:
+        row = etree.SubElement(table, "row")
+        for text, header in cells:
+            cell = etree.SubElement(row, "cell", **({"header": "true"} if header else {}))
+            cell.text = text
+            if len(cells) == 1:
+                cell.set("colspan", "3")
+    table.getparent().replace(table, normalize(table)[0])
+    return ir.validate(root)
+
+
+def test_a_group_row_never_ends_a_page():
+    """Wherever the table's page break falls, a group's row (one cell across the table) goes
+    to the next page with the first record under it."""
+    settings = Settings()
+    for records_before in range(6, 20):
+        _data, pages = pdf.render_with_layout(_table_with_a_group_row(records_before), settings)
+        for page in pages[:-1]:
+            cells = [line for line in page if line.kind == "cell"]
+            assert cells and cells[-1].text != "一、知识产权保护方面（共5项）", records_before
+
+
+def test_a_centred_line_never_ends_a_page():
+    """An attachment's title (a centred line) goes to the next page with what follows it."""
+    settings = Settings()
+    sentence = "整合分散的审判资源，实行知识产权民事、刑事、行政案件审判“三合一”，提高审判效率。"
+    for paragraphs in range(9, 16):
+        root = ir.new_report()
+        root.find("front/title").text = "国务院办公厅关于推广第二批支持创新相关改革举措的通知"
+        body = root.find("body")
+        for _ in range(paragraphs):
+            etree.SubElement(body, "p").text = sentence
+        etree.SubElement(body, "p", align="center").text = "第二批支持创新相关改革举措推广清单"
+        etree.SubElement(body, "p").text = sentence * 3
+        _data, pages = pdf.render_with_layout(ir.validate(root), settings)
+        for page in pages[:-1]:
+            grid = [line for line in page if line.slot is not None]
+            assert max(grid, key=lambda line: line.slot).text != "第二批支持创新相关改革举措推广清单", paragraphs

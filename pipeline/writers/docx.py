@@ -919,6 +919,8 @@ class DocxWriter(DocumentWriter):
             ind.set(w("firstLineChars"), "0")
             ind.set(w("firstLine"), "0")
             ooxml.sub_element(ppr, w("jc")).set(W_VAL, "both" if align == "left" else align)
+            if align == "center":  # a title line: never the last on a page
+                ooxml.sub_element(ppr, w("keepNext"))
         self._inline(el, p)
         self._trim(p)
 
@@ -1022,6 +1024,7 @@ class DocxWriter(DocumentWriter):
             etree.SubElement(tbl_grid, w("gridCol")).set(w("w"), str(width))
         origin_at = grid.origin_at()
         text_size = int(self._cell_size) / 2 if self._cell_size else size_pt
+        groups = views.group_rows(grid)
         for r in range(grid.rows):
             tr = etree.SubElement(tbl, w("tr"))
             tr_pr = etree.Element(w("trPr"))
@@ -1036,7 +1039,7 @@ class DocxWriter(DocumentWriter):
                 cell = origin_at[(r, c)]
                 span_w = sum(col_w[cell.col:cell.col + cell.colspan])
                 if cell.row == r:
-                    self._tc(tr, cell, span_w, "restart" if cell.rowspan > 1 else None)
+                    self._tc(tr, cell, span_w, "restart" if cell.rowspan > 1 else None, r in groups)
                 else:
                     self._tc(tr, cell, span_w, "continue")
                 c += cell.colspan
@@ -1060,7 +1063,8 @@ class DocxWriter(DocumentWriter):
 
     visit_row = visit_cell = _not_drawn
 
-    def _tc(self, tr, cell: views.GridCell, width: int, vmerge: str | None) -> None:
+    def _tc(self, tr, cell: views.GridCell, width: int, vmerge: str | None, keep_next: bool = False) -> None:
+        """A cell; ``keep_next``: a group's row, its paragraphs kept with the next row."""
         tc = etree.SubElement(tr, w("tc"))
         tc_pr = etree.SubElement(tc, w("tcPr"))
         tc_w = etree.SubElement(tc_pr, w("tcW"))
@@ -1078,7 +1082,11 @@ class DocxWriter(DocumentWriter):
             return
         style = "TableHeading" if cell.header else "TableText"
         for line in cell.lines or ("",):
-            self._run(self._p(style, tc), line)
+            p = self._p(style, tc)
+            if keep_next:
+                ppr = p.find(w("pPr"))
+                ooxml.sub_element(ppr if ppr is not None else ooxml.sub_element(p, w("pPr")), w("keepNext"))
+            self._run(p, line)
         if self._cell_size is not None:
             for run in tc.iter(w("r")):
                 rpr = etree.Element(w("rPr"))

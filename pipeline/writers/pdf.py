@@ -642,6 +642,7 @@ class Block:
     # The links of the text: (start, end, target, its Link element in tagged output) with
     # offsets into ``source``, each drawn over with a link annotation.
     links: tuple[tuple[int, int, str, pdfa.Node | None], ...] = ()
+    keep_with_next: bool = False  # a heading, a centred line (a title): never the last on a page
 
 
 @lru_cache(maxsize=None)
@@ -711,8 +712,8 @@ def _keep_class():
     from reportlab.platypus import Flowable
 
     class KeepWithNext(Flowable):
-        """Headings and what follows them: the headings never end a page or split across
-        pages. They go on a page only with at least the first line (row, picture) of the
+        """Headings (and centred lines) and what follows them: the headings never end a page
+        or split across pages. They go on a page only with at least the first line (row, picture) of the
         block after them; otherwise all of it moves to the next page."""
 
         def __init__(self, heads: list, following):
@@ -756,12 +757,13 @@ def _keep_class():
 
 
 def keep_headings_with_next(story: list) -> list:
-    """The story with each run of headings grouped with the flowable after it."""
+    """The story with each run of headings and centred lines (an attachment's title) grouped
+    with the flowable after it."""
     keep = _keep_class()
     out, heads = [], []
     for item in story:
         block = getattr(item, "block", None)
-        if block is not None and block.kind == "heading":
+        if block is not None and (block.kind == "heading" or block.keep_with_next):
             heads.append(item)
             continue
         out.append(keep(heads, item) if heads else item)
@@ -1241,6 +1243,7 @@ class PdfWriter(DocumentWriter):
                 align = "justify"
             tags = self._paragraph_tags(el) if self.tagger else ()
             block = self.lay_grid(text, "body", "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
+            block.keep_with_next = align == "center"
             self.story.append(self.GridBlock(block, self))
 
     @staticmethod
@@ -1350,7 +1353,7 @@ class PdfWriter(DocumentWriter):
 
     def visit_table(self, el):
         """The IR's grid as it stands: ``cols`` columns, spans as SPAN, ``repeatRows`` the
-        header rows. Columns are sized by content (``views.table_columns``, as in the DOCX);
+        header rows, a group's row kept with the row after it (NOSPLIT). Columns are sized by content (``views.table_columns``, as in the DOCX);
         when the narrowest is too narrow for a character at the table size, padding and text
         shrink."""
         from reportlab.platypus import TableStyle
@@ -1382,6 +1385,7 @@ class PdfWriter(DocumentWriter):
             if cell.rowspan > 1 or cell.colspan > 1:
                 style.append(("SPAN", (cell.col, cell.row),
                               (cell.col + cell.colspan - 1, cell.row + cell.rowspan - 1)))
+        style += [("NOSPLIT", (0, r), (-1, r + 1)) for r in sorted(views.group_rows(grid))]
         data, style, repeat = self._rows_fitting_a_page(grid, data, style, widths, padding, size, empty)
         table = _table_class()(data, colWidths=widths, repeatRows=repeat, style=TableStyle(style),
                                splitByRow=1, splitInRow=0, hAlign="CENTER")
@@ -1449,9 +1453,9 @@ class PdfWriter(DocumentWriter):
             out += parts
         moved = []
         for command, (c0, r0), (c1, r1), *rest in style:
-            if command != "SPAN":
+            if command not in ("SPAN", "NOSPLIT"):
                 moved.append((command, (c0, r0), (c1, r1), *rest))
-            elif r0 in tall:  # a column span in a row cut in parts: spans each part
+            elif command == "SPAN" and r0 in tall:  # a column span in a row cut in parts: spans each part
                 moved += [(command, (c0, first[r0] + j), (c1, first[r0] + j)) for j in range(first.get(r0 + 1, len(out)) - first[r0])]
             else:
                 moved.append((command, (c0, first[r0]), (c1, first[r1])))

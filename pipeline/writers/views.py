@@ -227,6 +227,15 @@ def table_columns(grid: Grid, measure, total: float, padding: float, size: float
     return fit_columns(natural, minimum, total, padding, size, volume)
 
 
+def group_rows(grid: Grid) -> set[int]:
+    """The rows below the header that are one cell across the table (a group's heading row,
+    一、知识产权保护方面（共5项）) with a row after them: the paged writers keep each with the
+    row after it."""
+    return {r for r, row in enumerate(grid.cells)
+            if grid.header_rows <= r < grid.rows - 1 and len(row) == 1 and row[0].colspan == grid.cols
+            and row[0].rowspan == 1}
+
+
 def fit_columns(natural, minimum, total, padding, size, volume=None) -> list[float]:
     """Column widths filling ``total``. Natural widths (the text on one line) when they fit,
     scaled up to the full width. Otherwise columns narrower than a fair share keep their
