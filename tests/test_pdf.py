@@ -1189,3 +1189,35 @@ def test_a_centred_line_never_ends_a_page():
         for page in pages[:-1]:
             grid = [line for line in page if line.slot is not None]
             assert max(grid, key=lambda line: line.slot).text != "第二批支持创新相关改革举措推广清单", paragraphs
+
+
+# A line of the 2026 陕西省政府工作报告 as the PDF breaks it: three figures, then text.
+FIGURES_LINE = "40.9％、27.1％、30.6％，通过公共网络实现零售额增长"
+
+
+@pytest.mark.parametrize("spread", [0.3, 0.8, 1.3])
+def test_a_justified_lines_slack_goes_beside_full_width_characters_first(spread):
+    """The gaps inside 40.9 take less of the slack than the gaps between Han characters; the
+    line's width is the same, and no gap passes what a text extractor reads as a word break."""
+    base, size = -0.2, 16.0
+    char_space, stretch = pdf.justified(FIGURES_LINE, spread, base, size, hang=False)
+    gaps = [char_space + extra for extra in stretch]
+    assert len(gaps) == len(FIGURES_LINE) - 1
+    assert abs(sum(gaps) - spread * len(gaps)) < 1e-9
+    inside_figure, between_han = gaps[0], gaps[FIGURES_LINE.index("通")]
+    assert inside_figure < spread < between_han <= pdf.WORD_GAP * size + 1e-9
+    assert pdf.justified("国务院关于印发实施方案的通知", spread, base, size, hang=False) == (spread, ())
+
+
+def test_figures_on_a_justified_line_read_back_without_spaces(tmp_path):
+    """The slack beside Han characters stays below a word break: the line reads back whole."""
+    root = ir.new_report()
+    root.find("front/title").text = "陕西省2026年政府工作报告"
+    etree.SubElement(root.find("body"), "p").text = (
+        "加力扩围实施消费品以旧换新，限额以上通讯器材、家用电器、新能源汽车零售额分别增长" + FIGURES_LINE + "22.9％。")
+    path = tmp_path / "figures.pdf"
+    data, pages = pdf.render_with_layout(ir.validate(root), Settings())
+    path.write_bytes(data)
+    (figures,) = [line for line in pages[0] if line.kind == "p" and "40.9" in line.text]
+    assert figures.justified
+    assert figures.text in run(tool("pdftotext"), str(path), "-")

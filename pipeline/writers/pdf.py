@@ -3,7 +3,8 @@
 The page is A4 with a 156 × 225 mm text block holding a grid of 22 lines × 28 characters
 (the numbers come from ``settings.pdf``). Every text line sits on a grid line; paragraphs are
 indented two characters and their full lines are justified to the block's right edge by
-spreading the slack as character spacing; a 句读 mark (、。，：；？！) after the 28th cell of a
+spreading the slack as character spacing, into the gaps beside full-width characters before
+those inside a number or a Latin word (``justified``); a 句读 mark (、。，：；？！) after the 28th cell of a
 justified line hangs in the margin (标点悬挂) rather than pull the line's last character down
 with it. Lines are broken by ``pipeline.linebreak`` (GB/T 15834 rules), never by reportlab.
 The title is centred and broken into balanced lines; the front-matter field lines
@@ -53,6 +54,7 @@ import math
 import struct
 import sys
 import threading
+import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -622,6 +624,47 @@ class LaidLine:
     tracking: float = 0.0
     offset: int = 0  # where the line starts in its block's text (tagged output, or a block with links)
     hang: float = 0.0  # how far a hanging mark (标点悬挂) reaches past the measure; 0: none
+    # A justified line's slack beyond ``char_space``, after each character (``justified``);
+    # empty when the slack is spread evenly as ``char_space`` itself.
+    stretch: tuple[float, ...] = ()
+
+    def spacing(self, start: int, end: int) -> float:
+        """The space set after the characters ``start`` to ``end - 1`` of the line."""
+        return (end - start) * self.char_space + (sum(self.stretch[start:end]) if self.stretch else 0.0)
+
+
+#: The widest gap a justified line puts beside a full-width character before it spreads the
+#: rest over every gap, in ems: text extractors (poppler, pdfminer) read a gap of a tenth of an
+#: em between glyphs as a word break, which would put spaces into copied text.
+WORD_GAP = 0.09
+
+
+def justified(text: str, spread: float, base: float, size: float, hang: bool) -> tuple[float, tuple[float, ...]]:
+    """(char_space, stretch) of a justified line whose gaps are ``spread`` apart on average
+    (``base`` unjustified): the slack goes into the gaps beside a full-width character or a
+    space, up to ``WORD_GAP``, before the gaps inside a number or a Latin word (4 0 . 9 ％)
+    take any; evenly where every gap is such a gap, or none is, or ``spread`` is already past
+    ``WORD_GAP``. The gap before a hanging mark keeps ``spread``."""
+    set_chars = len(text) - int(hang)
+    gaps = [i for i in range(set_chars - 1) if _stretches(text[i], text[i + 1])]
+    widest = WORD_GAP * size
+    if spread <= base or spread >= widest or not gaps or len(gaps) == set_chars - 1:
+        return spread, ()
+    total, narrow = spread * (set_chars - 1), set_chars - 1 - len(gaps)
+    wide = min((total - narrow * base) / len(gaps), widest)
+    char_space = (total - len(gaps) * wide) / narrow
+    stretch = [0.0] * (len(text) - 1)
+    for i in gaps:
+        stretch[i] = wide - char_space
+    if hang:
+        stretch[set_chars - 1] = spread - char_space
+    return char_space, tuple(stretch)
+
+
+def _stretches(left: str, right: str) -> bool:
+    """Whether the gap between two characters takes a justified line's slack: one of them is
+    full width (a Han character, a full-width mark) or a space."""
+    return any(ch.isspace() or unicodedata.east_asian_width(ch) in "WF" for ch in (left, right))
 
 
 @dataclass
@@ -976,8 +1019,9 @@ class PdfWriter(DocumentWriter):
             if align == "justify" and (not last or hang) and n > 1:
                 spread = (avail - set_width) / (n - 1)
                 if spread - tracking <= MAX_STRETCH * geo.cell:
-                    lines.append(LaidLine(t, start, spread, natural, True, width - start, tracking,
-                                          hang=natural - set_width + spread if hang else 0.0))
+                    char_space, stretch = justified(t, spread, tracking, size, hang)
+                    lines.append(LaidLine(t, start, char_space, natural, True, width - start, tracking,
+                                          hang=natural - set_width + spread if hang else 0.0, stretch=stretch))
                     continue
             space = tracking
             if n > 1 and natural + (n - 1) * space > avail:
@@ -1066,7 +1110,8 @@ class PdfWriter(DocumentWriter):
             multi = len(texts) > 1
             if (align == "justify" and multi and i < len(texts) - 1 and n > 1 and natural < width
                     and (width - natural) / (n - 1) <= MAX_STRETCH * size):
-                out.append(LaidLine(t, 0.0, (width - natural) / (n - 1), natural, True, width))
+                char_space, stretch = justified(t, (width - natural) / (n - 1), 0.0, size, False)
+                out.append(LaidLine(t, 0.0, char_space, natural, True, width, stretch=stretch))
             elif align == "center" or not multi:
                 out.append(LaidLine(t, max((width - natural) / 2, 0.0), 0.0, natural, False, width))
             else:
@@ -1078,7 +1123,7 @@ class PdfWriter(DocumentWriter):
     def draw_line(self, canv, block: Block, line: LaidLine, x: float, baseline: float, slot):
         runs = self.fonts.runs(block.role, line.text)
         if self.tagger is None:
-            self._draw_runs(canv, block, runs, line.char_space, x, baseline)
+            self._draw_runs(canv, block, runs, line, x, baseline)
         else:
             self._draw_tagged(canv, block, line, x, baseline)
         if block.links:
@@ -1087,7 +1132,7 @@ class PdfWriter(DocumentWriter):
             return
         abs_x0, abs_y = canv.absolutePosition(x, baseline)
         n = len(line.text)
-        x1 = abs_x0 + line.natural + max(n - 1, 0) * line.char_space
+        x1 = abs_x0 + line.natural + line.spacing(0, max(n - 1, 0))
         self.lines.append(Line(
             canv.getPageNumber(), block.kind, block.block_id, line.text, block.source,
             abs_x0, x1, abs_y, block.size, line.justified, slot,
@@ -1095,7 +1140,11 @@ class PdfWriter(DocumentWriter):
             block.role, line.width, line.tracking, line.hang,
         ))
 
-    def _draw_runs(self, canv, block: Block, runs, char_space: float, x: float, baseline: float):
+    def _draw_runs(self, canv, block: Block, runs, line: LaidLine, x: float, baseline: float, first: int = 0):
+        """``runs`` (the line's characters from ``first`` on, a face each) as one text object,
+        in the line's character spacing; where the line has stretch (``LaidLine.stretch``), the
+        characters it follows are set with that much more character spacing (a text extractor
+        counts character spacing into the glyph, so the stretched gaps read as no word breaks)."""
         if block.embolden:  # faux bold: fill and stroke, in its own graphics state
             canv.saveState()
             canv.setLineWidth(block.size * self.pdf.embolden_stroke)
@@ -1105,14 +1154,25 @@ class PdfWriter(DocumentWriter):
         code = ["BT", f"1 0 0 1 {fp_str(x, baseline)} Tm"]
         if block.embolden:
             code.append("2 Tr")
-        code.append(f"{fp_str(char_space)} Tc")
+        code.append(f"{fp_str(line.char_space)} Tc")
         doc, size, fonts = canv._doc, block.size, self._cid_fonts
+        stretch, at = line.stretch, first
         for face, chunk in runs:
             drawn = self.rl_face(face)
             if drawn.chars is not None and not drawn.chars.issuperset(map(ord, chunk)):
                 raise RenderError(f"internal: {chunk!r} is not in the subset of {face.path}")
             font = fonts.get(drawn.font) or fonts.setdefault(drawn.font, _CidFont(drawn.font, doc))
-            code.append(f"/{font.name} {_font_size_code(size)} ({escapePDF(font.encode(chunk))}) Tj")
+            code.append(f"/{font.name} {_font_size_code(size)}")
+            if not stretch:
+                code.append(f"({escapePDF(font.encode(chunk))}) Tj")
+            else:
+                extra = [stretch[i] if i < len(stretch) else 0.0 for i in range(at, at + len(chunk))]
+                cut = 0
+                for j in range(1, len(chunk) + 1):
+                    if j == len(chunk) or extra[j] != extra[cut]:
+                        code.append(f"{fp_str(line.char_space + extra[cut])} Tc ({escapePDF(font.encode(chunk[cut:j]))}) Tj")
+                        cut = j
+            at += len(chunk)
         code.append("ET")
         canv._code.append(" ".join(code))
         if block.embolden:
@@ -1133,8 +1193,8 @@ class PdfWriter(DocumentWriter):
             if at >= until:
                 continue
             before, inside = line.text[:at - start], line.text[at - start:until - start]
-            x0 = x + width(before) + len(before) * line.char_space
-            x1 = x0 + width(inside) + (len(inside) - 1) * line.char_space
+            x0 = x + width(before) + line.spacing(0, len(before))
+            x1 = x0 + width(inside) + line.spacing(len(before), len(before) + len(inside) - 1)
             bottom = baseline + (EM_CENTRE - 0.5) * block.size  # the em box, its centre EM_CENTRE above the baseline
             tagged = {} if node is None else {"StructParent": self.tagger.key()}
             canv.linkURL(target, (x0, bottom, x1, bottom + block.size), relative=1, thickness=0,
@@ -1149,7 +1209,7 @@ class PdfWriter(DocumentWriter):
         tagger = self.tagger
         if block.artifact or not block.tags:
             tagger.artifact(canv, block.artifact or "Layout")
-            self._draw_runs(canv, block, self.fonts.runs(block.role, line.text), line.char_space, x, baseline)
+            self._draw_runs(canv, block, self.fonts.runs(block.role, line.text), line, x, baseline)
             tagger.end(canv)
             return
         start, end = line.offset, line.offset + len(line.text)
@@ -1161,9 +1221,9 @@ class PdfWriter(DocumentWriter):
                 continue
             runs = self.fonts.runs(block.role, piece)
             tagger.begin(canv, node)
-            self._draw_runs(canv, block, runs, line.char_space, x, baseline)
+            self._draw_runs(canv, block, runs, line, x, baseline, at - start)
             tagger.end(canv)
-            x += self.fonts.glyph_width(block.role, block.size, piece) + len(piece) * line.char_space
+            x += self.fonts.glyph_width(block.role, block.size, piece) + line.spacing(at - start, at - start + len(piece))
 
     @property
     def dash_top(self) -> float:
