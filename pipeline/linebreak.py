@@ -328,13 +328,23 @@ def title_boundaries(text: str) -> dict[int, float]:
         if text[pos].isspace() and not quoted[pos]:
             for at in (pos, pos + 1):  # either side of the white space: the same lines
                 found[at] = max(found.get(at, 0.0), -costs["space"])
-    for phrase in phrases:
-        for m in re.finditer(re.escape(phrase), text):
-            for pos in range(m.start() + 1, m.end()):
-                found[pos] = min(found.get(pos, 0.0), -costs["phrase"])
+    for start, end in _phrase_spans(text, phrases):
+        for pos in range(start + 1, end):
+            found[pos] = min(found.get(pos, 0.0), -costs["phrase"])
     for m in place_suffix.finditer(text):
         found[m.start()] = min(found.get(m.start(), 0.0), -costs["phrase"])
     return found
+
+
+def _phrase_spans(text: str, phrases: tuple[str, ...]) -> list[tuple[int, int]]:
+    """(start, end) of every occurrence of each phrase in ``text``."""
+    spans = []
+    for phrase in phrases:
+        at = text.find(phrase)
+        while at >= 0:
+            spans.append((at, at + len(phrase)))
+            at = text.find(phrase, at + 1)
+    return spans
 
 
 def title_break_costs(text: str) -> list[float]:
@@ -344,7 +354,7 @@ def title_break_costs(text: str) -> list[float]:
     or bracketed phrase at least ``quoted``, whatever the rules say."""
     costs, _, phrases, _ = title_rules()
     found = title_boundaries(text)
-    edges = {pos for phrase in phrases for m in re.finditer(re.escape(phrase), text) for pos in m.span()}
+    edges = {pos for span in _phrase_spans(text, phrases) for pos in span}
     quoted = _quoted(text)
     out = [0.0] * (len(text) + 1)
     for pos in range(1, len(text)):

@@ -25,18 +25,30 @@ def _addressee() -> re.Pattern:
 
 
 def addressee(tree: etree._Element) -> etree._Element:
+    found = _placed(tree.find("body"))
+    if found is None:
+        return tree  # nothing to set: no copy made
     tree = ir.clone(tree)
+    body = tree.find("body")
+    address, above = found
+    body[address].set("align", "left")
+    for i in above:
+        body[i].set("align", "center")
+    return tree
+
+
+def _placed(body: etree._Element) -> tuple[int, list[int]] | None:
+    """(index of the addressee among the body's children, indexes of the lines above it to
+    centre), or None when the body opens with no addressee."""
     above = []
-    for block in tree.find("body"):
+    for i, block in enumerate(body):
         text = ir.text_of(block).strip() if block.tag == "p" else ""
         if not text or block.get("align") not in (None, "center"):
-            break
+            return None
         if block.get("align") is None and _addressee().fullmatch(text):
-            block.set("align", "left")
-            for line in above:
-                line.set("align", "center")
-            break
+            return i, above
         if len(above) == HEADER_LINES or len(text) > HEADER_CHARS or SENTENCE.search(text):
-            break
-        above.append(block)
-    return tree
+            return None
+        if block.get("align") is None:
+            above.append(i)
+    return None

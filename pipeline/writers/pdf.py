@@ -51,10 +51,10 @@ import contextvars
 import hashlib
 import io
 import math
+import re
 import struct
 import sys
 import threading
-import unicodedata
 import zlib
 from dataclasses import dataclass
 from functools import lru_cache, partial
@@ -633,6 +633,12 @@ class LaidLine:
         return (end - start) * self.char_space + (sum(self.stretch[start:end]) if self.stretch else 0.0)
 
 
+#: A run of characters outside the full-width ranges of CJK text (Hangul Jamo, the CJK, kana
+#: and Yi blocks, Hangul, compatibility ideographs and forms, full-width forms, the
+#: supplementary ideographs) and not white space: a number, a Latin word; a justified line's
+#: slack goes into the gaps inside it last.
+NARROW_RUN = re.compile("[^\\s\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f"
+                        "\uff00-\uff60\uffe0-\uffe6\U00020000-\U0003fffd]{2,}")
 #: The widest gap a justified line puts beside a full-width character before it spreads the
 #: rest over every gap, in ems: text extractors (poppler, pdfminer) read a gap of a tenth of an
 #: em between glyphs as a word break, which would put spaces into copied text.
@@ -646,9 +652,12 @@ def justified(text: str, spread: float, base: float, size: float, hang: bool) ->
     take any; evenly where every gap is such a gap, or none is, or ``spread`` is already past
     ``WORD_GAP``. The gap before a hanging mark keeps ``spread``."""
     set_chars = len(text) - int(hang)
-    gaps = [i for i in range(set_chars - 1) if _stretches(text[i], text[i + 1])]
     widest = WORD_GAP * size
-    if spread <= base or spread >= widest or not gaps or len(gaps) == set_chars - 1:
+    if spread <= base or spread >= widest:
+        return spread, ()
+    held = {i for run in NARROW_RUN.finditer(text, 0, set_chars) for i in range(run.start(), run.end() - 1)}
+    gaps = [i for i in range(set_chars - 1) if i not in held]
+    if not held or not gaps:
         return spread, ()
     total, narrow = spread * (set_chars - 1), set_chars - 1 - len(gaps)
     wide = min((total - narrow * base) / len(gaps), widest)
@@ -659,12 +668,6 @@ def justified(text: str, spread: float, base: float, size: float, hang: bool) ->
     if hang:
         stretch[set_chars - 1] = spread - char_space
     return char_space, tuple(stretch)
-
-
-def _stretches(left: str, right: str) -> bool:
-    """Whether the gap between two characters takes a justified line's slack: one of them is
-    full width (a Han character, a full-width mark) or a space."""
-    return any(ch.isspace() or unicodedata.east_asian_width(ch) in "WF" for ch in (left, right))
 
 
 @dataclass
