@@ -664,6 +664,14 @@ def test_a_centred_line_and_a_group_row_keep_with_the_next():
     assert "序号" not in kept and "1" not in kept
 
 
+def test_an_attachment_line_breaks_the_page_before_it():
+    root = table_report()
+    etree.SubElement(root.find("body"), "p", align="left", **{"break": "page"}).text = "附件"
+    doc = part_xml(render(ir.validate(root)), "word/document.xml")
+    (attachment,) = [p for p in doc.iter(W + "p") if "".join(t.text for t in p.iter(W + "t")) == "附件"]
+    assert attachment.find("w:pPr/w:pageBreakBefore", NS) is not None
+
+
 def test_links_become_hyperlinks_and_keep_their_text():
     data = render(load("sample"))
     doc = part_xml(data, "word/document.xml")

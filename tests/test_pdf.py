@@ -1221,3 +1221,17 @@ def test_figures_on_a_justified_line_read_back_without_spaces(tmp_path):
     (figures,) = [line for line in pages[0] if line.kind == "p" and "40.9" in line.text]
     assert figures.justified
     assert figures.text in run(tool("pdftotext"), str(path), "-")
+
+
+def test_an_attachment_starts_a_new_page():
+    root = ir.new_report()
+    root.find("front/title").text = "国务院办公厅关于推广第二批支持创新相关改革举措的通知"
+    body = root.find("body")
+    etree.SubElement(body, "p").text = "现将有关改革举措推广清单印发给你们，请认真贯彻执行。"
+    etree.SubElement(body, "p", align="left", **{"break": "page"}).text = "附件"
+    etree.SubElement(body, "p", align="center").text = "第二批支持创新相关改革举措推广清单"
+    _data, pages = pdf.render_with_layout(ir.validate(root), Settings())
+    geo = pdf.Geometry.from_settings(Settings().pdf)
+    assert len(pages) == 2
+    (attachment,) = [line for line in pages[1] if line.text == "附件"]
+    assert attachment.slot == 0 and abs(attachment.x0 - geo.left) < TOLERANCE

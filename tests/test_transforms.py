@@ -106,6 +106,15 @@ def test_the_addressee_is_the_first_line_naming_organs_or_people(first, addresse
     assert [p.get("align") for p in tree.iter("p")] == (["left", None] if addressee else [None, None])
 
 
+def test_an_attachment_line_starts_a_page_flush_left():
+    """GB/T 9704 sets an attachment on a page of its own, its 附件 line at the top left."""
+    tree = run_transforms(_doc("现将有关改革举措推广清单印发给你们，请认真贯彻执行。", "附件", "第二批支持创新相关改革举措推广清单"))
+    attachment = next(p for p in tree.iter("p") if p.text == "附件")
+    assert (attachment.get("break"), attachment.get("align")) == ("page", "left")
+    tree = run_transforms(_doc("附件", "第二批支持创新相关改革举措推广清单"))  # nothing before it: no page to end
+    assert next(tree.iter("p")).get("break") is None
+
+
 def test_unknown_transform_name_is_a_usage_error():
     import pytest
 

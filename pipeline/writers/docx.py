@@ -921,6 +921,8 @@ class DocxWriter(DocumentWriter):
             ooxml.sub_element(ppr, w("jc")).set(W_VAL, "both" if align == "left" else align)
             if align == "center":  # a title line: never the last on a page
                 ooxml.sub_element(ppr, w("keepNext"))
+            if views.starts_page(el):
+                ooxml.sub_element(ppr, w("pageBreakBefore"))
         self._inline(el, p)
         self._trim(p)
 

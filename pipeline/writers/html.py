@@ -15,7 +15,7 @@ the title in 二号 小标宋, headings in 黑体, 楷体, bold 仿宋 and 仿�
 
 The IR carries no language, so the page says ``lang="zh-CN"``. Right- and centre-aligned
 paragraphs get the classes ``align-right`` and ``align-center``, an addressee set flush left
-``align-left``.
+``align-left``, an attachment's 附件 line ``page-break`` (a new page in print).
 
 Links become ``<a href>`` only for http, https and mailto addresses and relative ones; any
 other link keeps its text without the link. The page is built as an lxml tree and
@@ -60,6 +60,7 @@ p.field {{ text-indent: 0; text-align: center; overflow-wrap: anywhere; }}
 p.align-right {{ text-align: right; text-indent: 0; }}
 p.align-center {{ text-align: center; text-indent: 0; }}
 p.align-left {{ text-indent: 0; }}
+p.page-break {{ break-before: page; }}
 ul, ol {{ list-style: none; margin: 0; padding: 0 0 0 2em; }}
 a {{ color: inherit; }}
 table {{ border-collapse: collapse; font-size: 12pt; line-height: 1.5; margin: 0.5em auto; max-width: 100%; }}
@@ -261,8 +262,9 @@ class HtmlWriter(DocumentWriter):
         runs = inline_runs(el)
         if not runs:
             return
-        align = views.alignment(el)
-        _append_runs(self._block(self.parent, "p", {"class": f"align-{align}"} if align else None), runs)
+        classes = [f"align-{views.alignment(el)}"] if views.alignment(el) else []
+        classes += ["page-break"] if views.starts_page(el) else []
+        _append_runs(self._block(self.parent, "p", {"class": " ".join(classes)} if classes else None), runs)
 
     def visit_item(self, el):
         """Printed by its paragraph, as a span holding its label and text."""

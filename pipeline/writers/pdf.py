@@ -1307,6 +1307,10 @@ class PdfWriter(DocumentWriter):
             tags = self._paragraph_tags(el) if self.tagger else ()
             block = self.lay_grid(text, "body", "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
             block.keep_with_next = align == "center"
+            if views.starts_page(el) and self.story:
+                from reportlab.platypus import PageBreak
+
+                self.story.append(PageBreak())
             self.story.append(self.GridBlock(block, self))
 
     @staticmethod

@@ -175,8 +175,14 @@ def text_rows(grid: Grid) -> list[str]:
 
 
 def alignment(block: etree._Element) -> str | None:
-    """The alignment a block asks for (right for a signature and date, center), or None."""
+    """The alignment a block asks for (right for a signature and date, center, left for an
+    addressee), or None."""
     return block.get("align")
+
+
+def starts_page(block: etree._Element) -> bool:
+    """Whether a block starts a new page (an attachment's 附件 line)."""
+    return block.get("break") == "page"
 
 
 # --- layout shared by the paged writers (PDF, DOCX) ---------------------------------------
