@@ -90,6 +90,24 @@ def test_an_empty_label_cell_does_not_take_the_next_pair():
     assert record["topic"] == ("教育", "table:主题分类")
 
 
+# 万载县人民政府's info list (its 2022 统计公报 page, classes and aria attributes left out): each
+# label in its own <label>, spaced out, its value in a <div> block after it.
+INFO_LIST = (
+    '<div class="meta-data"><dl><dd><label><font>索 引 号：</font></label> <div> 014742224A/2023-0043406 </div></dd>'
+    '<dd><label><font>生成日期：</font></label> <div> 2023-05-11 </div></dd>'
+    '<dd><label><font>公开方式：</font></label> <div> 主动公开 </div></dd>'
+    '<dd><label><font>责任部门：</font></label> <div> 万载县统计局 </div></dd></dl></div>'
+)
+
+
+def test_a_label_alone_on_its_line_takes_the_next_line_as_its_value():
+    tree = clean_markup(f"<html><body>{INFO_LIST}<div id='zoom'><p>{'2022年，全县上下坚持稳中求进工作总基调，经济运行总体平稳。' * 3}"
+                        "</p><p>全年全县地区生产总值增长。</p></div></body></html>")
+    record = fields(tree)
+    assert record["index"] == ("014742224A/2023-0043406", "line:索引号")
+    assert record["date"] == ("2023-05-11", "line:生成日期")
+
+
 def test_labelled_pairs_run_together_in_any_spelling():
     tree = clean_markup(
         "<html><body><div><p>信息提供日期 : 2024-01-05 10:30来源 : 某某市统计局 信息索引号 : 11-2024-0001</p>"

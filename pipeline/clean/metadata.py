@@ -40,6 +40,8 @@ BYLINE_CHARS = 60
 HOME_LINKS = "//a[contains(@title, '首页') or contains(., '首页')]"
 # How many lines above the content, and how many paragraphs at its end, are searched.
 LINES_ABOVE_CONTENT = 8
+LABEL_LINE_CHARS = 12  # a label alone on a line, spaced out perhaps (索 引 号：)
+LABEL_VALUE_CHARS = 60  # the longest value on the line after its label
 SIGNATURE_PARAGRAPHS = 4
 
 
@@ -90,6 +92,25 @@ def publisher_value(value: str, r: CleanRules) -> str:
     return named.group(1)[: -len(named.group(2))] if named else value
 
 
+def label_and_value(text: str, after: str, draft: Draft, kind: str) -> None:
+    """A line that is only a label (索 引 号：, its letters perhaps spaced out) with its value on
+    the next line (an info list whose label and value are separate blocks): the pair, for a
+    field whose value shows what it is (a date, checked as a date; an index or document number,
+    holding a digit), unless the next line is a label too or longer than a value
+    (``LABEL_VALUE_CHARS``). A label left empty is often followed by another block's text
+    (文 号： above the issuer's name), so a name is not taken this way."""
+    if len(text) > LABEL_LINE_CHARS or not text.rstrip().endswith(("：", ":")):
+        return
+    label = draft.rules.metadata_label_only.fullmatch("".join(text.split()))
+    if not label or len(after) > LABEL_VALUE_CHARS or draft.rules.metadata_label_only.fullmatch(after) \
+            or draft.rules.metadata_pair.match(after):
+        return
+    name = "".join(label.group(1).split())
+    field = next((key for key, labels in draft.rules.metadata_fields.items() if name in labels), None)
+    if field in DATE_FIELDS or (field in ("index", "number") and any(ch.isdigit() for ch in after)):
+        note(name, after, draft, kind)
+
+
 def content_span(draft: Draft) -> tuple[int, int]:
     """(first, last) index among the page's lines of the content's first and last paragraphs,
     headings or picture captions (lines of the page too), short enough to be page lines (a long
@@ -124,6 +145,8 @@ def resolve_metadata(draft: Draft) -> None:
             pairs = pairs[1:]  # the tail of a longer label (批准时间, 图片来源), not a label; a longer one
             # is a label after a word (阅读次数: 次信息来源：…, the count filled in by a script)
         note_pairs(text, pairs, draft, "line-below" if i > last else "line")
+        if i + 1 < len(draft.page_lines):
+            label_and_value(text, draft.page_lines[i + 1], draft, "line-below" if i > last else "line")
     first_post = next(filter(None, map(draft.rules.first_post_date.search, draft.page_lines)), None)
     if first_post:  # 1楼2022-10-02 23:02, 本贴由某某于2005年8月12日…发表: the thread's date, not a reply's
         mark = "".join(first_post.group("mark").split())
