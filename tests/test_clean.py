@@ -196,7 +196,7 @@ def test_a_lead_before_wrappers_holding_the_rest():
     """北京市发改委's article: the lead paragraph sits in a <section> beside the one whose
     nested <section>s hold the rest; the density search goes down those wrappers, and the lead
     before the outermost of them is kept."""
-    body = ir_of(CLEAN_PAGES / "fgw.beijing.gov.cn_yjybeijing.html").find("body")
+    body = ir_of(CORPUS_COPY.parent / "metadata" / "yjybeijing.gov.cn.html").find("body")
     paragraphs = [p.text for p in body.iter("p")]
     assert paragraphs[0].startswith("近日，由北京市教委组织的“组团式”教育援助专家团队抵达青海省玉树藏族自治州")
     assert paragraphs[1].startswith("7月7日至7月10日")
