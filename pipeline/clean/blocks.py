@@ -212,8 +212,7 @@ class BlockReader:
         if block:
             self.flush()
             self.enter(el)
-        style = el.get("style")
-        bold = tag in BOLD_TAGS or (style is not None and bool(self.rules.bold_style.search(style)))
+        bold = sets_bold(el, self.rules.bold_style)
         self.bold_depth += bold
         self.add(el.text)
         for child in el:
@@ -374,17 +373,17 @@ def table_block(table: etree._Element, bold_style: re.Pattern) -> etree._Element
     cells of the leading rows set wholly in bold (a header the page wrote as bold <td>s, up to
     a row of one cell after the first: a group's row, 一、知识产权保护) or inside <thead>."""
     out = etree.Element("table")
-    rows = [[cell for cell in tr if cell.tag in ("td", "th")] for tr in table.iter("tr")]
+    rows = [[(cell, cell_text(cell)) for cell in tr if cell.tag in ("td", "th")] for tr in table.iter("tr")]
     bold_rows = 0
     while bold_rows < len(rows) - 1:
-        filled = [c for c in rows[bold_rows] if cell_text(c)]
+        filled = [cell for cell, text in rows[bold_rows] if text]
         if not filled or (bold_rows and len(filled) == 1) or not all(in_bold(c, bold_style) for c in filled):
             break
         bold_rows += 1
     for r, (tr, cells) in enumerate(zip(table.iter("tr"), rows)):
         row = etree.SubElement(out, "row")
         head = r < bold_rows or tr.getparent().tag == "thead"
-        for cell in cells:
+        for cell, text in cells:
             c = etree.SubElement(row, "cell")
             for attr in ("rowspan", "colspan"):
                 value = (cell.get(attr) or "").strip()
@@ -392,14 +391,20 @@ def table_block(table: etree._Element, bold_style: re.Pattern) -> etree._Element
                     c.set(attr, value)
             if cell.tag == "th" or head:
                 c.set("header", "true")
-            c.text = cell_text(cell)
+            c.text = text
     return out
+
+
+def sets_bold(el: etree._Element, bold_style: re.Pattern) -> bool:
+    """Whether an element sets its text in bold (<b>, <strong>, a bold style)."""
+    style = el.get("style")
+    return el.tag in BOLD_TAGS or (style is not None and bool(bold_style.search(style)))
 
 
 def in_bold(el: etree._Element, bold_style: re.Pattern, bold: bool = False) -> bool:
     """Whether all the text of an element is set in bold (<b>, <strong>, a bold style on it or
     around it)."""
-    bold = bold or el.tag in BOLD_TAGS or bool(bold_style.search(el.get("style") or ""))
+    bold = bold or sets_bold(el, bold_style)
     if not bold and (el.text or "").strip():
         return False
     for child in el:

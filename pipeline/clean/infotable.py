@@ -7,13 +7,11 @@ from __future__ import annotations
 
 from lxml import etree
 
-from ..text import collapse_space
 from .draft import Draft
-from .metadata import note
+from .metadata import closed_up, note
 from .rules import CleanRules
 
 MIN_LABELS = 2  # a table with fewer metadata labels is data, not an info table
-LABEL_CELL_CHARS = 12  # a cell this short may be a label spaced out to the cell's width
 
 
 def cell_pairs(rows: list[list[str]], rules: CleanRules) -> list[tuple[str, str]] | None:
@@ -42,19 +40,12 @@ def cell_pairs(rows: list[list[str]], rules: CleanRules) -> list[tuple[str, str]
     return pairs if len(pairs) >= MIN_LABELS and stray <= len(pairs) else None
 
 
-def cell_text(text: str) -> str:
-    """A cell's text as labels are matched: a label cell spaced out to its width (标      题：)
-    is closed up."""
-    text = collapse_space(text)
-    return "".join(text.split()) if len(text) <= LABEL_CELL_CHARS else text
-
-
 def html_rows(table: etree._Element) -> list[list[str]]:
-    return [[cell_text(c.text_content()) for c in tr if c.tag in ("td", "th")] for tr in table.iter("tr")]
+    return [[closed_up(c.text_content()) for c in tr if c.tag in ("td", "th")] for tr in table.iter("tr")]
 
 
 def ir_rows(table: etree._Element) -> list[list[str]]:
-    return [[cell_text(c.text or "") for c in row.iterfind("cell")] for row in table.iterfind("row")]
+    return [[closed_up(c.text or "") for c in row.iterfind("cell")] for row in table.iterfind("row")]
 
 
 def is_info_table(block: etree._Element, rules: CleanRules) -> bool:

@@ -20,6 +20,7 @@ from __future__ import annotations
 import re
 from urllib.parse import urlsplit
 
+from ..text import collapse_space
 from .chrome import PAGE_LINE_CHARS
 from .dates import DATE, EARLIEST, ENGLISH_DATE, latest_day, offer_date
 from .draft import SENTENCE_END, Draft, line_text, paragraph_text
@@ -40,7 +41,7 @@ BYLINE_CHARS = 60
 HOME_LINKS = "//a[contains(@title, '首页') or contains(., '首页')]"
 # How many lines above the content, and how many paragraphs at its end, are searched.
 LINES_ABOVE_CONTENT = 8
-LABEL_LINE_CHARS = 12  # a label alone on a line, spaced out perhaps (索 引 号：)
+LABEL_CHARS = 12  # a label this short may be spaced out to its cell's or line's width (索 引 号：)
 LABEL_VALUE_CHARS = 60  # the longest value on the line after its label
 SIGNATURE_PARAGRAPHS = 4
 
@@ -92,6 +93,13 @@ def publisher_value(value: str, r: CleanRules) -> str:
     return named.group(1)[: -len(named.group(2))] if named else value
 
 
+def closed_up(text: str) -> str:
+    """Text as labels are matched: white space collapsed, and a short text (a label spaced out
+    to its cell's or line's width: 标      题：) closed up."""
+    text = collapse_space(text)
+    return "".join(text.split()) if len(text) <= LABEL_CHARS else text
+
+
 def label_and_value(text: str, after: str, draft: Draft, kind: str) -> None:
     """A line that is only a label (索 引 号：, its letters perhaps spaced out) with its value on
     the next line (an info list whose label and value are separate blocks): the pair, for a
@@ -99,9 +107,9 @@ def label_and_value(text: str, after: str, draft: Draft, kind: str) -> None:
     holding a digit), unless the next line is a label too or longer than a value
     (``LABEL_VALUE_CHARS``). A label left empty is often followed by another block's text
     (文 号： above the issuer's name), so a name is not taken this way."""
-    if len(text) > LABEL_LINE_CHARS or not text.rstrip().endswith(("：", ":")):
+    if len(text) > LABEL_CHARS or not text.rstrip().endswith(("：", ":")):
         return
-    label = draft.rules.metadata_label_only.fullmatch("".join(text.split()))
+    label = draft.rules.metadata_label_only.fullmatch(closed_up(text))
     if not label or len(after) > LABEL_VALUE_CHARS or draft.rules.metadata_label_only.fullmatch(after) \
             or draft.rules.metadata_pair.match(after):
         return
