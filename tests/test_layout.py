@@ -299,6 +299,13 @@ def test_columns_too_wide_together_share_the_width_by_their_text(settings):
     assert by_head["作出决定机关"] == min(widths[1:])
 
 
+def test_empty_columns_too_many_for_the_width_share_it():
+    """Forty columns holding no text of their own (their cells all span others), each wider with
+    its padding than a fortieth of the width: equal shares, no division by their empty text."""
+    widths = views.fit_columns([0.0] * 40, [0.0] * 40, 442.0, 8.0, 12.0, [0.0] * 40)
+    assert abs(sum(widths) - 442.0) < 1e-6 and max(widths) - min(widths) < 1e-9
+
+
 def test_docx_ambiguous_punctuation_is_east_asian(settings):
     root = ir.new_report()
     root.find("front/title").text = "标题"

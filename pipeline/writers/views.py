@@ -242,11 +242,11 @@ def group_rows(grid: Grid) -> set[int]:
             and row[0].rowspan == 1}
 
 
-def fit_columns(natural, minimum, total, padding, size, volume=None) -> list[float]:
+def fit_columns(natural, minimum, total, padding, size, volume) -> list[float]:
     """Column widths filling ``total``. Natural widths (the text on one line) when they fit,
     scaled up to the full width. Otherwise columns narrower than a fair share keep their
     natural width, repeatedly, and the rest share what is left by the square root of the text
-    each holds (``volume``, the widths of all its lines; equally without it), none wider than
+    each holds (``volume``, the widths of all its lines), none wider than
     its natural width: that makes the columns' wrapped text shortest overall, so a column of
     long entries is not as narrow as one of a few words with one long entry. A column is never
     narrower than its widest unbreakable piece if that can be helped."""
@@ -267,7 +267,7 @@ def fit_columns(natural, minimum, total, padding, size, volume=None) -> list[flo
             widths[c] = nat[c]
             left -= nat[c]
         open_cols = [c for c in open_cols if c not in small]
-    weight = {c: math.sqrt(volume[c]) if volume else 1.0 for c in open_cols}  # an open column holds text
+    weight = {c: math.sqrt(max(volume[c], nat[c])) for c in open_cols}  # at least its one-line width
     while open_cols:
         whole = sum(weight[c] for c in open_cols)
         shares = {c: left * weight[c] / whole for c in open_cols}
