@@ -1085,9 +1085,8 @@ class DocxWriter(DocumentWriter):
         style = "TableHeading" if cell.header else "TableText"
         for line in cell.lines or ("",):
             p = self._p(style, tc)
-            if keep_next:
-                ppr = p.find(w("pPr"))
-                ooxml.sub_element(ppr if ppr is not None else ooxml.sub_element(p, w("pPr")), w("keepNext"))
+            if keep_next:  # a table style's paragraph: it has its pPr
+                ooxml.sub_element(p.find(w("pPr")), w("keepNext"))
             self._run(p, line)
         if self._cell_size is not None:
             for run in tc.iter(w("r")):

@@ -1146,8 +1146,7 @@ class PdfWriter(DocumentWriter):
     def _draw_runs(self, canv, block: Block, runs, line: LaidLine, x: float, baseline: float, first: int = 0):
         """``runs`` (the line's characters from ``first`` on, a face each) as one text object,
         in the line's character spacing; where the line has stretch (``LaidLine.stretch``), the
-        characters it follows are set with that much more character spacing (a text extractor
-        counts character spacing into the glyph, so the stretched gaps read as no word breaks)."""
+        characters it follows are set with that much more character spacing."""
         if block.embolden:  # faux bold: fill and stroke, in its own graphics state
             canv.saveState()
             canv.setLineWidth(block.size * self.pdf.embolden_stroke)
