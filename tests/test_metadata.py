@@ -446,6 +446,18 @@ def test_a_page_title_naming_only_the_site_and_channel_is_no_title():
     assert any(d.startswith("title-placeholder:") for d in diagnostics(tree))
 
 
+@pytest.mark.parametrize("page, missing", [
+    ("22_szgov_baoan_2024_fzzf.txt", True),  # the scrape starts at the report's first sentence
+    ("17_changchun_tyj_2023_xxgk_ndbg_table.txt", True),  # … at its 一、总体情况
+    ("seed_luohu_2023.txt", False),
+])
+def test_a_page_without_a_title_says_so(page, missing):
+    """Every format of a report without a title opens with its body: the reader is told."""
+    tree = ir_of(CORPUS_COPY / "text" / page)
+    assert bool(ir.meta_value(tree, "title")) is not missing
+    assert any(d.startswith("title-missing:") for d in diagnostics(tree)) is missing
+
+
 def test_a_label_ending_in_a_shorter_label_is_read_whole():
     """所属分类 ends in 分类 but is a label of its own (the topic), not a longer word."""
     markup = news_page("<title>关于某某问题的科普</title>", "<h1>关于某某问题的科普</h1><p>所属分类：数理化</p>")

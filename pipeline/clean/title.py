@@ -273,12 +273,15 @@ def find_title(draft: Draft) -> None:
     and note the block after them (the trim pass looks for the article there). A text scrape's
     lines above the title are page chrome (a site name among them is the site); an HTML page
     keeps its blocks above the title, though the audit lists them, except a placeholder title
-    (显示)."""
+    (显示). A page with no title at all is a ``title-missing`` diagnostic."""
     position = title_position(draft)
     if position is None:
         above = headline_above(draft) if draft.page is not None and not draft.meta.get("title") \
             and any(d.code == "title-placeholder" for d in draft.loaded.diagnostics) else None
         draft.offer("title", above, "heading")  # 徒手抓子弹真的存在吗？ over 来源：… over the text
+        if not draft.meta.get("title"):
+            draft.notice("title-missing", "no title found on the page (nor in its metadata): every format "
+                                          "opens with the body")
         return
     index, span = position
     draft.offer("title", "".join(map(paragraph_text, draft.blocks[index:index + span])), "heading")
