@@ -665,11 +665,16 @@ def test_a_centred_line_and_a_group_row_keep_with_the_next():
 
 
 def test_an_attachment_line_breaks_the_page_before_it():
+    """The 附件 line and the attachment's title in their own styles (黑体 flush left; as the title)."""
     root = table_report()
-    etree.SubElement(root.find("body"), "p", align="left", **{"break": "page"}).text = "附件"
+    etree.SubElement(root.find("body"), "p", align="left", role="attachment", **{"break": "page"}).text = "附件"
+    etree.SubElement(root.find("body"), "p", role="attachment-title").text = "第二批支持创新相关改革举措推广清单"
     doc = part_xml(render(ir.validate(root)), "word/document.xml")
-    (attachment,) = [p for p in doc.iter(W + "p") if "".join(t.text for t in p.iter(W + "t")) == "附件"]
+    attachment, title = [p for p in doc.iter(W + "p")
+                         if "".join(t.text for t in p.iter(W + "t")) in ("附件", "第二批支持创新相关改革举措推广清单")]
     assert attachment.find("w:pPr/w:pageBreakBefore", NS) is not None
+    assert [p.find("w:pPr/w:pStyle", NS).get(W + "val") for p in (attachment, title)] == ["Attachment", "AttachmentTitle"]
+    assert attachment.find("w:pPr/w:jc", NS) is None  # the style sets it
 
 
 def test_links_become_hyperlinks_and_keep_their_text():

@@ -194,6 +194,17 @@ def test_items_and_alignment():
     assert page.xpath("//p[@class='align-right']/text()") == ["罗湖区人民政府"]
 
 
+
+def test_an_attachment_line_and_title_have_their_classes():
+    tree = report('<p>请认真贯彻执行。</p><p align="left" break="page" role="attachment">附件</p>'
+                  '<p role="attachment-title">第二批支持创新相关改革举措推广清单</p>')
+    page = html_of(tree)
+    assert page.xpath("//p[@class='attachment page-break']/text()") == ["附件"]
+    assert page.xpath("//p[@class='attachment-title']/text()") == ["第二批支持创新相关改革举措推广清单"]
+    style = page.xpath("//style/text()")[0]
+    assert "h1.title, p.attachment-title {" in style and "p.attachment { font-family: \"黑体\"" in style
+
+
 # -- tables -------------------------------------------------------------------------------------
 
 

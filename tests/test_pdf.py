@@ -1224,14 +1224,23 @@ def test_figures_on_a_justified_line_read_back_without_spaces(tmp_path):
 
 
 def test_an_attachment_starts_a_new_page():
+    """GB/T 9704 §8: 附件 in 黑体 at the top left, the title centred on the third line as the
+    document's title is set, then a blank line (国办发〔2019〕… 推广清单's attachment)."""
     root = ir.new_report()
     root.find("front/title").text = "国务院办公厅关于推广第二批支持创新相关改革举措的通知"
     body = root.find("body")
     etree.SubElement(body, "p").text = "现将有关改革举措推广清单印发给你们，请认真贯彻执行。"
-    etree.SubElement(body, "p", align="left", **{"break": "page"}).text = "附件"
-    etree.SubElement(body, "p", align="center").text = "第二批支持创新相关改革举措推广清单"
-    _data, pages = pdf.render_with_layout(ir.validate(root), Settings())
-    geo = pdf.Geometry.from_settings(Settings().pdf)
+    etree.SubElement(body, "p", align="left", role="attachment", **{"break": "page"}).text = "附件"
+    etree.SubElement(body, "p", role="attachment-title").text = "第二批支持创新相关改革举措推广清单"
+    etree.SubElement(body, "p").text = "各地区、各部门要抓紧推广实施。"
+    settings = Settings()
+    _data, pages = pdf.render_with_layout(ir.validate(root), settings)
+    geo = pdf.Geometry.from_settings(settings.pdf)
     assert len(pages) == 2
-    (attachment,) = [line for line in pages[1] if line.text == "附件"]
-    assert attachment.slot == 0 and abs(attachment.x0 - geo.left) < TOLERANCE
+    attachment, *title, after = [line for line in pages[1] if line.slot is not None]
+    assert (attachment.text, attachment.role, attachment.slot) == ("附件", "heading1", 0)
+    assert abs(attachment.x0 - geo.left) < TOLERANCE
+    assert [(line.kind, line.role, line.size, line.slot) for line in title] == \
+        [("title", "title", settings.pdf.title_size, 2)]
+    assert abs((title[0].x0 + title[0].x1) / 2 - (geo.left + geo.right) / 2) < TOLERANCE
+    assert after.slot == 3 + settings.pdf.lines_after_title

@@ -612,6 +612,33 @@ def test_table_titles_and_attachment_lines_in_bold_head_no_section():
     assert warnings(tree) == []
 
 
+def attachment_parts(tree) -> list[tuple[str, str]]:
+    return [(p.get("role"), ir.text_of(p)) for p in tree.iter("p") if p.get("role")]
+
+
+@pytest.mark.parametrize("page, parts", [
+    # 国办函〔2004〕80号: two attachments, each title centred over two lines, then 国务院：
+    ("govcn_2019-02_023.html", [("attachment", "附件1"), ("attachment-title", "关于湖北省巴东县官渡口镇马鬃山村"),
+                                ("attachment-title", "地质险情调研情况的报告"),
+                                ("attachment", "附件2"), ("attachment-title", "湖北省巴东县官渡口镇马鬃山村"),
+                                ("attachment-title", "地质险情调查意见")]),
+    # 国函〔2007〕… 深圳湾口岸: a title over two lines the page did not centre, the first ending in 的;
+    # under 附件2： the centred line right above the first table is that table's caption
+    ("govcn_2019-02_044.html", [("attachment", "附件1."), ("attachment-title", "深圳湾口岸港方口岸区的"),
+                                ("attachment-title", "查验区界址点坐标"),
+                                ("attachment", "附件2："), ("attachment-title", "深圳湾公路大桥部分桥面界址点坐标")]),
+    # 江西's 政府工作报告: its notes' title is a line of its own, the numbered notes are no title
+    ("gzbg_2026_jiangxi.txt", [("attachment", "附件"), ("attachment-title", "《政府工作报告》有关内容名词注释")]),
+])
+def test_an_attachment_opens_a_page_with_its_line_and_title(page, parts):
+    """GB/T 9704 §8: an attachment on a page of its own, 附件 at the top left, its title centred."""
+    tree = ir_of(PAGES / page)
+    assert attachment_parts(tree) == parts
+    for line in (p for p in tree.iter("p") if p.get("role") == "attachment"):
+        assert (line.get("break"), line.get("align"), line.getparent().tag) == ("page", "left", "body")
+    assert all(p.get("align") is None for p in tree.iter("p") if p.get("role") == "attachment-title")
+
+
 def test_a_list_of_requirements_with_a_note_after_one_is_clauses():
     """国办发〔1997〕11号's 意见: 1.有规范的名称。 … 10. under （二）…予以保留 one after the other,
     item 5 with a second sentence and a paragraph after item 5 and 10: a list of clauses."""

@@ -109,10 +109,18 @@ def test_the_addressee_is_the_first_line_naming_organs_or_people(first, addresse
 def test_an_attachment_line_starts_a_page_flush_left():
     """GB/T 9704 sets an attachment on a page of its own, its 附件 line at the top left."""
     tree = run_transforms(_doc("现将有关改革举措推广清单印发给你们，请认真贯彻执行。", "附件", "第二批支持创新相关改革举措推广清单"))
-    attachment = next(p for p in tree.iter("p") if p.text == "附件")
-    assert (attachment.get("break"), attachment.get("align")) == ("page", "left")
+    attachment, title = [p for p in tree.iter("p")][1:]
+    assert (attachment.get("break"), attachment.get("align"), attachment.get("role")) == ("page", "left", "attachment")
+    assert title.get("role") == "attachment-title"
     tree = run_transforms(_doc("附件", "第二批支持创新相关改革举措推广清单"))  # nothing before it: no page to end
-    assert next(tree.iter("p")).get("break") is None
+    assert (next(tree.iter("p")).get("break"), next(tree.iter("p")).get("role")) == (None, "attachment")
+
+
+def test_an_attachment_opening_with_a_sentence_has_no_title():
+    """A CWCED page's 附件 (an accident report) opens with its first paragraph, not a title."""
+    tree = run_transforms(_doc("特此通报。", "附件", "今年1月至5月，杭州工矿企业共发生各类事故59起，死亡73人，受伤24人。",
+                               "例一：2月2日中午11时50分左右，杭州祥符桥渡驾桥村四组一幢废弃的三层楼房突然倒塌。"))
+    assert [p.get("role") for p in tree.iter("p")] == [None, "attachment", None, None]
 
 
 def test_unknown_transform_name_is_a_usage_error():

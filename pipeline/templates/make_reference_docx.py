@@ -120,6 +120,18 @@ def styles_xml(faces: dict[str, str]) -> str:
             ppr=f"<w:keepNext/>{line}{NO_INDENT}<w:jc w:val=\"center\"/>",
             rpr=f"{_fonts(body)}{_size(BODY_PT)}",
         ),
+        # An attachment's 附件 line (GB/T 9704 §8): 黑体, flush left, its title on the line after next.
+        _pstyle(
+            "Attachment", "Attachment", next_="AttachmentTitle",
+            ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:jc w:val="both"/>',
+            rpr=f"{_fonts(faces['heading1'])}{_size(BODY_PT)}",
+        ),
+        # An attachment's title, as the document's: one blank line under its last line only.
+        _pstyle(
+            "AttachmentTitle", "Attachment Title", next_="Normal",
+            ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:contextualSpacing/><w:jc w:val="center"/>',
+            rpr=f"{_fonts(faces['title'])}{NO_TRACKING}{_size(TITLE_PT)}",
+        ),
     ]
     # Headings: 一、黑体 · （一）楷体 · 1. 仿宋 bold · （1）仿宋; indented like body text.
     for level, bold in ((1, False), (2, False), (3, True), (4, False)):

@@ -14,6 +14,7 @@ from lxml import etree
 from .. import ir
 from ..errors import UsageError
 from .addressee import addressee
+from .attachments import attachments
 from .enumerations import enumerations
 from .numbering import numbering
 from .punctuation import punctuation
@@ -39,6 +40,8 @@ TABLE: tuple[Transform, ...] = (
     Transform("numbering", numbering, after=("sections", "enumerations")),
     # The addressee is the body's first paragraph once the sections are found.
     Transform("addressee", addressee, after=("sections",)),
+    # An attachment's 附件 line is a paragraph of the body once the sections are found.
+    Transform("attachments", attachments, after=("sections",)),
 )
 TRANSFORMS: dict[str, Transform] = {t.name: t for t in TABLE}
 DEFAULT_ORDER: tuple[str, ...] = tuple(TRANSFORMS)

@@ -22,11 +22,10 @@ line that is a document's title (国家粮食应急预案, 中华人民共和国
 扩大规模有关问题的请示), head nothing.
 
 A heading's text is the member's text without its label; a run-in head is the text up to the
-first 。, and the rest stays as the section's first paragraph. An attachment line (附件2) starts
-a new page, flush left (``break="page"``, GB/T 9704), and ends
-every section open before it. Unnumbered headings — a bold line, and a short line ending in a
-colon (全面依法治区：) where the document has several — become the sibling of the unnumbered
-heading open before them, else the child of the heading before them, and hold what follows up
+first 。, and the rest stays as the section's first paragraph. An attachment line (附件2) ends
+every section open before it (transform ``attachments`` sets it on a page of its own).
+Unnumbered headings — a bold line, and a short line ending in a colon (全面依法治区：) where
+the document has several — become the sibling of the unnumbered heading open before them, else the child of the heading before them, and hold what follows up
 to the next heading of their rank or above. Numbered sections nest by rank: h1…h6 > 第X章 >
 一、 > （一） > 1 > 1.1 > 1.1.1 > 1. > （1）.
 
@@ -462,9 +461,6 @@ def _nest(body: etree._Element, blocks: list[etree._Element]) -> None:
             text = _plain_text(block)
             if text and _patterns()["attachment_line"].fullmatch(text.strip()):
                 stack.clear()
-                if len(body):  # an attachment opens a page of its own, its 附件 line flush left
-                    block.set("break", "page")
-                    block.set("align", "left")
             (stack[-1][1] if stack else body).append(block)
             continue
         if block.get("kind") == UNNUMBERED:

@@ -14,6 +14,9 @@ prints what the IR holds, through the shared views (``writers.views``):
 - body paragraphs are ``Normal`` (first line indented two characters by the style); inline
   enumeration labels (一是…) are part of the text; a paragraph the IR aligns right (a
   signature and date block) or centres is set so, without the indent;
+- an attachment starts a page (``pageBreakBefore``): its 附件 line is ``Attachment`` (黑体,
+  flush left, a blank line under it), each line of its title ``Attachment Title`` (as
+  ``Title``; ``contextualSpacing`` keeps the blank line under the last line only);
 - a run-in head becomes a heading paragraph followed by its body (``docx.runin: split``) or
   stays in the paragraph as a ``Run-in Heading N`` span (``keep``);
 - tables are Word tables (``Table Grid``, cells ``Table Text``/``Table Heading``) drawn from
@@ -115,6 +118,8 @@ STYLE_NAMES = {
     "TableGrid": "Table Grid",
     "Hyperlink": "Hyperlink",
     "Footer": "footer",
+    "Attachment": "Attachment",
+    "AttachmentTitle": "Attachment Title",
 }
 
 # Style key → font role of ``settings.fonts`` (the template generator uses the same table).
@@ -131,7 +136,11 @@ STYLE_ROLES = {
     "RunInHeading3": "heading3",
     "RunInHeading4": "heading4",
     "Footer": "page_number",
+    "Attachment": "heading1",
+    "AttachmentTitle": "title",
 }
+# The style of each part of an attachment (``views.attachment_part``).
+ATTACHMENT_STYLES = {"attachment": "Attachment", "attachment-title": "AttachmentTitle"}
 
 # When a named face is missing, Word and WPS use the alternate the font table names.
 ALT_NAMES = {
@@ -907,23 +916,31 @@ class DocxWriter(DocumentWriter):
     # ------------------------------------------------------------ paragraphs and inline
 
     def visit_p(self, el):
-        if not views.printable(ir.text_of(el)):
+        text = ir.text_of(el)
+        if not views.printable(text):
             return
-        p = self._p("Normal")
+        part = views.attachment_part(el)
+        p = self._p(ATTACHMENT_STYLES.get(part, "Normal"))
+        ppr = p.find(w("pPr"))
+        if ppr is None:
+            ppr = etree.SubElement(p, w("pPr"))
         align = views.alignment(el)
-        if align is not None:  # a signature and date block (right), a centred line, an addressee: no indent
-            ppr = p.find(w("pPr"))
-            if ppr is None:
-                ppr = etree.SubElement(p, w("pPr"))
+        if part is None and align is not None:  # a signature and date block (right), a centred line, an addressee: no indent
             ind = ooxml.sub_element(ppr, w("ind"))
             ind.set(w("firstLineChars"), "0")
             ind.set(w("firstLine"), "0")
             ooxml.sub_element(ppr, w("jc")).set(W_VAL, "both" if align == "left" else align)
             if align == "center":  # a title line: never the last on a page
                 ooxml.sub_element(ppr, w("keepNext"))
-            if views.starts_page(el):
-                ooxml.sub_element(ppr, w("pageBreakBefore"))
-        self._inline(el, p)
+        if views.starts_page(el):
+            ooxml.sub_element(ppr, w("pageBreakBefore"))
+        if part == "attachment-title":  # in balanced lines, as the document's title
+            lines = views.title_lines(text, self._measure("AttachmentTitle", TITLE_PT), self.text_width / 20)
+            self._run(p, "\n".join(lines))
+        else:
+            self._inline(el, p)
+        if len(ppr) == 0:
+            p.remove(ppr)
         self._trim(p)
 
     def visit_item(self, el):

@@ -15,7 +15,8 @@ the title in 二号 小标宋, headings in 黑体, 楷体, bold 仿宋 and 仿�
 
 The IR carries no language, so the page says ``lang="zh-CN"``. Right- and centre-aligned
 paragraphs get the classes ``align-right`` and ``align-center``, an addressee set flush left
-``align-left``, an attachment's 附件 line ``page-break`` (a new page in print).
+``align-left``; an attachment's 附件 line ``attachment page-break`` (黑体, flush left, a new page
+in print) and the lines of its title ``attachment-title`` (set as the title).
 
 Links become ``<a href>`` only for http, https and mailto addresses and relative ones; any
 other link keeps its text without the link. The page is built as an lxml tree and
@@ -38,6 +39,7 @@ LANG = "zh-CN"
 GENERATOR = "pipeline"
 
 FANGSONG = '"仿宋_GB2312", "FangSong_GB2312", "FangSong", "STFangsong", "仿宋", serif'
+HEITI = '"黑体", "SimHei", "Heiti SC", sans-serif'
 STYLE = f"""
 @page {{ size: A4; margin: 37mm 26mm 35mm 28mm; }}
 @page :right {{ margin: 37mm 26mm 35mm 28mm;
@@ -49,9 +51,11 @@ body {{ font-family: {FANGSONG}; font-size: 16pt; line-height: 28.95pt; margin: 
 header, main {{ max-width: 156mm; margin: 0 auto; }}
 header {{ margin-bottom: 28.95pt; }}
 h1, h2, h3, h4, h5, h6 {{ font-size: 16pt; line-height: 28.95pt; margin: 0; font-weight: normal; text-indent: 2em; }}
-h1.title {{ font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "小标宋", "STZhongsong", "SimSun", serif;
+h1.title, p.attachment-title {{ font-family: "方正小标宋简体", "FZXiaoBiaoSong-B05S", "小标宋", "STZhongsong", "SimSun", serif;
   font-size: 22pt; line-height: 1.5; text-align: center; text-indent: 0; margin: 0 0 28.95pt; }}
-.heading1 {{ font-family: "黑体", "SimHei", "Heiti SC", sans-serif; }}
+p.attachment-title:has(+ p.attachment-title) {{ margin-bottom: 0; }}
+.heading1 {{ font-family: {HEITI}; }}
+p.attachment {{ font-family: {HEITI}; text-indent: 0; margin-bottom: 28.95pt; }}
 .heading2 {{ font-family: "楷体_GB2312", "KaiTi_GB2312", "楷体", "KaiTi", "STKaiti", "AR PL UKai CN", serif; }}
 .heading3 {{ font-family: {FANGSONG}; font-weight: bold; }}
 .heading4 {{ font-family: {FANGSONG}; }}
@@ -262,7 +266,8 @@ class HtmlWriter(DocumentWriter):
         runs = inline_runs(el)
         if not runs:
             return
-        classes = [f"align-{views.alignment(el)}"] if views.alignment(el) else []
+        part = views.attachment_part(el)
+        classes = [part] if part else [f"align-{views.alignment(el)}"] if views.alignment(el) else []
         classes += ["page-break"] if views.starts_page(el) else []
         _append_runs(self._block(self.parent, "p", {"class": " ".join(classes)} if classes else None), runs)
 

@@ -10,7 +10,9 @@ with it. Lines are broken by ``pipeline.linebreak`` (GB/T 15834 rules), never by
 The title is centred and broken into balanced lines; the front-matter field lines
 (``views.front_fields``: 发布机构：…) follow in the body face, each centred when it fits on
 one line, then the blank line(s) before the body. A paragraph the
-IR aligns right (a signature and date block) is set flush right, without the indent.
+IR aligns right (a signature and date block) is set flush right, without the indent. An
+attachment starts a page: its 附件 line flush left in the 一、 headings' face, a blank line, then
+its title set as the document's title is, and the blank line(s) after it (GB/T 9704 §8).
 
 Each role (title, body, heading1..4, page_number) has a face found by ``pipeline.fonts``; a
 character the face lacks is set in the first fallback face that has it, and a character no
@@ -1298,19 +1300,29 @@ class PdfWriter(DocumentWriter):
 
     def visit_p(self, el):
         text = ir.text_of(el)
-        if views.printable(text):
+        if not views.printable(text):
+            return
+        part = views.attachment_part(el)
+        tags = self._paragraph_tags(el) if self.tagger else ()
+        if part == "attachment-title":  # set as the document's title is, the blank line under it
+            block = self.lay_grid(text, "title", "title", align="title", tags=tags, links=_link_pieces(el))
+            block.blank_after = self.pdf.lines_after_title if views.ends_attachment_title(el) else 0
+            block.keep_with_next = True
+        else:
             align = views.alignment(el) or "justify"
             indent = 0 if align in ("center", "left") else None
             if align == "left":  # flush left: justified, without the first-line indent
                 align = "justify"
-            tags = self._paragraph_tags(el) if self.tagger else ()
-            block = self.lay_grid(text, "body", "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
-            block.keep_with_next = align == "center"
-            if views.starts_page(el) and self.story:
-                from reportlab.platypus import PageBreak
+            # an attachment's 附件 line: in the 一、 headings' face, its title on the line after next
+            role = "heading1" if part == "attachment" else "body"
+            block = self.lay_grid(text, role, "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
+            block.keep_with_next = align == "center" or part == "attachment"
+            block.blank_after = int(part == "attachment")
+        if views.starts_page(el) and self.story:
+            from reportlab.platypus import PageBreak
 
-                self.story.append(PageBreak())
-            self.story.append(self.GridBlock(block, self))
+            self.story.append(PageBreak())
+        self.story.append(self.GridBlock(block, self))
 
     @staticmethod
     def _linked(node: pdfa.Node, pieces: list[tuple[str, str | None]]) -> list[tuple[str, pdfa.Node]]:

@@ -185,6 +185,18 @@ def starts_page(block: etree._Element) -> bool:
     return block.get("break") == "page"
 
 
+def attachment_part(block: etree._Element) -> str | None:
+    """"attachment" for an attachment's 附件 line, "attachment-title" for a line of its title,
+    else None."""
+    return block.get("role")
+
+
+def ends_attachment_title(block: etree._Element) -> bool:
+    """Whether a line of an attachment's title is its last (the blank line follows it)."""
+    after = block.getnext()
+    return after is None or after.get("role") != "attachment-title"
+
+
 # --- layout shared by the paged writers (PDF, DOCX) ---------------------------------------
 
 #: The font role of a heading by its label's kind (GB/T 9704: 一、 黑体, （一） 楷体, 1. 仿宋
