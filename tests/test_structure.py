@@ -385,6 +385,23 @@ def test_a_headline_byline_and_pager_laid_out_as_a_table_are_no_data_table():
     assert ("chrome", "第1页/共1页 << 上一页 | 下一页 >>") in removed
 
 
+def test_a_breadcrumb_printed_a_line_per_entry_is_chrome():
+    """陕西's 2026 政府工作报告 as scraped: its breadcrumb is a line per entry (首页 / > / 政府信息公开
+    / > / 政府工作报告 / > / 省政府工作报告); none of its entries is body text."""
+    head = "\n".join([
+        "https://www.shaanxi.gov.cn/zfxxgk/zfgzbg/szfgzbg/202602/t20260202_3609862.html", "分享:",
+        "陕西省2026年政府工作报告", "2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚",
+        "首页", ">", "政府信息公开", ">", "政府工作报告", ">", "省政府工作报告",
+        "陕西省2026年政府工作报告", "2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚",
+        "时间：", "2026-02-02 09:20", "来源：", "陕西省人民政府", "分享:", "各位代表：",
+        "现在，我代表省人民政府向大会报告工作，请予审议，并请各位政协委员和列席会议的同志提出意见。",
+        "一、2025年工作回顾", "刚刚过去的一年，是“十四五”收官之年。"])
+    tree = build_ir(Document("2026_陕西省_政府工作报告.txt", head.encode("utf-8")), Settings())
+    assert body_lines(tree)[:3] == ["2026年1月27日在陕西省第十四届人民代表大会第四次会议上 陕西省省长 赵刚", "各位代表：",
+                                    "现在，我代表省人民政府向大会报告工作，请予审议，并请各位政协委员和列席会议的同志提出意见。"]
+    assert {"政府信息公开", "政府工作报告", "省政府工作报告"} <= {c.text for c in tree.iterfind("removed/chrome[@rule='chrome']")}
+
+
 def test_a_blog_posts_foot_line_is_chrome():
     """blogchina post (a repost of a 钱江晚报 article): the post's foot, - 作者： 流泉 访问统计：
     2005年08月30日， 星期二 13:22 加入博采 (its author, the time it was posted, a counter and a

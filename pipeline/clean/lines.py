@@ -2,7 +2,8 @@
 evidence, dropped) or body text (kept). A metadata label alone on its line takes the next line
 as its value, unless that line is a sentence (编辑, an edit button, above a paragraph). An info
 table in the body is dropped too (the ``info-tables`` pass read it), and so is a heading that
-is chrome (<h3>分享到</h3>) and a site footer (a run of 主办单位 / 承办单位 / 技术支持 lines). A
+is chrome (<h3>分享到</h3>), a site footer (a run of 主办单位 / 承办单位 / 技术支持 lines) and a
+breadcrumb printed a line per entry (首页 / > / 政府信息公开 / > / 政府工作报告). A
 line heading a list of other articles (相关新闻) is chrome, and the block after it is noted as a
 break the trim pass's run of report text never crosses. Chrome is recognized in its Simplified
 spelling, without the pinyin an icon font leaves beside it (``chrome_form``)."""
@@ -42,7 +43,8 @@ def sort_lines(draft: Draft) -> None:
     kept = []
     pending_label = None  # a label alone on its line, whose value is the next line
     pending_break = False  # a section break was dropped: the next block kept starts a new region
-    for block, text, form in without_footers([(b, *line_of(b, r)) for b in draft.blocks], draft):
+    lines = without_breadcrumbs(without_footers([(b, *line_of(b, r)) for b in draft.blocks], draft), draft)
+    for block, text, form in lines:
         if is_info_table(block, r):
             draft.drop("metadata", block_text(block))
             continue
@@ -99,6 +101,7 @@ def line_of(block: etree._Element, r: CleanRules) -> tuple[str, str | None]:
 
 
 Line = tuple[etree._Element, str, str | None]  # a block, its text and chrome form (``line_of``)
+CRUMB_CHARS = 20  # a breadcrumb entry is at most this long
 
 
 def without_footers(lines: list[Line], draft: Draft) -> list[Line]:
@@ -122,4 +125,30 @@ def without_footers(lines: list[Line], draft: Draft) -> list[Line]:
         run = []
         if line is not None:
             kept.append(line)
+    return kept
+
+
+def without_breadcrumbs(lines: list[Line], draft: Draft) -> list[Line]:
+    """``lines`` without the entries of a breadcrumb printed a line per entry: after its first
+    line (``crumb_start``: 首页, itself a chrome line), each pair of a line that is only a
+    separator (>) and a short line without sentence punctuation (政府信息公开)."""
+    r = draft.rules
+
+    def separator(line: Line) -> bool:
+        return line[2] is not None and r.crumb_separator.fullmatch(line[2].strip()) is not None
+
+    def entry(line: Line) -> bool:
+        return line[0].tag == "p" and line[2] is not None and 0 < len(line[1]) <= CRUMB_CHARS \
+            and not SENTENCE_END.search(line[1])
+
+    kept, at = [], 0
+    while at < len(lines):
+        kept.append(lines[at])
+        at += 1
+        if kept[-1][2] is None or not r.crumb_start.fullmatch(kept[-1][2]):
+            continue
+        while at + 1 < len(lines) and separator(lines[at]) and entry(lines[at + 1]):
+            for _block, text, _form in lines[at:at + 2]:
+                draft.drop("chrome", text)
+            at += 2
     return kept

@@ -145,6 +145,7 @@ class CleanRules:
     other_date_label: re.Pattern  # a label naming a date that is not the publication date (批准时间), full match
     website_name: re.Pattern  # a website's name (辽阳网站): a meta publisher naming the site, full match
     crumb_separator: re.Pattern  # what parts a breadcrumb's entries (网易娱乐 > 明星俱乐部)
+    crumb_start: re.Pattern  # a breadcrumb's first line (首页, 当前位置：), full match
     dateline: re.Pattern  # a wire dateline opening the first sentence (据新华社拉萨电), group 1 the agency
 
 
@@ -284,6 +285,7 @@ def compile_rules(data: dict) -> CleanRules:
         other_date_label=re.compile(data["other_date_label"]),
         website_name=re.compile(data["website_name"]),
         crumb_separator=re.compile(data["crumb_separator"]),
+        crumb_start=re.compile(data["crumb_start"]),
         dateline=re.compile(data["dateline"]),
         **publisher_patterns(data),
     )
