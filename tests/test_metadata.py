@@ -458,6 +458,25 @@ def test_a_page_without_a_title_says_so(page, missing):
     assert any(d.startswith("title-missing:") for d in diagnostics(tree)) is missing
 
 
+QINGHAI = ["http://www.qhnews.com/newscenter/system/2026/01/31/030511407.shtml", "政府工作报告",
+           "――2026年1月27日在青海省第十四届人民代表大会第四次会议上", "省长 罗东川", "2026-01-31 07:00:44",
+           "来源：青海日报", "各位代表：", "现在，我代表省人民政府向大会报告工作，请予审议，并请各位政协委员和列席会议的同志提出意见。"]
+HAINAN = ["https://agri.hainan.gov.cn/hnsnytywdt/zwdt/202602/t20260202_4021318.html", "政府工作报告",
+          "——2026年1月27日在海南省第七届人民代表大会第五次会议上", "海南省省长 刘小明", "各位代表：",
+          "现在，我代表海南省人民政府，向大会报告工作，请予审议，并请省政协委员和其他列席人员提出意见。"]
+
+
+@pytest.mark.parametrize("lines, date, source", [(QINGHAI, "2026-01-31", "byline"), (HAINAN, "2026-02-02", "address")],
+                         ids=["stamp", "address"])
+def test_a_speechs_subtitle_is_not_the_day_it_was_published(lines, date, source):
+    """2026 provincial 政府工作报告 as scraped: ——2026年1月27日在…会议上 is the day the report was
+    given; the day the page published it is its stamp (青海日报's 2026-01-31 07:00:44, then not a
+    body line) or, where the page prints none, its address (海南's t20260202)."""
+    tree = clean(load(Document("report.txt", "\n".join(lines).encode("utf-8"))))
+    assert fields(tree)["date"] == (date, source)
+    assert not any(line.startswith("2026-01-31") for line in body_lines(tree))
+
+
 def test_a_label_ending_in_a_shorter_label_is_read_whole():
     """所属分类 ends in 分类 but is a label of its own (the topic), not a longer word."""
     markup = news_page("<title>关于某某问题的科普</title>", "<h1>关于某某问题的科普</h1><p>所属分类：数理化</p>")

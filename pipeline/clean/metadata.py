@@ -191,11 +191,14 @@ def copyright_line(draft: Draft) -> None:
 
 def byline_date(draft: Draft, text: str, before: str = "") -> str | None:
     """Offer the date of a byline: a short line without sentences (not the page header's clock,
-    nor the value of another date's label heading it or alone on the line ``before`` it)."""
+    nor the value of another date's label heading it or alone on the line ``before`` it). A
+    speech's subtitle (``speech_occasion``) is no byline."""
     if not text or len(text) > BYLINE_CHARS or SENTENCE_END.search(text) or draft.rules.clock_line.search(text):
         return None
     if other_date(draft.rules, before) or other_date(draft.rules, OTHER_LABEL.split(text, maxsplit=1)[0]):
         return None  # 批准时间 / 2023年12月27日: when something was approved, not when the page was published
+    if draft.rules.speech_occasion.search(text):
+        return None  # ——2026年1月27日在…会议上: the day a report was given, not the day it was published
     match = draft.rules.stamp_line.search(text) or DATE.search(text) or ENGLISH_DATE.search(text)
     if not match:
         return None

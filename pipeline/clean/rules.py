@@ -143,6 +143,7 @@ class CleanRules:
     grant_line: re.Pattern  # a sentence granting the article from an outlet, group 1 the outlet
     comment_fields: dict[str, tuple[re.Pattern, ...]]  # field → a system's property comment, group 1
     other_date_label: re.Pattern  # a label naming a date that is not the publication date (批准时间), full match
+    speech_occasion: re.Pattern  # a speech's subtitle: the day and meeting it was given at (no byline), searched
     website_name: re.Pattern  # a website's name (辽阳网站): a meta publisher naming the site, full match
     crumb_separator: re.Pattern  # what parts a breadcrumb's entries (网易娱乐 > 明星俱乐部)
     crumb_start: re.Pattern  # a breadcrumb's first line (首页, 当前位置：), full match
@@ -283,6 +284,7 @@ def compile_rules(data: dict) -> CleanRules:
         grant_line=re.compile(data["grant_line"]),
         comment_fields={k: tuple(map(re.compile, v)) for k, v in data["comment_fields"].items()},
         other_date_label=re.compile(data["other_date_label"]),
+        speech_occasion=re.compile(data["speech_occasion"]),
         website_name=re.compile(data["website_name"]),
         crumb_separator=re.compile(data["crumb_separator"]),
         crumb_start=re.compile(data["crumb_start"]),
