@@ -120,6 +120,18 @@ def fields_alone():
     return tree
 
 
+def attachment_report():
+    """A notice with an attachment: its 附件 line and a title over two lines (styled paragraphs
+    with a page break before the first)."""
+    root = table_report(title="国务院办公厅关于湖北省巴东县地质灾害险情有关问题的复函")
+    body = root.find("body")
+    etree.SubElement(body, "p").text = "你省关于请求解决巴东县官渡口镇马鬃山村地质灾害险情问题的请示收悉。"
+    etree.SubElement(body, "p", align="left", role="attachment", **{"break": "page"}).text = "附件1"
+    for line in ("关于湖北省巴东县官渡口镇马鬃山村", "地质险情调研情况的报告"):
+        etree.SubElement(body, "p", role="attachment-title").text = line
+    return ir.validate(root)
+
+
 # Every kind of document the DOCX tests write, by name: (IR builder, writer options).
 DOCUMENTS = {
     **{f"{name}-{mode}": (lambda name=name: load(name), {"numbering": mode})
@@ -140,6 +152,7 @@ DOCUMENTS = {
         lambda: ir.validate(ir.parse(NUMBERING_ODDITIES.encode())), {"numbering": "native"}),
     "front-matter-odd": (odd_front, {}),
     "title-alone": (lambda: table_report(title="只有标题"), {}),
+    "attachment": (attachment_report, {}),
     "fields-alone": (fields_alone, {}),
     "configured-fonts": (lambda: load("sample"), {"fonts": FontFaces(body="宋体", heading1="方正黑体_GBK")}),
     "core-properties": (lambda: load("sample"), {"subject": "法治政府建设", "keywords": "罗湖; 年度报告",
