@@ -402,6 +402,15 @@ def test_a_breadcrumb_printed_a_line_per_entry_is_chrome():
     assert {"政府信息公开", "政府工作报告", "省政府工作报告"} <= {c.text for c in tree.iterfind("removed/chrome[@rule='chrome']")}
 
 
+def test_an_article_outweighed_by_its_comments_is_the_content():
+    """观察者网's column (王文：中美贸易"持久战"…): the readers' comments under it (div.gc-comment,
+    热门评论) hold three times its sentences; the article is the content, no comment is."""
+    tree = ir_of(PAGES / "guancha_excerpt.html")
+    lines = body_lines(tree)
+    assert lines[0].startswith("“中美贸易战正在变成一场持久战，但我们已有准备。”在东莞洪梅镇")
+    assert len(lines) >= 10 and not any("标题说得好" in line or "小时前" in line for line in lines)
+
+
 def test_a_blog_posts_foot_line_is_chrome():
     """blogchina post (a repost of a 钱江晚报 article): the post's foot, - 作者： 流泉 访问统计：
     2005年08月30日， 星期二 13:22 加入博采 (its author, the time it was posted, a counter and a

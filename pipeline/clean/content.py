@@ -291,12 +291,17 @@ def lead_before(node: etree._Element, body: etree._Element, r: CleanRules) -> et
 
 def densest_element(body: etree._Element, r: CleanRules) -> tuple[etree._Element, list]:
     """The smallest element holding most of the weight (descending while one child holds
-    ``descend_share`` of it), and the copies of it the page also holds."""
+    ``descend_share`` of it, an article's comment section beside it left out), and the copies
+    of it the page also holds."""
     node, copies = body, []
     while True:
         here = weight(node)
         scored = [(weight(child), child) for child in node
                   if isinstance(child.tag, str) and child.tag not in PARAGRAPH_TAGS]
+        comments = [(score, child) for score, child in scored if comment_section(child, r)]
+        if comments and here - sum(score for score, _ in comments) >= r.comment_article_weight:
+            scored = [pair for pair in scored if pair not in comments]  # an article beside its comments
+            here -= sum(score for score, _ in comments)
         best = next((child for score, child in scored if score >= r.descend_share * here), None)
         if best is None:
             pair = two_copies(scored, here)
@@ -306,6 +311,11 @@ def densest_element(body: etree._Element, r: CleanRules) -> tuple[etree._Element
         if best is None:
             return node, copies
         node = best
+
+
+def comment_section(el: etree._Element, r: CleanRules) -> bool:
+    """Whether an element's class or id marks it as an article's comment section."""
+    return r.comment_section.search(" ".join((el.get("class") or "", el.get("id") or ""))) is not None
 
 
 def two_copies(scored, total: float):

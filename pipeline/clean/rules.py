@@ -86,6 +86,8 @@ class CleanRules:
     stamp_line: re.Pattern
     stamp_word: re.Pattern  # a word after a byline's stamp saying what it stamps (更新, 发布)
     descend_share: float
+    comment_section: re.Pattern  # a class or id marking an article's comment section, searched
+    comment_article_weight: float  # the weight beside a comment section that makes it not the content
     lead_min_prose: int  # Han characters outside links of a lead before the content, at least
     main_list: MainListRules
     hard_wrap: HardWrapRules
@@ -232,6 +234,8 @@ def compile_rules(data: dict) -> CleanRules:
         stamp_line=re.compile(data["stamp_line"]),
         stamp_word=re.compile(data["stamp_word"]),
         descend_share=data["descend_share"],
+        comment_section=re.compile(data["comment_section"]["marks"]),
+        comment_article_weight=data["comment_section"]["article_weight"],
         lead_min_prose=data["lead_min_prose"],
         main_list=main_list_rules(data["main_list"]),
         hard_wrap=HardWrapRules(**data["hard_wrap"]),
