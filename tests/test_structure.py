@@ -402,13 +402,17 @@ def test_a_breadcrumb_printed_a_line_per_entry_is_chrome():
     assert {"政府信息公开", "政府工作报告", "省政府工作报告"} <= {c.text for c in tree.iterfind("removed/chrome[@rule='chrome']")}
 
 
-def test_an_article_outweighed_by_its_comments_is_the_content():
-    """观察者网's column (王文：中美贸易"持久战"…): the readers' comments under it (div.gc-comment,
-    热门评论) hold three times its sentences; the article is the content, no comment is."""
-    tree = ir_of(PAGES / "guancha_excerpt.html")
-    lines = body_lines(tree)
-    assert lines[0].startswith("“中美贸易战正在变成一场持久战，但我们已有准备。”在东莞洪梅镇")
-    assert len(lines) >= 10 and not any("标题说得好" in line or "小时前" in line for line in lines)
+@pytest.mark.parametrize("page, first, comment", [
+    # 观察者网's column: its readers' comments (div.gc-comment, 热门评论) beside it, three times its sentences
+    ("guancha_excerpt.html", "“中美贸易战正在变成一场持久战，但我们已有准备。”在东莞洪梅镇", "标题说得好"),
+    # a pixnet blog post: the comments (div#user-post > div#comment-box) in a block of their own beside it
+    ("pixnet_comments_excerpt.html", "一波波接續性低溫寒流報到", "阿麗瑪晚安"),
+])
+def test_an_article_outweighed_by_its_comments_is_the_content(page, first, comment):
+    """The comment sections are not the content, however many more sentences they hold."""
+    lines = body_lines(ir_of(PAGES / page))
+    assert lines[0].startswith(first) or lines[1].startswith(first)  # after a picture
+    assert len(lines) >= 10 and not any(comment in line for line in lines)
 
 
 def test_a_hidden_text_box_holding_a_gallerys_markup_is_not_the_content():

@@ -238,13 +238,18 @@ def content_element(page: etree._Element, r: CleanRules, values: AttributeValues
         for found in selection:
             if len(collapse_space(found.text_content())) >= r.min_content_chars:
                 return found, []
+    # An article's comment sections weigh nothing beside it (not on a page of comments only).
+    comments = {section: weight(section) for section in comment_sections(body, r, values)}
+    if total - sum(comments.values()) < r.comment_article_weight:
+        comments = {}
     for selection in selected(page, r.content, values):
         for found in selection:
             if (len(collapse_space(found.text_content())) >= r.min_content_chars
-                    and weight(found) >= r.selector_min_share * total):
+                    and weight(found) - _comments_in(found, comments)
+                    >= r.selector_min_share * (total - sum(comments.values()))):
                 listed = main_list_of(page, found, r)
                 return (found if listed is None else listed), []
-    node, copies = densest_element(body, r)
+    node, copies = densest_element(body, r, comments)
     listed = main_list_of(page, node, r)
     if listed is not None:
         return listed, []
@@ -289,19 +294,22 @@ def lead_before(node: etree._Element, body: etree._Element, r: CleanRules) -> et
     return None
 
 
-def densest_element(body: etree._Element, r: CleanRules) -> tuple[etree._Element, list]:
+def densest_element(body: etree._Element, r: CleanRules,
+                    comments: dict | None = None) -> tuple[etree._Element, list]:
     """The smallest element holding most of the weight (descending while one child holds
-    ``descend_share`` of it, an article's comment section beside it left out), and the copies
-    of it the page also holds."""
+    ``descend_share`` of it), and the copies of it the page also holds. ``comments``: the
+    article's comment sections (``comment_sections``) and their weights, which count for
+    nothing where the rest weighs ``comment_article_weight`` or more."""
+    comments = comments or {}
     node, copies = body, []
     while True:
         here = weight(node)
         scored = [(weight(child), child) for child in node
                   if isinstance(child.tag, str) and child.tag not in PARAGRAPH_TAGS]
-        comments = [(score, child) for score, child in scored if comment_section(child, r)]
-        if comments and here - sum(score for score, _ in comments) >= r.comment_article_weight:
-            scored = [pair for pair in scored if pair not in comments]  # an article beside its comments
-            here -= sum(score for score, _ in comments)
+        inside = _comments_by_child(node, comments)
+        if inside and here - sum(inside.values()) >= r.comment_article_weight:
+            scored = [(score - inside.get(child, 0.0), child) for score, child in scored]
+            here -= sum(inside.values())
         best = next((child for score, child in scored if score >= r.descend_share * here), None)
         if best is None:
             pair = two_copies(scored, here)
@@ -313,9 +321,32 @@ def densest_element(body: etree._Element, r: CleanRules) -> tuple[etree._Element
         node = best
 
 
-def comment_section(el: etree._Element, r: CleanRules) -> bool:
-    """Whether an element's class or id marks it as an article's comment section."""
-    return r.comment_section.search(" ".join((el.get("class") or "", el.get("id") or ""))) is not None
+def comment_sections(body: etree._Element, r: CleanRules, values: AttributeValues) -> list[etree._Element]:
+    """The outermost elements in ``body`` whose class or id marks an article's comment section
+    (``comment_section``: 观察者网's gc-comment, a blog's comment-box)."""
+    if not any(r.comment_section.search(values[name][1]) for name in ("class", "id")):
+        return []
+    marked = {v.getparent() for name in ("class", "id") for v in values[name][0] if r.comment_section.search(v)}
+    return [el for el in marked
+            if body in el.iterancestors() and not any(up in marked for up in el.iterancestors())]
+
+
+def _comments_in(el: etree._Element, comments: dict) -> float:
+    """The weight of the comment sections inside ``el``."""
+    return sum(score for section, score in comments.items() if el in section.iterancestors())
+
+
+def _comments_by_child(node: etree._Element, comments: dict) -> dict:
+    """The weight of the comment sections under each child of ``node`` that holds any."""
+    inside: dict = {}
+    for section, score in comments.items():
+        for here in (section, *section.iterancestors()):
+            if here is node:
+                break
+            if here.getparent() is node:
+                inside[here] = inside.get(here, 0.0) + score
+                break
+    return inside
 
 
 def two_copies(scored, total: float):
