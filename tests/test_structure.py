@@ -418,7 +418,7 @@ def test_an_article_outweighed_by_its_comments_is_the_content(page, first, comme
 def test_a_hidden_text_box_holding_a_gallerys_markup_is_not_the_content():
     """网易财经's 任正非有哪四把榔头？: a hidden <textarea> holds a photo gallery's markup as text, more
     sentences than the article; a text box's text is never the page's, the article is the content."""
-    tree = ir_of(PAGES / "cx_netease_5.html")
+    tree = ir_of(DATA / "metadata" / "cx_extractor_5.html")
     lines = body_lines(tree)
     assert not any("<li>" in line or "hidefocus" in line for line in lines)
     assert "原标题：[亦观察]No.555 任正非的四把榔头" in lines
