@@ -477,6 +477,14 @@ def test_a_speechs_subtitle_is_not_the_day_it_was_published(lines, date, source)
     assert not any(line.startswith("2026-01-31") for line in body_lines(tree))
 
 
+def test_a_short_page_title_part_the_page_heads_with_is_the_title():
+    """百度百科's 蔡健雅_百度百科: two short names, but the entry's <h1> is the first: the title."""
+    text = "<p>" + "蔡健雅，1975年1月28日出生于新加坡，华语流行乐女歌手、音乐制作人。" * 6 + "</p>"
+    tree = clean_markup(news_page("<title>蔡健雅_百度百科</title>", "<h1>蔡健雅</h1>" + text))
+    assert fields(tree)["title"] == ("蔡健雅", "title-tag")
+    assert not any(d.startswith("title-placeholder:") for d in diagnostics(tree))
+
+
 def test_a_label_ending_in_a_shorter_label_is_read_whole():
     """所属分类 ends in 分类 but is a label of its own (the topic), not a longer word."""
     markup = news_page("<title>关于某某问题的科普</title>", "<h1>关于某某问题的科普</h1><p>所属分类：数理化</p>")

@@ -24,7 +24,7 @@ from .dates import offer_date, unix_day
 from .draft import Draft
 from .metadata import DATE_FIELDS, publisher_value
 from .rules import CleanRules, global_rules, host_of, rules_for
-from .title import HEADLINE_MIN, headline_split, names_only, outermost_name, split_title
+from .title import HEADLINE_MIN, headline_split, names_only, outermost_name, split_title, title_parts
 
 LINE_BREAKS = re.compile(r"[\r\n\t]+")
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
@@ -160,7 +160,8 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
     so is a <title> that is the first entry of the page's breadcrumb (网易娱乐 > 明星俱乐部). A
     template's placeholder title (显示, 无标题文档 …), and a <title> made only of the site's and
     channel's names (科普中国-辟谣文章, or the og:site_name alone, or the first entry of the page's
-    breadcrumb: 网易娱乐 > 明星俱乐部), is no title: a diagnostic."""
+    breadcrumb: 网易娱乐 > 明星俱乐部), is no title: a diagnostic; unless the page's one <h1> is one
+    of those names (蔡健雅_百度百科: ``headed_by``)."""
     r = draft.rules
     site = draft.meta.get("site")
     headlines = page_headlines(draft)
@@ -183,7 +184,7 @@ def offer_titles(draft: Draft, metas: dict[str, str]) -> None:
         crumb = heads_breadcrumb(draft, raw)
         if outer or (crumb and not names):
             draft.offer("site", outer or raw, origin)  # 网易娱乐, the breadcrumb's first entry
-        if names_only(raw, metas, r) or crumb:
+        if (names_only(raw, metas, r) and not headed_by(raw, draft)) or crumb:
             if not any(metas.get(name) for name in r.meta_names["title"]):
                 draft.notice("title-placeholder", f"{origin} {raw!r} names only the site and its channels")
             continue
@@ -259,6 +260,14 @@ def block_of(el):
     while el.tag in INLINE_TAGS and el.getparent() is not None:
         el = el.getparent()
     return el
+
+
+def headed_by(raw: str, draft: Draft) -> bool:
+    """Whether a page title's first or last part is the text of the page's one <h1> (蔡健雅 of
+    蔡健雅_百度百科, an encyclopedia's entry): a document's name, however short, not a channel's."""
+    texts = [text for text in (collapse_space(h.text_content()) for h in draft.page.iter("h1")) if text]
+    parts = title_parts(raw, draft.rules)
+    return len(texts) == 1 and texts[0] in (parts[0], parts[-1])
 
 
 def page_headlines(draft: Draft) -> list[str]:
