@@ -117,6 +117,7 @@ def test_a_cells_paragraphs_and_line_breaks_stay_lines():
     "收视TOP榜",  # 央视网's sidebar
     "阅读数(15878）",  # 环球网's counter
     "分享：",  # a share bar's label
+    "【",  # 宁夏's report as scraped: 【 / 打印本页 / 】, a button's brackets on lines of their own
 ])
 def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
