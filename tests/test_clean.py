@@ -110,6 +110,15 @@ def test_a_cells_paragraphs_and_line_breaks_stay_lines():
     assert cells["正常登录"] == ["正常登录", "隐身登录"]
 
 
+def test_a_page_saved_without_its_text_says_so():
+    """中国政府网's page of a 决议, saved before its script loaded the text: the head's title and
+    metadata are all there is, and a warning says so (no toolbar separators pass for text)."""
+    tree = ir_of(CLEAN_PAGES / "www.gov.cn_script_loaded.html")
+    assert "text-missing" in [d.get("code") for d in tree.iterfind("diagnostics/diagnostic")]
+    assert not any(p.text and p.text.strip() == "|" for p in tree.iter("p"))
+    assert tree.findtext("front/title").startswith("全国人民代表大会常务委员会关于批准财政部发行特别国债")
+
+
 @pytest.mark.parametrize("chrome", [
     "页面功能 【我来说两句】【我要“揪”错】【推荐】【字体：大 中 小】【打印】 【关闭】",  # a CWCED page's toolbar
     "需要 登录 后方可回复， 如果你还没有账号请 注册新账号",  # a forum's reply box
@@ -118,6 +127,7 @@ def test_a_cells_paragraphs_and_line_breaks_stay_lines():
     "阅读数(15878）",  # 环球网's counter
     "分享：",  # a share bar's label
     "【",  # 宁夏's report as scraped: 【 / 打印本页 / 】, a button's brackets on lines of their own
+    "|",  # 中国政府网's header toolbar: 首页 / | / 简 / | / 繁
 ])
 def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"

@@ -23,7 +23,8 @@ photo captions join their picture or are dropped (``captions.py``), the title an
 ``repeats.py``), and for HTML only the densest run of blocks is kept (``trim.py``) and short
 lines set wholly in bold become headings (``blocks.py``).
 
-Metadata is evidence (``evidence.py``): each pass offers the values it finds with their
+An HTML page left with no sentence and hardly a word (its text loaded by a script) is a
+``text-missing`` diagnostic. Metadata is evidence (``evidence.py``): each pass offers the values it finds with their
 origin (meta tags and the address in ``head.py``, info tables in ``infotable.py``, labelled
 lines, bylines, the signature block, the address's date and htmldate in ``metadata.py``),
 dates checked on the way (``dates.py``); each field takes the value of its most trusted
@@ -31,6 +32,8 @@ evidence and records where it came from. Every rule is data in ``rules/clean.yam
 ``rules/sites/<host>.yaml``; every drop is recorded in <removed>.
 """
 from __future__ import annotations
+
+import re
 
 from lxml import etree
 
@@ -40,7 +43,7 @@ from ..load import Loaded
 from .blocks import mark_bold_headings, read_blocks
 from .captions import attach_captions, settle_centred_lines
 from .chrome import drop_chrome, drop_scripts, note_page_lines
-from .content import choose_content
+from .content import choose_content, han_chars
 from .draft import Draft, block_text
 from .formtables import read_form_tables
 from .head import find_site, read_head, resolve_link_targets
@@ -54,6 +57,11 @@ from .trim import trim_to_densest_run
 from .unwrap import join_wrapped_lines
 
 __all__ = ["PASSES", "clean", "strip_site_suffix"]
+
+#: A sentence's mark: Chinese punctuation, or a Latin word's full stop, question or exclamation mark.
+PROSE = re.compile(r"[。，；：！？、]|[A-Za-z]{2,}[.!?](\s|$)")
+#: A page's text without a sentence holds at least this many Han characters (a song's lyrics).
+TEXT_MIN_HAN = 20
 
 PASSES = (
     ("parse", parse),
@@ -88,6 +96,10 @@ def clean(loaded: Loaded) -> etree._Element:
         run(draft)
     if not any(block_text(b) for b in draft.blocks):
         raise InputError("no report text found")
+    texts = [block_text(b) for b in draft.blocks]
+    if draft.page is not None and not any(map(PROSE.search, texts)) and han_chars("".join(texts)) < TEXT_MIN_HAN:
+        draft.notice("text-missing", "no text found on the page outside its chrome (a script may load it): "
+                                     "the outputs hold only what little there is")
     source = {"name": loaded.name, "format": loaded.format, "encoding": loaded.encoding}
     if loaded.saved:
         source["saved"] = loaded.saved
