@@ -128,6 +128,9 @@ def test_a_page_saved_without_its_text_says_so():
     "分享：",  # a share bar's label
     "【",  # 宁夏's report as scraped: 【 / 打印本页 / 】, a button's brackets on lines of their own
     "|",  # 中国政府网's header toolbar: 首页 / | / 简 / | / 繁
+    "正文已结束，您可以按alt+4进行评论",  # 腾讯新闻's note for screen readers, then its 标签 and 相关搜索
+    "标签",
+    "相关搜索",
 ])
 def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
