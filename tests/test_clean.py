@@ -131,6 +131,8 @@ def test_a_page_saved_without_its_text_says_so():
     "正文已结束，您可以按alt+4进行评论",  # 腾讯新闻's note for screen readers, then its 标签 and 相关搜索
     "标签",
     "相关搜索",
+    "图集",  # 新华网's gallery button over the text and its like counter under it
+    "+1",
 ])
 def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
