@@ -133,6 +133,7 @@ def test_a_page_saved_without_its_text_says_so():
     "相关搜索",
     "图集",  # 新华网's gallery button over the text and its like counter under it
     "+1",
+    "(本文发表于首页批评与建议, 已被阅读178次)",  # a CWCED forum post's foot line
 ])
 def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
