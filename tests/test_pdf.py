@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import base64
 import io
+import itertools
 import os
 import platform
 import re
@@ -263,23 +264,34 @@ def assert_fonts_embedded(r: Rendered) -> None:
 
 
 def expected_outline(tree) -> list[tuple[int, str]]:
+    """The headings by depth, and an entry for each attachment (附件1　its title) with the
+    headings after it one level down."""
     out = []
 
-    def walk(el, depth):
-        for section in el.findall("section"):
+    def walk(sections, depth):
+        for section in sections:
             line = ir.heading_line(section)
             if line.strip():
                 out.append((depth, line))
-            walk(section, depth + 1)
+            walk(section.findall("section"), depth + 1)
 
-    walk(tree.find("body"), 0)
+    attached = 0
+    for block in tree.find("body"):
+        if block.get("role") == "attachment":
+            title = "".join(ir.text_of(t) for t in itertools.takewhile(
+                lambda after: after.get("role") == "attachment-title", block.itersiblings()))
+            out.append((0, "\u3000".join(filter(None, [ir.text_of(block).rstrip("：:"), title]))))
+            attached = 1
+        elif block.tag == "section":
+            walk([block], attached)
     return out
 
 
 def assert_outline_is_the_headings(r: Rendered) -> None:
     outline = r.outline()
     assert [(d, t) for d, t, _p in outline] == expected_outline(r.tree)
-    heading_pages = [lines[0].page for lines in r.blocks().values() if lines[0].kind == "heading"]
+    heading_pages = [lines[0].page for lines in r.blocks().values()  # a heading, an attachment's 附件 line
+                     if lines[0].kind == "heading" or (lines[0].kind, lines[0].role) == ("p", "heading1")]
     assert [p for _d, _t, p in outline] == heading_pages
 
 
@@ -319,6 +331,17 @@ def check_all(r: Rendered) -> None:
     assert_text_matches_body(r)
     assert_page_numbers(r)
     assert_lines_inside_the_block(r)
+
+
+def test_an_attachment_has_an_outline_entry_over_its_headings(pdf_dir):
+    """国办函〔2004〕80号: its two attachments are entries of the outline, each named by its 附件
+    line and title; 附件1's 一、…四、 are under it, not at the top as the letter's own headings."""
+    r = rendered("govcn_2019-02_023", ir_of(DATA / "structure" / "govcn_2019-02_023.html"), Settings(), pdf_dir)
+    assert [(d, t) for d, t, _p in r.outline()] == [
+        (0, "附件1　关于湖北省巴东县官渡口镇马鬃山村地质险情调研情况的报告"),
+        (1, "一、基本情况"), (1, "二、地质险情成因分析"), (1, "三、处理情况"), (1, "四、建议意见"),
+        (0, "附件2　湖北省巴东县官渡口镇马鬃山村地质险情调查意见")]
+    check_all(r)
 
 
 # --- the writer and the schema ------------------------------------------------------------

@@ -12,7 +12,8 @@ The title is centred and broken into balanced lines; the front-matter field line
 one line, then the blank line(s) before the body. A paragraph the
 IR aligns right (a signature and date block) is set flush right, without the indent. An
 attachment starts a page: its 附件 line flush left in the 一、 headings' face, a blank line, then
-its title set as the document's title is, and the blank line(s) after it (GB/T 9704 §8).
+its title set as the document's title is, and the blank line(s) after it (GB/T 9704 §8); the
+outline has an entry for it (附件1　its title), the attachment's headings under it.
 
 Each role (title, body, heading1..4, page_number) has a face found by ``pipeline.fonts``; a
 character the face lacks is set in the first fallback face that has it, and a character no
@@ -970,6 +971,7 @@ class PdfWriter(DocumentWriter):
         self._headings = 0
         self._depth = 0
         self._outline_level = -1
+        self._attachments = 0
         self.tagger = pdfa.Tagger() if self.pdf.tagged else None
         self._parent = self.tagger.root if self.tagger else None  # where new structure elements go
         title_face = self.fonts.resolved["title"]
@@ -1293,7 +1295,8 @@ class PdfWriter(DocumentWriter):
             tags = self._tags(line, f"H{depth}")
         block = self.lay_grid(line, role, "heading", tags=tags, links=links)
         self._headings += 1
-        level = min(self._depth - 1, self._outline_level + 1)  # an outline never skips a level
+        # an outline never skips a level; an attachment's headings go under its entry
+        level = min(self._depth - 1 + int(self._attachments > 0), self._outline_level + 1)
         self._outline_level = level
         block.bookmark = (f"h{self._headings}", views.printable(line), level)
         self.story.append(self.GridBlock(block, self))
@@ -1318,6 +1321,10 @@ class PdfWriter(DocumentWriter):
             block = self.lay_grid(text, role, "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
             block.keep_with_next = align == "center" or part == "attachment"
             block.blank_after = int(part == "attachment")
+            if part == "attachment":  # an outline entry of its own, the attachment's headings under it
+                self._attachments += 1
+                block.bookmark = (f"a{self._attachments}", views.attachment_entry(el), 0)
+                self._outline_level = 0
         if views.starts_page(el) and self.story:
             from reportlab.platypus import PageBreak
 

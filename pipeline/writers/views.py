@@ -191,6 +191,17 @@ def attachment_part(block: etree._Element) -> str | None:
     return block.get("role")
 
 
+def attachment_entry(line: etree._Element) -> str:
+    """An attachment's entry in an outline: its 附件 line, then its title's lines run together
+    (附件1　关于湖北省巴东县官渡口镇马鬃山村地质险情调研情况的报告)."""
+    title = []
+    for after in line.itersiblings():
+        if after.get("role") != "attachment-title":
+            break
+        title.append(ir.text_of(after).strip())
+    return printable("\u3000".join(filter(None, [ir.text_of(line).strip().rstrip("：:"), "".join(title)])))
+
+
 def ends_attachment_title(block: etree._Element) -> bool:
     """Whether a line of an attachment's title is its last (the blank line follows it)."""
     after = block.getnext()
