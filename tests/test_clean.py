@@ -134,6 +134,13 @@ def test_a_page_saved_without_its_text_says_so():
     "图集",  # 新华网's gallery button over the text and its like counter under it
     "+1",
     "(本文发表于首页批评与建议, 已被阅读178次)",  # a CWCED forum post's foot line
+    "（本文来自澎湃新闻，更多原创资讯请下载“澎湃新闻”APP）",  # news apps' and accounts' promotions
+    "更多猛料！欢迎扫描左方二维码关注新浪新闻官方微信",
+    "新浪新闻公众号",
+    "不感兴趣",  # 环球网's feedback box
+    "*请填写原因",
+    "感谢您的反馈，我们将会减少此类文章的推荐",
+    "声明：证券时报力求信息真实、准确，文章提及内容仅供参考，不构成实质性投资建议，据此操作风险自担。",
 ])
 def test_toolbars_and_reply_box_notices_are_chrome(chrome):
     paragraph = "各区人民政府，市政府各部门：现将有关事项通知如下，请认真贯彻执行。"
