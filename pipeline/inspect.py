@@ -9,11 +9,13 @@ from lxml import etree
 from . import ir
 from .diagnostics import diagnostics_of
 from .writers.text import body_lines
+from .writers.views import attachment_entry
 
 
 def summary(tree: etree._Element) -> dict:
     """The inspect JSON object: metadata, headings, body text, warnings, the whole metadata
-    record, then counts."""
+    record, the attachments (each as its outline entry, 附件1　its title, and how many headings
+    come before it), then counts."""
     headings = [
         {"level": int(s.get("level")), "label": s.get("label", ""), "text": ir.text_of(s.find("heading"))}
         for s in tree.iterfind("body//section")
@@ -34,6 +36,8 @@ def summary(tree: etree._Element) -> dict:
         "body_text": "\n".join(body_lines(tree)),
         "warnings": [str(d) for d in diagnostics_of(tree)],
         "metadata": [entry for entry in record if entry["value"]],
+        "attachments": [{"text": attachment_entry(p), "headings_before": _headings_before(p)}
+                        for p in body.iterfind("p[@role='attachment']")],
         "counts": {
             "sections": len(headings),
             "paragraphs": sum(1 for _ in body.iter("p")),
@@ -48,6 +52,11 @@ def summary(tree: etree._Element) -> dict:
     }
 
 
+def _headings_before(block: etree._Element) -> int:
+    """How many headings (sections at any depth) come before a block of the body."""
+    return sum(sum(1 for _ in s.iter("section")) for s in block.itersiblings("section", preceding=True))
+
+
 def outline(info: dict) -> str:
     """A readable outline of ``summary(tree)``."""
     lines = [info["title"] or "(no title)"]
@@ -56,8 +65,13 @@ def outline(info: dict) -> str:
         shown = "" if entry["printed"] else "  [not printed]"
         lines.append(f"  {entry['name']}: {entry['value']}{origin}{shown}")
     lines.append("")
-    for h in info["headings"]:
-        lines.append("  " * h["level"] + h["label"] + h["text"])
+    attachments = {}
+    for entry in info["attachments"]:  # each in its place among the headings, at the top level
+        attachments.setdefault(entry["headings_before"], []).append(entry["text"])
+    for at, h in enumerate([*info["headings"], None]):
+        lines.extend(f"  {text}" for text in attachments.get(at, []))
+        if h is not None:
+            lines.append("  " * h["level"] + h["label"] + h["text"])
     lines.append("")
     lines.append("  " + ", ".join(f"{k}: {v}" for k, v in info["counts"].items()))
     if info["warnings"]:

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from pipeline.cli import main
 
-from .conftest import CORPUS_COPY, REFERENCE, shared_corpus_pages
+from .conftest import CORPUS_COPY, DATA, REFERENCE, shared_corpus_pages
 
 HTML = CORPUS_COPY / "html"
 COMMANDS = ("convert", "inspect", "validate", "fonts", "batch", "run", "check")
@@ -83,6 +83,16 @@ def test_inspect_outline():
     result = run("inspect", REFERENCE)
     assert result.exit_code == 0
     assert "  一、主要工作情况" in result.output and "    （六）强化监督" in result.output
+
+
+def test_inspect_shows_attachments_among_the_headings():
+    """国办函〔2004〕80号: 附件1 above the 一、…四、 it holds, 附件2 after them."""
+    result = run("inspect", DATA / "structure" / "govcn_2019-02_023.html")
+    assert result.exit_code == 0
+    lines = result.output.splitlines()
+    at = lines.index("  附件1　关于湖北省巴东县官渡口镇马鬃山村地质险情调研情况的报告")
+    assert lines[at + 1:at + 6] == ["  一、基本情况", "  二、地质险情成因分析", "  三、处理情况", "  四、建议意见",
+                                    "  附件2　湖北省巴东县官渡口镇马鬃山村地质险情调查意见"]
 
 
 def test_validate_reports_problems_with_line_numbers(tmp_path):
