@@ -241,3 +241,13 @@ def test_a_short_centred_line_after_a_picture_is_its_caption():
     captions = [figure.get("alt") for figure in tree.iter("figure")]
     assert "逸仙生物科技生产线" in captions
     assert "逸仙生物科技生产线" not in ["".join(p.itertext()) for p in tree.iter("p")]
+
+
+def test_a_centred_numbered_line_after_a_picture_is_no_caption():
+    """A centred 二、 right under a photo heads the next part: it is no caption. No corpus page
+    has one (the class was found by reading the rule): a made-up article in a TRS container."""
+    paragraph = "<p>" + "近年来，黄埔区持续优化营商环境，推动生物医药产业集聚发展，成效明显。" * 3 + "</p>"
+    tree = _clean_html(f'<html><body><div class="TRS_Editor">{paragraph}<p><img src="a.jpg"></p>'
+                       f'<p style="text-align:center">二、产业集聚</p>{paragraph}</div></body></html>')
+    assert [figure.get("alt") for figure in tree.iter("figure")] == [None]
+    assert "二、产业集聚" in ["".join(p.itertext()) for p in tree.iter("p")]

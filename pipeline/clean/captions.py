@@ -2,12 +2,14 @@
 only where short (``centred_line_chars``: a subhead, an attachment's title), and not on a page
 that centres most of its text. Photo captions are not body text: a caption line
 (``caption_line``: 本报记者 霍艳恩摄, 图为…（刘通摄）) right after a picture, or right before one,
-and a short centred line right after one (比赛选手现场图片), become that picture's caption (the
+and a short centred line right after one (比赛选手现场图片) that no numbering label opens, become
+that picture's caption (the
 figure's ``alt``, in place of the page's alt text); a caption line without a picture beside it
 (a text scrape's, whose pictures are gone, or one whose picture was page furniture) is dropped
 and audited."""
 from __future__ import annotations
 
+from ..transforms.labels import match_label
 from .draft import SENTENCE_END, Draft, paragraph_text
 
 MAX_CAPTION_CHARS = 160
@@ -24,9 +26,10 @@ def settle_centred_lines(draft: Draft) -> None:
 
 
 def is_centred_caption(block) -> bool:
-    """A centred line (short, ``settle_centred_lines``) with no sentence end inside it."""
+    """A centred line (short, ``settle_centred_lines``) with no sentence end inside it and no
+    numbering label opening it (一、 under a picture is the next part's heading)."""
     text = paragraph_text(block)
-    return block.get("align") == "center" and not SENTENCE_END.search(text[:-1])
+    return block.get("align") == "center" and not SENTENCE_END.search(text[:-1]) and match_label(text) is None
 
 
 def attach_captions(draft: Draft) -> None:
