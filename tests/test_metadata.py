@@ -116,6 +116,10 @@ def test_labelled_pairs_run_together_in_any_spelling():
     assert record["date"] == ("2024-01-05", "line:信息提供日期")
     assert record["publisher"] == ("某某市统计局", "line:来源")
     assert record["index"] == ("11-2024-0001", "line:信息索引号")
+    tree = clean_markup(  # a publisher under 发布单位, each pair in 【】
+        "<html><body><div><p>【发布单位：县政府办】【发布时间：2020年5月6日】</p>"
+        "<p>　　现将2020年工作要点印发给你们，请各单位认真学习并贯彻执行。</p></div></body></html>")
+    assert fields(tree)["publisher"] == ("县政府办", "line:发布单位")
 
 
 def test_traditional_chinese_labels():
