@@ -120,6 +120,10 @@ def test_labelled_pairs_run_together_in_any_spelling():
         "<html><body><div><p>【发布单位：县政府办】【发布时间：2020年5月6日】</p>"
         "<p>　　现将2020年工作要点印发给你们，请各单位认真学习并贯彻执行。</p></div></body></html>")
     assert fields(tree)["publisher"] == ("县政府办", "line:发布单位")
+    tree = clean_markup(  # 公布日期 the publication date, 成文时间 the written one
+        "<html><body><div><p>成文时间：2021-12-28 公布日期：2022-01-04</p>"
+        "<p>　　现将2022年工作要点印发给你们，请各单位认真学习并贯彻执行。</p></div></body></html>")
+    assert (fields(tree)["date"], fields(tree)["written"]) == (("2022-01-04", "line:公布日期"), ("2021-12-28", "line:成文时间"))
 
 
 def test_traditional_chinese_labels():
