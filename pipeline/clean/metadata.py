@@ -28,6 +28,7 @@ from .rules import CleanRules, host_of
 
 DATE_STAMP_ONLY = re.compile(r"[\d\s:：年月日/.-]+")
 HAN = re.compile(r"[\u4e00-\u9fff]")
+ORIGINAL_MARK = re.compile(r"^\s*(原创|独家|转载)\s*")  # a feed's mark before a byline's outlet
 STAMP_REST = re.compile(r"^(日|[:：]\d{2}|\s|[·|｜丨])+")  # what a stamp match leaves: 日, the seconds, a bar
 # What a page shows no reader: comments (a CMS's <!--<PublishDate>…-->), scripts and styles, and
 # the addresses of its links and pictures (/upload/image/2022/09/29/….jpg).
@@ -203,9 +204,12 @@ def byline_date(draft: Draft, text: str, before: str = "") -> str | None:
     if not match:
         return None
     after = STAMP_REST.sub("", text[match.end():])
+    before = ORIGINAL_MARK.sub("", text[:match.start()]).strip(" ·|｜丨")
     if after and (draft.rules.site_name.fullmatch(after) or draft.rules.publisher_outlet.fullmatch(after)) \
             and not draft.rules.metadata_pair.search(after):
         draft.offer("publisher", after, "byline")  # 2019-09-26 10:56:28 证券时报网, 2024-05-20 14:33·新华社
+    elif before and draft.rules.publisher_outlet.fullmatch(before):
+        draft.offer("publisher", before, "byline")  # 原创 南方都市报 2019-09-09 16:01:46
     return offer_date(draft, "date", match.group(), "byline")
 
 
