@@ -811,6 +811,21 @@ def test_the_pages_address_a_script_states_and_the_share_and_related_lines_of_th
     lines = body_lines(tree)
     assert lines[0].startswith("[图：") and lines[-1].endswith("（编译/林靖东）")
     assert not any("转播到" in line or "精彩视频推荐" in line or "全民微信时代" in line for line in lines)
+    # the text opens with its own line TNW中文站 10月14日报道, a dateline naming the outlet
+    assert record["publisher"] == (reviewed(corpus_path, "publisher"), "byline:电头")
+
+
+@pytest.mark.parametrize("line, outlet", [
+    ("新华社北京5月1日电 国务院总理今天主持召开国务院常务会议。", "新华社"),
+    ("长江网10月4日讯（记者陈智 整合） 国庆中秋长假过后，外媒纷纷关注武汉。", "长江网"),
+    ("本报讯（记者 张三）近日，全市召开工作会议。", None),  # 本报 names no outlet
+    ("新华网报道称，全市召开工作会议。", None),  # a report cited, not a dateline
+])
+def test_a_wire_dateline_names_the_outlet(line, outlet):
+    """Datelines opening news texts of the corpus's pages (新华社…电, 长江网…讯) and two that are none."""
+    tree = clean_markup(f"<html><body><div><p>{line}</p>"
+                        "<p>　　会议要求，各地区各部门要认真贯彻落实，确保各项任务落到实处。</p></div></body></html>")
+    assert fields(tree).get("publisher") == ((outlet, "byline:电头") if outlet else None)
 
 
 def test_the_outlet_a_sentence_grants_the_article_from_is_the_publisher():

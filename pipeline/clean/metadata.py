@@ -224,15 +224,17 @@ def take_byline(draft: Draft) -> None:
     """The first byline among the content's paragraphs above its first sentence, dropped from
     the body when it is only a date stamp (``2005-06-14 03:25:55``); a document number line
     there (``教思政厅函〔2024〕10号``) gives the number and stays. The page's headline, still among
-    the paragraphs, is no sentence, whatever closes it (谁来为无序拆房“埋单”？). The first sentence
-    opening with a wire dateline (据新华社拉萨电) gives the agency as the publisher."""
+    the paragraphs, is no sentence, whatever closes it (谁来为无序拆房“埋单”？). A wire dateline
+    opening the first sentence (据新华社拉萨电) or on a line of its own before it (TNW中文站 10月14日报道)
+    gives the agency as the publisher."""
     title = "".join((draft.meta.get("title") or "").split())
     for i, block in enumerate(draft.blocks):
         text = paragraph_text(block)
+        wire = draft.rules.dateline.match(text) if text and "".join(text.split()) != title else None
+        if wire:  # 据新华社拉萨电（记者 …）…, or TNW中文站 10月14日报道 on its own: the text is the agency's
+            draft.offer("publisher", wire.group(1), "byline:电头")
+            return
         if text and SENTENCE_END.search(text) and "".join(text.split()) != title:
-            wire = draft.rules.dateline.match(text)
-            if wire:  # 据新华社拉萨电（记者 …）…: the text is the agency's
-                draft.offer("publisher", wire.group(1), "byline:电头")
             return
         if text and draft.rules.number_line.fullmatch(text):
             draft.offer("number", text, "byline:文号")
