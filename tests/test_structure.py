@@ -155,7 +155,7 @@ def clean_with_body_as_content(path):
 
 def test_a_chrome_heading_is_dropped_not_made_a_section():
     """The pixnet blog's <h5>相關文章</h5> (Traditional) is chrome, not a level-1 section."""
-    draft = clean_with_body_as_content(PAGES / "pixnet_excerpt.html")
+    draft = clean_with_body_as_content(PAGES / "pixnet_comments_excerpt.html")
     texts = ["".join(b.itertext()) for b in draft.blocks]
     assert "相關文章" not in texts and ("chrome", "相關文章") in draft.removed
     assert not any(b.tag == "section" for b in draft.blocks[:1])
