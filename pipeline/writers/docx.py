@@ -921,11 +921,11 @@ class DocxWriter(DocumentWriter):
             return
         part = views.attachment_part(el)
         p = self._p(ATTACHMENT_STYLES.get(part, "Normal"))
+        align = None if part else views.alignment(el)  # an attachment's style sets its alignment
         ppr = p.find(w("pPr"))
-        if ppr is None:
+        if ppr is None and (align is not None or views.starts_page(el)):
             ppr = etree.SubElement(p, w("pPr"))
-        align = views.alignment(el)
-        if part is None and align is not None:  # a signature and date block (right), a centred line, an addressee: no indent
+        if align is not None:  # a signature and date block (right), a centred line, an addressee: no indent
             ind = ooxml.sub_element(ppr, w("ind"))
             ind.set(w("firstLineChars"), "0")
             ind.set(w("firstLine"), "0")
@@ -939,8 +939,6 @@ class DocxWriter(DocumentWriter):
             self._run(p, "\n".join(lines))
         else:
             self._inline(el, p)
-        if len(ppr) == 0:
-            p.remove(ppr)
         self._trim(p)
 
     def visit_item(self, el):
