@@ -242,11 +242,11 @@ def content_element(page: etree._Element, r: CleanRules, values: AttributeValues
     comments = {section: weight(section) for section in comment_sections(body, r, values)}
     if total - sum(comments.values()) < r.comment_article_weight:
         comments = {}
+    article = total - sum(comments.values())
     for selection in selected(page, r.content, values):
         for found in selection:
             if (len(collapse_space(found.text_content())) >= r.min_content_chars
-                    and weight(found) - _comments_in(found, comments)
-                    >= r.selector_min_share * (total - sum(comments.values()))):
+                    and weight(found) >= r.selector_min_share * article):
                 listed = main_list_of(page, found, r)
                 return (found if listed is None else listed), []
     node, copies = densest_element(body, r, comments)
@@ -294,13 +294,11 @@ def lead_before(node: etree._Element, body: etree._Element, r: CleanRules) -> et
     return None
 
 
-def densest_element(body: etree._Element, r: CleanRules,
-                    comments: dict | None = None) -> tuple[etree._Element, list]:
+def densest_element(body: etree._Element, r: CleanRules, comments: dict) -> tuple[etree._Element, list]:
     """The smallest element holding most of the weight (descending while one child holds
     ``descend_share`` of it), and the copies of it the page also holds. ``comments``: the
     article's comment sections (``comment_sections``) and their weights, which count for
     nothing where the rest weighs ``comment_article_weight`` or more."""
-    comments = comments or {}
     node, copies = body, []
     while True:
         here = weight(node)
@@ -329,11 +327,6 @@ def comment_sections(body: etree._Element, r: CleanRules, values: AttributeValue
     marked = {v.getparent() for name in ("class", "id") for v in values[name][0] if r.comment_section.search(v)}
     return [el for el in marked
             if body in el.iterancestors() and not any(up in marked for up in el.iterancestors())]
-
-
-def _comments_in(el: etree._Element, comments: dict) -> float:
-    """The weight of the comment sections inside ``el``."""
-    return sum(score for section, score in comments.items() if el in section.iterancestors())
 
 
 def _comments_by_child(node: etree._Element, comments: dict) -> dict:
