@@ -677,6 +677,21 @@ def test_an_attachment_line_breaks_the_page_before_it():
     assert attachment.find("w:pPr/w:jc", NS) is None  # the style sets it
 
 
+def test_the_attachment_note_hangs_each_name_under_its_first_character():
+    """教思政厅函〔2024〕10号's 附件：1.… 2.… 3.… in ``Attachment Note`` (a blank line above the
+    first only): each a hanging indent in characters and twips, past the two-character paragraph
+    indent, the names' later lines under their first character, the numbers under the 1."""
+    data = render(ir_of(DATA / "corpus" / "html" / "wjmoe.gov.cn.html"))
+    doc = part_xml(data, "word/document.xml")
+    notes = [p for p in doc.iter(W + "p") if p.find("w:pPr/w:pStyle[@w:val='AttachmentNote']", NS) is not None]
+    assert ["".join(t.text for t in p.iter(W + "t"))[:5] for p in notes] == ["附件：1.", "2.数字微", "3.202"]
+    indents = [{k.removeprefix(W): v for k, v in p.find("w:pPr/w:ind", NS).attrib.items()} for p in notes]
+    assert indents == [{"leftChars": "600", "left": "1890", "hangingChars": "400", "hanging": "1260"}] + \
+        [{"leftChars": "600", "left": "1890", "hangingChars": "100", "hanging": "315"}] * 2
+    style = part_xml(data, "word/styles.xml").find("w:style[@w:styleId='AttachmentNote']/w:pPr", NS)
+    assert style.find("w:spacing", NS).get(W + "before") == "579" and style.find("w:contextualSpacing", NS) is not None
+
+
 def test_links_become_hyperlinks_and_keep_their_text():
     data = render(load("sample"))
     doc = part_xml(data, "word/document.xml")

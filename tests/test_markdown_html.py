@@ -205,6 +205,19 @@ def test_an_attachment_line_and_title_have_their_classes():
     assert "h1.title, p.attachment-title {" in style and "p.attachment { font-family: \"黑体\"" in style
 
 
+def test_the_attachment_note_hangs_each_name_under_its_first_character():
+    """教思政厅函〔2024〕10号's 附件：1.… 2.… 3.…: each line a hanging indent past the two-character
+    paragraph indent (the first line at it, the numbers under the 1., the names' later lines
+    under their first character), a blank line above the first."""
+    page = html_of(ir_of(CORPUS_COPY / "html" / "wjmoe.gov.cn.html"))
+    notes = page.xpath("//p[@class='attachment-note']")
+    assert ["".join(p.itertext())[:5] for p in notes] == ["附件：1.", "2.数字微", "3.202"]
+    assert [p.get("style") for p in notes] == ["padding-left: 6em; text-indent: -4em"] + \
+        ["padding-left: 6em; text-indent: -1em"] * 2
+    style = page.xpath("//style/text()")[0]
+    assert ":not(p.attachment-note) + p.attachment-note { margin-top: 28.95pt; }" in style
+
+
 # -- tables -------------------------------------------------------------------------------------
 
 

@@ -18,6 +18,7 @@ import sys
 import unicodedata
 import zlib
 from collections import Counter, defaultdict
+from functools import partial
 from pathlib import Path
 
 import msgspec
@@ -1244,6 +1245,27 @@ def test_figures_on_a_justified_line_read_back_without_spaces(tmp_path):
     (figures,) = [line for line in pages[0] if line.kind == "p" and "40.9" in line.text]
     assert figures.justified
     assert figures.text in run(tool("pdftotext"), str(path), "-")
+
+
+def test_the_attachment_note_hangs_each_name_under_its_first_character():
+    """GB/T 9704 §7.3.3 on 教思政厅函〔2024〕10号: a blank line under the main text, then 附件：1.…
+    at the paragraph indent, 2. and 3. under the 1., the third name's second line under its
+    first character; the lines are not justified."""
+    settings = Settings()
+    _data, pages = pdf.render_with_layout(ir_of(DATA / "corpus" / "html" / "wjmoe.gov.cn.html"), settings)
+    geo = pdf.Geometry.from_settings(settings.pdf)
+    lines = [line for page in pages for line in page if line.slot is not None]
+    at = next(i for i, line in enumerate(lines) if line.text.startswith("附件："))
+    before, first, second, third, wrapped = lines[at - 1:at + 4]
+    assert (first.page, first.slot) == (before.page, before.slot + 2)
+    assert [line.text[:2] for line in (second, third)] == ["2.", "3."] and wrapped.text.endswith("成果征集表")
+    width = partial(fonts.font_choice(settings).glyph_width, "body", settings.pdf.body_size)
+    indent = geo.left + settings.pdf.indent_chars * geo.cell
+    number = indent + width("附件：") + 3 * geo.tracking
+    assert abs(first.x0 - indent) < TOLERANCE
+    assert abs(second.x0 - number) < 1 and abs(third.x0 - number) < 1
+    assert abs(wrapped.x0 - (number + width("3.") + 2 * geo.tracking)) < 1
+    assert not any(line.justified for line in (first, second, third, wrapped))
 
 
 def test_an_attachment_starts_a_new_page():

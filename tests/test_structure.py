@@ -162,11 +162,35 @@ def test_a_chrome_heading_is_dropped_not_made_a_section():
 
 
 def test_a_numbered_line_continuing_a_list_above_is_not_a_heading():
-    """国办函〔2004〕80号 lists its attachments as 附件：1.… then 2.…: the 2. continues that list."""
+    """国办函〔2004〕80号 lists its attachments as 附件：1.… then 2.…: the 2. continues that list,
+    a line of the attachment note, not a heading nor a numbered clause."""
     tree = ir_of(PAGES / "govcn_2019-02_023.html")
     assert [label for label, _ in outline(tree)] == ["一、", "二、", "三、", "四、"]
-    assert clauses(tree, "arabic") == [2]
+    assert clauses(tree, "arabic") == []
     assert warnings(tree) == []
+
+
+def note_lines(tree) -> list[tuple[str, str, str]]:
+    return [(ir.text_of(p), p.get("indent"), p.get("hang")) for p in tree.iter("p") if p.get("role") == "attachment-note"]
+
+
+@pytest.mark.parametrize("page, lines", [
+    # 国办函〔2004〕80号: 附件：1.… then 2.… under the 1., two attachments after the signature
+    (PAGES / "govcn_2019-02_023.html", [("附件：1.国土资源部关于湖北省巴东县官渡口镇马鬃山村地质险情调研情况的报告", "0", "4"),
+                                        ("2.湖北省巴东县官渡口镇马鬃山村地质险情调查专家组意见", "3", "4")]),
+    # 教思政厅函〔2024〕10号: three linked attachments inside the last section, no attachment follows
+    (CORPUS_COPY / "html" / "wjmoe.gov.cn.html", [("附件：1.知识竞答工作要求", "0", "4"),
+                                                  ("2.数字微展览、工作案例、视频微课等作品报送要求", "3", "4"),
+                                                  ("3.2024年高校“礼敬中华优秀传统文化”宣传教育活动成果征集表", "3", "4")]),
+    # 国办函〔2018〕… 联席会议制度: one attachment, no number
+    (PAGES / "govcn_2019-02_055.html", [("附件：国务院职业教育工作部际联席会议制度", "0", "3")]),
+], ids=["two", "linked", "one"])
+def test_the_attachment_note_hangs_each_name_under_its_first_character(page, lines):
+    """GB/T 9704 §7.3.3 (附件说明): after 附件： each attachment's number under the one above and a
+    name's later lines under its first character: where each line starts, in character widths."""
+    tree = ir_of(page)
+    assert note_lines(tree) == lines
+    assert all(p.get("kind") is None for p in tree.iter("p") if p.get("role") == "attachment-note")
 
 
 # ---------------------------------------------------------------- tables in text scrapes
@@ -657,7 +681,9 @@ def attachment_parts(tree) -> list[tuple[str, str]]:
 
 @pytest.mark.parametrize("page, parts", [
     # 国办函〔2004〕80号: two attachments, each title centred over two lines, then 国务院：
-    ("govcn_2019-02_023.html", [("attachment", "附件1"), ("attachment-title", "关于湖北省巴东县官渡口镇马鬃山村"),
+    ("govcn_2019-02_023.html", [("attachment-note", "附件：1.国土资源部关于湖北省巴东县官渡口镇马鬃山村地质险情调研情况的报告"),
+                                ("attachment-note", "2.湖北省巴东县官渡口镇马鬃山村地质险情调查专家组意见"),
+                                ("attachment", "附件1"), ("attachment-title", "关于湖北省巴东县官渡口镇马鬃山村"),
                                 ("attachment-title", "地质险情调研情况的报告"),
                                 ("attachment", "附件2"), ("attachment-title", "湖北省巴东县官渡口镇马鬃山村"),
                                 ("attachment-title", "地质险情调查意见")]),

@@ -132,6 +132,13 @@ def styles_xml(faces: dict[str, str]) -> str:
             ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:contextualSpacing/><w:jc w:val="center"/>',
             rpr=f"{_fonts(faces['title'])}{NO_TRACKING}{_size(TITLE_PT)}",
         ),
+        # The attachment note (附件说明, §7.3.3): a blank line above its first line only, set
+        # ragged; the writer sets each line's hanging indent.
+        _pstyle(
+            "AttachmentNote", "Attachment Note", next_="AttachmentNote",
+            ppr=f'<w:spacing w:before="{LINE_PITCH}" w:beforeLines="100" w:after="0" w:line="{LINE_PITCH}" '
+                f'w:lineRule="exact"/>{NO_INDENT}<w:contextualSpacing/><w:jc w:val="left"/>',
+        ),
     ]
     # Headings: 一、黑体 · （一）楷体 · 1. 仿宋 bold · （1）仿宋; indented like body text.
     for level, bold in ((1, False), (2, False), (3, True), (4, False)):

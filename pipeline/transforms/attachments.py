@@ -12,10 +12,18 @@ broke into lines, a note such as （共130项）) or that go on from a line endi
 (…界址点坐标 after 深圳湾口岸港方口岸区的), ``attachment_title`` of the rules; a line after the
 first right above a table is that table's caption, unless the line before goes on in it. An attachment whose first paragraph is a
 sentence has no title.
+
+The attachment note at the end of the main text (附件说明, §7.3.3: 附件：1.… then 2.… under the
+1.) gets ``role="attachment-note"`` on each of its lines, with ``indent`` and ``hang``: where the
+line's first line and its later lines start, in character widths past a paragraph's first-line
+indent (``_widths``), so that a long name's second line starts under its first character
+(附件名称较长需回行时，应当与上一行附件名称的首字对齐) and each number under the one above. Its
+numbers are no numbered clauses: ``kind`` and ``number`` go.
 """
 from __future__ import annotations
 
 import re
+import unicodedata
 from functools import lru_cache
 
 from lxml import etree
@@ -28,17 +36,27 @@ from .labels import structure_rules
 def _rules() -> dict:
     rules = structure_rules()
     title = rules["attachment_title"]
+    note = rules["attachment_note"]
     return {"line": re.compile(rules["attachment_line"]), "not": re.compile(title["not"]),
             "continues": re.compile(title["continues"]), "max_lines": title["max_lines"],
-            "max_chars": title["max_chars"]}
+            "max_chars": title["max_chars"], "note": re.compile(note["first"]), "item": re.compile(note["item"])}
 
 
 def attachments(tree: etree._Element) -> etree._Element:
     found = _attachments(tree.find("body"))
-    if not found:
+    notes = _notes(tree.find("body"))
+    if not (found or notes):
         return tree  # nothing to set: no copy made
     tree = ir.clone(tree)
     body = tree.find("body")
+    paragraphs = list(body.iter("p"))
+    for at, (indent, hang) in notes.items():
+        line = paragraphs[at]
+        line.set("role", "attachment-note")
+        line.set("indent", _number(indent))
+        line.set("hang", _number(hang))
+        for name in ("kind", "number", "align"):
+            line.attrib.pop(name, None)
     for at, titles in found:
         line = body[at]
         line.set("role", "attachment")
@@ -56,6 +74,46 @@ def _attachments(body: etree._Element) -> list[tuple[int, list[int]]]:
     line = _rules()["line"]
     return [(i, _title(body, i)) for i, block in enumerate(body)
             if block.tag == "p" and line.fullmatch(ir.text_of(block).strip())]
+
+
+def _notes(body: etree._Element) -> dict[int, tuple[float, float]]:
+    """The lines of the attachment notes before the first attachment, by their place among
+    the body's paragraphs (in document order): where each line's first line and its later lines
+    start, past the first-line indent, in character widths."""
+    rules = _rules()
+    paragraphs = list(body.iter("p"))
+    where = {p: i for i, p in enumerate(paragraphs)}
+    found: dict[int, tuple[float, float]] = {}
+    for i, block in enumerate(paragraphs):
+        if block.get("role") in ("attachment", "attachment-title") or rules["line"].fullmatch(ir.text_of(block).strip()):
+            break  # an attachment: the main text is over
+        first = rules["note"].match(ir.text_of(block).lstrip())
+        if first is None or i in found:
+            continue
+        lead = first.group(0)
+        found[i] = (0.0, _widths(lead))
+        if first.group("number") is None or int(first.group("number")) != 1:
+            continue
+        lead = lead[:first.start("number")]  # 附件：, the numbers of the lines under it go under its 1.
+        expected = 2
+        for after in block.itersiblings():
+            item = rules["item"].match(ir.text_of(after).lstrip()) if after.tag == "p" else None
+            if item is None or after.get("role") or int(item.group("number")) != expected:
+                break
+            found[where[after]] = (_widths(lead), _widths(lead) + _widths(item.group(0)))
+            expected += 1
+    return found
+
+
+def _widths(text: str) -> float:
+    """How many character widths ``text`` takes: a full-width or wide character one, any other
+    half of one (a Latin digit or full stop, as Chinese fonts set them)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
+
+
+def _number(width: float) -> str:
+    """A width in character widths, as the IR writes it (3, 4.5)."""
+    return f"{width:g}"
 
 
 def _title(body: etree._Element, at: int) -> list[int]:

@@ -16,7 +16,9 @@ prints what the IR holds, through the shared views (``writers.views``):
   signature and date block) or centres is set so, without the indent;
 - an attachment starts a page (``pageBreakBefore``): its 附件 line is ``Attachment`` (黑体,
   flush left, a blank line under it), each line of its title ``Attachment Title`` (as
-  ``Title``; ``contextualSpacing`` keeps the blank line under the last line only);
+  ``Title``; ``contextualSpacing`` keeps the blank line under the last line only); the
+  attachment note at the end of the main text is ``Attachment Note`` (a blank line above its
+  first line only), each line with the hanging indent the IR gives it;
 - a run-in head becomes a heading paragraph followed by its body (``docx.runin: split``) or
   stays in the paragraph as a ``Run-in Heading N`` span (``keep``);
 - tables are Word tables (``Table Grid``, cells ``Table Text``/``Table Heading``) drawn from
@@ -120,6 +122,7 @@ STYLE_NAMES = {
     "Footer": "footer",
     "Attachment": "Attachment",
     "AttachmentTitle": "Attachment Title",
+    "AttachmentNote": "Attachment Note",
 }
 
 # Style key → font role of ``settings.fonts`` (the template generator uses the same table).
@@ -140,7 +143,8 @@ STYLE_ROLES = {
     "AttachmentTitle": "title",
 }
 # The style of each part of an attachment (``views.attachment_part``).
-ATTACHMENT_STYLES = {"attachment": "Attachment", "attachment-title": "AttachmentTitle"}
+ATTACHMENT_STYLES = {"attachment": "Attachment", "attachment-title": "AttachmentTitle",
+                     "attachment-note": "AttachmentNote"}
 
 # When a named face is missing, Word and WPS use the alternate the font table names.
 ALT_NAMES = {
@@ -181,6 +185,8 @@ TEXT_SPECIALS = re.compile(r"(\t|\r\n|\n|\r)")
 RUNIN_END = ("。", "！", "？", "：")
 TITLE_PT = 22  # 2号, when the Title style names no size
 BODY_PT = 16  # 3号, when a style names no size
+INDENT_CHARS = 2  # a body paragraph's first-line indent (the Normal style's firstLineChars)
+CHAR_PITCH = 315  # twips a body character takes: 16 pt tracked −0.25 pt (the Normal style's)
 TABLE_PT = 12  # 小4号, when the Table Text style names no size (the PDF's pdf.table_size)
 CELL_MARGIN = 108  # twips, each side of a table cell (the Table Grid style's)
 WP_DOC_PR = "{http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing}docPr"
@@ -367,6 +373,16 @@ def _clip(text: str, limit: int = 255) -> str:
 
 
 # --------------------------------------------------------------------------- the writer
+
+
+def _hanging_indent(ind, first: float, rest: float) -> None:
+    """A paragraph's first line ``first`` and its other lines ``rest`` character widths past
+    the first-line indent of body text, in characters (Word, WPS) and in twips (LibreOffice)."""
+    left, hanging = INDENT_CHARS + rest, rest - first
+    ind.set(w("leftChars"), str(round(left * 100)))
+    ind.set(w("left"), str(round(left * CHAR_PITCH)))
+    ind.set(w("hangingChars"), str(round(hanging * 100)))
+    ind.set(w("hanging"), str(round(hanging * CHAR_PITCH)))
 
 
 def _native_indent(ind) -> None:
@@ -923,7 +939,7 @@ class DocxWriter(DocumentWriter):
         p = self._p(ATTACHMENT_STYLES.get(part, "Normal"))
         align = None if part else views.alignment(el)  # an attachment's style sets its alignment
         ppr = p.find(w("pPr"))
-        if ppr is None and (align is not None or views.starts_page(el)):
+        if ppr is None and (align is not None or views.starts_page(el) or part == "attachment-note"):
             ppr = etree.SubElement(p, w("pPr"))
         if align is not None:  # a signature and date block (right), a centred line, an addressee: no indent
             ind = ooxml.sub_element(ppr, w("ind"))
@@ -934,6 +950,8 @@ class DocxWriter(DocumentWriter):
                 ooxml.sub_element(ppr, w("keepNext"))
         if views.starts_page(el):
             ooxml.sub_element(ppr, w("pageBreakBefore"))
+        if part == "attachment-note":  # each name's later lines under its first character
+            _hanging_indent(ooxml.sub_element(ppr, w("ind")), *views.note_indents(el))
         if part == "attachment-title":  # in balanced lines, as the document's title
             lines = views.title_lines(text, self._measure("AttachmentTitle", TITLE_PT), self.text_width / 20)
             self._run(p, "\n".join(lines))

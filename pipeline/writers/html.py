@@ -16,7 +16,9 @@ the title in 二号 小标宋, headings in 黑体, 楷体, bold 仿宋 and 仿�
 The IR carries no language, so the page says ``lang="zh-CN"``. Right- and centre-aligned
 paragraphs get the classes ``align-right`` and ``align-center``, an addressee set flush left
 ``align-left``; an attachment's 附件 line ``attachment page-break`` (黑体, flush left, a new page
-in print) and the lines of its title ``attachment-title`` (set as the title).
+in print) and the lines of its title ``attachment-title`` (set as the title); the lines of the
+attachment note ``attachment-note``, each with its hanging indent as a style (a name's later
+lines under its first character) and a blank line above the first.
 
 Links become ``<a href>`` only for http, https and mailto addresses and relative ones; any
 other link keeps its text without the link. The page is built as an lxml tree and
@@ -64,6 +66,8 @@ p.field {{ text-indent: 0; text-align: center; overflow-wrap: anywhere; }}
 p.align-right {{ text-align: right; text-indent: 0; }}
 p.align-center {{ text-align: center; text-indent: 0; }}
 p.align-left {{ text-indent: 0; }}
+p.attachment-note {{ text-align: left; }}
+:not(p.attachment-note) + p.attachment-note {{ margin-top: 28.95pt; }}
 p.page-break {{ break-before: page; }}
 ul, ol {{ list-style: none; margin: 0; padding: 0 0 0 2em; }}
 a {{ color: inherit; }}
@@ -269,7 +273,11 @@ class HtmlWriter(DocumentWriter):
         part = views.attachment_part(el)
         classes = [part] if part else [f"align-{views.alignment(el)}"] if views.alignment(el) else []
         classes += ["page-break"] if views.starts_page(el) else []
-        _append_runs(self._block(self.parent, "p", {"class": " ".join(classes)} if classes else None), runs)
+        attrib = {"class": " ".join(classes)} if classes else {}
+        if part == "attachment-note":  # each name's later lines under its first character
+            first, rest = views.note_indents(el)
+            attrib["style"] = f"padding-left: {2 + rest:g}em; text-indent: {first - rest:g}em"
+        _append_runs(self._block(self.parent, "p", attrib), runs)
 
     def visit_item(self, el):
         """Printed by its paragraph, as a span holding its label and text."""

@@ -987,10 +987,12 @@ class PdfWriter(DocumentWriter):
         return self._blocks
 
     def lay_grid(self, text: str, role: str, kind: str, align: str = "justify",
-                 indent: int | None = None, tags: list[tuple[str, pdfa.Node]] = (),
-                 links: list[tuple[str, str | None]] = ()) -> Block:
+                 indent: float | None = None, tags: list[tuple[str, pdfa.Node]] = (),
+                 links: list[tuple[str, str | None]] = (), rest: float = 0.0) -> Block:
         """Break ``text`` for the grid: ``align`` is justify (paragraphs), center, right (flush
-        right, no indent), title, or center-single (centred on one line, else justified).
+        right, no indent), title, center-single (centred on one line, else justified) or ragged
+        (flush left, not justified). ``indent`` is the first line's indent in cells (the
+        paragraphs' by default), ``rest`` the other lines' (an attachment note's).
         ``tags`` (tagged output) cut ``text`` into pieces, each with its structure element;
         ``links`` cut it into pieces, each with the target of the link it is, or None."""
         geo, pdf = self.geo, self.pdf
@@ -1008,13 +1010,14 @@ class PdfWriter(DocumentWriter):
         else:
             first_indent = 0.0 if align == "right" else (pdf.indent_chars if indent is None else indent) * geo.cell
             # justified text may hang a 句读 mark past a full line's end (标点悬挂)
-            texts = break_lines(text, measure, width, width - first_indent,
+            texts = break_lines(text, measure, width - rest * geo.cell, width - first_indent,
                                 hanging=HANGING if align == "justify" else frozenset())
         if align == "center-single":
             align = "center" if len(texts) == 1 else "justify"
         lines = []
+        rest_indent = rest * geo.cell
         for i, t in enumerate(texts):
-            start = first_indent if i == 0 else 0.0
+            start = first_indent if i == 0 else rest_indent
             # a hanging mark is set after the full measure, in the margin: the line's other
             # characters are spaced as if it were not there
             hang = align == "justify" and hangs(t, measure, width - start)
@@ -1311,6 +1314,12 @@ class PdfWriter(DocumentWriter):
             block = self.lay_grid(text, "title", "title", align="title", tags=tags, links=_link_pieces(el))
             block.blank_after = self.pdf.lines_after_title if views.ends_attachment_title(el) else 0
             block.keep_with_next = True
+        elif part == "attachment-note":  # each name's later lines under its first character
+            first, hang = views.note_indents(el)
+            block = self.lay_grid(text, "body", "p", align="ragged", indent=self.pdf.indent_chars + first,
+                                  rest=self.pdf.indent_chars + hang, tags=tags, links=_link_pieces(el))
+            if views.starts_attachment_note(el) and self.story and isinstance(self.story[-1], self.GridBlock):
+                self.story[-1].block.blank_after += 1  # 在正文下空一行
         else:
             align = views.alignment(el) or "justify"
             indent = 0 if align in ("center", "left") else None

@@ -187,7 +187,7 @@ def starts_page(block: etree._Element) -> bool:
 
 def attachment_part(block: etree._Element) -> str | None:
     """"attachment" for an attachment's 附件 line, "attachment-title" for a line of its title,
-    else None."""
+    "attachment-note" for a line of the attachment note at the end of the main text, else None."""
     return block.get("role")
 
 
@@ -200,6 +200,19 @@ def attachment_entry(line: etree._Element) -> str:
             break
         title.append(ir.text_of(after).strip())
     return printable("\u3000".join(filter(None, [ir.text_of(line).strip().rstrip("：:"), "".join(title)])))
+
+
+def note_indents(block: etree._Element) -> tuple[float, float]:
+    """Where a line of an attachment note (``attachment-note``) starts its first line and its
+    later lines, in character widths past a paragraph's first-line indent (``indent``, ``hang``)."""
+    return float(block.get("indent", "0")), float(block.get("hang", "0"))
+
+
+def starts_attachment_note(block: etree._Element) -> bool:
+    """Whether a block is the first line of an attachment note (a blank line goes above it:
+    GB/T 9704 §7.3.3, 在正文下空一行)."""
+    before = block.getprevious()
+    return block.get("role") == "attachment-note" and (before is None or before.get("role") != "attachment-note")
 
 
 def ends_attachment_title(block: etree._Element) -> bool:
