@@ -677,6 +677,24 @@ def test_an_attachment_line_breaks_the_page_before_it():
     assert attachment.find("w:pPr/w:jc", NS) is None  # the style sets it
 
 
+def test_an_attachment_heads_its_headings_in_the_navigation_pane():
+    """国办函〔2004〕80号 as Word's navigation pane shows it (each paragraph's outline level, its
+    own or its style's): the attachments at the top level, 附件1's 一、…四、 under it, as the
+    PDF's outline has them (the letter itself has no headings)."""
+    data = render(ir_of(DATA / "structure" / "govcn_2019-02_023.html"))
+    doc, styles = part_xml(data, "word/document.xml"), part_xml(data, "word/styles.xml")
+    by_style = {s.get(W + "styleId"): s.find("w:pPr/w:outlineLvl", NS) for s in styles.iter(W + "style")}
+    pane = []
+    for p in doc.iter(W + "p"):
+        level = p.find("w:pPr/w:outlineLvl", NS)
+        style = p.find("w:pPr/w:pStyle", NS)
+        level = level if level is not None else by_style.get(style.get(W + "val")) if style is not None else None
+        if level is not None:
+            pane.append((int(level.get(W + "val")), "".join(t.text for t in p.iter(W + "t"))))
+    assert pane == [(0, "附件1"), (1, "一、基本情况"), (1, "二、地质险情成因分析"), (1, "三、处理情况"),
+                    (1, "四、建议意见"), (0, "附件2")]
+
+
 def test_the_attachment_note_hangs_each_name_under_its_first_character():
     """教思政厅函〔2024〕10号's 附件：1.… 2.… 3.… in ``Attachment Note`` (a blank line above the
     first only): each a hanging indent in characters and twips, past the two-character paragraph

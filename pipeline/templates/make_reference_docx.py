@@ -120,10 +120,11 @@ def styles_xml(faces: dict[str, str]) -> str:
             ppr=f"<w:keepNext/>{line}{NO_INDENT}<w:jc w:val=\"center\"/>",
             rpr=f"{_fonts(body)}{_size(BODY_PT)}",
         ),
-        # An attachment's 附件 line (GB/T 9704 §8): 黑体, flush left, its title on the line after next.
+        # An attachment's 附件 line (GB/T 9704 §8): 黑体, flush left, its title on the line after next;
+        # an entry of the navigation pane, the attachment's headings under it.
         _pstyle(
             "Attachment", "Attachment", next_="AttachmentTitle",
-            ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:jc w:val="both"/>',
+            ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:jc w:val="both"/><w:outlineLvl w:val="0"/>',
             rpr=f"{_fonts(faces['heading1'])}{_size(BODY_PT)}",
         ),
         # An attachment's title, as the document's: one blank line under its last line only.

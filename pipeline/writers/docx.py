@@ -16,7 +16,9 @@ prints what the IR holds, through the shared views (``writers.views``):
   signature and date block) or centres is set so, without the indent;
 - an attachment starts a page (``pageBreakBefore``): its 附件 line is ``Attachment`` (黑体,
   flush left, a blank line under it), each line of its title ``Attachment Title`` (as
-  ``Title``; ``contextualSpacing`` keeps the blank line under the last line only); the
+  ``Title``; ``contextualSpacing`` keeps the blank line under the last line only), the
+  附件 line at outline level 1 and the attachment's headings a level under it (Word's
+  navigation pane, as the PDF's outline); the
   attachment note at the end of the main text is ``Attachment Note`` (a blank line above its
   first line only), each line with the hanging indent the IR gives it;
 - a run-in head becomes a heading paragraph followed by its body (``docx.runin: split``) or
@@ -705,6 +707,7 @@ class DocxWriter(DocumentWriter):
         self._cell_size: str | None = None  # half-points of table text set smaller than its style
         self._para = None  # the w:p inline content is written into
         self._rstyle: str | None = None  # run style for inline text (run-in heads)
+        self._in_attachment = False  # past an attachment's 附件 line: headings one outline level down
         self._counters = [0] * 5  # native numbering, as Word counts it: index = level
 
     # ------------------------------------------------------------ sizes
@@ -871,6 +874,8 @@ class DocxWriter(DocumentWriter):
             return
         level = min(int(section.get("level")), 4)
         p = self._p(f"Heading{level}")
+        if self._in_attachment:  # under its attachment's entry (Attachment: outline level 1)
+            ooxml.sub_element(p.find(w("pPr")), w("outlineLvl")).set(W_VAL, str(level))
         if self._numbered_natively(section):
             self._inline(el, p)
             self._trim(p, start=False)
@@ -936,6 +941,7 @@ class DocxWriter(DocumentWriter):
         if not views.printable(text):
             return
         part = views.attachment_part(el)
+        self._in_attachment = self._in_attachment or part == "attachment"
         p = self._p(ATTACHMENT_STYLES.get(part, "Normal"))
         align = None if part else views.alignment(el)  # an attachment's style sets its alignment
         ppr = p.find(w("pPr"))
