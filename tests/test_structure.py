@@ -704,6 +704,25 @@ def test_an_attachment_opens_a_page_with_its_line_and_title(page, parts):
     assert all(p.get("align") is None for p in tree.iter("p") if p.get("role") == "attachment-title")
 
 
+@pytest.mark.parametrize("page, title", [
+    # 国办发〔2018〕124号 issues two 规定: the first, its title centred over two lines, after the
+    # notice's signature, date and 附注 (the second's title, within the first, is left as it is)
+    ("govcn_2019-02_018.html", ["文化体制改革中经营性文化事业单位", "转制为企业的规定"]),
+    # 国发〔2018〕41号 issues the 暂行办法, right after the 附注
+    ("govcn_2019-02_032.html", ["个人所得税专项附加扣除暂行办法"]),
+])
+def test_a_document_a_notice_issues_starts_a_page_with_its_title(page, title):
+    """现印发给你们 … 国务院办公厅 / 2018年12月18日 / （此件公开发布）, then the document itself: its
+    centred title lines are set as a title (as an attachment's is), the first on a new page."""
+    tree = ir_of(PAGES / page)
+    titles = [p for p in tree.iter("p") if p.get("role") == "attachment-title"]
+    assert [ir.text_of(p) for p in titles] == title
+    assert [p.get("break") for p in titles] == ["page"] + [None] * (len(title) - 1)
+    assert all(p.get("align") is None for p in titles)
+    before = [p for p in titles[0].itersiblings(preceding=True)][:2]
+    assert (before[1].get("align"), ir.text_of(before[0])) == ("right", "（此件公开发布）")
+
+
 def test_a_list_of_requirements_with_a_note_after_one_is_clauses():
     """国办发〔1997〕11号's 意见: 1.有规范的名称。 … 10. under （二）…予以保留 one after the other,
     item 5 with a second sentence and a paragraph after item 5 and 10: a list of clauses."""

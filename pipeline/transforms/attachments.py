@@ -19,9 +19,16 @@ line's first line and its later lines start, in character widths past a paragrap
 indent (``_widths``), so that a long name's second line starts under its first character
 (附件名称较长需回行时，应当与上一行附件名称的首字对齐) and each number under the one above. Its
 numbers are no numbered clauses: ``kind`` and ``number`` go.
+
+The document a notice issues (现印发给你们 … then the 方案 itself) or approves, printed after the
+notice's signature and date and its 附注 (（此件公开发布）), starts a page of its own with its
+title set as an attachment's is: its centred lines under the date (``issued_document`` of the
+rules) get ``role="attachment-title"``, the first ``break="page"``, when they open with a
+document's title (``document_title``: …工作方案, 国 务 院 工 作 规 则).
 """
 from __future__ import annotations
 
+import itertools
 import re
 import unicodedata
 from functools import lru_cache
@@ -39,17 +46,26 @@ def _rules() -> dict:
     note = rules["attachment_note"]
     return {"line": re.compile(rules["attachment_line"]), "not": re.compile(title["not"]),
             "continues": re.compile(title["continues"]), "max_lines": title["max_lines"],
-            "max_chars": title["max_chars"], "note": re.compile(note["first"]), "item": re.compile(note["item"])}
+            "max_chars": title["max_chars"], "note": re.compile(note["first"]), "item": re.compile(note["item"]),
+            "date_line": re.compile(rules["issued_document"]["date_line"]),
+            "issued_note": re.compile(rules["issued_document"]["note"]),
+            "document_title": re.compile(rules["document_title"])}
 
 
 def attachments(tree: etree._Element) -> etree._Element:
     found = _attachments(tree.find("body"))
     notes = _notes(tree.find("body"))
-    if not (found or notes):
+    issued = _issued_titles(tree.find("body"))
+    if not (found or notes or issued):
         return tree  # nothing to set: no copy made
     tree = ir.clone(tree)
     body = tree.find("body")
     paragraphs = list(body.iter("p"))
+    for lines in issued:
+        for i in lines:
+            paragraphs[i].set("role", "attachment-title")
+            paragraphs[i].attrib.pop("align", None)
+        paragraphs[lines[0]].set("break", "page")
     for at, (indent, hang) in notes.items():
         line = paragraphs[at]
         line.set("role", "attachment-note")
@@ -102,6 +118,31 @@ def _notes(body: etree._Element) -> dict[int, tuple[float, float]]:
                 break
             found[where[after]] = (_widths(lead), _widths(lead) + _widths(item.group(0)))
             expected += 1
+    return found
+
+
+def _issued_titles(body: etree._Element) -> list[list[int]]:
+    """The title lines of each document printed after a notice's signature and date, by their
+    places among the body's paragraphs (in document order)."""
+    rules = _rules()
+    paragraphs = list(body.iter("p"))
+    where = {p: i for i, p in enumerate(paragraphs)}
+    found = []
+    for date in paragraphs:
+        if date.get("align") != "right" or not rules["date_line"].fullmatch(ir.text_of(date).strip()):
+            continue
+        after = date.getnext()
+        if after is not None and after.tag == "p" and rules["issued_note"].fullmatch(ir.text_of(after).strip()):
+            after = after.getnext()
+        if after is None or after.tag != "p" or after.get("align") != "center" or after.get("role"):
+            continue
+        lines = [after] + list(itertools.takewhile(
+            lambda line: line.tag == "p" and line.get("align") == "center" and not line.get("role"),
+            after.itersiblings()))[:rules["max_lines"] - 1]
+        texts = ["".join(ir.text_of(line).split()) for line in lines]
+        if any(rules["document_title"].fullmatch("".join(texts[:k])) for k in range(1, len(texts) + 1)) \
+                and all(len(text) <= rules["max_chars"] and not rules["not"].search(text) for text in texts):
+            found.append([where[line] for line in lines])
     return found
 
 
