@@ -704,23 +704,24 @@ def test_an_attachment_opens_a_page_with_its_line_and_title(page, parts):
     assert all(p.get("align") is None for p in tree.iter("p") if p.get("role") == "attachment-title")
 
 
-@pytest.mark.parametrize("page, title", [
+@pytest.mark.parametrize("page, documents", [
     # 国办发〔2018〕124号 issues two 规定: the first, its title centred over two lines, after the
-    # notice's signature, date and 附注 (the second's title, within the first, is left as it is)
-    ("govcn_2019-02_018.html", ["文化体制改革中经营性文化事业单位", "转制为企业的规定"]),
+    # notice's signature, date and 附注; the second, which the notice names in 《》, at the end of
+    # the first
+    ("govcn_2019-02_018.html", [["文化体制改革中经营性文化事业单位", "转制为企业的规定"], ["进一步支持文化企业发展的规定"]]),
     # 国发〔2018〕41号 issues the 暂行办法, right after the 附注
-    ("govcn_2019-02_032.html", ["个人所得税专项附加扣除暂行办法"]),
+    ("govcn_2019-02_032.html", [["个人所得税专项附加扣除暂行办法"]]),
     # 国办发〔1997〕11号 forwards 民政部's 意见: its title, then its date in brackets, after （本文有删减）
-    ("govcn_2019-02_050.html", ["关于清理整顿社会团体的意见", "（民政部 一九九七年一月二十八日）"]),
+    ("govcn_2019-02_050.html", [["关于清理整顿社会团体的意见", "（民政部 一九九七年一月二十八日）"]]),
 ])
-def test_a_document_a_notice_issues_starts_a_page_with_its_title(page, title):
+def test_a_document_a_notice_issues_starts_a_page_with_its_title(page, documents):
     """现印发给你们 (现转发给你们) … 国务院办公厅 / 2018年12月18日 / （此件公开发布）, then the document
     itself: its centred title lines are set as a title (as an attachment's is), the first on a
     new page."""
     tree = ir_of(PAGES / page)
     titles = [p for p in tree.iter("p") if p.get("role") == "attachment-title"]
-    assert [ir.text_of(p) for p in titles] == title
-    assert [p.get("break") for p in titles] == ["page"] + [None] * (len(title) - 1)
+    assert [ir.text_of(p) for p in titles] == [line for lines in documents for line in lines]
+    assert [p.get("break") for p in titles] == [b for lines in documents for b in ["page"] + [None] * (len(lines) - 1)]
     assert all(p.get("align") is None for p in titles)
     note, date = [p for p in titles[0].itersiblings(preceding=True)][:2]
     assert date.get("align") == "right" and ir.text_of(note) in ("（此件公开发布）", "（本文有删减）")

@@ -24,7 +24,9 @@ The document a notice issues (现印发给你们 … then the 方案 itself) or 
 notice's signature and date and its 附注 (（此件公开发布）), starts a page of its own with its
 title set as an attachment's is: its centred lines under the date (``issued_document`` of the
 rules) get ``role="attachment-title"``, the first ``break="page"``, when they open with a
-document's title (``document_title``: …工作方案, 国 务 院 工 作 规 则).
+document's title (``document_title``: …工作方案, 国 务 院 工 作 规 则); so do, further on, the
+centred lines that are the title of another document the notice names in 《》 (a notice that
+issues two 规定 prints the second at the end of the first).
 """
 from __future__ import annotations
 
@@ -123,27 +125,48 @@ def _notes(body: etree._Element) -> dict[int, tuple[float, float]]:
 
 def _issued_titles(body: etree._Element) -> list[list[int]]:
     """The title lines of each document printed after a notice's signature and date, by their
-    places among the body's paragraphs (in document order)."""
+    places among the body's paragraphs (in document order); and after the first such document,
+    of each document the notice names in 《》 whose title is a centred line further on (the
+    second of two 规定 one notice issues, printed at the end of the first)."""
     rules = _rules()
     paragraphs = list(body.iter("p"))
     where = {p: i for i, p in enumerate(paragraphs)}
-    found = []
+    found: list[list[int]] = []
     for date in paragraphs:
         if date.get("align") != "right" or not rules["date_line"].fullmatch(ir.text_of(date).strip()):
             continue
         after = date.getnext()
         if after is not None and after.tag == "p" and rules["issued_note"].fullmatch(ir.text_of(after).strip()):
             after = after.getnext()
-        if after is None or after.tag != "p" or after.get("align") != "center" or after.get("role"):
-            continue
-        lines = [after] + list(itertools.takewhile(
-            lambda line: line.tag == "p" and line.get("align") == "center" and not line.get("role"),
-            after.itersiblings()))[:rules["max_lines"] - 1]
+        lines = _centred_lines(after, rules["max_lines"])
         texts = ["".join(ir.text_of(line).split()) for line in lines]
         if any(rules["document_title"].fullmatch("".join(texts[:k])) for k in range(1, len(texts) + 1)) \
                 and all(len(text) <= rules["max_chars"] and not rules["not"].search(text) for text in texts):
             found.append([where[line] for line in lines])
-    return found
+    if not found:
+        return found
+    named = {name for p in paragraphs[:found[0][0]] for name in re.findall("《([^《》]+)》", ir.text_of(p))}
+    taken = {i for lines in found for i in lines}
+    for i in range(found[0][-1] + 1, len(paragraphs)):
+        lines = _centred_lines(paragraphs[i], rules["max_lines"])
+        if i in taken or not lines or (paragraphs[i - 1].get("align") == "center" and i - 1 not in taken):
+            continue
+        texts = ["".join(ir.text_of(line).split()) for line in lines]
+        title = next((k for k in range(1, len(texts) + 1) if "".join(texts[:k]) in named), None)
+        if title is not None:
+            found.append([where[line] for line in lines[:title]])
+            taken.update(found[-1])
+    return sorted(found)
+
+
+def _centred_lines(first: etree._Element | None, most: int) -> list[etree._Element]:
+    """``first`` and the centred paragraphs right after it (``most`` lines in all), when
+    ``first`` is a centred paragraph without a role; else none."""
+    if first is None or first.tag != "p" or first.get("align") != "center" or first.get("role"):
+        return []
+    return [first] + list(itertools.takewhile(
+        lambda line: line.tag == "p" and line.get("align") == "center" and not line.get("role"),
+        first.itersiblings()))[:most - 1]
 
 
 def _widths(text: str) -> float:
