@@ -123,6 +123,12 @@ def text_of(el: etree._Element) -> str:
     return "".join(parts)
 
 
+def width_value(width: float) -> str:
+    """A width in character widths (an attachment note's ``indent``, a signature's ``inset``) as
+    the IR writes it: 3, 4.5."""
+    return f"{width:g}"
+
+
 def heading_line(section: etree._Element) -> str:
     """A section's heading as printed: label then heading text."""
     return section.get("label", "") + text_of(section.find("heading"))

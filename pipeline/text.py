@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 
 #: A white-space character: Python's, no-break and typographic spaces, zero-width ones, the
 #: ideographic space and the byte-order mark.
@@ -36,3 +37,10 @@ def collapse_space(text: str) -> str:
     if "\u200b" in text or "\ufeff" in text:  # the white space of WHITE that str.split does not split at
         return WHITESPACE.sub(" ", text).strip()
     return " ".join(text.split())  # the same, in a scan in C
+
+
+def char_widths(text: str) -> float:
+    """How many character widths ``text`` takes, as GB/T 9704 counts 字: a full-width or wide
+    character one, any other half of one (a Latin digit or full stop, as Chinese fonts set
+    them)."""
+    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)

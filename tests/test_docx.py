@@ -695,7 +695,7 @@ def test_an_attachment_heads_its_headings_in_the_navigation_pane():
                     (1, "四、建议意见"), (0, "附件2")]
 
 
-def test_the_attachment_note_hangs_each_name_under_its_first_character():
+def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
     """教思政厅函〔2024〕10号's 附件：1.… 2.… 3.… in ``Attachment Note`` (a blank line above the
     first only): each a hanging indent in characters and twips, past the two-character paragraph
     indent, the names' later lines under their first character, the numbers under the 1."""
@@ -706,8 +706,18 @@ def test_the_attachment_note_hangs_each_name_under_its_first_character():
     indents = [{k.removeprefix(W): v for k, v in p.find("w:pPr/w:ind", NS).attrib.items()} for p in notes]
     assert indents == [{"leftChars": "600", "left": "1890", "hangingChars": "400", "hanging": "1260"}] + \
         [{"leftChars": "600", "left": "1890", "hangingChars": "100", "hanging": "315"}] * 2
-    style = part_xml(data, "word/styles.xml").find("w:style[@w:styleId='AttachmentNote']/w:pPr", NS)
+    styles = part_xml(data, "word/styles.xml")
+    style = styles.find("w:style[@w:styleId='AttachmentNote']/w:pPr", NS)
     assert style.find("w:spacing", NS).get(W + "before") == "579" and style.find("w:contextualSpacing", NS) is not None
+    # the signature block (§7.3.5.2): Signature, right-aligned, a blank line above its first line
+    # only; 教育部办公厅 4.5 characters in from the right margin, 2024年5月30日 two
+    lines = [p for p in doc.iter(W + "p") if p.find("w:pPr/w:pStyle[@w:val='Signature']", NS) is not None]
+    assert ["".join(t.text for t in p.iter(W + "t")) for p in lines] == ["教育部办公厅", "2024年5月30日"]
+    assert [(p.find("w:pPr/w:ind", NS).get(W + "rightChars"), p.find("w:pPr/w:ind", NS).get(W + "right"))
+            for p in lines] == [("450", "1418"), ("200", "630")]
+    style = styles.find("w:style[@w:styleId='Signature']/w:pPr", NS)
+    assert style.find("w:jc", NS).get(W + "val") == "right" and style.find("w:spacing", NS).get(W + "before") == "579"
+    assert style.find("w:contextualSpacing", NS) is not None
 
 
 def test_links_become_hyperlinks_and_keep_their_text():

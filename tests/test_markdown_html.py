@@ -205,7 +205,7 @@ def test_an_attachment_line_and_title_have_their_classes():
     assert "h1.title, p.attachment-title {" in style and "p.attachment { font-family: \"黑体\"" in style
 
 
-def test_the_attachment_note_hangs_each_name_under_its_first_character():
+def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
     """教思政厅函〔2024〕10号's 附件：1.… 2.… 3.…: each line a hanging indent past the two-character
     paragraph indent (the first line at it, the numbers under the 1., the names' later lines
     under their first character), a blank line above the first."""
@@ -216,6 +216,10 @@ def test_the_attachment_note_hangs_each_name_under_its_first_character():
         ["padding-left: 6em; text-indent: -1em"] * 2
     style = page.xpath("//style/text()")[0]
     assert ":not(p.attachment-note) + p.attachment-note { margin-top: 28.95pt; }" in style
+    # the signature block (§7.3.5.2): right-aligned, in from the right margin, a blank line above
+    assert [(p.get("class"), p.get("style"), p.text) for p in page.xpath("//p[starts-with(@class, 'signature')]")] == [
+        ("signature", "padding-right: 4.5em", "教育部办公厅"), ("signature-date", "padding-right: 2em", "2024年5月30日")]
+    assert ":not(p.signature) + p.signature { margin-top: 28.95pt; }" in style
 
 
 # -- tables -------------------------------------------------------------------------------------

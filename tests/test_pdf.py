@@ -1247,10 +1247,10 @@ def test_figures_on_a_justified_line_read_back_without_spaces(tmp_path):
     assert figures.text in run(tool("pdftotext"), str(path), "-")
 
 
-def test_the_attachment_note_hangs_each_name_under_its_first_character():
+def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
     """GB/T 9704 §7.3.3 on 教思政厅函〔2024〕10号: a blank line under the main text, then 附件：1.…
     at the paragraph indent, 2. and 3. under the 1., the third name's second line under its
-    first character; the lines are not justified."""
+    first character; the lines are not justified. Then §7.3.5.2's signature block."""
     settings = Settings()
     _data, pages = pdf.render_with_layout(ir_of(DATA / "corpus" / "html" / "wjmoe.gov.cn.html"), settings)
     geo = pdf.Geometry.from_settings(settings.pdf)
@@ -1266,6 +1266,12 @@ def test_the_attachment_note_hangs_each_name_under_its_first_character():
     assert abs(second.x0 - number) < 1 and abs(third.x0 - number) < 1
     assert abs(wrapped.x0 - (number + width("3.") + 2 * geo.tracking)) < 1
     assert not any(line.justified for line in (first, second, third, wrapped))
+    # the signature (§7.3.5.2) after a blank line: 教育部办公厅 4.5 characters in from the
+    # right margin, 2024年5月30日 two (its first character two right of the organ's)
+    organ, date = lines[at + 4:at + 6]
+    assert (organ.text, date.text) == ("教育部办公厅", "2024年5月30日")
+    assert (organ.page, organ.slot, date.slot) == (wrapped.page, wrapped.slot + 2, wrapped.slot + 3)
+    assert abs(organ.x1 - (geo.right - 4.5 * geo.cell)) < 0.5 and abs(date.x1 - (geo.right - 2 * geo.cell)) < 0.5
 
 
 def test_an_attachment_starts_a_new_page():

@@ -12,6 +12,7 @@ import os
 import re
 
 import pytest
+from lxml import etree
 
 from pipeline import ir
 from pipeline.clean import PASSES
@@ -676,7 +677,7 @@ def test_table_titles_and_attachment_lines_in_bold_head_no_section():
 
 
 def attachment_parts(tree) -> list[tuple[str, str]]:
-    return [(p.get("role"), ir.text_of(p)) for p in tree.iter("p") if p.get("role")]
+    return [(p.get("role"), ir.text_of(p)) for p in tree.iter("p") if (p.get("role") or "").startswith("attachment")]
 
 
 @pytest.mark.parametrize("page, parts", [
@@ -702,6 +703,42 @@ def test_an_attachment_opens_a_page_with_its_line_and_title(page, parts):
     for line in (p for p in tree.iter("p") if p.get("role") == "attachment"):
         assert (line.get("break"), line.get("align"), line.getparent().tag) == ("page", "left", "body")
     assert all(p.get("align") is None for p in tree.iter("p") if p.get("role") == "attachment-title")
+
+
+def signature_lines(tree) -> list[tuple[str, str, str]]:
+    return [(p.get("role"), ir.text_of(p), p.get("inset")) for p in tree.iter("p")
+            if (p.get("role") or "").startswith("signature")]
+
+
+def test_the_signature_block_stands_in_from_the_right_as_gb_t_9704_sets_it():
+    """国办函〔2004〕80号 and its two attachments' signatures (§7.3.5.2, no seal): the organ 右空二字
+    and the date's first character two right of the organ's; a date longer than that stands
+    右空二字 and the organ moves left with it (国务院办公厅 / 二〇〇四年十一月四日: the date 10
+    characters, the organ 6, 2 + 10 + 2 − 6 = 8); two organ lines start under one another."""
+    assert signature_lines(ir_of(PAGES / "govcn_2019-02_023.html")) == [
+        ("signature", "国务院办公厅", "8"), ("signature-date", "二〇〇四年十一月四日", "2"),
+        ("signature", "国土资源部", "8"), ("signature-date", "二〇〇四年十月十日", "2"),
+        ("signature", "湖北省巴东县官渡口镇马鬃山村", "2"), ("signature", "地质险情调查专家组", "7"),
+        ("signature-date", "二〇〇四年九月二十三日", "3")]
+    # Latin digits are half a character: 2024年5月30日 is 6.5 characters
+    assert signature_lines(ir_of(CORPUS_COPY / "html" / "wjmoe.gov.cn.html")) == [
+        ("signature", "教育部办公厅", "4.5"), ("signature-date", "2024年5月30日", "2")]
+
+
+def test_right_aligned_lines_that_end_in_no_date_are_no_signature():
+    """A CWCED article's right-aligned credit line (执笔人：闵乐夫 …) keeps its alignment, no role;
+    so do right-aligned lines whose last is no date (no corpus page has them: made up)."""
+    from pipeline.transforms.signature import signature
+
+    tree = ir_of(PAGES / "cwced_c3f7d079.html")
+    credit = [p for p in tree.iter("p") if ir.text_of(p).startswith("执笔人：")]
+    assert [p.get("align") for p in credit] == ["right"]
+    assert signature_lines(tree) == []
+    made = ir.new_report()
+    etree.SubElement(made.find("body"), "p").text = "各地各部门要认真落实。"
+    for text in ("国务院办公厅", "联系电话：12345"):
+        etree.SubElement(made.find("body"), "p", align="right").text = text
+    assert signature_lines(signature(made)) == []
 
 
 @pytest.mark.parametrize("page, documents", [

@@ -140,6 +140,13 @@ def styles_xml(faces: dict[str, str]) -> str:
             ppr=f'<w:spacing w:before="{LINE_PITCH}" w:beforeLines="100" w:after="0" w:line="{LINE_PITCH}" '
                 f'w:lineRule="exact"/>{NO_INDENT}<w:contextualSpacing/><w:jc w:val="left"/>',
         ),
+        # The signature block (落款, §7.3.5.2): right-aligned, a blank line above its first line
+        # only; the writer sets each line's right indent.
+        _pstyle(
+            "Signature", "Signature", next_="Signature",
+            ppr=f'<w:spacing w:before="{LINE_PITCH}" w:beforeLines="100" w:after="0" w:line="{LINE_PITCH}" '
+                f'w:lineRule="exact"/>{NO_INDENT}<w:contextualSpacing/><w:jc w:val="right"/>',
+        ),
     ]
     # Headings: 一、黑体 · （一）楷体 · 1. 仿宋 bold · （1）仿宋; indented like body text.
     for level, bold in ((1, False), (2, False), (3, True), (4, False)):

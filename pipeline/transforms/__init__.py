@@ -19,6 +19,7 @@ from .enumerations import enumerations
 from .numbering import numbering
 from .punctuation import punctuation
 from .sections import sections
+from .signature import signature
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,8 @@ TABLE: tuple[Transform, ...] = (
     Transform("addressee", addressee, after=("sections",)),
     # An attachment's 附件 line is a paragraph of the body once the sections are found.
     Transform("attachments", attachments, after=("sections",)),
+    # The signature block is right-aligned paragraphs of the body once the sections are found.
+    Transform("signature", signature, after=("sections",)),
 )
 TRANSFORMS: dict[str, Transform] = {t.name: t for t in TABLE}
 DEFAULT_ORDER: tuple[str, ...] = tuple(TRANSFORMS)

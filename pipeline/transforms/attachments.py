@@ -16,7 +16,7 @@ sentence has no title.
 The attachment note at the end of the main text (附件说明, §7.3.3: 附件：1.… then 2.… under the
 1.) gets ``role="attachment-note"`` on each of its lines, with ``indent`` and ``hang``: where the
 line's first line and its later lines start, in character widths past a paragraph's first-line
-indent (``_widths``), so that a long name's second line starts under its first character
+indent (``text.char_widths``), so that a long name's second line starts under its first character
 (附件名称较长需回行时，应当与上一行附件名称的首字对齐) and each number under the one above. Its
 numbers are no numbered clauses: ``kind`` and ``number`` go.
 
@@ -32,12 +32,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import unicodedata
 from functools import lru_cache
 
 from lxml import etree
 
 from .. import ir
+from ..text import char_widths
 from .labels import structure_rules
 
 
@@ -71,8 +71,8 @@ def attachments(tree: etree._Element) -> etree._Element:
     for at, (indent, hang) in notes.items():
         line = paragraphs[at]
         line.set("role", "attachment-note")
-        line.set("indent", _number(indent))
-        line.set("hang", _number(hang))
+        line.set("indent", ir.width_value(indent))
+        line.set("hang", ir.width_value(hang))
         for name in ("kind", "number", "align"):
             line.attrib.pop(name, None)
     for at, titles in found:
@@ -109,7 +109,7 @@ def _notes(body: etree._Element) -> dict[int, tuple[float, float]]:
         if first is None or i in found:
             continue
         lead = first.group(0)
-        found[i] = (0.0, _widths(lead))
+        found[i] = (0.0, char_widths(lead))
         if first.group("number") is None or int(first.group("number")) != 1:
             continue
         lead = lead[:first.start("number")]  # 附件：, the numbers of the lines under it go under its 1.
@@ -118,7 +118,7 @@ def _notes(body: etree._Element) -> dict[int, tuple[float, float]]:
             item = rules["item"].match(ir.text_of(after).lstrip()) if after.tag == "p" else None
             if item is None or after.get("role") or int(item.group("number")) != expected:
                 break
-            found[where[after]] = (_widths(lead), _widths(lead) + _widths(item.group(0)))
+            found[where[after]] = (char_widths(lead), char_widths(lead) + char_widths(item.group(0)))
             expected += 1
     return found
 
@@ -167,17 +167,6 @@ def _centred_lines(first: etree._Element | None, most: int) -> list[etree._Eleme
     return [first] + list(itertools.takewhile(
         lambda line: line.tag == "p" and line.get("align") == "center" and not line.get("role"),
         first.itersiblings()))[:most - 1]
-
-
-def _widths(text: str) -> float:
-    """How many character widths ``text`` takes: a full-width or wide character one, any other
-    half of one (a Latin digit or full stop, as Chinese fonts set them)."""
-    return sum(1.0 if unicodedata.east_asian_width(ch) in "WF" else 0.5 for ch in text)
-
-
-def _number(width: float) -> str:
-    """A width in character widths, as the IR writes it (3, 4.5)."""
-    return f"{width:g}"
 
 
 def _title(body: etree._Element, at: int) -> list[int]:

@@ -20,7 +20,9 @@ prints what the IR holds, through the shared views (``writers.views``):
   附件 line at outline level 1 and the attachment's headings a level under it (Word's
   navigation pane, as the PDF's outline); the
   attachment note at the end of the main text is ``Attachment Note`` (a blank line above its
-  first line only), each line with the hanging indent the IR gives it;
+  first line only), each line with the hanging indent the IR gives it; the signature block
+  (落款) is ``Signature`` (right-aligned, a blank line above its first line), each line
+  standing in from the right margin as the IR's ``inset`` says;
 - a run-in head becomes a heading paragraph followed by its body (``docx.runin: split``) or
   stays in the paragraph as a ``Run-in Heading N`` span (``keep``);
 - tables are Word tables (``Table Grid``, cells ``Table Text``/``Table Heading``) drawn from
@@ -125,6 +127,7 @@ STYLE_NAMES = {
     "Attachment": "Attachment",
     "AttachmentTitle": "Attachment Title",
     "AttachmentNote": "Attachment Note",
+    "Signature": "Signature",
 }
 
 # Style key → font role of ``settings.fonts`` (the template generator uses the same table).
@@ -144,9 +147,10 @@ STYLE_ROLES = {
     "Attachment": "heading1",
     "AttachmentTitle": "title",
 }
-# The style of each part of an attachment (``views.attachment_part``).
-ATTACHMENT_STYLES = {"attachment": "Attachment", "attachment-title": "AttachmentTitle",
-                     "attachment-note": "AttachmentNote"}
+# The style of each part the IR marks (``views.attachment_part``): an attachment's, the
+# signature block's.
+PART_STYLES = {"attachment": "Attachment", "attachment-title": "AttachmentTitle",
+               "attachment-note": "AttachmentNote", "signature": "Signature", "signature-date": "Signature"}
 
 # When a named face is missing, Word and WPS use the alternate the font table names.
 ALT_NAMES = {
@@ -942,10 +946,10 @@ class DocxWriter(DocumentWriter):
             return
         part = views.attachment_part(el)
         self._in_attachment = self._in_attachment or part == "attachment"
-        p = self._p(ATTACHMENT_STYLES.get(part, "Normal"))
-        align = None if part else views.alignment(el)  # an attachment's style sets its alignment
-        ppr = p.find(w("pPr"))
-        if ppr is None and (align is not None or views.starts_page(el) or part == "attachment-note"):
+        p = self._p(PART_STYLES.get(part, "Normal"))
+        align = None if part else views.alignment(el)  # a part's style sets its alignment
+        ppr = p.find(w("pPr"))  # a part's paragraph has one: it names its style
+        if ppr is None and (align is not None or views.starts_page(el)):
             ppr = etree.SubElement(p, w("pPr"))
         if align is not None:  # a signature and date block (right), a centred line, an addressee: no indent
             ind = ooxml.sub_element(ppr, w("ind"))
@@ -958,6 +962,10 @@ class DocxWriter(DocumentWriter):
             ooxml.sub_element(ppr, w("pageBreakBefore"))
         if part == "attachment-note":  # each name's later lines under its first character
             _hanging_indent(ooxml.sub_element(ppr, w("ind")), *views.note_indents(el))
+        elif part in ("signature", "signature-date"):  # 右空二字, the date under the organ
+            ind = ooxml.sub_element(ppr, w("ind"))
+            ind.set(w("rightChars"), str(round(views.signature_inset(el) * 100)))
+            ind.set(w("right"), str(round(views.signature_inset(el) * CHAR_PITCH)))
         if part == "attachment-title":  # in balanced lines, as the document's title
             lines = views.title_lines(text, self._measure("AttachmentTitle", TITLE_PT), self.text_width / 20)
             self._run(p, "\n".join(lines))

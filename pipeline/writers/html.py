@@ -18,7 +18,9 @@ paragraphs get the classes ``align-right`` and ``align-center``, an addressee se
 ``align-left``; an attachment's 附件 line ``attachment page-break`` (黑体, flush left, a new page
 in print) and the lines of its title ``attachment-title`` (set as the title); the lines of the
 attachment note ``attachment-note``, each with its hanging indent as a style (a name's later
-lines under its first character) and a blank line above the first.
+lines under its first character) and a blank line above the first; the signature block
+``signature`` and ``signature-date`` (right-aligned, each standing in from the right margin as
+its ``inset`` says, a blank line above).
 
 Links become ``<a href>`` only for http, https and mailto addresses and relative ones; any
 other link keeps its text without the link. The page is built as an lxml tree and
@@ -68,6 +70,8 @@ p.align-center {{ text-align: center; text-indent: 0; }}
 p.align-left {{ text-indent: 0; }}
 p.attachment-note {{ text-align: left; }}
 :not(p.attachment-note) + p.attachment-note {{ margin-top: 28.95pt; }}
+p.signature, p.signature-date {{ text-align: right; text-indent: 0; }}
+:not(p.signature) + p.signature {{ margin-top: 28.95pt; }}
 p.page-break {{ break-before: page; }}
 ul, ol {{ list-style: none; margin: 0; padding: 0 0 0 2em; }}
 a {{ color: inherit; }}
@@ -277,6 +281,8 @@ class HtmlWriter(DocumentWriter):
         if part == "attachment-note":  # each name's later lines under its first character
             first, rest = views.note_indents(el)
             attrib["style"] = f"padding-left: {2 + rest:g}em; text-indent: {first - rest:g}em"
+        elif part in ("signature", "signature-date"):  # 右空二字, the date under the organ
+            attrib["style"] = f"padding-right: {views.signature_inset(el):g}em"
         _append_runs(self._block(self.parent, "p", attrib), runs)
 
     def visit_item(self, el):

@@ -988,11 +988,12 @@ class PdfWriter(DocumentWriter):
 
     def lay_grid(self, text: str, role: str, kind: str, align: str = "justify",
                  indent: float | None = None, tags: list[tuple[str, pdfa.Node]] = (),
-                 links: list[tuple[str, str | None]] = (), rest: float = 0.0) -> Block:
+                 links: list[tuple[str, str | None]] = (), rest: float = 0.0, inset: float = 0.0) -> Block:
         """Break ``text`` for the grid: ``align`` is justify (paragraphs), center, right (flush
         right, no indent), title, center-single (centred on one line, else justified) or ragged
         (flush left, not justified). ``indent`` is the first line's indent in cells (the
-        paragraphs' by default), ``rest`` the other lines' (an attachment note's).
+        paragraphs' by default), ``rest`` the other lines' (an attachment note's), ``inset``
+        the room right of every line (a signature's), each in cells.
         ``tags`` (tagged output) cut ``text`` into pieces, each with its structure element;
         ``links`` cut it into pieces, each with the target of the link it is, or None."""
         geo, pdf = self.geo, self.pdf
@@ -1003,7 +1004,7 @@ class PdfWriter(DocumentWriter):
         # The measure counts a cell (glyph + tracking) per character: 28 cells fill the block.
         # Positive tracking after the last glyph may hang past the edge; a negative one is
         # taken up by the justification, so the last glyph ends at the edge.
-        width = geo.width + max(tracking, 0.0)
+        width = geo.width + max(tracking, 0.0) - inset * geo.cell
         if align == "title":
             texts = views.title_lines(text, measure, width)
             first_indent = 0.0
@@ -1040,7 +1041,7 @@ class PdfWriter(DocumentWriter):
             if align in ("center", "title"):
                 x = (geo.width - (natural + (n - 1) * space)) / 2
             elif align == "right":
-                x = geo.width - (natural + max(n - 1, 0) * space)
+                x = geo.width - inset * geo.cell - (natural + max(n - 1, 0) * space)
             lines.append(LaidLine(t, x, space, natural, False, width - start, tracking))
         block = Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
         if tags:
@@ -1318,8 +1319,9 @@ class PdfWriter(DocumentWriter):
             first, hang = views.note_indents(el)
             block = self.lay_grid(text, "body", "p", align="ragged", indent=self.pdf.indent_chars + first,
                                   rest=self.pdf.indent_chars + hang, tags=tags, links=_link_pieces(el))
-            if views.starts_attachment_note(el) and self.story and isinstance(self.story[-1], self.GridBlock):
-                self.story[-1].block.blank_after += 1  # 在正文下空一行
+        elif part in ("signature", "signature-date"):  # 右空二字, the date under the organ
+            block = self.lay_grid(text, "body", "p", align="right", indent=0, inset=views.signature_inset(el),
+                                  tags=tags, links=_link_pieces(el))
         else:
             align = views.alignment(el) or "justify"
             indent = 0 if align in ("center", "left") else None
@@ -1334,6 +1336,8 @@ class PdfWriter(DocumentWriter):
                 self._attachments += 1
                 block.bookmark = (f"a{self._attachments}", views.attachment_entry(el), 0)
                 self._outline_level = 0
+        if views.blank_line_above(el) and self.story and isinstance(self.story[-1], self.GridBlock):
+            self.story[-1].block.blank_after += 1  # 在正文下空一行
         if views.starts_page(el) and self.story:
             from reportlab.platypus import PageBreak
 

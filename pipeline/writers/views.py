@@ -187,7 +187,8 @@ def starts_page(block: etree._Element) -> bool:
 
 def attachment_part(block: etree._Element) -> str | None:
     """"attachment" for an attachment's 附件 line, "attachment-title" for a line of its title,
-    "attachment-note" for a line of the attachment note at the end of the main text, else None."""
+    "attachment-note" for a line of the attachment note at the end of the main text,
+    "signature" and "signature-date" for the lines of the signature block, else None."""
     return block.get("role")
 
 
@@ -208,11 +209,21 @@ def note_indents(block: etree._Element) -> tuple[float, float]:
     return float(block.get("indent", "0")), float(block.get("hang", "0"))
 
 
-def starts_attachment_note(block: etree._Element) -> bool:
-    """Whether a block is the first line of an attachment note (a blank line goes above it:
-    GB/T 9704 §7.3.3, 在正文下空一行)."""
+def signature_inset(block: etree._Element) -> float:
+    """How many character widths a line of the signature block stands in from the right margin."""
+    return float(block.get("inset", "0"))
+
+
+#: The parts that a blank line sets apart from the text above them (GB/T 9704: the attachment
+#: note §7.3.3 and the signature §7.3.5.2, each 在正文下空一行), by the roles of their lines.
+SET_APART = {"attachment-note": ("attachment-note",), "signature": ("signature", "signature-date")}
+
+
+def blank_line_above(block: etree._Element) -> bool:
+    """Whether a block is the first line of a part a blank line goes above (``SET_APART``)."""
+    roles = SET_APART.get(block.get("role"))
     before = block.getprevious()
-    return block.get("role") == "attachment-note" and (before is None or before.get("role") != "attachment-note")
+    return roles is not None and (before is None or before.get("role") not in roles)
 
 
 def ends_attachment_title(block: etree._Element) -> bool:

@@ -1,0 +1,84 @@
+"""Transform ``signature``: the signature block (落款) set as GB/T 9704-2012 §7.3.5.2 sets it for a
+document without a seal, as a page reproduces one: a blank line under the text, the issuing
+organ (发文机关署名) 右空二字, the date (成文日期) on the line under it, its first character two
+characters right of the organ's; a date longer than that stands 右空二字 and the organ moves
+left with it.
+
+The block is the right-aligned paragraphs the page sets one after the other, the last a date
+(``issued_document.date_line`` of ``rules/structure.yaml``) and the others short lines without
+sentence punctuation (``signature``): the organs. Each gets ``role`` ("signature" for an
+organ's line, "signature-date" for the date) and ``inset``: how many character widths it
+stands in from the right margin (``text.char_widths``). Several organs' lines start under one
+another, the longest's start where one organ's would.
+"""
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+
+from lxml import etree
+
+from .. import ir
+from ..text import char_widths
+from .labels import structure_rules
+
+#: 右空二字: the room right of the organ's line, or of a date longer than it allows.
+RIGHT_ROOM = 2.0
+#: The date's first character stands this many characters right of the organ's.
+DATE_STEP = 2.0
+
+
+@lru_cache(maxsize=1)
+def _rules() -> dict:
+    rules = structure_rules()
+    signature = rules["signature"]
+    return {"date": re.compile(rules["issued_document"]["date_line"]), "not": re.compile(signature["not"]),
+            "max_chars": signature["max_chars"], "max_lines": signature["max_lines"]}
+
+
+def signature(tree: etree._Element) -> etree._Element:
+    found = _blocks(tree.find("body"))
+    if not found:
+        return tree  # nothing to set: no copy made
+    tree = ir.clone(tree)
+    paragraphs = list(tree.find("body").iter("p"))
+    for block in found:
+        for i, inset in zip(block, _insets([ir.text_of(paragraphs[i]).strip() for i in block])):
+            paragraphs[i].set("role", "signature-date" if i == block[-1] else "signature")
+            paragraphs[i].set("inset", ir.width_value(inset))
+    return tree
+
+
+def _blocks(body: etree._Element) -> list[list[int]]:
+    """Each signature block: the places of its lines among the body's paragraphs (in document
+    order), the date last."""
+    rules = _rules()
+    paragraphs = list(body.iter("p"))
+    where = {p: i for i, p in enumerate(paragraphs)}
+    found = []
+    for p in paragraphs:
+        before = p.getprevious()
+        if p.get("align") != "right" or p.get("role") or (before is not None and before.get("align") == "right"):
+            continue
+        block = [p]
+        for after in p.itersiblings():
+            if after.tag != "p" or after.get("align") != "right" or after.get("role"):
+                break
+            block.append(after)
+        *organs, date = [ir.text_of(line).strip() for line in block]
+        if organs and len(organs) <= rules["max_lines"] and rules["date"].fullmatch(date) and all(
+                0 < len(organ) <= rules["max_chars"] and not rules["not"].search(organ) for organ in organs):
+            found.append([where[line] for line in block])
+    return found
+
+
+def _insets(lines: list[str]) -> list[float]:
+    """The inset of each line of a block (the organs', then the date's)."""
+    *organs, date = map(char_widths, lines)
+    longest = max(organs)
+    organ_inset = RIGHT_ROOM
+    date_inset = organ_inset + longest - DATE_STEP - date  # its first character DATE_STEP right of the organ's
+    if date_inset < RIGHT_ROOM:  # a date longer than that: 右空二字, the organ moved left with it
+        organ_inset += RIGHT_ROOM - date_inset
+        date_inset = RIGHT_ROOM
+    return [organ_inset + longest - organ for organ in organs] + [date_inset]
