@@ -715,6 +715,9 @@ def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
     assert ["".join(t.text for t in p.iter(W + "t")) for p in lines] == ["教育部办公厅", "2024年5月30日"]
     assert [(p.find("w:pPr/w:ind", NS).get(W + "rightChars"), p.find("w:pPr/w:ind", NS).get(W + "right"))
             for p in lines] == [("450", "1418"), ("200", "630")]
+    # no page holds the signature alone: the organ keeps with its date, the text before with it
+    before = lines[0].getprevious()
+    assert [p.find("w:pPr/w:keepNext", NS) is not None for p in (before, *lines)] == [True, True, False]
     style = styles.find("w:style[@w:styleId='Signature']/w:pPr", NS)
     assert style.find("w:jc", NS).get(W + "val") == "right" and style.find("w:spacing", NS).get(W + "before") == "579"
     assert style.find("w:contextualSpacing", NS) is not None

@@ -1274,6 +1274,21 @@ def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
     assert abs(organ.x1 - (geo.right - 4.5 * geo.cell)) < 0.5 and abs(date.x1 - (geo.right - 2 * geo.cell)) < 0.5
 
 
+def test_a_signature_never_starts_a_page():
+    """GB/T 9704 §7.3.5.2 (落款与正文同处一面): 国办发〔1997〕11号's body ends right at a page's
+    foot, where its signature would start the next page alone; the body's last line moves
+    with it, and the blank line above the signature stays."""
+    settings = Settings()
+    _data, pages = pdf.render_with_layout(ir_of(DATA / "structure" / "govcn_2019-02_050.html"), settings)
+    for page in pages:
+        lines = [line for line in page if line.slot is not None and line.kind not in ("title", "field")]
+        at = next((i for i, line in enumerate(lines) if line.text == "国务院办公厅"), None)
+        if at is not None:
+            break
+    assert at is not None and at > 0 and lines[at - 1].kind == "p"
+    assert (lines[at].slot, lines[at + 1].text) == (lines[at - 1].slot + 2, "一九九七年四月八日")
+
+
 def test_an_attachment_starts_a_new_page():
     """GB/T 9704 §8: 附件 in 黑体 at the top left, the title centred on the third line as the
     document's title is set, then a blank line (国办发〔2019〕… 推广清单's attachment)."""

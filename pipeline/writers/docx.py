@@ -22,7 +22,8 @@ prints what the IR holds, through the shared views (``writers.views``):
   attachment note at the end of the main text is ``Attachment Note`` (a blank line above its
   first line only), each line with the hanging indent the IR gives it; the signature block
   (落款) is ``Signature`` (right-aligned, a blank line above its first line), each line
-  standing in from the right margin as the IR's ``inset`` says;
+  standing in from the right margin as the IR's ``inset`` says, the organ's lines and the
+  paragraph before them ``keepNext`` (no page holds the signature alone);
 - a run-in head becomes a heading paragraph followed by its body (``docx.runin: split``) or
   stays in the paragraph as a ``Run-in Heading N`` span (``keep``);
 - tables are Word tables (``Table Grid``, cells ``Table Text``/``Table Heading``) drawn from
@@ -963,6 +964,13 @@ class DocxWriter(DocumentWriter):
         if part == "attachment-note":  # each name's later lines under its first character
             _hanging_indent(ooxml.sub_element(ppr, w("ind")), *views.note_indents(el))
         elif part in ("signature", "signature-date"):  # 右空二字, the date under the organ
+            if part == "signature":  # 落款与正文同处一面: the organ with its date, the text before with it
+                ooxml.sub_element(ppr, w("keepNext"))
+                before = p.getprevious()
+                if views.blank_line_above(el) and before is not None and before.tag == w("p"):
+                    if before.find(w("pPr")) is None:
+                        before.insert(0, etree.Element(w("pPr")))
+                    ooxml.sub_element(before.find(w("pPr")), w("keepNext"))
             ind = ooxml.sub_element(ppr, w("ind"))
             ind.set(w("rightChars"), str(round(views.signature_inset(el) * 100)))
             ind.set(w("right"), str(round(views.signature_inset(el) * CHAR_PITCH)))

@@ -692,6 +692,7 @@ class Block:
     # offsets into ``source``, each drawn over with a link annotation.
     links: tuple[tuple[int, int, str, pdfa.Node | None], ...] = ()
     keep_with_next: bool = False  # a heading, a centred line (a title): never the last on a page
+    keep_with_previous: bool = False  # a signature's line: never the first on a page
 
 
 @lru_cache(maxsize=None)
@@ -803,6 +804,64 @@ def _keep_class():
                 item.drawOn(self.canv, 0, y)
 
     return KeepWithNext
+
+
+@lru_cache(maxsize=None)
+def _tail_class():
+    from reportlab.platypus import Flowable
+
+    class KeepWithPrevious(Flowable):
+        """A signature block and the flowable before it (GB/T 9704 §7.3.5.2: 落款与正文同处一面,
+        no page holds a signature alone): the block goes on a page only under at least the
+        last line (row) of what comes before it, which otherwise moves with it to the next."""
+
+        def __init__(self, before, tails: list):
+            super().__init__()
+            self.before, self.tails = before, tails
+            self._sizes: list[float] = []
+
+        def wrap(self, avail_width, avail_height):
+            used, self._sizes = 0.0, []
+            for item in [self.before] + self.tails:
+                _w, h = item.wrap(avail_width, avail_height - used)
+                self._sizes.append(h)
+                used += h
+            self.width, self.height = avail_width, used
+            return self.width, self.height
+
+        def split(self, avail_width, avail_height):
+            tails = sum(item.wrap(avail_width, avail_height)[1] for item in self.tails)
+            parts = self.before.split(avail_width, avail_height - tails) if tails <= avail_height else []
+            if len(parts) == 1:  # what comes before fits once its trailing blank lines go
+                return parts + self.tails
+            if parts:
+                return parts[:-1] + [KeepWithPrevious(parts[-1], self.tails)]
+            if avail_height < self.tails[0].writer.frame_height - 1.0:
+                return []  # not even a line of what comes before fits over it: all to the next page
+            return [self.before] + self.tails  # on an empty page and still too tall: as they come
+
+        def draw(self):
+            y = self.height
+            for item, h in zip([self.before] + self.tails, self._sizes):
+                y -= h
+                item.drawOn(self.canv, 0, y)
+
+    return KeepWithPrevious
+
+
+def keep_signatures_with_previous(story: list) -> list:
+    """The story with each run of lines kept with what comes before them (a signature block)
+    grouped with the flowable before it."""
+    keep = _tail_class()
+    out: list = []
+    for item in story:
+        block = getattr(item, "block", None)
+        if block is not None and block.keep_with_previous and out:
+            before = out.pop()
+            out.append(keep(before.before, before.tails + [item]) if isinstance(before, keep) else keep(before, [item]))
+            continue
+        out.append(item)
+    return out
 
 
 def keep_headings_with_next(story: list) -> list:
@@ -1322,6 +1381,7 @@ class PdfWriter(DocumentWriter):
         elif part in ("signature", "signature-date"):  # 右空二字, the date under the organ
             block = self.lay_grid(text, "body", "p", align="right", indent=0, inset=views.signature_inset(el),
                                   tags=tags, links=_link_pieces(el))
+            block.keep_with_previous = True
         else:
             align = views.alignment(el) or "justify"
             indent = 0 if align in ("center", "left") else None
@@ -1652,7 +1712,7 @@ class PdfWriter(DocumentWriter):
             displayDocTitle=1,
             allowSplitting=1,
         )
-        story = keep_headings_with_next(self.story) or [
+        story = keep_headings_with_next(keep_signatures_with_previous(self.story)) or [
             self.GridBlock(Block("p", "body", self.pdf.body_size, "", [], 0), self)]
         try:
             doc.build(story, canvasmaker=canvasmaker)
