@@ -51,6 +51,7 @@ def _rules() -> dict:
             "max_chars": title["max_chars"], "note": re.compile(note["first"]), "item": re.compile(note["item"]),
             "date_line": re.compile(rules["issued_document"]["date_line"]),
             "issued_note": re.compile(rules["issued_document"]["note"]),
+            "named": re.compile(rules["issued_document"]["named"]),
             "document_title": re.compile(rules["document_title"])}
 
 
@@ -145,7 +146,7 @@ def _issued_titles(body: etree._Element) -> list[list[int]]:
             found.append([where[line] for line in lines])
     if not found:
         return found
-    named = {name for p in paragraphs[:found[0][0]] for name in re.findall("《([^《》]+)》", ir.text_of(p))}
+    named = {name for p in paragraphs[:found[0][0]] for name in rules["named"].findall(ir.text_of(p))}
     taken = {i for lines in found for i in lines}
     for i in range(found[0][-1] + 1, len(paragraphs)):
         lines = _centred_lines(paragraphs[i], rules["max_lines"])

@@ -148,7 +148,7 @@ STYLE_ROLES = {
     "Attachment": "heading1",
     "AttachmentTitle": "title",
 }
-# The style of each part the IR marks (``views.attachment_part``): an attachment's, the
+# The style of each part the IR marks (``views.part_of``): an attachment's, the
 # signature block's.
 PART_STYLES = {"attachment": "Attachment", "attachment-title": "AttachmentTitle",
                "attachment-note": "AttachmentNote", "signature": "Signature", "signature-date": "Signature"}
@@ -945,7 +945,7 @@ class DocxWriter(DocumentWriter):
         text = ir.text_of(el)
         if not views.printable(text):
             return
-        part = views.attachment_part(el)
+        part = views.part_of(el)
         self._in_attachment = self._in_attachment or part == "attachment"
         p = self._p(PART_STYLES.get(part, "Normal"))
         align = None if part else views.alignment(el)  # a part's style sets its alignment

@@ -274,7 +274,7 @@ class HtmlWriter(DocumentWriter):
         runs = inline_runs(el)
         if not runs:
             return
-        part = views.attachment_part(el)
+        part = views.part_of(el)
         classes = [part] if part else [f"align-{views.alignment(el)}"] if views.alignment(el) else []
         classes += ["page-break"] if views.starts_page(el) else []
         attrib = {"class": " ".join(classes)} if classes else {}

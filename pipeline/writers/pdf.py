@@ -1368,7 +1368,7 @@ class PdfWriter(DocumentWriter):
         text = ir.text_of(el)
         if not views.printable(text):
             return
-        part = views.attachment_part(el)
+        part = views.part_of(el)
         tags = self._paragraph_tags(el) if self.tagger else ()
         if part == "attachment-title":  # set as the document's title is, the blank line under it
             block = self.lay_grid(text, "title", "title", align="title", tags=tags, links=_link_pieces(el))

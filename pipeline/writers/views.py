@@ -185,7 +185,7 @@ def starts_page(block: etree._Element) -> bool:
     return block.get("break") == "page"
 
 
-def attachment_part(block: etree._Element) -> str | None:
+def part_of(block: etree._Element) -> str | None:
     """"attachment" for an attachment's 附件 line, "attachment-title" for a line of its title,
     "attachment-note" for a line of the attachment note at the end of the main text,
     "signature" and "signature-date" for the lines of the signature block, else None."""
