@@ -121,14 +121,23 @@ def fields_alone():
 
 
 def attachment_report():
-    """A notice with an attachment: its 附件 line and a title over two lines (styled paragraphs
-    with a page break before the first)."""
+    """A notice with an attachment note, a signature and an attachment: its 附件 line, a title
+    over two lines (styled paragraphs with a page break before the first) and a heading under
+    it (one outline level down); the note's hanging indents, the signature's right indents and
+    the keepNext on the paragraph before the signature."""
     root = table_report(title="国务院办公厅关于湖北省巴东县地质灾害险情有关问题的复函")
     body = root.find("body")
     etree.SubElement(body, "p").text = "你省关于请求解决巴东县官渡口镇马鬃山村地质灾害险情问题的请示收悉。"
+    etree.SubElement(body, "p", role="attachment-note", indent="0", hang="4").text = "附件：1.调研情况的报告"
+    etree.SubElement(body, "p", role="attachment-note", indent="3", hang="4").text = "2.专家组意见"
+    etree.SubElement(body, "p", align="right", role="signature", inset="8").text = "国务院办公厅"
+    etree.SubElement(body, "p", align="right", role="signature-date", inset="2").text = "二〇〇四年十一月四日"
     etree.SubElement(body, "p", align="left", role="attachment", **{"break": "page"}).text = "附件1"
     for line in ("关于湖北省巴东县官渡口镇马鬃山村", "地质险情调研情况的报告"):
         etree.SubElement(body, "p", role="attachment-title").text = line
+    section = etree.SubElement(body, "section", kind="cn", label="一、", level="1", number="1")
+    etree.SubElement(section, "heading").text = "基本情况"
+    etree.SubElement(section, "p").text = "马鬃山村位于官渡口镇。"
     return ir.validate(root)
 
 
