@@ -172,7 +172,7 @@ def test_an_unknown_transform_is_exit_2_once(tmp_path):
         result = run(*args, "--config", config)
         assert result.exit_code == 2, (args, result.output)
         assert lines(result) == [f"pipeline: {config}: transforms: unknown transform(s) nope; "
-                                 "known: punctuation, sections, enumerations, numbering, addressee, attachments, signature"]
+                                 "known: punctuation, sections, enumerations, numbering, addressee, signature, attachments"]
     assert not (tmp_path / "o").exists()
 
 

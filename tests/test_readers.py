@@ -262,7 +262,7 @@ def test_a_saved_ir_file_converts_to_the_same_bytes(page: Path):
 
 def test_transform_order_is_checked():
     assert [t.name for t in resolve(None)] == ["punctuation", "sections", "enumerations", "numbering", "addressee",
-                                                "attachments", "signature"]
+                                                "signature", "attachments"]
     assert [t.name for t in resolve(["punctuation", "sections"])] == ["punctuation", "sections"]
     with pytest.raises(UsageError, match="numbering must come after sections"):
         resolve(["numbering", "sections"])

@@ -725,6 +725,33 @@ def test_the_signature_block_stands_in_from_the_right_as_gb_t_9704_sets_it():
         ("signature", "教育部办公厅", "4.5"), ("signature-date", "2024年5月30日", "2")]
 
 
+def test_a_text_scrape_signature_and_the_document_it_issues():
+    """A text scrape keeps no alignment: 南沙区's 印发 notice ends in two plain lines, the office
+    and 2020年5月21日, right after its last sentence; they are its signature, aligned right, and
+    the plain line under them, the name the notice quotes (《广州市南沙区2020年依法行政工作要点》),
+    the issued document's title on a page of its own."""
+    tree = ir_of(CORPUS_COPY / "text" / "14_gzns_nansha_2020_yfxz_metadata_nested.txt")
+    assert signature_lines(tree) == [("signature", "广州市南沙区人民政府办公室", "2"),
+                                     ("signature-date", "2020年5月21日", "6.5")]
+    assert all(p.get("align") == "right" for p in tree.iter("p") if (p.get("role") or "").startswith("signature"))
+    titles = [(ir.text_of(p), p.get("break")) for p in tree.iter("p") if p.get("role") == "attachment-title"]
+    assert titles == [("广州市南沙区2020年依法行政工作要点", "page")]
+
+
+def test_a_text_scrape_organ_and_date_after_no_sentence_are_no_signature():
+    """In a scrape, an organ and a date that follow a line ending no sentence (a caption, a
+    list's entry) are no signature block; after a sentence they are (made up: the corpus's one
+    scrape with a signature is the 南沙 notice)."""
+    def scrape(before: str) -> str:
+        return (f"罗湖区2023年法治政府建设年度报告\n\n一、主要工作\n\n今年以来，各项工作有序推进。\n\n{before}\n\n"
+                "深圳市罗湖区人民政府\n\n2024年3月29日\n\n二、下一步\n\n继续推进。\n")
+
+    caption = build_ir(Document("made_up.txt", scrape("图1 行政复议案件情况").encode("utf-8")), Settings())
+    sentence = build_ir(Document("made_up.txt", scrape("特此报告。").encode("utf-8")), Settings())
+    assert signature_lines(caption) == []
+    assert [role for role, _text, _inset in signature_lines(sentence)] == ["signature", "signature-date"]
+
+
 def test_right_aligned_lines_that_end_in_no_date_are_no_signature():
     """A CWCED article's right-aligned credit line (执笔人：闵乐夫 …) keeps its alignment, no role;
     so do right-aligned lines whose last is no date (no corpus page has them: made up)."""
@@ -750,6 +777,9 @@ def test_right_aligned_lines_that_end_in_no_date_are_no_signature():
     ("govcn_2019-02_032.html", [["个人所得税专项附加扣除暂行办法"]]),
     # 国办发〔1997〕11号 forwards 民政部's 意见: its title, then its date in brackets, after （本文有删减）
     ("govcn_2019-02_050.html", [["关于清理整顿社会团体的意见", "（民政部 一九九七年一月二十八日）"]]),
+    # 国办发〔2005〕… issues the 预案: its title a plain line right under the date, the name the
+    # notice quotes
+    ("govcn_2019-02_041.html", [["国家粮食应急预案"]]),
 ])
 def test_a_document_a_notice_issues_starts_a_page_with_its_title(page, documents):
     """现印发给你们 (现转发给你们) … 国务院办公厅 / 2018年12月18日 / （此件公开发布）, then the document
@@ -760,8 +790,8 @@ def test_a_document_a_notice_issues_starts_a_page_with_its_title(page, documents
     assert [ir.text_of(p) for p in titles] == [line for lines in documents for line in lines]
     assert [p.get("break") for p in titles] == [b for lines in documents for b in ["page"] + [None] * (len(lines) - 1)]
     assert all(p.get("align") is None for p in titles)
-    note, date = [p for p in titles[0].itersiblings(preceding=True)][:2]
-    assert date.get("align") == "right" and ir.text_of(note) in ("（此件公开发布）", "（本文有删减）")
+    before = [p for p in titles[0].itersiblings(preceding=True)][:2]
+    assert "signature-date" in [p.get("role") for p in before]
 
 
 def test_a_list_of_requirements_with_a_note_after_one_is_clauses():

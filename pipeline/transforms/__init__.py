@@ -41,10 +41,11 @@ TABLE: tuple[Transform, ...] = (
     Transform("numbering", numbering, after=("sections", "enumerations")),
     # The addressee is the body's first paragraph once the sections are found.
     Transform("addressee", addressee, after=("sections",)),
-    # An attachment's 附件 line is a paragraph of the body once the sections are found.
-    Transform("attachments", attachments, after=("sections",)),
     # The signature block is right-aligned paragraphs of the body once the sections are found.
     Transform("signature", signature, after=("sections",)),
+    # An attachment's 附件 line is a paragraph of the body once the sections are found; a
+    # document a notice issues follows the notice's signature (aligned right in a scrape too).
+    Transform("attachments", attachments, after=("sections", "signature")),
 )
 TRANSFORMS: dict[str, Transform] = {t.name: t for t in TABLE}
 DEFAULT_ORDER: tuple[str, ...] = tuple(TRANSFORMS)

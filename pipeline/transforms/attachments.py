@@ -24,7 +24,8 @@ The document a notice issues (现印发给你们 … then the 方案 itself) or 
 notice's signature and date and its 附注 (（此件公开发布）), starts a page of its own with its
 title set as an attachment's is: its centred lines under the date (``issued_document`` of the
 rules) get ``role="attachment-title"``, the first ``break="page"``, when they open with a
-document's title (``document_title``: …工作方案, 国 务 院 工 作 规 则); so do, further on, the
+document's title (``document_title``: …工作方案, 国 务 院 工 作 规 则) or are the name of one the
+notice quotes (a text scrape's title, a plain line, is taken so, one line whole); so do, further on, the
 centred lines that are the title of another document the notice names in 《》 (a notice that
 issues two 规定 prints the second at the end of the first).
 """
@@ -140,13 +141,17 @@ def _issued_titles(body: etree._Element) -> list[list[int]]:
         if after is not None and after.tag == "p" and rules["issued_note"].fullmatch(ir.text_of(after).strip()):
             after = after.getnext()
         lines = _centred_lines(after, rules["max_lines"])
+        if not lines and after is not None and after.tag == "p" and not (after.get("align") or after.get("role")):
+            lines = [after]  # a text scrape's title, not centred: one line, the title whole
         texts = ["".join(ir.text_of(line).split()) for line in lines]
-        if any(rules["document_title"].fullmatch("".join(texts[:k])) for k in range(1, len(texts) + 1)) \
+        named = _named(paragraphs[:where[date]], rules)
+        if (any(rules["document_title"].fullmatch("".join(texts[:k])) for k in range(1, len(texts) + 1))
+                or "".join(texts) in named) \
                 and all(len(text) <= rules["max_chars"] and not rules["not"].search(text) for text in texts):
             found.append([where[line] for line in lines])
     if not found:
         return found
-    named = {name for p in paragraphs[:found[0][0]] for name in rules["named"].findall(ir.text_of(p))}
+    named = _named(paragraphs[:found[0][0]], rules)
     taken = {i for lines in found for i in lines}
     for i in range(found[0][-1] + 1, len(paragraphs)):
         lines = _centred_lines(paragraphs[i], rules["max_lines"])
@@ -158,6 +163,11 @@ def _issued_titles(body: etree._Element) -> list[list[int]]:
             found.append([where[line] for line in lines[:title]])
             taken.update(found[-1])
     return sorted(found)
+
+
+def _named(paragraphs: list[etree._Element], rules: dict) -> set[str]:
+    """The names of documents ``paragraphs`` quote (``issued_document.named``: in 《》)."""
+    return {name for p in paragraphs for name in rules["named"].findall(ir.text_of(p))}
 
 
 def _centred_lines(first: etree._Element | None, most: int) -> list[etree._Element]:
