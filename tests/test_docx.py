@@ -165,7 +165,8 @@ def read_back(data: bytes):
     Paragraphs styled Title or Front Matter (the front matter) are left out; a picture
     paragraph reads as its placeholder ``[图：alt]`` (or ``[图]``) and the caption under it is
     left out; heading labels produced by Word numbering are put in front of the heading text,
-    as Word would show them. A table row is a field per grid column joined by tabs, empty
+    as Word would show them; a line break inside a paragraph (a title's or a centred line's
+    balanced lines) is layout and reads as nothing. A table row is a field per grid column joined by tabs, empty
     where a merged cell continues (a vertical merge's continuation, a horizontal span's
     further columns).
     """
@@ -178,7 +179,7 @@ def read_back(data: bytes):
             style = para.style.name
             if style in FRONT_STYLES or style == "Caption":
                 continue
-            text = numbering.label(child) + para.text
+            text = numbering.label(child) + para.text.replace("\n", "")  # a line break in a paragraph: layout
             doc_pr = child.find(f".//{WP}docPr")
             if doc_pr is not None:
                 text = f"[图：{doc_pr.get('descr')}]" if doc_pr.get("descr") else "[图]"
@@ -675,6 +676,15 @@ def test_an_attachment_line_breaks_the_page_before_it():
     assert attachment.find("w:pPr/w:pageBreakBefore", NS) is not None
     assert [p.find("w:pPr/w:pStyle", NS).get(W + "val") for p in (attachment, title)] == ["Attachment", "AttachmentTitle"]
     assert attachment.find("w:pPr/w:jc", NS) is None  # the style sets it
+
+
+def test_a_centred_paragraph_breaks_into_the_pdfs_balanced_lines():
+    """河北's subtitle, longer than a line, is broken where the PDF breaks it (a line break in
+    the paragraph), so Word does not leave 次会议上 alone on a second line."""
+    doc = part_xml(render(ir_of(DATA / "structure" / "gzbg_2026_hebei.txt")), "word/document.xml")
+    subtitle = next(p for p in doc.iter(W + "p") if "".join(t.text for t in p.iter(W + "t")).startswith("——2026年"))
+    pieces = [(el.text if el.tag == W + "t" else "|") for el in subtitle.iter(W + "t", W + "br")]
+    assert "".join(pieces) == "——2026年1月26日在河北省|第十四届人民代表大会第四次会议上"
 
 
 def test_an_attachment_heads_its_headings_in_the_navigation_pane():

@@ -1274,6 +1274,19 @@ def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
     assert abs(organ.x1 - (geo.right - 4.5 * geo.cell)) < 0.5 and abs(date.x1 - (geo.right - 2 * geo.cell)) < 0.5
 
 
+def test_a_centred_paragraph_breaks_into_balanced_lines():
+    """河北's 政府工作报告: its subtitle (——2026年1月26日在河北省第十四届人民代表大会第四次会议上) is
+    longer than a line; it breaks where the meeting's name starts, into two centred lines, not
+    a full line and 次会议上 under it."""
+    settings = Settings()
+    _data, pages = pdf.render_with_layout(ir_of(DATA / "structure" / "gzbg_2026_hebei.txt"), settings)
+    geo = pdf.Geometry.from_settings(settings.pdf)
+    at = next(i for i, line in enumerate(pages[0]) if line.text.startswith("——2026年"))
+    lines = pages[0][at:at + 2]
+    assert [line.text for line in lines] == ["——2026年1月26日在河北省", "第十四届人民代表大会第四次会议上"]
+    assert all(abs((line.x0 + line.x1) / 2 - (geo.left + geo.right) / 2) < 0.5 for line in lines)
+
+
 def test_a_signature_never_starts_a_page():
     """GB/T 9704 §7.3.5.2 (落款与正文同处一面): 国办发〔1997〕11号's body ends right at a page's
     foot, where its signature would start the next page alone; the body's last line moves

@@ -977,6 +977,10 @@ class DocxWriter(DocumentWriter):
         if part == "attachment-title":  # in balanced lines, as the document's title
             lines = views.title_lines(text, self._measure("AttachmentTitle", TITLE_PT), self.text_width / 20)
             self._run(p, "\n".join(lines))
+        elif align == "center" and not len(el):  # balanced lines, as the PDF breaks them
+            text = views.printable(text)
+            lines = views.centred_lines(text, self._measure("Normal", BODY_PT), self.text_width / 20)
+            self._run(p, views.with_breaks(text, lines))
         else:
             self._inline(el, p)
         self._trim(p)

@@ -66,7 +66,7 @@ p.attachment {{ font-family: {HEITI}; text-indent: 0; margin-bottom: 28.95pt; }}
 p {{ margin: 0; text-indent: 2em; text-align: justify; }}
 p.field {{ text-indent: 0; text-align: center; overflow-wrap: anywhere; }}
 p.align-right {{ text-align: right; text-indent: 0; }}
-p.align-center {{ text-align: center; text-indent: 0; }}
+p.align-center {{ text-align: center; text-indent: 0; text-wrap: balance; }}
 p.align-left {{ text-indent: 0; }}
 p.attachment-note {{ text-align: left; }}
 :not(p.attachment-note) + p.attachment-note {{ margin-top: 28.95pt; }}

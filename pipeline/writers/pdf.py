@@ -1067,6 +1067,9 @@ class PdfWriter(DocumentWriter):
         if align == "title":
             texts = views.title_lines(text, measure, width)
             first_indent = 0.0
+        elif align == "center":  # balanced lines, as the DOCX breaks them (``views.centred_lines``)
+            texts = views.centred_lines(text, self.fonts.measure(role, size, 0.0), geo.width)
+            first_indent = 0.0
         else:
             first_indent = 0.0 if align == "right" else (pdf.indent_chars if indent is None else indent) * geo.cell
             # justified text may hang a 句读 mark past a full line's end (标点悬挂)

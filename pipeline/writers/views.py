@@ -256,6 +256,26 @@ def title_lines(text: str, measure, width: float) -> list[str]:
     return balanced_lines(text, measure, width)
 
 
+def with_breaks(text: str, lines: list[str]) -> str:
+    """``text`` with a line break where each of ``lines`` (its pieces in order, white space at the
+    breaks dropped) ends: the white space stays, before the break, so the words keep apart."""
+    out, cursor = [], 0
+    for line in lines:
+        at = text.find(line, cursor)
+        if out:
+            out.append(text[cursor:at] + "\n")
+        out.append(line)
+        cursor = at + len(line)
+    return "".join(out)
+
+
+def centred_lines(text: str, measure, width: float) -> list[str]:
+    """A centred paragraph (a speech's subtitle, a caption) broken as a title is, into balanced
+    lines at meaning boundaries, measured without the body's tracking: the PDF and DOCX break
+    it into the same lines, each of which fits either (their tracking only narrows them)."""
+    return title_lines(text, measure, width)
+
+
 def table_columns(grid: Grid, measure, total: float, padding: float, size: float,
                   lines=None) -> list[float]:
     """Column widths (points) filling ``total``, sized by content: ``measure(cell, text)`` is
