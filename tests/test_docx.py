@@ -678,6 +678,15 @@ def test_an_attachment_line_breaks_the_page_before_it():
     assert attachment.find("w:pPr/w:jc", NS) is None  # the style sets it
 
 
+def test_a_signatures_date_keeps_with_the_note_under_it():
+    """国函〔2018〕144号's date keeps with its 附注 (（此件公开发布）) on one page (``keepNext``)."""
+    doc = part_xml(render(ir_of(DATA / "structure" / "govcn_2019-02_055.html")), "word/document.xml")
+    note = next(p for p in doc.iter(W + "p") if "".join(t.text for t in p.iter(W + "t")) == "（此件公开发布）")
+    date = note.getprevious()
+    assert "".join(t.text for t in date.iter(W + "t")) == "2018年11月20日"
+    assert date.find("w:pPr/w:keepNext", NS) is not None and note.find("w:pPr/w:keepNext", NS) is None
+
+
 def test_a_centred_paragraph_breaks_into_the_pdfs_balanced_lines():
     """河北's subtitle, longer than a line, is broken where the PDF breaks it (a line break in
     the paragraph), so Word does not leave 次会议上 alone on a second line."""

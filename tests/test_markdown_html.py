@@ -221,6 +221,7 @@ def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
         ("signature", "padding-right: 4.5em", "教育部办公厅"), ("signature-date", "padding-right: 2em", "2024年5月30日")]
     assert ":not(p.signature) + p.signature { margin-top: 28.95pt; }" in style
     assert "p.signature, p.signature-date { text-align: right; text-indent: 0; break-before: avoid; }" in style
+    assert "p.signature-note { break-before: avoid; }" in style
 
 
 # -- tables -------------------------------------------------------------------------------------

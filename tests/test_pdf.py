@@ -1274,6 +1274,24 @@ def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
     assert abs(organ.x1 - (geo.right - 4.5 * geo.cell)) < 0.5 and abs(date.x1 - (geo.right - 2 * geo.cell)) < 0.5
 
 
+@pytest.mark.slow
+def test_neither_signature_nor_its_note_ever_starts_a_page():
+    """国函〔2018〕144号 with 0 to 21 one-line paragraphs put before its text, so that its end falls
+    on every line of a page: its signature (国务院 / 2018年11月20日) never starts a page, nor does
+    the 附注 under the date (（此件公开发布）, GB/T 9704 §7.3.6: on the line under the date)."""
+    settings = Settings()
+    page = ir_of(DATA / "structure" / "govcn_2019-02_055.html")
+    for extra in range(22):
+        tree = ir.clone(page)
+        body = tree.find("body")
+        for _ in range(extra):
+            body.insert(0, etree.fromstring("<p>现将有关事项通知如下。</p>"))
+        _data, pages = pdf.render_with_layout(ir.validate(tree), settings)
+        firsts = [next((line.text for line in lines if line.slot is not None and line.kind not in ("title", "field")), "")
+                  for lines in pages]
+        assert not {"国务院", "（此件公开发布）"} & set(firsts), (extra, firsts)
+
+
 def test_a_centred_paragraph_breaks_into_balanced_lines():
     """河北's 政府工作报告: its subtitle (——2026年1月26日在河北省第十四届人民代表大会第四次会议上) is
     longer than a line; it breaks where the meeting's name starts, into two centred lines, not

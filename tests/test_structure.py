@@ -720,6 +720,8 @@ def test_the_signature_block_stands_in_from_the_right_as_gb_t_9704_sets_it():
         ("signature", "国土资源部", "8"), ("signature-date", "二〇〇四年十月十日", "2"),
         ("signature", "湖北省巴东县官渡口镇马鬃山村", "2"), ("signature", "地质险情调查专家组", "7"),
         ("signature-date", "二〇〇四年九月二十三日", "3")]
+    assert [ir.text_of(p) for p in ir_of(PAGES / "govcn_2019-02_055.html").iter("p")
+            if p.get("role") == "signature-note"] == ["（此件公开发布）"]  # the 附注 under the date
     # Latin digits are half a character: 2024年5月30日 is 6.5 characters
     assert signature_lines(ir_of(CORPUS_COPY / "html" / "wjmoe.gov.cn.html")) == [
         ("signature", "教育部办公厅", "4.5"), ("signature-date", "2024年5月30日", "2")]

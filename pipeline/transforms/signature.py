@@ -12,7 +12,8 @@ right after a paragraph that ends a sentence (``scrape_before``), and it is alig
 Each line gets ``role`` ("signature" for an organ's line, "signature-date" for the date) and
 ``inset``: how many character widths it stands in from the right margin
 (``text.char_widths``). Several organs' lines start under one another, the longest's start
-where one organ's would.
+where one organ's would. The 附注 on the line under the date (§7.3.6, （此件公开发布）:
+``issued_document.note``) gets ``role="signature-note"``, so that it is kept on the date's page.
 """
 from __future__ import annotations
 
@@ -37,7 +38,8 @@ def _rules() -> dict:
     signature = rules["signature"]
     return {"date": re.compile(rules["issued_document"]["date_line"]), "not": re.compile(signature["not"]),
             "max_chars": signature["max_chars"], "max_lines": signature["max_lines"],
-            "scrape_organ": re.compile(signature["scrape_organ"]), "scrape_before": re.compile(signature["scrape_before"])}
+            "scrape_organ": re.compile(signature["scrape_organ"]), "scrape_before": re.compile(signature["scrape_before"]),
+            "note": re.compile(rules["issued_document"]["note"])}
 
 
 def signature(tree: etree._Element) -> etree._Element:
@@ -52,6 +54,10 @@ def signature(tree: etree._Element) -> etree._Element:
             paragraphs[i].set("align", "right")
             paragraphs[i].set("role", "signature-date" if i == block[-1] else "signature")
             paragraphs[i].set("inset", ir.width_value(inset))
+        note = paragraphs[block[-1]].getnext()
+        if note is not None and note.tag == "p" and not note.get("role") \
+                and _rules()["note"].fullmatch(ir.text_of(note).strip()):
+            note.set("role", "signature-note")
     return tree
 
 

@@ -23,7 +23,8 @@ prints what the IR holds, through the shared views (``writers.views``):
   first line only), each line with the hanging indent the IR gives it; the signature block
   (落款) is ``Signature`` (right-aligned, a blank line above its first line), each line
   standing in from the right margin as the IR's ``inset`` says, the organ's lines and the
-  paragraph before them ``keepNext`` (no page holds the signature alone);
+  paragraph before them ``keepNext`` (no page holds the signature alone), and so the date
+  when a 附注 follows it;
 - a run-in head becomes a heading paragraph followed by its body (``docx.runin: split``) or
   stays in the paragraph as a ``Run-in Heading N`` span (``keep``);
 - tables are Word tables (``Table Grid``, cells ``Table Text``/``Table Heading``) drawn from
@@ -380,6 +381,16 @@ def _clip(text: str, limit: int = 255) -> str:
 
 
 # --------------------------------------------------------------------------- the writer
+
+
+def _keep_previous_with(p) -> None:
+    """The paragraph before ``p`` kept on ``p``'s page (``keepNext``), when there is one."""
+    before = p.getprevious()
+    if before is None or before.tag != w("p"):
+        return
+    if before.find(w("pPr")) is None:
+        before.insert(0, etree.Element(w("pPr")))
+    ooxml.sub_element(before.find(w("pPr")), w("keepNext"))
 
 
 def _hanging_indent(ind, first: float, rest: float) -> None:
@@ -966,14 +977,13 @@ class DocxWriter(DocumentWriter):
         elif part in ("signature", "signature-date"):  # 右空二字, the date under the organ
             if part == "signature":  # 落款与正文同处一面: the organ with its date, the text before with it
                 ooxml.sub_element(ppr, w("keepNext"))
-                before = p.getprevious()
-                if views.blank_line_above(el) and before is not None and before.tag == w("p"):
-                    if before.find(w("pPr")) is None:
-                        before.insert(0, etree.Element(w("pPr")))
-                    ooxml.sub_element(before.find(w("pPr")), w("keepNext"))
+                if views.blank_line_above(el):
+                    _keep_previous_with(p)
             ind = ooxml.sub_element(ppr, w("ind"))
             ind.set(w("rightChars"), str(round(views.signature_inset(el) * 100)))
             ind.set(w("right"), str(round(views.signature_inset(el) * CHAR_PITCH)))
+        if part == "signature-note":  # the 附注 on the date's page
+            _keep_previous_with(p)
         if part == "attachment-title":  # in balanced lines, as the document's title
             lines = views.title_lines(text, self._measure("AttachmentTitle", TITLE_PT), self.text_width / 20)
             self._run(p, "\n".join(lines))

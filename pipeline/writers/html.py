@@ -71,6 +71,7 @@ p.align-left {{ text-indent: 0; }}
 p.attachment-note {{ text-align: left; }}
 :not(p.attachment-note) + p.attachment-note {{ margin-top: 28.95pt; }}
 p.signature, p.signature-date {{ text-align: right; text-indent: 0; break-before: avoid; }}
+p.signature-note {{ break-before: avoid; }}
 :not(p.signature) + p.signature {{ margin-top: 28.95pt; }}
 p.page-break {{ break-before: page; }}
 ul, ol {{ list-style: none; margin: 0; padding: 0 0 0 2em; }}

@@ -692,7 +692,7 @@ class Block:
     # offsets into ``source``, each drawn over with a link annotation.
     links: tuple[tuple[int, int, str, pdfa.Node | None], ...] = ()
     keep_with_next: bool = False  # a heading, a centred line (a title): never the last on a page
-    keep_with_previous: bool = False  # a signature's line: never the first on a page
+    keep_with_previous: bool = False  # a signature's line, its 附注: never the first on a page
 
 
 @lru_cache(maxsize=None)
@@ -1394,6 +1394,7 @@ class PdfWriter(DocumentWriter):
             role = "heading1" if part == "attachment" else "body"
             block = self.lay_grid(text, role, "p", align=align, indent=indent, tags=tags, links=_link_pieces(el))
             block.keep_with_next = align == "center" or part == "attachment"
+            block.keep_with_previous = part == "signature-note"  # the 附注 on the date's page
             block.blank_after = int(part == "attachment")
             if part == "attachment":  # an outline entry of its own, the attachment's headings under it
                 self._attachments += 1
