@@ -84,6 +84,13 @@ def styles_xml(faces: dict[str, str]) -> str:
         f'<w:spacing w:before="0" w:after="{LINE_PITCH}" w:afterLines="100" '
         f'w:line="{LINE_PITCH}" w:lineRule="exact"/>'
     )
+    # A part a blank line sets apart from the text above it, once: the space above its first
+    # paragraph only (contextualSpacing), no first-line indent; the writer sets each line's
+    # own indent.
+    set_apart = (
+        f'<w:spacing w:before="{LINE_PITCH}" w:beforeLines="100" w:after="0" w:line="{LINE_PITCH}" '
+        f'w:lineRule="exact"/>{NO_INDENT}<w:contextualSpacing/>'
+    )
     styles = [
         # Defaults: body face in every slot, 3号, Chinese language for East Asian text.
         "<w:docDefaults><w:rPrDefault><w:rPr>"
@@ -133,20 +140,12 @@ def styles_xml(faces: dict[str, str]) -> str:
             ppr=f'<w:keepNext/>{after_one_line}{NO_INDENT}<w:contextualSpacing/><w:jc w:val="center"/>',
             rpr=f"{_fonts(faces['title'])}{NO_TRACKING}{_size(TITLE_PT)}",
         ),
-        # The attachment note (附件说明, §7.3.3): a blank line above its first line only, set
-        # ragged; the writer sets each line's hanging indent.
-        _pstyle(
-            "AttachmentNote", "Attachment Note", next_="AttachmentNote",
-            ppr=f'<w:spacing w:before="{LINE_PITCH}" w:beforeLines="100" w:after="0" w:line="{LINE_PITCH}" '
-                f'w:lineRule="exact"/>{NO_INDENT}<w:contextualSpacing/><w:jc w:val="left"/>',
-        ),
-        # The signature block (落款, §7.3.5.2): right-aligned, a blank line above its first line
-        # only; the writer sets each line's right indent.
-        _pstyle(
-            "Signature", "Signature", next_="Signature",
-            ppr=f'<w:spacing w:before="{LINE_PITCH}" w:beforeLines="100" w:after="0" w:line="{LINE_PITCH}" '
-                f'w:lineRule="exact"/>{NO_INDENT}<w:contextualSpacing/><w:jc w:val="right"/>',
-        ),
+        # The attachment note (附件说明, §7.3.3), set apart, ragged; the writer sets each line's
+        # hanging indent.
+        _pstyle("AttachmentNote", "Attachment Note", next_="AttachmentNote", ppr=f'{set_apart}<w:jc w:val="left"/>'),
+        # The signature block (落款, §7.3.5.2), set apart, right-aligned; the writer sets each
+        # line's right indent.
+        _pstyle("Signature", "Signature", next_="Signature", ppr=f'{set_apart}<w:jc w:val="right"/>'),
     ]
     # Headings: 一、黑体 · （一）楷体 · 1. 仿宋 bold · （1）仿宋; indented like body text.
     for level, bold in ((1, False), (2, False), (3, True), (4, False)):

@@ -49,6 +49,7 @@ def signature(tree: etree._Element) -> etree._Element:
         return tree  # nothing to set: no copy made
     tree = ir.clone(tree)
     paragraphs = list(tree.find("body").iter("p"))
+    note_line = _rules()["note"]
     for block in found:
         for i, inset in zip(block, _insets([ir.text_of(paragraphs[i]).strip() for i in block])):
             paragraphs[i].set("align", "right")
@@ -56,7 +57,7 @@ def signature(tree: etree._Element) -> etree._Element:
             paragraphs[i].set("inset", ir.width_value(inset))
         note = paragraphs[block[-1]].getnext()
         if note is not None and note.tag == "p" and not note.get("role") \
-                and _rules()["note"].fullmatch(ir.text_of(note).strip()):
+                and note_line.fullmatch(ir.text_of(note).strip()):
             note.set("role", "signature-note")
     return tree
 
