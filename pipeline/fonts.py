@@ -24,8 +24,8 @@ Installed fonts are found by reading the name tables of the files in the usual f
 advance widths come from each face's cmap and hmtx (``metrics``; the widths reportlab uses),
 so the PDF and DOCX writers break lines with the same numbers (``FontChoice``). CFF-outline
 fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: the characters a
-document uses are cut out and converted to TrueType outlines (``truetype_subset``, well under
-a second, cached by character set). ``reportlab_font`` makes the PDF writer's reportlab font
+document uses are converted to TrueType outlines (``truetype_subset``: the face opened once per
+process, each glyph converted once, the font of a character set kept on disk). ``reportlab_font`` makes the PDF writer's reportlab font
 of a face from what reportlab's parser read of it once (kept on disk).
 
 Only ``reportlab_font`` imports reportlab; ``describe_fonts`` backs the ``pipeline fonts`` command.
@@ -127,7 +127,7 @@ CJK_UNIFIED = range(0x4E00, 0xA000)  # CJK Unified Ideographs, U+4E00–U+9FFF
 CJK_PROBE = "中国的"  # a face with these is a Chinese face (its kind can be read from its name)
 SCAN_VERSION = 3
 DISK_MEMO_VERSION = 3  # of the per-face data kept on disk (metrics, faces of a file, ink)
-CONVERT_VERSION = 3
+CONVERT_VERSION = 4
 #: A family name no font has: what fontconfig answers for it is its answer for an unknown name.
 FC_PROBE = "pipeline-no-such-face"
 LOG = logging.getLogger("pipeline.fonts")
@@ -1063,9 +1063,10 @@ _convert_lock = threading.Lock()
 
 def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
     """A TrueType-outline font holding the glyphs of ``chars`` from CFF face ``index`` of
-    ``path`` (reportlab embeds TrueType outlines only). Cutting out the characters a document
-    uses first makes this take well under a second, where converting a whole CJK font takes
-    20–40 s; the result is cached by character set."""
+    ``path`` (reportlab embeds TrueType outlines only), kept on disk by character set. The
+    face is opened once per process and each glyph converted once (``CffOutlines``), so a
+    document whose characters are new costs the conversion of its new glyphs, where converting
+    a whole CJK font takes 20–40 s and fontTools' subsetter a fifth of a second a document."""
     import fontTools
 
     st = os.stat(path)
@@ -1078,73 +1079,104 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
         if target.is_file():
             return target
         LOG.debug("converting %d characters of %s (face %d) to TrueType outlines", len(wanted), path, index)
-        _atomic_write(target, cff_to_truetype(path, index, text=wanted))
+        outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns)
+        _atomic_write(target, outlines.truetype(wanted))
     return target
 
 
-def cff_to_truetype(path: str, index: int = 0, max_err: float = 1.0, text: str | None = None) -> bytes:
-    """Convert a CFF-outline face to TrueType (quadratic glyf) outlines, only the glyphs of
-    ``text`` when given; returns the font bytes (the same bytes for the same input)."""
-    import io
+#: The greatest distance, in font units, between a cubic curve of a CFF glyph and the
+#: quadratic splines that replace it.
+MAX_CONVERSION_ERROR = 1.0
+#: The name records a converted font keeps: copyright, family, style, unique identifier, full
+#: name, version and PostScript name (what reportlab reads and what a PDF embeds of a face).
+CONVERTED_NAME_IDS = range(7)
 
-    from fontTools import subset
-    from fontTools.pens.cu2quPen import Cu2QuPen
-    from fontTools.pens.ttGlyphPen import TTGlyphPen
-    from fontTools.ttLib import TTFont, newTable
 
-    font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=text is not None,
-                  recalcTimestamp=False)
-    if "CFF " not in font:
-        raise RenderError(f"{path}: face {index} has no CFF outlines to convert")
-    if text is not None:
-        options = subset.Options()
-        options.layout_features = []
-        options.name_IDs = ["*"]
-        options.name_languages = ["*"]
-        options.notdef_outline = True
-        options.hinting = False
-        options.drop_tables += ["VORG", "BASE", "GSUB", "GPOS", "GDEF", "DSIG"]
-        sub = subset.Subsetter(options)
-        sub.populate(text=text)
-        sub.subset(font)
-        # Each subset its own PostScript name: reportlab takes fonts of one name for one font.
-        tag = hashlib.sha1(text.encode()).hexdigest()[:8].upper()
-        for record in font["name"].names:
-            if record.nameID == 6:
-                record.string = f"{record.toUnicode()[:54]}-{tag}"
-    glyph_order = font.getGlyphOrder()
-    glyph_set = font.getGlyphSet()
-    glyphs = {}
-    for name in glyph_order:
-        pen = TTGlyphPen(glyph_set)
-        glyph_set[name].draw(Cu2QuPen(pen, max_err, reverse_direction=True))
-        glyphs[name] = pen.glyph()
-    font["loca"] = newTable("loca")
-    glyf = font["glyf"] = newTable("glyf")
-    glyf.glyphOrder = glyph_order
-    glyf.glyphs = glyphs
-    for tag in ("CFF ", "VORG"):
-        if tag in font:
-            del font[tag]
-    hmtx = font["hmtx"]
-    for name, glyph in glyphs.items():
-        if hasattr(glyph, "xMin"):
-            advance, _lsb = hmtx[name]
-            hmtx[name] = (advance, glyph.xMin)
-    maxp = font["maxp"] = newTable("maxp")
-    maxp.tableVersion = 0x00010000
-    maxp.maxZones = 1
-    for attr in ("maxTwilightPoints", "maxStorage", "maxFunctionDefs", "maxInstructionDefs",
-                 "maxStackElements", "maxSizeOfInstructions", "maxComponentElements"):
-        setattr(maxp, attr, 0)
-    post = font["post"]
-    post.formatType = 3.0  # no glyph names: CJK fonts have tens of thousands
-    font["head"].glyphDataFormat = 0
-    font.sfntVersion = "\x00\x01\x00\x00"
-    out = io.BytesIO()
-    font.save(out, reorderTables=True)
-    font.close()
-    return out.getvalue()
+class CffOutlines:
+    """A CFF-outline face open for converting: its character map and metrics read once, and
+    each glyph's TrueType (quadratic) outline made once, when a document first sets it.
+    ``truetype(chars)`` builds a TrueType font of those characters' glyphs."""
+
+    def __init__(self, path: str, index: int):
+        from fontTools.ttLib import TTFont
+
+        self.font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True,
+                           recalcTimestamp=False)
+        if "CFF " not in self.font:
+            raise RenderError(f"{path}: face {index} has no CFF outlines to convert")
+        self.cmap = self.font.getBestCmap() or {}
+        self.glyph_set = self.font.getGlyphSet()
+        self.metrics = self.font["hmtx"].metrics
+        self.converted: dict[str, object] = {}  # glyph name → its TrueType glyph
+
+    def glyph(self, name: str):
+        """The TrueType outline of glyph ``name``, converted once."""
+        found = self.converted.get(name)
+        if found is None:
+            from fontTools.pens.cu2quPen import Cu2QuPen
+            from fontTools.pens.ttGlyphPen import TTGlyphPen
+
+            pen = TTGlyphPen(self.glyph_set)
+            self.glyph_set[name].draw(Cu2QuPen(pen, MAX_CONVERSION_ERROR, reverse_direction=True))
+            found = self.converted[name] = pen.glyph()
+        return found
+
+    def truetype(self, chars: str) -> bytes:
+        """The bytes of a TrueType font of the glyphs of ``chars`` (and .notdef) in the face's
+        glyph order, with the face's header, metrics, OS/2 table and essential names; its
+        PostScript name tagged with the characters (reportlab takes fonts of one name for one
+        font). The same bytes for the same characters."""
+        import copy
+        import io
+
+        from fontTools.fontBuilder import FontBuilder
+        from fontTools.ttLib import TTFont, newTable
+
+        source = self.font
+        mapped = {ord(ch): self.cmap[ord(ch)] for ch in chars if ord(ch) in self.cmap}
+        order = sorted({".notdef", *mapped.values()}, key=source.getGlyphID)
+        glyphs = {name: self.glyph(name) for name in order}
+        font = TTFont(recalcTimestamp=False)
+        font.setGlyphOrder(order)
+        for tag in ("head", "hhea", "OS/2"):
+            font[tag] = copy.deepcopy(source[tag])
+        font["head"].glyphDataFormat = 0
+        font["loca"] = newTable("loca")
+        glyf = font["glyf"] = newTable("glyf")
+        glyf.glyphOrder, glyf.glyphs = order, glyphs
+        hmtx = font["hmtx"] = newTable("hmtx")
+        hmtx.metrics = {name: (self.metrics[name][0], getattr(glyphs[name], "xMin", self.metrics[name][1]))
+                        for name in order}
+        builder = FontBuilder(font=font)
+        builder.setupMaxp()
+        font["maxp"].maxZones = 1
+        builder.setupCharacterMap(mapped)
+        font["OS/2"].recalcUnicodeRanges(font, pruneOnly=True)  # as fontTools' subsetter does
+        font["OS/2"].recalcCodePageRanges(font, pruneOnly=True)
+        source_post = source["post"]
+        builder.setupPost(keepGlyphNames=False, italicAngle=source_post.italicAngle,
+                          underlinePosition=source_post.underlinePosition,
+                          underlineThickness=source_post.underlineThickness,
+                          isFixedPitch=source_post.isFixedPitch)
+        tag = hashlib.sha1(chars.encode()).hexdigest()[:8].upper()
+        name = font["name"] = newTable("name")
+        name.names = []
+        for record in source["name"].names:
+            if record.nameID in CONVERTED_NAME_IDS:
+                text = record.toUnicode()
+                if record.nameID == 6:
+                    text = f"{text[:54]}-{tag}"
+                name.setName(text, record.nameID, record.platformID, record.platEncID, record.langID)
+        out = io.BytesIO()
+        font.save(out, reorderTables=True)
+        return out.getvalue()
+
+
+@lru_cache(maxsize=4)
+def _cff_outlines(path: str, index: int, size: int, mtime_ns: int) -> CffOutlines:
+    """The face ``index`` of ``path`` open for converting, once per process (``size`` and
+    ``mtime_ns``: a changed file is opened afresh)."""
+    return CffOutlines(path, index)
 
 
 def _is_collection(path: str) -> bool:

@@ -781,6 +781,33 @@ def test_cff_font_characters_are_converted_and_cached(tmp_path):
     assert_text_matches_body(r)
 
 
+def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
+    """A document whose characters are new converts only its new glyphs: the face stays open
+    in the process (fontTools' subsetter, run per document, cost a fifth of a second for a CJK
+    face), and a glyph two documents share is the same outline in both fonts."""
+    from fontTools.ttLib import TTFont
+
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
+    s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
+    fonts._cff_outlines.cache_clear()
+    first = TTFont(fonts.truetype_subset(path, 0, "仿宋报告", s))
+    second = TTFont(fonts.truetype_subset(path, 0, "年度报告。", s))
+    opened = fonts._cff_outlines.cache_info()
+    assert (opened.misses, opened.hits) == (1, 1)
+    outlines = fonts._cff_outlines(os.path.abspath(path), 0, os.stat(path).st_size, os.stat(path).st_mtime_ns)
+    assert set(outlines.converted) == {".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告年度。")}
+    assert first.getGlyphOrder() == [".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告")]
+    assert {chr(cp) for cp in second.getBestCmap()} == set(" 年度报告。")
+    shared = "uni62A5"  # 报
+    assert first["glyf"][shared].compile(first["glyf"]) == second["glyf"][shared].compile(second["glyf"])
+    points, _ends, on_curve = first["glyf"][shared].getCoordinates(first["glyf"])
+    assert not all(on_curve) and (100, -100) in list(points)  # the cubic top as quadratic splines
+    assert first["hmtx"][shared] == (1000, 100)
+    assert "-" in first["name"].getDebugName(6) and first["name"].getDebugName(6) != second["name"].getDebugName(6)
+    again = fonts.CffOutlines(path, 0).truetype("".join(sorted(set("仿宋报告") | {" "})))
+    assert again == fonts.truetype_subset(path, 0, "仿宋报告", s).read_bytes()  # the same bytes in a fresh process
+
+
 def test_font_roles_resolve_in_order(tmp_path):
     tiny = make_font(tmp_path / "tiny.ttf", "Tiny Kai", "楷")
     s = Settings(pdf=PdfSettings(font_files={"heading2": tiny}, font_dirs=(), font_cache_dir=tmp_path / "cache"))
