@@ -176,6 +176,32 @@ def test_htmldate_guess_is_marked_as_such():
     assert fields(tree)["date"][1] == "htmldate"
 
 
+def test_htmldate_fallback_parser_reads_the_pages_languages_only():
+    """htmldate's fallback parser (dateparser, which else tries 200 locales: two seconds of
+    compiling in every worker) is one reading Chinese and English: the pixnet blog's date,
+    written in English words on a Chinese page, is still read by it. htmldate's internal
+    (``extractors.get_external_parser``, called by ``_external_date``) is pinned: this fails
+    when it moves."""
+    import htmldate.extractors
+
+    from pipeline.clean.metadata import DATE_GUESS_LANGUAGES, date_guesser
+
+    date_guesser()
+    parser = htmldate.extractors.get_external_parser()
+    asked: list[str] = []
+    read = parser.get_date_data
+    parser.get_date_data = lambda text, *args, **kwargs: asked.append(text) or read(text, *args, **kwargs)
+    try:
+        tree = ir_of(CLEAN_PAGES.parent / "structure" / "pixnet_comments_excerpt.html")
+    finally:
+        del parser.get_date_data
+    assert fields(tree)["date"] == ("2013-12-28", "htmldate")
+    assert [text for text in asked if "Dec" in text and "2013" in text]
+    assert DATE_GUESS_LANGUAGES == ("zh", "en")
+    assert parser.get_date_data("2013年12月28日 18:03")["date_obj"].date().isoformat() == "2013-12-28"
+    assert parser.get_date_data("28 décembre 2013")["date_obj"] is None  # French: not among them
+
+
 def test_relative_url_resolved_against_the_page_or_dropped():
     page = ('<html><head>{base}<meta name="Url" content="./t20190918_693227.shtml"></head><body><div>'
             "<p>　　现将有关情况报告如下，请结合实际认真贯彻执行。</p></div></body></html>")

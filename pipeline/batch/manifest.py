@@ -143,8 +143,10 @@ def write_manifest(outdir: Path, header: dict, entries: Iterable[dict]) -> None:
 
 
 #: The distributions whose versions shape output bytes (the IR and XML, DOCX, PDF and PDF/A,
-#: font subsets, pictures; pikepdf ships the PDF/A output intent's ICC profile).
-SHAPING_DISTRIBUTIONS = ("lxml", "python-docx", "reportlab", "pikepdf", "fonttools", "pillow", "deflate", "isal")
+#: font subsets, pictures; pikepdf ships the PDF/A output intent's ICC profile; htmldate and
+#: dateparser guess the date of a page no source dates).
+SHAPING_DISTRIBUTIONS = ("lxml", "python-docx", "reportlab", "pikepdf", "fonttools", "pillow", "deflate", "isal",
+                         "htmldate", "dateparser")
 
 
 def shaped_by(settings, formats) -> dict:

@@ -18,6 +18,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from ..text import collapse_space
@@ -284,6 +285,34 @@ def title_issuer(draft: Draft) -> None:
         draft.offer("publisher", head.strip(), "issuer")
 
 
+#: The languages htmldate's fallback parser (dateparser) reads a date in: the pages are
+#: Chinese, the few dates on them written in words English (Dec 28 Sat 2013). Left to
+#: itself it tries each of dateparser's 200 locales: two seconds of regular expressions
+#: compiled the first time a page needs it, in every worker process of a batch.
+DATE_GUESS_LANGUAGES = ("zh", "en")
+#: The settings htmldate gives its fallback parser (``htmldate.extractors.get_external_parser``,
+#: htmldate 1.9–1.11): a date in full, in the past, never one filled in from today.
+DATE_GUESS_SETTINGS = {
+    "NORMALIZE": True, "PARSERS": ["custom-formats", "absolute-time"], "PREFER_DATES_FROM": "past",
+    "PREFER_LOCALE_DATE_ORDER": True, "RETURN_AS_TIMEZONE_AWARE": False, "STRICT_PARSING": True,
+}
+
+
+@lru_cache(maxsize=None)
+def date_guesser():
+    """htmldate's ``find_date`` with its fallback parser reading ``DATE_GUESS_LANGUAGES`` only:
+    the parser htmldate makes (``extractors.get_external_parser``, an internal: pyproject.toml
+    bounds htmldate's version, and tests/test_metadata.py fails when it moves) replaced by one
+    with htmldate's settings and these languages."""
+    import htmldate.extractors
+    from dateparser import DateDataParser
+    from htmldate import find_date
+
+    parser = DateDataParser(languages=list(DATE_GUESS_LANGUAGES), settings=DATE_GUESS_SETTINGS)
+    htmldate.extractors.get_external_parser = lambda: parser
+    return find_date
+
+
 def fill_date(draft: Draft) -> None:
     """The date in the page's address; with no date from any source, htmldate's guess."""
     url = draft.meta.get("url")
@@ -293,8 +322,7 @@ def fill_date(draft: Draft) -> None:
             offer_date(draft, "date", "-".join(match.groups()), "address")
             break
     if not draft.meta.get("date") and draft.page is not None:
-        from htmldate import find_date  # only for pages no source dates (its import is slow)
-
+        find_date = date_guesser()  # only for pages no source dates (its import is slow)
         guess = find_date(draft.loaded.text, url=url, original_date=True, outputformat="%Y-%m-%d",
                           min_date=EARLIEST.isoformat(),
                           max_date=latest_day(draft.loaded.saved)[0].isoformat())
