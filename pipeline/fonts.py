@@ -1119,6 +1119,7 @@ class CffOutlines:
             pen = TTGlyphPen(self.glyph_set)
             self.glyph_set[name].draw(Cu2QuPen(pen, MAX_CONVERSION_ERROR, reverse_direction=True))
             found = self.converted[name] = pen.glyph()
+            found.__class__ = _compiled_once_class()
         return found
 
     def truetype(self, chars: str) -> bytes:
@@ -1170,6 +1171,25 @@ class CffOutlines:
         out = io.BytesIO()
         font.save(out, reorderTables=True)
         return out.getvalue()
+
+
+@lru_cache(maxsize=None)
+def _compiled_once_class():
+    """fontTools' TrueType ``Glyph`` whose bytes are compiled once: a converted glyph goes into
+    the font of every document that sets it, and encoding its coordinates was two thirds of
+    building a font. Its outline never changes, so its bounds (which the header's, ``hhea``'s
+    and ``maxp``'s figures are recalculated from) and its bytes stay right; a test holds the
+    fonts equal to those of glyphs compiled afresh."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    class CompiledOnce(Glyph):
+        def compile(self, glyfTable, recalcBBoxes=True, **options):  # noqa: N803 (fontTools' names)
+            data = self.__dict__.get("compiled")
+            if data is None:
+                data = self.compiled = super().compile(glyfTable, recalcBBoxes, **options)
+            return data
+
+    return CompiledOnce
 
 
 @lru_cache(maxsize=4)
