@@ -1081,7 +1081,37 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
         LOG.debug("converting %d characters of %s (face %d) to TrueType outlines", len(wanted), path, index)
         outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns)
         _atomic_write(target, outlines.truetype(wanted))
+        if int(digest, 16) % PRUNE_EVERY == 0:  # about one write in PRUNE_EVERY, whatever process makes it
+            prune_newest(target.parent, CONVERTED_KEPT)
     return target
+
+
+#: How many fonts converted for a character set the font cache keeps (the newest): nearly every
+#: page of an archive has a set of its own, and a font is made again in milliseconds.
+CONVERTED_KEPT = 2000
+#: About one conversion in this many prunes the kept fonts.
+PRUNE_EVERY = 100
+
+
+def prune_newest(folder: Path, keep: int) -> None:
+    """The ``keep`` newest ``.ttf`` files of ``folder`` (by modification time) kept, the older
+    ones removed; a file another process removes first is no error."""
+    found = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.endswith(".ttf"):
+                    try:
+                        found.append((entry.stat().st_mtime_ns, entry.path))
+                    except OSError:
+                        pass
+    except OSError:
+        return
+    for _mtime, path in sorted(found, reverse=True)[keep:]:
+        try:
+            os.unlink(path)
+        except OSError:
+            pass
 
 
 #: The greatest distance, in font units, between a cubic curve of a CFF glyph and the

@@ -775,6 +775,10 @@ def test_cff_font_characters_are_converted_and_cached(tmp_path):
     Rendered(one_paragraph("仿宋报告，年度报告。"), s, tmp_path / "cff2.pdf")
     assert converted[0].stat().st_mtime_ns == stamp  # not converted again
     assert not list(converted[0].parent.glob("*.tmp"))
+    memos = sorted((tmp_path / "cache").glob("rlface-*/*"))
+    Rendered(one_paragraph("年度报告。"), s, tmp_path / "cff3.pdf")
+    assert len(list(converted[0].parent.glob("FandolFang-Regular-0-*.ttf"))) == 2  # new characters, a new font
+    assert sorted((tmp_path / "cache").glob("rlface-*/*")) == memos  # reportlab's reading of it not kept
     assert {Path(p).name for line in r.lines if line.kind == "p" for p, _i, _t in line.runs} >= {"FandolFang-Regular.otf"}
     assert_fonts_embedded(r)
     assert_every_glyph_present(r)
@@ -807,6 +811,21 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
     for chars in ("仿宋报告", "年度报告。"):  # the second font's 报告 compiled for the first: the same bytes
         afresh = fonts.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "})))
         assert afresh == fonts.truetype_subset(path, 0, chars, s).read_bytes()
+
+
+def test_fonts_converted_per_character_set_are_pruned_to_the_newest(tmp_path, monkeypatch):
+    """Nearly every page of an archive has a character set of its own: the cache keeps the
+    newest ``CONVERTED_KEPT`` fonts, pruned at about one conversion in ``PRUNE_EVERY``."""
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度", cff=True))
+    s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
+    monkeypatch.setattr(fonts, "PRUNE_EVERY", 1)
+    monkeypatch.setattr(fonts, "CONVERTED_KEPT", 2)
+    oldest = fonts.truetype_subset(path, 0, "仿宋", s)
+    older = fonts.truetype_subset(path, 0, "报告", s)
+    for age, made in ((200, oldest), (100, older)):
+        os.utime(made, ns=(made.stat().st_atime_ns, made.stat().st_mtime_ns - age * 10**9))
+    newest = fonts.truetype_subset(path, 0, "年度", s)
+    assert (oldest.is_file(), older.is_file(), newest.is_file()) == (False, True, True)
 
 
 def test_font_roles_resolve_in_order(tmp_path):

@@ -1161,7 +1161,9 @@ class PdfWriter(DocumentWriter):
                 raise RenderError("internal: a CFF face was drawn before the document's characters were known")
             chars = "".join(sorted(self._used.get(face, ())))
             load = fonts.truetype_subset(face.path, face.index, chars, self.settings)
-            found = _face(str(load), 0, face, f"{face.path}|{face.index}|{chars}", fonts.cache_dir(self.settings))
+            # reportlab's reading of a document's own small font is not kept on disk: parsing
+            # it costs what writing it would, and it would be one more file per document
+            found = _face(str(load), 0, face, f"{face.path}|{face.index}|{chars}", None)
         self._rl[face] = found
         return found
 
