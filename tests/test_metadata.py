@@ -202,6 +202,21 @@ def test_htmldate_fallback_parser_reads_the_pages_languages_only():
     assert parser.get_date_data("28 décembre 2013")["date_obj"] is None  # French: not among them
 
 
+@pytest.mark.parametrize("page", ["http", "https://www.gov.cn/zhengce/content/2019-01/30/content_5362266.htm"])
+def test_a_page_that_is_an_address_is_not_fetched(page, monkeypatch):
+    """htmldate downloads a text that looks like an address (http…, no space): the date guess
+    gives it bytes, so a page whose whole text is an address converts without the network."""
+    import htmldate.utils
+
+    from pipeline.clean.metadata import date_guesser
+
+    date_guesser()
+    fetched = []
+    monkeypatch.setattr(htmldate.utils, "fetch_url", lambda url, *args, **kwargs: fetched.append(url))
+    tree = clean_markup(page)
+    assert fetched == [] and "date" not in fields(tree)
+
+
 def test_relative_url_resolved_against_the_page_or_dropped():
     page = ('<html><head>{base}<meta name="Url" content="./t20190918_693227.shtml"></head><body><div>'
             "<p>　　现将有关情况报告如下，请结合实际认真贯彻执行。</p></div></body></html>")
