@@ -32,6 +32,12 @@ Five subcommands, each printing a table (medians where there are runs):
     as a ratio of pandoc's DOCX-only rate and LibreOffice's PDF-only rate.
     Inputs and every tool's outputs go in ``--scratch`` (default ``bench/scratch``, on the
     project's disk as a user's batch writes; ``--scratch /tmp`` for the system's folder).
+    ``--distinct-headings`` gives each copy top-level headings drawn from those of the
+    corpus's 2026 provincial 政府工作报告 (193 of 200 copies with a pair of their own), as an
+    archive's reports differ: a font converted for one copy's characters is then not the next
+    one's, as it is for identical copies; each batch gets a copy of the font cache without the
+    fonts converted for character sets (``batch_throughput.py --new-characters``), so the
+    warm-up's are not found (needs the shared corpus, ``--corpus``).
 
 ``memory``
     ``--documents`` (10,000) copies through ``pipeline batch`` (the command, in its own
@@ -70,6 +76,7 @@ Not a test: numbers depend on the machine, and the peers run beside us on the sa
     apt-get install pandoc libreoffice-writer-nogui  # the peers (Debian/Ubuntu)
     pip install psutil                               # optional: memory reads /proc without it
     python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers] [--set KEY=VALUE]
+                                     [--distinct-headings] [--corpus ../shared/corpus]
     python bench/peers.py memory [--documents 10000] [--interval 0.5] [--worker-life 2000]
     python bench/peers.py length [--scales 1 10 100] [--runs 5] [--wall] [--corpus ../shared/corpus]
     python bench/peers.py ir [--runs 200] [--instructions]
@@ -80,6 +87,7 @@ from __future__ import annotations
 import argparse
 import html
 import os
+import random
 import re
 import shutil
 import statistics
@@ -191,16 +199,42 @@ def reference_text(scale: int = 1, corpus: Path | None = None) -> str:
     return text[:head] + "\n\n" + "\n\n".join("  " + line for line in body) + "\n\n" + text[tail:]
 
 
-def write_copies(folder: Path, count: int, page: str) -> list[Path]:
-    """``count`` copies of ``page``, each with its number in a comment (distinct bytes)."""
+def write_copies(folder: Path, count: int, page: str, headings: list[str] | None = None) -> list[Path]:
+    """``count`` copies of ``page``, each with its number in a comment (distinct bytes); with
+    ``headings`` (top-level heading texts, ``report_headings``), each copy's top-level headings
+    are drawn from them (a random choice seeded by the copy's number: the same copies every
+    run, nearly every one with headings of its own)."""
     folder.mkdir(parents=True, exist_ok=True)
     width = len(str(count))
     paths = []
     for i in range(1, count + 1):
+        copy = page.replace("</html>", f"<!-- copy {i} --></html>", 1) if i > 1 else page
+        if headings:
+            drawn = iter(random.Random(i).sample(headings, len(PAGE_TOP_HEADING.findall(copy))))
+            copy = PAGE_TOP_HEADING.sub(lambda m: m.group(1) + html.escape(next(drawn)), copy)
         path = folder / f"report_{i:0{width}d}.html"
-        path.write_text(page.replace("</html>", f"<!-- copy {i} --></html>", 1) if i > 1 else page, encoding="utf-8")
+        path.write_text(copy, encoding="utf-8")
         paths.append(path)
     return paths
+
+
+#: A top-level heading's paragraph in ``reference_page``: its number, then its text.
+PAGE_TOP_HEADING = re.compile(r"(<p [^>]*>\u3000\u3000[一二三四五六七八九十百]+、)([^<]*)")
+
+
+def report_headings(corpus: Path) -> list[str]:
+    """The texts of the top-level headings (after 一、, at most 40 characters) of the corpus's
+    2026 provincial 政府工作报告, each once, in the order the reports give them."""
+    folder = corpus / "text" / "provincial_gzbg_2026"
+    found: dict[str, None] = {}
+    for path in sorted(folder.glob("*.txt")):
+        for line in path.read_text(encoding="utf-8").splitlines():
+            line = line.strip()
+            if TOP_HEADING.match(line) and len(line) <= 40:
+                found.setdefault(TOP_HEADING.sub("", line))
+    if not found:
+        raise SystemExit(f"{folder}: no provincial reports to take headings from (--corpus DIR)")
+    return list(found)
 
 
 # --- throughput --------------------------------------------------------------------------
@@ -254,8 +288,11 @@ def cmd_throughput(args) -> int:
     args.scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="peers-bench-", dir=args.scratch) as tmp:
         tmp = Path(tmp)
-        files = write_copies(tmp / "in", args.pages, page)
+        headings = report_headings(args.corpus) if args.distinct_headings else None
+        files = write_copies(tmp / "in", args.pages, page, headings)
         profiles = [tmp / f"lo-profile-{i}" for i in range(args.jobs)]
+        if headings:
+            print(f"each copy's top-level headings drawn from the {len(headings)} of the corpus's provincial reports")
         print(f"{args.pages} copies of the reference report as a Shenzhen template page "
               f"({len(page.encode()):,} bytes, {sum(len(p) for p in reference_report()['body']):,} body characters); "
               f"--jobs {args.jobs}; {args.runs} timed runs after one warm-up, alternating; median; "
@@ -267,7 +304,8 @@ def cmd_throughput(args) -> int:
             for label, formats in ours.items():
                 cpu = time.process_time()
                 settings = settings_from([*args.assignments, f"formats=[{','.join(formats)}]"])
-                rate = batch_rate(tmp / "in", selector, settings, args.jobs, scratch=tmp)[0]
+                rate = batch_rate(tmp / "in", selector, settings, args.jobs, scratch=tmp,
+                                  new_characters=args.distinct_headings)[0]
                 if timed:
                     rates.setdefault(f"pipeline {label}", []).append(rate)
                     parent_cpu.setdefault(f"pipeline {label}", []).append((time.process_time() - cpu) / args.pages)
@@ -657,6 +695,9 @@ def main(argv=None) -> int:
     p.add_argument("--runs", type=int, default=3, help="timed runs (median reported)")
     p.add_argument("--jobs", type=int, default=2, help="our workers, and the peers' parallel processes")
     p.add_argument("--no-peers", action="store_true", help="our rates only")
+    p.add_argument("--distinct-headings", action="store_true",
+                   help="each copy with the top-level headings of another real report (needs --corpus)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_SHARED, help="the shared corpus, for --distinct-headings")
     p.add_argument("--scratch", type=Path, default=SCRATCH,
                    help="the folder the inputs and every tool's outputs go in (default: bench/scratch, "
                         "on the project's disk as a user's outputs are)")
