@@ -42,6 +42,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+import time
 import unicodedata
 import weakref
 from array import array
@@ -1076,8 +1077,14 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
     digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
     target = cache_dir(settings) / "ttf" / f"{Path(path).stem}-{index}-{digest}.ttf"
     with _convert_lock:
-        if target.is_file():
+        try:
+            os.utime(target)  # used now: the pruning removes the fonts unused longest
             return target
+        except FileNotFoundError:
+            pass
+        except OSError:  # a read-only cache
+            if target.is_file():
+                return target
         LOG.debug("converting %d characters of %s (face %d) to TrueType outlines", len(wanted), path, index)
         outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns)
         _atomic_write(target, outlines.truetype(wanted))
@@ -1086,17 +1093,21 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
     return target
 
 
-#: How many fonts converted for a character set the font cache keeps (the newest): nearly every
-#: page of an archive has a set of its own, and a font is made again in milliseconds.
+#: How many fonts converted for a character set the font cache keeps (those used last): nearly
+#: every page of an archive has a set of its own, and a font is made again in milliseconds.
 CONVERTED_KEPT = 2000
 #: About one conversion in this many prunes the kept fonts.
 PRUNE_EVERY = 100
+#: A font used this recently (seconds) is never removed: another process may be loading it.
+PRUNE_UNUSED_FOR = 3600
 
 
 def prune_newest(folder: Path, keep: int) -> None:
-    """The ``keep`` newest ``.ttf`` files of ``folder`` (by modification time) kept, the older
-    ones removed; a file another process removes first is no error."""
+    """The ``keep`` ``.ttf`` files of ``folder`` used last (by modification time, which a use
+    sets) kept, and any other one unused for ``PRUNE_UNUSED_FOR`` seconds removed; a file
+    another process removes first is no error."""
     found = []
+    oldest_kept = time.time_ns() - PRUNE_UNUSED_FOR * 10**9
     try:
         with os.scandir(folder) as entries:
             for entry in entries:
@@ -1107,11 +1118,12 @@ def prune_newest(folder: Path, keep: int) -> None:
                         pass
     except OSError:
         return
-    for _mtime, path in sorted(found, reverse=True)[keep:]:
-        try:
-            os.unlink(path)
-        except OSError:
-            pass
+    for mtime, path in sorted(found, reverse=True)[keep:]:
+        if mtime < oldest_kept:
+            try:
+                os.unlink(path)
+            except OSError:
+                pass
 
 
 #: The greatest distance, in font units, between a cubic curve of a CFF glyph and the

@@ -771,9 +771,9 @@ def test_cff_font_characters_are_converted_and_cached(tmp_path):
     font = TTFont(converted[0])
     assert "glyf" in font and "CFF " not in font
     assert set("仿宋报告，年度。") <= {chr(cp) for cp in font.getBestCmap()}
-    stamp = converted[0].stat().st_mtime_ns
+    stamp = converted[0].stat().st_ino  # a conversion writes a new file in its place
     Rendered(one_paragraph("仿宋报告，年度报告。"), s, tmp_path / "cff2.pdf")
-    assert converted[0].stat().st_mtime_ns == stamp  # not converted again
+    assert converted[0].stat().st_ino == stamp  # not converted again
     assert not list(converted[0].parent.glob("*.tmp"))
     memos = sorted((tmp_path / "cache").glob("rlface-*/*"))
     Rendered(one_paragraph("年度报告。"), s, tmp_path / "cff3.pdf")
@@ -815,17 +815,24 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
 
 def test_fonts_converted_per_character_set_are_pruned_to_the_newest(tmp_path, monkeypatch):
     """Nearly every page of an archive has a character set of its own: the cache keeps the
-    newest ``CONVERTED_KEPT`` fonts, pruned at about one conversion in ``PRUNE_EVERY``."""
-    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度", cff=True))
+    ``CONVERTED_KEPT`` fonts used last, pruned at about one conversion in ``PRUNE_EVERY``, and
+    never removes one used in the last ``PRUNE_UNUSED_FOR`` seconds (another process may be
+    loading it)."""
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
     s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
     monkeypatch.setattr(fonts, "PRUNE_EVERY", 1)
     monkeypatch.setattr(fonts, "CONVERTED_KEPT", 2)
-    oldest = fonts.truetype_subset(path, 0, "仿宋", s)
-    older = fonts.truetype_subset(path, 0, "报告", s)
-    for age, made in ((200, oldest), (100, older)):
-        os.utime(made, ns=(made.stat().st_atime_ns, made.stat().st_mtime_ns - age * 10**9))
-    newest = fonts.truetype_subset(path, 0, "年度", s)
-    assert (oldest.is_file(), older.is_file(), newest.is_file()) == (False, True, True)
+    made = {chars: fonts.truetype_subset(path, 0, chars, s) for chars in ("仿宋", "报告", "年度")}
+    hours = {"仿宋": 3, "报告": 2, "年度": 4}  # unused for that long
+    for chars, font in made.items():
+        os.utime(font, ns=(font.stat().st_atime_ns, font.stat().st_mtime_ns - hours[chars] * 3600 * 10**9))
+    assert fonts.truetype_subset(path, 0, "年度", s) == made["年度"]  # used again: the newest
+    newest = fonts.truetype_subset(path, 0, "，。", s)
+    assert {chars: font.is_file() for chars, font in made.items()} == {"仿宋": False, "报告": False, "年度": True}
+    assert newest.is_file()
+    recent = fonts.truetype_subset(path, 0, "仿宋报", s)
+    fonts.truetype_subset(path, 0, "宋告", s)
+    assert recent.is_file()  # beyond the two kept, but used a moment ago
 
 
 def test_font_roles_resolve_in_order(tmp_path):
