@@ -25,8 +25,9 @@ advance widths come from each face's cmap and hmtx (``metrics``; the widths repo
 so the PDF and DOCX writers break lines with the same numbers (``FontChoice``). CFF-outline
 fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: the characters a
 document uses are converted to TrueType outlines (``truetype_subset``: the face opened once per
-process, each glyph converted once, the font of a character set kept on disk). ``reportlab_font`` makes the PDF writer's reportlab font
-of a face from what reportlab's parser read of it once (kept on disk).
+process, each glyph converted once, the font of a character set kept on disk).
+``reportlab_font`` makes the PDF writer's reportlab font of a face from what reportlab's parser
+read of it once (kept on disk).
 
 Only ``reportlab_font`` imports reportlab; ``describe_fonts`` backs the ``pipeline fonts`` command.
 """
@@ -1089,7 +1090,7 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
         outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns)
         _atomic_write(target, outlines.truetype(wanted))
         if int(digest, 16) % PRUNE_EVERY == 0:  # about one write in PRUNE_EVERY, whatever process makes it
-            prune_newest(target.parent, CONVERTED_KEPT)
+            prune_converted(target.parent, CONVERTED_KEPT)
     return target
 
 
@@ -1102,7 +1103,7 @@ PRUNE_EVERY = 100
 PRUNE_UNUSED_FOR = 3600
 
 
-def prune_newest(folder: Path, keep: int) -> None:
+def prune_converted(folder: Path, keep: int) -> None:
     """The ``keep`` ``.ttf`` files of ``folder`` used last (by modification time, which a use
     sets) kept, and any other one unused for ``PRUNE_UNUSED_FOR`` seconds removed; a file
     another process removes first is no error."""

@@ -325,8 +325,8 @@ def fill_date(draft: Draft) -> None:
         find_date = date_guesser()  # only for pages no source dates (its import is slow)
         # bytes, not the text: htmldate fetches a text that looks like an address (http…, no
         # space), and a conversion never goes to the network
-        guess = find_date(draft.loaded.text.encode("utf-8", "replace"), url=url, original_date=True, outputformat="%Y-%m-%d",
-                          min_date=EARLIEST.isoformat(),
+        guess = find_date(draft.loaded.text.encode("utf-8", "replace"), url=url, original_date=True,
+                          outputformat="%Y-%m-%d", min_date=EARLIEST.isoformat(),
                           max_date=latest_day(draft.loaded.saved)[0].isoformat())
         if guess and not written_on_page(guess, draft.loaded.text + (url or "")):
             draft.notice("date-rejected", f"date from htmldate: {guess} is not written on the page "
