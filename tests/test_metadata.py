@@ -217,6 +217,19 @@ def test_a_page_that_is_an_address_is_not_fetched(page, monkeypatch):
     assert fetched == [] and "date" not in fields(tree)
 
 
+def test_a_source_mark_in_a_sidebar_is_no_publisher():
+    """百度百科's entry page: a fan-portrait chart in its ``side-content`` column credits its
+    data (``<div class="source">来自<a>艾漫指数</a></div>``); that is the widget's source, not
+    the article's. The same mark in the article names the publisher."""
+    source = '<div class="source">来自<a href="http://www.chinaindex.net/">艾漫指数</a></div>'
+    page = ('<html><head><title>蔡健雅_百度百科</title></head><body><div class="content">'
+            '<div class="main-content"><h1>蔡健雅</h1>{main}<p>蔡健雅，1975年1月28日出生于新加坡，华语流行乐女歌手、'
+            '音乐制作人。</p><p>1999年签约环球唱片公司，发行首张个人专辑。</p></div>'
+            '<div class="side-content"><div class="fans-portrait">{side}</div></div></div></body></html>')
+    assert "publisher" not in fields(clean_markup(page.format(main="", side=source)))
+    assert fields(clean_markup(page.format(main=source, side="")))["publisher"] == ("艾漫指数", "marked:source")
+
+
 def test_relative_url_resolved_against_the_page_or_dropped():
     page = ('<html><head>{base}<meta name="Url" content="./t20190918_693227.shtml"></head><body><div>'
             "<p>　　现将有关情况报告如下，请结合实际认真贯彻执行。</p></div></body></html>")

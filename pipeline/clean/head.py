@@ -285,7 +285,8 @@ def marked_source(draft: Draft) -> None:
     ``class="source"``) or as the self-media account that published it (``class="media-name"``,
     WeChat's ``id="js_name"``) whose short text, without its lead (本文来源于), is one name: the
     publisher (``marked``). A mark on more than ``MARKED_MOST`` elements is a feed's, on each of
-    its cards (a teaser's source, its comment count), and marks no source of the article."""
+    its cards (a teaser's source, its comment count), and marks no source of the article; nor
+    does a mark inside a sidebar, menu or related list (``main_list.chrome_marks``)."""
     r = draft.rules
 
     def mark_of(el) -> str | None:
@@ -301,6 +302,9 @@ def marked_source(draft: Draft) -> None:
             continue  # the mark of every card of a feed (a teaser's source, its comment count …)
         if any(d in inner for d in el.iterdescendants()):
             continue  # the innermost marked element: <div class="sourceTitle"><div class="sourceTitleText">
+        if any(r.main_list.chrome_marks.search(f"{up.get('class') or ''} {up.get('id') or ''}")
+               for up in el.iterancestors()):
+            continue  # a widget's source in a sidebar, menu or related list (百度百科's 来自艾漫指数)
         text = collapse_space(el.text_content())
         if not text or len(text) > MARKED_CHARS:
             continue
