@@ -777,8 +777,9 @@ def test_right_aligned_lines_that_end_in_no_date_are_no_signature():
     ("govcn_2019-02_018.html", [["文化体制改革中经营性文化事业单位", "转制为企业的规定"], ["进一步支持文化企业发展的规定"]]),
     # 国发〔2018〕41号 issues the 暂行办法, right after the 附注
     ("govcn_2019-02_032.html", [["个人所得税专项附加扣除暂行办法"]]),
-    # 国办发〔1997〕11号 forwards 民政部's 意见: its title, then its date in brackets, after （本文有删减）
-    ("govcn_2019-02_050.html", [["关于清理整顿社会团体的意见", "（民政部 一九九七年一月二十八日）"]]),
+    # 国办发〔1997〕11号 forwards 民政部's 意见: its title after （本文有删减） (its date in brackets
+    # under it is a note, test_a_note_in_brackets_under_a_title_is_a_centred_line_of_the_text)
+    ("govcn_2019-02_050.html", [["关于清理整顿社会团体的意见"]]),
     # 国办发〔2005〕… issues the 预案: its title a plain line right under the date, the name the
     # notice quotes
     ("govcn_2019-02_041.html", [["国家粮食应急预案"]]),
@@ -794,6 +795,23 @@ def test_a_document_a_notice_issues_starts_a_page_with_its_title(page, documents
     assert all(p.get("align") is None for p in titles)
     before = [p for p in titles[0].itersiblings(preceding=True)][:2]
     assert "signature-date" in [p.get("role") for p in before]
+
+
+@pytest.mark.parametrize("page, title, note", [
+    # 国办发〔2018〕127号's attachment: its title, then （共130项）, then its 130 numbered items
+    ("govcn_2019-02_056.html", "国务院第五次大督查发现的典型经验做法", "（共130项）"),
+    # 国办发〔1997〕11号 forwards 民政部's 意见: its title, then who wrote it and when
+    ("govcn_2019-02_050.html", "关于清理整顿社会团体的意见", "（民政部 一九九七年一月二十八日）"),
+])
+def test_a_note_in_brackets_under_a_title_is_a_centred_line_of_the_text(page, title, note):
+    """A line in brackets under an attachment's or an issued document's title is a note to it:
+    it ends the title and stays a centred line of the text (the text's face and size, as the
+    note under a document's own title is), not a line of the title in the title's size."""
+    tree = ir_of(PAGES / page)
+    titles = [p for p in tree.iter("p") if p.get("role") == "attachment-title"]
+    assert [ir.text_of(p) for p in titles] == [title]
+    after = titles[-1].getnext()
+    assert (ir.text_of(after), after.get("align"), after.get("role")) == (note, "center", None)
 
 
 def test_a_list_of_requirements_with_a_note_after_one_is_clauses():

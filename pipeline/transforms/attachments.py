@@ -8,10 +8,12 @@ section open before it). That paragraph gets ``role="attachment"``: it is set fl
 ``role="attachment-title"`` and is printed as a document's title is: centred, in the title's
 face and size. The title is the first paragraph under the 附件 line when that is a short line
 without sentence punctuation, with the lines after it the page also centred (a title the page
-broke into lines, a note such as （共130项）) or that go on from a line ending in a connective
+broke into lines) or that go on from a line ending in a connective
 (…界址点坐标 after 深圳湾口岸港方口岸区的), ``attachment_title`` of the rules; a line after the
-first right above a table is that table's caption, unless the line before goes on in it. An attachment whose first paragraph is a
-sentence has no title.
+first right above a table is that table's caption, unless the line before goes on in it; a line
+in brackets after the first (``attachment_title.note``: （共130项）) is a note to the title, which
+ends it and stays a centred line of the text, in the text's face and size. An attachment whose
+first paragraph is a sentence has no title.
 
 The attachment note at the end of the main text (附件说明, §7.3.3: 附件：1.… then 2.… under the
 1.) gets ``role="attachment-note"`` on each of its lines, with ``indent`` and ``hang``: where the
@@ -49,7 +51,8 @@ def _rules() -> dict:
     note = rules["attachment_note"]
     return {"line": re.compile(rules["attachment_line"]), "not": re.compile(title["not"]),
             "continues": re.compile(title["continues"]), "max_lines": title["max_lines"],
-            "max_chars": title["max_chars"], "note": re.compile(note["first"]), "item": re.compile(note["item"]),
+            "max_chars": title["max_chars"], "title_note": re.compile(title["note"]),
+            "note": re.compile(note["first"]), "item": re.compile(note["item"]),
             "date_line": re.compile(rules["issued_document"]["date_line"]),
             "issued_note": re.compile(rules["issued_document"]["note"]),
             "named": re.compile(rules["issued_document"]["named"]),
@@ -141,6 +144,8 @@ def _issued_titles(body: etree._Element) -> list[list[int]]:
         if after is not None and after.tag == "p" and rules["issued_note"].fullmatch(ir.text_of(after).strip()):
             after = after.getnext()
         lines = _centred_lines(after, rules["max_lines"])
+        lines = lines[:next((k for k in range(1, len(lines)) if rules["title_note"].fullmatch(ir.text_of(lines[k]).strip())),
+                            len(lines))]  # a note under the title ends it
         if not lines and after is not None and after.tag == "p" and not (after.get("align") or after.get("role")):
             lines = [after]  # a text scrape's title, not centred: one line, the title whole
         texts = ["".join(ir.text_of(line).split()) for line in lines]
@@ -192,6 +197,8 @@ def _title(body: etree._Element, at: int) -> list[int]:
                 or rules["not"].search(text)):
             break
         if lines:
+            if rules["title_note"].fullmatch(text):
+                break  # a note under the title (（共130项）): a centred line of the text
             continued = bool(rules["continues"].search(ir.text_of(body[lines[-1]]).strip()))
             centred = block.get("align") == "center" and body[lines[0]].get("align") == "center"
             if not (centred or continued):
