@@ -1148,6 +1148,8 @@ class CffOutlines:
         if "CFF " not in self.font:
             raise RenderError(f"{path}: face {index} has no CFF outlines to convert")
         self.cmap = self.font.getBestCmap() or {}
+        # variation sequences: selector → [(character, its glyph, None for the default one)]
+        self.variants = next((t.uvsDict for t in self.font["cmap"].tables if t.format == 14), {})
         self.glyph_set = self.font.getGlyphSet()
         self.metrics = self.font["hmtx"].metrics
         self.converted: dict[str, object] = {}  # glyph name → its TrueType glyph
@@ -1169,16 +1171,23 @@ class CffOutlines:
         """The bytes of a TrueType font of the glyphs of ``chars`` (and .notdef) in the face's
         glyph order, with the face's header, metrics, OS/2 table and essential names; its
         PostScript name tagged with the characters (reportlab takes fonts of one name for one
-        font). The same bytes for the same characters."""
+        font). The same bytes for the same characters. The glyphs are those fontTools'
+        subsetter keeps for them: with each character's mirror image (《 brings 》) and the
+        glyph of each variation sequence the characters hold."""
         import copy
         import io
 
         from fontTools.fontBuilder import FontBuilder
         from fontTools.ttLib import TTFont, newTable
+        from fontTools.unicodedata import mirrored
 
         source = self.font
-        mapped = {ord(ch): self.cmap[ord(ch)] for ch in chars if ord(ch) in self.cmap}
-        order = sorted({".notdef", *mapped.values()}, key=source.getGlyphID)
+        wanted = set(map(ord, chars))
+        wanted |= {mirror for mirror in map(mirrored, wanted) if mirror is not None}
+        mapped = {point: self.cmap[point] for point in wanted if point in self.cmap}
+        sequences = {glyph for selector in wanted & self.variants.keys()
+                     for point, glyph in self.variants[selector] if point in wanted and glyph is not None}
+        order = sorted({".notdef", *mapped.values(), *sequences}, key=source.getGlyphID)
         glyphs = {name: self.glyph(name) for name in order}
         font = TTFont(recalcTimestamp=False)
         font.setGlyphOrder(order)
@@ -1189,8 +1198,10 @@ class CffOutlines:
         glyf = font["glyf"] = newTable("glyf")
         glyf.glyphOrder, glyf.glyphs = order, glyphs
         hmtx = font["hmtx"] = newTable("hmtx")
-        hmtx.metrics = {name: (self.metrics[name][0], getattr(glyphs[name], "xMin", self.metrics[name][1]))
-                        for name in order}
+        # the face's own advances and side bearings, as the subsetter left them: not the
+        # converted outline's xMin, which a glyph compiled for an earlier document carries,
+        # so that a document's bytes never depend on the documents converted before it
+        hmtx.metrics = {name: self.metrics[name] for name in order}
         builder = FontBuilder(font=font)
         builder.setupMaxp()
         font["maxp"].maxZones = 1

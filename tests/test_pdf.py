@@ -677,8 +677,10 @@ def test_wide_huge_span_and_ragged_tables_render(settings, pdf_dir):
 
 # --- fonts --------------------------------------------------------------------------------
 
-def make_font(path: Path, family: str, chars: str, cff: bool = False, style: str = "Regular") -> Path:
-    """A tiny font: a box glyph for each of ``chars`` (TrueType outlines, or CFF)."""
+def make_font(path: Path, family: str, chars: str, cff: bool = False, style: str = "Regular",
+              side_bearing: int = 100) -> Path:
+    """A tiny font: a box glyph for each of ``chars`` (TrueType outlines, or CFF), its left
+    edge at x = 100 and its left side bearing in ``hmtx`` ``side_bearing``."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.t2CharStringPen import T2CharStringPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -711,7 +713,7 @@ def make_font(path: Path, family: str, chars: str, cff: bool = False, style: str
             draw(pen, name)
             glyphs[name] = pen.glyph()
         fb.setupGlyf(glyphs)
-    fb.setupHorizontalMetrics({n: (500 if n == "space" else 1000, 100) for n in names})
+    fb.setupHorizontalMetrics({n: (500 if n == "space" else 1000, side_bearing) for n in names})
     fb.setupHorizontalHeader(ascent=880, descent=-120)
     fb.setupNameTable({"familyName": family, "styleName": style, "psName": ps_name,
                        "fullName": f"{family} {style}"})
@@ -791,7 +793,9 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
     face), and a glyph two documents share is the same outline in both fonts."""
     from fontTools.ttLib import TTFont
 
-    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
+    # a face whose side bearings are not its outlines' left edges: a font keeps the face's
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True,
+                         side_bearing=90))
     s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
     fonts._cff_outlines.cache_clear()
     first = TTFont(fonts.truetype_subset(path, 0, "仿宋报告", s))
@@ -806,7 +810,7 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
     assert first["glyf"][shared].compile(first["glyf"]) == second["glyf"][shared].compile(second["glyf"])
     points, _ends, on_curve = first["glyf"][shared].getCoordinates(first["glyf"])
     assert not all(on_curve) and (100, -100) in list(points)  # the cubic top as quadratic splines
-    assert first["hmtx"][shared] == (1000, 100)
+    assert first["hmtx"][shared] == second["hmtx"][shared] == (1000, 90)
     assert "-" in first["name"].getDebugName(6) and first["name"].getDebugName(6) != second["name"].getDebugName(6)
     for chars in ("仿宋报告", "年度报告。"):  # the second font's 报告 compiled for the first: the same bytes
         afresh = fonts.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "})))
