@@ -817,6 +817,38 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
         assert afresh == fonts.truetype_subset(path, 0, chars, s).read_bytes()
 
 
+def test_cff_conversion_keeps_the_glyphs_fonttools_subsetter_keeps(tmp_path):
+    """As fontTools' subsetter (which the conversion replaced, the same bytes): a character's
+    mirror image comes with it (《 brings 》, a PDF viewer may mirror), and so does the glyph
+    of a variation sequence the characters hold (， with U+FE01: the centred comma)."""
+    from fontTools import subset
+    from fontTools.ttLib import TTFont
+    from fontTools.ttLib.tables._c_m_a_p import CmapSubtable
+
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋《》，\uFE01", cff=True))
+    font = TTFont(path)
+    font["cmap"].tables.append(variation := CmapSubtable.newSubtable(14))
+    variation.platformID, variation.platEncID, variation.language, variation.cmap = 0, 5, 0xFF, {}
+    variation.uvsDict = {0xFE01: [(ord("，"), "uni300B")]}  # any glyph of the face will do
+    font.save(path)
+
+    def subsetters(text: str) -> list[str]:
+        options = subset.Options()
+        options.layout_features, options.notdef_outline = [], True
+        sub = subset.Subsetter(options)
+        sub.populate(text=text)
+        kept = TTFont(path)
+        sub.subset(kept)
+        return kept.getGlyphOrder()
+
+    mirrored = TTFont(io.BytesIO(fonts.CffOutlines(path, 0).truetype("仿《")))
+    assert mirrored.getGlyphOrder() == [".notdef", "uni4EFF", "uni300A", "uni300B"] == subsetters("仿《")
+    sequence = TTFont(io.BytesIO(fonts.CffOutlines(path, 0).truetype("，\uFE01")))
+    kept = subsetters("，\uFE01")
+    assert kept == [".notdef", "uni300B", "uniFF0C", "uniFE01"]
+    assert len(sequence.getGlyphOrder()) == 4  # its glyph 1 unnamed: no character maps to it
+
+
 def test_fonts_converted_per_character_set_are_pruned_to_the_newest(tmp_path, monkeypatch):
     """Nearly every page of an archive has a character set of its own: the cache keeps the
     ``CONVERTED_KEPT`` fonts used last, pruned at about one conversion in ``PRUNE_EVERY``, and
