@@ -817,6 +817,29 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
         assert afresh == fonts.truetype_subset(path, 0, chars, s).read_bytes()
 
 
+@pytest.mark.slow
+def test_a_pages_pdf_does_not_depend_on_the_pages_converted_before_it(tmp_path):
+    """A batch worker converts many pages in one process, keeping the converted glyphs of a CFF
+    face: a page's PDF is the same bytes after other pages as alone in a fresh process. Set in
+    the packaged Noto Serif SC (a CFF face), two reports share hundreds of glyphs; a glyph
+    compiled for the first once carried its outline's left edge into the second's font."""
+    from pipeline.convert import convert
+    from pipeline.load import Document
+
+    serif = str(fonts.packaged_faces()[0][0].path)
+    first, later = (DATA / "corpus" / "text" / name for name in ("seed_luohu_2023.txt", "01_szlh_luohu_2025_fzzf.txt"))
+
+    def pdf_of(path: Path, cache: Path) -> bytes:
+        s = Settings(pdf=PdfSettings(font_cache_dir=cache, font_files={"body": serif, "title": serif}))
+        return convert(Document(str(path), path.read_bytes()), s, ("pdf",)).outputs["pdf"]
+
+    fonts._cff_outlines.cache_clear()
+    pdf_of(first, tmp_path / "one")
+    after_another = pdf_of(later, tmp_path / "one")
+    fonts._cff_outlines.cache_clear()  # as a fresh process
+    assert pdf_of(later, tmp_path / "two") == after_another
+
+
 def test_cff_conversion_keeps_the_glyphs_fonttools_subsetter_keeps(tmp_path):
     """As fontTools' subsetter (which the conversion replaced, the same bytes): a character's
     mirror image comes with it (《 brings 》, a PDF viewer may mirror), and so does the glyph
