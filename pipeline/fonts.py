@@ -33,8 +33,10 @@ Only ``reportlab_font`` imports reportlab; ``describe_fonts`` backs the ``pipeli
 """
 from __future__ import annotations
 
+import copy
 import gc
 import hashlib
+import io
 import json
 import logging
 import marshal
@@ -1174,9 +1176,6 @@ class CffOutlines:
         font). The same bytes for the same characters. The glyphs are those fontTools'
         subsetter keeps for them: with each character's mirror image (《 brings 》) and the
         glyph of each variation sequence the characters hold."""
-        import copy
-        import io
-
         from fontTools.fontBuilder import FontBuilder
         from fontTools.ttLib import TTFont, newTable
         from fontTools.unicodedata import mirrored

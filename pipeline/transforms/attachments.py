@@ -144,8 +144,6 @@ def _issued_titles(body: etree._Element) -> list[list[int]]:
         if after is not None and after.tag == "p" and rules["issued_note"].fullmatch(ir.text_of(after).strip()):
             after = after.getnext()
         lines = _centred_lines(after, rules["max_lines"])
-        lines = lines[:next((k for k in range(1, len(lines)) if rules["title_note"].fullmatch(ir.text_of(lines[k]).strip())),
-                            len(lines))]  # a note under the title ends it
         if not lines and after is not None and after.tag == "p" and not (after.get("align") or after.get("role")):
             lines = [after]  # a text scrape's title, not centred: one line, the title whole
         texts = ["".join(ir.text_of(line).split()) for line in lines]
@@ -176,12 +174,15 @@ def _named(paragraphs: list[etree._Element], rules: dict) -> set[str]:
 
 
 def _centred_lines(first: etree._Element | None, most: int) -> list[etree._Element]:
-    """``first`` and the centred paragraphs right after it (``most`` lines in all), when
-    ``first`` is a centred paragraph without a role; else none."""
+    """``first`` and the centred paragraphs right after it (``most`` lines in all) up to a note
+    in brackets (``attachment_title.note``), when ``first`` is a centred paragraph without a
+    role; else none."""
     if first is None or first.tag != "p" or first.get("align") != "center" or first.get("role"):
         return []
+    note = _rules()["title_note"]
     return [first] + list(itertools.takewhile(
-        lambda line: line.tag == "p" and line.get("align") == "center" and not line.get("role"),
+        lambda line: (line.tag == "p" and line.get("align") == "center" and not line.get("role")
+                      and not note.fullmatch(ir.text_of(line).strip())),
         first.itersiblings()))[:most - 1]
 
 
