@@ -9,14 +9,17 @@ untimed warm-up run of each goes first.
 
 ``--new-characters`` gives each run (the warm-up too) a copy of the font cache without the
 fonts converted for the characters of earlier documents (a CFF face's are converted per
-character set): each run meets its pages' characters for the first time, as a batch over an
-archive of new pages does, where a run over the same pages again finds them converted.
+character set) and without the converted glyphs (the glyph store): each run meets its pages'
+characters for the first time, as the first batch a machine converts does, where a run over
+the same pages again finds them converted. With ``--glyphs-known`` the copy keeps the glyph
+store (filled by the untimed warm-up over the same pages): a batch of new pages on a machine
+that has converted their characters' glyphs before, in earlier batches.
 
 Not a test: numbers depend on the machine. Output formats are txt+xml by default
 (``--formats xml,txt,docx,pdf`` to include the DOCX and PDF writers).
 
     python bench/batch_throughput.py [--corpus DIR] [--runs 5] [--jobs 1 2] [--formats txt,xml]
-                                     [--all-inputs] [--no-peer] [--new-characters]
+                                     [--all-inputs] [--no-peer] [--new-characters [--glyphs-known]]
 """
 from __future__ import annotations
 
@@ -40,15 +43,18 @@ HTML_GLOBS = ("*.html", "*.htm", "*.shtml", "*.xhtml")
 
 
 def batch_rate(corpus: Path, selector: Selector, settings: Settings, jobs: int,
-               scratch: Path | None = None, new_characters: bool = False) -> tuple[float, int, int, float]:
+               scratch: Path | None = None, new_characters: bool = False,
+               glyphs_known: bool = False) -> tuple[float, int, int, float]:
     """(docs/s, ok, failed, this process's CPU seconds) of one batch into a fresh folder in
     ``scratch`` (default: the system's temporary folder); with ``new_characters``, with a copy
     of the font cache that holds no font converted for a character set
-    (``fonts.truetype_subset``), made before the batch is timed."""
+    (``fonts.truetype_subset``) and, unless ``glyphs_known``, no converted glyph
+    (``fonts.glyph_store``), made before the batch is timed."""
     with tempfile.TemporaryDirectory(prefix="batch-bench-", dir=scratch) as out:
         if new_characters:
             cache = Path(out) / "font-cache"
-            shutil.copytree(fonts.cache_dir(settings), cache, ignore=shutil.ignore_patterns("ttf"))
+            dropped = ("ttf",) if glyphs_known else ("ttf", "glyphs")
+            shutil.copytree(fonts.cache_dir(settings), cache, ignore=shutil.ignore_patterns(*dropped))
             settings = msgspec.structs.replace(settings, pdf=msgspec.structs.replace(settings.pdf, font_cache_dir=cache))
         options = BatchOptions(sources=[corpus], outdir=Path(out) / "out", formats=tuple(settings.formats),
                                jobs=jobs, selector=selector)
@@ -78,6 +84,8 @@ def main(argv=None) -> int:
     parser.add_argument("--no-peer", action="store_true", help="skip trafilatura")
     parser.add_argument("--new-characters", action="store_true",
                         help="each run with a font cache holding no font converted for earlier documents' characters")
+    parser.add_argument("--glyphs-known", action="store_true",
+                        help="with --new-characters: the cache keeps the glyphs converted before (the glyph store)")
     args = parser.parse_args(argv)
     if not args.corpus.is_dir():
         print(f"{args.corpus}: not a folder", file=sys.stderr)
@@ -89,13 +97,15 @@ def main(argv=None) -> int:
     count = sum(1 for _ in iter_items([args.corpus], selector, count_only=True))
     print(f"corpus: {args.corpus} ({count} documents in the batch, {len(html)} HTML pages for the peer)")
     print(f"formats: {','.join(settings.formats)}; {args.runs} timed runs each, median"
-          + ("; each run meets its pages' characters for the first time" if args.new_characters else ""))
+          + ("; each run meets its pages' character sets for the first time" if args.new_characters else "")
+          + (", their glyphs converted in earlier batches" if args.new_characters and args.glyphs_known
+             else ", and their glyphs" if args.new_characters else ""))
 
     ours: dict[int, float] = {}
     for jobs in args.jobs:
         batch_rate(args.corpus, selector, settings, jobs)  # warm-up (and the machine's font caches filled)
-        runs = [batch_rate(args.corpus, selector, settings, jobs, new_characters=args.new_characters)
-                for _ in range(args.runs)]
+        runs = [batch_rate(args.corpus, selector, settings, jobs, new_characters=args.new_characters,
+                           glyphs_known=args.glyphs_known) for _ in range(args.runs)]
         ours[jobs] = statistics.median(r[0] for r in runs)
         _, ok, failed, _cpu = runs[-1]
         print(f"pipeline batch --jobs {jobs}: {ours[jobs]:7.1f} docs/s  (ok {ok}, failed {failed}; "

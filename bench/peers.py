@@ -36,8 +36,10 @@ Five subcommands, each printing a table (medians where there are runs):
     corpus's 2026 provincial 政府工作报告 (193 of 200 copies with a pair of their own), as an
     archive's reports differ: a font converted for one copy's characters is then not the next
     one's, as it is for identical copies; each batch gets a copy of the font cache without the
-    fonts converted for character sets (``batch_throughput.py --new-characters``), so the
-    warm-up's are not found (needs the shared corpus, ``--corpus``).
+    fonts converted for character sets and without the converted glyphs
+    (``batch_throughput.py --new-characters``), so the warm-up's are not found (needs the
+    shared corpus, ``--corpus``); ``--glyphs-known`` keeps the glyphs (a machine that has
+    converted those characters before, in earlier batches).
 
 ``memory``
     ``--documents`` (10,000) copies through ``pipeline batch`` (the command, in its own
@@ -76,7 +78,7 @@ Not a test: numbers depend on the machine, and the peers run beside us on the sa
     apt-get install pandoc libreoffice-writer-nogui  # the peers (Debian/Ubuntu)
     pip install psutil                               # optional: memory reads /proc without it
     python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers] [--set KEY=VALUE]
-                                     [--distinct-headings] [--corpus ../shared/corpus]
+                                     [--distinct-headings [--glyphs-known]] [--corpus ../shared/corpus]
     python bench/peers.py memory [--documents 10000] [--interval 0.5] [--worker-life 2000]
     python bench/peers.py length [--scales 1 10 100] [--runs 5] [--wall] [--corpus ../shared/corpus]
     python bench/peers.py ir [--runs 200] [--instructions]
@@ -304,7 +306,8 @@ def cmd_throughput(args) -> int:
             for label, formats in ours.items():
                 settings = settings_from([*args.assignments, f"formats=[{','.join(formats)}]"])
                 rate, _ok, _failed, cpu = batch_rate(tmp / "in", selector, settings, args.jobs, scratch=tmp,
-                                                     new_characters=args.distinct_headings)
+                                                     new_characters=args.distinct_headings,
+                                                     glyphs_known=args.glyphs_known)
                 if timed:
                     rates.setdefault(f"pipeline {label}", []).append(rate)
                     parent_cpu.setdefault(f"pipeline {label}", []).append(cpu / args.pages)
@@ -696,6 +699,8 @@ def main(argv=None) -> int:
     p.add_argument("--no-peers", action="store_true", help="our rates only")
     p.add_argument("--distinct-headings", action="store_true",
                    help="each copy with the top-level headings of another real report (needs --corpus)")
+    p.add_argument("--glyphs-known", action="store_true",
+                   help="with --distinct-headings: the font cache keeps the glyphs converted before")
     p.add_argument("--corpus", type=Path, default=DEFAULT_SHARED, help="the shared corpus, for --distinct-headings")
     p.add_argument("--scratch", type=Path, default=SCRATCH,
                    help="the folder the inputs and every tool's outputs go in (default: bench/scratch, "

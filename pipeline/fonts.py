@@ -25,7 +25,8 @@ advance widths come from each face's cmap and hmtx (``metrics``; the widths repo
 so the PDF and DOCX writers break lines with the same numbers (``FontChoice``). CFF-outline
 fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: the characters a
 document uses are converted to TrueType outlines (``truetype_subset``: the face opened once per
-process, each glyph converted once, the font of a character set kept on disk).
+process, each glyph converted once per machine and kept in a store on disk, ``glyph_store``,
+the font of a character set kept on disk).
 ``reportlab_font`` makes the PDF writer's reportlab font of a face from what reportlab's parser
 read of it once (kept on disk).
 
@@ -42,6 +43,7 @@ import logging
 import marshal
 import os
 import shutil
+import struct
 import subprocess
 import tempfile
 import threading
@@ -57,6 +59,7 @@ from pathlib import Path
 from typing import Callable, Iterator
 
 from .errors import RenderError
+from .glyph_store import STORE_VERSION, GlyphStore
 
 ROLES = ("title", "body", "heading1", "heading2", "heading3", "heading4", "page_number")
 
@@ -1068,16 +1071,13 @@ _convert_lock = threading.Lock()
 def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
     """A TrueType-outline font holding the glyphs of ``chars`` from CFF face ``index`` of
     ``path`` (reportlab embeds TrueType outlines only), kept on disk by character set. The
-    face is opened once per process and each glyph converted once (``CffOutlines``), so a
-    document whose characters are new costs the conversion of its new glyphs, where converting
-    a whole CJK font takes 20–40 s and fontTools' subsetter a fifth of a second a document."""
-    import fontTools
-
+    face is opened once per process (``CffOutlines``) and each glyph converted once per
+    machine (kept in the font cache's glyph store, ``glyph_store``), so a document whose
+    characters are new costs the build of a small font, where converting a whole CJK font
+    takes 20–40 s and fontTools' subsetter a fifth of a second a document."""
     st = os.stat(path)
     wanted = "".join(sorted(set(chars) | {" "}))
-    ident = (f"{os.path.abspath(path)}|{index}|{st.st_size}|{st.st_mtime_ns}|{fontTools.version}|"
-             f"{CONVERT_VERSION}|{wanted}")
-    digest = hashlib.sha256(ident.encode()).hexdigest()[:16]
+    digest = hashlib.sha256(f"{_face_ident(path, index, st)}|{wanted}".encode()).hexdigest()[:16]
     target = cache_dir(settings) / "ttf" / f"{Path(path).stem}-{index}-{digest}.ttf"
     with _convert_lock:
         try:
@@ -1090,10 +1090,24 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
                 return target
         LOG.debug("converting %d characters of %s (face %d) to TrueType outlines", len(wanted), path, index)
         outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns)
-        _atomic_write(target, outlines.truetype(wanted))
+        _atomic_write(target, outlines.truetype(wanted, glyph_store(path, index, settings)))
         if int(digest, 16) % PRUNE_EVERY == 0:  # about one write in PRUNE_EVERY, whatever process makes it
             prune_converted(target.parent, CONVERTED_KEPT)
     return target
+
+
+def glyph_store(path: str, index: int, settings=None) -> GlyphStore:
+    """The store of face ``index`` of ``path``'s converted glyphs in the font cache: one per
+    face file as it is (path, size, time) and per fontTools and conversion version."""
+    digest = hashlib.sha256(f"{_face_ident(path, index, os.stat(path))}|{STORE_VERSION}".encode()).hexdigest()[:16]
+    return GlyphStore(cache_dir(settings) / "glyphs" / f"{Path(path).stem}-{index}-{digest}.sqlite")
+
+
+def _face_ident(path: str, index: int, st: os.stat_result) -> str:
+    """What a face's conversion depends on: the file as it is, fontTools and the conversion."""
+    import fontTools
+
+    return f"{os.path.abspath(path)}|{index}|{st.st_size}|{st.st_mtime_ns}|{fontTools.version}|{CONVERT_VERSION}"
 
 
 #: How many fonts converted for a character set the font cache keeps (those used last): nearly
@@ -1154,28 +1168,34 @@ class CffOutlines:
         self.variants = next((t.uvsDict for t in self.font["cmap"].tables if t.format == 14), {})
         self.glyph_set = self.font.getGlyphSet()
         self.metrics = self.font["hmtx"].metrics
-        self.converted: dict[str, object] = {}  # glyph name → its TrueType glyph
+        self.converted: dict[str, ConvertedGlyph] = {}  # glyph name → its TrueType glyph
 
-    def glyph(self, name: str):
-        """The TrueType outline of glyph ``name``, converted once."""
-        found = self.converted.get(name)
-        if found is None:
-            from fontTools.pens.cu2quPen import Cu2QuPen
-            from fontTools.pens.ttGlyphPen import TTGlyphPen
+    def glyphs(self, names: list[str], store: GlyphStore | None = None) -> dict[str, ConvertedGlyph]:
+        """The TrueType outlines of glyphs ``names``, each converted once: kept in this
+        process, and in ``store`` for other processes."""
+        missing = [name for name in names if name not in self.converted]
+        if missing:
+            made = store.exchange(missing, self._convert) if store else {name: self._convert(name) for name in missing}
+            self.converted.update((name, ConvertedGlyph(data)) for name, data in made.items())
+        return {name: self.converted[name] for name in names}
 
-            pen = TTGlyphPen(self.glyph_set)
-            self.glyph_set[name].draw(Cu2QuPen(pen, MAX_CONVERSION_ERROR, reverse_direction=True))
-            found = self.converted[name] = pen.glyph()
-            found.__class__ = _compiled_once_class()
-        return found
+    def _convert(self, name: str) -> bytes:
+        """Glyph ``name`` in TrueType (quadratic) outline, compiled."""
+        from fontTools.pens.cu2quPen import Cu2QuPen
+        from fontTools.pens.ttGlyphPen import TTGlyphPen
 
-    def truetype(self, chars: str) -> bytes:
+        pen = TTGlyphPen(self.glyph_set)
+        self.glyph_set[name].draw(Cu2QuPen(pen, MAX_CONVERSION_ERROR, reverse_direction=True))
+        return pen.glyph().compile(None)
+
+    def truetype(self, chars: str, store: GlyphStore | None = None) -> bytes:
         """The bytes of a TrueType font of the glyphs of ``chars`` (and .notdef) in the face's
         glyph order, with the face's header, metrics, OS/2 table and essential names; its
         PostScript name tagged with the characters (reportlab takes fonts of one name for one
         font). The same bytes for the same characters. The glyphs are those fontTools'
         subsetter keeps for them: with each character's mirror image (《 brings 》) and the
-        glyph of each variation sequence the characters hold."""
+        glyph of each variation sequence the characters hold. Glyphs not yet converted in
+        this process are taken from ``store`` or converted and added to it."""
         from fontTools.fontBuilder import FontBuilder
         from fontTools.ttLib import TTFont, newTable
         from fontTools.unicodedata import mirrored
@@ -1187,7 +1207,7 @@ class CffOutlines:
         sequences = {glyph for selector in wanted & self.variants.keys()
                      for point, glyph in self.variants[selector] if point in wanted and glyph is not None}
         order = sorted({".notdef", *mapped.values(), *sequences}, key=source.getGlyphID)
-        glyphs = {name: self.glyph(name) for name in order}
+        glyphs = self.glyphs(order, store)
         font = TTFont(recalcTimestamp=False)
         font.setGlyphOrder(order)
         for tag in ("head", "hhea", "OS/2"):
@@ -1226,23 +1246,35 @@ class CffOutlines:
         return out.getvalue()
 
 
-@lru_cache(maxsize=None)
-def _compiled_once_class():
-    """fontTools' TrueType ``Glyph`` whose bytes are compiled once: a converted glyph goes into
-    the font of every document that sets it, and encoding its coordinates was two thirds of
-    building a font. Its outline never changes, so its bounds (which the header's, ``hhea``'s
-    and ``maxp``'s figures are recalculated from) and its bytes stay right; a test holds the
-    fonts equal to those of glyphs compiled afresh."""
-    from fontTools.ttLib.tables._g_l_y_f import Glyph
+class ConvertedGlyph:
+    """A converted glyph as a font is built of it: its compiled ``glyf`` bytes, and what
+    fontTools recalculates the font's ``head``, ``hhea`` and ``maxp`` from (contours, bounds,
+    points), read from those bytes. It stands for fontTools' ``Glyph`` in the ``glyf`` table of
+    a font being compiled, answering the calls fontTools makes of a simple glyph there, so a
+    glyph is compiled once, whatever fonts it goes into, and its coordinates are not kept (a
+    tenth of the memory). A test holds the fonts equal to those built of fontTools' glyphs."""
 
-    class CompiledOnce(Glyph):
-        def compile(self, glyfTable, recalcBBoxes=True, **options):  # noqa: N803 (fontTools' names)
-            data = self.__dict__.get("compiled")
-            if data is None:
-                data = self.compiled = super().compile(glyfTable, recalcBBoxes, **options)
-            return data
+    __slots__ = ("compiled", "numberOfContours", "xMin", "yMin", "xMax", "yMax", "points")
 
-    return CompiledOnce
+    def __init__(self, compiled: bytes):
+        self.compiled = compiled
+        if compiled:  # a simple glyph's header, then its contours' last points' numbers
+            self.numberOfContours, self.xMin, self.yMin, self.xMax, self.yMax = struct.unpack_from(">5h", compiled)
+            self.points = struct.unpack_from(">H", compiled, 8 + 2 * self.numberOfContours)[0] + 1
+        else:  # no outline (a space)
+            self.numberOfContours = self.xMin = self.yMin = self.xMax = self.yMax = self.points = 0
+
+    def compile(self, glyfTable, recalcBBoxes=True, **options) -> bytes:  # noqa: N803 (fontTools' names)
+        return self.compiled
+
+    def expand(self, glyfTable) -> None:  # noqa: N803
+        """Nothing to decompile."""
+
+    def isComposite(self) -> bool:  # noqa: N802
+        return False
+
+    def getMaxpValues(self) -> tuple[int, int]:  # noqa: N802
+        return self.points, self.numberOfContours
 
 
 @lru_cache(maxsize=4)

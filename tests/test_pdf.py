@@ -28,6 +28,7 @@ from lxml import etree
 from pipeline import fonts, ir
 from pipeline.config import PdfSettings, Settings
 from pipeline.errors import RenderError
+from pipeline.glyph_store import GlyphStore
 from pipeline.linebreak import HANGING, violations
 from pipeline.tables import normalize
 from pipeline.writers import pdf, views
@@ -815,6 +816,57 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
     for chars in ("仿宋报告", "年度报告。"):  # the second font's 报告 compiled for the first: the same bytes
         afresh = fonts.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "})))
         assert afresh == fonts.truetype_subset(path, 0, chars, s).read_bytes()
+
+
+def test_a_glyph_is_converted_once_per_machine_through_the_glyph_store(tmp_path, monkeypatch):
+    """A process that opens the face afresh (another worker, a later batch) takes the glyphs
+    an earlier one converted from the font cache's glyph store, converting only those it
+    lacks; the fonts are the same bytes as those of glyphs converted there and then."""
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
+    s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
+    converted: list[str] = []
+    convert = fonts.CffOutlines._convert
+    monkeypatch.setattr(fonts.CffOutlines, "_convert", lambda self, name: converted.append(name) or convert(self, name))
+    fonts._cff_outlines.cache_clear()
+    first = fonts.truetype_subset(path, 0, "仿宋报告", s).read_bytes()
+    assert sorted(converted) == sorted([".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告")])
+    fonts._cff_outlines.cache_clear()  # as a fresh process
+    converted.clear()
+    second = fonts.truetype_subset(path, 0, "年度报告", s).read_bytes()
+    assert sorted(converted) == ["uni5E74", "uni5EA6"]  # 年度: 报告 and the rest were in the store
+    assert len(list((tmp_path / "cache" / "glyphs").glob("FandolFang-Regular-0-*.sqlite"))) == 1
+    for chars, font in (("仿宋报告", first), ("年度报告", second)):  # as without the store
+        assert fonts.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "}))) == font
+
+
+def test_fonts_of_converted_glyphs_are_those_of_fonttools_glyphs(tmp_path, monkeypatch):
+    """A converted glyph stands for fontTools' ``Glyph`` in the font being built
+    (``ConvertedGlyph``: its bytes compiled once, its bounds and points read from them): the
+    font is the same bytes as one fontTools builds of its own glyphs, bounds, ``maxp`` and
+    ``hhea`` figures recalculated from their coordinates."""
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+
+    path = str(fonts.packaged_faces()[0][0].path)  # Noto Serif SC: outlines of every shape
+    chars = " 仿宋报告年度，。《一二三四五六七八九十政府工作报告123abcXYZ%（）"
+    ours = fonts.CffOutlines(path, 0).truetype(chars)
+    monkeypatch.setattr(fonts, "ConvertedGlyph", Glyph)  # fontTools decompiles and recompiles each
+    assert fonts.CffOutlines(path, 0).truetype(chars) == ours
+
+
+def test_a_glyph_store_that_cannot_be_used_costs_only_the_conversion(tmp_path):
+    """The store is a cache: a damaged file is removed (and made again at the next use), a
+    folder that cannot be written is done without; the font is the same bytes either way."""
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
+    expected = fonts.CffOutlines(path, 0).truetype(" 仿宋报告")
+    damaged = GlyphStore(tmp_path / "damaged.sqlite")
+    damaged.file.write_bytes(b"not a database" * 100)
+    assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", damaged) == expected
+    assert not damaged.file.exists()
+    assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", damaged) == expected
+    assert damaged.file.exists()
+    (tmp_path / "file").write_text("a file where the store's folder would be")
+    unwritable = GlyphStore(tmp_path / "file" / "store.sqlite")
+    assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", unwritable) == expected
 
 
 @pytest.mark.slow
