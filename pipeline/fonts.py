@@ -24,9 +24,9 @@ Installed fonts are found by reading the name tables of the files in the usual f
 advance widths come from each face's cmap and hmtx (``metrics``; the widths reportlab uses),
 so the PDF and DOCX writers break lines with the same numbers (``FontChoice``). CFF-outline
 fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: the characters a
-document uses are converted to TrueType outlines (``truetype_subset``: the face opened once per
-process, each glyph converted once per machine and kept in a store on disk, ``glyph_store``,
-the font of a character set kept on disk).
+document uses are converted to TrueType outlines (``truetype_subset``: the face's glyph names,
+character map and metrics read once and kept on disk, each glyph converted once per machine
+and kept in a store on disk, ``glyph_store``, the font of a character set kept on disk).
 ``reportlab_font`` makes the PDF writer's reportlab font of a face from what reportlab's parser
 read of it once (kept on disk).
 
@@ -53,7 +53,7 @@ import weakref
 from array import array
 from bisect import bisect_right
 from dataclasses import asdict, astuple, dataclass, field
-from functools import lru_cache, wraps
+from functools import cached_property, lru_cache, partial, wraps
 from importlib import metadata, resources
 from pathlib import Path
 from typing import Callable, Iterator
@@ -1089,7 +1089,7 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
             if target.is_file():
                 return target
         LOG.debug("converting %d characters of %s (face %d) to TrueType outlines", len(wanted), path, index)
-        outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns)
+        outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns, str(cache_dir(settings)))
         _atomic_write(target, outlines.truetype(wanted, glyph_store(path, index, settings)))
         if int(digest, 16) % PRUNE_EVERY == 0:  # about one write in PRUNE_EVERY, whatever process makes it
             prune_converted(target.parent, CONVERTED_KEPT)
@@ -1152,23 +1152,34 @@ CONVERTED_NAME_IDS = range(7)
 
 
 class CffOutlines:
-    """A CFF-outline face open for converting: its character map and metrics read once, and
-    each glyph's TrueType (quadratic) outline made once, when a document first sets it.
+    """A CFF-outline face open for converting: its character map, glyph names and metrics
+    read once (kept on disk under ``folder``: reading them is most of a second for a CJK face,
+    in every process), its outlines only when a glyph has to be converted, and each glyph's
+    TrueType (quadratic) outline made once, when a document first sets it.
     ``truetype(chars)`` builds a TrueType font of those characters' glyphs."""
 
-    def __init__(self, path: str, index: int):
+    def __init__(self, path: str, index: int, folder: str | None = None):
+        import fontTools
         from fontTools.ttLib import TTFont
 
         self.font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True,
                            recalcTimestamp=False)
         if "CFF " not in self.font:
             raise RenderError(f"{path}: face {index} has no CFF outlines to convert")
-        self.cmap = self.font.getBestCmap() or {}
-        # variation sequences: selector → [(character, its glyph, None for the default one)]
-        self.variants = next((t.uvsDict for t in self.font["cmap"].tables if t.format == 14), {})
-        self.glyph_set = self.font.getGlyphSet()
-        self.metrics = self.font["hmtx"].metrics
+        face = disk_memo(Path(folder) if folder else None, "cffface", path, f"{index}|{fontTools.version}",
+                         partial(_cff_face_data, self.font))
+        self.names: list[str] = face["names"]  # glyph number → name
+        self.cmap: dict[int, int] = face["cmap"]  # character → glyph number
+        # variation sequences: selector → [(character, its glyph number, None for the default one)]
+        self.variants: dict[int, list] = face["variants"]
+        self.advances: list[int] = face["advances"]
+        self.side_bearings: list[int] = face["side_bearings"]
         self.converted: dict[str, ConvertedGlyph] = {}  # glyph name → its TrueType glyph
+
+    @cached_property
+    def glyph_set(self):
+        """The face's outlines (fontTools reads the CFF's charset and index when first asked)."""
+        return self.font.getGlyphSet()
 
     def glyphs(self, names: list[str], store: GlyphStore | None = None) -> dict[str, ConvertedGlyph]:
         """The TrueType outlines of glyphs ``names``, each converted once: kept in this
@@ -1200,13 +1211,14 @@ class CffOutlines:
         from fontTools.ttLib import TTFont, newTable
         from fontTools.unicodedata import mirrored
 
-        source = self.font
+        source, names = self.font, self.names
         wanted = set(map(ord, chars))
         wanted |= {mirror for mirror in map(mirrored, wanted) if mirror is not None}
         mapped = {point: self.cmap[point] for point in wanted if point in self.cmap}
         sequences = {glyph for selector in wanted & self.variants.keys()
                      for point, glyph in self.variants[selector] if point in wanted and glyph is not None}
-        order = sorted({".notdef", *mapped.values(), *sequences}, key=source.getGlyphID)
+        numbers = sorted({0, *mapped.values(), *sequences})  # glyph 0 is .notdef
+        order = [names[number] for number in numbers]
         glyphs = self.glyphs(order, store)
         font = TTFont(recalcTimestamp=False)
         font.setGlyphOrder(order)
@@ -1220,11 +1232,11 @@ class CffOutlines:
         # the face's own advances and side bearings, as the subsetter left them: not the
         # converted outline's xMin, which a glyph compiled for an earlier document carries,
         # so that a document's bytes never depend on the documents converted before it
-        hmtx.metrics = {name: self.metrics[name] for name in order}
+        hmtx.metrics = {names[number]: (self.advances[number], self.side_bearings[number]) for number in numbers}
         builder = FontBuilder(font=font)
         builder.setupMaxp()
         font["maxp"].maxZones = 1
-        builder.setupCharacterMap(mapped)
+        builder.setupCharacterMap({point: names[number] for point, number in mapped.items()})
         font["OS/2"].recalcUnicodeRanges(font, pruneOnly=True)  # as fontTools' subsetter does
         font["OS/2"].recalcCodePageRanges(font, pruneOnly=True)
         source_post = source["post"]
@@ -1277,11 +1289,29 @@ class ConvertedGlyph:
         return self.points, self.numberOfContours
 
 
+def _cff_face_data(font) -> dict:
+    """What converting needs of a CFF face besides its outlines, as plain data: the glyph
+    names in order, the character map, the variation sequences and the horizontal metrics,
+    the glyphs by number."""
+    names = font.getGlyphOrder()
+    number = {name: i for i, name in enumerate(names)}
+    metrics = font["hmtx"].metrics
+    sequences = next((t.uvsDict for t in font["cmap"].tables if t.format == 14), {})
+    return {
+        "names": names,
+        "cmap": {point: number[name] for point, name in (font.getBestCmap() or {}).items()},
+        "variants": {selector: [(point, None if name is None else number[name]) for point, name in pairs]
+                     for selector, pairs in sequences.items()},
+        "advances": [metrics[name][0] for name in names],
+        "side_bearings": [metrics[name][1] for name in names],
+    }
+
+
 @lru_cache(maxsize=4)
-def _cff_outlines(path: str, index: int, size: int, mtime_ns: int) -> CffOutlines:
+def _cff_outlines(path: str, index: int, size: int, mtime_ns: int, folder: str | None = None) -> CffOutlines:
     """The face ``index`` of ``path`` open for converting, once per process (``size`` and
-    ``mtime_ns``: a changed file is opened afresh)."""
-    return CffOutlines(path, index)
+    ``mtime_ns``: a changed file is opened afresh), what it reads kept under ``folder``."""
+    return CffOutlines(path, index, folder)
 
 
 def _is_collection(path: str) -> bool:

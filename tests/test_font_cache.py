@@ -144,3 +144,23 @@ def test_advances_kept_as_runs_read_as_the_dictionary_they_came_from(monkeypatch
         assert face.has(chr(cp)) == (cp in widths)
         assert face.width(chr(cp)) == widths.get(cp, 500.0)
     assert face.has("\u00a0") and face.width("\u00a0") == 250.0  # set as a space
+
+
+def test_a_cff_face_is_read_once_and_its_outlines_only_to_convert(tmp_path, monkeypatch):
+    """What converting needs of a CFF face besides its outlines (glyph names, character map,
+    metrics: most of a second for a CJK face) is read back in a new process, and a process
+    whose glyphs are all in the glyph store never reads the outlines; the fonts are the same
+    bytes as those of a face read afresh."""
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。《》", cff=True))
+    folder, store = str(tmp_path / "cache"), fonts.GlyphStore(tmp_path / "glyphs.sqlite")
+    expected = fonts.CffOutlines(path, 0).truetype(" 仿宋报告《")
+    assert fonts.CffOutlines(path, 0, folder).truetype(" 仿宋报告《", store) == expected  # read, kept, stored
+
+    def unread(*_args):
+        raise AssertionError("the face was read again")
+
+    monkeypatch.setattr(fonts, "_cff_face_data", unread)
+    monkeypatch.setattr(fonts.CffOutlines, "glyph_set", property(unread))
+    assert fonts.CffOutlines(path, 0, folder).truetype(" 仿宋报告《", store) == expected
+    with pytest.raises(AssertionError, match="read again"):
+        fonts.CffOutlines(path, 0, folder).truetype(" 年度", store)  # new glyphs: the outlines are read

@@ -803,7 +803,8 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
     second = TTFont(fonts.truetype_subset(path, 0, "年度报告。", s))
     opened = fonts._cff_outlines.cache_info()
     assert (opened.misses, opened.hits) == (1, 1)
-    outlines = fonts._cff_outlines(os.path.abspath(path), 0, os.stat(path).st_size, os.stat(path).st_mtime_ns)
+    outlines = fonts._cff_outlines(os.path.abspath(path), 0, os.stat(path).st_size, os.stat(path).st_mtime_ns,
+                                   str(tmp_path / "cache"))
     assert set(outlines.converted) == {".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告年度。")}
     assert first.getGlyphOrder() == [".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告")]
     assert {chr(cp) for cp in second.getBestCmap()} == set(" 年度报告。")
