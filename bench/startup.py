@@ -4,7 +4,11 @@ A cold conversion is a new process converting the reference page to all four for
 (xml, txt, docx, pdf), the way someone runs `pipeline convert` on one page. Its caches (the
 fonts, the compiled regular expressions) are warm (the second conversion on a machine
 onwards); `--empty-cache` also times the first conversion with an empty cache folder (a new
-machine, a changed font or a new Python). Each command
+machine, a changed font or a new Python); `--new-characters` also times a conversion whose
+character set no earlier one had (the fonts converted for character sets removed from the
+cache before each run, the converted glyphs and faces' data kept: a new page on a machine
+that has converted others). `--packaged-fonts` sets every role in the packaged faces (no
+font folders: a bare `pip install`, where they are CFF faces converted per page). Each command
 runs once untimed first; the runs of the commands alternate. Python may write bytecode (the
 installed package has it; PYTHONDONTWRITEBYTECODE is cleared for the runs).
 
@@ -15,7 +19,7 @@ the code compare on a busy or shared machine where wall times wander by a fifth.
 
 Not a test: numbers depend on the machine.
 
-    python bench/startup.py [--runs 11] [--empty-cache]
+    python bench/startup.py [--runs 11] [--empty-cache] [--new-characters] [--packaged-fonts]
     python bench/startup.py --instructions
 """
 from __future__ import annotations
@@ -55,6 +59,10 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=11)
     parser.add_argument("--empty-cache", action="store_true", help="also time conversions with an empty cache folder")
+    parser.add_argument("--new-characters", action="store_true",
+                        help="also time conversions whose character set the font cache has not met")
+    parser.add_argument("--packaged-fonts", action="store_true",
+                        help="every role in the packaged faces (no font folders), as on a bare install")
     parser.add_argument("--instructions", action="store_true",
                         help="count each command's instructions under callgrind instead of timing it")
     args = parser.parse_args(argv)
@@ -62,6 +70,11 @@ def main(argv: list[str] | None = None) -> int:
     command = [sys.executable, "-m", "pipeline"]
     with tempfile.TemporaryDirectory(prefix="startup-bench-") as tmp:
         out = Path(tmp) / "out"
+        if args.packaged_fonts or args.new_characters:  # a cache of the bench's own, to remove from
+            env["XDG_CACHE_HOME"] = str(Path(tmp) / "own-cache")
+        if args.packaged_fonts:
+            (Path(tmp) / "packaged.yaml").write_text("pdf:\n  font_dirs: []\n", encoding="utf-8")
+            command += ["--config", str(Path(tmp) / "packaged.yaml")]
         convert = [*command, "convert", str(REFERENCE), "-o", str(out), "-f", "xml,txt,docx,pdf", "-q"]
         cases = {"pipeline --help": [*command, "--help"], "convert, four formats": convert}
         for args_ in cases.values():
@@ -74,9 +87,15 @@ def main(argv: list[str] | None = None) -> int:
         times: dict[str, list[float]] = {name: [] for name in cases}
         if args.empty_cache:
             times["convert, empty cache"] = []
+        if args.new_characters:
+            times["convert, new characters"] = []
         for _ in range(args.runs):
             for name, args_ in cases.items():
                 times[name].append(timed(args_, env))
+            if args.new_characters:
+                for converted in Path(env["XDG_CACHE_HOME"]).rglob("ttf"):
+                    shutil.rmtree(converted)
+                times["convert, new characters"].append(timed(convert, env))
             if args.empty_cache:
                 cache = Path(tmp) / "cache"
                 shutil.rmtree(cache, ignore_errors=True)

@@ -8,21 +8,23 @@ same common characters again. The store holds each glyph's compiled ``glyf`` byt
 are all a converted font needs of it (``fonts.ConvertedGlyph``), in one SQLite file per face
 (``<cache>/glyphs/<stem>-<index>-<digest>.sqlite``, the digest of the face file's path, size
 and time, fontTools' version and the conversion's), which any number of processes read and
-add to at once.
+add to at once (write-ahead log: readers never wait for the writer).
 
-A connection is opened per use and closed after it: a batch's worker processes are forked
-from one that has converted already, and a SQLite connection must not cross a fork. The
-store is a cache: where it cannot be opened or read (a read-only or full disk, a locked or
-damaged file), glyphs are converted as they would be without it (the same bytes); a damaged
-file is removed, to be made again.
+A process keeps one connection per store. A batch's workers are forked from a process that
+may have one open, and a SQLite connection must not be used, nor closed, across a fork: a
+connection made in another process is left alone and a new one opened. The store is a
+cache: where it cannot be opened or read (a read-only or full disk, a lock held past the
+timeout, a damaged file), glyphs are converted as they would be without it (the same
+bytes); a damaged file is removed, to be made again.
 """
 from __future__ import annotations
 
 import logging
 import os
 import sqlite3
+import threading
 from pathlib import Path
-from typing import Iterable
+from typing import Callable, Iterable
 
 LOG = logging.getLogger("pipeline.fonts")
 
@@ -33,6 +35,12 @@ BUSY_TIMEOUT = 10.0
 #: Glyph names per query (SQLite's limit on a statement's parameters is at least 999).
 NAMES_PER_QUERY = 500
 
+_lock = threading.Lock()
+#: This process's connection to each store file.
+_connections: dict[Path, tuple[int, sqlite3.Connection]] = {}
+#: Connections a parent process opened before forking this one: kept, never used or closed.
+_inherited: list[sqlite3.Connection] = []
+
 
 class GlyphStore:
     """The compiled glyphs of one face, by glyph name, in the SQLite file ``file``."""
@@ -40,30 +48,33 @@ class GlyphStore:
     def __init__(self, file: Path):
         self.file = file
 
-    def _connect(self) -> sqlite3.Connection:
-        self.file.parent.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.file, timeout=BUSY_TIMEOUT, isolation_level=None)
-        connection.execute("CREATE TABLE IF NOT EXISTS glyph (name TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
-        return connection
-
-    def exchange(self, names: Iterable[str], convert) -> dict[str, bytes]:
+    def exchange(self, names: Iterable[str], convert: Callable[[str], bytes]) -> dict[str, bytes]:
         """The compiled glyph of each of ``names``: read from the store, or made by
         ``convert(name)`` and added to it (in one transaction, so another process reads all
         of a document's new glyphs or none)."""
         wanted = list(dict.fromkeys(names))
-        try:
-            connection = self._connect()
-        except (OSError, sqlite3.Error) as exc:
-            self._failed("not used", exc)
-            return {name: convert(name) for name in wanted}
-        try:
-            found = self._read(connection, wanted)
+        with _lock:
+            connection = self._connection()
+            found = self._read(connection, wanted) if connection else {}
             made = {name: convert(name) for name in wanted if name not in found}
-            if made:
+            if made and connection:
                 self._add(connection, made)
-            return {**found, **made}
-        finally:
-            connection.close()
+        return {**found, **made}
+
+    def _connection(self) -> sqlite3.Connection | None:
+        pid = os.getpid()
+        owner, connection = _connections.get(self.file, (pid, None))
+        if owner != pid:
+            _inherited.append(connection)
+            connection = None
+        if connection is None:
+            try:
+                connection = _open(self.file)
+            except (OSError, sqlite3.Error) as exc:
+                self._failed("not used", exc)
+                return None
+            _connections[self.file] = (pid, connection)
+        return connection
 
     def _read(self, connection: sqlite3.Connection, names: list[str]) -> dict[str, bytes]:
         found: dict[str, bytes] = {}
@@ -86,11 +97,33 @@ class GlyphStore:
 
     def _failed(self, what: str, exc: Exception) -> None:
         """A read-only or full disk, a lock held past the timeout: the store is done without
-        this time. A file that is not a database (damaged) is removed, to be made again."""
+        this time. A file that is not a database (damaged) is closed and removed, to be made
+        again at the next use."""
         damaged = isinstance(exc, sqlite3.DatabaseError) and not isinstance(exc, sqlite3.OperationalError)
         LOG.debug("glyph store %s %s: %s%s", self.file, what, exc, " (damaged: removed)" if damaged else "")
         if damaged:
-            try:
-                os.unlink(self.file)
-            except OSError:
-                pass
+            _pid, connection = _connections.pop(self.file, (None, None))
+            if connection is not None:
+                connection.close()
+            for suffix in ("", "-wal", "-shm"):
+                try:
+                    os.unlink(f"{self.file}{suffix}")
+                except OSError:
+                    pass
+
+
+def _open(file: Path) -> sqlite3.Connection:
+    """A connection to the store ``file``, made if need be: write-ahead log (readers and the
+    one writer do not wait for each other), commits not synced to the disk (a glyph lost in
+    a crash is converted again)."""
+    file.parent.mkdir(parents=True, exist_ok=True)
+    connection = sqlite3.connect(file, timeout=BUSY_TIMEOUT, isolation_level=None, check_same_thread=False)
+    try:
+        if connection.execute("PRAGMA journal_mode").fetchone()[0] != "wal":
+            connection.execute("PRAGMA journal_mode=WAL")
+        connection.execute("PRAGMA synchronous=NORMAL")
+        connection.execute("CREATE TABLE IF NOT EXISTS glyph (name TEXT PRIMARY KEY, data BLOB NOT NULL) WITHOUT ROWID")
+    except BaseException:
+        connection.close()
+        raise
+    return connection

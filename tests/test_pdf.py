@@ -870,6 +870,31 @@ def test_a_glyph_store_that_cannot_be_used_costs_only_the_conversion(tmp_path):
     assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", unwritable) == expected
 
 
+def _forked_exchange(file: Path, queue) -> None:
+    from pipeline import glyph_store
+
+    made = GlyphStore(file).exchange(["a", "b"], lambda name: f"child {name}".encode())
+    queue.put((made, len(glyph_store._inherited)))
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="no fork")
+def test_a_forked_process_opens_its_own_connection_to_the_glyph_store(tmp_path):
+    """A batch's workers are forked from a process that may have the store open: a SQLite
+    connection must not be used across a fork, so the worker opens its own; what it adds,
+    the parent reads."""
+    import multiprocessing
+
+    store = GlyphStore(tmp_path / "glyphs.sqlite")
+    assert store.exchange(["a"], lambda name: b"parent a") == {"a": b"parent a"}
+    queue = multiprocessing.get_context("fork").Queue()
+    child = multiprocessing.get_context("fork").Process(target=_forked_exchange, args=(store.file, queue))
+    child.start()
+    made, inherited = queue.get(timeout=60)
+    child.join(60)
+    assert made == {"a": b"parent a", "b": b"child b"} and inherited == 1
+    assert store.exchange(["a", "b"], lambda name: b"converted again") == made
+
+
 @pytest.mark.slow
 def test_a_pages_pdf_does_not_depend_on_the_pages_converted_before_it(tmp_path):
     """A batch worker converts many pages in one process, keeping the converted glyphs of a CFF
