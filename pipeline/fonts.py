@@ -336,7 +336,9 @@ _scan_memo: dict[tuple, tuple[FaceInfo, ...]] = {}
 
 def scan_fonts(settings=None) -> tuple[FaceInfo, ...]:
     """All faces in the font folders (and, where fontconfig is used, every Chinese face it
-    knows); cached in memory and on disk (by file size and mtime)."""
+    knows); cached in memory and on disk (by file size and mtime), one cache for the files of
+    every setting (a batch's forkserver warms up with the default font folders, its workers
+    with the batch's)."""
     dirs = font_dirs(settings)
     fc = _uses_fontconfig(settings)
     key = (dirs, str(cache_dir(settings)), fc)
@@ -374,9 +376,11 @@ def scan_fonts(settings=None) -> tuple[FaceInfo, ...]:
                 changed = True
             fresh[path] = entry
             faces.extend(_face_from_json(f) for f in entry["faces"])
-        if changed or set(fresh) != set(cached):
+        # the files other settings scan (other font folders, fontconfig or not) stay, unless gone
+        kept = {path: entry for path, entry in cached.items() if path not in fresh and os.path.exists(path)}
+        if changed or len(kept) + len(fresh) != len(cached):
             try:
-                _atomic_write(cache_file, json.dumps(fresh, ensure_ascii=False, sort_keys=True).encode())
+                _atomic_write(cache_file, json.dumps({**kept, **fresh}, ensure_ascii=False, sort_keys=True).encode())
             except OSError:
                 pass  # a read-only cache is not an error; the scan is just not kept
         result = tuple(faces)

@@ -2,7 +2,9 @@
 process reads it back instead of parsing the font again, and a changed file is read afresh."""
 from __future__ import annotations
 
+import json
 import os
+from pathlib import Path
 
 import pytest
 
@@ -164,3 +166,32 @@ def test_a_cff_face_is_read_once_and_its_outlines_only_to_convert(tmp_path, monk
     assert fonts.CffOutlines(path, 0, folder).truetype(" 仿宋报告《", store) == expected
     with pytest.raises(AssertionError, match="read again"):
         fonts.CffOutlines(path, 0, folder).truetype(" 年度", store)  # new glyphs: the outlines are read
+
+
+def test_the_font_scan_kept_on_disk_serves_settings_of_other_font_folders(tmp_path, monkeypatch):
+    """One scan cache holds the faces of every folder scanned: a batch's forkserver warms up
+    with the default folders and its workers with the batch's, and each used to write the
+    cache of its own folders only, so the other scanned every font file again each batch. A
+    file gone is dropped."""
+    from pipeline.config import PdfSettings, Settings
+
+    song, kai = tmp_path / "song", tmp_path / "kai"
+    for folder, name, family in ((song, "song.ttf", "AR PL UMing CN"), (kai, "kai.ttf", "AR PL UKai CN")):
+        folder.mkdir()
+        make_font(folder / name, family, "中国的报告")
+    settings = {f.name: Settings(pdf=PdfSettings(font_dirs=(f,), font_cache_dir=tmp_path / "cache")) for f in (song, kai)}
+    for name in ("song", "kai"):
+        fonts._scan_memo.clear()
+        fonts.scan_fonts(settings[name])
+    read: list[str] = []
+    read_faces = fonts.read_faces
+    monkeypatch.setattr(fonts, "read_faces", lambda path: read.append(path) or read_faces(path))
+    for name in ("song", "kai"):
+        fonts._scan_memo.clear()  # as a new process
+        assert [Path(f.path).name for f in fonts.scan_fonts(settings[name])] == [f"{name}.ttf"]
+    assert read == []
+    (song / "song.ttf").unlink()
+    fonts._scan_memo.clear()
+    fonts.scan_fonts(settings["kai"])
+    kept = json.loads((tmp_path / "cache" / f"scan-v{fonts.SCAN_VERSION}.json").read_text(encoding="utf-8"))
+    assert [Path(path).name for path in kept] == ["kai.ttf"]
