@@ -1,7 +1,9 @@
 """Start-up: the wall time of `pipeline --help` and of one cold conversion, medians.
 
 A cold conversion is a new process converting the reference page to all four formats
-(xml, txt, docx, pdf), the way someone runs `pipeline convert` on one page. Its caches (the
+(xml, txt, docx, pdf), the way someone runs `pipeline convert` on one page; a small batch is
+`pipeline batch` over the project's three `input/` pages (what `pipeline run` does with the
+shipped config: worker processes forked warm from a forkserver that warms up first). Its caches (the
 fonts, the compiled regular expressions) are warm (the second conversion on a machine
 onwards); `--empty-cache` also times the first conversion with an empty cache folder (a new
 machine, a changed font or a new Python); `--new-characters` also times a conversion whose
@@ -77,6 +79,9 @@ def main(argv: list[str] | None = None) -> int:
             command += ["--config", str(Path(tmp) / "packaged.yaml")]
         convert = [*command, "convert", str(REFERENCE), "-o", str(out), "-f", "xml,txt,docx,pdf", "-q"]
         cases = {"pipeline --help": [*command, "--help"], "convert, four formats": convert}
+        if not args.instructions:  # its work is in worker processes, which callgrind does not follow
+            cases["batch, the three input/ pages"] = [*command, "batch", str(PROJECT / "input"), "-o",
+                                                      str(Path(tmp) / "batch"), "-f", "xml,txt,docx,pdf", "-q"]
         for args_ in cases.values():
             timed(args_, env)  # untimed: bytecode written, caches filled
         if args.instructions:

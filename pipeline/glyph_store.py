@@ -15,16 +15,21 @@ may have one open, and a SQLite connection must not be used, nor closed, across 
 connection made in another process is left alone and a new one opened. The store is a
 cache: where it cannot be opened or read (a read-only or full disk, a lock held past the
 timeout, a damaged file), glyphs are converted as they would be without it (the same
-bytes); a damaged file is removed, to be made again.
+bytes); a damaged file is removed, to be made again. A Python built without SQLite converts
+each glyph once per process.
 """
 from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 import threading
 from pathlib import Path
 from typing import Callable, Iterable
+
+try:
+    import sqlite3
+except ImportError:  # a Python built without SQLite: glyphs are converted in each process
+    sqlite3 = None
 
 LOG = logging.getLogger("pipeline.fonts")
 
@@ -62,6 +67,8 @@ class GlyphStore:
         return {**found, **made}
 
     def _connection(self) -> sqlite3.Connection | None:
+        if sqlite3 is None:
+            return None
         pid = os.getpid()
         owner, connection = _connections.get(self.file, (pid, None))
         if owner != pid:

@@ -25,7 +25,7 @@ import msgspec
 import pytest
 from lxml import etree
 
-from pipeline import fonts, ir
+from pipeline import fonts, glyph_store, ir
 from pipeline.config import PdfSettings, Settings
 from pipeline.errors import RenderError
 from pipeline.glyph_store import GlyphStore
@@ -854,9 +854,10 @@ def test_fonts_of_converted_glyphs_are_those_of_fonttools_glyphs(tmp_path, monke
     assert fonts.CffOutlines(path, 0).truetype(chars) == ours
 
 
-def test_a_glyph_store_that_cannot_be_used_costs_only_the_conversion(tmp_path):
+def test_a_glyph_store_that_cannot_be_used_costs_only_the_conversion(tmp_path, monkeypatch):
     """The store is a cache: a damaged file is removed (and made again at the next use), a
-    folder that cannot be written is done without; the font is the same bytes either way."""
+    folder that cannot be written, or a Python without SQLite, is done without; the font is
+    the same bytes either way."""
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
     expected = fonts.CffOutlines(path, 0).truetype(" 仿宋报告")
     damaged = GlyphStore(tmp_path / "damaged.sqlite")
@@ -868,6 +869,10 @@ def test_a_glyph_store_that_cannot_be_used_costs_only_the_conversion(tmp_path):
     (tmp_path / "file").write_text("a file where the store's folder would be")
     unwritable = GlyphStore(tmp_path / "file" / "store.sqlite")
     assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", unwritable) == expected
+    monkeypatch.setattr(glyph_store, "sqlite3", None)  # a Python built without SQLite
+    without = GlyphStore(tmp_path / "without.sqlite")
+    assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", without) == expected
+    assert not without.file.exists()
 
 
 def _forked_exchange(file: Path, queue) -> None:
