@@ -1157,7 +1157,7 @@ CONVERTED_NAME_IDS = range(7)
 
 class CffOutlines:
     """A CFF-outline face open for converting: its character map, glyph names and metrics
-    read once (kept on disk under ``folder``: reading them is most of a second for a CJK face,
+    read once (kept on disk under ``folder``: reading them is a third of a second for a CJK face,
     in every process), its outlines only when a glyph has to be converted, and each glyph's
     TrueType (quadratic) outline made once, when a document first sets it.
     ``truetype(chars)`` builds a TrueType font of those characters' glyphs."""

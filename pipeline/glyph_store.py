@@ -26,10 +26,9 @@ import threading
 from pathlib import Path
 from typing import Callable, Iterable
 
-try:
-    import sqlite3
-except ImportError:  # a Python built without SQLite: glyphs are converted in each process
-    sqlite3 = None
+#: The sqlite3 module once a store is first used (most runs find their fonts converted and
+#: never import it); None in a Python built without SQLite.
+sqlite3 = _UNLOADED = object()
 
 LOG = logging.getLogger("pipeline.fonts")
 
@@ -67,7 +66,7 @@ class GlyphStore:
         return {**found, **made}
 
     def _connection(self) -> sqlite3.Connection | None:
-        if sqlite3 is None:
+        if _sqlite3() is None:
             return None
         pid = os.getpid()
         owner, connection = _connections.get(self.file, (pid, None))
@@ -117,6 +116,17 @@ class GlyphStore:
                     os.unlink(f"{self.file}{suffix}")
                 except OSError:
                     pass
+
+
+def _sqlite3():
+    global sqlite3
+    if sqlite3 is _UNLOADED:
+        try:
+            import sqlite3 as module
+        except ImportError:  # glyphs are converted in each process
+            module = None
+        sqlite3 = module
+    return sqlite3
 
 
 def _open(file: Path) -> sqlite3.Connection:
