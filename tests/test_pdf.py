@@ -606,6 +606,7 @@ def test_threads_render_at_the_same_time_with_the_bytes_of_a_serial_render(setti
             (load_ir(REFERENCE_IR), tagged), (one_paragraph("并发渲染，各自的字符子集。" * 30, "并行"), settings)]
     serial = [pdf.render(tree, s) for tree, s in jobs]
     pdf._faces.clear()  # the faces are loaded again by threads racing to load them
+    pdf._subset_faces.clear()
     results = {}
 
     def work(i: int) -> None:
@@ -900,6 +901,35 @@ def test_a_forked_process_opens_its_own_connection_to_the_glyph_store(tmp_path):
     assert store.exchange(["a", "b"], lambda name: b"converted again") == made
 
 
+def test_a_process_keeps_the_converted_subsets_of_the_pages_used_last_only(tmp_path, monkeypatch):
+    """Nearly every page has a character set of its own, and the face of its converted subset
+    was kept for good, in reportlab's registry too: a batch worker grew by half a megabyte a
+    page. At most ``SUBSET_FACES_KEPT`` are kept, those used last, more only while documents
+    being rendered use them; one let go is loaded again when needed, the same bytes."""
+    from reportlab.pdfbase import pdfmetrics
+
+    fonts_dir = tmp_path / "fonts"
+    fonts_dir.mkdir()
+    make_font(fonts_dir / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True)
+    s = Settings(pdf=PdfSettings(font_dirs=(fonts_dir,), font_cache_dir=tmp_path / "cache"))
+    monkeypatch.setattr(pdf, "SUBSET_FACES_KEPT", 2)
+    pdf._subset_faces.clear()
+    texts = ["仿宋。", "报告。", "年度。", "仿宋报告。"]
+    first = pdf.render(one_paragraph(texts[0]), s)
+    held = next(face for (load, _), face in pdf._subset_faces.items() if "FandolFang" in load)
+    held.users += 1  # as if another thread were still rendering with it (the others: Noto Serif SC's)
+    for text in texts[1:]:
+        pdf.render(one_paragraph(text), s)
+    assert len(pdf._subset_faces) == 2 and held in pdf._subset_faces.values()
+    pdf._release([held])
+    pdf.render(one_paragraph(texts[1]), s)
+    kept = list(pdf._subset_faces.values())
+    assert len(kept) == 2 and held not in kept
+    assert held.font.fontName not in pdfmetrics._fonts and held.font.face.name not in pdfmetrics._dynFaceNames
+    assert all(face.font.fontName in pdfmetrics._fonts for face in kept)
+    assert pdf.render(one_paragraph(texts[0]), s) == first  # loaded again
+
+
 @pytest.mark.slow
 def test_a_pages_pdf_does_not_depend_on_the_pages_converted_before_it(tmp_path):
     """A batch worker converts many pages in one process, keeping the converted glyphs of a CFF
@@ -1133,7 +1163,7 @@ def test_each_face_is_one_composite_font_whose_codes_show_the_faces_glyphs(setti
     from .test_pdfa import to_unicode
 
     data = pdf.render(load_ir(REFERENCE_IR), settings)
-    faces = [(face.font.face, path, index) for (path, index), face in pdf._faces.items()]  # as loaded to draw
+    faces = [(face.font.face, path, index) for (path, index), face in pdf.loaded_faces().items()]  # as loaded to draw
     checked = 0
     with pikepdf.open(io.BytesIO(data)) as doc:
         fonts = {font.objgen: font for page in doc.pages for font in page.Resources.Font.values()}
@@ -1169,7 +1199,7 @@ def test_codes_follow_the_order_characters_are_first_drawn_and_share_a_glyph_whe
     from reportlab.pdfbase.pdfdoc import PDFDocument
 
     pdf.render(load_ir(REFERENCE_IR), settings)
-    font = next(face.font for face in pdf._faces.values() if ord("中") in face.font.face.charToGlyph)
+    font = next(face.font for face in pdf.loaded_faces().values() if ord("中") in face.font.face.charToGlyph)
     codes = pdf._CidFont(font, PDFDocument())
     assert codes.encode("中\xa0中 文") == bytes([0, 1, 0, 2, 0, 1, 0, 3, 0, 4])
     assert codes.chars == [0, ord("中"), 32, 32, ord("文")]

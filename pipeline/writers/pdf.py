@@ -59,6 +59,7 @@ import struct
 import sys
 import threading
 import zlib
+from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate, chain, groupby, repeat
@@ -453,6 +454,7 @@ class Face:
         font.face.makeSubset = _Subsetter(font.face)
         pdfmetrics.registerFont(font)
         self.font = font
+        self.users = 0  # documents being rendered with it (a converted subset is not let go then)
         self.chars = None if source.outline == "glyf" else frozenset(font.face.charToGlyph)
 
 
@@ -569,15 +571,62 @@ def _glyph_order(originals: list[int]) -> list[int]:
 
 
 _lock = threading.Lock()  # loading and registering a face
-_faces: dict[tuple[str, int], Face] = {}
+_faces: dict[tuple[str, int], Face] = {}  # font files, once per process
+#: The subsets of CFF faces converted for character sets: at most ``SUBSET_FACES_KEPT``, those
+#: used last, more only while documents being rendered use them. Nearly every page of an
+#: archive has a set of its own, and kept for good (in reportlab's registry too) they grew a
+#: batch worker by half a megabyte a page.
+_subset_faces: OrderedDict[tuple[str, int], Face] = OrderedDict()
+SUBSET_FACES_KEPT = 16
 
 
 def _face(load: str, index: int, source: fonts.FaceMetrics, ident: str, folder) -> Face:
+    """The face of font file ``load``, loaded once per process."""
     with _lock:
         key = (load, index)
         if key not in _faces:
             _faces[key] = Face(load, index, source, ident, folder)
         return _faces[key]
+
+
+def _subset_face(load: str, source: fonts.FaceMetrics, ident: str) -> Face:
+    """The face of the converted subset ``load`` for a document being rendered, which lets it
+    go when done (``_release``)."""
+    with _lock:
+        key = (load, 0)
+        found = _subset_faces.get(key)
+        if found is None:
+            # reportlab's reading of a document's own small font is not kept on disk: parsing
+            # it costs what writing it would, and it would be one more file per document
+            found = _subset_faces[key] = Face(load, 0, source, ident, None)
+        else:
+            _subset_faces.move_to_end(key)
+        found.users += 1
+        return found
+
+
+def _release(faces) -> None:
+    """A document done with the converted subsets ``faces``: beyond ``SUBSET_FACES_KEPT``, the
+    faces no document uses are let go, those used longest ago first, in reportlab's registry
+    too."""
+    from reportlab.pdfbase import pdfmetrics
+
+    with _lock:
+        for face in faces:
+            face.users -= 1
+        unused = [key for key, face in _subset_faces.items() if not face.users]
+        for key in unused[:max(len(_subset_faces) - SUBSET_FACES_KEPT, 0)]:
+            font = _subset_faces.pop(key).font
+            # ``registerFont`` has no inverse: its name and face entries are what hold the font
+            pdfmetrics._fonts.pop(font.fontName, None)
+            if pdfmetrics._dynFaceNames.get(font.face.name) is font:
+                del pdfmetrics._dynFaceNames[font.face.name]
+
+
+def loaded_faces() -> dict[tuple[str, int], Face]:
+    """The faces this process holds, by file and face index: font files and converted subsets."""
+    with _lock:
+        return {**_faces, **_subset_faces}
 
 
 # --- geometry -----------------------------------------------------------------------------
@@ -1015,6 +1064,7 @@ class PdfWriter(DocumentWriter):
         self._chars: dict[str, set[str]] = {"page_number": set("— 0123456789")}  # role → characters set
         self._used: dict[fonts.FaceMetrics, set[str]] | None = None  # characters per face, at build
         self._rl: dict[fonts.FaceMetrics, Face] = {}
+        self.subset_faces: list[Face] = []  # the converted subsets it uses (let go when done)
         self._cid_fonts: dict = {}  # reportlab font → the document's composite font of it (``_CidFont``)
         # reportlab's C formatting of strings and numbers: imported once, not once per line drawn
         from reportlab.lib.rl_accel import escapePDF, fp_str
@@ -1161,9 +1211,8 @@ class PdfWriter(DocumentWriter):
                 raise RenderError("internal: a CFF face was drawn before the document's characters were known")
             chars = "".join(sorted(self._used.get(face, ())))
             load = fonts.truetype_subset(face.path, face.index, chars, self.settings)
-            # reportlab's reading of a document's own small font is not kept on disk: parsing
-            # it costs what writing it would, and it would be one more file per document
-            found = _face(str(load), 0, face, f"{face.path}|{face.index}|{chars}", None)
+            found = _subset_face(str(load), face, f"{face.path}|{face.index}|{chars}")
+            self.subset_faces.append(found)
         self._rl[face] = found
         return found
 
@@ -1772,11 +1821,14 @@ def _render(tree: etree._Element, settings, record_layout: bool = False) -> tupl
     # and registered with reportlab under ``_lock``), whose composite font each document
     # makes for itself, and whose subsets ``_Subsetter`` builds without a shared cursor.
     compress = _DEFLATE.set(deflater(settings.pdf.deflate, settings.pdf.compression_level))
+    writer = None
     try:
         writer = PdfWriter(settings, record_layout)
         return writer.build(tree), writer
     finally:
         _DEFLATE.reset(compress)
+        if writer is not None:
+            _release(writer.subset_faces)
 
 
 def render(tree: etree._Element, settings=None) -> bytes:
