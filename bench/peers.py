@@ -50,7 +50,10 @@ Five subcommands, each printing a table (medians where there are runs):
     each worker's RSS early and late in its life (workers are replaced every 500 documents,
     which would hide a leak across documents), and the growth from the first tenth to the
     end. ``--worker-life N`` instead converts N documents in one process as a worker does,
-    never replaced, and prints its RSS every tenth: whether a worker's memory levels off.
+    never replaced, and prints its RSS every tenth: whether a worker's memory levels off;
+    ``--corpus-pages`` makes them the shared corpus's pages in turn, each with characters of
+    its own (with ``--set 'pdf.font_dirs=[]'`` every role in the packaged CFF faces, whose
+    glyphs are converted per character set).
 
 ``length``
     One document at ``--scales`` (1 10 100) times the reference length, in this process,
@@ -79,7 +82,8 @@ Not a test: numbers depend on the machine, and the peers run beside us on the sa
     pip install psutil                               # optional: memory reads /proc without it
     python bench/peers.py throughput [--pages 200] [--runs 3] [--jobs 2] [--no-peers] [--set KEY=VALUE]
                                      [--distinct-headings [--glyphs-known]] [--corpus ../shared/corpus]
-    python bench/peers.py memory [--documents 10000] [--interval 0.5] [--worker-life 2000]
+    python bench/peers.py memory [--documents 10000] [--interval 0.5]
+                                 [--worker-life 2000 [--corpus-pages] [--set KEY=VALUE]]
     python bench/peers.py length [--scales 1 10 100] [--runs 5] [--wall] [--corpus ../shared/corpus]
     python bench/peers.py ir [--runs 200] [--instructions]
     python bench/peers.py profile [--documents 20] [--sort tottime]
@@ -100,6 +104,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import msgspec
 from batch_throughput import HTML_GLOBS, batch_rate
 from pdf_render import settings_from
 
@@ -417,33 +422,49 @@ def count_written(folder: Path) -> int:
         return 0
 
 
-def worker_life(procs: ProcTable, documents: int) -> int:
+def worker_life(procs: ProcTable, documents: int, settings: Settings, corpus: Path | None = None) -> int:
     """One process converting the page ``documents`` times as a worker does (``convert_document``),
-    with no replacement: its RSS every tenth of the way."""
+    with no replacement: its RSS every tenth of the way. With ``corpus``, the documents are the
+    corpus's HTML and text pages in turn instead (each with characters of its own)."""
+    from pipeline.batch.sources import iter_items
     from pipeline.batch.worker import convert_document
     from pipeline.load import Document
 
-    settings = Settings(formats=ALL_FORMATS)
-    data = reference_page(1).encode("utf-8")
+    settings = msgspec.structs.replace(settings, formats=ALL_FORMATS)
+    if corpus is None:
+        pages = [Document("report.html", reference_page(1).encode("utf-8"))]
+        what = "the reference page"
+    else:
+        pages = [item.document for item in iter_items([corpus], Selector(("*.html", "*.htm", "*.txt")))
+                 if item.document]
+        what = f"the {len(pages)} HTML and text pages of {corpus} in turn"
     mb = 1024 * 1024
-    print(f"convert_document × {documents} in one process (a worker never replaced), four formats; RSS from {procs.source}")
+    print(f"convert_document × {documents} in one process (a worker never replaced), four formats, "
+          f"{what}; RSS from {procs.source}")
     print(f"{'documents':>9} {'RSS MB':>8}")
     step = max(1, documents // 10)
     start = procs.rss(os.getpid())
     print(f"{0:>9} {start / mb:>8.1f}")
+    failed = 0
     for i in range(1, documents + 1):
-        outcome = convert_document(Document(f"report_{i}.html", data), settings, ALL_FORMATS)
+        page = pages[(i - 1) % len(pages)]
+        outcome = convert_document(Document(f"{i}_{page.name}", page.data), settings, ALL_FORMATS)
         if outcome["status"] != "ok":
-            raise SystemExit(f"document {i}: {outcome.get('error')}")
+            if corpus is None:
+                raise SystemExit(f"document {i}: {outcome.get('error')}")
+            failed += 1
         if i % step == 0:
             print(f"{i:>9} {procs.rss(os.getpid()) / mb:>8.1f}")
+    if failed:
+        print(f"({failed} documents failed, as the corpus's unconvertible pages do)")
     return 0
 
 
 def cmd_memory(args) -> int:
     procs = ProcTable()
     if args.worker_life:
-        return worker_life(procs, args.worker_life)
+        return worker_life(procs, args.worker_life, settings_from(args.assignments),
+                           args.corpus if args.corpus_pages else None)
     page = reference_page(1)
     mb = 1024 * 1024
     with tempfile.TemporaryDirectory(prefix="peers-memory-") as tmp:
@@ -714,6 +735,11 @@ def main(argv=None) -> int:
     p.add_argument("--interval", type=float, default=0.5, help="seconds between samples")
     p.add_argument("--worker-life", type=int, metavar="N",
                    help="instead: one process converting N documents as a worker, never replaced, its RSS")
+    p.add_argument("--corpus-pages", action="store_true",
+                   help="with --worker-life: the shared corpus's pages in turn, not one page again")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_SHARED, help="the shared corpus, for --corpus-pages")
+    p.add_argument("--set", dest="assignments", action="append", default=[], metavar="KEY=VALUE",
+                   help="with --worker-life: a setting, e.g. 'pdf.font_dirs=[]' (the packaged fonts only)")
     p.set_defaults(run=cmd_memory)
     p = sub.add_parser("length", help="seconds per stage at 1×, 10×, 100× the reference length")
     p.add_argument("--scales", type=int, nargs="+", default=[1, 10, 100])
