@@ -61,7 +61,7 @@ class GlyphStore:
             connection = self._connection()
             found = self._read(connection, wanted) if connection else {}
             made = {name: convert(name) for name in wanted if name not in found}
-            if made and connection:
+            if made and connection and _connections.get(self.file, (0, None))[1] is connection:  # not found damaged
                 self._add(connection, made)
         return {**found, **made}
 
