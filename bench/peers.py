@@ -435,7 +435,7 @@ def worker_life(procs: ProcTable, documents: int, settings: Settings, corpus: Pa
         pages = [Document("report.html", reference_page(1).encode("utf-8"))]
         what = "the reference page"
     else:
-        pages = [item.document for item in iter_items([corpus], Selector(("*.html", "*.htm", "*.txt")))
+        pages = [item.document for item in iter_items([corpus], Selector((*HTML_GLOBS, "*.txt")))
                  if item.document]
         what = f"the {len(pages)} HTML and text pages of {corpus} in turn"
     mb = 1024 * 1024
