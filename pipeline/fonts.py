@@ -41,6 +41,7 @@ import io
 import json
 import logging
 import marshal
+import mmap
 import os
 import shutil
 import struct
@@ -54,7 +55,7 @@ from array import array
 from bisect import bisect_right
 from dataclasses import asdict, astuple, dataclass, field
 from functools import cached_property, lru_cache, partial, wraps
-from importlib import metadata, resources
+from importlib import resources
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -407,6 +408,8 @@ def _packaged_dir() -> Path:
         return Path(str(resources.files(package)))
     except ModuleNotFoundError:
         pass
+    from importlib import metadata  # noqa: PLC0415 (a fallback; importing it costs a cold run 20 ms)
+
     try:
         for f in metadata.distribution(dist).files or ():
             if str(f).replace("\\", "/").startswith(package + "/"):
@@ -438,12 +441,21 @@ def packaged_fallback() -> Path:
 
 def _uses_fontconfig(settings) -> bool:
     """fontconfig decides where it is installed and the system's fonts are searched."""
-    return font_dirs(settings) == font_dirs(None) and shutil.which("fc-match") is not None
+    return font_dirs(settings) == font_dirs(None) and _fc_installed()
+
+
+@lru_cache(maxsize=1)
+def _fc_installed() -> bool:
+    """Whether fontconfig's commands are on the PATH (looked for once per process)."""
+    return shutil.which("fc-match") is not None
 
 
 _fc_answers: dict[str, tuple[tuple[tuple[str, ...], str, int], ...]] = {}
 _fc_asked: dict[str, subprocess.Popen] = {}  # pattern → its fc-match, started and not read yet
+#: ``fc-list`` of the Chinese faces: its process while it runs unread, then the files it named.
+_fc_listing: dict[str, subprocess.Popen | tuple[str, ...]] = {}
 _fc_lock = threading.Lock()
+FC_LIST = ("fc-list", "--format=%{file}\n", ":lang=zh-cn")
 
 
 def _fc_start(patterns: list[str]) -> None:
@@ -472,14 +484,19 @@ def _fc_ask(patterns: list[str]) -> None:
                 _fc_answers[pattern] = _fc_read(process)
 
 
-def _fc_read(process: subprocess.Popen) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+def _fc_output(process: subprocess.Popen) -> str:
+    """What a fontconfig command printed; nothing when it failed or took over 20 s."""
     try:
         out = process.communicate(timeout=20)[0]
     except subprocess.TimeoutExpired:
         process.kill()
         process.communicate()
-        return ()
-    return _fc_parse(out.decode("utf-8", "replace")) if process.returncode == 0 else ()
+        return ""
+    return out.decode("utf-8", "replace") if process.returncode == 0 else ""
+
+
+def _fc_read(process: subprocess.Popen) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+    return _fc_parse(_fc_output(process))
 
 
 def _fc_parse(out: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
@@ -509,15 +526,25 @@ def _fc_ask_for_roles(settings) -> None:
     _fc_ask(_role_patterns(settings))
 
 
-@lru_cache(maxsize=1)
+def _fc_list_start() -> None:
+    """Start ``fc-list`` of the Chinese faces, once per process. The caller holds ``_fc_lock``."""
+    if "files" not in _fc_listing:
+        try:
+            _fc_listing["files"] = subprocess.Popen(FC_LIST, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        except OSError:
+            _fc_listing["files"] = ()
+
+
 def _fc_list_files() -> tuple[str, ...]:
-    """The files of every Chinese face fontconfig knows."""
-    try:
-        out = subprocess.run(["fc-list", "--format=%{file}\n", ":lang=zh-cn"], capture_output=True,
-                             timeout=20, check=True).stdout.decode("utf-8", "replace")
-    except (OSError, subprocess.SubprocessError):
-        return ()
-    return tuple(sorted({line for line in out.splitlines() if line.lower().endswith(FONT_SUFFIXES)}))
+    """The files of every Chinese face fontconfig knows (from the ``fc-list`` started early)."""
+    with _fc_lock:
+        _fc_list_start()
+        found = _fc_listing["files"]
+        if isinstance(found, subprocess.Popen):
+            out = _fc_output(found)
+            found = _fc_listing["files"] = tuple(sorted(
+                {line for line in out.splitlines() if line.lower().endswith(FONT_SUFFIXES)}))
+        return found
 
 
 def _fc_pattern(name: str, heavy: bool) -> str:
@@ -716,20 +743,21 @@ def once_per_font_settings(make: Callable):
 
 @once_per_font_settings
 def start_lookups(settings) -> None:
-    """Start asking fontconfig (where it decides) what the roles' face names match, once per
-    process and font settings, without waiting: its answers, about a tenth of a second away
-    on two cores, come in while the document is read and cleaned."""
+    """Start asking fontconfig (where it decides) what the roles' face names match, and which
+    Chinese faces it knows, once per process and font settings, without waiting: its answers,
+    about a tenth of a second away on two cores, come in while the document is read and
+    cleaned."""
     if _uses_fontconfig(settings):
         with _fc_lock:
             _fc_start(_role_patterns(settings))
+            _fc_list_start()
 
 
 @once_per_font_settings
 def _standins(settings) -> list[tuple[list[str], str]]:
     """(the roles, the finding's line) for each face asked for that a stand-in serves."""
     groups: dict[tuple, list[str]] = {}
-    for role in ROLES:
-        font = resolve(role, settings)
+    for role, font in font_choice(settings).resolved.items():
         if font.standin:
             groups.setdefault((font.face, font.wanted_kind, font.family, font.kind), []).append(role)
     out = []
@@ -1054,8 +1082,11 @@ def reportlab_font(name: str, load: str, index: int, folder):
     pdfmetrics.TypeFace.__init__(face, None)
     vars(face).update(plain)
     vars(face).update({k: TTFNameBytes(v.encode("utf-8")) for k, v in names.items()})
+    # Mapped, not read: a CJK file is 10-20 MB, of which a document's subset reads a few
+    # hundred glyphs (reading it all was a fortieth of a second of a cold conversion).
+    # Every reader of ``_ttf_data`` slices it or unpacks from it, which a map answers too.
     with open(load, "rb") as file:
-        face._ttf_data = file.read()
+        face._ttf_data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
     face.filename = load
     scale = 1000 / face.unitsPerEm
     face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)

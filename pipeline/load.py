@@ -14,14 +14,12 @@ from __future__ import annotations
 
 import codecs
 import datetime as dt
-import email.utils
 import hashlib
 import re
 import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping
 
-import charset_normalizer
 
 from .diagnostics import Diagnostic
 from .errors import InputError
@@ -107,8 +105,10 @@ def saved_time(value: str | None) -> str | None:
     try:
         when = dt.datetime.fromisoformat(value)
     except ValueError:
+        from email.utils import parsedate_to_datetime  # noqa: PLC0415 (only for a transport's stamp)
+
         try:
-            when = email.utils.parsedate_to_datetime(value)
+            when = parsedate_to_datetime(value)
         except (TypeError, ValueError, IndexError):
             return None
     if when.tzinfo is None:
@@ -238,6 +238,8 @@ def decode(data: bytes, name: str, content_type: str | None, fmt: str) -> tuple[
     text = _strict(data, "utf-8")
     if text is not None:
         return text, "utf-8", diagnostics
+
+    import charset_normalizer  # noqa: PLC0415 (only for bytes of no declared or UTF-8 encoding)
 
     best = charset_normalizer.from_bytes(data[:200_000]).best()
     guessed = normalize_label(best.encoding) if best else None

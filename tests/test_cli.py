@@ -198,6 +198,18 @@ def test_help_loads_no_stage_settings_model_or_writer():
     assert result.stdout.strip() == "[]"
 
 
+def test_a_utf8_page_loads_no_encoding_guesser_or_message_parser():
+    """A page in UTF-8 converted to every format imports neither charset_normalizer (for
+    bytes of no known encoding) nor the e-mail package (a saved message, a transport's date;
+    importlib.metadata loads it too): each is a hundredth of a second or two of a cold run."""
+    code = ("import sys; from pathlib import Path; from pipeline import api; "
+            f"api.convert(Path({str(REFERENCE)!r}).read_bytes(), formats=('xml', 'txt', 'docx', 'pdf'), "
+            "name='report.txt'); "
+            "print([m for m in ('charset_normalizer', 'email', 'importlib.metadata') if m in sys.modules])")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
 def test_the_collector_is_off_for_a_first_document_and_on_after_it_and_for_a_batch(tmp_path, monkeypatch):
     """The program converts its first document without garbage collection (start-up and
     conversion make long-lived objects and few cycles); a second one, and a batch, run with

@@ -3,6 +3,7 @@ process reads it back instead of parsing the font again, and a changed file is r
 from __future__ import annotations
 
 import json
+import mmap
 import os
 from pathlib import Path
 
@@ -46,6 +47,7 @@ def _face_state(font) -> dict:
     state = {k: v for k, v in vars(font.face).items() if k not in ("_pdfScale", "glyphToChar")}
     state.update({k: (v, v.ustr) for k, v in state.items() if hasattr(v, "ustr")})
     state["_pdfScale"] = font.face._pdfScale(512)
+    state["_ttf_data"] = font.face._ttf_data[:]  # the file's bytes, read or mapped
     return state
 
 
@@ -75,6 +77,7 @@ def test_reportlab_font_from_the_disk_is_reportlabs_own(tmp_path, which, monkeyp
                       lambda *a, **k: pytest.fail("the font was parsed again"))
         kept = fonts.reportlab_font("Fcheck", path, index, cache)
     for ours in (parsed, kept):
+        assert isinstance(ours.face._ttf_data, mmap.mmap)  # mapped: a CJK file is not read whole
         assert vars(ours).keys() == vars(theirs).keys()
         assert {k: v for k, v in vars(ours).items() if k not in ("face", "encoding", "state", "_shapable")} \
             == {k: v for k, v in vars(theirs).items() if k not in ("face", "encoding", "state", "_shapable")}

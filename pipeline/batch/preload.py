@@ -18,3 +18,9 @@ from .worker import quiet_logs, warm_up
 quiet_logs()
 with regex_cache.kept_patterns(user_cache_folder()):
     warm_up(Settings(), Settings().formats)
+    # What the warm-up's page does not need and the command line imports only when a page
+    # does (an undeclared encoding, a saved message, a transport's date): once here, not
+    # once per worker.
+    import charset_normalizer  # noqa: E402, F401
+    import email.policy  # noqa: E402, F401
+    import email.utils  # noqa: E402, F401

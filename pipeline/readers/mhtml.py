@@ -2,8 +2,6 @@
 the HTML part a browser shows is the page, the other parts are the pictures it refers to."""
 from __future__ import annotations
 
-import email
-import email.policy
 import re
 
 from lxml import etree
@@ -34,6 +32,9 @@ def root_part(message):
 def split(data: bytes) -> tuple[bytes, str | None, str | None, dict[str, bytes], str | None]:
     """(the page's bytes, its Content-Type, its address, the other parts by address and cid:,
     when it was saved: the message's Date)."""
+    import email  # noqa: PLC0415 (the e-mail package is imported only for a saved message)
+    import email.policy  # noqa: PLC0415
+
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     root = root_part(message)
     if root is None:
