@@ -165,14 +165,14 @@ def test_the_pdfdoc_encoding_shortcut_gives_reportlabs_bytes():
 
 
 def test_pdf_names_are_remembered_as_reportlab_makes_them():
-    """reportlab's ``PDFName``, looked up as a module global when a dictionary is formatted,
-    is wrapped once in a cache (however often the writer patches reportlab) that gives
-    what it gives."""
+    """reportlab's ``PDFName``, looked up as a module global when a stream is formatted
+    (its filters' names), is wrapped once in a cache (however often the writer patches reportlab)
+    that gives what it gives."""
     from reportlab.pdfbase import pdfdoc
 
     pdf._patch_reportlab()
     pdf._patch_reportlab()
-    assert "PDFName" in _globals_used(pdfdoc.PDFDictionary.format)
+    assert "PDFName" in _globals_used(pdfdoc.PDFStream.format)
     made = pdfdoc.PDFName.__wrapped__
     assert not hasattr(made, "cache_info")
     for name in ["Type", "FontDescriptor", "a b", "x#y", "(paren)", "é", "中"]:
@@ -200,3 +200,31 @@ def test_pdf_arrays_are_formatted_as_reportlab_formats_them():
             array = pdfdoc.PDFArray(sample)
             array.multiline = multiline
             assert pdf._array_format(array, document) == original(array, document), (sample, multiline)
+
+
+def test_pdf_dictionaries_are_formatted_as_reportlab_formats_them():
+    """``_dict_format`` stands in for reportlab's ``PDFDictionary.format``: the same bytes as
+    reportlab's own method for sorted and ordered dictionaries, of six entries or fewer and
+    more (a line break every six), multi-line or not, holding names, numbers, text, bytes,
+    references, arrays and dictionaries, however often the writer patches reportlab."""
+    from collections import OrderedDict
+
+    from reportlab.pdfbase import pdfdoc
+
+    pdf._patch_reportlab()
+    pdf._patch_reportlab()
+    assert pdfdoc.PDFDictionary.format is pdf._dict_format
+    original = pdf._dict_format.__wrapped__
+    assert original is not pdf._dict_format
+    document = pdfdoc.PDFDocument()
+    reference = document.Reference(pdfdoc.PDFArray([1]), "sample")
+    entry = {"Type": pdfdoc.PDFName("Font"), "Widths": pdfdoc.PDFArray([500, 1000.0, 2 / 3]), "Flags": 4,
+             "Ascent": 880.5, "Title": pdfdoc.PDFString("报告 (2023)"), "Raw": b"<00>", "Ref": reference,
+             "Inner": pdfdoc.PDFDictionary({"B": 1, "A": pdfdoc.PDFName("X")}), "Open": True, "a b#": "text"}
+    samples = [{}, {"Type": pdfdoc.PDFName("Page")}, entry, OrderedDict(reversed(list(entry.items())))]
+    for sample in samples:
+        for multiline in (True, False, "forced"):
+            dictionary = pdfdoc.PDFDictionary(sample)
+            dictionary.dict = sample  # as given, ordered or not
+            dictionary.multiline = multiline
+            assert pdf._dict_format(dictionary, document) == original(dictionary, document), (sample, multiline)

@@ -189,16 +189,50 @@ def _reportlab_formatting():
 
 
 def _array_format(self, document, IND=b"\n "):
-    """reportlab's ``PDFArray.format`` (``__wrapped__``), the same bytes; a number, as most of
-    the elements of a font's ``Widths`` are, is one cached look-up instead of four calls
-    through reportlab's generic ``format``."""
-    formatted, rl_config = _reportlab_formatting()
-    parts = [_number_bytes(e) if type(e) in (int, float) else formatted(e, document) for e in self.sequence]
+    """reportlab's ``PDFArray.format`` (``__wrapped__``), the same bytes, its elements
+    written by ``_element_bytes`` (most of a font's ``W`` array are numbers)."""
+    rl_config = _reportlab_formatting()[1]
+    parts = [_element_bytes(e, document) for e in self.sequence]
     if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
         return b"[ " + IND.join(parts) + b" ]"
     for i in reversed(range(10, len(parts), 10)):  # a line break every ten elements
         parts.insert(i, b"\n ")
     return b"[ " + b" ".join(parts) + b" ]"
+
+
+def _element_bytes(element, document) -> bytes:
+    """reportlab's ``format`` of an element of an array or dictionary, the same bytes; a
+    number (a width, a coordinate) is one cached look-up and a name (a ``PDFName``, a str)
+    one encoding, where reportlab's generic ``format`` tries four kinds first."""
+    kind = type(element)
+    if kind is int or kind is float:
+        return _number_bytes(element)
+    if kind is str:
+        return _pdfdoc_encoded(element)
+    return _reportlab_formatting()[0](element, document)
+
+
+@lru_cache(maxsize=1024)
+def _key_bytes(key: str) -> bytes:
+    """A dictionary key as reportlab writes it: its ``PDFName``, encoded."""
+    from reportlab.pdfbase import pdfdoc
+
+    return _pdfdoc_encoded(pdfdoc.PDFName(key))
+
+
+def _dict_format(self, document, IND=b"\n "):
+    """reportlab's ``PDFDictionary.format`` (``__wrapped__``), the same bytes: the keys sorted
+    (unless ordered), each written as its name, a line break every six entries unless the
+    dictionary is multi-line; each key's bytes made once per process."""
+    rl_config = _reportlab_formatting()[1]
+    entries = self.dict
+    keys = list(entries) if isinstance(entries, OrderedDict) else sorted(entries)
+    parts = [_key_bytes(key) + b" " + _element_bytes(entries[key], document) for key in keys]
+    if (self.multiline and rl_config.pdfMultiLine) or self.multiline == "forced":
+        return b"<<\n" + IND.join(parts) + b"\n>>"
+    for i in reversed(range(6, len(parts), 6)):
+        parts.insert(i, b"\n ")
+    return b"<<\n" + b" ".join(parts) + b"\n>>"
 
 
 def _pdfdoc_encoded(x):
@@ -249,6 +283,9 @@ def _patch_reportlab() -> None:
     if pdfdoc.PDFArray.format is not _array_format:
         _array_format.__wrapped__ = pdfdoc.PDFArray.format
         pdfdoc.PDFArray.format = _array_format
+    if pdfdoc.PDFDictionary.format is not _dict_format:
+        _dict_format.__wrapped__ = pdfdoc.PDFDictionary.format
+        pdfdoc.PDFDictionary.format = _dict_format
     if not hasattr(pdfdoc.PDFName, "cache_info"):  # a PDF object's keys are the same few names
         pdfdoc.PDFName = lru_cache(maxsize=1024)(pdfdoc.PDFName)
 
