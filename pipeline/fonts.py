@@ -450,27 +450,61 @@ def _fc_installed() -> bool:
     return shutil.which("fc-match") is not None
 
 
-_fc_answers: dict[str, tuple[tuple[tuple[str, ...], str, int], ...]] = {}
-_fc_asked: dict[str, subprocess.Popen] = {}  # pattern → its fc-match, started and not read yet
-#: ``fc-list`` of the Chinese faces: its process while it runs unread, then the files it named.
-_fc_listing: dict[str, subprocess.Popen | tuple[str, ...]] = {}
-_fc_lock = threading.Lock()
+@lru_cache(maxsize=1)
+def _shell() -> str | None:
+    """The POSIX shell that asks fontconfig about several patterns in one process, if any."""
+    return shutil.which("sh")
+
+
+FcAnswer = tuple[tuple[tuple[str, ...], str, int], ...]  # (families, file, face index), best first
+FC_MATCH_FORMAT = "--format=%{family}\t%{file}\t%{index}\n"
+#: A shell script asking fontconfig about each of its patterns in turn, each answer ended by a
+#: line holding the record separator: a process started from one as large as this one costs
+#: it a few milliseconds, which the shell spends on the other core instead.
+FC_MATCH_EACH = 'f=$1; shift; for p; do fc-match -s "$f" "$p"; printf "\\036\\n"; done'
+FC_ANSWER_END = "\x1e\n"
 FC_LIST = ("fc-list", "--format=%{file}\n", ":lang=zh-cn")
 
 
+class _FcAsked:
+    """fontconfig asked about ``patterns`` by one process, its answers read once."""
+
+    def __init__(self, patterns: tuple[str, ...]):
+        self.patterns = patterns
+        shell = _shell() if len(patterns) > 1 else None
+        args = [shell, "-c", FC_MATCH_EACH, "sh", FC_MATCH_FORMAT, *patterns] if shell else \
+            ["fc-match", "-s", FC_MATCH_FORMAT, *patterns]
+        self.process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+        self._answers: dict[str, FcAnswer] | None = None
+
+    def answers(self) -> dict[str, FcAnswer]:
+        if self._answers is None:
+            out = _fc_output(self.process)
+            parts = out.split(FC_ANSWER_END) if len(self.patterns) > 1 else [out]
+            self._answers = {pattern: _fc_parse(part) for pattern, part in zip(self.patterns, parts)}
+        return self._answers
+
+
+_fc_answers: dict[str, FcAnswer] = {}
+_fc_asked: dict[str, _FcAsked] = {}  # pattern → who asked fontconfig about it, not read yet
+#: ``fc-list`` of the Chinese faces: its process while it runs unread, then the files it named.
+_fc_listing: dict[str, subprocess.Popen | tuple[str, ...]] = {}
+_fc_lock = threading.Lock()
+
+
 def _fc_start(patterns: list[str]) -> None:
-    """Start ``fc-match -s`` for each pattern neither answered nor asked yet in this process,
-    the processes side by side (a start of fontconfig each, about a hundredth of a second).
-    The caller holds ``_fc_lock``."""
-    for pattern in dict.fromkeys(patterns):
-        if pattern in _fc_answers or pattern in _fc_asked:
-            continue
+    """Start asking fontconfig (``fc-match -s``) about each pattern neither answered nor asked
+    yet in this process, in one process (a shell: ``FC_MATCH_EACH``) where there is a shell,
+    else one each. The caller holds ``_fc_lock``."""
+    new = [p for p in dict.fromkeys(patterns) if p not in _fc_answers and p not in _fc_asked]
+    groups = [tuple(new)] if new and _shell() else [(p,) for p in new]
+    for group in groups:
         try:
-            _fc_asked[pattern] = subprocess.Popen(
-                ["fc-match", "-s", "--format=%{family}\t%{file}\t%{index}\n", pattern],
-                stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+            asked = _FcAsked(group)
         except OSError:
-            _fc_answers[pattern] = ()
+            _fc_answers.update(dict.fromkeys(group, ()))
+            continue
+        _fc_asked.update(dict.fromkeys(group, asked))
 
 
 def _fc_ask(patterns: list[str]) -> None:
@@ -479,9 +513,9 @@ def _fc_ask(patterns: list[str]) -> None:
     with _fc_lock:
         _fc_start(patterns)
         for pattern in dict.fromkeys(patterns):
-            process = _fc_asked.pop(pattern, None)
-            if process is not None:
-                _fc_answers[pattern] = _fc_read(process)
+            asked = _fc_asked.pop(pattern, None)
+            if asked is not None:
+                _fc_answers[pattern] = asked.answers().get(pattern, ())
 
 
 def _fc_output(process: subprocess.Popen) -> str:
@@ -495,11 +529,7 @@ def _fc_output(process: subprocess.Popen) -> str:
     return out.decode("utf-8", "replace") if process.returncode == 0 else ""
 
 
-def _fc_read(process: subprocess.Popen) -> tuple[tuple[tuple[str, ...], str, int], ...]:
-    return _fc_parse(_fc_output(process))
-
-
-def _fc_parse(out: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+def _fc_parse(out: str) -> FcAnswer:
     found = []
     for line in out.splitlines()[:50]:
         parts = line.split("\t")
@@ -508,7 +538,7 @@ def _fc_parse(out: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
     return tuple(found)
 
 
-def _fc_sorted(pattern: str) -> tuple[tuple[tuple[str, ...], str, int], ...]:
+def _fc_sorted(pattern: str) -> FcAnswer:
     """``fc-match -s PATTERN``: (families, file, face index) best first; () when it fails."""
     if pattern not in _fc_answers:
         _fc_ask([pattern])

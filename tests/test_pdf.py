@@ -1027,33 +1027,37 @@ def test_font_roles_resolve_in_order(tmp_path):
 
 
 def test_fontconfig_is_asked_once_per_face_name_and_all_at_once(monkeypatch):
-    """Resolving every role starts one fc-match per distinct face name and weight (and the
-    probe for aliases, regular and bold), all of them before the first answer is read."""
+    """Resolving every role asks fontconfig once about each distinct face name and weight (and
+    the probe for aliases, regular and bold), all in one process started before its answers
+    are read."""
     settings = Settings()
-    if not fonts._uses_fontconfig(settings):
-        pytest.skip("fontconfig (fc-match) is not installed")
+    if not fonts._uses_fontconfig(settings) or fonts._shell() is None:
+        pytest.skip("fontconfig (fc-match) or a shell is not installed")
     events = []
+
+    def patterns(args):
+        return tuple(args[5:]) if args[1] == "-c" else tuple(args[3:]) if args[0] == "fc-match" else None
 
     class Recorded(subprocess.Popen):
         def __init__(self, args, **kwargs):
-            if args[0] == "fc-match":
-                events.append(("start", args[-1]))
+            if patterns(args):
+                events.append(("start", patterns(args)))
             super().__init__(args, **kwargs)
 
         def communicate(self, *args, **kwargs):
-            if self.args[0] == "fc-match":
-                events.append(("read", self.args[-1]))
+            if patterns(self.args):
+                events.append(("read", patterns(self.args)))
             return super().communicate(*args, **kwargs)
 
     monkeypatch.setattr(subprocess, "Popen", Recorded)
     monkeypatch.setattr(fonts, "_fc_answers", {})
+    monkeypatch.setattr(fonts, "_fc_asked", {})
     for role in fonts.ROLES:
         fonts.resolve(role, settings)
-    started = [pattern for event, pattern in events if event == "start"]
     names = {(getattr(settings.fonts, role), role == "title") for role in fonts.ROLES}
-    assert sorted(started) == sorted({fonts._fc_pattern(*name) for name in names}
-                                     | {fonts._fc_pattern(fonts.FC_PROBE, heavy) for heavy in (False, True)})
-    assert [event for event, _ in events] == ["start"] * len(started) + ["read"] * len(started)
+    expected = sorted({fonts._fc_pattern(*name) for name in names}
+                      | {fonts._fc_pattern(fonts.FC_PROBE, heavy) for heavy in (False, True)})
+    assert [(event, sorted(asked)) for event, asked in events] == [("start", expected), ("read", expected)]
 
 
 def test_installed_fonts_found_by_family_name(tmp_path):
