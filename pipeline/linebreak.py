@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
+from itertools import accumulate
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Callable, Sequence
@@ -102,11 +103,52 @@ def break_opportunities(toks: Sequence[str], spaces: Sequence[bool] | None = Non
 
     A break at white space is judged between the nearest non-space units around it (only the
     kinsoku rules apply there), and every place in that white space gets the same answer.
-    ``spaces``: ``_spaces(toks)``, when the caller has it. One pass over the non-space units.
+    ``spaces``: ``_spaces(toks)``, when the caller has it. Units with no white space among
+    them (most paragraphs) are judged by ``_unspaced_opportunities``.
     """
-    n = len(toks)
     if spaces is None:
         spaces = _spaces(toks)
+    if len(toks) > 1 and True not in spaces:
+        return _unspaced_opportunities(toks)
+    return _spaced_opportunities(toks, spaces)
+
+
+#: The characters that never start a line, never end one, and pairs of characters that
+#: ``_joined`` may hold together, as searches (``_unspaced_opportunities``).
+_NO_START_AT = re.compile("[" + re.escape("".join(sorted(NO_LINE_START))) + "]")
+_NO_END_AT = re.compile("[" + re.escape("".join(sorted(NO_LINE_END))) + "]")
+
+
+def _unspaced_opportunities(toks: Sequence[str]) -> list[bool]:
+    """``break_opportunities`` of two or more units none of which is white space, found in the
+    units' text: a break is allowed everywhere but before a unit starting with a mark that
+    never starts a line, after one ending with a mark that never ends a line, and between
+    units ``_joined`` holds together. The searches find those few marks where a pass over the
+    units would judge every place."""
+    n = len(toks)
+    text = "".join(toks)
+    ok = [True] * (n + 1)
+    ok[0] = False
+    if len(text) == n:  # every unit one character: a unit starts at its character's offset
+        def unit_at(offset: int) -> int | None:
+            return offset if offset < n else None
+    else:
+        unit_at = dict(zip(accumulate(map(len, toks)), range(1, n))).get  # offset → the unit starting there
+    for mark in _NO_START_AT.finditer(text, 1):
+        if i := unit_at(mark.start()):
+            ok[i] = False
+    for mark in _NO_END_AT.finditer(text, 0, len(text) - 1):
+        if i := unit_at(mark.start() + 1):
+            ok[i] = False
+    for pair in _JOINING_PAIR.finditer(text):
+        if (i := unit_at(pair.start() + 1)) and ok[i] and _joined(toks[i - 1], toks[i]):
+            ok[i] = False
+    return ok
+
+
+def _spaced_opportunities(toks: Sequence[str], spaces: Sequence[bool]) -> list[bool]:
+    """``break_opportunities`` of any units, in one pass over the non-space units."""
+    n = len(toks)
     ok = [False] * n + [True]
     prev = -1  # the last non-space unit so far
     for i, tok in enumerate(toks):
@@ -129,6 +171,7 @@ def break_opportunities(toks: Sequence[str], spaces: Sequence[bool] | None = Non
 
 #: The edges of units that ``_joined`` may hold together: dashes and printable ASCII.
 _JOINING = frozenset("—―" + "".join(map(chr, range(0x21, 0x7F))))
+_JOINING_PAIR = re.compile("(?=[—―!-~]{2})")  # where two such characters meet
 
 
 def _joined(prev: str, nxt: str) -> bool:
@@ -169,6 +212,15 @@ def _text(toks: Sequence[str], spaces: Sequence[bool], start: int, end: int) -> 
     return "".join(toks[start:end])
 
 
+def _running_widths(widths: Sequence[float], spaces: Sequence[bool]) -> list[float] | None:
+    """The widths of units ``0:i`` for every ``i``, where no unit is white space and none has
+    a negative width (most paragraphs): ``break_lines`` then finds a line's units by a search
+    of them. None otherwise: it adds unit by unit (white space never ends a line's filling)."""
+    if True in spaces or min(widths, default=0.0) < 0:
+        return None
+    return list(accumulate(widths, initial=0.0))
+
+
 def break_lines(
     text: str,
     measure: Measure,
@@ -189,14 +241,17 @@ def break_lines(
     spaces = _spaces(toks)
     ok = break_opportunities(toks, spaces)
     hanging = frozenset(hanging)
+    running = _running_widths(widths, spaces)
 
     def cut(i: int, at: int) -> None:
         """Unit ``i`` cut in two after ``at`` characters, with a break between the halves."""
+        nonlocal running
         head, tail = toks[i][:at], toks[i][at:]
         toks[i:i + 1] = [head, tail]
         widths[i:i + 1] = [measure(head), measure(tail)]
         spaces.insert(i + 1, False)
         ok.insert(i + 1, True)
+        running = None
 
     lines: list[str] = []
     start = 0
@@ -208,6 +263,11 @@ def break_lines(
             break
         avail = first_width if (first_width is not None and not lines) else width
         used, end, limit = 0.0, start, avail + EPSILON
+        if running is not None:  # the units from ``start`` on whose widths add up to the limit
+            end = bisect_right(running, running[start] + limit, start) - 1
+            used = running[end] - running[start]
+        # unit by unit from there: all of them without running widths, else none (or one the
+        # search's rounding left out)
         while end < n and (used + widths[end] <= limit or spaces[end]):
             used += widths[end]
             end += 1

@@ -7,6 +7,7 @@ import pytest
 from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
+from pipeline import linebreak
 from pipeline.linebreak import (
     _MARKS,
     HANGING,
@@ -249,6 +250,35 @@ def test_a_break_at_white_space_is_judged_between_the_units_around_it(toks):
         expected = bool(before) and (not after or (toks[after[0]][0] not in NO_LINE_START
                                                    and toks[before[-1]][-1] not in NO_LINE_END))
         assert ok[i] == expected, (toks, i)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(["字", "。", "“", "”", "（", "）", "——", "……", "―", "ab", "12.5", "a-b", "—a",
+                                 "字\u0301", "\u3000"]), min_size=2, max_size=40))
+def test_the_search_for_marks_finds_the_breaks_the_pass_over_units_finds(toks):
+    """Units with no white space among them: the breaks found by searching their text for the
+    marks that forbid one are those the pass judging every place finds."""
+    assert linebreak._unspaced_opportunities(toks) == linebreak._spaced_opportunities(toks, [False] * len(toks))
+
+
+def tracked(s: str) -> float:
+    """A measure as a page sets text: 16 pt cells and a tracking of 0.37 pt, sums that are not
+    exact in binary, as a full line's width is not."""
+    return cells(s) * 16 + 0.37 * len(s)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(WORDS, min_size=1, max_size=120), st.integers(min_value=6, max_value=30),
+       st.sampled_from([frozenset(), HANGING]), st.sampled_from([cells, tracked]))
+def test_the_search_of_running_widths_fills_lines_as_adding_unit_by_unit(words, width, hanging, measure):
+    """A paragraph with no white space: the lines found by searching the running widths are
+    those found by adding the units' widths one by one."""
+    text = "".join(words).replace(" ", "")
+    full = measure("字" * width)  # a line of ``width`` full-width characters, exactly
+    searched = break_lines(text, measure, full, full - measure("字字"), hanging=hanging)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(linebreak, "_running_widths", lambda widths, spaces: None)
+        assert break_lines(text, measure, full, full - measure("字字"), hanging=hanging) == searched
 
 
 # --- titles -------------------------------------------------------------------------------
