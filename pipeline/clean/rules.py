@@ -16,6 +16,7 @@ from importlib import resources
 from pathlib import Path
 from urllib.parse import urlsplit
 
+import msgspec
 from cssselect import parse as parse_css
 from cssselect.parser import Attrib, Class, CombinedSelector, Element, Hash
 from lxml import etree
@@ -67,8 +68,10 @@ class PageSelector:
     test: etree.XPath | None = None
 
 
-@dataclass(frozen=True)
-class CleanRules:
+class CleanRules(msgspec.Struct, frozen=True):
+    """The compiled cleaning rules of a page's host (``rules_for``). A frozen struct rather
+    than a dataclass: a dataclass of this many fields costs a cold start 7 ms to define."""
+
     always_drop: tuple[PageSelector, ...]
     drop: tuple[PageSelector, ...]
     cms_content: tuple[PageSelector, ...]
