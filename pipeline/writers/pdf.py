@@ -546,7 +546,7 @@ class _CidFont:
         else:
             mapping = pdfdoc.PDFStream(content=struct.pack(f">{len(glyphs)}H", *glyphs), filters=[pdfdoc.PDFZCompress])
             to_glyph = doc.Reference(mapping, f"cidToGidMap:{base}")
-        widths = [face.getCharWidth(point) for point in chars[1:]]
+        widths = list(map(face.charWidths.get, chars[1:], repeat(face.defaultWidth)))  # ``getCharWidth`` of each
         cid_font = pdfdoc.PDFDictionary({
             "Type": pdfdoc.PDFName("Font"), "Subtype": pdfdoc.PDFName("CIDFontType2"),
             "BaseFont": pdfdoc.PDFName(base),
