@@ -25,9 +25,9 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from itertools import accumulate
 from dataclasses import dataclass
 from functools import lru_cache
+from itertools import accumulate
 from typing import Callable, Sequence
 
 #: Marks that never start a line (GB/T 15834 §5.1: 句号 逗号 顿号 分号 冒号 问号 叹号, the
@@ -113,8 +113,8 @@ def break_opportunities(toks: Sequence[str], spaces: Sequence[bool] | None = Non
     return _spaced_opportunities(toks, spaces)
 
 
-#: The characters that never start a line, never end one, and pairs of characters that
-#: ``_joined`` may hold together, as searches (``_unspaced_opportunities``).
+#: The characters that never start a line and those that never end one, as searches
+#: (``_unspaced_opportunities``).
 _NO_START_AT = re.compile("[" + re.escape("".join(sorted(NO_LINE_START))) + "]")
 _NO_END_AT = re.compile("[" + re.escape("".join(sorted(NO_LINE_END))) + "]")
 
