@@ -767,3 +767,13 @@ def test_the_forkserver_warms_up_with_the_regular_expressions_the_command_line_k
                    capture_output=True, timeout=120)
     kept = regex_cache._read(regex_cache.store_path(tmp_path / "pipeline"))
     assert len(kept) > 100  # the clean rules' among them
+
+
+def test_the_forkserver_imports_what_the_command_line_imports_only_when_a_page_needs_it():
+    """The modules a conversion imports only for some pages (charset_normalizer for bytes of
+    no known encoding, the e-mail package for a saved message or a transport's date) are
+    imported by the forkserver, once, not by each worker at its first such page."""
+    code = ("import sys, pipeline.batch.preload; "
+            "print([m for m in ('charset_normalizer', 'email.policy', 'email.utils') if m not in sys.modules])")
+    found = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True, timeout=120)
+    assert found.stdout.strip() == "[]"
