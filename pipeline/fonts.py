@@ -1090,6 +1090,7 @@ def font_choice(settings) -> FontChoice:
 #: which besides the parser only reportlab's text shaping reads: the fonts made here are
 #: marked unshaped, the writer drawing its own text objects.
 _UNKEPT = ("_ttf_data", "filename", "_pdfScale", "glyphToChar")
+MAPPED_FROM = 1 << 20  # bytes: a font file this large is mapped into memory, a smaller one read
 
 
 def reportlab_font(name: str, load: str, index: int, folder):
@@ -1112,11 +1113,14 @@ def reportlab_font(name: str, load: str, index: int, folder):
     pdfmetrics.TypeFace.__init__(face, None)
     vars(face).update(plain)
     vars(face).update({k: TTFNameBytes(v.encode("utf-8")) for k, v in names.items()})
-    # Mapped, not read: a CJK file is 10-20 MB, of which a document's subset reads a few
-    # hundred glyphs (reading it all was a fortieth of a second of a cold conversion).
-    # Every reader of ``_ttf_data`` slices it or unpacks from it, which a map answers too.
+    # A large file is mapped, not read: a CJK face is 10-20 MB, of which a document's subset
+    # reads a few hundred glyphs (reading it all was a fortieth of a second of a cold
+    # conversion). Every reader of ``_ttf_data`` slices it or unpacks from it, which a map
+    # answers too. A small one (a document's converted subset) is read: a map holds a file
+    # descriptor for as long as the face lives.
     with open(load, "rb") as file:
-        face._ttf_data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        large = os.fstat(file.fileno()).st_size >= MAPPED_FROM
+        face._ttf_data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if large else file.read()
     face.filename = load
     scale = 1000 / face.unitsPerEm
     face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
