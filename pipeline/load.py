@@ -20,7 +20,6 @@ import unicodedata
 from dataclasses import dataclass, field
 from typing import Mapping
 
-
 from .diagnostics import Diagnostic
 from .errors import InputError
 

@@ -32,8 +32,7 @@ def root_part(message):
 def split(data: bytes) -> tuple[bytes, str | None, str | None, dict[str, bytes], str | None]:
     """(the page's bytes, its Content-Type, its address, the other parts by address and cid:,
     when it was saved: the message's Date)."""
-    import email  # noqa: PLC0415 (the e-mail package is imported only for a saved message)
-    import email.policy  # noqa: PLC0415
+    import email.policy  # noqa: PLC0415 (the e-mail package is imported only for a saved message)
 
     message = email.message_from_bytes(data, policy=email.policy.compat32)
     root = root_part(message)
