@@ -34,7 +34,7 @@ from pipeline.tables import normalize
 from pipeline.writers import pdf, views
 from pipeline.writers.text import BodyText, body_lines
 
-from .conftest import DATA, QUICK_SWEEP, corpus_samples, ir_of, sample_params
+from .conftest import DATA, QUICK_SWEEP, REFERENCE, corpus_samples, ir_of, sample_params
 from .test_docx import ODD_TABLES, in_ci, table_report
 
 IR_DIR = DATA / "ir"
@@ -841,18 +841,108 @@ def test_a_glyph_is_converted_once_per_machine_through_the_glyph_store(tmp_path,
         assert fonts.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "}))) == font
 
 
-def test_fonts_of_converted_glyphs_are_those_of_fonttools_glyphs(tmp_path, monkeypatch):
-    """A converted glyph stands for fontTools' ``Glyph`` in the font being built
-    (``ConvertedGlyph``: its bytes compiled once, its bounds and points read from them): the
-    font is the same bytes as one fontTools builds of its own glyphs, bounds, ``maxp`` and
-    ``hhea`` figures recalculated from their coordinates."""
-    from fontTools.ttLib.tables._g_l_y_f import Glyph
+def fonttools_build(outlines: fonts.CffOutlines, chars: str) -> bytes:
+    """The font ``CffOutlines.truetype`` assembles, built by fontTools' ``FontBuilder`` of
+    fontTools' own glyphs (decompiled from the converted ones), its figures recalculated by
+    fontTools from their coordinates: the reference the assembled bytes are held to."""
+    import copy
+    import hashlib
 
-    path = str(fonts.packaged_faces()[0][0].path)  # Noto Serif SC: outlines of every shape
-    chars = " 仿宋报告年度，。《一二三四五六七八九十政府工作报告123abcXYZ%（）"
-    ours = fonts.CffOutlines(path, 0).truetype(chars)
-    monkeypatch.setattr(fonts, "ConvertedGlyph", Glyph)  # fontTools decompiles and recompiles each
-    assert fonts.CffOutlines(path, 0).truetype(chars) == ours
+    from fontTools.fontBuilder import FontBuilder
+    from fontTools.ttLib import TTFont, newTable
+    from fontTools.ttLib.tables._g_l_y_f import Glyph
+    from fontTools.unicodedata import mirrored
+
+    source, names = outlines.font, outlines.names
+    wanted = set(map(ord, chars))
+    wanted |= {mirror for mirror in map(mirrored, wanted) if mirror is not None}
+    mapped = {point: outlines.cmap[point] for point in wanted if point in outlines.cmap}
+    sequences = {glyph for selector in wanted & outlines.variants.keys()
+                 for point, glyph in outlines.variants[selector] if point in wanted and glyph is not None}
+    numbers = sorted({0, *mapped.values(), *sequences})
+    order = [names[number] for number in numbers]
+    glyphs = {name: Glyph(glyph.compiled) for name, glyph in outlines.glyphs(order).items()}
+    font = TTFont(recalcTimestamp=False)
+    font.setGlyphOrder(order)
+    for tag in ("head", "hhea", "OS/2"):
+        font[tag] = copy.deepcopy(source[tag])
+    font["head"].glyphDataFormat = 0
+    font["loca"] = newTable("loca")
+    glyf = font["glyf"] = newTable("glyf")
+    glyf.glyphOrder, glyf.glyphs = order, glyphs
+    font["hmtx"] = newTable("hmtx")
+    font["hmtx"].metrics = {names[n]: (outlines.advances[n], outlines.side_bearings[n]) for n in numbers}
+    builder = FontBuilder(font=font)
+    builder.setupMaxp()
+    font["maxp"].maxZones = 1
+    builder.setupCharacterMap({point: names[number] for point, number in mapped.items()})
+    font["OS/2"].recalcUnicodeRanges(font, pruneOnly=True)
+    font["OS/2"].recalcCodePageRanges(font, pruneOnly=True)
+    post = source["post"]
+    builder.setupPost(keepGlyphNames=False, italicAngle=post.italicAngle, underlinePosition=post.underlinePosition,
+                      underlineThickness=post.underlineThickness, isFixedPitch=post.isFixedPitch)
+    tag = hashlib.sha1(chars.encode()).hexdigest()[:8].upper()
+    name = font["name"] = newTable("name")
+    name.names = []
+    for record in source["name"].names:
+        if record.nameID in fonts.CONVERTED_NAME_IDS:
+            text = record.toUnicode()
+            name.setName(f"{text[:54]}-{tag}" if record.nameID == 6 else text, record.nameID,
+                         record.platformID, record.platEncID, record.langID)
+    out = io.BytesIO()
+    font.save(out, reorderTables=True)
+    return out.getvalue()
+
+
+CONVERSION_CASES = (
+    " ",  # a glyph without outline besides .notdef
+    "",
+    " 仿宋报告年度，。《一二三四五六七八九十政府工作报告123abcXYZ%（）",
+    "〇一丁七万丈三上下不与丐丑专且丕世丘丙业丛东丝",  # runs of consecutive characters and glyphs
+    " ABCDEFGHIJKLMNOPQRSTUVWXYZ abcdefghijklmnopqrstuvwxyz 0123456789 ÞĽБΆİ♥╚√‰∑┤",  # code pages
+    "，\uFE01葛\U000E0100",  # variation sequences
+    "🄀🄁🄂🄄🄊🄋𠂇𠂉𠃌中文",  # beyond the Basic Multilingual Plane: a format 12 subtable too
+)
+
+
+@pytest.mark.parametrize("face", [0, 1], ids=["serif", "sans"])
+def test_converted_fonts_are_the_fonts_fonttools_builds(face):
+    """A converted font is assembled table by table (``CffOutlines.truetype``), the same bytes
+    as fontTools' ``FontBuilder`` saves of fontTools' own glyphs, bounds, ``maxp``, ``hhea``,
+    ``OS/2`` ranges, character map and names recalculated by fontTools: for page-sized
+    character sets of the reference report, and for the cases above (no outline, code
+    page signs, consecutive runs, variation sequences, characters beyond the BMP)."""
+    path = str(fonts.packaged_faces()[face][0].path)  # Noto Serif SC, Noto Sans SC
+    outlines = fonts.CffOutlines(path, 0)
+    text = REFERENCE.read_text(encoding="utf-8")
+    page = "".join(sorted(set(text)))
+    for chars in (*CONVERSION_CASES, page, page[::3], page[:40]):
+        assert outlines.truetype(chars) == fonttools_build(outlines, chars), chars[:20]
+
+
+def test_a_converted_font_of_simple_boxes_is_the_font_fonttools_builds(tmp_path):
+    """The same for a font unlike Noto's: every glyph's left side bearing its xMin (the
+    ``head`` flag set), glyphs that fill few bytes."""
+    path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True,
+                         side_bearing=100))
+    outlines = fonts.CffOutlines(path, 0)
+    for chars in ("", " ", "仿", " 仿宋报告年度，。"):
+        assert outlines.truetype(chars) == fonttools_build(outlines, chars)
+
+
+@pytest.mark.slow
+def test_the_code_page_signs_are_all_that_changes_fonttools_code_pages():
+    """No character of the Basic Multilingual Plane outside ``CODE_PAGE_SIGNS`` changes
+    fontTools' code page ranges, even beside every character its conditions ask for (the
+    printable ASCII, the line-drawing and other marks): a converted font's are computed of its
+    characters in ``CODE_PAGE_SIGNS`` alone. Eight seconds: one answer per character."""
+    from fontTools.ttLib.tables.O_S_2f_2 import calcCodePageRanges
+
+    context = set(range(0x20, 0x7E)) | set(map(ord, "┤√Ѕ╜½‰∑"))
+    alone = calcCodePageRanges(context)
+    changing = [point for point in range(0x10000)
+                if point not in fonts.CODE_PAGE_SIGNS and calcCodePageRanges(context | {point}) != alone]
+    assert changing == []
 
 
 def test_a_glyph_store_that_cannot_be_used_costs_only_the_conversion(tmp_path, monkeypatch):

@@ -49,14 +49,12 @@ shared read cursor).
 """
 from __future__ import annotations
 
-import array
 import contextvars
 import hashlib
 import io
 import math
 import re
 import struct
-import sys
 import threading
 import zlib
 from collections import OrderedDict
@@ -68,7 +66,7 @@ from datetime import datetime, timezone
 
 from lxml import etree
 
-from .. import __version__, colour, fonts, ir
+from .. import __version__, colour, fonts, ir, sfnt
 from ..errors import RenderError
 from ..linebreak import HANGING, break_lines, hangs
 from . import pdfa, views
@@ -294,15 +292,6 @@ def _patch_reportlab() -> None:
 _MORE_COMPONENTS, _ARGS_ARE_WORDS, _SCALE, _XY_SCALE, _TWO_BY_TWO = 0x20, 0x01, 0x08, 0x40, 0x80
 
 
-def _checksum(data: bytes) -> int:
-    """The TrueType checksum: the 32-bit big-endian words of ``data`` (zero padded) summed."""
-    words = array.array("I")
-    words.frombytes(data + b"\0" * (-len(data) % 4))
-    if sys.byteorder == "little":
-        words.byteswap()
-    return sum(words) & 0xFFFFFFFF
-
-
 class _Glyph(NamedTuple):
     """A glyph as it goes into a subset (``_Subsetter``)."""
 
@@ -334,7 +323,7 @@ class _Subsetter:
         if "name" in self.same:
             self.same["name"] = _essential_names(self.same["name"])
         self.same["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
-        self.sums = {tag: _checksum(data) for tag, data in self.same.items()}
+        self.sums = {tag: sfnt.checksum(data) for tag, data in self.same.items()}
         self.glyphs: dict[int, _Glyph] = {}  # original glyph index → the glyph
 
     def _read(self, index: int) -> _Glyph:
@@ -347,7 +336,7 @@ class _Subsetter:
         components = ()
         if end > start and struct.unpack_from(">h", data, start)[0] < 0:
             components = tuple((where - start, part) for where, part in _components(data, start + 10))
-        glyph = self.glyphs[index] = _Glyph(raw + b"\0" * (-len(raw) % 4), _checksum(raw), components,
+        glyph = self.glyphs[index] = _Glyph(raw + b"\0" * (-len(raw) % 4), sfnt.checksum(raw), components,
                                             len(raw) > 2 and bool(components))
         return glyph
 
@@ -382,7 +371,7 @@ class _Subsetter:
         out["cmap"] = struct.pack(f">{len(cmap)}H", *cmap)
 
         glyf = [_renumbered(glyph, glyph_set) if glyph.renumber else glyph.data for glyph in parts]
-        glyf_sum = sum(_checksum(data) if glyph.renumber else glyph.checksum for glyph, data in zip(parts, glyf))
+        glyf_sum = sum(sfnt.checksum(data) if glyph.renumber else glyph.checksum for glyph, data in zip(parts, glyf))
         offsets = list(accumulate(map(len, glyf), initial=0))
         pos = offsets[-1]
         out["glyf"] = b"".join(glyf)
@@ -393,7 +382,7 @@ class _Subsetter:
         out["loca"] = loca
         head = _set_ushort(self.tables["head"], 50, loc_format)
         out["head"] = head[:8] + b"\0\0\0\0" + head[12:]
-        return _font_file(out, {**self.sums, "glyf": glyf_sum & 0xFFFFFFFF})
+        return sfnt.font_file(out, {**self.sums, "glyf": glyf_sum & 0xFFFFFFFF})
 
 
 #: The name records a subset keeps, as fontTools' subsetter does by default: copyright, family,
@@ -442,35 +431,6 @@ def _components(data: bytes, at: int):
 
 def _set_ushort(data: bytes, at: int, value: int) -> bytes:
     return data[:at] + struct.pack(">H", value) + data[at + 2:]
-
-
-def _font_file(tables: dict[str, bytes], sums: dict[str, int]) -> bytes:
-    """The font file of ``tables`` as reportlab's ``TTFontMaker.makeStream`` writes it
-    (``sums``: checksums already known; the ``head`` table's checksum adjustment zero). The
-    adjustment is set in the ``head`` table before the file is joined, so the file is copied
-    once."""
-    count = len(tables)
-    search, selector = 1, 0
-    while search * 2 <= count:
-        search, selector = search * 2, selector + 1
-    search *= 16
-    header = [struct.pack(">lHHHH", 0x00010000, count, search, selector, count * 16 - search)]
-    offset, total = 12 + count * 16, 0
-    items = sorted(tables.items())
-    for tag, data in items:
-        checksum = sums[tag] if tag in sums else _checksum(data)
-        total += checksum
-        header.append(tag.encode("latin1") + struct.pack(">LLL", checksum, offset, len(data)))
-        offset += (len(data) + 3) & ~3
-    head = b"".join(header)
-    total += _checksum(head)
-    adjustment = struct.pack(">L", (0xB1B0AFBA - total) & 0xFFFFFFFF)
-    body = [head]
-    for tag, data in items:
-        if tag == "head":
-            data = data[:8] + adjustment + data[12:]
-        body += (data, b"\0" * (-len(data) % 4))
-    return b"".join(body)
 
 
 class Face:
