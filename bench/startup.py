@@ -88,6 +88,10 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{'command':32} {'instructions':>14}")
             for name, args_ in cases.items():
                 print(f"{name:32} {instructions(args_, env, Path(tmp)):14,d}")
+            if args.new_characters:
+                for converted in Path(env["XDG_CACHE_HOME"]).rglob("ttf"):
+                    shutil.rmtree(converted)
+                print(f"{'convert, new characters':32} {instructions(convert, env, Path(tmp)):14,d}")
             return 0
         times: dict[str, list[float]] = {name: [] for name in cases}
         if args.empty_cache:

@@ -1230,21 +1230,30 @@ class CffOutlines:
 
     def __init__(self, path: str, index: int, folder: str | None = None):
         import fontTools
-        from fontTools.ttLib import TTFont
 
-        self.font = TTFont(path, fontNumber=index if _is_collection(path) else -1, lazy=True,
-                           recalcTimestamp=False)
-        if "CFF " not in self.font:
-            raise RenderError(f"{path}: face {index} has no CFF outlines to convert")
-        face = disk_memo(Path(folder) if folder else None, "cffface", path, f"{index}|{fontTools.version}",
-                         partial(_cff_face_data, self.font))
+        self.path, self.index = path, index
+        kept = partial(disk_memo, Path(folder) if folder else None)
+        face = kept("cffface", path, f"{index}|{fontTools.version}", lambda: _cff_face_data(self.font))
         self.names: list[str] = face["names"]  # glyph number → name
         self.cmap: dict[int, int] = face["cmap"]  # character → glyph number
         # variation sequences: selector → [(character, its glyph number, None for the default one)]
         self.variants: dict[int, list] = face["variants"]
         self.advances: list[int] = face["advances"]
         self.side_bearings: list[int] = face["side_bearings"]
+        self.tables: dict = kept("cfftables", path, f"{index}|{fontTools.version}", lambda: _face_tables(self.font))
         self.converted: dict[str, ConvertedGlyph] = {}  # glyph name → its TrueType glyph
+
+    @cached_property
+    def font(self):
+        """The face's font file, opened when what is kept on disk of it is not enough: to read
+        it the first time, or to convert a glyph."""
+        from fontTools.ttLib import TTFont
+
+        font = TTFont(self.path, fontNumber=self.index if _is_collection(self.path) else -1, lazy=True,
+                      recalcTimestamp=False)
+        if "CFF " not in font:
+            raise RenderError(f"{self.path}: face {self.index} has no CFF outlines to convert")
+        return font
 
     @cached_property
     def glyph_set(self):
@@ -1306,12 +1315,12 @@ class CffOutlines:
         metrics, metrics_count = _hmtx(advances, bearings)
         outlined = [(glyph, advance, bearing) for glyph, advance, bearing in zip(parts, advances, bearings)
                     if glyph.contours]
-        face = self._face_tables
+        face = self.tables
         tables = {
             "head": _head(face["head"], outlined, loca_format),
             "hhea": _hhea(face["hhea"], outlined, max(advances), metrics_count),
             "maxp": _maxp(parts),
-            "OS/2": _os2(face["OS/2"], set(character_map)),
+            "OS/2": _os2(face, set(character_map)),
             "hmtx": metrics,
             "cmap": _cmap(character_map),
             "loca": loca,
@@ -1321,39 +1330,45 @@ class CffOutlines:
         }
         return sfnt.font_file(tables, {"glyf": glyf_sum}, order=sfnt.truetype_order(tables))
 
-    @cached_property
-    def _face_tables(self) -> dict:
-        """What every font built of this face takes from it: its ``head`` (glyph data format
-        0), ``hhea`` and ``OS/2`` tables as fontTools writes them (the figures a font
-        recalculates are set per font), a ``post`` table of format 3 with the face's italic
-        angle, underline and pitch, and the name records kept (``CONVERTED_NAME_IDS``): by
-        (platform, encoding, language, name), the text and its encoding."""
-        from types import SimpleNamespace
+def _face_tables(font) -> dict:
+    """What every font converted of a CFF face takes from it, as plain data: its ``head``
+    (glyph data format 0), ``hhea`` and ``OS/2`` tables as fontTools writes them (the figures
+    a font recalculates are set per font; an ``OS/2`` of version 0 becomes one of version 1,
+    as fontTools makes it when it sets the code pages), the ``OS/2`` table's Unicode range and
+    code page bits, a ``post`` table of format 3 with the face's italic angle, underline and
+    pitch, and the name records kept (``CONVERTED_NAME_IDS``): by (platform, encoding,
+    language, name), the text and its encoding. Kept on disk: reading them takes fontTools'
+    table modules, a twentieth of a second to import."""
+    from types import SimpleNamespace
 
-        from fontTools.ttLib import newTable
+    from fontTools.ttLib import newTable
 
-        source = self.font
-        as_is = SimpleNamespace(recalcBBoxes=False, recalcTimestamp=False)  # compile without recalculating
-        head = copy.copy(source["head"])
-        head.glyphDataFormat = 0
-        source_post = source["post"]
-        post = newTable("post")
-        post.formatType = 3.0
-        post.italicAngle, post.underlinePosition = source_post.italicAngle, source_post.underlinePosition
-        post.underlineThickness, post.isFixedPitch = source_post.underlineThickness, source_post.isFixedPitch
-        post.minMemType42 = post.maxMemType42 = post.minMemType1 = post.maxMemType1 = 0
-        names = {}
-        for record in source["name"].names:  # a record set twice keeps its place and its last text
-            if record.nameID in CONVERTED_NAME_IDS:
-                key = (record.platformID, record.platEncID, record.langID, record.nameID)
-                names[key] = (record.toUnicode(), record.getEncoding())
-        return {
-            "head": head.compile(as_is),
-            "hhea": copy.copy(source["hhea"]).compile(as_is),
-            "OS/2": source["OS/2"],
-            "post": post.compile(None),
-            "names": names,
-        }
+    as_is = SimpleNamespace(recalcBBoxes=False, recalcTimestamp=False)  # compile without recalculating
+    head = copy.copy(font["head"])
+    head.glyphDataFormat = 0
+    os2 = copy.copy(font["OS/2"])
+    code_pages = os2.getCodePageRanges()
+    os2.setCodePageRanges(code_pages)
+    source_post = font["post"]
+    post = newTable("post")
+    post.formatType = 3.0
+    post.italicAngle, post.underlinePosition = source_post.italicAngle, source_post.underlinePosition
+    post.underlineThickness, post.isFixedPitch = source_post.underlineThickness, source_post.isFixedPitch
+    post.minMemType42 = post.maxMemType42 = post.minMemType1 = post.maxMemType1 = 0
+    names = {}
+    for record in font["name"].names:  # a record set twice keeps its place and its last text
+        if record.nameID in CONVERTED_NAME_IDS:
+            key = (record.platformID, record.platEncID, record.langID, record.nameID)
+            names[key] = (record.toUnicode(), record.getEncoding())
+    return {
+        "head": head.compile(as_is),
+        "hhea": copy.copy(font["hhea"]).compile(as_is),
+        "OS/2": os2.compile({}),  # no font: nothing else of it is read or checked
+        "unicode ranges": sorted(os2.getUnicodeRanges()),
+        "code pages": sorted(code_pages),
+        "post": post.compile(None),
+        "names": names,
+    }
 
 
 def _glyf_and_loca(glyphs: list[ConvertedGlyph]) -> tuple[bytes, int, bytes, int]:
@@ -1436,18 +1451,25 @@ def _maxp(glyphs: list[ConvertedGlyph]) -> bytes:
 CODE_PAGE_SIGNS = frozenset(range(0x20, 0x7E)) | frozenset(map(ord, "ÞĽБΆİאرŗ₫ๅエㄅㄱ央곴♥þ╚ÅéõЅ╜½√‰∑┤"))
 
 
-def _os2(table, points: set[int]) -> bytes:
-    """The face's ``OS/2`` table for a font of the characters ``points``: the Unicode and
-    code page ranges none of them is in cleared (at least the Latin 1 code page kept), the
-    first and last character set."""
+def _os2(face: dict, points: set[int]) -> bytes:
+    """The face's ``OS/2`` table (``_face_tables``) for a font of the characters ``points``:
+    the Unicode ranges and code pages none of them is in cleared (at least the Latin 1 code
+    page kept), the first and last character set."""
     from fontTools.ttLib.tables.O_S_2f_2 import calcCodePageRanges, intersectUnicodeRanges
 
-    os2 = copy.copy(table)
-    os2.setUnicodeRanges(os2.getUnicodeRanges() - intersectUnicodeRanges(points, inverse=True))
-    os2.setCodePageRanges(calcCodePageRanges(points & CODE_PAGE_SIGNS) & os2.getCodePageRanges() or {0})
+    os2 = bytearray(face["OS/2"])
+    unicode_ranges = set(face["unicode ranges"]) - intersectUnicodeRanges(points, inverse=True)
+    code_pages = calcCodePageRanges(points & CODE_PAGE_SIGNS) & set(face["code pages"]) or {0}
+    struct.pack_into(">4L", os2, 42, *_bit_fields(unicode_ranges, 4))
     if points:
-        os2.usFirstCharIndex, os2.usLastCharIndex = min(0xFFFF, min(points)), min(0xFFFF, max(points))
-    return os2.compile({})  # no font: nothing else of it is read or checked
+        struct.pack_into(">HH", os2, 64, min(0xFFFF, min(points)), min(0xFFFF, max(points)))
+    struct.pack_into(">2L", os2, 78, *_bit_fields(code_pages, 2))
+    return bytes(os2)
+
+
+def _bit_fields(bits: set[int], fields: int) -> list[int]:
+    """Bit numbers as ``fields`` 32-bit fields, bit 0 the first field's lowest."""
+    return [sum(1 << (bit - 32 * i) for bit in bits if 32 * i <= bit < 32 * (i + 1)) for i in range(fields)]
 
 
 def _cmap(character_map: dict[int, int]) -> bytes:
@@ -1528,17 +1550,26 @@ def _cmap_format_12(character_map: dict[int, int]) -> bytes:
 
 
 def _name(records: dict[tuple[int, int, int, int], tuple[str, str]], tag: str) -> bytes:
-    """The ``name`` table of ``records`` (``CffOutlines._face_tables``) in their order, the
+    """The ``name`` table of ``records`` (``_face_tables``) in their order, the
     PostScript name (6) tagged with ``tag``; a text met again is stored once."""
     header, strings, offsets = [], [], {}
     at = 0
     for (platform, encoding, language, name_id), (text, codec) in sorted(records.items()):
-        data = (f"{text[:54]}-{tag}" if name_id == 6 else text).encode(codec)
+        data = _encoded(f"{text[:54]}-{tag}" if name_id == 6 else text, codec)
         if data not in offsets:
             offsets[data], at = at, at + len(data)
             strings.append(data)
         header.append(struct.pack(">6H", platform, encoding, language, name_id, len(data), offsets[data]))
     return struct.pack(">HHH", 0, len(header), 6 + 12 * len(header)) + b"".join(header + strings)
+
+
+def _encoded(text: str, codec: str) -> bytes:
+    try:
+        return text.encode(codec)
+    except LookupError:  # one of fontTools' Mac codecs, which its module registers when imported
+        import fontTools.encodings.codecs  # noqa: F401
+
+        return text.encode(codec)
 
 
 class ConvertedGlyph:

@@ -154,9 +154,9 @@ def test_advances_kept_as_runs_read_as_the_dictionary_they_came_from(monkeypatch
 
 def test_a_cff_face_is_read_once_and_its_outlines_only_to_convert(tmp_path, monkeypatch):
     """What converting needs of a CFF face besides its outlines (glyph names, character map,
-    metrics: most of a second for a CJK face) is read back in a new process, and a process
-    whose glyphs are all in the glyph store never reads the outlines; the fonts are the same
-    bytes as those of a face read afresh."""
+    metrics: most of a second for a CJK face; the tables a converted font takes from it) is
+    read back in a new process, and a process whose glyphs are all in the glyph store never
+    opens the font file; the fonts are the same bytes as those of a face read afresh."""
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。《》", cff=True))
     folder, store = str(tmp_path / "cache"), fonts.GlyphStore(tmp_path / "glyphs.sqlite")
     expected = fonts.CffOutlines(path, 0).truetype(" 仿宋报告《")
@@ -166,7 +166,8 @@ def test_a_cff_face_is_read_once_and_its_outlines_only_to_convert(tmp_path, monk
         raise AssertionError("the face was read again")
 
     monkeypatch.setattr(fonts, "_cff_face_data", unread)
-    monkeypatch.setattr(fonts.CffOutlines, "glyph_set", property(unread))
+    monkeypatch.setattr(fonts, "_face_tables", unread)
+    monkeypatch.setattr(fonts.CffOutlines, "font", property(unread))
     assert fonts.CffOutlines(path, 0, folder).truetype(" 仿宋报告《", store) == expected
     with pytest.raises(AssertionError, match="read again"):
         fonts.CffOutlines(path, 0, folder).truetype(" 年度", store)  # new glyphs: the outlines are read
