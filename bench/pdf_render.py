@@ -10,7 +10,10 @@ reference page and corpus samples (``tests/data/corpus``), so no shared corpus i
 renders run by run, and prints both medians and their ratio (first / second): on a busy
 machine this is the fair comparison (e.g. ``--against pdf.archival=false`` is the cost of
 PDF/A, since ``archival: false`` writes the bytes the writer wrote before PDF/A existed).
-``--cpu`` measures the process's CPU time instead of the wall clock. ``--threads N`` then
+``--cpu`` measures the process's CPU time instead of the wall clock. ``--new-characters`` times
+each render as a page whose character sets no earlier one had: a CFF face's font converted for
+them (``fonts.truetype_subset``; every role with ``--set 'pdf.font_dirs=[]'``, a bare install)
+is built and read again, its glyphs already converted (a copy of the font cache is used). ``--threads N`` then
 renders all the pages twice over, serially and by a pool of N threads, alternating, and
 prints both wall times (the bytes must be the same): what a threaded worker gains.
 
@@ -20,22 +23,27 @@ session (run this script with each on PYTHONPATH), or two settings with ``--agai
     python bench/pdf_render.py [--runs 15] [--set pdf.tagged=true] [--against pdf.archival=false] [--cpu]
     python bench/pdf_render.py --runs 5 --threads 2
     python bench/pdf_render.py --format docx
+    python bench/pdf_render.py --cpu --set 'pdf.font_dirs=[]' --new-characters
 """
 from __future__ import annotations
 
 import argparse
+import shutil
 import statistics
 import sys
+import tempfile
 import time
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import msgspec
 import yaml
 
+from pipeline import fonts
 from pipeline.config import Settings, validate
 from pipeline.convert import build_ir
 from pipeline.load import Document
-from pipeline.writers import get_writer
+from pipeline.writers import get_writer, pdf
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 PAGES = (
@@ -73,12 +81,28 @@ def main(argv=None) -> int:
                         help="also time all pages rendered serially against a pool of N threads")
     parser.add_argument("--format", default="pdf", help="the writer to time (default: pdf)")
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder holding the pages (default: tests/data/corpus)")
+    parser.add_argument("--new-characters", action="store_true",
+                        help="each render builds and reads the fonts converted for its character sets again")
     args = parser.parse_args(argv)
     clock = time.process_time if args.cpu else time.perf_counter
     render = get_writer(args.format)
     variants = [settings_from(args.assignments)]
     if args.against:
         variants.append(settings_from(args.assignments + args.against))
+    cache = None
+    if args.new_characters:
+        folder = tempfile.TemporaryDirectory(prefix="pdf-render-bench-")
+        cache = Path(folder.name) / "font-cache"
+        shutil.copytree(fonts.cache_dir(variants[0]), cache, ignore=shutil.ignore_patterns("ttf"))
+        variants = [msgspec.structs.replace(v, pdf=msgspec.structs.replace(v.pdf, font_cache_dir=cache))
+                    for v in variants]
+
+    def forget() -> None:
+        """With --new-characters: the fonts converted for character sets, and the faces read of
+        them (kept by file), forgotten before a timed render."""
+        if cache is not None:
+            shutil.rmtree(cache / "ttf", ignore_errors=True)
+            pdf._subset_faces.clear()
     trees = []
     for name in PAGES:
         path = args.corpus / name
@@ -95,6 +119,7 @@ def main(argv=None) -> int:
         times: list[list[float]] = [[] for _ in variants]
         for _ in range(args.runs):
             for i, settings in enumerate(variants):
+                forget()
                 start = clock()
                 render(tree, settings)
                 times[i].append((clock() - start) * 1000)
