@@ -37,6 +37,7 @@ from __future__ import annotations
 import copy
 import gc
 import hashlib
+import io
 import json
 import logging
 import marshal
@@ -1094,22 +1095,33 @@ _UNKEPT = ("_ttf_data", "filename", "_pdfScale", "glyphToChar")
 MAPPED_FROM = 1 << 20  # bytes: a font file this large is mapped into memory, a smaller one read
 
 
+def reportlab_reading(source) -> tuple[dict[str, str], dict]:
+    """What reportlab's parser reads of a TrueType font (``TTFontFace``: a file's path, or a
+    file object): its names (as text) and its other attributes, less those a face is given
+    afresh (``_UNKEPT``)."""
+    from reportlab.pdfbase.ttfonts import TTFNameBytes, TTFontFace
+
+    path, index = source if isinstance(source, tuple) else (source, 0)
+    attrs = vars(TTFontFace(path, subfontIndex=index))
+    names = {k: v.ustr for k, v in attrs.items() if isinstance(v, TTFNameBytes)}
+    return names, {k: v for k, v in attrs.items() if k not in names and k not in _UNKEPT}
+
+
 def reportlab_font(name: str, load: str, index: int, folder):
     """reportlab's ``TTFont(name, load, subfontIndex=index)``. What its parser reads from
     the file (the character map, advance widths and glyph offsets of every glyph: about a
     tenth of a second for a CJK face) is kept on disk under ``folder`` and set on a face
-    made without parsing; a test holds the result equal to reportlab's own."""
+    made without parsing; a font this process just converted (``truetype_subset``) comes
+    with it (``CffOutlines.converted``). A test holds the result equal to reportlab's own."""
     import reportlab
     from reportlab import rl_config
     from reportlab.pdfbase import pdfmetrics
     from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
-    def parse():
-        attrs = vars(TTFontFace(load, subfontIndex=index))
-        names = {k: v.ustr for k, v in attrs.items() if isinstance(v, TTFNameBytes)}
-        return names, {k: v for k, v in attrs.items() if k not in names and k not in _UNKEPT}
-
-    names, plain = disk_memo(folder, "rlface", load, f"{index}|{reportlab.Version}", parse)
+    with _convert_lock:
+        known = _readings.pop(load, None) if index == 0 else None
+    names, plain = known or disk_memo(folder, "rlface", load, f"{index}|{reportlab.Version}",
+                                      partial(reportlab_reading, (load, index)))
     face = TTFontFace.__new__(TTFontFace)
     pdfmetrics.TypeFace.__init__(face, None)
     vars(face).update(plain)
@@ -1136,6 +1148,10 @@ def reportlab_font(name: str, load: str, index: int, folder):
 # --- CFF → TrueType -----------------------------------------------------------------------
 
 _convert_lock = threading.Lock()
+#: What reportlab reads of each font ``truetype_subset`` converted in this process and no face
+#: loaded yet, by file: the face is set from it without parsing the file (``reportlab_font``).
+_readings: dict[str, tuple[dict, dict]] = {}
+READINGS_KEPT = 8
 
 
 def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
@@ -1160,7 +1176,11 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
                 return target
         LOG.debug("converting %d characters of %s (face %d) to TrueType outlines", len(wanted), path, index)
         outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns, str(cache_dir(settings)))
-        _atomic_write(target, outlines.truetype(wanted, glyph_store(path, index, settings)))
+        data, reading = outlines.converted(wanted, glyph_store(path, index, settings))
+        _atomic_write(target, data)
+        _readings[str(target)] = reading
+        while len(_readings) > READINGS_KEPT:  # built but never loaded (not by a PDF)
+            del _readings[next(iter(_readings))]
         if int(digest, 16) % PRUNE_EVERY == 0:  # about one write in PRUNE_EVERY, whatever process makes it
             prune_converted(target.parent, CONVERTED_KEPT)
     return target
@@ -1241,7 +1261,8 @@ class CffOutlines:
         self.advances: list[int] = face["advances"]
         self.side_bearings: list[int] = face["side_bearings"]
         self.tables: dict = kept("cfftables", path, f"{index}|{fontTools.version}", lambda: _face_tables(self.font))
-        self.converted: dict[str, ConvertedGlyph] = {}  # glyph name → its TrueType glyph
+        self.converted_glyphs: dict[str, ConvertedGlyph] = {}  # glyph name → its TrueType glyph
+        self._template: tuple[dict, dict] | None = None  # reportlab's reading of a font of a space
 
     @cached_property
     def font(self):
@@ -1263,11 +1284,11 @@ class CffOutlines:
     def glyphs(self, names: list[str], store: GlyphStore | None = None) -> dict[str, ConvertedGlyph]:
         """The TrueType outlines of glyphs ``names``, each converted once: kept in this
         process, and in ``store`` for other processes."""
-        missing = [name for name in names if name not in self.converted]
+        missing = [name for name in names if name not in self.converted_glyphs]
         if missing:
             made = store.exchange(missing, self._convert) if store else {name: self._convert(name) for name in missing}
-            self.converted.update((name, ConvertedGlyph(data)) for name, data in made.items())
-        return {name: self.converted[name] for name in names}
+            self.converted_glyphs.update((name, ConvertedGlyph(data)) for name, data in made.items())
+        return {name: self.converted_glyphs[name] for name in names}
 
     def _convert(self, name: str) -> bytes:
         """Glyph ``name`` in TrueType (quadratic) outline, compiled."""
@@ -1279,6 +1300,22 @@ class CffOutlines:
         return pen.glyph().compile(None)
 
     def truetype(self, chars: str, store: GlyphStore | None = None) -> bytes:
+        """The bytes of the TrueType font of ``chars`` (``converted``)."""
+        return self._build(chars, store)[0]
+
+    def converted(self, chars: str, store: GlyphStore | None = None) -> tuple[bytes, tuple[dict, dict]]:
+        """The bytes of the TrueType font of ``chars`` and what reportlab's parser reads of
+        them (``reportlab_reading``), computed from the font's parts instead of parsing it (a
+        page's font took reportlab 6 ms to parse): the face's attributes that every such font
+        shares from reportlab's reading of one (of a space, once per process), the rest
+        (names, bounds, character map, widths, metrics, glyph offsets, table directory) as its
+        parser reads them. A test holds the two equal."""
+        data, parts = self._build(chars, store)
+        if self._template is None:
+            self._template = reportlab_reading(io.BytesIO(self._build(" ", store)[0]))
+        return data, _reading_of(self._template, data, parts)
+
+    def _build(self, chars: str, store: GlyphStore | None) -> tuple[bytes, dict]:
         """The bytes of a TrueType font of the glyphs of ``chars`` (and .notdef) in the face's
         glyph order, with the face's header, metrics, OS/2 table and essential names; its
         PostScript name tagged with the characters (reportlab takes fonts of one name for one
@@ -1328,7 +1365,60 @@ class CffOutlines:
             "name": _name(face["names"], tag),
             "post": face["post"],
         }
-        return sfnt.font_file(tables, {"glyf": glyf_sum}, order=sfnt.truetype_order(tables))
+        parts = {"character map": character_map, "advances": advances, "bearings": bearings,
+                 "metrics count": metrics_count, "loca format": loca_format, "tag": tag,
+                 "bounds": struct.unpack_from(">4h", tables["head"], 36)}
+        return sfnt.font_file(tables, {"glyf": glyf_sum}, order=sfnt.truetype_order(tables)), parts
+
+def _reading_of(template: tuple[dict, dict], data: bytes, parts: dict) -> tuple[dict, dict]:
+    """reportlab's reading (``reportlab_reading``) of converted font ``data`` of one face,
+    from reportlab's reading of another font of that face (``template``) and the parts the
+    font was built of: its PostScript name tagged anew, and the attributes reportlab reads
+    from the tables that differ font by font, as its parser reads them: the last Windows
+    character map (format 12 when a character lies beyond the BMP, else format 4, whose
+    closing segment maps U+FFFF to .notdef), the no-break space given the space's glyph, each
+    glyph's advance after the last full metric repeated (scaled, as reportlab repeats it)."""
+    names, plain = template
+    units = plain["unitsPerEm"]
+    scale = (lambda x: x) if units == 1000 else (lambda x, ratio=1000 / units: x * ratio)
+    character_map, advances, bearings = parts["character map"], parts["advances"], parts["bearings"]
+    count = parts["metrics count"]
+    ps_name = names["name"]
+    tag = ps_name.rsplit("-", 1)[1]
+    new_name = ps_name[:len(ps_name) - len(tag)] + parts["tag"]
+    to_glyph = dict(sorted(character_map.items()))
+    if not to_glyph or max(to_glyph) <= 0xFFFF:
+        to_glyph[0xFFFF] = 0
+    widths = {point: scale(advances[glyph]) for point, glyph in to_glyph.items()}
+    if 0x20 in to_glyph:
+        to_glyph[0xA0], widths[0xA0] = to_glyph[0x20], widths[0x20]
+    elif 0xA0 in to_glyph:
+        to_glyph[0x20], widths[0x20] = to_glyph[0xA0], widths[0xA0]
+    last = scale(advances[count - 1])
+    metrics = [(advance, bearing & 0xFFFF) for advance, bearing in zip(advances[:count], bearings[:count])]
+    metrics += [(last, bearing & 0xFFFF) for bearing in bearings[count:]]
+    tables = []
+    for i in range(struct.unpack_from(">H", data, 4)[0]):
+        tag_, checksum, offset, length = struct.unpack_from(">4sLLL", data, 12 + 16 * i)
+        tables.append({"tag": tag_.decode("latin-1"), "checksum": checksum, "offset": offset, "length": length})
+    table = {entry["tag"]: entry for entry in tables}
+    loca_entry = 2 if parts["loca format"] == 0 else 4
+    offsets = list(struct.unpack_from(f">{len(advances) + 1}{'H' if loca_entry == 2 else 'L'}", data,
+                                      table["loca"]["offset"]))
+    return ({key: new_name if value == ps_name else value for key, value in names.items()}, {
+        **plain,
+        "bbox": list(map(scale, parts["bounds"])),
+        "charToGlyph": to_glyph,
+        "charWidths": widths,
+        "defaultWidth": scale(advances[0]),
+        "hmetrics": metrics,
+        "glyphPos": [offset * 2 for offset in offsets] if loca_entry == 2 else offsets,
+        "numGlyphs": len(advances),
+        "table": table,
+        "tables": tables,
+        "_pos": table["loca"]["offset"] + loca_entry * (len(advances) + 1),
+    })
+
 
 def _face_tables(font) -> dict:
     """What every font converted of a CFF face takes from it, as plain data: its ``head``

@@ -680,9 +680,10 @@ def test_wide_huge_span_and_ragged_tables_render(settings, pdf_dir):
 # --- fonts --------------------------------------------------------------------------------
 
 def make_font(path: Path, family: str, chars: str, cff: bool = False, style: str = "Regular",
-              side_bearing: int = 100) -> Path:
-    """A tiny font: a box glyph for each of ``chars`` (TrueType outlines, or CFF), its left
-    edge at x = 100 and its left side bearing in ``hmtx`` ``side_bearing``."""
+              side_bearing: int = 100, units: int = 1000) -> Path:
+    """A tiny font of ``units`` units per em: a box glyph for each of ``chars`` (TrueType
+    outlines, or CFF), its left edge at x = 100 and its left side bearing in ``hmtx``
+    ``side_bearing``."""
     from fontTools.fontBuilder import FontBuilder
     from fontTools.pens.t2CharStringPen import T2CharStringPen
     from fontTools.pens.ttGlyphPen import TTGlyphPen
@@ -697,7 +698,7 @@ def make_font(path: Path, family: str, chars: str, cff: bool = False, style: str
             pen.lineTo((900, -100))
             pen.closePath()
 
-    fb = FontBuilder(1000, isTTF=not cff)
+    fb = FontBuilder(units, isTTF=not cff)
     fb.setupGlyphOrder(names)
     fb.setupCharacterMap({32: "space", **{ord(c): f"uni{ord(c):04X}" for c in chars}})
     ps_name = family.replace(" ", "") + "-Regular"
@@ -806,7 +807,7 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
     assert (opened.misses, opened.hits) == (1, 1)
     outlines = fonts._cff_outlines(os.path.abspath(path), 0, os.stat(path).st_size, os.stat(path).st_mtime_ns,
                                    str(tmp_path / "cache"))
-    assert set(outlines.converted) == {".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告年度。")}
+    assert set(outlines.converted_glyphs) == {".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告年度。")}
     assert first.getGlyphOrder() == [".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告")]
     assert {chr(cp) for cp in second.getBestCmap()} == set(" 年度报告。")
     shared = "uni62A5"  # 报
@@ -920,14 +921,57 @@ def test_converted_fonts_are_the_fonts_fonttools_builds(face):
         assert outlines.truetype(chars) == fonttools_build(outlines, chars), chars[:20]
 
 
-def test_a_converted_font_of_simple_boxes_is_the_font_fonttools_builds(tmp_path):
-    """The same for a font unlike Noto's: every glyph's left side bearing its xMin (the
-    ``head`` flag set), glyphs that fill few bytes."""
+@pytest.mark.parametrize("face", [0, 1], ids=["serif", "sans"])
+def test_reportlabs_reading_of_a_converted_font_is_computed_as_its_parser_reads_it(face):
+    """What reportlab's parser reads of a converted font (names, bounds, character map,
+    widths, metrics, glyph offsets, table directory, and what every font of the face shares)
+    is computed from the font's parts (``CffOutlines.converted``) as the parser reads it: a
+    no-break space beside the space, U+FFFF in a format 4 map, the format 12 map read when a
+    character lies beyond the BMP."""
+    path = str(fonts.packaged_faces()[face][0].path)
+    outlines = fonts.CffOutlines(path, 0)
+    page = "".join(sorted(set(REFERENCE.read_text(encoding="utf-8"))))
+    for chars in (*CONVERSION_CASES, "\u00a0仿", page, page[::3]):
+        data, reading = outlines.converted(chars)
+        assert reading == fonts.reportlab_reading(io.BytesIO(data)), chars[:20]
+
+
+def test_a_font_converted_in_the_process_is_not_parsed_again(tmp_path, monkeypatch):
+    """A PDF's converted subset, built in this process, is given to reportlab with what its
+    parser would read of it; one converted by an earlier process (found on disk) is parsed."""
+    s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache", font_dirs=[]))
+    page = tmp_path / "report.txt"
+    page.write_text("工作报告\n\n一、总体情况\n\n今年以来，各项工作有序推进。\n", encoding="utf-8")
+    tree = ir_of(page, s)
+    converted = []
+    reading = fonts.reportlab_reading
+
+    def noted(source):
+        if isinstance(source, tuple) and Path(source[0]).parent.name == "ttf":
+            converted.append(source[0])
+        return reading(source)
+
+    monkeypatch.setattr(fonts, "reportlab_reading", noted)
+    fonts._cff_outlines.cache_clear()
+    first = pdf.render(tree, s)
+    assert converted == []
+    pdf._subset_faces.clear()  # as a new process, its fonts on disk
+    assert pdf.render(tree, s) == first
+    assert len(converted) == 2  # the body's and the title's faces
+
+
+@pytest.mark.parametrize("units", [1000, 2048])
+def test_a_converted_font_of_simple_boxes_is_the_font_fonttools_builds(tmp_path, units):
+    """The same for fonts unlike Noto's: every glyph's left side bearing its xMin (the
+    ``head`` flag set), glyphs that fill few bytes, 2,048 units per em (reportlab scales
+    what it reads to 1,000, and repeats the last full metric's advance scaled)."""
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True,
-                         side_bearing=100))
+                         side_bearing=100, units=units))
     outlines = fonts.CffOutlines(path, 0)
     for chars in ("", " ", "仿", " 仿宋报告年度，。"):
-        assert outlines.truetype(chars) == fonttools_build(outlines, chars)
+        data, reading = outlines.converted(chars)
+        assert data == fonttools_build(outlines, chars)
+        assert reading == fonts.reportlab_reading(io.BytesIO(data))
 
 
 @pytest.mark.slow
