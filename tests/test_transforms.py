@@ -272,3 +272,32 @@ def collapse_space_by_runs(text: str) -> str:
 @example("字\n\u3000b")
 def test_collapse_space_drops_only_line_wraps_between_cjk(text):
     assert collapse_space(text) == collapse_space_by_runs(text)
+
+
+def test_a_transform_whose_output_is_invalid_is_named(monkeypatch):
+    """The result of the transforms is checked against the schema; when it is invalid, the
+    error names the transform whose output first was, also when a later transform fails on
+    that output before the check."""
+    from pipeline import transforms
+    from pipeline.errors import InvalidIR
+
+    def breaks(tree):
+        tree = ir.clone(tree)
+        etree.SubElement(tree.find("body"), "no-such-element")
+        return tree
+
+    monkeypatch.setitem(transforms.TRANSFORMS, "enumerations",
+                        transforms.Transform("enumerations", breaks, after=("sections",)))
+    with pytest.raises(InvalidIR, match="after transform enumerations"):
+        run_transforms(_doc("一、总体情况", "正文。"))
+
+    def fails_on_it(tree):
+        if tree.find("body/no-such-element") is not None:
+            raise AttributeError("an element no transform expects")
+        return tree
+
+    monkeypatch.setitem(transforms.TRANSFORMS, "numbering",
+                        transforms.Transform("numbering", fails_on_it, after=("sections", "enumerations")))
+    with pytest.raises(InvalidIR, match="after transform enumerations"):
+        run_transforms(_doc("一、总体情况", "正文。"))
+    assert run_transforms(_doc("一、总体情况", "正文。"), ["punctuation", "sections"]).find("body/section") is not None

@@ -69,8 +69,20 @@ def resolve(names) -> list[Transform]:
 
 
 def run_transforms(tree: etree._Element, names=None, validate: bool = True) -> etree._Element:
-    for transform in resolve(names):
-        tree = transform.apply(tree)
-        if validate:
-            ir.validate(tree, f"transform {transform.name}")
+    """``tree`` through the chosen transforms in order. With ``validate`` the result is checked
+    against the schema; when it is invalid, or a transform fails, they run again one by one,
+    each output checked, so the error names the first transform whose output is invalid
+    (each is pure: the runs agree). Checking every output took a twentieth of the IR's time."""
+    chosen = resolve(names)
+    try:
+        result = tree
+        for transform in chosen:
+            result = transform.apply(result)
+        if not validate or not ir.problems(result):
+            return result
+    except Exception:
+        if not validate:
+            raise
+    for transform in chosen:
+        tree = ir.validate(transform.apply(tree), f"transform {transform.name}")
     return tree
