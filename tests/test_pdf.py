@@ -857,7 +857,8 @@ def fonttools_build(outlines: fonts.CffOutlines, chars: str) -> bytes:
     source, names = outlines.font, outlines.names
     wanted = set(map(ord, chars))
     wanted |= {mirror for mirror in map(mirrored, wanted) if mirror is not None}
-    mapped = {point: outlines.cmap[point] for point in wanted if point in outlines.cmap}
+    best, number = source.getBestCmap(), {name: i for i, name in enumerate(names)}
+    mapped = {point: number[best[point]] for point in wanted if point in best}
     sequences = {glyph for selector in wanted & outlines.variants.keys()
                  for point, glyph in outlines.variants[selector] if point in wanted and glyph is not None}
     numbers = sorted({0, *mapped.values(), *sequences})
