@@ -55,8 +55,8 @@ from array import array
 from bisect import bisect_right
 from dataclasses import asdict, astuple, dataclass, field
 from functools import cached_property, lru_cache, partial, wraps
-from itertools import accumulate
 from importlib import resources
+from itertools import accumulate
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -1253,7 +1253,8 @@ class CffOutlines:
 
         self.path, self.index = path, index
         kept = partial(disk_memo, Path(folder) if folder else None)
-        face = kept("cffface", path, f"{index}|{fontTools.version}|{CFF_FACE_FORMAT}", lambda: _cff_face_data(self.font))
+        face = kept("cffface", path, f"{index}|{fontTools.version}|{CFF_FACE_FORMAT}",
+                    lambda: _cff_face_data(self.font))
         self.names: list[str] = face["names"].split("\0")  # glyph number → name
         self.bmp = _array("H", face["bmp"])  # character of the BMP → glyph number, NO_GLYPH if none
         self.beyond: dict[int, int] = face["beyond"]  # character beyond the BMP → glyph number
@@ -1392,8 +1393,8 @@ def _reading_of(template: tuple[dict, dict], data: bytes, parts: dict) -> tuple[
     character_map, advances, bearings = parts["character map"], parts["advances"], parts["bearings"]
     count = parts["metrics count"]
     ps_name = names["name"]
-    tag = ps_name.rsplit("-", 1)[1]
-    new_name = ps_name[:len(ps_name) - len(tag)] + parts["tag"]
+    old_tag = ps_name.rsplit("-", 1)[1]
+    new_name = ps_name[:len(ps_name) - len(old_tag)] + parts["tag"]
     to_glyph = dict(sorted(character_map.items()))
     if not to_glyph or max(to_glyph) <= 0xFFFF:
         to_glyph[0xFFFF] = 0
@@ -1407,8 +1408,8 @@ def _reading_of(template: tuple[dict, dict], data: bytes, parts: dict) -> tuple[
     metrics += [(last, bearing & 0xFFFF) for bearing in bearings[count:]]
     tables = []
     for i in range(struct.unpack_from(">H", data, 4)[0]):
-        tag_, checksum, offset, length = struct.unpack_from(">4sLLL", data, 12 + 16 * i)
-        tables.append({"tag": tag_.decode("latin-1"), "checksum": checksum, "offset": offset, "length": length})
+        tag, checksum, offset, length = struct.unpack_from(">4sLLL", data, 12 + 16 * i)
+        tables.append({"tag": tag.decode("latin-1"), "checksum": checksum, "offset": offset, "length": length})
     table = {entry["tag"]: entry for entry in tables}
     loca_entry = 2 if parts["loca format"] == 0 else 4
     offsets = list(struct.unpack_from(f">{len(advances) + 1}{'H' if loca_entry == 2 else 'L'}", data,
