@@ -380,8 +380,7 @@ class _Subsetter:
         else:
             loc_format, loca = 0, struct.pack(f">{len(offsets)}H", *[o >> 1 for o in offsets])
         out["loca"] = loca
-        head = _set_ushort(self.tables["head"], 50, loc_format)
-        out["head"] = head[:8] + b"\0\0\0\0" + head[12:]
+        out["head"] = _set_ushort(self.tables["head"], 50, loc_format)  # its checksum adjustment set anew
         return sfnt.font_file(out, {**self.sums, "glyf": glyf_sum & 0xFFFFFFFF})
 
 
