@@ -26,11 +26,13 @@ so the PDF and DOCX writers break lines with the same numbers (``FontChoice``). 
 fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: the characters a
 document uses are converted to TrueType outlines (``truetype_subset``: the face's glyph names,
 character map and metrics read once and kept on disk, each glyph converted once per machine
-and kept in a store on disk, ``glyph_store``, the font of a character set kept on disk).
-``reportlab_font`` makes the PDF writer's reportlab font of a face from what reportlab's parser
-read of it once (kept on disk).
+and kept in a store on disk, ``glyph_store``, the font of a character set assembled table by
+table, ``CffOutlines``, and kept on disk; ``sfnt`` writes the file). ``reportlab_font`` makes
+the PDF writer's reportlab font of a face from what reportlab's parser read of it once (kept
+on disk), or, for a font converted in the process, from what the conversion computed of it.
 
-Only ``reportlab_font`` imports reportlab; ``describe_fonts`` backs the ``pipeline fonts`` command.
+Only ``reportlab_reading`` and ``reportlab_font`` import reportlab; ``describe_fonts`` backs
+the ``pipeline fonts`` command.
 """
 from __future__ import annotations
 
