@@ -60,7 +60,7 @@ from functools import cached_property, lru_cache, partial, wraps
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
-from typing import Callable, Iterator
+from typing import Callable, Iterator, NamedTuple
 
 from . import sfnt
 from .errors import RenderError
@@ -1121,9 +1121,9 @@ def reportlab_font(name: str, load: str, index: int, folder):
     from reportlab.pdfbase.ttfonts import TTEncoding, TTFNameBytes, TTFont, TTFontFace
 
     with _convert_lock:
-        known = _readings.pop(load, None) if index == 0 else None
-    names, plain = known or disk_memo(folder, "rlface", load, f"{index}|{reportlab.Version}",
-                                      partial(reportlab_reading, (load, index)))
+        converted = _readings.pop(load, None) if index == 0 else None
+    names, plain = converted.reading if converted else disk_memo(
+        folder, "rlface", load, f"{index}|{reportlab.Version}", partial(reportlab_reading, (load, index)))
     face = TTFontFace.__new__(TTFontFace)
     pdfmetrics.TypeFace.__init__(face, None)
     vars(face).update(plain)
@@ -1133,9 +1133,12 @@ def reportlab_font(name: str, load: str, index: int, folder):
     # conversion). Every reader of ``_ttf_data`` slices it or unpacks from it, which a map
     # answers too. A small one (a document's converted subset) is read: a map holds a file
     # descriptor for as long as the face lives.
-    with open(load, "rb") as file:
-        large = os.fstat(file.fileno()).st_size >= MAPPED_FROM
-        face._ttf_data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if large else file.read()
+    if converted:  # its bytes and glyphs, as the conversion made them (``_Subsetter`` takes the glyphs)
+        face._ttf_data, face.converted_glyphs = converted.data, converted.glyphs
+    else:
+        with open(load, "rb") as file:
+            large = os.fstat(file.fileno()).st_size >= MAPPED_FROM
+            face._ttf_data = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ) if large else file.read()
     face.filename = load
     scale = 1000 / face.unitsPerEm
     face._pdfScale = (lambda x: x) if face.unitsPerEm == 1000 else (lambda x: x * scale)
@@ -1150,10 +1153,18 @@ def reportlab_font(name: str, load: str, index: int, folder):
 # --- CFF → TrueType -----------------------------------------------------------------------
 
 _convert_lock = threading.Lock()
-#: What reportlab reads of each font ``truetype_subset`` converted in this process and no face
-#: loaded yet, by file: the face is set from it without parsing the file (``reportlab_font``).
-_readings: dict[str, tuple[dict, dict]] = {}
+#: Each font ``truetype_subset`` converted in this process and no face loaded yet, by file:
+#: the face is set from what it knows of it without parsing the file (``reportlab_font``).
+_readings: dict[str, Converted] = {}
 READINGS_KEPT = 8
+
+
+class Converted(NamedTuple):
+    """A font converted of a CFF face (``CffOutlines.converted``)."""
+
+    data: bytes  # the font file
+    reading: tuple[dict, dict]  # what reportlab's parser reads of it (``reportlab_reading``)
+    glyphs: tuple[ConvertedGlyph, ...]  # by glyph number
 
 
 def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
@@ -1178,9 +1189,9 @@ def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
                 return target
         LOG.debug("converting %d characters of %s (face %d) to TrueType outlines", len(wanted), path, index)
         outlines = _cff_outlines(os.path.abspath(path), index, st.st_size, st.st_mtime_ns, str(cache_dir(settings)))
-        data, reading = outlines.converted(wanted, glyph_store(path, index, settings))
-        _atomic_write(target, data)
-        _readings[str(target)] = reading
+        converted = outlines.converted(wanted, glyph_store(path, index, settings))
+        _atomic_write(target, converted.data)
+        _readings[str(target)] = converted
         while len(_readings) > READINGS_KEPT:  # built but never loaded (not by a PDF)
             del _readings[next(iter(_readings))]
         if int(digest, 16) % PRUNE_EVERY == 0:  # about one write in PRUNE_EVERY, whatever process makes it
@@ -1314,17 +1325,18 @@ class CffOutlines:
         """The bytes of the TrueType font of ``chars`` (``converted``)."""
         return self._build(chars, store)[0]
 
-    def converted(self, chars: str, store: GlyphStore | None = None) -> tuple[bytes, tuple[dict, dict]]:
-        """The bytes of the TrueType font of ``chars`` and what reportlab's parser reads of
-        them (``reportlab_reading``), computed from the font's parts instead of parsing it (a
-        page's font took reportlab 6 ms to parse): the face's attributes that every such font
-        shares from reportlab's reading of one (of a space, once per process), the rest
-        (names, bounds, character map, widths, metrics, glyph offsets, table directory) as its
-        parser reads them. A test holds the two equal."""
+    def converted(self, chars: str, store: GlyphStore | None = None) -> Converted:
+        """The TrueType font of ``chars`` (``Converted``): its bytes, what reportlab's parser
+        reads of them (``reportlab_reading``), computed from the font's parts instead of
+        parsing it (a page's font took reportlab 6 ms to parse): the face's attributes that
+        every such font shares from reportlab's reading of one (of a space, once per
+        process), the rest (names, bounds, character map, widths, metrics, glyph offsets,
+        table directory) as its parser reads them; and its glyphs. A test holds the reading
+        equal to reportlab's."""
         data, parts = self._build(chars, store)
         if self._template is None:
             self._template = reportlab_reading(io.BytesIO(self._build(" ", store)[0]))
-        return data, _reading_of(self._template, data, parts)
+        return Converted(data, _reading_of(self._template, data, parts), tuple(parts["glyphs"]))
 
     def _build(self, chars: str, store: GlyphStore | None) -> tuple[bytes, dict]:
         """The bytes of a TrueType font of the glyphs of ``chars`` (and .notdef) in the face's
@@ -1376,7 +1388,7 @@ class CffOutlines:
             "name": _name(face["names"], tag),
             "post": face["post"],
         }
-        parts = {"character map": character_map, "advances": advances, "bearings": bearings,
+        parts = {"glyphs": parts, "character map": character_map, "advances": advances, "bearings": bearings,
                  "metrics count": metrics_count, "loca format": loca_format, "tag": tag,
                  "bounds": struct.unpack_from(">4h", tables["head"], 36)}
         return sfnt.font_file(tables, {"glyf": glyf_sum}, order=sfnt.truetype_order(tables)), parts
@@ -1679,7 +1691,7 @@ class ConvertedGlyph:
     from (contours, bounds, points), read from those bytes. A glyph is compiled once, whatever
     fonts it goes into, and its coordinates are not kept (a tenth of the memory)."""
 
-    __slots__ = ("compiled", "contours", "x_min", "y_min", "x_max", "y_max", "points", "sums")
+    __slots__ = ("compiled", "contours", "x_min", "y_min", "x_max", "y_max", "points", "sums", "_padded")
 
     def __init__(self, compiled: bytes):
         self.compiled = compiled
@@ -1689,6 +1701,14 @@ class ConvertedGlyph:
         else:  # no outline (a space)
             self.contours = self.x_min = self.y_min = self.x_max = self.y_max = self.points = 0
         self.sums: list[int | None] = [None] * 4  # ``checksum_at``, by where in a word the glyph starts
+        self._padded: bytes | None = None
+
+    @property
+    def padded(self) -> bytes:
+        """The compiled bytes zero padded to a multiple of four (as a font subset holds them)."""
+        if self._padded is None:
+            self._padded = self.compiled + b"\0" * (-len(self.compiled) % 4)
+        return self._padded
 
     def checksum_at(self, offset: int) -> int:
         """What the glyph adds to the checksum of a ``glyf`` table in which it starts at

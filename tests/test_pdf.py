@@ -933,8 +933,24 @@ def test_reportlabs_reading_of_a_converted_font_is_computed_as_its_parser_reads_
     outlines = fonts.CffOutlines(path, 0)
     page = "".join(sorted(set(REFERENCE.read_text(encoding="utf-8"))))
     for chars in (*CONVERSION_CASES, "\u00a0仿", page, page[::3]):
-        data, reading = outlines.converted(chars)
+        data, reading, _glyphs = outlines.converted(chars)
         assert reading == fonts.reportlab_reading(io.BytesIO(data)), chars[:20]
+
+
+def test_a_font_converted_in_the_process_gives_its_subsetter_the_glyphs_it_would_read(tmp_path):
+    """A font converted in this process comes with its glyphs: the PDF's subsetter takes
+    them (padded bytes, checksums) as it would read them from the file, and makes the same
+    subset."""
+    s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
+    chars = "".join(sorted(set(REFERENCE.read_text(encoding="utf-8"))))
+    load = str(fonts.truetype_subset(fonts.packaged_faces()[0][0].path, 0, chars, s))
+    given = fonts.reportlab_font("Fgiven", load, 0, None)
+    parsed = fonts.reportlab_font("Fparsed", load, 0, None)  # the second time: read from the file
+    assert len(given.face.converted_glyphs) == parsed.face.numGlyphs and not hasattr(parsed.face, "converted_glyphs")
+    took, read = pdf._Subsetter(given.face), pdf._Subsetter(parsed.face)
+    assert read.glyphs == {} and {index: read._read(index) for index in took.glyphs} == took.glyphs
+    subset = [ord(ch) for ch in chars if ord(ch) in parsed.face.charToGlyph][:300]
+    assert took(subset) == pdf._Subsetter(parsed.face)(subset)
 
 
 def test_a_font_converted_in_the_process_is_not_parsed_again(tmp_path, monkeypatch):
@@ -970,7 +986,7 @@ def test_a_converted_font_of_simple_boxes_is_the_font_fonttools_builds(tmp_path,
                          side_bearing=100, units=units))
     outlines = fonts.CffOutlines(path, 0)
     for chars in ("", " ", "仿", " 仿宋报告年度，。"):
-        data, reading = outlines.converted(chars)
+        data, reading, _glyphs = outlines.converted(chars)
         assert data == fonttools_build(outlines, chars)
         assert reading == fonts.reportlab_reading(io.BytesIO(data))
 

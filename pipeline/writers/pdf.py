@@ -324,7 +324,10 @@ class _Subsetter:
             self.same["name"] = _essential_names(self.same["name"])
         self.same["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
         self.sums = {tag: sfnt.checksum(data) for tag, data in self.same.items()}
-        self.glyphs: dict[int, _Glyph] = {}  # original glyph index → the glyph
+        self.glyphs: dict[int, _Glyph] = {  # original glyph index → the glyph
+            # a font converted in this process comes with its glyphs (simple ones: no components)
+            index: _Glyph(glyph.padded, glyph.checksum_at(0), (), False)
+            for index, glyph in enumerate(getattr(face, "converted_glyphs", ()))}
 
     def _read(self, index: int) -> _Glyph:
         """Glyph ``index`` of the face, read once. Its components are looked for as reportlab
