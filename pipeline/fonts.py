@@ -1691,7 +1691,7 @@ class ConvertedGlyph:
     from (contours, bounds, points), read from those bytes. A glyph is compiled once, whatever
     fonts it goes into, and its coordinates are not kept (a tenth of the memory)."""
 
-    __slots__ = ("compiled", "contours", "x_min", "y_min", "x_max", "y_max", "points", "sums", "_padded")
+    __slots__ = ("compiled", "contours", "x_min", "y_min", "x_max", "y_max", "points", "sums")
 
     def __init__(self, compiled: bytes):
         self.compiled = compiled
@@ -1701,14 +1701,13 @@ class ConvertedGlyph:
         else:  # no outline (a space)
             self.contours = self.x_min = self.y_min = self.x_max = self.y_max = self.points = 0
         self.sums: list[int | None] = [None] * 4  # ``checksum_at``, by where in a word the glyph starts
-        self._padded: bytes | None = None
 
     @property
     def padded(self) -> bytes:
-        """The compiled bytes zero padded to a multiple of four (as a font subset holds them)."""
-        if self._padded is None:
-            self._padded = self.compiled + b"\0" * (-len(self.compiled) % 4)
-        return self._padded
+        """The compiled bytes zero padded to a multiple of four, as a font subset holds them
+        (made when asked: a process keeps every glyph it met, and a copy of each would double
+        what they take)."""
+        return self.compiled + b"\0" * (-len(self.compiled) % 4)
 
     def checksum_at(self, offset: int) -> int:
         """What the glyph adds to the checksum of a ``glyf`` table in which it starts at
