@@ -1275,7 +1275,7 @@ class CffOutlines:
         self.variants: dict[int, list] = face["variants"]
         self.advances = _array("H", face["advances"])  # by glyph number
         self.side_bearings = _array("h", face["side_bearings"])
-        self.tables: dict = kept("cfftables", path, f"{index}|{fontTools.version}", lambda: _face_tables(self.font))
+        self.tables: dict = face["tables"]  # what every font converted of it takes from it
         self.converted_glyphs: dict[str, ConvertedGlyph] = {}  # glyph name → its TrueType glyph
         self._template: tuple[dict, dict] | None = None  # reportlab's reading of a font of a space
 
@@ -1371,7 +1371,7 @@ class CffOutlines:
         new_number = {number: i for i, number in enumerate(numbers)}
         character_map = {point: new_number[number] for point, number in mapped.items()}
         tag = hashlib.sha1(chars.encode()).hexdigest()[:8].upper()
-        glyf, glyf_sum, loca, loca_format = _glyf_and_loca(parts)
+        glyf, glyf_sum, loca, loca_format, offsets = _glyf_and_loca(parts)
         metrics, metrics_count = _hmtx(advances, bearings)
         outlined = [(glyph, advance, bearing) for glyph, advance, bearing in zip(parts, advances, bearings)
                     if glyph.contours]
@@ -1389,7 +1389,7 @@ class CffOutlines:
             "post": face["post"],
         }
         parts = {"glyphs": parts, "character map": character_map, "advances": advances, "bearings": bearings,
-                 "metrics count": metrics_count, "loca format": loca_format, "tag": tag,
+                 "metrics count": metrics_count, "loca format": loca_format, "offsets": offsets, "tag": tag,
                  "bounds": struct.unpack_from(">4h", tables["head"], 36)}
         return sfnt.font_file(tables, {"glyf": glyf_sum}, order=sfnt.truetype_order(tables)), parts
 
@@ -1426,8 +1426,6 @@ def _reading_of(template: tuple[dict, dict], data: bytes, parts: dict) -> tuple[
         tables.append({"tag": tag.decode("latin-1"), "checksum": checksum, "offset": offset, "length": length})
     table = {entry["tag"]: entry for entry in tables}
     loca_entry = 2 if parts["loca format"] == 0 else 4
-    offsets = list(struct.unpack_from(f">{len(advances) + 1}{'H' if loca_entry == 2 else 'L'}", data,
-                                      table["loca"]["offset"]))
     return ({key: new_name if value == ps_name else value for key, value in names.items()}, {
         **plain,
         "bbox": list(map(scale, parts["bounds"])),
@@ -1435,7 +1433,7 @@ def _reading_of(template: tuple[dict, dict], data: bytes, parts: dict) -> tuple[
         "charWidths": widths,
         "defaultWidth": scale(advances[0]),
         "hmetrics": metrics,
-        "glyphPos": [offset * 2 for offset in offsets] if loca_entry == 2 else offsets,
+        "glyphPos": parts["offsets"],
         "numGlyphs": len(advances),
         "table": table,
         "tables": tables,
@@ -1484,10 +1482,10 @@ def _face_tables(font) -> dict:
     }
 
 
-def _glyf_and_loca(glyphs: list[ConvertedGlyph]) -> tuple[bytes, int, bytes, int]:
-    """The ``glyf`` table of ``glyphs`` and its checksum, and the ``loca`` table and its
-    format, as fontTools writes them: no padding, but a zero byte after each glyph of odd
-    length when that lets the offsets be short ones."""
+def _glyf_and_loca(glyphs: list[ConvertedGlyph]) -> tuple[bytes, int, bytes, int, list[int]]:
+    """The ``glyf`` table of ``glyphs`` and its checksum, and the ``loca`` table, its format
+    and the glyphs' offsets, as fontTools writes them: no padding, but a zero byte after each
+    glyph of odd length when that lets the offsets be short ones."""
     compiled = [glyph.compiled for glyph in glyphs]
     offsets = list(accumulate(map(len, compiled), initial=0))
     odd = [i for i, data in enumerate(compiled) if len(data) % 2]
@@ -1499,7 +1497,8 @@ def _glyf_and_loca(glyphs: list[ConvertedGlyph]) -> tuple[bytes, int, bytes, int
     else:
         loca_format, loca = 1, struct.pack(f">{len(offsets)}L", *offsets)
     checksum = sum(map(ConvertedGlyph.checksum_at, glyphs, offsets)) & 0xFFFFFFFF
-    return b"".join(compiled) or b"\0", checksum, loca, loca_format  # a zero byte when no glyph has an outline
+    glyf = b"".join(compiled) or b"\0"  # a zero byte when no glyph has an outline
+    return glyf, checksum, loca, loca_format, offsets
 
 
 def _hmtx(advances: list[int], bearings: list[int]) -> tuple[bytes, int]:
@@ -1739,8 +1738,8 @@ def _cff_face_data(font) -> dict:
     (a new process reads it back in a fifth of the time lists and a dictionary of tens of
     thousands of numbers and names took): the glyph names in order (joined by NUL), the
     character map (an array of the BMP's characters' glyph numbers, ``NO_GLYPH`` where none,
-    and a dictionary beyond it), the variation sequences and the horizontal metrics (arrays
-    by glyph number)."""
+    and a dictionary beyond it), the variation sequences, the horizontal metrics (arrays
+    by glyph number) and what a font converted of it takes from it (``_face_tables``)."""
     names = font.getGlyphOrder()
     number = {name: i for i, name in enumerate(names)}
     metrics = font["hmtx"].metrics
@@ -1758,6 +1757,7 @@ def _cff_face_data(font) -> dict:
                      for selector, pairs in sequences.items()},
         "advances": array("H", (metrics[name][0] for name in names)).tobytes(),
         "side_bearings": array("h", (metrics[name][1] for name in names)).tobytes(),
+        "tables": _face_tables(font),
     }
 
 
