@@ -1356,9 +1356,23 @@ def test_codes_follow_the_order_characters_are_first_drawn_and_share_a_glyph_whe
     pdf.render(load_ir(REFERENCE_IR), settings)
     font = next(face.font for face in pdf.loaded_faces().values() if ord("中") in face.font.face.charToGlyph)
     codes = pdf._CidFont(font, PDFDocument())
-    assert codes.encode("中\xa0中 文") == bytes([0, 1, 0, 2, 0, 1, 0, 3, 0, 4])
+    assert codes.literal("中\xa0中 文") == r"\000\001\000\002\000\001\000\003\000\004"
     assert codes.chars == [0, ord("中"), 32, 32, ord("文")]
     assert pdf._subset_glyphs(font.face, codes.chars) == [0, 1, 2, 2, 3]
+
+
+def test_a_texts_codes_are_written_as_reportlab_escapes_their_bytes(settings):
+    """A line's codes go into the page as the text of a literal string, each code's two bytes
+    escaped as ``escapePDF`` escapes them: past 40 (``(``), 41, 92 (``\\``), 127 and 255 codes,
+    whose bytes need a backslash or an octal escape."""
+    from reportlab.lib.rl_accel import escapePDF
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+
+    pdf.render(load_ir(REFERENCE_IR), settings)
+    font = next(face.font for face in pdf.loaded_faces().values() if ord("中") in face.font.face.charToGlyph)
+    codes = pdf._CidFont(font, PDFDocument())
+    text = "".join(map(chr, range(0x4E00, 0x4E00 + 300)))
+    assert codes.literal(text) == escapePDF(b"".join(code.to_bytes(2, "big") for code in range(1, 301)))
 
 
 def test_to_unicode_maps_write_characters_beyond_the_bmp_as_surrogate_pairs():

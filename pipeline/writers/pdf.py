@@ -458,21 +458,33 @@ class Face:
 
 
 class _Codes(dict):
-    """Character → its code in a composite font, as a character: ``str.translate`` asks for
-    each character of a text in turn, so a character met for the first time gets the next
-    code right there, in the order the document draws characters. A no-break space is drawn
-    as a space."""
+    """Character → its code in a composite font, as the text of a PDF literal string: a code is
+    two bytes, big-endian, written as reportlab's ``escapePDF`` writes bytes (a backslash before
+    a parenthesis or backslash, an octal escape outside printable ASCII). ``str.translate`` asks
+    for each character of a text in turn, so a character met for the first time gets the next
+    code right there, in the order the document draws characters. A no-break space is drawn as
+    a space."""
 
     def __init__(self):
         super().__init__()
         self.chars: list[int] = [0]  # code → character (code 0: .notdef)
+        self.escaped = _escaped_bytes()
 
     def __missing__(self, point: int) -> str:
-        if len(self.chars) >= 0xD800:  # the codes are written as UTF-16 code units
-            raise RenderError(f"more than {0xD800 - 1} characters in one face: more than the font's codes hold")
-        code = self[point] = chr(len(self.chars))
+        code = len(self.chars)
+        if code > 0xFFFE:  # a font holds at most 65,535 glyphs, .notdef one of them
+            raise RenderError(f"more than {0xFFFE} characters in one face: more than a font holds")
+        found = self[point] = self.escaped[code >> 8] + self.escaped[code & 0xFF]
         self.chars.append(32 if point == 0xA0 else point)
-        return code
+        return found
+
+
+@lru_cache(maxsize=1)
+def _escaped_bytes() -> tuple[str, ...]:
+    """Each byte as ``escapePDF`` writes it, which writes a string of bytes byte by byte."""
+    from reportlab.lib.rl_accel import escapePDF
+
+    return tuple(escapePDF(bytes([b])) for b in range(256))
 
 
 class _CidFont:
@@ -491,9 +503,9 @@ class _CidFont:
         doc.fontMapping[font.fontName] = "/" + self.name
         doc.delayedFonts.append(self)
 
-    def encode(self, text: str) -> bytes:
-        """``text`` as the font's codes, big-endian."""
-        return text.translate(self.code).encode("utf-16-be")
+    def literal(self, text: str) -> str:
+        """``text`` as the font's codes, the text of a PDF literal string (``_Codes``)."""
+        return text.translate(self.code)
 
     def addObjects(self, doc) -> None:  # noqa: N802 (reportlab's name)
         from reportlab.pdfbase import pdfdoc
@@ -1065,10 +1077,10 @@ class PdfWriter(DocumentWriter):
         self._rl: dict[fonts.FaceMetrics, Face] = {}
         self.subset_faces: list[Face] = []  # the converted subsets it uses (let go when done)
         self._cid_fonts: dict = {}  # reportlab font → the document's composite font of it (``_CidFont``)
-        # reportlab's C formatting of strings and numbers: imported once, not once per line drawn
-        from reportlab.lib.rl_accel import escapePDF, fp_str
+        # reportlab's C formatting of numbers: imported once, not once per line drawn
+        from reportlab.lib.rl_accel import fp_str
 
-        self._escape_pdf, self._fp_str = escapePDF, fp_str
+        self._fp_str = fp_str
         self._tables: list = []
         self.frame_height = self.geo.height + 0.5  # a little slack below the last grid line
         self.GridBlock = _grid_flowable_class()
@@ -1270,7 +1282,7 @@ class PdfWriter(DocumentWriter):
         if block.embolden:  # faux bold: fill and stroke, in its own graphics state
             canv.saveState()
             canv.setLineWidth(block.size * self.pdf.embolden_stroke)
-        escapePDF, fp_str = self._escape_pdf, self._fp_str
+        fp_str = self._fp_str
         # One text object, written as reportlab's beginText / setFont / textOut / drawText
         # write it, without its cursor bookkeeping (a width measured per piece).
         code = ["BT", f"1 0 0 1 {fp_str(x, baseline)} Tm"]
@@ -1286,13 +1298,13 @@ class PdfWriter(DocumentWriter):
             font = fonts.get(drawn.font) or fonts.setdefault(drawn.font, _CidFont(drawn.font, doc))
             code.append(f"/{font.name} {_font_size_code(size)}")
             if not stretch:
-                code.append(f"({escapePDF(font.encode(chunk))}) Tj")
+                code.append(f"({font.literal(chunk)}) Tj")
             else:
                 extra = [stretch[i] if i < len(stretch) else 0.0 for i in range(at, at + len(chunk))]
                 cut = 0
                 for j in range(1, len(chunk) + 1):
                     if j == len(chunk) or extra[j] != extra[cut]:
-                        code.append(f"{fp_str(line.char_space + extra[cut])} Tc ({escapePDF(font.encode(chunk[cut:j]))}) Tj")
+                        code.append(f"{fp_str(line.char_space + extra[cut])} Tc ({font.literal(chunk[cut:j])}) Tj")
                         cut = j
             at += len(chunk)
         code.append("ET")
