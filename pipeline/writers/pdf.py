@@ -127,11 +127,23 @@ class _UnicodeHex(dict):
 _UNICODE_HEX = _UnicodeHex()
 
 
+class _CodeHex(dict):
+    """A code's entry head in a ToUnicode map (``<0001> ``), by code, each made once per process."""
+
+    def __missing__(self, code: int) -> str:
+        found = self[code] = f"<{code:04X}> "
+        return found
+
+
+_CODE_HEX = _CodeHex()
+
+
 def _to_unicode_cmap(fontname: str, subset) -> str:
     """The ToUnicode CMap of a font whose code ``i`` (two bytes) shows character ``subset[i]``,
     code points beyond U+FFFF written as UTF-16 surrogate pairs; code 0 (.notdef) shows none.
     A CMap holds at most 100 entries per block."""
-    entries = [f"<{code:04X}> {_UNICODE_HEX[point]}" for code, point in enumerate(subset) if code]
+    entries = list(map(str.__add__, map(_CODE_HEX.__getitem__, range(1, len(subset))),
+                       map(_UNICODE_HEX.__getitem__, subset[1:])))
     blocks = []
     for at in range(0, len(entries), 100):
         chunk = entries[at:at + 100]
