@@ -1640,6 +1640,12 @@ def test_figures_on_a_justified_line_read_back_without_spaces(tmp_path):
     (figures,) = [line for line in pages[0] if line.kind == "p" and "40.9" in line.text]
     assert figures.justified
     assert figures.text in run(tool("pdftotext"), str(path), "-")
+    # as drawn, piece by piece in its spacings, the line ends where its layout ends it
+    page_height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', run(tool("pdftotext"), "-bbox", str(path), "-"))[1])
+    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">',
+                       run(tool("pdftotext"), "-f", "1", "-l", "1", "-bbox", str(path), "-"))
+    on_line = [float(x1) for x0, y0, x1, y1 in words if float(y0) < page_height - figures.y < float(y1)]
+    assert on_line and abs(max(on_line) - figures.x1) < 0.1
 
 
 def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():

@@ -60,7 +60,8 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import accumulate, chain, groupby, repeat
+from itertools import accumulate, chain, compress, groupby, repeat
+from operator import ne
 from typing import Callable, NamedTuple
 from datetime import datetime, timezone
 
@@ -1312,12 +1313,12 @@ class PdfWriter(DocumentWriter):
             if not stretch:
                 code.append(f"({font.literal(chunk)}) Tj")
             else:
-                extra = [stretch[i] if i < len(stretch) else 0.0 for i in range(at, at + len(chunk))]
+                extra = list(stretch[at:at + len(chunk)])
+                extra += [0.0] * (len(chunk) - len(extra))  # the line's last character has none
                 cut = 0
-                for j in range(1, len(chunk) + 1):
-                    if j == len(chunk) or extra[j] != extra[cut]:
-                        code.append(f"{fp_str(line.char_space + extra[cut])} Tc ({font.literal(chunk[cut:j])}) Tj")
-                        cut = j
+                for end in (*compress(range(1, len(chunk)), map(ne, extra[1:], extra)), len(chunk)):
+                    code.append(f"{fp_str(line.char_space + extra[cut])} Tc ({font.literal(chunk[cut:end])}) Tj")
+                    cut = end
             at += len(chunk)
         code.append("ET")
         canv._code.append(" ".join(code))
