@@ -1009,12 +1009,19 @@ class FontChoice:
         """Those of ``chars`` that no face has (``covers``)."""
         return {ch for ch in chars.difference(self._choice[role]) if not self.covers(role, ch)}
 
+    def sole_face(self, role: str, chars) -> FaceMetrics | None:
+        """The face that sets every one of ``chars`` (a string, or a set: cheaper to look up than
+        a text's every character) in ``role`` when one does and each has been looked up
+        (``face_for``) before; else None."""
+        found = set(map(self._choice[role].get, chars))
+        return found.pop() if len(found) == 1 and None not in found else None
+
     def runs(self, role: str, text: str) -> list[tuple[FaceMetrics, str]]:
         """``text`` cut where the face changes: (face, the characters it sets) in order."""
+        face = self.sole_face(role, text)
+        if face is not None:  # the common case: one face, every character seen
+            return [(face, text)]
         choice = self._choice[role]
-        found = set(map(choice.get, text))
-        if len(found) == 1 and None not in found:  # the common case: one face, every character seen
-            return [(found.pop(), text)]
         out: list[tuple[FaceMetrics, str]] = []
         start, current = 0, None
         for i, ch in enumerate(text):

@@ -766,6 +766,7 @@ class Block:
     links: tuple[tuple[int, int, str, pdfa.Node | None], ...] = ()
     keep_with_next: bool = False  # a heading, a centred line (a title): never the last on a page
     keep_with_previous: bool = False  # a signature's line, its 附注: never the first on a page
+    face: fonts.FaceMetrics | None = None  # the one face setting all its text; None: its lines are cut into runs
 
 
 @lru_cache(maxsize=None)
@@ -1130,7 +1131,7 @@ class PdfWriter(DocumentWriter):
         ``tags`` (tagged output) cut ``text`` into pieces, each with its structure element;
         ``links`` cut it into pieces, each with the target of the link it is, or None."""
         geo, pdf = self.geo, self.pdf
-        text = self.printable(text, role)
+        text, chars = self._printed(text, role)
         size = pdf.title_size if role == "title" else pdf.body_size
         tracking = 0.0 if role == "title" else geo.tracking
         measure = self.fonts.measure(role, size, tracking)
@@ -1179,7 +1180,8 @@ class PdfWriter(DocumentWriter):
             elif align == "right":
                 x = geo.width - inset * geo.cell - (natural + max(n - 1, 0) * space)
             lines.append(LaidLine(t, x, space, natural, False, width - start, tracking))
-        block = Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden)
+        block = Block(kind, role, size, text, lines, self._new_block(), embolden=role in self.embolden,
+                      face=self.fonts.sole_face(role, chars))  # every character measured: each has its face
         if tags:
             block.tags = self._piece_offsets(tags, role)
             links = [(piece, (node.target, node) if node.target else None) for piece, node in tags]
@@ -1212,6 +1214,10 @@ class PdfWriter(DocumentWriter):
     def printable(self, text: str, role: str, trim: bool = True) -> str:
         """The text as it will be set: invisible characters dropped (``views.printable``) and,
         with ``missing_glyph: notation``, a character no font has replaced by its code point."""
+        return self._printed(text, role, trim)[0]
+
+    def _printed(self, text: str, role: str, trim: bool = True) -> tuple[str, set[str]]:
+        """``printable`` text and its characters."""
         text = views.printable(text, trim)
         chars = set(text)
         if self.pdf.missing_glyph == "notation":
@@ -1220,7 +1226,7 @@ class PdfWriter(DocumentWriter):
                 text = text.translate({ord(ch): f"[U+{ord(ch):04X}]" for ch in missing})
                 chars = set(text)
         self._chars.setdefault(role, set()).update(chars)
-        return text
+        return text, chars
 
     def rl_face(self, face: fonts.FaceMetrics) -> Face:
         """The reportlab face that draws ``face``: the font file itself (TrueType outlines),
@@ -1269,7 +1275,7 @@ class PdfWriter(DocumentWriter):
     # ---- drawing
 
     def draw_line(self, canv, block: Block, line: LaidLine, x: float, baseline: float, slot):
-        runs = self.fonts.runs(block.role, line.text)
+        runs = self._runs(block, line.text)
         if self.tagger is None:
             self._draw_runs(canv, block, runs, line, x, baseline)
         else:
@@ -1287,6 +1293,10 @@ class PdfWriter(DocumentWriter):
             tuple((f.path, f.index, chunk) for f, chunk in runs),
             block.role, line.width, line.tracking, line.hang,
         ))
+
+    def _runs(self, block: Block, text: str) -> list[tuple[fonts.FaceMetrics, str]]:
+        """``text`` (of ``block``) cut where the face changes (``FontChoice.runs``)."""
+        return [(block.face, text)] if block.face is not None else self.fonts.runs(block.role, text)
 
     def _draw_runs(self, canv, block: Block, runs, line: LaidLine, x: float, baseline: float, first: int = 0):
         """``runs`` (the line's characters from ``first`` on, a face each) as one text object,
@@ -1356,7 +1366,7 @@ class PdfWriter(DocumentWriter):
         tagger = self.tagger
         if block.artifact or not block.tags:
             tagger.artifact(canv, block.artifact or "Layout")
-            self._draw_runs(canv, block, self.fonts.runs(block.role, line.text), line, x, baseline)
+            self._draw_runs(canv, block, self._runs(block, line.text), line, x, baseline)
             tagger.end(canv)
             return
         start, end = line.offset, line.offset + len(line.text)
@@ -1366,7 +1376,7 @@ class PdfWriter(DocumentWriter):
             piece = line.text[at - start:(cuts[i + 1][0] if i + 1 < len(cuts) else end) - start]
             if not piece:
                 continue
-            runs = self.fonts.runs(block.role, piece)
+            runs = self._runs(block, piece)
             tagger.begin(canv, node)
             self._draw_runs(canv, block, runs, line, x, baseline, at - start)
             tagger.end(canv)
