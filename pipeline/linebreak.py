@@ -155,18 +155,43 @@ def _spaced_opportunities(toks: Sequence[str], spaces: Sequence[bool]) -> list[b
         if spaces[i]:
             continue
         if prev >= 0:
-            # slices, not indexing: a unit of one character is its own slice, whose hash
-            # measuring it has cached, where indexing makes a new string to hash
-            head, tail = tok[:1], toks[prev][-1:]
-            allowed = head not in NO_LINE_START and tail not in NO_LINE_END
             if prev == i - 1:
-                ok[i] = allowed and not (tail in _JOINING and head in _JOINING and _joined(toks[prev], tok))
+                ok[i] = _adjacent_break(toks[prev], tok)
             else:
-                ok[prev + 1:i + 1] = [allowed] * (i - prev)
+                ok[prev + 1:i + 1] = [_kinsoku_allows(toks[prev], tok)] * (i - prev)
         prev = i
     if prev >= 0:  # white space ending the text: a break anywhere in it
         ok[prev + 1:n] = [True] * (n - prev - 1)
     return ok
+
+
+def _kinsoku_allows(prev: str, tok: str) -> bool:
+    """Whether the kinsoku rules allow a break between unit ``prev`` and unit ``tok``."""
+    # slices, not indexing: a unit of one character is its own slice, whose hash measuring it
+    # has cached, where indexing makes a new string to hash
+    return tok[:1] not in NO_LINE_START and prev[-1:] not in NO_LINE_END
+
+
+def _adjacent_break(prev: str, tok: str) -> bool:
+    """Whether a line may break between two units with no white space between them: the
+    kinsoku rules allow it and ``_joined`` does not hold them together."""
+    head, tail = tok[:1], prev[-1:]
+    return _kinsoku_allows(prev, tok) and not (tail in _JOINING and head in _JOINING and _joined(prev, tok))
+
+
+class _JudgedOnRequest:
+    """``break_opportunities`` of units none of which is white space, each place judged when
+    it is asked about (``_adjacent_break``): a line breaker asks about a few places a line,
+    where the list judges them all."""
+
+    __slots__ = ("toks",)
+
+    def __init__(self, toks: Sequence[str]):
+        self.toks = toks
+
+    def __getitem__(self, i: int) -> bool:
+        toks = self.toks
+        return i == len(toks) or (i > 0 and _adjacent_break(toks[i - 1], toks[i]))
 
 
 #: The edges of units that ``_joined`` may hold together: dashes and printable ASCII.
@@ -239,13 +264,16 @@ def break_lines(
     toks = units(text)
     widths = list(map(measure, toks))
     spaces = _spaces(toks)
-    ok = break_opportunities(toks, spaces)
+    # most paragraphs have no white space: only the places a line might end at are judged
+    ok = _JudgedOnRequest(toks) if True not in spaces else break_opportunities(toks, spaces)
     hanging = frozenset(hanging)
     running = _running_widths(widths, spaces)
 
     def cut(i: int, at: int) -> None:
         """Unit ``i`` cut in two after ``at`` characters, with a break between the halves."""
-        nonlocal running
+        nonlocal running, ok
+        if isinstance(ok, _JudgedOnRequest):  # judged now: the break between the halves is made, not judged
+            ok = [ok[j] for j in range(len(toks) + 1)]
         head, tail = toks[i][:at], toks[i][at:]
         toks[i:i + 1] = [head, tail]
         widths[i:i + 1] = [measure(head), measure(tail)]

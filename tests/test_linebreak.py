@@ -135,6 +135,13 @@ def test_token_longer_than_a_line_is_cut_at_a_legal_place():
     assert violations(lines, text) != []  # without widths a cut inside a line's text is reported
 
 
+def test_after_a_cut_the_places_further_on_are_still_judged():
+    """A unit cut to fill its line (``aaaa…``, no white space in the text) leaves the kinsoku
+    rules in force after it: the second line, full before the 。, gives up a 字 to it."""
+    text = "网址" + "a" * 13 + "字字字。字字"
+    assert break_lines(text, cells, 6) == ["网址aaaaaaaa", "aaaaa字字", "字。字字"]
+
+
 def test_first_line_width_is_the_indented_width():
     text = "字" * 40
     lines = break_lines(text, cells, 28, 26)
@@ -257,8 +264,12 @@ def test_a_break_at_white_space_is_judged_between_the_units_around_it(toks):
                                  "字\u0301", "\u3000"]), min_size=2, max_size=40))
 def test_the_search_for_marks_finds_the_breaks_the_pass_over_units_finds(toks):
     """Units with no white space among them: the breaks found by searching their text for the
-    marks that forbid one are those the pass judging every place finds."""
-    assert linebreak._unspaced_opportunities(toks) == linebreak._spaced_opportunities(toks, [False] * len(toks))
+    marks that forbid one are those the pass judging every place finds, and those found by
+    judging one place at a time."""
+    ok = linebreak._unspaced_opportunities(toks)
+    assert ok == linebreak._spaced_opportunities(toks, [False] * len(toks))
+    judged = linebreak._JudgedOnRequest(toks)  # as a line breaker asks, place by place
+    assert [judged[i] for i in range(len(toks) + 1)] == ok
 
 
 def tracked(s: str) -> float:
