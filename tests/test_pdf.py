@@ -1359,6 +1359,8 @@ def test_codes_follow_the_order_characters_are_first_drawn_and_share_a_glyph_whe
     assert codes.literal("中\xa0中 文") == r"\000\001\000\002\000\001\000\003\000\004"
     assert codes.chars == [0, ord("中"), 32, 32, ord("文")]
     assert pdf._subset_glyphs(font.face, codes.chars) == [0, 1, 2, 2, 3]
+    font.face.makeSubset(codes.chars)  # as the file is written: the subset made, its numbering kept
+    assert font.face.makeSubset.glyphs_of(codes.chars) == [0, 1, 2, 2, 3]
 
 
 def test_a_texts_codes_are_written_as_reportlab_escapes_their_bytes(settings):

@@ -337,6 +337,7 @@ class _Subsetter:
             self.same["name"] = _essential_names(self.same["name"])
         self.same["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
         self.sums = {tag: sfnt.checksum(data) for tag, data in self.same.items()}
+        self.made: tuple[list, list[int]] = (None, [])  # the last subset's characters, their glyphs in it
         self.glyphs: dict[int, _Glyph] = {  # original glyph index → the glyph
             # a font converted in this process comes with its glyphs (simple ones: no components)
             index: _Glyph(glyph.padded, glyph.checksum_at(0), (), False)
@@ -355,6 +356,12 @@ class _Subsetter:
         glyph = self.glyphs[index] = _Glyph(raw + b"\0" * (-len(raw) % 4), sfnt.checksum(raw), components,
                                             len(raw) > 2 and bool(components))
         return glyph
+
+    def glyphs_of(self, subset) -> list[int]:
+        """The glyph of each code in the subset of ``subset`` (``_subset_glyphs``): as the
+        subset just made of that list numbered them, else worked out again."""
+        made = self.made
+        return made[1] if made[0] is subset else _subset_glyphs(self.face, subset)
 
     def __call__(self, subset) -> bytes:
         face, glyphs, read = self.face, self.glyphs, self._read
@@ -383,7 +390,9 @@ class _Subsetter:
         out["hmtx"] = struct.pack(f">{len(hmtx)}H", *hmtx)
         out["hhea"] = _set_ushort(self.tables["hhea"], 34, n >> 1)
         out["maxp"] = _set_ushort(self.tables["maxp"], 4, count)
-        cmap = [0, 1, 1, 0, 0, 12, 6, 10 + len(subset) * 2, 0, 0, len(subset), *map(glyph_set.__getitem__, originals)]
+        code_glyphs = list(map(glyph_set.__getitem__, originals))
+        self.made = (subset, code_glyphs)  # the composite font's code → glyph map is this (``glyphs_of``)
+        cmap = [0, 1, 1, 0, 0, 12, 6, 10 + len(subset) * 2, 0, 0, len(subset), *code_glyphs]
         out["cmap"] = struct.pack(f">{len(cmap)}H", *cmap)
 
         glyf = [_renumbered(glyph, glyph_set) if glyph.renumber else glyph.data for glyph in parts]
@@ -527,7 +536,7 @@ class _CidFont:
         tag = "".join(chr(65 + b % 26) for b in hashlib.sha1(repr(chars).encode()).digest()[:6])
         base = f"{tag}+{face.name.decode('latin-1')}{face.subfontNameX.decode('latin-1')}"
         descriptor = face.addSubsetObjects(doc, base, chars)
-        glyphs = _subset_glyphs(face, chars)
+        glyphs = face.makeSubset.glyphs_of(chars)
         if glyphs == list(range(len(chars))):
             to_glyph = pdfdoc.PDFName("Identity")
         else:
