@@ -515,11 +515,14 @@ def _balanced(toks, spaces, widths, width, k, scores):
     ends: dict[int, float] = {0: 0.0}  # where j lines can end → the cheapest cost of them
     back: dict[tuple[int, int], int] = {}  # (j, end) → where the j-th line starts
     trim = any(spaces)
+    # the last line ends at the end: only that end is tried (with no negative width, a line
+    # ending sooner is no wider, so the search would reach it)
+    last_only = min(widths, default=0.0) >= 0
     for j in range(1, k + 1):
         reached: dict[int, float] = {}
         for s in sorted(ends):
             before = ends[s]
-            for i in points[bisect_right(points, s):]:
+            for i in (n,) if j == k and last_only and s < n else points[bisect_right(points, s):]:
                 a, b = _trimmed(spaces, s, i) if trim else (s, i)
                 line_w = prefix[b] - prefix[a]
                 if line_w > width + EPSILON:
