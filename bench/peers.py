@@ -75,6 +75,9 @@ Five subcommands, each printing a table (medians where there are runs):
 ``profile``
     Where a worker's time goes: cProfile of ``convert_document`` (what a worker runs per
     document) on the reference page, ``--documents`` times, warm; the top functions.
+    ``--instructions`` instead counts the instructions of ``--documents`` (10) conversions
+    under callgrind, as ``ir --instructions`` counts builds (the warm-up's objects frozen, as a
+    worker freezes them): what a document costs whatever else the machine is doing.
 
 Not a test: numbers depend on the machine, and the peers run beside us on the same cores.
 
@@ -683,14 +686,49 @@ def cmd_ir(args) -> int:
 # --- profile -----------------------------------------------------------------------------
 
 
+def convert_documents(documents: int) -> None:
+    """Convert the reference page in four formats once (warm, and the warm-up's objects
+    frozen, as a batch worker does), then ``documents`` times: what ``profile
+    --instructions`` counts."""
+    import gc
+
+    from pipeline.batch.worker import convert_document
+    from pipeline.load import Document
+
+    settings = Settings(formats=ALL_FORMATS)
+    document = Document("report.html", reference_page(1).encode("utf-8"))
+    convert_document(document, settings, ALL_FORMATS)
+    gc.freeze()
+    for _ in range(documents):
+        convert_document(document, settings, ALL_FORMATS)
+
+
+def document_instructions(documents: int) -> int:
+    from startup import instructions
+
+    env = {**os.environ, "PYTHONHASHSEED": "0"}
+    child = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
+                                   "import peers; peers.convert_documents(int(sys.argv[1]))"]
+    with tempfile.TemporaryDirectory(prefix="convert-bench-") as tmp:
+        return instructions([*child, str(documents)], env, Path(tmp)) - instructions([*child, "0"], env, Path(tmp))
+
+
 def cmd_profile(args) -> int:
-    """cProfile of what a worker does per document (``convert_document``), warm."""
+    """cProfile of what a worker does per document (``convert_document``), warm; or the
+    instructions a document costs."""
     import cProfile
     import pstats
 
     from pipeline.batch.worker import convert_document
     from pipeline.load import Document
 
+    if args.instructions:
+        documents = args.documents or 10
+        count = document_instructions(documents)
+        print(f"the reference report page, four formats, {documents} conversions under callgrind: "
+              f"{count:,} instructions, {count / documents / 1e6:.1f} M a document")
+        return 0
+    args.documents = args.documents or 20
     settings = Settings(formats=ALL_FORMATS)
     document = Document("report.html", reference_page(1).encode("utf-8"))
     convert_document(document, settings, ALL_FORMATS)  # warm: fonts loaded, caches filled
@@ -753,7 +791,9 @@ def main(argv=None) -> int:
     p.add_argument("--instructions", action="store_true", help="count the builds' instructions under callgrind")
     p.set_defaults(run=cmd_ir)
     p = sub.add_parser("profile", help="cProfile of a worker's conversion of the reference page")
-    p.add_argument("--documents", type=int, default=20)
+    p.add_argument("--documents", type=int, help="conversions (default 20; 10 with --instructions)")
+    p.add_argument("--instructions", action="store_true",
+                   help="count the conversions' instructions under callgrind instead (beyond a process converting once)")
     p.add_argument("--sort", default="cumulative", help="pstats sort key (cumulative, tottime …)")
     p.add_argument("--top", type=int, default=40)
     p.set_defaults(run=cmd_profile)
