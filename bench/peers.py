@@ -631,14 +631,17 @@ def build_irs(builds: int) -> None:
         build_ir(document, settings)
 
 
-def ir_instructions(builds: int) -> int:
+def instructions_beyond(function: str, count: int) -> int:
+    """The instructions of a process running ``peers.<function>(count)`` beyond those of one
+    running ``peers.<function>(0)``, under callgrind with ``PYTHONHASHSEED`` fixed: start-up
+    and warm-up cancel."""
     from startup import instructions
 
     env = {**os.environ, "PYTHONHASHSEED": "0"}
     child = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-                                   "import peers; peers.build_irs(int(sys.argv[1]))"]
-    with tempfile.TemporaryDirectory(prefix="ir-bench-") as tmp:
-        return instructions([*child, str(builds)], env, Path(tmp)) - instructions([*child, "0"], env, Path(tmp))
+                                   f"import peers; peers.{function}(int(sys.argv[1]))"]
+    with tempfile.TemporaryDirectory(prefix="peers-bench-") as tmp:
+        return instructions([*child, str(count)], env, Path(tmp)) - instructions([*child, "0"], env, Path(tmp))
 
 
 def cmd_ir(args) -> int:
@@ -648,7 +651,7 @@ def cmd_ir(args) -> int:
     from pipeline.load import Document
 
     if args.instructions:
-        print(f"the template page's IR, {args.runs} builds under callgrind: {ir_instructions(args.runs):,} instructions")
+        print(f"the template page's IR, {args.runs} builds under callgrind: {instructions_beyond('build_irs', args.runs):,} instructions")
         return 0
     settings = Settings()
     document = Document("report.html", reference_page(1).encode("utf-8"))
@@ -703,16 +706,6 @@ def convert_documents(documents: int) -> None:
         convert_document(document, settings, ALL_FORMATS)
 
 
-def document_instructions(documents: int) -> int:
-    from startup import instructions
-
-    env = {**os.environ, "PYTHONHASHSEED": "0"}
-    child = [sys.executable, "-c", f"import sys; sys.path.insert(0, {str(Path(__file__).parent)!r}); "
-                                   "import peers; peers.convert_documents(int(sys.argv[1]))"]
-    with tempfile.TemporaryDirectory(prefix="convert-bench-") as tmp:
-        return instructions([*child, str(documents)], env, Path(tmp)) - instructions([*child, "0"], env, Path(tmp))
-
-
 def cmd_profile(args) -> int:
     """cProfile of what a worker does per document (``convert_document``), warm; or the
     instructions a document costs."""
@@ -724,7 +717,7 @@ def cmd_profile(args) -> int:
 
     if args.instructions:
         documents = args.documents or 10
-        count = document_instructions(documents)
+        count = instructions_beyond("convert_documents", documents)
         print(f"the reference report page, four formats, {documents} conversions under callgrind: "
               f"{count:,} instructions, {count / documents / 1e6:.1f} M a document")
         return 0
