@@ -298,6 +298,7 @@ def read_faces(path: str | Path) -> list[FaceInfo]:
     from fontTools.ttLib import TTCollection, TTFont
 
     path = str(path)
+    fonts = []
     try:
         with open(path, "rb") as fh:
             tag = fh.read(4)
@@ -306,7 +307,7 @@ def read_faces(path: str | Path) -> list[FaceInfo]:
         else:
             fonts = [TTFont(path, lazy=True)]
         faces = []
-        for index, font in enumerate(fonts):
+        for index, font in enumerate(fonts):  # each closed below, read or not
             families = _names(font, (1, 16, 4))
             styles = _names(font, (17, 2))
             os2 = font["OS/2"] if "OS/2" in font else None
@@ -321,11 +322,12 @@ def read_faces(path: str | Path) -> list[FaceInfo]:
             cjk = all(ord(ch) in cmap for ch in CJK_PROBE)
             faces.append(FaceInfo(path, index, tuple(families), int(weight), outline, embeddable,
                                   styles[0] if styles else "", cjk))
-        for font in fonts:
-            font.close()
         return faces
     except Exception:  # not a font, or a damaged one: not a candidate
         return []
+    finally:
+        for font in fonts:
+            font.close()
 
 
 @lru_cache(maxsize=256)
@@ -1302,7 +1304,11 @@ class CffOutlines:
         font = TTFont(self.path, fontNumber=self.index if _is_collection(self.path) else -1, lazy=True,
                       recalcTimestamp=False)
         if "CFF " not in font:
+            font.close()
             raise RenderError(f"{self.path}: face {self.index} has no CFF outlines to convert")
+        # A lazy font reads from its open file: closed when these outlines are let go (a
+        # process's cache keeps a few), not left open for the collector to find.
+        weakref.finalize(self, font.close)
         return font
 
     @cached_property

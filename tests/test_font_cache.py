@@ -2,9 +2,11 @@
 process reads it back instead of parsing the font again, and a changed file is read afresh."""
 from __future__ import annotations
 
+import gc
 import json
 import mmap
 import os
+import warnings
 from pathlib import Path
 
 import pytest
@@ -39,6 +41,19 @@ def test_faces_of_a_file_come_back_alike(tmp_path):
     made = fonts._faces_of(str(font), tmp_path / "cache")
     fonts._faces_of.cache_clear()
     assert fonts._faces_of(str(font), tmp_path / "cache") == made == tuple(fonts.read_faces(font))
+
+
+def test_a_damaged_font_file_is_no_face_and_is_closed(tmp_path):
+    """A font file whose directory reads but whose tables do not (cut short) is no candidate,
+    and the file is closed there, not left for the collector to report."""
+    whole = make_font(tmp_path / "hei.ttf", "SimHei", "中国的黑体报告标题").read_bytes()
+    damaged = tmp_path / "damaged.ttf"
+    damaged.write_bytes(whole[:300])
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", ResourceWarning)
+        assert fonts.read_faces(damaged) == []
+        gc.collect()
+    assert not [w for w in caught if issubclass(w.category, ResourceWarning)]
 
 
 def _face_state(font) -> dict:

@@ -6,6 +6,7 @@ the test environment must provide: a missing tool fails these tests, it does not
 from __future__ import annotations
 
 import base64
+import gc
 import io
 import itertools
 import os
@@ -920,6 +921,18 @@ def test_converted_fonts_are_the_fonts_fonttools_builds(face):
     page = "".join(sorted(set(text)))
     for chars in (*CONVERSION_CASES, page, page[::3], page[:40]):
         assert outlines.truetype(chars) == fonttools_build(outlines, chars), chars[:20]
+
+
+def test_outlines_let_go_close_their_font_file():
+    """A face's outlines read from the font file kept open: when a process lets them go (its
+    cache holds a few), the file is closed then, not left for the collector, which would
+    report it unclosed wherever it happened to run (once inside a PDF validator's parse)."""
+    outlines = fonts.CffOutlines(str(fonts.packaged_faces()[1][0].path), 0)
+    file = outlines.font.reader.file
+    assert not file.closed
+    del outlines
+    gc.collect()
+    assert file.closed
 
 
 @pytest.mark.parametrize("face", [0, 1], ids=["serif", "sans"])
