@@ -1298,16 +1298,24 @@ class CffOutlines:
     @cached_property
     def font(self):
         """The face's font file, opened when what is kept on disk of it is not enough: to read
-        it the first time, or to convert a glyph."""
+        it the first time, or to convert a glyph. It is read lazily through a map of the file,
+        so a process forked after it was opened (a batch's forkserver warms up on a fresh
+        machine) reads at positions of its own: through the file's descriptor, two workers
+        would share one and read each other's bytes. Closed when these outlines are let go
+        (a process's cache keeps a few), not left open for the collector to find."""
         from fontTools.ttLib import TTFont
 
-        font = TTFont(self.path, fontNumber=self.index if _is_collection(self.path) else -1, lazy=True,
-                      recalcTimestamp=False)
+        with open(self.path, "rb") as file:
+            mapped = mmap.mmap(file.fileno(), 0, access=mmap.ACCESS_READ)
+        try:
+            font = TTFont(mapped, fontNumber=self.index if _is_collection(self.path) else -1, lazy=True,
+                          recalcTimestamp=False)
+        except Exception:
+            mapped.close()
+            raise
         if "CFF " not in font:
             font.close()
             raise RenderError(f"{self.path}: face {self.index} has no CFF outlines to convert")
-        # A lazy font reads from its open file: closed when these outlines are let go (a
-        # process's cache keeps a few), not left open for the collector to find.
         weakref.finalize(self, font.close)
         return font
 

@@ -17,6 +17,7 @@ import struct
 import subprocess
 import sys
 import unicodedata
+import warnings
 import zlib
 from collections import Counter, defaultdict
 from functools import partial
@@ -933,6 +934,26 @@ def test_outlines_let_go_close_their_font_file():
     del outlines
     gc.collect()
     assert file.closed
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_process_forked_after_the_outlines_were_opened_reads_at_positions_of_its_own():
+    """A batch's workers are forked from a process whose warm-up may have opened a face's font
+    file (on a fresh machine): a child moving through the file does not move its parent, as
+    it would through a shared descriptor, where two workers converting glyphs at once would
+    read each other's bytes."""
+    outlines = fonts.CffOutlines(str(fonts.packaged_faces()[1][0].path), 0)
+    file = outlines.font.reader.file
+    file.seek(100)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # fork beside the runner's threads
+        child = os.fork()
+    if child == 0:
+        file.seek(5000)
+        file.read(16)
+        os._exit(0)
+    os.waitpid(child, 0)
+    assert file.tell() == 100
 
 
 @pytest.mark.parametrize("face", [0, 1], ids=["serif", "sans"])
