@@ -115,28 +115,24 @@ class Line:
 
 # --- fonts --------------------------------------------------------------------------------
 
-class _UnicodeHex(dict):
-    """A code point's UTF-16 in hex as a ToUnicode map writes it (``<4E2D>``, a surrogate pair
-    ``<D840DC00>`` beyond the BMP), by code point, each made once per process."""
+class _Made(dict):
+    """Strings made of keys by ``make``, each made once per process (a ToUnicode map's pieces)."""
 
-    def __missing__(self, code_point: int) -> str:
-        found = self[code_point] = (f"<{code_point:04X}>" if code_point < 0x10000
-                                    else f"<{chr(code_point).encode('utf-16-be').hex().upper()}>")
+    def __init__(self, make: Callable[[int], str]):
+        super().__init__()
+        self.make = make
+
+    def __missing__(self, key: int) -> str:
+        found = self[key] = self.make(key)
         return found
 
 
-_UNICODE_HEX = _UnicodeHex()
-
-
-class _CodeHex(dict):
-    """A code's entry head in a ToUnicode map (``<0001> ``), by code, each made once per process."""
-
-    def __missing__(self, code: int) -> str:
-        found = self[code] = f"<{code:04X}> "
-        return found
-
-
-_CODE_HEX = _CodeHex()
+#: A code point's UTF-16 in hex as a ToUnicode map writes it (``<4E2D>``, a surrogate pair
+#: ``<D840DC00>`` beyond the BMP).
+_UNICODE_HEX = _Made(lambda point: f"<{point:04X}>" if point < 0x10000
+                     else f"<{chr(point).encode('utf-16-be').hex().upper()}>")
+#: A code's entry head in a ToUnicode map (``<0001> ``).
+_CODE_HEX = _Made("<{:04X}> ".format)
 
 
 def _to_unicode_cmap(fontname: str, subset) -> str:
@@ -337,7 +333,7 @@ class _Subsetter:
             self.same["name"] = _essential_names(self.same["name"])
         self.same["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
         self.sums = {tag: sfnt.checksum(data) for tag, data in self.same.items()}
-        self.made: tuple[list, list[int]] = (None, [])  # the last subset's characters, their glyphs in it
+        self.made: tuple[list | None, list[int]] = (None, [])  # the last subset's characters, their glyphs in it
         self.glyphs: dict[int, _Glyph] = {  # original glyph index → the glyph
             # a font converted in this process comes with its glyphs (simple ones: no components)
             index: _Glyph(glyph.padded, glyph.checksum_at(0), (), False)
