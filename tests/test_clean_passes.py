@@ -453,3 +453,27 @@ def test_a_header_of_bold_cells_is_the_tables_header_and_a_group_row_is_not():
     rows = [[(c.text, c.get("header")) for c in row] for row in tree.find("body/table")]
     assert rows[0] == [(text, "true") for text in ("序号", "改革举措", "主 要 内 容", "指导部门", "推广范围")]
     assert rows[1] == [("一、知识产权保护方面（共5项）", None)] and all(header is None for _, header in rows[2])
+
+
+# ---------------------------------------------------------------- the page's lines
+
+
+@pytest.mark.parametrize("page", sorted(HTML.glob("*.html")), ids=lambda p: p.stem[:30])
+def test_the_page_lines_are_the_lines_the_block_reader_reads(page):
+    """The page-lines pass reads the whole page with a reader that makes no paragraph elements:
+    its lines are the texts of the paragraphs, headings and list entries the block reader reads,
+    in the same order. Among the pages are lists and headings (gne_shanxi), tables and figures."""
+    from pipeline.clean.blocks import BlockReader
+    from pipeline.clean.chrome import note_page_lines
+    from pipeline.clean.draft import block_text, line_text
+    from pipeline.clean.html import body_of
+
+    draft = Draft(load(Document(str(page), page.read_bytes())))
+    for name, run in PASSES[:PASSES.index(("page-lines", note_page_lines))]:
+        run(draft)
+    reader = BlockReader(draft.rules)
+    reader.read(body_of(draft.page))
+    expected = [text for block in reader.blocks
+                for text in (map(block_text, block) if block.tag == "list" else (line_text(block),))]
+    note_page_lines(draft)
+    assert draft.page_lines == [t for t in expected if t and len(t) <= 200]

@@ -123,7 +123,6 @@ class BlockReader:
         follows, self.follows = self.follows, None
         if not text:
             return None
-        bold_line = bold_chars > 0 and bold_chars >= len("".join(text.split())) and self.is_bold_heading(text)
         attachment = bool(self.rules.attachment_lead.match(text)) or (
             self.in_attachments and links and text[:1].isdigit())
         self.in_attachments = attachment
@@ -133,6 +132,12 @@ class BlockReader:
         if not attachment and link_chars >= LINK_SHARE * chars and (not SENTENCE_END.search(text) or link_chars >= chars):
             audit(self.removed, "links", text)
             return None
+        return self.keep_paragraph(text, links, raw, follows, bold_chars)
+
+    def keep_paragraph(self, text: str, links: list[tuple[str, str]], raw: str, follows: etree._Element | None,
+                       bold_chars: int) -> etree._Element:
+        """Add the paragraph of a line that is not links (``flush``)."""
+        bold_line = bold_chars > 0 and bold_chars >= len("".join(text.split())) and self.is_bold_heading(text)
         p = paragraph(text, links)
         if self.alignments and self.alignments[-1] in ("right", "-webkit-right"):
             p.set("align", "right")
@@ -212,7 +217,7 @@ class BlockReader:
         if block:
             self.flush()
             self.enter(el)
-        bold = sets_bold(el, self.rules.bold_style)
+        bold = self.sets_bold(el)
         self.bold_depth += bold
         self.add(el.text)
         for child in el:
@@ -220,7 +225,7 @@ class BlockReader:
         self.bold_depth -= bold
         if block:
             self.flush()
-            self.alignments.pop()
+            self.leave()
         self.add(el.tail)
 
     def read_apart(self, el: etree._Element, tag: str) -> bool:
@@ -237,7 +242,7 @@ class BlockReader:
             self.flush()
             text = collapse_space(el.text_content())
             if text:
-                self.blocks.append(heading_marker(tag, text))
+                self.keep_heading(tag, text)
         elif tag == "img":
             src = picture_reference(el)
             if src and not is_tiny(el) and not self.rules.chrome_images.search(src):
@@ -262,11 +267,43 @@ class BlockReader:
             return False
         return True
 
+    def keep_heading(self, tag: str, text: str) -> None:
+        self.blocks.append(heading_marker(tag, text))
+
     def enter(self, el: etree._Element) -> None:
         """Note the alignment of a block element's text: its own, else the enclosing block's."""
         inherited = self.alignments[-1] if self.alignments else None
         own = declared_alignment(el) if el is not self.content else None
         self.alignments.append(own or inherited)
+
+    def leave(self) -> None:
+        self.alignments.pop()
+
+    def sets_bold(self, el: etree._Element) -> bool:
+        return sets_bold(el, self.rules.bold_style)
+
+
+class LineReader(BlockReader):
+    """Reads an HTML element's lines as ``BlockReader`` reads its blocks, for the ``page-lines``
+    pass over the whole page: the text of each paragraph and heading marker, in order among the
+    lists, tables and figures (elements, as ``BlockReader`` makes them). What only a paragraph
+    element carries (its alignment, whether it is a bold line, its start) is not worked out."""
+
+    def keep_paragraph(self, text: str, *_) -> str:
+        self.blocks.append(text)
+        return text
+
+    def keep_heading(self, tag: str, text: str) -> None:
+        self.blocks.append(text)
+
+    def enter(self, el: etree._Element) -> None:
+        pass
+
+    def leave(self) -> None:
+        pass
+
+    def sets_bold(self, el: etree._Element) -> bool:
+        return False
 
 
 def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules: CleanRules) -> bool:

@@ -9,9 +9,9 @@ values of those attributes hold it."""
 from __future__ import annotations
 
 from ..text import collapse_space
-from .blocks import BlockReader
+from .blocks import LineReader
 from .content import weight
-from .draft import Draft, block_text, line_text
+from .draft import Draft, block_text
 from .html import body_of, page_values, selected
 
 
@@ -32,10 +32,10 @@ def note_page_lines(draft: Draft) -> None:
     publisher and date."""
     if draft.page is None:
         return
-    reader = BlockReader(draft.rules)
+    reader = LineReader(draft.rules)
     reader.read(body_of(draft.page))
     texts = [text for block in reader.blocks
-             for text in (map(block_text, block) if block.tag == "list" else (line_text(block),))]
+             for text in ((block,) if isinstance(block, str) else map(block_text, block) if block.tag == "list" else ())]
     draft.page_lines = [t for t in texts if t and len(t) <= PAGE_LINE_CHARS]
 
 
