@@ -70,12 +70,12 @@ LONG_SAMPLES = frozenset({"gzbg_2026_zhejiang.txt"})
 # page, the formats' agreement, a saved IR read back) runs on in the quick tier, one of each
 # kind: the reference (as an IR and as its page) and the hand-written sample,
 # a text scrape with a statistics table, one with continuous numbering, a State Council
-# document, a CWCED news page, a statistical bulletin with tables, a page with merged cells. The
+# document, a CWCED news page with pictures, a statistical bulletin with tables, a page with merged cells. The
 # slow tier runs the sweep on every page.
 QUICK_SWEEP = frozenset({
     "reference", "seed_luohu_2023.txt", "sample", "17_changchun_tyj_2023_xxgk_ndbg_table.txt",
     "10_tjjh_jinghai_2020_fzzf_continuous_numbering.txt", "govcn_2019-02_001.html",
-    "cwced_2168485b-0614-4e1e-b88e-289bde57e5f0.html", "wanzai_2015_tjgb.html",
+    "cwced_6dc2d508-abb9-467c-bbea-1fedfcec5f9d.html", "wanzai_2015_tjgb.html",
     "nfra_merged_cells.html",
 })
 

@@ -357,6 +357,7 @@ def test_an_output_a_worker_cannot_write_stops_the_batch_with_exit_3(tmp_path):
     assert mf.read_state(out).entries == {}
 
 
+@pytest.mark.slow
 def test_same_output_name_in_one_folder_is_reported_not_overwritten(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
@@ -756,6 +757,7 @@ def test_whole_corpus_html_tree_in_every_format(tmp_path):
     assert not list(out.rglob("*.part"))
 
 
+@pytest.mark.slow
 def test_the_forkserver_warms_up_with_the_regular_expressions_the_command_line_keeps(tmp_path):
     """The forkserver a batch's workers are forked from makes its regular expressions from the
     programs kept on disk (``regex_cache``), as the command line does: compiling them afresh

@@ -198,6 +198,7 @@ def test_help_loads_no_stage_settings_model_or_writer():
     assert result.stdout.strip() == "[]"
 
 
+@pytest.mark.slow
 def test_a_utf8_page_loads_no_encoding_guesser_or_message_parser():
     """A page in UTF-8 converted to every format imports neither charset_normalizer (for
     bytes of no known encoding) nor the e-mail package (a saved message, a transport's date;

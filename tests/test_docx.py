@@ -918,6 +918,7 @@ def test_a_bad_reference_docx_is_a_render_error(tmp_path, content):
 # ----------------------------------------------------------------------------- determinism
 
 
+@pytest.mark.slow
 def test_two_runs_give_identical_bytes():
     tree = load("sample")
     first = render(tree, numbering="native")

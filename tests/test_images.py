@@ -116,6 +116,7 @@ def pdf_settings(tmp_path_factory) -> Settings:
     return Settings(pdf=PdfSettings(font_cache_dir=tmp_path_factory.mktemp("font-cache")))
 
 
+@pytest.mark.slow
 def test_pdf_embeds_the_ir_pictures_and_prints_placeholders(chart_on_disk, pdf_settings):
     data, pages = pdf_writer.render_with_layout(figure_report(FIGURES, *PICTURES), pdf_settings)
     assert len(re.findall(rb"/Subtype\s*/Image", data)) == 3  # the three IR pictures, not the file on disk

@@ -376,6 +376,7 @@ def no_fangsong(tmp_path) -> Settings:
     return Settings(pdf=PdfSettings(font_dirs=(folder,), font_cache_dir=tmp_path / "cache"))
 
 
+@pytest.mark.slow
 def test_fonts_and_convert_say_when_no_fangsong_is_installed(no_fangsong, caplog):
     rows = {row["role"]: row for row in fonts.describe_fonts(no_fangsong)}
     for role in ("body", "heading3", "heading4"):

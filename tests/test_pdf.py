@@ -337,6 +337,7 @@ def check_all(r: Rendered) -> None:
     assert_lines_inside_the_block(r)
 
 
+@pytest.mark.slow
 def test_an_attachment_has_an_outline_entry_over_its_headings(pdf_dir):
     """国办函〔2004〕80号: its two attachments are entries of the outline, each named by its 附件
     line and title; 附件1's 一、…四、 are under it, not at the top as the letter's own headings."""
@@ -762,6 +763,7 @@ def test_a_character_no_font_has_is_an_error_or_its_code_point(tmp_path):
     assert [line.text for line in pages[0] if line.kind == "p"] == ["请看这里[U+1F446]。"]
 
 
+@pytest.mark.slow
 def test_cff_font_characters_are_converted_and_cached(tmp_path):
     fonts_dir = tmp_path / "fonts"
     fonts_dir.mkdir()
@@ -909,6 +911,7 @@ CONVERSION_CASES = (
 )
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("face", [0, 1], ids=["serif", "sans"])
 def test_converted_fonts_are_the_fonts_fonttools_builds(face):
     """A converted font is assembled table by table (``CffOutlines.truetype``), the same bytes
@@ -956,6 +959,7 @@ def test_a_process_forked_after_the_outlines_were_opened_reads_at_positions_of_i
     assert file.tell() == 100
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("face", [0, 1], ids=["serif", "sans"])
 def test_reportlabs_reading_of_a_converted_font_is_computed_as_its_parser_reads_it(face):
     """What reportlab's parser reads of a converted font (names, bounds, character map,
@@ -971,6 +975,7 @@ def test_reportlabs_reading_of_a_converted_font_is_computed_as_its_parser_reads_
         assert reading == fonts.reportlab_reading(io.BytesIO(data)), chars[:20]
 
 
+@pytest.mark.slow
 def test_a_font_converted_in_the_process_gives_its_subsetter_the_glyphs_it_would_read(tmp_path):
     """A font converted in this process comes with its glyphs: the PDF's subsetter takes
     them (padded bytes, checksums) as it would read them from the file, and makes the same
@@ -987,6 +992,7 @@ def test_a_font_converted_in_the_process_gives_its_subsetter_the_glyphs_it_would
     assert took(subset) == pdf._Subsetter(parsed.face)(subset)
 
 
+@pytest.mark.slow
 def test_a_font_converted_in_the_process_is_not_parsed_again(tmp_path, monkeypatch):
     """A PDF's converted subset, built in this process, is given to reportlab with what its
     parser would read of it; one converted by an earlier process (found on disk) is parsed."""
@@ -1341,6 +1347,7 @@ def widths_of(w) -> dict[int, float]:
     return out
 
 
+@pytest.mark.slow
 def test_each_face_is_one_composite_font_whose_codes_show_the_faces_glyphs(settings):
     """Every face the reference page is set in is one Type0 font (Identity-H over a
     CIDFontType2): each code's glyph in the embedded subset (through the CIDToGIDMap) is the

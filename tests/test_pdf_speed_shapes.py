@@ -98,6 +98,7 @@ def test_a_wide_table_of_long_cells_converts_in_a_page_a_row(settings):
     assert len(pages) <= 200 + 1
 
 
+@pytest.mark.slow
 def test_rows_joined_by_a_span_taller_than_a_page_are_cut_too(settings):
     """Two rows of six columns, every other column one cell spanning both rows with 3000
     characters: the rows the spans join are taller than a page, so the spans are undone

@@ -787,6 +787,7 @@ def test_tagged_output_is_the_same_bytes_twice(reference_tree, font_cache):
     assert pdf.render(reference_tree, settings) == pdf.render(reference_tree, settings)
 
 
+@pytest.mark.slow
 def test_tagged_output_is_the_same_bytes_in_another_process(font_cache):
     out = render_in_another_process(SAMPLE_IR, font_cache, tagged=True)
     assert out == tagged("sample", load(SAMPLE_IR), font_cache)
@@ -831,6 +832,7 @@ def test_identifying_needs_reportlabs_trailer_identifier():
         pdfa.identified(b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\ntrailer\n<< /Size 1 >>\nstartxref\n0\n%%EOF\n")
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("tagged_too", [False, True])
 def test_a_conversion_to_pdf_imports_no_pikepdf(tagged_too, tmp_path):
     """reportlab writes the finished file: ``pipeline convert`` to an archival PDF (the
@@ -1012,6 +1014,7 @@ def test_reportlab_writes_a_file_identifier_the_writer_can_replace():
 
 # --- what a PDF claims --------------------------------------------------------------------
 
+@pytest.mark.slow
 def test_claims_of_archival_tagged_and_plain_files(reference_tree, font_cache):
     archival = pdfclaims.claims(rendered("reference", reference_tree, settings_for(font_cache)))
     assert {k: archival[k] for k in ("pdfa", "pdfa_part", "pdfa_conformance", "tagged", "lang")} == {

@@ -2,6 +2,7 @@
 can draw (each position covered once, spans inside, ragged rows filled, header rows marked)."""
 from __future__ import annotations
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from lxml import etree
@@ -86,6 +87,7 @@ def test_grid_problems_finds_what_is_not_a_grid():
 CELL = st.tuples(st.text(st.characters(codec="utf-8", exclude_categories=("Cc", "Cs")), max_size=3), st.integers(1, 6), st.one_of(st.integers(1, 4), st.just(3000)), st.booleans())
 
 
+@pytest.mark.slow
 @settings(max_examples=200, deadline=None)
 @given(st.lists(st.lists(CELL, max_size=8), min_size=1, max_size=8))
 def test_any_table_becomes_a_grid(rows):
