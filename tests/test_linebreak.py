@@ -311,6 +311,44 @@ def test_title_lines_are_balanced():
     assert violations(lines, title) == []
 
 
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="关于印发政府工作报告的通知年度区市“”（）《》，、。 ab12", min_size=1, max_size=14),
+       st.integers(3, 12), st.integers(1, 4))
+@example("政府年度报告  ab", 5, 2)  # the last line's trailing units are white space
+def test_title_lines_are_the_cheapest_cut_into_that_many_lines(text, width, k):
+    """The search for a title's lines finds the cheapest of every cut into ``k`` lines that fit,
+    each ending at a break opportunity: lines as near the mean width as can be, with each break's
+    cost (``title_break_costs``); none when no cut fits. It tries the last line only where it
+    ends the title."""
+    from itertools import combinations
+
+    toks = units(text.strip())
+    if not toks:
+        return
+    spaces = linebreak._spaces(toks)
+    widths = [cells(t) for t in toks]
+    scores = linebreak.title_break_costs("".join(toks))
+    ok = break_opportunities(toks, spaces)
+    offsets = [sum(len(t) for t in toks[:i]) for i in range(len(toks) + 1)]
+    target = sum(widths) / k
+    cheapest = None
+    for cuts in combinations([i for i in range(1, len(toks)) if ok[i]], k - 1):
+        bounds = [0, *cuts, len(toks)]
+        lines = [linebreak._trimmed(spaces, s, e) for s, e in zip(bounds, bounds[1:])]
+        line_widths = [sum(widths[a:b]) for a, b in lines]
+        if max(line_widths) > width + linebreak.EPSILON:
+            continue
+        cost = sum(((w - target) / width) ** 2 * linebreak.TITLE_BALANCE for w in line_widths) \
+            + sum(scores[offsets[c]] for c in cuts)
+        cheapest = cost if cheapest is None else min(cheapest, cost)
+    found = linebreak._balanced(toks, spaces, widths, width, k, scores)
+    if cheapest is None:
+        assert found is None
+    else:
+        assert found is not None and found[0] == pytest.approx(cheapest)
+        assert len(found[1]) == k and found[1][-1][1] == len(toks)
+
+
 @pytest.mark.parametrize("title, lines", [
     # the title of the corpus page yjybeijing.gov.cn (北京市发展和改革委员会), without its site
     ("【组团式帮扶】北京教育专家团赴青海玉树开展“组团式”教育援助行动",
