@@ -486,13 +486,12 @@ class _Codes(dict):
     def __init__(self):
         super().__init__()
         self.chars: list[int] = [0]  # code → character (code 0: .notdef)
-        self.escaped = _escaped_bytes()
 
     def __missing__(self, point: int) -> str:
         code = len(self.chars)
         if code > 0xFFFE:  # a font holds at most 65,535 glyphs, .notdef one of them
             raise RenderError(f"more than {0xFFFE} characters in one face: more than a font holds")
-        found = self[point] = self.escaped[code >> 8] + self.escaped[code & 0xFF]
+        found = self[point] = _CODE_LITERAL[code]
         self.chars.append(32 if point == 0xA0 else point)
         return found
 
@@ -503,6 +502,10 @@ def _escaped_bytes() -> tuple[str, ...]:
     from reportlab.lib.rl_accel import escapePDF
 
     return tuple(escapePDF(bytes([b])) for b in range(256))
+
+
+#: A code's two bytes as a literal string's text (``_Codes``).
+_CODE_LITERAL = _Made(lambda code: _escaped_bytes()[code >> 8] + _escaped_bytes()[code & 0xFF])
 
 
 class _CidFont:
