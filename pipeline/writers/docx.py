@@ -447,7 +447,6 @@ class _Template:
         which a document only reads, shared."""
         return copy.deepcopy(self.doc, {id(part): part for part in self.shared_parts})
 
-
     def _text_width(self) -> int:
         """Width of the text block in twips, from the section's page size and margins."""
         try:
