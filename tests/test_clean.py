@@ -40,6 +40,22 @@ def test_title_suffix_removed():
     assert strip_site_suffix("某某通知_某某市人民政府", None) == "某某通知"
 
 
+@pytest.mark.parametrize("first, second", [("关于加强安全生产工作的通知", "关于做好防汛抗旱工作的通知"),
+                                           ("关于做好防汛抗旱工作的通知", "关于加强安全生产工作的通知")])
+def test_of_two_headlines_as_long_that_the_page_title_joins_the_first_printed_is_the_title(first, second):
+    """A page title made of two of the page's headlines, as long as each other (甲_乙): the one
+    the page prints first is the title, in every run (not the one a set happens to give first,
+    which changes with the process's string hashing)."""
+    from pipeline.clean.rules import global_rules
+    from pipeline.clean.title import headline_split
+
+    page = (f"<html><head><title>{first}_{second}</title></head><body><h2>{first}</h2>"
+            f"<p>　　各单位要认真贯彻落实，切实抓好各项工作。</p><h2>{second}</h2>"
+            "<p>　　请结合实际，认真组织实施。</p></body></html>")
+    assert summary(_clean_html(page))["title"] == first
+    assert headline_split(f"{first}_{second}", [first, second], None, global_rules())[0] == first
+
+
 def test_source_and_date_line_and_saved_from_url():
     tree = _clean_html(
         "<!-- saved from url=(0040)https://www.szlh.gov.cn/post_1.html -->"

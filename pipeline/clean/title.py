@@ -91,9 +91,10 @@ def headline_split(raw: str, headlines: list[str], site: str | None, rules: Clea
     whatever the rest holds (tags, a 10%公司 keyword, Powered by …), and the rest's parts are
     names (标题_数据_宏观频道首页_财经网 - CAIJING.COM.CN, 标题 松花江网). A headline shaped like a site
     name is not taken, nor one shaped like a channel's name beside a part that is no name (the
-    blog's name over its post: 标题？--某某的博客)."""
+    blog's name over its post: 标题？--某某的博客). The longest headline is tried first; of two
+    as long, the one ``headlines`` gives first (a set's order would change from run to run)."""
     raw = raw.strip()
-    for headline in sorted(set(headlines), key=len, reverse=True):
+    for headline in sorted(dict.fromkeys(headlines), key=len, reverse=True):
         if len(headline) < HEADLINE_MIN or len(headline) >= len(raw) or is_site_name(headline, site, rules):
             continue
         if raw.startswith(headline):
