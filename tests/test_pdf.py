@@ -1692,6 +1692,33 @@ def test_figures_on_a_justified_line_read_back_without_spaces(tmp_path):
     assert on_line and abs(max(on_line) - figures.x1) < 0.1
 
 
+@pytest.mark.parametrize("name", ["reference", "sample"])
+def test_every_line_is_drawn_where_its_layout_puts_it(name, settings, tmp_path):
+    """Read back (pdftotext's word boxes), every line of every page starts and ends where the
+    layout says it does: paragraphs, headings, the title and front matter, table cells, list
+    entries, a caption, the page numbers (the sample holds every element)."""
+    data, pages = pdf.render_with_layout(load_ir(IR_DIR / f"{name}.xml"), settings)
+    path = tmp_path / f"{name}.pdf"
+    path.write_bytes(data)
+    drawn = run(tool("pdftotext"), "-bbox", str(path), "-").split("<page ")[1:]
+    assert len(drawn) == len(pages)
+    kinds, misplaced = set(), []
+    for number, (page, lines) in enumerate(zip(drawn, pages), 1):
+        height = float(re.search(r'height="([\d.]+)"', page)[1])
+        words = [tuple(map(float, box)) for box in
+                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', page)]
+        for line in lines:
+            kinds.add(line.kind)
+            y = height - line.y
+            on_line = [(x0, x1) for x0, y0, x1, y1 in words if y0 < y < y1 and x1 > line.x0 - 1 and x0 < line.x1 + 1]
+            if not on_line or abs(min(x0 for x0, _ in on_line) - line.x0) > 0.1 \
+                    or abs(max(x1 for _, x1 in on_line) - line.x1) > 0.1:
+                misplaced.append((number, line.kind, line.text, on_line))
+    assert misplaced == []
+    assert kinds >= ({"title", "field", "heading", "p", "page_number"} |
+                     ({"cell", "li", "figure"} if name == "sample" else set()))
+
+
 def test_the_attachment_note_and_the_signature_stand_as_gb_t_9704_sets_them():
     """GB/T 9704 §7.3.3 on 教思政厅函〔2024〕10号: a blank line under the main text, then 附件：1.…
     at the paragraph indent, 2. and 3. under the 1., the third name's second line under its
