@@ -114,11 +114,12 @@ def punctuation(tree: etree._Element) -> etree._Element:
 def punctuated(text: str) -> str:
     """``text`` with its punctuation restored and without the spaces beside full-width marks
     (``SPACE_BESIDE_MARK``), to a fixed point: a space dropped can put a half-width mark next to
-    Chinese (``。 ,a``)."""
+    Chinese (``。 ,a``), so the marks are restored again after one is; ``restore`` is a fixed
+    point of its own, so nothing else sends them round again."""
     while True:
-        fixed = restore(text)
-        if " " in fixed:
-            fixed = SPACE_BESIDE_MARK.sub("", fixed)
-        if fixed == text:
+        text = restore(text)
+        if " " not in text:
             return text
-        text = fixed
+        spaced, text = text, SPACE_BESIDE_MARK.sub("", text)
+        if text == spaced:
+            return text
