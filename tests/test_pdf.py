@@ -61,6 +61,16 @@ def run(*args: str) -> str:
     return subprocess.run(args, check=True, capture_output=True).stdout.decode("utf-8", "replace")
 
 
+def word_boxes(path: Path) -> list[tuple[float, list[tuple[float, float, float, float]]]]:
+    """Each page of a PDF as pdftotext's ``-bbox`` reads it: the page's height and the boxes
+    (x0, y0, x1, y1, from the top) of its words."""
+    pages = run(tool("pdftotext"), "-bbox", str(path), "-").split("<page ")[1:]
+    return [(float(re.search(r'height="([\d.]+)"', page)[1]),
+             [tuple(map(float, box)) for box in
+              re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', page)])
+            for page in pages]
+
+
 def load_ir(path: Path) -> etree._Element:
     return ir.validate(ir.parse(path.read_bytes()))
 
@@ -1685,10 +1695,8 @@ def test_figures_on_a_justified_line_read_back_without_spaces(tmp_path):
     assert figures.justified
     assert figures.text in run(tool("pdftotext"), str(path), "-")
     # as drawn, piece by piece in its spacings, the line ends where its layout ends it
-    boxes = run(tool("pdftotext"), "-f", "1", "-l", "1", "-bbox", str(path), "-")
-    page_height = float(re.search(r'<page width="[\d.]+" height="([\d.]+)"', boxes)[1])
-    words = re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', boxes)
-    on_line = [float(x1) for x0, y0, x1, y1 in words if float(y0) < page_height - figures.y < float(y1)]
+    page_height, words = word_boxes(path)[0]
+    on_line = [x1 for x0, y0, x1, y1 in words if y0 < page_height - figures.y < y1]
     assert on_line and abs(max(on_line) - figures.x1) < 0.1
 
 
@@ -1700,13 +1708,10 @@ def test_every_line_is_drawn_where_its_layout_puts_it(name, settings, tmp_path):
     data, pages = pdf.render_with_layout(load_ir(IR_DIR / f"{name}.xml"), settings)
     path = tmp_path / f"{name}.pdf"
     path.write_bytes(data)
-    drawn = run(tool("pdftotext"), "-bbox", str(path), "-").split("<page ")[1:]
+    drawn = word_boxes(path)
     assert len(drawn) == len(pages)
     kinds, misplaced = set(), []
-    for number, (page, lines) in enumerate(zip(drawn, pages), 1):
-        height = float(re.search(r'height="([\d.]+)"', page)[1])
-        words = [tuple(map(float, box)) for box in
-                 re.findall(r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">', page)]
+    for number, ((height, words), lines) in enumerate(zip(drawn, pages), 1):
         for line in lines:
             kinds.add(line.kind)
             y = height - line.y

@@ -114,8 +114,8 @@ def punctuation(tree: etree._Element) -> etree._Element:
 def punctuated(text: str) -> str:
     """``text`` with its punctuation restored and without the spaces beside full-width marks
     (``SPACE_BESIDE_MARK``), to a fixed point: a space dropped can put a half-width mark next to
-    Chinese (``。 ,a``), so the marks are restored again after one is; ``restore`` is a fixed
-    point of its own, so nothing else sends them round again."""
+    Chinese (``。 ,a``), so the marks are restored again after a space is dropped, and only
+    then (``restore`` is a fixed point of its own)."""
     while True:
         text = restore(text)
         if " " not in text:
