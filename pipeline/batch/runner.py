@@ -2,8 +2,9 @@
 
 The parent process reads each input, hashes it and decides whether to convert it; an executor
 converts it and writes its outputs (atomically: temporary file + rename, ``worker.Job``); the
-parent then appends the document to the manifest journal. At most one document per worker is
-in flight, so memory stays flat however many inputs there are.
+parent then appends the document to the manifest journal. At most two documents per worker are
+in flight (the one it converts and the next, waiting in its pipe), so memory stays flat however
+many inputs there are.
 
 Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, where a task is
 ``(tag, job)``; a task whose job is ``None`` passes straight through. An ``ok`` outcome's
@@ -13,7 +14,8 @@ Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, whe
   once: ``preload``); each writes the outputs of the documents it converts. A document that
   runs past the time limit has its worker killed and replaced; one that crashes its worker
   (segfault, ``os._exit``, OOM kill) fails alone, and the worker is replaced; the temporary
-  files of a killed worker's writes are removed. Workers are also replaced after
+  files of a killed worker's writes are removed, and the document queued behind the one it
+  was converting goes to the next free worker. Workers are also replaced after
   ``MAX_TASKS_PER_WORKER`` documents.
 - ``DaskPool``: the same on a Dask distributed cluster (``cn-gov-report-pipeline[dask]``);
   the client writes the outputs. The time limit is enforced by the client (the document is
@@ -48,6 +50,7 @@ from .spool import Spool
 from .worker import Job, run_job, worker_main, write_outcome
 
 MAX_TASKS_PER_WORKER = 500
+QUEUED_PER_WORKER = 2  # documents sent to a worker ahead of its outcomes (``LocalPool``)
 RESERVED_NAMES = frozenset({"index.html", mf.MANIFEST_NAME})  # the batch's own files at the top of OUTDIR
 WORKER_START_LIMIT = 300.0  # seconds a new worker may take to import and warm up
 
@@ -103,14 +106,15 @@ class _Worker:
         child_end.close()
         self.conn = parent_end
         self.ready = False
-        self.tag = None
-        self.job: Job | None = None
+        # The tasks sent and not yet answered, in the order the worker takes them: the first
+        # is the one it converts, whose time limit ``deadline`` is.
+        self.sent: list[tuple[object, Job]] = []
         self.deadline = time.monotonic() + WORKER_START_LIMIT
         self.done = 0
 
     @property
     def busy(self) -> bool:
-        return self.tag is not None
+        return bool(self.sent)
 
     def ask_to_stop(self, kill: bool) -> None:
         if kill:
@@ -169,29 +173,48 @@ class LocalPool:
             worker.ask_to_stop(kill or worker.busy)
         for worker in workers:
             worker.join()
-            if worker.busy:
+            for _tag, job in worker.sent:
                 for fmt in self.formats:
-                    remove_temporaries(worker.job.output(fmt)[1])
+                    remove_temporaries(job.output(fmt)[1])
 
     def map(self, tasks: Iterable[tuple[object, Job | None]]) -> Iterator[tuple[object, dict | None]]:
         tasks = iter(tasks)
         passed: list = []  # tasks without a document, to hand back in order
+        retry: list = []  # tasks sent to a worker that was killed before it took them
         exhausted = False
 
-        def feed(worker: _Worker) -> None:
-            """Give an idle worker its next document (at once: it converts while we write)."""
+        def next_task():
             nonlocal exhausted
-            while not exhausted:
-                task = next(tasks, None)
+            while retry or not exhausted:
+                task = retry.pop(0) if retry else next(tasks, None)
                 if task is None:
                     exhausted = True
                 elif task[1] is None:
                     passed.append(task[0])
                 else:
-                    worker.conn.send(task[1])
-                    worker.tag, worker.job = task
-                    worker.deadline = time.monotonic() + self.timeout
+                    return task
+            return None
+
+        def feed(worker: _Worker) -> None:
+            """Keep ``QUEUED_PER_WORKER`` documents in a worker's pipe (at once: it converts
+            while we write, and finds its next document waiting when it sends an outcome), but
+            none past the document after which it is replaced."""
+            while len(worker.sent) < QUEUED_PER_WORKER and worker.done + len(worker.sent) < MAX_TASKS_PER_WORKER:
+                task = next_task()
+                if task is None:
                     return
+                worker.conn.send(task[1])
+                if not worker.sent:
+                    worker.deadline = time.monotonic() + self.timeout
+                worker.sent.append(task)
+
+        def fail_first(worker: _Worker, error: str):
+            """The document a worker was converting failed with ``error``; the worker is
+            replaced and the documents queued behind it go to the next free worker."""
+            (tag, _job), *queued = worker.sent
+            self._replace(worker, kill=True)
+            retry[:0] = queued
+            return tag, {"status": "failed", "error": error}
 
         first = None
         for task in tasks:  # nothing to convert yet (skipped documents): no workers yet
@@ -205,12 +228,12 @@ class LocalPool:
         self.workers = [_Worker(self.ctx, self.target, self.settings, self.formats) for _ in range(self.jobs)]
         while True:
             for worker in self.workers:
-                if worker.ready and not worker.busy:
+                if worker.ready:
                     feed(worker)
             while passed:
                 yield passed.pop(0), None
             waiting = [w for w in self.workers if w.busy or not w.ready]
-            if exhausted and not any(w.busy for w in self.workers):
+            if exhausted and not retry and not any(w.busy for w in self.workers):
                 return
             limit = max(0.0, min(w.deadline for w in waiting) - time.monotonic())
             handles = [w.conn for w in waiting] + [w.process.sentinel for w in waiting]
@@ -227,10 +250,11 @@ class LocalPool:
                             worker.ready = True
                             feed(worker)
                             continue
-                        tag, worker.tag, worker.job = worker.tag, None, None
+                        tag, _job = worker.sent.pop(0)
                         worker.done += 1
+                        worker.deadline = now + self.timeout  # the next queued document's
                         if worker.done >= MAX_TASKS_PER_WORKER:
-                            worker = self._replace(worker, kill=False)
+                            self._replace(worker, kill=False)
                         else:
                             feed(worker)
                         yield tag, outcome
@@ -240,15 +264,11 @@ class LocalPool:
                     how = worker.exit_description()
                     if not worker.busy:
                         raise PipelineError(f"a worker process failed to start ({how})")
-                    tag = worker.tag
-                    self._replace(worker, kill=True)
-                    yield tag, {"status": "failed", "error": f"worker crashed ({how}) while converting this document"}
+                    yield fail_first(worker, f"worker crashed ({how}) while converting this document")
                 elif now >= worker.deadline:
                     if not worker.busy:
                         raise PipelineError(f"a worker process did not start within {WORKER_START_LIMIT:.0f} s")
-                    tag = worker.tag
-                    self._replace(worker, kill=True)
-                    yield tag, {"status": "failed", "error": f"timed out after {self.timeout:g} s"}
+                    yield fail_first(worker, f"timed out after {self.timeout:g} s")
 
     def close(self, kill: bool = False) -> None:
         self._stop(self.workers, kill)

@@ -1,6 +1,6 @@
 """Keeping a batch's per-document records on disk, in batch order, so memory stays flat.
 
-Results come back from the workers slightly out of order (at most one per worker); the
+Results come back from the workers slightly out of order (a few per worker); the
 spool holds those few until the ones before them arrive, then appends each as a JSON line to
 an anonymous temporary file (deleted by the system however the process ends). The manifest
 and the reports are written at the end by reading the spool back, one record at a time.
