@@ -311,6 +311,13 @@ def test_title_lines_are_balanced():
     assert violations(lines, title) == []
 
 
+def title_units(text: str) -> tuple:
+    """What the title search works on: the units of ``text``, which are white space, their
+    widths in cells and the break costs by character offset."""
+    toks = units(text.strip())
+    return toks, linebreak._spaces(toks), [cells(t) for t in toks], linebreak.title_break_costs("".join(toks))
+
+
 @settings(max_examples=300, deadline=None)
 @given(st.text(alphabet="关于印发政府工作报告的通知年度区市“”（）《》，、。 ab12", min_size=1, max_size=14),
        st.integers(3, 12), st.integers(1, 4))
@@ -322,12 +329,9 @@ def test_title_lines_are_the_cheapest_cut_into_that_many_lines(text, width, k):
     ends the title."""
     from itertools import combinations
 
-    toks = units(text.strip())
-    if not toks:
+    if not text.strip():
         return
-    spaces = linebreak._spaces(toks)
-    widths = [cells(t) for t in toks]
-    scores = linebreak.title_break_costs("".join(toks))
+    toks, spaces, widths, scores = title_units(text)
     ok = break_opportunities(toks, spaces)
     offsets = [sum(len(t) for t in toks[:i]) for i in range(len(toks) + 1)]
     target = sum(widths) / k
@@ -347,6 +351,32 @@ def test_title_lines_are_the_cheapest_cut_into_that_many_lines(text, width, k):
     else:
         assert found is not None and found[0] == pytest.approx(cheapest)
         assert len(found[1]) == k and found[1][-1][1] == len(toks)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(alphabet="关于印发政府工作报告的通知年度区市“”（）《》，、。 ab12", min_size=1, max_size=24),
+       st.integers(3, 12))
+@example("深圳市罗湖区人民政府2023年法治政府建设年度报告", 20)  # one line more is not searched
+@example("政度 报区府度市于报市发，”年", 4)  # one line more: its breaks cheaper by more than the line
+@example("印《度关府市》2府》印知）》报（告", 6)
+def test_a_title_takes_the_fewest_lines_unless_one_more_is_cheaper_by_the_extra_line_cost(text, width):
+    """Of the cheapest cuts into the fewest lines that fit and into the next number that has
+    one, the second is taken only when cheaper by ``TITLE_EXTRA_LINE``; the search for it may
+    be skipped, never its answer."""
+    if not text.strip():
+        return
+    toks, spaces, widths, scores = title_units(text)
+    fewest = len(break_lines(text, cells, width))
+    cuts = [(k, found) for k in range(fewest, max(6, fewest) + 1)
+            if (found := linebreak._balanced(toks, spaces, widths, width, k, scores)) is not None][:2]
+    if not cuts:
+        expected = break_lines(text, cells, width)
+    else:
+        chosen = cuts[0][1]
+        if len(cuts) == 2 and cuts[1][1][0] + linebreak.TITLE_EXTRA_LINE < chosen[0]:
+            chosen = cuts[1][1]
+        expected = [linebreak._text(toks, spaces, s, e) for s, e in chosen[1]]
+    assert balanced_lines(text, cells, width) == expected
 
 
 @pytest.mark.parametrize("title, lines", [
