@@ -60,8 +60,8 @@ import zlib
 from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache, partial
-from itertools import accumulate, chain, compress, groupby, repeat
-from operator import ne
+from itertools import accumulate, compress, groupby, repeat
+from operator import itemgetter, ne
 from typing import Callable, NamedTuple
 from datetime import datetime, timezone
 
@@ -297,6 +297,10 @@ def _patch_reportlab() -> None:
         pdfdoc.PDFName = lru_cache(maxsize=1024)(pdfdoc.PDFName)
 
 
+#: A ``_Glyph``'s fields, read in C.
+_GLYPH_DATA, _GLYPH_CHECKSUM, _GLYPH_RENUMBER = itemgetter(0), itemgetter(1), itemgetter(3)
+
+
 # reportlab's glyf composite-glyph flags (``reportlab.pdfbase.ttfonts``)
 _MORE_COMPONENTS, _ARGS_ARE_WORDS, _SCALE, _XY_SCALE, _TWO_BY_TWO = 0x20, 0x01, 0x08, 0x40, 0x80
 
@@ -333,6 +337,8 @@ class _Subsetter:
             self.same["name"] = _essential_names(self.same["name"])
         self.same["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
         self.sums = {tag: sfnt.checksum(data) for tag, data in self.same.items()}
+        self.advances = [int(advance) for advance, _bearing in face.hmetrics]  # by glyph number
+        self.bearings = [int(bearing) for _advance, bearing in face.hmetrics]
         self.made: tuple[list | None, list[int]] = (None, [])  # the last subset's characters, their glyphs in it
         self.glyphs: dict[int, _Glyph] = {  # original glyph index → the glyph
             # a font converted in this process comes with its glyphs (simple ones: no components)
@@ -364,7 +370,9 @@ class _Subsetter:
         originals = _face_glyphs(face, subset)
         glyph_map = _glyph_order(originals)
         glyph_set = {original: i for i, original in enumerate(glyph_map)}
-        parts = [glyphs.get(original) or read(original) for original in glyph_map]
+        parts = list(map(glyphs.get, glyph_map))
+        if None in parts:  # glyphs not read before
+            parts = [glyph or read(original) for glyph, original in zip(parts, glyph_map)]
         done = 0
         while composite := [glyph for glyph in parts[done:] if glyph.components]:
             done = len(parts)  # then the glyphs composite glyphs are made of, and theirs
@@ -377,22 +385,27 @@ class _Subsetter:
 
         out = dict(self.same)
         count = len(glyph_map)
-        hmtx = list(map(int, chain.from_iterable(map(face.hmetrics.__getitem__, glyph_map))))
-        n = len(hmtx) - 2
-        while n and hmtx[n] == hmtx[n - 2]:
-            n -= 2
-        n += 2
-        hmtx = hmtx[:n] + hmtx[n + 1::2]
-        out["hmtx"] = struct.pack(f">{len(hmtx)}H", *hmtx)
-        out["hhea"] = _set_ushort(self.tables["hhea"], 34, n >> 1)
+        advances = list(map(self.advances.__getitem__, glyph_map))
+        bearings = list(map(self.bearings.__getitem__, glyph_map))
+        long = len(advances) - 1  # the glyphs after the last advance that differs repeat it
+        while long and advances[long] == advances[long - 1]:
+            long -= 1
+        long += 1
+        metrics = [0] * (2 * long)
+        metrics[0::2], metrics[1::2] = advances[:long], bearings[:long]
+        out["hmtx"] = struct.pack(f">{long + count}H", *metrics, *bearings[long:])
+        out["hhea"] = _set_ushort(self.tables["hhea"], 34, long)
         out["maxp"] = _set_ushort(self.tables["maxp"], 4, count)
         code_glyphs = list(map(glyph_set.__getitem__, originals))
         self.made = (subset, code_glyphs)  # the composite font's code → glyph map is this (``glyphs_of``)
         cmap = [0, 1, 1, 0, 0, 12, 6, 10 + len(subset) * 2, 0, 0, len(subset), *code_glyphs]
         out["cmap"] = struct.pack(f">{len(cmap)}H", *cmap)
 
-        glyf = [_renumbered(glyph, glyph_set) if glyph.renumber else glyph.data for glyph in parts]
-        glyf_sum = sum(sfnt.checksum(data) if glyph.renumber else glyph.checksum for glyph, data in zip(parts, glyf))
+        glyf = list(map(_GLYPH_DATA, parts))
+        glyf_sum = sum(map(_GLYPH_CHECKSUM, parts))
+        for at in compress(range(count), map(_GLYPH_RENUMBER, parts)):
+            glyf[at] = _renumbered(parts[at], glyph_set)
+            glyf_sum += sfnt.checksum(glyf[at]) - parts[at].checksum
         offsets = list(accumulate(map(len, glyf), initial=0))
         pos = offsets[-1]
         out["glyf"] = b"".join(glyf)
@@ -612,12 +625,13 @@ _subset_faces: OrderedDict[tuple[str, int], Face] = OrderedDict()
 SUBSET_FACES_KEPT = 16
 
 
-def _face(load: str, index: int, source: fonts.FaceMetrics, ident: str, folder) -> Face:
-    """The face of font file ``load``, loaded once per process."""
+def _face(load: str, index: int, source: fonts.FaceMetrics, ident: str, settings) -> Face:
+    """The face of font file ``load``, loaded once per process (its reading kept in the
+    settings' font cache)."""
     with _lock:
         key = (load, index)
         if key not in _faces:
-            _faces[key] = Face(load, index, source, ident, folder)
+            _faces[key] = Face(load, index, source, ident, fonts.cache_dir(settings))
         return _faces[key]
 
 
@@ -1243,7 +1257,7 @@ class PdfWriter(DocumentWriter):
         if found is not None:
             return found
         if face.outline == "glyf":
-            found = _face(face.path, face.index, face, f"{face.path}|{face.index}", fonts.cache_dir(self.settings))
+            found = _face(face.path, face.index, face, f"{face.path}|{face.index}", self.settings)
         else:
             if self._used is None:
                 raise RenderError("internal: a CFF face was drawn before the document's characters were known")
