@@ -234,10 +234,7 @@ class BlockReader:
         table, a list of blocks, a superscript that marks no citation)."""
         if tag == "table" and is_data_table(el, self.rules.data_table_rows):
             self.flush()
-            if is_link_grid(el, self.rules.link_grid_marks):
-                audit(self.removed, "links", collapse_space(el.text_content()))
-            else:
-                self.blocks.append(table_block(el, self.rules.bold_style))
+            self.keep_table(el)
         elif tag in HEADING_TAGS and not holds_blocks(el):
             self.flush()
             text = collapse_space(el.text_content())
@@ -247,12 +244,7 @@ class BlockReader:
             src = picture_reference(el)
             if src and not is_tiny(el) and not self.rules.chrome_images.search(src):
                 self.flush()
-                fig = etree.Element("figure", src=src)
-                if (el.get("alt") or "").strip():
-                    fig.set("alt", collapse_space(el.get("alt")))
-                if is_teaser_picture(el, self.content, self.rules):
-                    self.teasers.append(fig)
-                self.blocks.append(fig)
+                self.keep_picture(el, src)
         elif tag == "br":
             self.follows = self.flush()
         elif tag == "sup" and self.rules.citation_mark.fullmatch(collapse_space(el.text_content())):
@@ -270,6 +262,22 @@ class BlockReader:
     def keep_heading(self, tag: str, text: str) -> None:
         self.blocks.append(heading_marker(tag, text))
 
+    def keep_table(self, table: etree._Element) -> None:
+        """A data table as a table block; a grid of links (a site map) is dropped."""
+        if is_link_grid(table, self.rules.link_grid_marks):
+            audit(self.removed, "links", collapse_space(table.text_content()))
+        else:
+            self.blocks.append(table_block(table, self.rules.bold_style))
+
+    def keep_picture(self, img: etree._Element, src: str) -> None:
+        """A picture of the text as a figure block (noted as a teaser's when it is one)."""
+        fig = etree.Element("figure", src=src)
+        if (img.get("alt") or "").strip():
+            fig.set("alt", collapse_space(img.get("alt")))
+        if is_teaser_picture(img, self.content, self.rules):
+            self.teasers.append(fig)
+        self.blocks.append(fig)
+
     def enter(self, el: etree._Element) -> None:
         """Note the alignment of a block element's text: its own, else the enclosing block's."""
         inherited = self.alignments[-1] if self.alignments else None
@@ -286,8 +294,9 @@ class BlockReader:
 class LineReader(BlockReader):
     """Reads an HTML element's lines as ``BlockReader`` reads its blocks, for the ``page-lines``
     pass over the whole page: the text of each paragraph and heading marker, in order among the
-    lists, tables and figures (elements, as ``BlockReader`` makes them). What only a paragraph
-    element carries (its alignment, whether it is a bold line, its start) is not worked out."""
+    lists (elements, as ``BlockReader`` makes them). What only a paragraph element carries (its
+    alignment, whether it is a bold line, its start) is not worked out, nor are the data tables
+    and pictures, which hold no line of the page: they are skipped whole."""
 
     def keep_paragraph(self, text: str, *_) -> str:
         self.blocks.append(text)
@@ -304,6 +313,12 @@ class LineReader(BlockReader):
 
     def sets_bold(self, el: etree._Element) -> bool:
         return False
+
+    def keep_table(self, table: etree._Element) -> None:
+        pass
+
+    def keep_picture(self, img: etree._Element, src: str) -> None:
+        pass
 
 
 def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules: CleanRules) -> bool:
