@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import pytest
 import yaml
+from hypothesis import example, given, settings
+from hypothesis import strategies as st
 
 from bench.accuracy import FIELDS, same, truth_cases
 from pipeline import ir
@@ -379,6 +381,22 @@ def test_the_footers_copyright_line_names_the_site(page, corpus_path, site):
 def test_a_copyright_line_gives_the_name_it_states(line, site):
     record = fields(clean_markup(news_page("<title>春日牡丹花开满城</title>", body_bottom=f"<p>{line}</p>")))
     assert record.get("site", (None,))[0] == site
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(st.sampled_from(["©", "(C)", "(c)", "Copyright", "COPYRIGHT", "2019", "1999-2024", "年", " ",
+                                 "：", "版权所有", "版權所有", "版权", "所有", "中国西藏新闻网", "搜狐公司", "科普中国",
+                                 "本站", "有限公司", "保留", "为", "Inc.", "。", "|"]), max_size=12).map("".join))
+@example("Copyright © 2019 科普中国 版权所有")
+@example("中国西藏新闻网版权所有")
+def test_a_line_the_copyright_patterns_read_holds_a_copyright_mark(line):
+    """The copyright patterns are tried only on lines holding a copyright mark
+    (``copyright_mark``): a line one of them reads holds one, so the mark skips none."""
+    from pipeline.clean.rules import global_rules
+
+    rules = global_rules()
+    if any(pattern.search(line) for pattern in rules.copyright_lines):
+        assert rules.copyright_mark.search(line)
 
 
 @pytest.mark.parametrize("page, corpus_path, title, site, origin", [

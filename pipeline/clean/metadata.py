@@ -182,8 +182,9 @@ def grant_line(draft: Draft) -> None:
 
 def copyright_line(draft: Draft) -> None:
     """The site's name a copyright line of the page gives (Copyright © 2019 科普中国, 中国西藏新闻网
-    版权所有, 版权所有 湖南省中医药研究院附属医院): the last such line, the footer's (``copyright:line``)."""
-    for text in reversed(draft.page_lines):
+    版权所有, 版权所有 湖南省中医药研究院附属医院): the last such line, the footer's (``copyright:line``);
+    only the lines holding a copyright mark are tried."""
+    for text in filter(draft.rules.copyright_mark.search, reversed(draft.page_lines)):
         for pattern in draft.rules.copyright_lines:
             found = pattern.search(text)
             if found:

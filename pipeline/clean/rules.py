@@ -128,6 +128,7 @@ class CleanRules(msgspec.Struct, frozen=True):
     bracketed_site: re.Pattern
     home_link: re.Pattern  # a link's title or text naming the site's home page, group 1 the name, full match
     site_copyright: re.Pattern  # a copyright meta naming the site (人民网版权所有), full match
+    copyright_mark: re.Pattern  # what every copyright line holds
     copyright_lines: tuple[re.Pattern, ...]  # a page's copyright line naming the site, group 1, in order
     site_tagline: re.Pattern  # a description of a site past its name in a page title, full match
     number_line: re.Pattern
@@ -276,6 +277,7 @@ def compile_rules(data: dict) -> CleanRules:
         bracketed_site=re.compile(data["bracketed_site"]),
         home_link=re.compile(data["home_link"]),
         site_copyright=re.compile(data["site_copyright"]),
+        copyright_mark=re.compile(data["copyright_mark"], re.I),
         copyright_lines=tuple(re.compile(p, re.I) for p in data["copyright_lines"]),
         site_tagline=re.compile(data["site_tagline"]),
         number_line=re.compile(data["number_line"]),
