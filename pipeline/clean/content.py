@@ -41,7 +41,7 @@ def table_chars(table: etree._Element) -> int:
 
 
 def cells_with_digits(cells) -> int:
-    return sum(1 for c in cells if any(ch.isdigit() for ch in c.text_content()))
+    return sum(1 for c in cells if any(map(str.isdigit, c.text_content())))
 
 
 def weight(el: etree._Element) -> float:
@@ -300,10 +300,11 @@ def densest_element(body: etree._Element, r: CleanRules, comments: dict) -> tupl
     article's comment sections (``comment_sections``) and their weights, which count for
     nothing where the rest weighs ``comment_article_weight`` or more."""
     node, copies = body, []
+    here = weight(node)
     while True:
-        here = weight(node)
-        scored = [(weight(child), child) for child in node
-                  if isinstance(child.tag, str) and child.tag not in PARAGRAPH_TAGS]
+        weights = {child: weight(child) for child in node
+                   if isinstance(child.tag, str) and child.tag not in PARAGRAPH_TAGS}
+        scored = [(score, child) for child, score in weights.items()]
         inside = _comments_by_child(node, comments)
         if inside and here - sum(inside.values()) >= r.comment_article_weight:
             scored = [(score - inside.get(child, 0.0), child) for score, child in scored]
@@ -316,7 +317,7 @@ def densest_element(body: etree._Element, r: CleanRules, comments: dict) -> tupl
                 copies.append(copy)
         if best is None:
             return node, copies
-        node = best
+        node, here = best, weights[best]  # its weight as it was weighed among its siblings
 
 
 def comment_sections(body: etree._Element, r: CleanRules, values: AttributeValues) -> list[etree._Element]:
