@@ -458,17 +458,15 @@ def test_a_header_of_bold_cells_is_the_tables_header_and_a_group_row_is_not():
 # ---------------------------------------------------------------- the page's lines
 
 
-@pytest.mark.parametrize("page", sorted(HTML.glob("*.html")), ids=lambda p: p.stem[:30])
-def test_the_page_lines_are_the_lines_the_block_reader_reads(page):
-    """The page-lines pass reads the whole page with a reader that makes no paragraph elements:
-    its lines are the texts of the paragraphs, headings and list entries the block reader reads,
-    in the same order. Among the pages are lists and headings (gne_shanxi), tables and figures."""
+def lines_two_ways(document: Document) -> tuple[list[str], list[str]]:
+    """The page's lines as the page-lines pass finds them, and as the texts of the paragraphs,
+    headings and list entries the block reader reads, in order (at most 200 characters)."""
     from pipeline.clean.blocks import BlockReader
     from pipeline.clean.chrome import note_page_lines
     from pipeline.clean.draft import block_text, line_text
     from pipeline.clean.html import body_of
 
-    draft = Draft(load(Document(str(page), page.read_bytes())))
+    draft = Draft(load(document))
     for name, run in PASSES[:PASSES.index(("page-lines", note_page_lines))]:
         run(draft)
     reader = BlockReader(draft.rules)
@@ -476,4 +474,26 @@ def test_the_page_lines_are_the_lines_the_block_reader_reads(page):
     expected = [text for block in reader.blocks
                 for text in (map(block_text, block) if block.tag == "list" else (line_text(block),))]
     note_page_lines(draft)
-    assert draft.page_lines == [t for t in expected if t and len(t) <= 200]
+    return draft.page_lines, [t for t in expected if t and len(t) <= 200]
+
+
+@pytest.mark.parametrize("page", sorted(HTML.glob("*.html")), ids=lambda p: p.stem[:30])
+def test_the_page_lines_are_the_lines_the_block_reader_reads(page):
+    """The page-lines pass reads the whole page with a reader that makes no paragraph elements:
+    its lines are the texts of the paragraphs, headings and list entries the block reader reads,
+    in the same order. Among the pages are lists and headings (gne_shanxi), tables and figures."""
+    found, expected = lines_two_ways(Document(str(page), page.read_bytes()))
+    assert found == expected
+
+
+def test_a_list_entry_is_the_same_line_whichever_reader_reads_it():
+    """A list's entry is its first paragraph (an entry of two lines parted by a <br>), or its
+    whole text when it opens with a heading, in the page-lines pass as in the block reader."""
+    page = ("<html><body><div><p>正文第一段，说明有关情况。</p><ul>"
+            "<li><b>第一项工作的名称</b><br>第一项工作的具体说明文字</li>"
+            "<li><h4>第二项工作的名称</h4>第二项工作的具体说明文字</li>"
+            "<li><a href='/a.html'>第三项工作的名称</a>及其具体说明文字和要求</li>"
+            "</ul></div></body></html>")
+    found, expected = lines_two_ways(Document("page.html", page.encode("utf-8")))
+    assert found == expected
+    assert "第一项工作的名称" in found and "第二项工作的名称第二项工作的具体说明文字" in found

@@ -164,7 +164,7 @@ class BlockReader:
         (a menu, a pager, a button row) is chrome."""
         entries = []
         for li in el.iterfind("li"):
-            reader = BlockReader(self.rules, thread=self.thread)
+            reader = type(self)(self.rules, thread=self.thread)
             reader.read(li)
             reader.flush()
             text = collapse_space(li.text_content())
@@ -179,14 +179,18 @@ class BlockReader:
         if el.tag == "ol":
             out.set("ordered", "true")
         for reader, text in entries:
-            item = etree.SubElement(out, "li")
-            first = reader.blocks[0] if reader.blocks else None
-            if first is not None and first.tag == "p":
-                item.text = first.text
-                item.extend(list(first))
-            else:
-                item.text = text
+            reader.fill_entry(etree.SubElement(out, "li"), text)
         self.blocks.append(out)
+
+    def fill_entry(self, item: etree._Element, text: str) -> None:
+        """A list's entry as this reader read it (``read_list``): its first paragraph, links
+        and all, else ``text`` (the entry's whole text)."""
+        first = self.blocks[0] if self.blocks else None
+        if first is not None and first.tag == "p":
+            item.text = first.text
+            item.extend(list(first))
+        else:
+            item.text = text
 
     def add_link(self, el: etree._Element) -> bool:
         """Buffer a hyperlink as a link; False when it is not one worth keeping (scripts, anchors,
@@ -298,12 +302,19 @@ class LineReader(BlockReader):
     alignment, whether it is a bold line, its start) is not worked out, nor are the data tables
     and pictures, which hold no line of the page: they are skipped whole."""
 
+    opens_with_paragraph = False  # whether the first line read is a paragraph's (``fill_entry``)
+
     def keep_paragraph(self, text: str, *_) -> str:
+        if not self.blocks:
+            self.opens_with_paragraph = True
         self.blocks.append(text)
         return text
 
     def keep_heading(self, tag: str, text: str) -> None:
         self.blocks.append(text)
+
+    def fill_entry(self, item: etree._Element, text: str) -> None:
+        item.text = self.blocks[0] if self.opens_with_paragraph else text
 
     def enter(self, el: etree._Element) -> None:
         pass

@@ -34,14 +34,10 @@ PARAGRAPH_TAGS = {"p", "h1", "h2", "h3", "h4", "h5", "h6", "a", "strong", "b", "
 def table_chars(table: etree._Element) -> int:
     """Characters of a table that looks like data (a fifth of its cells hold digits); 0 for
     layout and menu tables."""
-    cells = [c for c in table.iter("td", "th") if c.find(".//td") is None]
-    if not cells or cells_with_digits(cells) < 0.2 * len(cells):
+    texts = [c.text_content() for c in table.iter("td", "th") if next(c.iterdescendants("td"), None) is None]
+    if not texts or sum(1 for text in texts if any(map(str.isdigit, text))) < 0.2 * len(texts):
         return 0
-    return sum(len(c.text_content().strip()) for c in cells)
-
-
-def cells_with_digits(cells) -> int:
-    return sum(1 for c in cells if any(map(str.isdigit, c.text_content())))
+    return sum(len(text.strip()) for text in texts)
 
 
 def weight(el: etree._Element) -> float:
