@@ -72,7 +72,7 @@ def _rules() -> tuple[tuple[Template, ...], int, re.Pattern]:
     return templates, data["min_labels"], re.compile(data["value"])
 
 
-@lru_cache(maxsize=4096)  # every block's first cell is folded once per template row it is tried against
+@lru_cache(maxsize=4096)  # the cells of a run of blocks are folded again as each template is tried
 def fold(text: str) -> str:
     """A cell's text as labels are compared: no white space or quotes, width differences folded."""
     return FOLDED_AWAY.sub("", unicodedata.normalize("NFKC", text))
@@ -139,8 +139,19 @@ def match_template(template: Template, cells: list[str], row: int) -> TemplateMa
 def starting_rows(cell: str) -> list[tuple[Template, int]]:
     """The template rows (template, row number) a block's first cell can start: labelled rows
     whose label it is."""
-    return [(t, r) for t in _rules()[0] for r, row in enumerate(t.rows)
-            if row[0].label is not None and _starts(row, cell)]
+    return _rows_by_label().get(fold(cell), [])
+
+
+@lru_cache(maxsize=1)
+def _rows_by_label() -> dict[str, list[tuple[Template, int]]]:
+    """The labelled template rows (template, row number) by their first label, folded, in the
+    templates' order."""
+    found: dict[str, list[tuple[Template, int]]] = {}
+    for t in _rules()[0]:
+        for r, row in enumerate(t.rows):
+            if row[0].label is not None:
+                found.setdefault(fold(row[0].label), []).append((t, r))
+    return found
 
 
 def best_match(cells: list[str]) -> TemplateMatch | None:

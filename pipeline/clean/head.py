@@ -288,10 +288,14 @@ def marked_source(draft: Draft) -> None:
     its cards (a teaser's source, its comment count), and marks no source of the article; nor
     does a mark inside a sidebar, menu or related list (``main_list.chrome_marks``)."""
     r = draft.rules
+    found: dict[str, str | None] = {}  # a page repeats its classes: each set of names judged once
 
     def mark_of(el) -> str | None:
-        marks = f"{el.get('class') or ''} {el.get('id') or ''}".split()
-        return next((m for m in marks if r.source_marks.fullmatch(m) or r.account_marks.fullmatch(m)), None)
+        names = f"{el.get('class') or ''} {el.get('id') or ''}"
+        if names not in found:
+            found[names] = next((m for m in names.split() if r.source_marks.fullmatch(m)
+                                 or r.account_marks.fullmatch(m)), None)
+        return found[names]
 
     marked = [(el, mark_of(el)) for el in MARKED(draft.page)]
     marked = [(el, mark) for el, mark in marked if mark and el.tag not in ("img", "script", "style", "link")]
