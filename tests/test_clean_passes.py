@@ -4,6 +4,8 @@ from __future__ import annotations
 import re
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import pipeline.clean
 from pipeline import ir
@@ -497,3 +499,18 @@ def test_a_list_entry_is_the_same_line_whichever_reader_reads_it():
     found, expected = lines_two_ways(Document("page.html", page.encode("utf-8")))
     assert found == expected
     assert "第一项工作的名称" in found and "第二项工作的名称第二项工作的具体说明文字" in found
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet=" \t\u3000|ab12，。规章", max_size=30))
+def test_a_scrapes_cell_breaks_are_found_as_without_their_lookaheads(line):
+    """The form tables' expressions for a cell break and a label's trailing figures lead with a
+    lookahead for what each of their matches starts with, which only makes them fail sooner."""
+    from pipeline.clean.formtables import CELL_BREAK, TRAILING_VALUES
+
+    def match(pattern, text):
+        found = pattern.fullmatch(text)
+        return found and found.groups()
+
+    assert CELL_BREAK.split(line) == re.split(r"\s*\|\s*|\t+|\s{2,}", line)
+    assert match(TRAILING_VALUES, line) == match(re.compile(r"(\S+?)((?:\s+\S+)+)$"), line)

@@ -23,8 +23,11 @@ from ..rules import load_rules
 from ..text import collapse_space
 from .draft import Draft
 
-CELL_BREAK = re.compile(r"\s*\|\s*|\t+|\s{2,}")
-TRAILING_VALUES = re.compile(r"(\S+?)((?:\s+\S+)+)$")
+# Each with a lookahead for what every match starts with (white space or a bar; a word and a
+# space), which a line without it fails at each place in one test: a scrape's paragraphs are
+# long lines of neither, and the expressions alone tried each place several ways.
+CELL_BREAK = re.compile(r"(?=[\s|])(?:\s*\|\s*|\t+|\s{2,})")
+TRAILING_VALUES = re.compile(r"(?=\S+\s)(\S+?)((?:\s+\S+)+)$")
 FOLDED_AWAY = re.compile(r"[\s“”\"'‘’]")
 
 
