@@ -70,7 +70,9 @@ Five subcommands, each printing a table (medians where there are runs):
     instead counts the instructions of ``--runs`` (20) builds under valgrind's callgrind: a
     process building the IR ``--runs`` + 1 times less one building it once (start-up and the
     warm build cancel), ``PYTHONHASHSEED`` fixed; the same count for the same code whatever else
-    the machine is doing.
+    the machine is doing. ``--corpus-pages`` instead builds the IR of every page of the shared
+    corpus (HTML and text) ``--runs`` (3) times after a warm-up round: the mean CPU ms a page,
+    each page's least, by kind, and the slowest pages.
 
 ``profile``
     Where a worker's time goes: cProfile of ``convert_document`` (what a worker runs per
@@ -653,6 +655,8 @@ def cmd_ir(args) -> int:
     if args.instructions:
         print(f"the template page's IR, {args.runs} builds under callgrind: {instructions_beyond('build_irs', args.runs):,} instructions")
         return 0
+    if args.corpus_pages:
+        return corpus_irs(args.corpus, args.runs)
     settings = Settings()
     document = Document("report.html", reference_page(1).encode("utf-8"))
     build_ir(document, settings)  # warm
@@ -683,6 +687,43 @@ def cmd_ir(args) -> int:
     print(f"{'build':15} {1000 * statistics.median(builds):7.2f}")
     for name, times in sorted(stages.items(), key=lambda item: -statistics.median(item[1])):
         print(f"  {name:13} {1000 * statistics.median(times):7.2f}")
+    return 0
+
+
+def corpus_irs(corpus: Path, rounds: int) -> int:
+    """``ir --corpus-pages``: the IR of every page of the shared corpus (HTML and text, as
+    ``batch_throughput --all-inputs`` takes them), warm: per page the least CPU time of
+    ``rounds`` builds; their mean by kind, and the slowest pages."""
+    from pipeline.batch.sources import DEFAULT_INCLUDE, Selector, iter_items
+    from pipeline.convert import build_ir
+    from pipeline.errors import PipelineError
+    from pipeline.load import Document
+
+    settings = Settings()
+    documents = {item.key: Document(item.document.name, item.document.data)
+                 for item in iter_items([corpus], Selector(DEFAULT_INCLUDE)) if item.document is not None}
+    least: dict[str, float] = {}
+    for warm in range(rounds + 1):  # the first round warms up
+        for key, document in documents.items():
+            start = time.process_time()
+            try:
+                build_ir(document, settings)
+            except PipelineError:
+                continue
+            spent = time.process_time() - start
+            if warm:
+                least[key] = min(least.get(key, spent), spent)
+    kinds: dict[str, list[float]] = {}
+    for name, spent in least.items():
+        kinds.setdefault("text" if name.endswith(".txt") else "html", []).append(spent)
+    print(f"the IR of the corpus's pages ({corpus}), in this process, warm: mean CPU ms a page, "
+          f"each page's least of {rounds} builds")
+    for kind, times in sorted(kinds.items()):
+        print(f"  {kind:5} {len(times):4} pages {1000 * statistics.mean(times):8.2f}")
+    every = list(least.values())
+    print(f"  all   {len(every):4} pages {1000 * statistics.mean(every):8.2f}")
+    for name, spent in sorted(least.items(), key=lambda item: -item[1])[:5]:
+        print(f"  slowest: {1000 * spent:7.1f} {name}")
     return 0
 
 
@@ -782,6 +823,9 @@ def main(argv=None) -> int:
     p = sub.add_parser("ir", help="CPU ms (or instructions) of building the IR of the template page")
     p.add_argument("--runs", type=int, help="builds (default 200; 20 with --instructions)")
     p.add_argument("--instructions", action="store_true", help="count the builds' instructions under callgrind")
+    p.add_argument("--corpus-pages", action="store_true",
+                   help="instead, every page of the shared corpus (--runs rounds, default 3)")
+    p.add_argument("--corpus", type=Path, default=DEFAULT_SHARED, help="the shared corpus, for --corpus-pages")
     p.set_defaults(run=cmd_ir)
     p = sub.add_parser("profile", help="cProfile of a worker's conversion of the reference page")
     p.add_argument("--documents", type=int, help="conversions (default 20; 10 with --instructions)")
@@ -792,7 +836,7 @@ def main(argv=None) -> int:
     p.set_defaults(run=cmd_profile)
     args = parser.parse_args(argv)
     if args.command == "ir" and args.runs is None:
-        args.runs = 20 if args.instructions else 200
+        args.runs = 20 if args.instructions else 3 if args.corpus_pages else 200
     return args.run(args)
 
 
