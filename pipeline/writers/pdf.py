@@ -61,7 +61,7 @@ from collections import OrderedDict
 from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate, compress, groupby, repeat
-from operator import itemgetter, ne
+from operator import attrgetter, ne
 from typing import Callable, NamedTuple
 from datetime import datetime, timezone
 
@@ -297,10 +297,6 @@ def _patch_reportlab() -> None:
         pdfdoc.PDFName = lru_cache(maxsize=1024)(pdfdoc.PDFName)
 
 
-#: A ``_Glyph``'s fields, read in C.
-_GLYPH_DATA, _GLYPH_CHECKSUM, _GLYPH_RENUMBER = itemgetter(0), itemgetter(1), itemgetter(3)
-
-
 # reportlab's glyf composite-glyph flags (``reportlab.pdfbase.ttfonts``)
 _MORE_COMPONENTS, _ARGS_ARE_WORDS, _SCALE, _XY_SCALE, _TWO_BY_TWO = 0x20, 0x01, 0x08, 0x40, 0x80
 
@@ -312,6 +308,10 @@ class _Glyph(NamedTuple):
     checksum: int
     components: tuple[tuple[int, int], ...]  # (where in data, glyph number) per component; () if simple
     renumber: bool  # a composite glyph whose component numbers are rewritten in a subset
+
+
+#: A ``_Glyph``'s fields, read in C (a subset gathers them for hundreds of glyphs).
+_GLYPH_DATA, _GLYPH_CHECKSUM, _GLYPH_RENUMBER = attrgetter("data"), attrgetter("checksum"), attrgetter("renumber")
 
 
 class _Subsetter:
