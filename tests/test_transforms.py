@@ -150,6 +150,7 @@ PARAGRAPHS = st.lists(st.tuples(LABELS, SENTENCES).map("".join).filter(lambda s:
 @given(PARAGRAPHS)
 @example(["一、0():。"])  # the colon restored after the pair qualifies the pair: one fixed point for both
 @example(["一、0。2.:"])  # the text split from a run-in head starts with a label: still the head's text
+@example(["一、0。0000:", "一、", "一、0。0000:", "一、"])  # the text after a run-in head is no label heading
 def test_property_transforms_keep_ir_valid_and_are_idempotent(paragraphs):
     tree = ir.validate(_doc(*paragraphs))
     for name, transform in TRANSFORMS.items():

@@ -417,13 +417,16 @@ def _document_titles(flat: list[etree._Element]) -> set[int]:
 
 
 def _label_headings(flat: list[etree._Element]) -> set[int]:
-    """Positions of the short lines ending in a colon that are unnumbered headings."""
+    """Positions of the short lines ending in a colon that are unnumbered headings. The text
+    after a run-in head (``一、总体情况。主要做法：``) is the rest of the head's line, never one: a
+    tree the transform made reads as the paragraphs it was made of."""
     p = _patterns()
     found = []
     for at, block in enumerate(flat):
         text = _plain_text(block)
         if text and p["label_heading"].fullmatch(text) and not p["not_label_heading"].fullmatch(text) \
-                and match_label(text) is None and at + 1 < len(flat) and flat[at + 1].tag != "section":
+                and match_label(text) is None and at + 1 < len(flat) and flat[at + 1].tag != "section" \
+                and not (at and flat[at - 1].get("runin") == "true"):
             found.append(at)
     found = [at for at in found if at + 1 not in found]
     return set(found) if len(found) >= structure_rules()["label_heading"]["min_count"] else set()
