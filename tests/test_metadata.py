@@ -655,6 +655,15 @@ def test_a_timeago_abbr_gives_the_date():
     assert record["date"] == ("2024-04-22", "time-element:abbr")
 
 
+def test_a_time_element_gives_the_date_only_from_its_datetime():
+    # an <abbr> without title (an abbreviation) and a <time> without datetime (its title a
+    # tooltip) hold no date: the first element that holds one gives it
+    top = ('<h1>年度报告发布</h1><p><abbr>GDP</abbr>增长<time title="2020年01月01日">昨天</time></p>'
+           '<div class="info"><time datetime="2023-05-06T10:00:00+08:00">5月6日</time></div>')
+    record = fields(clean_markup(news_page("<title>年度报告发布</title>", top)))
+    assert record["date"] == ("2023-05-06", "time-element:time")
+
+
 def test_a_scheme_less_meta_address_is_a_host_not_a_path():
     head = '<title>中法经贸合作</title><meta property="og:url" content="www.sohu.com/a/778336904_120702">'
     tree = clean_markup(news_page(head, "<h1>中法经贸合作</h1>"))

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import re
 from collections import Counter
+from itertools import islice
 from urllib.parse import urljoin, urlsplit
 
 from lxml import etree
@@ -22,6 +23,7 @@ from lxml import etree
 from ..text import collapse_space
 from .dates import offer_date, unix_day
 from .draft import Draft
+from .html import page_values
 from .metadata import DATE_FIELDS, publisher_value
 from .rules import CleanRules, global_rules, host_of, rules_for
 from .title import HEADLINE_MIN, headline_split, names_only, outermost_name, split_title, title_parts
@@ -30,10 +32,10 @@ LINE_BREAKS = re.compile(r"[\r\n\t]+")
 ENVELOPE = re.compile(r"<text\b([^>]*)>", re.I)
 ENVELOPE_ATTR = re.compile(r"""\b(id|title)=["']([^"']*)["']""", re.I)
 # The page's XPath searches, compiled once (``xpath`` compiles its expression at every call).
-HEADLINES = etree.XPath("//h1|//h2|//h3")
 IN_LINK = etree.XPath("ancestor-or-self::a")
 MARKED = etree.XPath("//body//*[@class or @id]")
-TIMES = etree.XPath("//body//time[@datetime] | //body//abbr[@title]")
+HEADLINE_TAGS = ("h1", "h2", "h3")
+TIME_ATTRIBUTE = {"time": "datetime", "abbr": "title"}  # the element of a date and the attribute holding it
 
 
 def meta_tags(draft: Draft) -> dict[str, str]:
@@ -272,7 +274,7 @@ def headed_by(raw: str, draft: Draft) -> bool:
 
 def page_headlines(draft: Draft) -> list[str]:
     """The texts of the page's headings (h1–h3)."""
-    found = HEADLINES(draft.page)[:100]
+    found = list(islice(draft.page.iter(*HEADLINE_TAGS), 100))
     return [text for text in (collapse_space(e.text_content()) for e in found) if text]
 
 
@@ -288,6 +290,10 @@ def marked_source(draft: Draft) -> None:
     its cards (a teaser's source, its comment count), and marks no source of the article; nor
     does a mark inside a sidebar, menu or related list (``main_list.chrome_marks``)."""
     r = draft.rules
+    values = page_values(draft)
+    tokens = set((values["class"][1] + values["id"][1]).replace("\0", " ").split())
+    if not any(r.source_marks.fullmatch(m) or r.account_marks.fullmatch(m) for m in tokens):
+        return  # no class or id on the page is a mark (most pages): no element need be looked at
     found: dict[str, str | None] = {}  # a page repeats its classes: each set of names judged once
 
     def mark_of(el) -> str | None:
@@ -334,8 +340,10 @@ def comment_fields(draft: Draft) -> None:
 def marked_time(draft: Draft) -> None:
     """The date of the page's first ``<time datetime>`` or ``<abbr title>`` that holds one (a
     forum topic's ``<abbr class="timeago" title="2024年04月22日">``): ``time-element``."""
-    for el in TIMES(draft.page):
-        if offer_date(draft, "date", el.get("datetime") or el.get("title"), f"time-element:{el.tag}"):
+    body = draft.page.find("body")
+    for el in () if body is None else body.iter("time", "abbr"):
+        if el.get(TIME_ATTRIBUTE[el.tag]) is not None and offer_date(
+                draft, "date", el.get("datetime") or el.get("title"), f"time-element:{el.tag}"):
             return
 
 
