@@ -165,6 +165,26 @@ def test_the_pdfdoc_encoding_shortcut_gives_reportlabs_bytes():
         assert _outcome(pdf._pdfdoc_encoded, sample) == _outcome(namespace["pdfdocEnc"], sample), repr(sample)
 
 
+def test_the_pdfdoc_check_shortcut_answers_as_reportlabs():
+    """``_in_pdfdoc`` stands in for reportlab's ``_checkPdfdoc``, which ``PDFString.format``
+    looks up as a module global (a bookmark's or the document's title is written in
+    PDFDocEncoding when it can be, else in UTF-16): the same answer as reportlab's own for
+    every character of the Basic Multilingual Plane, one beyond it and whole texts, however
+    often the writer patches reportlab."""
+    from reportlab.pdfbase import pdfdoc
+
+    pdf._patch_reportlab()
+    pdf._patch_reportlab()
+    assert pdfdoc._checkPdfdoc is pdf._in_pdfdoc
+    assert "_checkPdfdoc" in _globals_used(pdfdoc.PDFString.format)
+    original = pdf._in_pdfdoc.__wrapped__
+    assert original is not pdf._in_pdfdoc
+    samples = ["", "Annual report 2023", "二〇二三年法治政府建设年度报告", "Café – ﬁne • €5", "2023年 report",
+               "\U0001F600", "a\x00b"]
+    for sample in samples + [chr(c) for c in range(0x10000)]:
+        assert bool(pdf._in_pdfdoc(sample)) == bool(original(sample)), repr(sample)
+
+
 def test_pdf_names_are_remembered_as_reportlab_makes_them():
     """reportlab's ``PDFName``, looked up as a module global when a stream is formatted
     (its filters' names), is wrapped once in a cache (however often the writer patches reportlab)

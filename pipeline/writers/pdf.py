@@ -251,6 +251,20 @@ def _pdfdoc_encoded(x):
     return x.encode("extpdfdoc") if isinstance(x, str) else x
 
 
+@lru_cache(maxsize=1)
+def _pdfdoc_chars() -> frozenset[str]:
+    """The characters of reportlab's ``pdfdoc`` codec (PDFDocEncoding): the 256 its bytes
+    decode to, the only characters it encodes."""
+    return frozenset(bytes(range(256)).decode("pdfdoc"))
+
+
+def _in_pdfdoc(text: str) -> bool:
+    """reportlab's ``_checkPdfdoc``: whether ``text`` encodes in PDFDocEncoding (a text string
+    is written in it, else in UTF-16). A set look-up where reportlab encodes with its codec and
+    catches the error it raises at the first Chinese character of a title or bookmark."""
+    return _pdfdoc_chars().issuperset(text)
+
+
 #: The deflate function of the streams of the document being rendered in this thread (``_flate``).
 _DEFLATE = contextvars.ContextVar("pdf_deflate", default=None)
 
@@ -287,6 +301,9 @@ def _patch_reportlab() -> None:
     pdfdoc.PDFZCompress.encode = _flate  # the one filter object every stream reportlab compresses uses
     pdfdoc.fp_str = _pdf_number
     pdfdoc.pdfdocEnc = _pdfdoc_encoded
+    if pdfdoc._checkPdfdoc is not _in_pdfdoc:
+        _in_pdfdoc.__wrapped__ = pdfdoc._checkPdfdoc
+        pdfdoc._checkPdfdoc = _in_pdfdoc
     if pdfdoc.PDFArray.format is not _array_format:
         _array_format.__wrapped__ = pdfdoc.PDFArray.format
         pdfdoc.PDFArray.format = _array_format
