@@ -19,6 +19,7 @@ from click.testing import CliRunner
 from pipeline import api
 from pipeline.errors import PipelineError
 from pipeline.cli import main
+from pipeline.links import link_target
 
 PAGE = ("<html><head><meta charset='{charset}'><title>关于做好春季防火工作的通知</title></head><body>"
         "<h1>关于做好春季防火工作的通知</h1><p>各乡镇人民政府：</p>"
@@ -101,6 +102,19 @@ def test_gb18030_four_byte_characters_survive(tmp_path, charset):
 
 UNSAFE = ["javascript:alert(1)", " JavaScript:alert(2)", "java\tscript:alert(3)", "vbscript:msgbox(1)",
           "data:text/html;base64,PHNjcmlwdD4=", "file:///etc/passwd"]
+
+
+@pytest.mark.parametrize("href", UNSAFE + ["java\nscript:alert(4)", "java\rscript:alert(5)", "\x00javascript:alert(6)",
+                                  " \t\njavascript:alert(7)\r\n", "#top", " ", ""])
+def test_a_target_a_browser_would_run_as_a_script_or_that_goes_nowhere_is_no_link(href):
+    # browsers trim C0 controls and spaces off an address and drop tabs and line breaks anywhere in it
+    assert link_target(href) is None
+
+
+def test_a_kept_targets_tabs_and_line_breaks_are_dropped_as_browsers_drop_them():
+    assert link_target(" https://www.gov.cn/zhengce/\n2023-03/\r\n\tcontent.html\t") == \
+        "https://www.gov.cn/zhengce/2023-03/content.html"
+    assert link_target("post_11236547.html") == "post_11236547.html"
 
 
 def test_unsafe_links_never_reach_an_output():
