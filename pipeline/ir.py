@@ -6,7 +6,7 @@ place that knows where the schema lives; stages and writers import the helpers f
 from __future__ import annotations
 
 import copy
-from functools import lru_cache
+from functools import lru_cache, wraps
 from importlib import resources
 
 from lxml import etree
@@ -81,6 +81,19 @@ def new_report() -> etree._Element:
 
 def clone(tree: etree._Element) -> etree._Element:
     return copy.deepcopy(tree)
+
+
+def rewrites_a_copy(rewrite):
+    """The pure IR → IR function of ``rewrite``, which changes the tree it is given and returns
+    it (or a tree it built): it rewrites a copy, its input left as it was. ``rewrite`` is kept
+    as its ``in_place``, for a caller that owns the tree it passes (the transforms' runner,
+    which copies its input once for the whole chain)."""
+    @wraps(rewrite)
+    def pure(tree: etree._Element) -> etree._Element:
+        return rewrite(clone(tree))
+
+    pure.in_place = rewrite
+    return pure
 
 
 def parse(data: bytes) -> etree._Element:

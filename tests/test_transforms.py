@@ -139,6 +139,18 @@ def test_transforms_do_not_change_their_input():
     assert ir.serialize(tree) == before
 
 
+def test_the_runner_rewrites_a_copy_of_its_input_as_the_transforms_one_by_one_would():
+    # the runner copies its input once and has each transform rewrite that copy in place
+    tree = _doc("各区人民政府：", "一、总体要求", "(一)指导思想,内容。一是加强领导;二是压实责任。", "附件:1.任务分工",
+                "罗湖区人民政府", "2024年3月1日")
+    before = ir.serialize(tree)
+    one_by_one = tree
+    for transform in TRANSFORMS.values():
+        one_by_one = transform.apply(one_by_one)
+    assert ir.serialize(run_transforms(tree)) == ir.serialize(one_by_one)
+    assert ir.serialize(tree) == before
+
+
 LABELS = st.sampled_from(["一、", "二、", "（一）", "(二)", "1.", "2．", "3、", "（1）", "第一章", "1.1 ", "1.2", "2.1.1 ",
                          "2 ", "", "", ""])
 SENTENCES = st.text(alphabet=st.sampled_from(list("法治政府建设年度报告一是二是三是，,。;：:()（）2023AI.% ")),

@@ -1,8 +1,10 @@
 """The ordered table of named IR → IR transforms, and the runner that applies them.
 
 Each transform is a pure function: it takes an IR tree and returns a new one (the input is
-not changed). ``config.yaml``'s ``transforms:`` picks and orders them by name; an unknown
-name is a usage error. Running a transform twice gives the same tree as running it once.
+not changed), the tree rewritten in a copy (``ir.rewrites_a_copy``); the runner copies its
+input once and has each transform rewrite that copy in place. ``config.yaml``'s
+``transforms:`` picks and orders them by name; an unknown name is a usage error. Running a
+transform twice gives the same tree as running it once.
 """
 from __future__ import annotations
 
@@ -27,7 +29,7 @@ class Transform:
     """A named IR → IR function and the transforms that must run before it when both are chosen."""
 
     name: str
-    apply: Callable[[etree._Element], etree._Element]
+    apply: Callable[[etree._Element], etree._Element]  # pure; its ``in_place`` rewrites the tree it is given
     after: tuple[str, ...] = ()
 
 
@@ -75,9 +77,9 @@ def run_transforms(tree: etree._Element, names=None, validate: bool = True) -> e
     (each is pure: the runs agree). Checking every output took a twentieth of the IR's time."""
     chosen = resolve(names)
     try:
-        result = tree
+        result = ir.clone(tree)  # the chain's own copy, rewritten in place by each transform
         for transform in chosen:
-            result = transform.apply(result)
+            result = transform.apply.in_place(result)
         if not validate or not ir.problems(result):
             return result
     except Exception:

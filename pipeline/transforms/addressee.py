@@ -24,11 +24,11 @@ def _addressee() -> re.Pattern:
     return re.compile(structure_rules()["addressee"])
 
 
+@ir.rewrites_a_copy
 def addressee(tree: etree._Element) -> etree._Element:
     found = _placed(tree.find("body"))
     if found is None:
-        return tree  # nothing to set: no copy made
-    tree = ir.clone(tree)
+        return tree  # nothing to set
     body = tree.find("body")
     address, above = found
     body[address].set("align", "left")

@@ -59,13 +59,13 @@ def _rules() -> dict:
             "document_title": re.compile(rules["document_title"])}
 
 
+@ir.rewrites_a_copy
 def attachments(tree: etree._Element) -> etree._Element:
     found = _attachments(tree.find("body"))
     notes = _notes(tree.find("body"))
     issued = _issued_titles(tree.find("body"))
     if not (found or notes or issued):
-        return tree  # nothing to set: no copy made
-    tree = ir.clone(tree)
+        return tree  # nothing to set
     body = tree.find("body")
     paragraphs = list(body.iter("p"))
     for lines in issued:

@@ -135,8 +135,8 @@ def _gaps(container: etree._Element) -> list[Diagnostic]:
     return found
 
 
+@ir.rewrites_a_copy
 def enumerations(tree: etree._Element) -> etree._Element:
-    tree = ir.clone(tree)
     containers = [tree.find("body"), *tree.iterfind("body//section")]
     for container in containers:
         _split_paragraphs(container)

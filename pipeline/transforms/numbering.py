@@ -57,8 +57,8 @@ def _leads_a_list(between: list[etree._Element]) -> bool:
     return bool(paragraphs) and bool(_list_lead().match(ir.text_of(paragraphs[-1]).strip()))
 
 
+@ir.rewrites_a_copy
 def numbering(tree: etree._Element) -> etree._Element:
-    tree = ir.clone(tree)
     body = tree.find("body")
     found: list[Diagnostic] = []
     ranks_used = sorted({section_rank(s) for s in body.iter("section") if s.get("kind") != UNNUMBERED})

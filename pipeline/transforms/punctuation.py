@@ -97,8 +97,8 @@ def _restore_marks(text: str, made: dict[int, str], marks: list[int], cjk_at) ->
     return changed
 
 
+@ir.rewrites_a_copy
 def punctuation(tree: etree._Element) -> etree._Element:
-    tree = ir.clone(tree)
     for el in tree.iter(*TEXT_TAGS):
         if el.tag == "field" and el.get("name") in LITERAL_FIELDS:
             continue

@@ -479,8 +479,8 @@ def _nest(body: etree._Element, blocks: list[etree._Element]) -> None:
         stack.append((r, block))
 
 
+@ir.rewrites_a_copy
 def sections(tree: etree._Element) -> etree._Element:
-    tree = ir.clone(tree)
     body = tree.find("body")
     blocks = _recognized(_flatten(body))
     for child in list(body):

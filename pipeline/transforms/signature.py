@@ -42,12 +42,12 @@ def _rules() -> dict:
             "note": re.compile(rules["issued_document"]["note"])}
 
 
+@ir.rewrites_a_copy
 def signature(tree: etree._Element) -> etree._Element:
     source = ir.source_of(tree)
     found = _blocks(tree.find("body"), scrape=source is not None and source.get("format") == "text")
     if not found:
-        return tree  # nothing to set: no copy made
-    tree = ir.clone(tree)
+        return tree  # nothing to set
     paragraphs = list(tree.find("body").iter("p"))
     note_line = _rules()["note"]
     for block in found:
