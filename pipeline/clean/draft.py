@@ -46,6 +46,8 @@ class Draft:
     addresses: tuple | None = None  # (rules, head.page_urls) as the site pass read the page's addresses
     resolved: tuple | None = field(default=None, repr=False)  # (evidence count, rules, meta) ``meta`` last gave
     attribute_values: dict | None = field(default=None, repr=False)  # the page's, read once (``html.page_values``)
+    metas: dict | None = field(default=None, repr=False)  # the page's meta tags, read once (``head.meta_tags``)
+    scripts: str | None = field(default=None, repr=False)  # the page's scripts' text, read once (``head.script_text``)
 
     @property
     def is_text(self) -> bool:

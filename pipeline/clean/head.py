@@ -39,13 +39,15 @@ TIME_ATTRIBUTE = {"time": "datetime", "abbr": "title"}  # the element of a date 
 
 
 def meta_tags(draft: Draft) -> dict[str, str]:
-    """Lower-case <meta> name (or property) → its first non-empty content."""
-    metas: dict[str, str] = {}
-    for m in draft.page.iter("meta"):
-        name = (m.get("name") or m.get("property") or "").strip().lower()
-        if name and name not in metas and (m.get("content") or "").strip():
-            metas[name] = m.get("content").strip()
-    return metas
+    """Lower-case <meta> name (or property) → its first non-empty content; read once (the site
+    and head passes ask, before any element is dropped)."""
+    if draft.metas is None:
+        draft.metas = {}
+        for m in draft.page.iter("meta"):
+            name = (m.get("name") or m.get("property") or "").strip().lower()
+            if name and name not in draft.metas and (m.get("content") or "").strip():
+                draft.metas[name] = m.get("content").strip()
+    return draft.metas
 
 
 def envelope(draft: Draft) -> dict[str, str]:
@@ -78,8 +80,11 @@ def page_urls(draft: Draft, rules: CleanRules) -> list[tuple[str, str]]:
 
 
 def script_text(draft: Draft) -> str:
-    """The text of the page's scripts, one after another."""
-    return "\n".join(el.text or "" for el in draft.page.iter("script"))
+    """The text of the page's scripts, one after another; read once (the site and head passes
+    ask, before the scripts pass drops them)."""
+    if draft.scripts is None:
+        draft.scripts = "\n".join(el.text or "" for el in draft.page.iter("script"))
+    return draft.scripts
 
 
 def find_site(draft: Draft) -> None:
