@@ -58,7 +58,7 @@ def body_of(page: etree._Element) -> etree._Element:
 @lru_cache(maxsize=None)
 def values_of(name: str) -> etree.XPath:
     """Every value of the attribute ``name`` on a page, each knowing its element (compiled once)."""
-    return etree.XPath(f"//@{name}")
+    return etree.XPath(f"//*/@{name}")  # as //@name, without a step over every text node
 
 
 class AttributeValues(dict):
