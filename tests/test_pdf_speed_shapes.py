@@ -170,8 +170,10 @@ def test_the_pdfdoc_check_shortcut_answers_as_reportlabs():
     looks up as a module global (a bookmark's or the document's title is written in
     PDFDocEncoding when it can be, else in UTF-16): the same answer as reportlab's own for
     every character of the Basic Multilingual Plane, one beyond it and whole texts, however
-    often the writer patches reportlab."""
-    from reportlab.pdfbase import pdfdoc
+    often the writer patches reportlab; no Han character encodes in reportlab's codec or in
+    pikepdf's (whichever a process registers first is the ``pdfdoc`` both ask)."""
+    import pikepdf  # noqa: F401  (registers its pdfdoc codec)
+    from reportlab.pdfbase import pdfdoc, rl_codecs
 
     pdf._patch_reportlab()
     pdf._patch_reportlab()
@@ -183,6 +185,11 @@ def test_the_pdfdoc_check_shortcut_answers_as_reportlabs():
                "\U0001F600", "a\x00b"]
     for sample in samples + [chr(c) for c in range(0x10000)]:
         assert bool(pdf._in_pdfdoc(sample)) == bool(original(sample)), repr(sample)
+    reportlabs = rl_codecs.RL_Codecs._rl_codecs("pdfdoc")  # its codec search function
+    for encode in (reportlabs.encode, lambda text: text.encode("pdfdoc_pikepdf")):
+        for code in range(0x3400, 0xA000):
+            with pytest.raises(UnicodeEncodeError):
+                encode(chr(code))
 
 
 def test_pdf_names_are_remembered_as_reportlab_makes_them():

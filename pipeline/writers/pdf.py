@@ -251,18 +251,17 @@ def _pdfdoc_encoded(x):
     return x.encode("extpdfdoc") if isinstance(x, str) else x
 
 
-@lru_cache(maxsize=1)
-def _pdfdoc_chars() -> frozenset[str]:
-    """The characters of reportlab's ``pdfdoc`` codec (PDFDocEncoding): the 256 its bytes
-    decode to, the only characters it encodes."""
-    return frozenset(bytes(range(256)).decode("pdfdoc"))
+#: A Han character (CJK Unified Ideographs and Extension A): PDFDocEncoding has none.
+_HAN = re.compile("[\u3400-\u9fff]")
 
 
 def _in_pdfdoc(text: str) -> bool:
     """reportlab's ``_checkPdfdoc``: whether ``text`` encodes in PDFDocEncoding (a text string
-    is written in it, else in UTF-16). A set look-up where reportlab encodes with its codec and
-    catches the error it raises at the first Chinese character of a title or bookmark."""
-    return _pdfdoc_chars().issuperset(text)
+    is written in it, else in UTF-16), with the ``pdfdoc`` codec the process found first
+    (reportlab's or pikepdf's). A text holding a Han character, as a Chinese title or bookmark
+    does, does not: a search, where reportlab's encoding raises an error and catches it; any
+    other text is asked of the codec as reportlab asks it."""
+    return _HAN.search(text) is None and bool(_in_pdfdoc.__wrapped__(text))
 
 
 #: The deflate function of the streams of the document being rendered in this thread (``_flate``).
