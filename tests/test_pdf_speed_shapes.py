@@ -3,6 +3,7 @@ tables of long cells, header rows taller than half a page. Each converts, in pag
 proportional to its text, every cell's text drawn once and inside its column."""
 from __future__ import annotations
 
+import importlib
 import math
 from collections import defaultdict
 
@@ -172,7 +173,7 @@ def test_the_pdfdoc_check_shortcut_answers_as_reportlabs():
     every character of the Basic Multilingual Plane, one beyond it and whole texts, however
     often the writer patches reportlab; no Han character encodes in reportlab's codec or in
     pikepdf's (whichever a process registers first is the ``pdfdoc`` both ask)."""
-    import pikepdf  # noqa: F401  (registers its pdfdoc codec)
+    importlib.import_module("pikepdf")  # registers its pdfdoc codec
     from reportlab.pdfbase import pdfdoc, rl_codecs
 
     pdf._patch_reportlab()
