@@ -8,7 +8,6 @@ numbers list entries, so that writers only print.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import lru_cache
 
 from lxml import etree
@@ -18,8 +17,8 @@ from .diagnostics import Diagnostic, record
 from .load import CONTROL_CHARS
 from .rules import load_rules
 from .tables import normalize
+from .text import HAN
 
-HAN = re.compile(r"[\u3400-\u9fff]")
 BULLET = "•"
 
 

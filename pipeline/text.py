@@ -10,6 +10,8 @@ WHITE = r"[\s\u00a0\u2002-\u200b\u3000\ufeff]"
 WHITESPACE = re.compile(WHITE + "+")
 #: The characters ``is_cjk`` accepts, as a regular-expression class.
 CJK_CLASS = "[\u4e00-\u9fff\u3400-\u4dbf\U00020000-\U0002ffff\uf900-\ufaff\u3000-\u303f\uff00-\uffef“”‘’…—《》]"
+#: A Han character (CJK Unified Ideographs and Extension A, U+3400 … U+9FFF).
+HAN = re.compile("[\u3400-\u9fff]")
 #: A white-space run holding a line break between two CJK characters: source formatting.
 WRAPPED_CJK = re.compile(rf"(?<={CJK_CLASS}){WHITE}*[\n\r\t]{WHITE}*(?={CJK_CLASS})")
 

@@ -34,8 +34,9 @@ ENVELOPE_ATTR = re.compile(r"""\b(id|title)=["']([^"']*)["']""", re.I)
 # The page's XPath searches, compiled once (``xpath`` compiles its expression at every call).
 IN_LINK = etree.XPath("ancestor-or-self::a")
 MARKED = etree.XPath("//body//*[@class or @id]")
+# The page's headlines, and its elements holding a date with the attribute that holds it (walks of those tags).
 HEADLINE_TAGS = ("h1", "h2", "h3")
-TIME_ATTRIBUTE = {"time": "datetime", "abbr": "title"}  # the element of a date and the attribute holding it
+TIME_ATTRIBUTE = {"time": "datetime", "abbr": "title"}
 
 
 def meta_tags(draft: Draft) -> dict[str, str]:

@@ -70,6 +70,7 @@ from lxml import etree
 from .. import __version__, colour, fonts, ir, sfnt
 from ..errors import RenderError
 from ..linebreak import HANGING, break_lines, hangs
+from ..text import HAN
 from . import pdfa, views
 from .base import DocumentWriter
 
@@ -251,17 +252,13 @@ def _pdfdoc_encoded(x):
     return x.encode("extpdfdoc") if isinstance(x, str) else x
 
 
-#: A Han character (CJK Unified Ideographs and Extension A): PDFDocEncoding has none.
-_HAN = re.compile("[\u3400-\u9fff]")
-
-
 def _in_pdfdoc(text: str) -> bool:
     """reportlab's ``_checkPdfdoc``: whether ``text`` encodes in PDFDocEncoding (a text string
     is written in it, else in UTF-16), with the ``pdfdoc`` codec the process found first
-    (reportlab's or pikepdf's). A text holding a Han character, as a Chinese title or bookmark
-    does, does not: a search, where reportlab's encoding raises an error and catches it; any
-    other text is asked of the codec as reportlab asks it."""
-    return _HAN.search(text) is None and bool(_in_pdfdoc.__wrapped__(text))
+    (reportlab's or pikepdf's). A text holding a Han character (``text.HAN``: PDFDocEncoding has
+    none), as a Chinese title or bookmark does, does not: a search, where reportlab's encoding
+    raises an error and catches it; any other text is asked of the codec as reportlab asks it."""
+    return HAN.search(text) is None and bool(_in_pdfdoc.__wrapped__(text))
 
 
 #: The deflate function of the streams of the document being rendered in this thread (``_flate``).
