@@ -11,11 +11,14 @@ them instead of compiled: the same pattern object (``==`` compares the programs)
 The programs are kept in one file per Python build (its version, the regular expression
 engine's magic number and marshal's format are in the name, so another Python compiles
 afresh). A run that compiled a pattern the file did not hold replaces the file (atomically)
-with the programs it used followed by the others the file held, the first ``MAX_PATTERNS``:
-the commands' different patterns stay, while patterns made per page, or from a set in an
-order that changes from process to process (the standard library's e-mail parser), fall
-off the end. A compiler warning (a possible set operation …) is given at a pattern's first
-compilation only.
+with the programs it used followed by the others the file held, the first ``MAX_PATTERNS``,
+each with the number of the last save whose run used it. Patterns made per page, or from a
+set in an order that changes from process to process (reportlab's unsafe names, the standard
+library's e-mail parser), are made afresh by every run: a program no run of the last
+``KEPT_SAVES`` saves used is let go, so that they do not fill the file (they did: 1,000
+programs, 2.3 MB, read and written again by every cold conversion), while the commands'
+different patterns stay. A compiler warning (a possible set operation …) is given at a
+pattern's first compilation only.
 """
 from __future__ import annotations
 
@@ -31,17 +34,22 @@ from re import _compiler, _parser
 from typing import Iterator
 
 LOG = logging.getLogger("pipeline.regex_cache")
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 MAX_PATTERNS = 1000
+KEPT_SAVES = 20
 #: Flags whose patterns are always compiled: DEBUG prints the program as it is compiled, and
 #: a LOCALE pattern is left to ``re`` as locale-dependent.
 UNKEPT_FLAGS = re.DEBUG | re.LOCALE
 
 
+def _build() -> str:
+    """This Python build, as the name of its file says it."""
+    return f"{sys.implementation.cache_tag}-{sys.hexversion:x}-sre{_sre.MAGIC}-m{marshal.version}"
+
+
 def store_path(folder: Path) -> Path:
     """The file of this Python build's programs under ``folder``."""
-    build = f"{sys.implementation.cache_tag}-{sys.hexversion:x}-sre{_sre.MAGIC}-m{marshal.version}"
-    return folder / "regex" / f"programs-v{FORMAT_VERSION}-{build}.bin"
+    return folder / "regex" / f"programs-v{FORMAT_VERSION}-{_build()}.bin"
 
 
 def program(pattern: str | bytes, flags: int) -> tuple:
@@ -56,13 +64,16 @@ def program(pattern: str | bytes, flags: int) -> tuple:
     return int(flags | state.flags), code, state.groups - 1, dict(state.groupdict), tuple(indexgroup)
 
 
-def _read(path: Path) -> dict:
-    """The programs kept in ``path``; none when it is missing or not such a file."""
+def _read(path: Path) -> tuple[int, dict]:
+    """The number of saves of ``path`` and its programs (key → the last save whose run used
+    it, and the program); none when it is missing or not such a file."""
     try:
         found = marshal.loads(path.read_bytes())
     except (OSError, EOFError, ValueError, TypeError):
-        return {}
-    return found if isinstance(found, dict) else {}
+        return 0, {}
+    if isinstance(found, tuple) and len(found) == 2 and isinstance(found[0], int) and isinstance(found[1], dict):
+        return found
+    return 0, {}
 
 
 class _Store:
@@ -70,7 +81,7 @@ class _Store:
 
     def __init__(self, path: Path, compile_):
         self.path, self.compile_ = path, compile_
-        self.kept = _read(path)
+        self.saves, self.kept = _read(path)
         self.used: dict[tuple, tuple] = {}
         self.made = False
 
@@ -80,20 +91,31 @@ class _Store:
             return self.compile_(pattern, flags)
         key = (pattern, int(flags))
         found = self.kept.get(key)
-        if found is None:
+        if found is not None:
+            found = found[1]
+        else:
             found = program(pattern, flags)
             self.made = True
         self.used[key] = found
         return _sre.compile(pattern, *found)
 
     def save(self) -> None:
-        """Keep the programs used, then the others held, when a pattern was compiled."""
+        """Keep the programs used, then the others held that a run of the last ``KEPT_SAVES``
+        saves used, when a pattern was compiled."""
         from .fsio import write_atomic
 
         if not self.made:
             return
+        save = self.saves + 1
+        programs = {key: (save, found) for key, found in self.used.items()}
+        for key, (last, found) in self.kept.items():
+            if save - last < KEPT_SAVES:
+                programs.setdefault(key, (last, found))
         try:
-            write_atomic(self.path, marshal.dumps(dict(islice({**self.used, **self.kept}.items(), MAX_PATTERNS))))
+            write_atomic(self.path, marshal.dumps((save, dict(islice(programs.items(), MAX_PATTERNS)))))
+            for older in self.path.parent.glob(f"programs-v*-{_build()}.bin"):  # an earlier format's
+                if older != self.path:
+                    older.unlink(missing_ok=True)
         except OSError as exc:
             LOG.warning("regex-cache: cannot keep compiled patterns in %s (%s): every run compiles them "
                         "again", self.path.parent, exc.strerror or exc, extra={"code": "regex-cache"})

@@ -783,7 +783,7 @@ def test_the_forkserver_warms_up_with_the_regular_expressions_the_command_line_k
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     subprocess.run([sys.executable, "-c", "import pipeline.batch.preload"], env=env, check=True,
                    capture_output=True, timeout=120)
-    kept = regex_cache._read(regex_cache.store_path(tmp_path / "pipeline"))
+    _saves, kept = regex_cache._read(regex_cache.store_path(tmp_path / "pipeline"))
     assert len(kept) > 100  # the clean rules' among them
 
 

@@ -77,8 +77,30 @@ def test_the_programs_a_run_used_come_first_then_those_held_at_most_max(tmp_path
     with regex_cache.kept_patterns(tmp_path):
         re.compile("one new pattern")
         re.compile(*PATTERNS[2])
-    kept = regex_cache._read(regex_cache.store_path(tmp_path))
+    saves, kept = regex_cache._read(regex_cache.store_path(tmp_path))
     assert list(kept) == [("one new pattern", 0), PATTERNS[2], PATTERNS[0]]
+    assert saves == 2 and [last for last, _program in kept.values()] == [2, 2, 1]
+
+
+def test_a_program_no_run_of_the_last_saves_used_is_let_go(tmp_path, monkeypatch):
+    """A pattern each run makes afresh (from a set, in an order that changes from process to
+    process) is kept by the run that made it, then let go once ``KEPT_SAVES`` saves have
+    passed without a run using it; the patterns the runs use stay. A file of an earlier
+    format is removed when the file is written."""
+    monkeypatch.setattr(regex_cache, "KEPT_SAVES", 2)
+    earlier = regex_cache.store_path(tmp_path).with_name(
+        regex_cache.store_path(tmp_path).name.replace(f"-v{regex_cache.FORMAT_VERSION}-", "-v1-"))
+    earlier.parent.mkdir(parents=True)
+    earlier.write_bytes(b"an earlier format's programs")
+    for run in range(1, 5):
+        re.purge()
+        with regex_cache.kept_patterns(tmp_path):
+            re.compile(f"made by run {run}")
+            re.compile(*PATTERNS[0])
+        saves, kept = regex_cache._read(regex_cache.store_path(tmp_path))
+        assert saves == run
+        assert list(kept) == [(f"made by run {run}", 0), PATTERNS[0]] + ([(f"made by run {run - 1}", 0)] if run > 1 else [])
+    assert not earlier.exists()
 
 
 def test_an_unwritable_folder_is_a_warning_and_the_patterns_still_compile(tmp_path, caplog):

@@ -117,13 +117,14 @@ class Line:
 # --- fonts --------------------------------------------------------------------------------
 
 class _Made(dict):
-    """Strings made of keys by ``make``, each made once per process (a ToUnicode map's pieces)."""
+    """Values made of keys by ``make``, each made once, when first looked up (a ToUnicode
+    map's pieces, a face's metrics of a glyph)."""
 
-    def __init__(self, make: Callable[[int], str]):
+    def __init__(self, make: Callable[[int], object]):
         super().__init__()
         self.make = make
 
-    def __missing__(self, key: int) -> str:
+    def __missing__(self, key: int):
         found = self[key] = self.make(key)
         return found
 
@@ -350,8 +351,10 @@ class _Subsetter:
             self.same["name"] = _essential_names(self.same["name"])
         self.same["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
         self.sums = {tag: sfnt.checksum(data) for tag, data in self.same.items()}
-        self.advances = [int(advance) for advance, _bearing in face.hmetrics]  # by glyph number
-        self.bearings = [int(bearing) for _advance, bearing in face.hmetrics]
+        # by glyph number, read when a subset first takes the glyph (a CJK face has tens of
+        # thousands, a document a few hundred: converting them all was a fiftieth of a cold start)
+        self.advances = _Made(lambda glyph: int(face.hmetrics[glyph][0]))
+        self.bearings = _Made(lambda glyph: int(face.hmetrics[glyph][1]))
         self.made: tuple[list | None, list[int]] = (None, [])  # the last subset's characters, their glyphs in it
         self.glyphs: dict[int, _Glyph] = {  # original glyph index → the glyph
             # a font converted in this process comes with its glyphs (simple ones: no components)
