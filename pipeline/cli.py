@@ -91,7 +91,7 @@ def _internal(error: BaseException) -> str:
     return f"internal error: {type(error).__name__}: {' '.join(str(error).split())}"
 
 
-@dataclass
+@dataclass  # not a msgspec Struct, as the program's other records are: --help imports no msgspec
 class Target:
     """Where ``convert`` writes: a folder (``<stem>.<ext>`` per input), one file, or stdout."""
 

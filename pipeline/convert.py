@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from dataclasses import dataclass, field
 
 from lxml import etree
+from msgspec import Struct, field
 
 from . import fonts, ir
 from .assemble import front_matter
@@ -30,8 +30,7 @@ FONT_FORMATS = ("docx", "pdf")
 BLOCK_TAG = re.compile(rb"<(?:p|tr|li|h[1-6]|img)\b", re.I)
 
 
-@dataclass
-class Conversion:
+class Conversion(Struct):
     """The result of converting one document: its IR, the rendered outputs by format, the findings."""
 
     tree: etree._Element

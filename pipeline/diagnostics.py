@@ -5,13 +5,11 @@ so transforms stay idempotent.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from lxml import etree
+from msgspec import Struct
 
 
-@dataclass(frozen=True)
-class Diagnostic:
+class Diagnostic(Struct, frozen=True):
     code: str
     message: str
     stage: str

@@ -55,12 +55,14 @@ import unicodedata
 import weakref
 from array import array
 from bisect import bisect_right
-from dataclasses import asdict, astuple, dataclass, field
 from functools import cached_property, lru_cache, partial, wraps
 from importlib import resources
 from itertools import accumulate
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
+
+from msgspec import Struct, field
+from msgspec.structs import asdict, astuple
 
 from . import sfnt
 from .errors import RenderError
@@ -145,8 +147,7 @@ FC_PROBE = "pipeline-no-such-face"
 LOG = logging.getLogger("pipeline.fonts")
 
 
-@dataclass(frozen=True)
-class FaceInfo:
+class FaceInfo(Struct, frozen=True):
     """One face inside a font file, as the scan saw it."""
 
     path: str
@@ -159,8 +160,7 @@ class FaceInfo:
     cjk: bool = False  # it has Chinese characters (CJK_PROBE)
 
 
-@dataclass
-class ResolvedFont:
+class ResolvedFont(Struct):
     """The face chosen for a role."""
 
     role: str

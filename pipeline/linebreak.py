@@ -25,10 +25,11 @@ from __future__ import annotations
 
 import re
 from bisect import bisect_right
-from dataclasses import dataclass
 from functools import lru_cache
 from itertools import accumulate
 from typing import Callable, Sequence
+
+from msgspec import Struct
 
 #: Marks that never start a line (GB/T 15834 §5.1: 句号 逗号 顿号 分号 冒号 问号 叹号, the
 #: closing halves of quotation marks, brackets and book-title marks, 省略号), plus their
@@ -558,8 +559,7 @@ def _balanced(toks, spaces, widths, width, k, scores):
 
 # --- checking -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Violation:
+class Violation(Struct, frozen=True):
     """A break between ``lines[index]`` and ``lines[index + 1]`` that breaks a rule."""
 
     index: int

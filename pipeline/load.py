@@ -17,8 +17,9 @@ import datetime as dt
 import hashlib
 import re
 import unicodedata
-from dataclasses import dataclass, field
 from typing import Mapping
+
+from msgspec import Struct, field
 
 from .diagnostics import Diagnostic
 from .errors import InputError
@@ -62,8 +63,7 @@ FIRST_LINE_URL = re.compile(r"\A\s*(https?://\S+)\s*\n")
 PAGE_SPACES = ("\n", "\r", "\t", "\u3000", "\xa0")
 
 
-@dataclass(frozen=True)
-class Document:
+class Document(Struct, frozen=True):
     """One input: its name (a path or a URL-derived name), its bytes, and transport facts.
 
     ``resources`` holds the pictures the page refers to that the edge that read it could find
@@ -115,8 +115,7 @@ def saved_time(value: str | None) -> str | None:
     return when.astimezone(dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-@dataclass
-class Loaded:
+class Loaded(Struct):
     """Decoded text and the facts the load stage found."""
 
     name: str

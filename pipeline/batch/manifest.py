@@ -25,9 +25,10 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterable
+
+from msgspec import Struct, field
 
 try:
     import fcntl
@@ -42,8 +43,7 @@ JOURNAL_NAME = ".manifest-journal.jsonl"
 MANIFEST_VERSION = 1
 
 
-@dataclass
-class ManifestState:
+class ManifestState(Struct):
     """What a previous batch left: its header and its entries by input key."""
 
     header: dict = field(default_factory=dict)

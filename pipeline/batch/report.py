@@ -8,18 +8,17 @@ from __future__ import annotations
 
 import html
 import json
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Callable, Iterable
 from urllib.parse import quote
 
 from lxml import etree
+from msgspec import Struct, field
 
 from ..fsio import atomic_open
 
 
-@dataclass
-class DocResult:
+class DocResult(Struct):
     """The outcome of one document: ``outputs`` maps format → path relative to OUTDIR;
     ``title``, ``date`` (ISO), ``publisher`` and ``url`` as its IR states them; ``seconds``
     the conversion took (only the JUnit file shows it)."""
@@ -58,8 +57,7 @@ def ordered_outputs(outputs: dict[str, str]) -> dict[str, str]:
     return {fmt: outputs[fmt] for fmt in sorted(outputs, key=lambda f: (rank.get(f, len(rank)), f))}
 
 
-@dataclass
-class Summary:
+class Summary(Struct):
     ok: int = 0
     failed: int = 0
     skipped: int = 0

@@ -33,10 +33,11 @@ import signal
 import threading
 import time
 from contextlib import contextmanager
-from dataclasses import dataclass, field
 from multiprocessing.connection import wait
 from pathlib import Path
 from typing import Iterable, Iterator
+
+from msgspec import Struct, field
 
 from .. import __version__, fonts, logs
 from ..config import Settings, settings_hash
@@ -59,8 +60,7 @@ class BatchInterrupted(PipelineError):
     """Ctrl-C or SIGTERM: the manifest was saved, ``--resume`` goes on from there."""
 
 
-@dataclass
-class BatchOptions:
+class BatchOptions(Struct):
     sources: list[Path]
     outdir: Path
     formats: tuple[str, ...]
@@ -77,8 +77,7 @@ class BatchOptions:
     config: str | None = None  # the settings file, as given (recorded for `pipeline check`)
 
 
-@dataclass
-class BatchOutcome:
+class BatchOutcome(Struct):
     summary: Summary
     elapsed: float
 
@@ -393,8 +392,7 @@ def sweep_partials(outdir: Path) -> int:
     return removed
 
 
-@dataclass
-class _Tag:
+class _Tag(Struct):
     seq: int
     item: Item
     sha256: str | None = None

@@ -24,11 +24,12 @@ import os
 import re
 import stat
 import zipfile
-from dataclasses import dataclass
 from fnmatch import fnmatchcase
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 from urllib.parse import unquote, urlsplit
+
+from msgspec import Struct
 
 from .. import logs, pictures
 from ..fsio import display_name, folder_pictures, short_name
@@ -46,8 +47,7 @@ CONTAINER_SUFFIXES = ZIP_SUFFIXES + WARC_SUFFIXES  # become folders in the outpu
 UNSAFE_CHARS = re.compile(r'[\x00-\x1f<>:"\\|?*\x7f]')
 
 
-@dataclass(frozen=True)
-class Item:
+class Item(Struct, frozen=True):
     """One document of a batch, or the reason an input could not be read as documents."""
 
     key: str
@@ -56,8 +56,7 @@ class Item:
     error: str | None = None
 
 
-@dataclass(frozen=True)
-class Selector:
+class Selector(Struct, frozen=True):
     """Include / exclude globs, matched case-insensitively.
 
     A pattern without ``/`` matches a file's (or folder's) name; one with ``/`` matches its

@@ -23,8 +23,9 @@ import logging
 import signal
 import threading
 import time
-from dataclasses import dataclass
 from pathlib import Path
+
+from msgspec import Struct
 
 from ..config import Settings, settings_hash
 from ..errors import PipelineError
@@ -38,8 +39,7 @@ MAX_ERROR = 500
 _warmed: set[tuple[str, tuple[str, ...]]] = set()
 
 
-@dataclass(frozen=True)
-class Job:
+class Job(Struct, frozen=True):
     """A document to convert and where its outputs go: ``outdir/<out_base>.<ext>``."""
 
     document: Document

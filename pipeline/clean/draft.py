@@ -4,9 +4,9 @@ a block's text."""
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
 
 from lxml import etree
+from msgspec import Struct, field
 
 from ..diagnostics import Diagnostic
 from ..load import Loaded
@@ -25,8 +25,7 @@ def sentence_punctuation(text: str) -> int:
     return sum(map(text.count, SENTENCE_PUNCT_CHARS))
 
 
-@dataclass
-class Draft:
+class Draft(Struct):
     """One page on its way through the clean passes."""
 
     loaded: Loaded
@@ -44,10 +43,10 @@ class Draft:
     line_starts: dict = field(default_factory=dict)  # paragraph → its LineStart (unwrap.py), until the unwrap pass
     after_headline: etree._Element | None = None  # the block that followed the page's headline when it was dropped
     addresses: tuple | None = None  # (rules, head.page_urls) as the site pass read the page's addresses
-    resolved: tuple | None = field(default=None, repr=False)  # (evidence count, rules, meta) ``meta`` last gave
-    attribute_values: dict | None = field(default=None, repr=False)  # the page's, read once (``html.page_values``)
-    metas: dict | None = field(default=None, repr=False)  # the page's meta tags, read once (``head.meta_tags``)
-    scripts: str | None = field(default=None, repr=False)  # the page's scripts' text, read once (``head.script_text``)
+    resolved: tuple | None = None  # (evidence count, rules, meta) ``meta`` last gave
+    attribute_values: dict | None = None  # the page's, read once (``html.page_values``)
+    metas: dict | None = None  # the page's meta tags, read once (``head.meta_tags``)
+    scripts: str | None = None  # the page's scripts' text, read once (``head.script_text``)
 
     @property
     def is_text(self) -> bool:

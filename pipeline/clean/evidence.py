@@ -14,13 +14,12 @@ so is the publisher's name ending a title a page's names give (``named_titles_fr
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from msgspec import Struct
 
 from .rules import CleanRules
 
 
-@dataclass(frozen=True)
-class Evidence:
+class Evidence(Struct, frozen=True):
     """One value found for one metadata field, and where it was found."""
 
     field: str

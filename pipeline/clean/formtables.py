@@ -14,10 +14,10 @@ from __future__ import annotations
 import itertools
 import re
 import unicodedata
-from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
+from msgspec import Struct
 
 from ..rules import load_rules
 from ..text import collapse_space
@@ -31,8 +31,7 @@ TRAILING_VALUES = re.compile(r"(?=\S+\s)(\S+?)((?:\s+\S+)+)$")
 FOLDED_AWAY = re.compile(r"[\s“”\"'‘’]")
 
 
-@dataclass(frozen=True)
-class Slot:
+class Slot(Struct, frozen=True):
     """A cell of a template: its label, or None for a figure the report fills in; its span."""
 
     label: str | None
@@ -40,15 +39,13 @@ class Slot:
     rows: int = 1
 
 
-@dataclass(frozen=True)
-class Template:
+class Template(Struct, frozen=True):
     name: str
     header_rows: int
     rows: tuple[tuple[Slot, ...], ...]
 
 
-@dataclass(frozen=True)
-class TemplateMatch:
+class TemplateMatch(Struct, frozen=True):
     """A run of cells matched to a template: the template rows found, each with the texts of
     its cells; how many cells were used; how many labels matched; whether the cell after them
     is a label cut short (the end of a scrape that stops inside the table)."""

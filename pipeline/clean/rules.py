@@ -10,7 +10,6 @@ every subdomain (the most specific file wins: one site file per page). The folde
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
@@ -28,8 +27,7 @@ from ..rules import load_rules, read_yaml
 SUBDOMAINS_KEY = "match_subdomains"
 
 
-@dataclass(frozen=True)
-class MainListRules:
+class MainListRules(msgspec.Struct, frozen=True):
     """How a page whose report is a list of linked entries is recognized (``main_list``)."""
 
     min_entries: int  # entries in the run at least
@@ -40,8 +38,7 @@ class MainListRules:
     chrome_marks: re.Pattern  # a class or id of the run or an element around it: not the main list
 
 
-@dataclass(frozen=True)
-class HardWrapRules:
+class HardWrapRules(msgspec.Struct, frozen=True):
     """How a run of lines broken at a fixed width is recognized (``unwrap.py``)."""
 
     min_width: int  # columns (a character outside ASCII two) the width is at least
@@ -52,8 +49,7 @@ class HardWrapRules:
     prose_share: float  # share of the lines reaching the width that hold sentence punctuation, at least
 
 
-@dataclass(frozen=True)
-class PageSelector:
+class PageSelector(msgspec.Struct, frozen=True):
     """A CSS selector (a group) and how its elements are found quicker than by its XPath, which
     tests every element of the page: ``tags``, the element names of a group of bare names (a walk
     of those elements alone); ``needs``, what every element it selects holds: one of some

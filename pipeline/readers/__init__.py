@@ -9,18 +9,17 @@ flat tree of the clean stage. A new kind of input is one module and one row here
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from lxml import etree
+from msgspec import Struct
 
 from ..errors import UsageError
 from ..load import Document
 from . import binary, irfile, mhtml, page, warc
 
 
-@dataclass(frozen=True)
-class Reader:
+class Reader(Struct, frozen=True):
     name: str
     sniff: Callable[[Document], bool]
     read: Callable[[Document], etree._Element]

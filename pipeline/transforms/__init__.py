@@ -8,10 +8,10 @@ transform twice gives the same tree as running it once.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Callable
 
 from lxml import etree
+from msgspec import Struct
 
 from .. import ir
 from ..errors import UsageError
@@ -24,8 +24,7 @@ from .sections import sections
 from .signature import signature
 
 
-@dataclass(frozen=True)
-class Transform:
+class Transform(Struct, frozen=True):
     """A named IR → IR function and the transforms that must run before it when both are chosen."""
 
     name: str

@@ -8,10 +8,10 @@ number (一是, 二是, 四是) is kept and reported.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
+from msgspec import Struct
 
 from .. import ir
 from ..diagnostics import Diagnostic, record
@@ -19,8 +19,7 @@ from ..numerals import cn_to_int, int_to_cn
 from .labels import structure_rules
 
 
-@dataclass(frozen=True)
-class Mark:
+class Mark(Struct, frozen=True):
     number: int
     suffix: str
     start: int  # where the label starts

@@ -2,8 +2,9 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
+
+from msgspec import Struct
 
 from ..numerals import cn_to_int, int_to_cn
 from ..rules import load_rules
@@ -19,8 +20,7 @@ PARTS = re.compile(r"[.．]")
 OUTLINE_STEP = 0.1
 
 
-@dataclass(frozen=True)
-class Kind:
+class Kind(Struct, frozen=True):
     name: str
     rank: int
     pattern: re.Pattern

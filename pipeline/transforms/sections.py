@@ -42,10 +42,10 @@ clauses), and the members below a clause are clauses too.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
 from functools import lru_cache
 
 from lxml import etree
+from msgspec import Struct
 
 from .. import ir
 from .labels import (UNNUMBERED, Kind, kind_named, match_continuing, match_label, match_top, outline_path,
@@ -54,8 +54,7 @@ from .labels import (UNNUMBERED, Kind, kind_named, match_continuing, match_label
 HEADING, RUNIN, CLAUSE = "heading", "runin", "clause"
 
 
-@dataclass(frozen=True)
-class Member:
+class Member(Struct, frozen=True):
     """A labelled block: a member of a numbered sequence."""
 
     at: int  # position in the flat block list

@@ -31,10 +31,11 @@ serialized by lxml, so every text is escaped; the same IR gives the same bytes.
 from __future__ import annotations
 
 import base64
-from dataclasses import dataclass, replace
 
 from lxml import etree
 from lxml import html as lxml_html
+from msgspec import Struct
+from msgspec.structs import replace
 
 from . import views
 from .base import DocumentWriter
@@ -98,8 +99,7 @@ figcaption, figure p {{ font-size: 14pt; text-align: center; text-indent: 0; }}
 # -- pieces shared with the Markdown writer ------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Run:
+class Run(Struct, frozen=True):
     """A piece of a block's printed text: plain text, a label (a heading's or an item's), or a
     link's text with its safe target (``href`` None: the link is printed as plain text).
     ``item`` is the index of the enumeration item it belongs to within its paragraph, or -1."""

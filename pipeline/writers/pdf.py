@@ -58,7 +58,6 @@ import struct
 import threading
 import zlib
 from collections import OrderedDict
-from dataclasses import dataclass
 from functools import lru_cache, partial
 from itertools import accumulate, compress, groupby, repeat
 from operator import attrgetter, ne
@@ -66,6 +65,8 @@ from typing import Callable, NamedTuple
 from datetime import datetime, timezone
 
 from lxml import etree
+from msgspec import Struct
+from msgspec.structs import replace
 
 from .. import __version__, colour, fonts, ir, sfnt
 from ..errors import RenderError
@@ -92,8 +93,7 @@ ANNOTATION_PRINT = 4
 
 # --- laid-out lines -----------------------------------------------------------------------
 
-@dataclass
-class Line:
+class Line(Struct):
     """One line as drawn: where, what, in which faces. ``layout`` returns these per page."""
 
     page: int
@@ -693,8 +693,7 @@ def loaded_faces() -> dict[tuple[str, int], Face]:
 
 # --- geometry -----------------------------------------------------------------------------
 
-@dataclass(frozen=True)
-class Geometry:
+class Geometry(Struct, frozen=True):
     page_width: float
     page_height: float
     left: float
@@ -727,8 +726,7 @@ class Geometry:
 
 # --- flowables ----------------------------------------------------------------------------
 
-@dataclass
-class LaidLine:
+class LaidLine(Struct):
     text: str
     x: float  # offset from the block's left edge
     char_space: float
@@ -784,8 +782,7 @@ def justified(text: str, spread: float, base: float, size: float, hang: bool) ->
     return char_space, tuple(stretch)
 
 
-@dataclass
-class Block:
+class Block(Struct):
     kind: str
     role: str
     size: float
@@ -843,11 +840,11 @@ def _grid_flowable_class():
                 return []
             if fit >= len(lines):
                 if self.block.blank_after:  # the title's trailing blank lines may go
-                    head = Block(**{**self.block.__dict__, "blank_after": 0})
+                    head = replace(self.block, blank_after=0)
                     return [GridBlock(head, self.writer, self.continued)]
                 return []
-            head = Block(**{**self.block.__dict__, "lines": lines[:fit], "blank_after": 0})
-            tail = Block(**{**self.block.__dict__, "lines": lines[fit:], "bookmark": None})
+            head = replace(self.block, lines=lines[:fit], blank_after=0)
+            tail = replace(self.block, lines=lines[fit:], bookmark=None)
             return [GridBlock(head, self.writer, self.continued), GridBlock(tail, self.writer, True)]
 
         def draw(self):

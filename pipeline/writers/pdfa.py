@@ -30,8 +30,9 @@ import hashlib
 import io
 import re
 import zlib
-from dataclasses import dataclass, field
 from functools import lru_cache
+
+from msgspec import Struct, field
 
 #: The PDF/A part and conformance level the archival output claims.
 PDFA_PART, PDFA_CONFORMANCE = 2, "B"
@@ -68,8 +69,7 @@ def flatten_picture(data: bytes) -> bytes:
 
 # --- structure ----------------------------------------------------------------------------
 
-@dataclass(eq=False)
-class Node:
+class Node(Struct, eq=False):
     """One structure element: its type, its content (``(page, mcid)`` marks, drawn first) and
     its child elements (after the marks, but for an inline one: among them, where its text is
     drawn), alt text and table attributes. A link (``target``) also holds its annotations."""
@@ -84,7 +84,7 @@ class Node:
     after: int | None = None  # an inline element: how many of its parent's marks come before it
     target: str | None = None  # a Link's target
     objects: list[tuple[int, object, int]] = field(default_factory=list)  # a Link's annotations: (page, reference, parent-tree key)
-    parent: "Node | None" = field(default=None, repr=False)
+    parent: "Node | None" = None
 
     def add(self, role: str, **kwargs) -> "Node":
         child = Node(role, parent=self, **kwargs)
@@ -136,8 +136,7 @@ PDF_VERSION = (1, 7)
 EOL_BEFORE_ENDSTREAM = "pipeline_eol_before_endstream"
 
 
-@dataclass(frozen=True)
-class OutputIntent:
+class OutputIntent(Struct, frozen=True):
     """The output intent's ICC profile and the name of its condition."""
 
     profile: bytes

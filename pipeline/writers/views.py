@@ -9,9 +9,9 @@ from __future__ import annotations
 import base64
 import math
 import unicodedata
-from dataclasses import dataclass
 
 from lxml import etree
+from msgspec import Struct
 
 from .. import ir
 from ..links import link_target  # noqa: F401  (a view: writers print links through it)
@@ -37,8 +37,7 @@ def printable(text: str, trim: bool = True) -> str:
     return joined.strip() if trim else joined
 
 
-@dataclass(frozen=True)
-class FrontLine:
+class FrontLine(Struct, frozen=True):
     """One printed line of the front matter: ``kind`` is title or field (then ``name`` says which)."""
 
     kind: str
@@ -84,8 +83,7 @@ def figure_placeholder(figure: etree._Element) -> str:
     return f"[{FIGURE_WORD}：{caption}]" if caption else f"[{FIGURE_WORD}]"
 
 
-@dataclass(frozen=True)
-class Picture:
+class Picture(Struct, frozen=True):
     """A figure's picture: its bytes, media type and size in pixels."""
 
     data: bytes
@@ -110,8 +108,7 @@ def picture(figure: etree._Element) -> Picture | None:
                    int(found.get("width")), int(found.get("height")))
 
 
-@dataclass(frozen=True)
-class GridCell:
+class GridCell(Struct, frozen=True):
     """One cell of a table grid: its position, spans, whether it is a header cell, its lines."""
 
     element: etree._Element
@@ -127,8 +124,7 @@ class GridCell:
         return " ".join(self.lines)
 
 
-@dataclass(frozen=True)
-class Grid:
+class Grid(Struct, frozen=True):
     """A table as the IR holds it: ``rows`` × ``cols`` positions, each covered by one cell."""
 
     rows: int
