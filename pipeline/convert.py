@@ -21,11 +21,9 @@ from .errors import InputError
 from .load import Document
 from .readers import reader_for
 from .transforms import run_transforms
-from .writers import get_writer
+from .writers import FONT_FORMATS, get_writer
 
 
-# The formats whose writers measure text with the fonts' metrics.
-FONT_FORMATS = ("docx", "pdf")
 # The tags that start a block, counted in the raw bytes to refuse an oversized page at once.
 BLOCK_TAG = re.compile(rb"<(?:p|tr|li|h[1-6]|img)\b", re.I)
 

@@ -199,6 +199,23 @@ def test_help_loads_no_stage_settings_model_or_writer():
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("formats, asked", [("pdf", True), ("docx", True), ("txt,xml", False)])
+def test_convert_asks_fontconfig_before_it_imports_the_stages(tmp_path, formats, asked):
+    """A conversion to a format set with fonts starts fontconfig's lookups as soon as its
+    settings are read, so that the answers come in while the stages are imported (a tenth of a
+    second): the first call finds the stages not yet imported. One without fonts asks nothing."""
+    code = ("import sys; from pipeline import fonts; from pipeline.cli import main; calls = []; "
+            "start = fonts.start_lookups; "
+            "fonts.start_lookups = lambda settings: (calls.append('pipeline.convert' in sys.modules), start(settings))[1]; "
+            f"sys.argv = ['pipeline', 'convert', {str(REFERENCE)!r}, '-o', {str(tmp_path / 'out')!r}, '-f', {formats!r}, '-q']; "
+            "import atexit, json; atexit.register(lambda: print(json.dumps(calls))); main()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    calls = json.loads(result.stdout.strip())
+    assert calls[:1] == ([False] if asked else [])
+
+
+@pytest.mark.slow
 def test_a_utf8_page_loads_no_encoding_guesser_or_message_parser():
     """A page in UTF-8 converted to every format imports neither charset_normalizer (for
     bytes of no known encoding) nor the e-mail package (a saved message, a transport's date;

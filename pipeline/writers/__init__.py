@@ -20,6 +20,8 @@ WRITER_MODULES = {
 
 FORMATS: tuple[str, ...] = tuple(WRITER_MODULES)
 EXTENSIONS = {"xml": ".xml", "txt": ".txt", "docx": ".docx", "pdf": ".pdf", "md": ".md", "html": ".html"}
+#: The formats whose writers measure text with the fonts' metrics.
+FONT_FORMATS = ("docx", "pdf")
 
 
 def get_writer(fmt: str) -> Callable:
