@@ -58,6 +58,15 @@ def batch_options(fn):
     return fn
 
 
+def start_local_workers(executor: str) -> None:
+    """With local workers, start the forkserver they are forked from first thing: it warms up
+    on the other core while this process reads its settings and inputs (``batch.forkserver``)."""
+    if executor == "local":
+        from .batch import forkserver
+
+        forkserver.start()
+
+
 def run_job(settings: Settings, sources: list[Path], outdir: Path, *, config: Path | None,
             shown: WarningFilter, jobs, report, junit, resume, include, exclude, timeout, fail_on,
             executor, scheduler, progress) -> None:
@@ -122,6 +131,7 @@ def batch(sources, outdir, formats, config, ignore_warnings, **options):
     Writes OUTDIR/<input path without its extension>.<format> for each document, plus
     OUTDIR/manifest.json and OUTDIR/index.html.
     """
+    start_local_workers(options["executor"])
     config = config_path(config)
     from .config import load_settings
 
@@ -146,6 +156,7 @@ def run(formats, config, ignore_warnings, report, **options):
     mirrored names, zip/WARC/MHTML archives, OUTPUT/manifest.json, OUTPUT/index.html and
     OUTPUT/report.json (unless --report says elsewhere).
     """
+    start_local_workers(options["executor"])
     config = config_path(config, job=True)
     from .config import load_settings
 

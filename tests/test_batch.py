@@ -787,6 +787,28 @@ def test_the_forkserver_warms_up_with_the_regular_expressions_the_command_line_k
     assert len(kept) > 100  # the clean rules' among them
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("command", ["batch", "run"])
+def test_a_batch_starts_its_forkserver_before_it_reads_its_settings(tmp_path, command):
+    """``pipeline batch`` and ``pipeline run`` start the forkserver their workers are forked
+    from first thing, so that it warms up (half a second) while the parent reads its settings
+    and inputs: at that moment the settings model is not yet imported; the batch converts."""
+    (tmp_path / "in").mkdir()
+    shutil.copy(PAGES["text"], tmp_path / "in" / "report.txt")
+    (tmp_path / "config.yaml").write_text(f"input: {tmp_path / 'in'}\noutput: {tmp_path / 'out'}\nformats: [txt]\n")
+    args = (["batch", str(tmp_path / "in"), "-o", str(tmp_path / "out"), "-f", "txt"] if command == "batch"
+            else ["run", "--config", str(tmp_path / "config.yaml")])
+    code = ("import sys, json, atexit; from pipeline.batch import forkserver; calls = []; start = forkserver.start; "
+            "forkserver.start = lambda: (calls.append('pipeline.config' in sys.modules), start())[1]; "
+            "atexit.register(lambda: print(json.dumps(calls))); "
+            f"sys.argv = ['pipeline', *{args!r}, '-q', '--progress', 'off']; "
+            "from pipeline.cli import entry; entry()")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert json.loads(result.stdout.strip()) == [False]
+    assert (tmp_path / "out" / "report.txt").is_file()
+
+
 def test_the_forkserver_imports_what_the_command_line_imports_only_when_a_page_needs_it():
     """The modules a conversion imports only for some pages (charset_normalizer for bytes of
     no known encoding, the e-mail package for a saved message or a transport's date) are

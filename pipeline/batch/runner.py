@@ -27,7 +27,6 @@ from __future__ import annotations
 
 import hashlib
 import itertools
-import multiprocessing
 import os
 import signal
 import threading
@@ -44,6 +43,7 @@ from ..config import Settings, settings_hash
 from ..errors import OutputError, PipelineError, UsageError
 from ..fsio import ensure_writable, output_error, remove_temporaries
 from ..writers import EXTENSIONS, get_writer
+from . import forkserver
 from . import manifest as mf
 from .report import DocResult, Summary, write_reports
 from .sources import Item, Selector, iter_items
@@ -150,10 +150,7 @@ class LocalPool:
     def __init__(self, jobs: int, settings: Settings, formats: tuple[str, ...], timeout: float,
                  target=worker_main):
         """``target(conn, settings, formats)`` is the worker's main function (tests swap it)."""
-        method = "forkserver" if "forkserver" in multiprocessing.get_all_start_methods() else "spawn"
-        self.ctx = multiprocessing.get_context(method)
-        if method == "forkserver":
-            self.ctx.set_forkserver_preload(["pipeline.batch.preload"])
+        self.ctx = forkserver.context()
         self.settings, self.formats, self.timeout, self.target = settings, formats, timeout, target
         self.jobs = max(1, jobs)
         self.workers: list[_Worker] = []  # started when the first document needs converting
