@@ -155,10 +155,11 @@ class Target:
 
 def convert_sources(sources, target: Target, settings: Settings, shown: logs.WarningFilter) -> int:
     """Convert each source to ``target``; the number of inputs that failed."""
-    from . import fonts
     from .writers import FONT_FORMATS
 
     if set(FONT_FORMATS) & set(target.formats):
+        from . import fonts
+
         fonts.start_lookups(settings)  # fontconfig answers while the stages are imported, not after
     from .convert import convert
 
