@@ -155,9 +155,9 @@ class Target:
 
 def convert_sources(sources, target: Target, settings: Settings, shown: logs.WarningFilter) -> int:
     """Convert each source to ``target``; the number of inputs that failed."""
-    from .writers import FONT_FORMATS
+    from .writers import uses_fonts
 
-    if set(FONT_FORMATS) & set(target.formats):
+    if uses_fonts(target.formats):
         from . import fonts
 
         fonts.start_lookups(settings)  # fontconfig answers while the stages are imported, not after

@@ -21,7 +21,7 @@ from .errors import InputError
 from .load import Document
 from .readers import reader_for
 from .transforms import run_transforms
-from .writers import FONT_FORMATS, get_writer
+from .writers import get_writer, uses_fonts
 
 
 # The tags that start a block, counted in the raw bytes to refuse an oversized page at once.
@@ -94,7 +94,7 @@ def convert(document: Document, settings: Settings, formats=None) -> Conversion:
     formats = tuple(formats or settings.formats)
     for fmt in formats:
         get_writer(fmt)  # an unknown format fails before any work
-    if any(fmt in FONT_FORMATS for fmt in formats):
+    if uses_fonts(formats):
         fonts.start_lookups(settings)
     conversion = Conversion(build_ir(document, settings))
     if "pdf" in formats:

@@ -24,6 +24,11 @@ EXTENSIONS = {"xml": ".xml", "txt": ".txt", "docx": ".docx", "pdf": ".pdf", "md"
 FONT_FORMATS = ("docx", "pdf")
 
 
+def uses_fonts(formats) -> bool:
+    """Whether any of ``formats`` is written with the fonts (``FONT_FORMATS``)."""
+    return any(fmt in FONT_FORMATS for fmt in formats)
+
+
 def get_writer(fmt: str) -> Callable:
     module_name = WRITER_MODULES.get(fmt)
     if module_name is None:
