@@ -29,7 +29,8 @@ Five subcommands, each printing a table (medians where there are runs):
     and one instance per user profile, so jobs 2 is two instances, each with its own
     profile and half the list. One untimed warm-up of each tool goes first (it also makes
     the LibreOffice profiles). Prints docs/s per run, the medians, and our all-formats rate
-    as a ratio of pandoc's DOCX-only rate and LibreOffice's PDF-only rate.
+    as a ratio of pandoc's DOCX-only rate and LibreOffice's PDF-only rate, then what the
+    ratio goals (5× pandoc, 10× LibreOffice) need of a worker: its milliseconds a document.
     Inputs and every tool's outputs go in ``--scratch`` (default ``bench/scratch``, on the
     project's disk as a user's batch writes; ``--scratch /tmp`` for the system's folder).
     ``--distinct-headings`` gives each copy top-level headings drawn from those of the
@@ -370,6 +371,14 @@ def cmd_throughput(args) -> int:
     if "LibreOffice pdf" in medians:
         print(f"{'(pipeline PDF only ÷ LibreOffice PDF only)':<44} "
               f"{medians['pipeline pdf'] / medians['LibreOffice pdf']:>9.2f}×")
+    needs = [(f"{times}× {name}", times * medians[key]) for times, name, key in
+             ((5, "pandoc", "pandoc docx"), (10, "LibreOffice", "LibreOffice pdf")) if key in medians]
+    if needs:
+        print()
+        print(f"what a ratio needs: a worker's milliseconds a document ({args.jobs} workers), "
+              f"against {1000 * args.jobs / all4:.1f} now")
+        for goal, rate in needs:
+            print(f"  {goal:<20} {rate:>6.1f} docs/s  {1000 * args.jobs / rate:>6.1f} ms")
     return 0
 
 
