@@ -24,10 +24,17 @@ session (run this script with each on PYTHONPATH), or two settings with ``--agai
     python bench/pdf_render.py --runs 5 --threads 2
     python bench/pdf_render.py --format docx
     python bench/pdf_render.py --cpu --set 'pdf.font_dirs=[]' --new-characters
+    python bench/pdf_render.py --cpu --phases
+
+``--phases`` instead splits the PDF writer's time on the reference page into its phases (medians
+over ``--runs`` renders): laying out (the IR visited, its lines broken and placed on the grid),
+platypus and drawing (the pages filled, the lines drawn), serializing (the objects formatted,
+the font subsets built) without deflating, deflating the streams, and PDF/A's finish.
 """
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import statistics
 import sys
@@ -83,8 +90,12 @@ def main(argv=None) -> int:
     parser.add_argument("--corpus", type=Path, default=CORPUS, help="folder holding the pages (default: tests/data/corpus)")
     parser.add_argument("--new-characters", action="store_true",
                         help="each render builds and reads the fonts converted for its character sets again")
+    parser.add_argument("--phases", action="store_true",
+                        help="the PDF writer's time on the reference page split into its phases")
     args = parser.parse_args(argv)
     clock = time.process_time if args.cpu else time.perf_counter
+    if args.phases:
+        return phases(settings_from(args.assignments), args.runs, clock)
     render = get_writer(args.format)
     variants = [settings_from(args.assignments)]
     if args.against:
@@ -132,6 +143,63 @@ def main(argv=None) -> int:
     if args.threads:
         threaded(render, [tree for _name, tree in trees] * 2, variants[0], args.runs, args.threads)
     return 0
+
+
+def phases(settings, runs: int, clock) -> int:
+    """The PDF writer's phases on the reference page: medians in ms over ``runs`` renders."""
+    from reportlab.pdfbase.pdfdoc import PDFDocument
+
+    from pipeline.writers import pdfa
+
+    path = CORPUS / PAGES[0]
+    tree = build_ir(Document(str(path), path.read_bytes()), settings)
+    spent: dict[str, float] = {}
+
+    def timing(function, phase: str):
+        def timed(*args, **kwargs):
+            start = clock()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                spent[phase] = spent.get(phase, 0.0) + clock() - start
+        return timed
+
+    deflater = pdf.deflater
+    patches = (
+        (pdf.PdfWriter, "visit_report", timing(pdf.PdfWriter.visit_report, "laying out")),
+        (PDFDocument, "GetPDFData", timing(PDFDocument.GetPDFData, "serializing")),
+        (pdfa, "identified", timing(pdfa.identified, "PDF/A finish")),
+        (pdf, "deflater", lambda *args: timing(deflater(*args), "deflating")),  # the function a render is given
+    )
+    rows: dict[str, list[float]] = {}
+    with contextlib.ExitStack() as stack:
+        for owner, name, replacement in patches:
+            stack.enter_context(_patched(owner, name, replacement))
+        pdf.render(tree, settings)  # warm
+        for _ in range(runs):
+            spent.clear()
+            start = clock()
+            pdf.render(tree, settings)
+            total = clock() - start
+            spent["serializing"] -= spent.get("deflating", 0.0)  # deflating happens while serializing
+            spent["platypus and drawing"] = total - sum(spent.values())
+            spent["all"] = total
+            for phase, seconds in spent.items():
+                rows.setdefault(phase, []).append(seconds * 1000)
+    print(f"the PDF writer on {path.name}, median ms over {runs} renders")
+    for phase in ("laying out", "platypus and drawing", "serializing", "deflating", "PDF/A finish", "all"):
+        print(f"  {phase:<24} {statistics.median(rows.get(phase, [0.0])):>7.2f}")
+    return 0
+
+
+@contextlib.contextmanager
+def _patched(owner, name: str, replacement):
+    original = getattr(owner, name)
+    setattr(owner, name, replacement)
+    try:
+        yield
+    finally:
+        setattr(owner, name, original)
 
 
 def threaded(render, trees: list, settings, runs: int, threads: int) -> None:
