@@ -259,9 +259,9 @@ def test_decimal_labels_print_alike_in_every_format():
     from pipeline import api
 
     tree = run_transforms(_doc("1 总则", "1.1 编制目的", "正文。", "1.2 编制依据", "正文。"))
-    for fmt, settings in (("txt", None), ("md", None), ("html", None), ("docx", None),
-                          ("docx", {"docx": {"numbering": "native"}})):
-        data = api.render(tree, fmt, settings=settings)
+    for fmt, overrides in (("txt", None), ("md", None), ("html", None), ("docx", None),
+                           ("docx", {"docx": {"numbering": "native"}})):
+        data = api.render(tree, fmt, settings=overrides)
         text = docx_text(data) if fmt == "docx" else html.fromstring(data).text_content() if fmt == "html" \
             else data.decode("utf-8")
         assert "1.1 编制目的" in text and "1 总则" in text, fmt
