@@ -50,7 +50,7 @@ from pipeline import fonts
 from pipeline.config import Settings, validate
 from pipeline.convert import build_ir
 from pipeline.load import Document
-from pipeline.writers import get_writer, pdf
+from pipeline.writers import get_writer, pdf, pdffonts, pdfobjects
 
 CORPUS = Path(__file__).resolve().parents[1] / "tests" / "data" / "corpus"
 PAGES = (
@@ -113,7 +113,7 @@ def main(argv=None) -> int:
         them (kept by file), forgotten before a timed render."""
         if cache is not None:
             shutil.rmtree(cache / "ttf", ignore_errors=True)
-            pdf._subset_faces.clear()
+            pdffonts._subset_faces.clear()
     trees = []
     for name in PAGES:
         path = args.corpus / name
@@ -164,12 +164,12 @@ def phases(settings, runs: int, clock) -> int:
                 spent[phase] = spent.get(phase, 0.0) + clock() - start
         return timed
 
-    deflater = pdf.deflater
+    deflater = pdfobjects.deflater
     patches = (
         (pdf.PdfWriter, "visit_report", timing(pdf.PdfWriter.visit_report, "laying out")),
         (PDFDocument, "GetPDFData", timing(PDFDocument.GetPDFData, "serializing")),
         (pdfa, "identified", timing(pdfa.identified, "PDF/A finish")),
-        (pdf, "deflater", lambda *args: timing(deflater(*args), "deflating")),  # the function a render is given
+        (pdfobjects, "deflater", lambda *args: timing(deflater(*args), "deflating")),  # the function a render is given
     )
     rows: dict[str, list[float]] = {}
     with contextlib.ExitStack() as stack:

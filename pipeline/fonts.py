@@ -1142,7 +1142,9 @@ def reportlab_font(name: str, load: str, index: int, folder):
     # conversion). Every reader of ``_ttf_data`` slices it or unpacks from it, which a map
     # answers too. A small one (a document's converted subset) is read: a map holds a file
     # descriptor for as long as the face lives.
-    if converted:  # its bytes and glyphs, as the conversion made them (``_Subsetter`` takes the glyphs)
+    # A converted face comes with its bytes and glyphs as the conversion made them (the PDF's
+    # subsetter, ``writers.pdffonts._Subsetter``, takes the glyphs).
+    if converted:
         face._ttf_data, face.converted_glyphs = converted.data, converted.glyphs
     else:
         with open(load, "rb") as file:

@@ -33,7 +33,7 @@ from pipeline.errors import RenderError
 from pipeline.glyph_store import GlyphStore
 from pipeline.linebreak import HANGING, violations
 from pipeline.tables import normalize
-from pipeline.writers import pdf, views
+from pipeline.writers import pdf, pdffonts, views
 from pipeline.writers.text import BodyText, body_lines
 
 from .conftest import DATA, QUICK_SWEEP, REFERENCE, corpus_samples, ir_of, sample_params
@@ -618,8 +618,8 @@ def test_threads_render_at_the_same_time_with_the_bytes_of_a_serial_render(setti
     jobs = [(load_ir(REFERENCE_IR), settings), (load_ir(LONG_IR), settings), (long_table_tree(40), settings),
             (load_ir(REFERENCE_IR), tagged), (one_paragraph("并发渲染，各自的字符子集。" * 30, "并行"), settings)]
     serial = [pdf.render(tree, s) for tree, s in jobs]
-    pdf._faces.clear()  # the faces are loaded again by threads racing to load them
-    pdf._subset_faces.clear()
+    pdffonts._faces.clear()  # the faces are loaded again by threads racing to load them
+    pdffonts._subset_faces.clear()
     results = {}
 
     def work(i: int) -> None:
@@ -996,10 +996,10 @@ def test_a_font_converted_in_the_process_gives_its_subsetter_the_glyphs_it_would
     given = fonts.reportlab_font("Fgiven", load, 0, None)
     parsed = fonts.reportlab_font("Fparsed", load, 0, None)  # the second time: read from the file
     assert len(given.face.converted_glyphs) == parsed.face.numGlyphs and not hasattr(parsed.face, "converted_glyphs")
-    took, read = pdf._Subsetter(given.face), pdf._Subsetter(parsed.face)
+    took, read = pdffonts._Subsetter(given.face), pdffonts._Subsetter(parsed.face)
     assert read.glyphs == {} and {index: read._read(index) for index in took.glyphs} == took.glyphs
     subset = [ord(ch) for ch in chars if ord(ch) in parsed.face.charToGlyph][:300]
-    assert took(subset) == pdf._Subsetter(parsed.face)(subset)
+    assert took(subset) == pdffonts._Subsetter(parsed.face)(subset)
 
 
 @pytest.mark.slow
@@ -1022,7 +1022,7 @@ def test_a_font_converted_in_the_process_is_not_parsed_again(tmp_path, monkeypat
     fonts._cff_outlines.cache_clear()
     first = pdf.render(tree, s)
     assert converted == []
-    pdf._subset_faces.clear()  # as a new process, its fonts on disk
+    pdffonts._subset_faces.clear()  # as a new process, its fonts on disk
     assert pdf.render(tree, s) == first
     assert len(converted) == 2  # the body's and the title's faces
 
@@ -1113,18 +1113,18 @@ def test_a_process_keeps_the_converted_subsets_of_the_pages_used_last_only(tmp_p
     fonts_dir.mkdir()
     make_font(fonts_dir / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True)
     s = Settings(pdf=PdfSettings(font_dirs=(fonts_dir,), font_cache_dir=tmp_path / "cache"))
-    monkeypatch.setattr(pdf, "SUBSET_FACES_KEPT", 2)
-    pdf._subset_faces.clear()
+    monkeypatch.setattr(pdffonts, "SUBSET_FACES_KEPT", 2)
+    pdffonts._subset_faces.clear()
     texts = ["仿宋。", "报告。", "年度。", "仿宋报告。"]
     first = pdf.render(one_paragraph(texts[0]), s)
-    held = next(face for (load, _), face in pdf._subset_faces.items() if "FandolFang" in load)
+    held = next(face for (load, _), face in pdffonts._subset_faces.items() if "FandolFang" in load)
     held.users += 1  # as if another thread were still rendering with it (the others: Noto Serif SC's)
     for text in texts[1:]:
         pdf.render(one_paragraph(text), s)
-    assert len(pdf._subset_faces) == 2 and held in pdf._subset_faces.values()
-    pdf._release([held])
+    assert len(pdffonts._subset_faces) == 2 and held in pdffonts._subset_faces.values()
+    pdffonts.release([held])
     pdf.render(one_paragraph(texts[1]), s)
-    kept = list(pdf._subset_faces.values())
+    kept = list(pdffonts._subset_faces.values())
     assert len(kept) == 2 and held not in kept
     assert held.font.fontName not in pdfmetrics._fonts and held.font.face.name not in pdfmetrics._dynFaceNames
     assert all(face.font.fontName in pdfmetrics._fonts for face in kept)
@@ -1321,7 +1321,7 @@ def test_font_subsets_are_reportlabs_bytes_but_for_the_names(settings):
     text = "".join(dict.fromkeys(ir.text_of(load_ir(REFERENCE_IR))))
     for path, index in subset_faces(settings):
         face = TTFont("subset-check", path, subfontIndex=index).face
-        subsetter = pdf._Subsetter(face)
+        subsetter = pdffonts._Subsetter(face)
         codes = [ord(ch) for ch in text]
         composite = [code for code, glyph in sorted(face.charToGlyph.items())
                      if face.glyphPos[glyph + 1] - face.glyphPos[glyph] > 2
@@ -1369,7 +1369,7 @@ def test_each_face_is_one_composite_font_whose_codes_show_the_faces_glyphs(setti
     from .test_pdfa import to_unicode
 
     data = pdf.render(load_ir(REFERENCE_IR), settings)
-    faces = [(face.font.face, path, index) for (path, index), face in pdf.loaded_faces().items()]  # as loaded to draw
+    faces = [(face.font.face, path, index) for (path, index), face in pdffonts.loaded_faces().items()]  # as loaded to draw
     checked = 0
     with pikepdf.open(io.BytesIO(data)) as doc:
         fonts = {font.objgen: font for page in doc.pages for font in page.Resources.Font.values()}
@@ -1405,11 +1405,11 @@ def test_codes_follow_the_order_characters_are_first_drawn_and_share_a_glyph_whe
     from reportlab.pdfbase.pdfdoc import PDFDocument
 
     pdf.render(load_ir(REFERENCE_IR), settings)
-    font = next(face.font for face in pdf.loaded_faces().values() if ord("中") in face.font.face.charToGlyph)
-    codes = pdf._CidFont(font, PDFDocument())
+    font = next(face.font for face in pdffonts.loaded_faces().values() if ord("中") in face.font.face.charToGlyph)
+    codes = pdffonts.CidFont(font, PDFDocument())
     assert codes.literal("中\xa0中 文") == r"\000\001\000\002\000\001\000\003\000\004"
     assert codes.chars == [0, ord("中"), 32, 32, ord("文")]
-    assert pdf._subset_glyphs(font.face, codes.chars) == [0, 1, 2, 2, 3]
+    assert pdffonts._subset_glyphs(font.face, codes.chars) == [0, 1, 2, 2, 3]
     font.face.makeSubset(codes.chars)  # as the file is written: the subset made, its numbering kept
     assert font.face.makeSubset.glyphs_of(codes.chars) == [0, 1, 2, 2, 3]
 
@@ -1422,8 +1422,8 @@ def test_a_texts_codes_are_written_as_reportlab_escapes_their_bytes(settings):
     from reportlab.pdfbase.pdfdoc import PDFDocument
 
     pdf.render(load_ir(REFERENCE_IR), settings)
-    font = next(face.font for face in pdf.loaded_faces().values() if ord("中") in face.font.face.charToGlyph)
-    codes = pdf._CidFont(font, PDFDocument())
+    font = next(face.font for face in pdffonts.loaded_faces().values() if ord("中") in face.font.face.charToGlyph)
+    codes = pdffonts.CidFont(font, PDFDocument())
     text = "".join(map(chr, range(0x4E00, 0x4E00 + 300)))
     assert codes.literal(text) == escapePDF(b"".join(code.to_bytes(2, "big") for code in range(1, 301)))
 
@@ -1432,10 +1432,10 @@ def test_to_unicode_maps_write_characters_beyond_the_bmp_as_surrogate_pairs():
     """A font's ToUnicode map gives each code (two bytes) its character in UTF-16: four hex
     digits in the BMP, a surrogate pair beyond it; code 0 (.notdef) shows nothing, and no block
     holds more than the 100 entries a CMap allows."""
-    cmap = pdf._to_unicode_cmap("AAAAAA+F1", [0, 0x4E2D, 0x20000, 0x1F446])
+    cmap = pdffonts._to_unicode_cmap("AAAAAA+F1", [0, 0x4E2D, 0x20000, 0x1F446])
     assert "3 beginbfchar\n<0001> <4E2D>\n<0002> <D840DC00>\n<0003> <D83DDC46>\nendbfchar" in cmap
     assert "<0000> <FFFF>\nendcodespacerange" in cmap
-    long = pdf._to_unicode_cmap("AAAAAA+F1", [0, *range(0x4E00, 0x4E00 + 250)])
+    long = pdffonts._to_unicode_cmap("AAAAAA+F1", [0, *range(0x4E00, 0x4E00 + 250)])
     assert re.findall(r"(\d+) beginbfchar", long) == ["100", "100", "50"]
     assert "\n<00AB> <4EAA>\n" in long  # upper-case hex, codes and characters alike
 
@@ -1447,11 +1447,11 @@ def test_threads_take_subsets_of_one_face_at_the_same_time(settings):
 
     for path, index in subset_faces(settings)[:2]:
         face = TTFont("subset-threads", path, subfontIndex=index).face
-        build = pdf._Subsetter(face)
+        build = pdffonts._Subsetter(face)
         codes = sorted(face.charToGlyph)[:40 * 200]
         cases = [codes[i::40][:200] for i in range(40)]
         serial = [build(subset) for subset in cases]
-        build, results = pdf._Subsetter(face), {}
+        build, results = pdffonts._Subsetter(face), {}
 
         def work(k: int) -> None:
             for i in range(k, len(cases), 8):

@@ -13,7 +13,7 @@ from lxml import etree
 from pipeline import ir
 from pipeline.config import PdfSettings, Settings
 from pipeline.tables import normalize
-from pipeline.writers import pdf
+from pipeline.writers import pdf, pdfobjects
 
 TOLERANCE = 0.01  # points
 
@@ -154,8 +154,8 @@ def test_the_pdfdoc_encoding_shortcut_gives_reportlabs_bytes():
 
     from reportlab.pdfbase import pdfdoc
 
-    pdf._patch_reportlab()
-    assert pdfdoc.pdfdocEnc is pdf._pdfdoc_encoded
+    pdfobjects.patch_reportlab()
+    assert pdfdoc.pdfdocEnc is pdfobjects._pdfdoc_encoded
     assert "pdfdocEnc" in _globals_used(pdfdoc.format)
     source = re.search(r"^def pdfdocEnc\(.*?(?=^\S)", inspect.getsource(pdfdoc), re.M | re.S).group()
     namespace: dict = {}
@@ -163,7 +163,7 @@ def test_the_pdfdoc_encoding_shortcut_gives_reportlabs_bytes():
     samples = ["0", "-12.5", "/FontName", "3 0 R", "1 0 obj\n", "".join(map(chr, range(32, 127))),
                "\t\r\n", "\x18", "\x7f", "é", "中文", "", b"(raw)"]
     for sample in samples + [chr(c) for c in range(256)]:
-        assert _outcome(pdf._pdfdoc_encoded, sample) == _outcome(namespace["pdfdocEnc"], sample), repr(sample)
+        assert _outcome(pdfobjects._pdfdoc_encoded, sample) == _outcome(namespace["pdfdocEnc"], sample), repr(sample)
 
 
 def test_the_pdfdoc_check_shortcut_answers_as_reportlabs():
@@ -176,16 +176,16 @@ def test_the_pdfdoc_check_shortcut_answers_as_reportlabs():
     importlib.import_module("pikepdf")  # registers its pdfdoc codec
     from reportlab.pdfbase import pdfdoc, rl_codecs
 
-    pdf._patch_reportlab()
-    pdf._patch_reportlab()
-    assert pdfdoc._checkPdfdoc is pdf._in_pdfdoc
+    pdfobjects.patch_reportlab()
+    pdfobjects.patch_reportlab()
+    assert pdfdoc._checkPdfdoc is pdfobjects._in_pdfdoc
     assert "_checkPdfdoc" in _globals_used(pdfdoc.PDFString.format)
-    original = pdf._in_pdfdoc.__wrapped__
-    assert original is not pdf._in_pdfdoc
+    original = pdfobjects._in_pdfdoc.__wrapped__
+    assert original is not pdfobjects._in_pdfdoc
     samples = ["", "Annual report 2023", "二〇二三年法治政府建设年度报告", "Café – ﬁne • €5", "2023年 report",
                "\U0001F600", "a\x00b"]
     for sample in samples + [chr(c) for c in range(0x10000)]:
-        assert bool(pdf._in_pdfdoc(sample)) == bool(original(sample)), repr(sample)
+        assert bool(pdfobjects._in_pdfdoc(sample)) == bool(original(sample)), repr(sample)
     reportlabs = rl_codecs.RL_Codecs._rl_codecs("pdfdoc")  # its codec search function
     for encode in (reportlabs.encode, lambda text: text.encode("pdfdoc_pikepdf")):
         for code in range(0x3400, 0xA000):
@@ -201,8 +201,8 @@ def test_pdf_names_are_remembered_as_reportlab_makes_them():
 
     from reportlab.pdfbase import pdfdoc
 
-    pdf._patch_reportlab()
-    pdf._patch_reportlab()
+    pdfobjects.patch_reportlab()
+    pdfobjects.patch_reportlab()
     assert "PDFName" in _globals_used(inspect.unwrap(pdfdoc.PDFStream.format))  # reportlab's own
     made = pdfdoc.PDFName.__wrapped__
     assert not hasattr(made, "cache_info")
@@ -217,11 +217,11 @@ def test_pdf_arrays_are_formatted_as_reportlab_formats_them():
     however often the writer patches reportlab."""
     from reportlab.pdfbase import pdfdoc
 
-    pdf._patch_reportlab()
-    pdf._patch_reportlab()
-    assert pdfdoc.PDFArray.format is pdf._array_format
-    original = pdf._array_format.__wrapped__
-    assert original is not pdf._array_format
+    pdfobjects.patch_reportlab()
+    pdfobjects.patch_reportlab()
+    assert pdfdoc.PDFArray.format is pdfobjects._array_format
+    original = pdfobjects._array_format.__wrapped__
+    assert original is not pdfobjects._array_format
     document = pdfdoc.PDFDocument()
     samples = [[], [0], [500, 1000, 1000.0, 0.5, -3.25, 2 / 3, 1e-7, 123456789], list(range(37)),
                [pdfdoc.PDFName("Type"), "text", b"raw", 12, 1.5, pdfdoc.PDFArray([1, 2])],
@@ -230,7 +230,7 @@ def test_pdf_arrays_are_formatted_as_reportlab_formats_them():
         for multiline in (True, False, "forced"):
             array = pdfdoc.PDFArray(sample)
             array.multiline = multiline
-            assert pdf._array_format(array, document) == original(array, document), (sample, multiline)
+            assert pdfobjects._array_format(array, document) == original(array, document), (sample, multiline)
 
 
 def test_pdf_dictionaries_are_formatted_as_reportlab_formats_them():
@@ -242,11 +242,11 @@ def test_pdf_dictionaries_are_formatted_as_reportlab_formats_them():
 
     from reportlab.pdfbase import pdfdoc
 
-    pdf._patch_reportlab()
-    pdf._patch_reportlab()
-    assert pdfdoc.PDFDictionary.format is pdf._dict_format
-    original = pdf._dict_format.__wrapped__
-    assert original is not pdf._dict_format
+    pdfobjects.patch_reportlab()
+    pdfobjects.patch_reportlab()
+    assert pdfdoc.PDFDictionary.format is pdfobjects._dict_format
+    original = pdfobjects._dict_format.__wrapped__
+    assert original is not pdfobjects._dict_format
     document = pdfdoc.PDFDocument()
     reference = document.Reference(pdfdoc.PDFArray([1]), "sample")
     entry = {"Type": pdfdoc.PDFName("Font"), "Widths": pdfdoc.PDFArray([500, 1000.0, 2 / 3]), "Flags": 4,
@@ -258,4 +258,4 @@ def test_pdf_dictionaries_are_formatted_as_reportlab_formats_them():
             dictionary = pdfdoc.PDFDictionary(sample)
             dictionary.dict = sample  # as given, ordered or not
             dictionary.multiline = multiline
-            assert pdf._dict_format(dictionary, document) == original(dictionary, document), (sample, multiline)
+            assert pdfobjects._dict_format(dictionary, document) == original(dictionary, document), (sample, multiline)
