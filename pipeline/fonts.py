@@ -27,7 +27,7 @@ fonts (Noto/Source Han CJK, Fandol) cannot be embedded by reportlab: the charact
 document uses are converted to TrueType outlines (``truetype_subset``: the face's glyph names,
 character map and metrics read once and kept on disk, each glyph converted once per machine
 and kept in a store on disk, ``glyph_store``, the font of a character set assembled table by
-table, ``CffOutlines``, and kept on disk; ``sfnt`` writes the file). ``reportlab_font`` makes
+table, ``CffOutlines``, of tables ``sfnt`` makes, and kept on disk; ``sfnt`` writes the file). ``reportlab_font`` makes
 the PDF writer's reportlab font of a face from what reportlab's parser read of it once (kept
 on disk), or, for a font converted in the process, from what the conversion computed of it.
 
@@ -57,7 +57,6 @@ from array import array
 from bisect import bisect_right
 from functools import cached_property, lru_cache, partial, wraps
 from importlib import resources
-from itertools import accumulate
 from pathlib import Path
 from typing import Callable, Iterator, NamedTuple
 
@@ -1175,7 +1174,7 @@ class Converted(NamedTuple):
 
     data: bytes  # the font file
     reading: tuple[dict, dict]  # what reportlab's parser reads of it (``reportlab_reading``)
-    glyphs: tuple[ConvertedGlyph, ...]  # by glyph number
+    glyphs: tuple[sfnt.ConvertedGlyph, ...]  # by glyph number
 
 
 def truetype_subset(path: str, index: int, chars: str, settings=None) -> Path:
@@ -1287,7 +1286,7 @@ class CffOutlines:
         self.advances = _array("H", face["advances"])  # by glyph number
         self.side_bearings = _array("h", face["side_bearings"])
         self.tables: dict = face["tables"]  # what every font converted of it takes from it
-        self.converted_glyphs: dict[str, ConvertedGlyph] = {}  # glyph name → its TrueType glyph
+        self.converted_glyphs: dict[str, sfnt.ConvertedGlyph] = {}  # glyph name → its TrueType glyph
         self._template: tuple[dict, dict] | None = None  # reportlab's reading of a font of a space
 
     def glyphs_of(self, points) -> dict[int, int]:
@@ -1326,13 +1325,13 @@ class CffOutlines:
         """The face's outlines (fontTools reads the CFF's charset and index when first asked)."""
         return self.font.getGlyphSet()
 
-    def glyphs(self, names: list[str], store: GlyphStore | None = None) -> dict[str, ConvertedGlyph]:
+    def glyphs(self, names: list[str], store: GlyphStore | None = None) -> dict[str, sfnt.ConvertedGlyph]:
         """The TrueType outlines of glyphs ``names``, each converted once: kept in this
         process, and in ``store`` for other processes."""
         missing = [name for name in names if name not in self.converted_glyphs]
         if missing:
             made = store.exchange(missing, self._convert) if store else {name: self._convert(name) for name in missing}
-            self.converted_glyphs.update((name, ConvertedGlyph(data)) for name, data in made.items())
+            self.converted_glyphs.update((name, sfnt.ConvertedGlyph(data)) for name, data in made.items())
         return {name: self.converted_glyphs[name] for name in names}
 
     def _convert(self, name: str) -> bytes:
@@ -1394,21 +1393,21 @@ class CffOutlines:
         new_number = {number: i for i, number in enumerate(numbers)}
         character_map = {point: new_number[number] for point, number in mapped.items()}
         tag = hashlib.sha1(chars.encode()).hexdigest()[:8].upper()
-        glyf, glyf_sum, loca, loca_format, offsets = _glyf_and_loca(parts)
-        metrics, metrics_count = _hmtx(advances, bearings)
+        glyf, glyf_sum, loca, loca_format, offsets = sfnt.glyf_and_loca(parts)
+        metrics, metrics_count = sfnt.hmtx_table(advances, bearings)
         outlined = [(glyph, advance, bearing) for glyph, advance, bearing in zip(parts, advances, bearings)
                     if glyph.contours]
         face = self.tables
         tables = {
-            "head": _head(face["head"], outlined, loca_format),
-            "hhea": _hhea(face["hhea"], outlined, max(advances), metrics_count),
-            "maxp": _maxp(parts),
-            "OS/2": _os2(face, set(character_map)),
+            "head": sfnt.head_table(face["head"], outlined, loca_format),
+            "hhea": sfnt.hhea_table(face["hhea"], outlined, max(advances), metrics_count),
+            "maxp": sfnt.maxp_table(parts),
+            "OS/2": sfnt.os2_table(face, set(character_map)),
             "hmtx": metrics,
-            "cmap": _cmap(character_map),
+            "cmap": sfnt.cmap_table(character_map),
             "loca": loca,
             "glyf": glyf,
-            "name": _name(face["names"], tag),
+            "name": sfnt.name_table(face["names"], tag),
             "post": face["post"],
         }
         parts = {"glyphs": parts, "character map": character_map, "advances": advances, "bearings": bearings,
@@ -1503,244 +1502,6 @@ def _face_tables(font) -> dict:
         "post": post.compile(None),
         "names": names,
     }
-
-
-def _glyf_and_loca(glyphs: list[ConvertedGlyph]) -> tuple[bytes, int, bytes, int, list[int]]:
-    """The ``glyf`` table of ``glyphs`` and its checksum, and the ``loca`` table, its format
-    and the glyphs' offsets, as fontTools writes them: no padding, but a zero byte after each
-    glyph of odd length when that lets the offsets be short ones."""
-    compiled = [glyph.compiled for glyph in glyphs]
-    offsets = list(accumulate(map(len, compiled), initial=0))
-    odd = [i for i, data in enumerate(compiled) if len(data) % 2]
-    if odd and offsets[-1] + len(odd) < 0x20000:
-        compiled = [data + b"\0" if len(data) % 2 else data for data in compiled]
-        offsets = list(accumulate(map(len, compiled), initial=0))
-    if offsets[-1] < 0x20000 and not any(offset % 2 for offset in offsets):
-        loca_format, loca = 0, struct.pack(f">{len(offsets)}H", *(offset >> 1 for offset in offsets))
-    else:
-        loca_format, loca = 1, struct.pack(f">{len(offsets)}L", *offsets)
-    checksum = sum(map(ConvertedGlyph.checksum_at, glyphs, offsets)) & 0xFFFFFFFF
-    glyf = b"".join(compiled) or b"\0"  # a zero byte when no glyph has an outline
-    return glyf, checksum, loca, loca_format, offsets
-
-
-def _hmtx(advances: list[int], bearings: list[int]) -> tuple[bytes, int]:
-    """The ``hmtx`` table and its count of full metrics: the glyphs after the last change of
-    advance hold their side bearing only."""
-    last, count = advances[-1], len(advances)
-    while advances[count - 2] == last:
-        count -= 1
-        if count <= 1:
-            count = 1
-            break
-    full = [value for pair in zip(advances[:count], bearings[:count]) for value in pair]
-    rest = bearings[count:]
-    return struct.pack(f">{'Hh' * count}{len(rest)}h", *full, *rest), count
-
-
-def _head(template: bytes, outlined: list[tuple[ConvertedGlyph, int, int]], loca_format: int) -> bytes:
-    """The face's ``head`` with the bounds of the glyphs ``outlined`` (those with an outline,
-    each with its advance and left side bearing), the flag that each one's left side bearing
-    is its x_min, and the ``loca`` format."""
-    head = bytearray(template)
-    flags = struct.unpack_from(">H", head, 16)[0]
-    lsb_is_x_min = all(glyph.x_min == bearing for glyph, _, bearing in outlined)
-    struct.pack_into(">H", head, 16, flags | 0x2 if lsb_is_x_min else flags & ~0x2)
-    bounds = (0, 0, 0, 0)
-    if outlined:
-        bounds = (min(glyph.x_min for glyph, _, _ in outlined), min(glyph.y_min for glyph, _, _ in outlined),
-                  max(glyph.x_max for glyph, _, _ in outlined), max(glyph.y_max for glyph, _, _ in outlined))
-    struct.pack_into(">4h", head, 36, *bounds)
-    struct.pack_into(">h", head, 50, loca_format)
-    return bytes(head)
-
-
-def _hhea(template: bytes, outlined: list[tuple[ConvertedGlyph, int, int]], advance_max: int,
-          metrics_count: int) -> bytes:
-    """The face's ``hhea`` with the greatest advance, the least left and right side bearings
-    and the greatest extent of the glyphs ``outlined``, and the count of full metrics."""
-    hhea = bytearray(template)
-    sides = (0, 0, 0)
-    if outlined:
-        sides = (min(bearing for _, _, bearing in outlined),
-                 min(advance - bearing - (glyph.x_max - glyph.x_min) for glyph, advance, bearing in outlined),
-                 max(bearing + glyph.x_max - glyph.x_min for glyph, _, bearing in outlined))
-    struct.pack_into(">H3h", hhea, 10, advance_max, *sides)
-    struct.pack_into(">H", hhea, 34, metrics_count)
-    return bytes(hhea)
-
-
-def _maxp(glyphs: list[ConvertedGlyph]) -> bytes:
-    """A ``maxp`` of version 1.0 for simple glyphs: their count, most points and contours,
-    one zone, no instructions."""
-    simple = [glyph for glyph in glyphs if glyph.contours > 0]
-    points = max((glyph.points for glyph in simple), default=0)
-    contours = max((glyph.contours for glyph in simple), default=0)
-    return struct.pack(">LH13H", 0x00010000, len(glyphs), points, contours, 0, 0, 1, *(0,) * 8)
-
-
-#: The characters whose presence fontTools' ``calcCodePageRanges`` reads (a code page's sign,
-#: the printable ASCII, the line-drawing and other marks it asks for): only these of a
-#: font's characters change its answer, and a page's hundreds of others made it a third of
-#: the font's build. A test holds the answers equal.
-CODE_PAGE_SIGNS = frozenset(range(0x20, 0x7E)) | frozenset(map(ord, "ÞĽБΆİאرŗ₫ๅエㄅㄱ央곴♥þ╚ÅéõЅ╜½√‰∑┤"))
-
-
-def _os2(face: dict, points: set[int]) -> bytes:
-    """The face's ``OS/2`` table (``_face_tables``) for a font of the characters ``points``:
-    the Unicode ranges and code pages none of them is in cleared (at least the Latin 1 code
-    page kept), the first and last character set."""
-    from fontTools.ttLib.tables.O_S_2f_2 import calcCodePageRanges, intersectUnicodeRanges
-
-    os2 = bytearray(face["OS/2"])
-    unicode_ranges = set(face["unicode ranges"]) - intersectUnicodeRanges(points, inverse=True)
-    code_pages = calcCodePageRanges(points & CODE_PAGE_SIGNS) & set(face["code pages"]) or {0}
-    struct.pack_into(">4L", os2, 42, *_bit_fields(unicode_ranges, 4))
-    if points:
-        struct.pack_into(">HH", os2, 64, min(0xFFFF, min(points)), min(0xFFFF, max(points)))
-    struct.pack_into(">2L", os2, 78, *_bit_fields(code_pages, 2))
-    return bytes(os2)
-
-
-def _bit_fields(bits: set[int], fields: int) -> list[int]:
-    """Bit numbers as ``fields`` 32-bit fields, bit 0 the first field's lowest."""
-    return [sum(1 << (bit - 32 * i) for bit in bits if 32 * i <= bit < 32 * (i + 1)) for i in range(fields)]
-
-
-def _cmap(character_map: dict[int, int]) -> bytes:
-    """The ``cmap`` table of ``character_map`` (character → glyph number): one format 4
-    subtable for both Unicode encodings (its characters in the Basic Multilingual Plane),
-    and a format 12 one for Windows when a character lies beyond it."""
-    four = _cmap_format_4({point: glyph for point, glyph in character_map.items() if point <= 0xFFFF})
-    subtables = [(0, 3, four), (3, 1, four)]
-    if character_map and max(character_map) > 0xFFFF:
-        subtables.append((3, 10, _cmap_format_12(character_map)))
-    header = [struct.pack(">HH", 0, len(subtables))]
-    offsets, data = {}, []
-    at = 4 + 8 * len(subtables)
-    for platform, encoding, subtable in subtables:
-        if subtable not in offsets:
-            offsets[subtable] = at
-            at += len(subtable)
-            data.append(subtable)
-        header.append(struct.pack(">HHL", platform, encoding, offsets[subtable]))
-    return b"".join(header + data)
-
-
-def _cmap_format_4(character_map: dict[int, int]) -> bytes:
-    """A format 4 subtable, cut into segments as fontTools cuts them (``splitRange``: a run
-    of characters is cut where doing so saves bytes)."""
-    from fontTools.ttLib.tables._c_m_a_p import splitRange
-
-    codes = sorted(character_map)
-    if not codes:
-        starts, ends = [0xFFFF], [0xFFFF]
-    else:
-        starts, ends, last = [codes[0]], [], codes[0]
-        for code in [*codes[1:], None]:
-            if code is not None and code == last + 1:
-                last = code
-                continue
-            if starts[-1] == last:  # a run of one character is its own segment
-                ends.append(last)
-            else:
-                more_starts, more_ends = splitRange(starts[-1], last, character_map)
-                starts += more_starts
-                ends += more_ends
-            starts.append(0xFFFF if code is None else code)
-            last = code
-        ends.append(0xFFFF)
-    deltas, range_offsets, glyph_ids = [], [], []
-    for i, (start, end) in enumerate(zip(starts[:-1], ends[:-1])):
-        if start == end:  # most segments of a page's characters: one character each
-            deltas.append((character_map[start] - start) % 0x10000)
-            range_offsets.append(0)
-            continue
-        glyphs = [character_map[code] for code in range(start, end + 1)]
-        if glyphs == list(range(glyphs[0], glyphs[0] + len(glyphs))):
-            deltas.append((glyphs[0] - start) % 0x10000)
-            range_offsets.append(0)
-        else:
-            deltas.append(0)
-            range_offsets.append(2 * (len(ends) + len(glyph_ids) - i))
-            glyph_ids += glyphs
-    deltas.append(1)  # the last segment (0xFFFF) maps to .notdef
-    range_offsets.append(0)
-    count = len(ends)
-    data = struct.pack(f">{count}HH{count}H{count}H{count + len(glyph_ids)}H",
-                       *ends, 0, *starts, *deltas, *range_offsets, *glyph_ids)
-    return struct.pack(">7H", 4, 14 + len(data), 0, 2 * count, *sfnt.search_range(count, 2)) + data
-
-
-def _cmap_format_12(character_map: dict[int, int]) -> bytes:
-    """A format 12 subtable: a group for each run of characters whose glyph numbers run too."""
-    codes = sorted(character_map)
-    groups, start = [], codes[0]
-    for previous, code in zip(codes, [*codes[1:], None]):
-        if code is None or code != previous + 1 or character_map[code] != character_map[previous] + 1:
-            groups.append(struct.pack(">LLL", start, previous, character_map[start]))
-            start = code
-    data = b"".join(groups)
-    return struct.pack(">HHLLL", 12, 0, 16 + len(data), 0, len(groups)) + data
-
-
-def _name(records: dict[tuple[int, int, int, int], tuple[str, str]], tag: str) -> bytes:
-    """The ``name`` table of ``records`` (``_face_tables``) in their order, the
-    PostScript name (6) tagged with ``tag``; a text met again is stored once."""
-    header, strings, offsets = [], [], {}
-    at = 0
-    for (platform, encoding, language, name_id), (text, codec) in sorted(records.items()):
-        data = _encoded(f"{text[:54]}-{tag}" if name_id == 6 else text, codec)
-        if data not in offsets:
-            offsets[data], at = at, at + len(data)
-            strings.append(data)
-        header.append(struct.pack(">6H", platform, encoding, language, name_id, len(data), offsets[data]))
-    return struct.pack(">HHH", 0, len(header), 6 + 12 * len(header)) + b"".join(header + strings)
-
-
-def _encoded(text: str, codec: str) -> bytes:
-    try:
-        return text.encode(codec)
-    except LookupError:  # one of fontTools' Mac codecs, which its module registers when imported
-        import fontTools.encodings.codecs  # noqa: F401
-
-        return text.encode(codec)
-
-
-class ConvertedGlyph:
-    """A converted glyph as a font is assembled of it (``CffOutlines.truetype``): its compiled
-    ``glyf`` bytes, and what the font's ``head``, ``hhea`` and ``maxp`` figures are computed
-    from (contours, bounds, points), read from those bytes. A glyph is compiled once, whatever
-    fonts it goes into, and its coordinates are not kept (a tenth of the memory)."""
-
-    __slots__ = ("compiled", "contours", "x_min", "y_min", "x_max", "y_max", "points", "sums")
-
-    def __init__(self, compiled: bytes):
-        self.compiled = compiled
-        if compiled:  # a simple glyph's header, then its contours' last points' numbers
-            self.contours, self.x_min, self.y_min, self.x_max, self.y_max = struct.unpack_from(">5h", compiled)
-            self.points = struct.unpack_from(">H", compiled, 8 + 2 * self.contours)[0] + 1
-        else:  # no outline (a space)
-            self.contours = self.x_min = self.y_min = self.x_max = self.y_max = self.points = 0
-        self.sums: list[int | None] = [None] * 4  # ``checksum_at``, by where in a word the glyph starts
-
-    @property
-    def padded(self) -> bytes:
-        """The compiled bytes zero padded to a multiple of four, as a font subset holds them
-        (made when asked: a process keeps every glyph it met, and a copy of each would double
-        what they take)."""
-        return self.compiled + b"\0" * (-len(self.compiled) % 4)
-
-    def checksum_at(self, offset: int) -> int:
-        """What the glyph adds to the checksum of a ``glyf`` table in which it starts at
-        ``offset``: the table's checksum is the sum of its glyphs', each summed as if it began
-        where it does within a four-byte word (summing the table's words took a third of a
-        font's build)."""
-        shift = offset % 4
-        found = self.sums[shift]
-        if found is None:
-            found = self.sums[shift] = sfnt.checksum(b"\0" * shift + self.compiled)
-        return found
 
 
 #: The form ``_cff_face_data`` keeps a face's data in (a new form is read afresh).

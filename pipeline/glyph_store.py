@@ -5,7 +5,7 @@ Converting a CFF glyph (fontTools' charstring interpreter, then cubic to quadrat
 takes about a millisecond; a CJK page sets hundreds of glyphs, and every batch worker, each
 replacement worker after its 500 documents and every single conversion would convert the
 same common characters again. The store holds each glyph's compiled ``glyf`` bytes, which
-are all a converted font needs of it (``fonts.ConvertedGlyph``), in one SQLite file per face
+are all a converted font needs of it (``sfnt.ConvertedGlyph``), in one SQLite file per face
 (``<cache>/glyphs/<stem>-<index>-<digest>.sqlite``, the digest of the face file's path, size
 and time, fontTools' version and the conversion's), which any number of processes read and
 add to at once (write-ahead log: readers never wait for the writer).
