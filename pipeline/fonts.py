@@ -1259,11 +1259,6 @@ def prune_converted(folder: Path, keep: int) -> None:
 #: The greatest distance, in font units, between a cubic curve of a CFF glyph and the
 #: quadratic splines that replace it.
 MAX_CONVERSION_ERROR = 1.0
-#: The name records a converted font keeps: copyright, family, style, unique identifier, full
-#: name, version and PostScript name (what reportlab reads and what a PDF embeds of a face).
-CONVERTED_NAME_IDS = range(7)
-
-
 class CffOutlines:
     """A CFF-outline face open for converting: its character map, glyph names and metrics
     read once (kept on disk under ``folder``: reading them is a third of a second for a CJK face,
@@ -1469,7 +1464,7 @@ def _face_tables(font) -> dict:
     a font recalculates are set per font; an ``OS/2`` of version 0 becomes one of version 1,
     as fontTools makes it when it sets the code pages), the ``OS/2`` table's Unicode range and
     code page bits, a ``post`` table of format 3 with the face's italic angle, underline and
-    pitch, and the name records kept (``CONVERTED_NAME_IDS``): by (platform, encoding,
+    pitch, and the name records kept (``sfnt.ESSENTIAL_NAME_IDS``): by (platform, encoding,
     language, name), the text and its encoding. Kept on disk: reading them takes fontTools'
     table modules, a twentieth of a second to import."""
     from types import SimpleNamespace
@@ -1490,7 +1485,7 @@ def _face_tables(font) -> dict:
     post.minMemType42 = post.maxMemType42 = post.minMemType1 = post.maxMemType1 = 0
     names = {}
     for record in font["name"].names:  # a record set twice keeps its place and its last text
-        if record.nameID in CONVERTED_NAME_IDS:
+        if record.nameID in sfnt.ESSENTIAL_NAME_IDS:
             key = (record.platformID, record.platEncID, record.langID, record.nameID)
             names[key] = (record.toUnicode(), record.getEncoding())
     return {

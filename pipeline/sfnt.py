@@ -1,7 +1,8 @@
 """TrueType font files as bytes: the tables a font converted from a CFF face is made of
 (``glyf`` and ``loca`` of its glyphs, ``ConvertedGlyph``; ``hmtx``, ``head``, ``hhea``, ``maxp``,
-``OS/2``, ``cmap``, ``name``), a table's checksum, and the file a set of tables makes (the table
-directory, each table padded to four bytes, the ``head`` table's checksum adjustment). Used by
+``OS/2``, ``cmap``, ``name``), the ``name`` records a font in a PDF keeps, a table's checksum,
+and the file a set of tables makes (the table directory, each table padded to four bytes, the
+``head`` table's checksum adjustment). Used by
 the CFF faces' conversion to TrueType outlines (``fonts.CffOutlines``) and by the PDF writer's
 font subsets."""
 from __future__ import annotations
@@ -73,6 +74,31 @@ def font_file(tables: dict[str, bytes], sums: dict[str, int] | None = None, orde
 def truetype_order(tags) -> list[str]:
     """``tags`` in the order fontTools writes a TrueType font's tables in."""
     return [tag for tag in TRUETYPE_TABLE_ORDER if tag in tags] + sorted(set(tags) - set(TRUETYPE_TABLE_ORDER))
+
+
+#: The name records a font embedded in a PDF keeps, as fontTools' subsetter keeps them by
+#: default: copyright, family, style, unique identifier, full name, version and PostScript name
+#: (what reportlab reads of a face). The rest is mostly a licence's full text (20 KB in the AR
+#: PL faces), which reportlab copied into every subset of 256 characters, so a page of a
+#: thousand distinct characters carried it four times.
+ESSENTIAL_NAME_IDS = range(7)
+
+
+def essential_names(data: bytes) -> bytes:
+    """The ``name`` table ``data`` holding only the records of ``ESSENTIAL_NAME_IDS`` (format 0;
+    a format 1 table, with language tags, is kept whole)."""
+    version, count, storage = struct.unpack_from(">HHH", data)
+    if version != 0:
+        return data
+    records, strings, at = [], {}, 0
+    for i in range(count):
+        platform, encoding, language, name_id, length, offset = struct.unpack_from(">6H", data, 6 + 12 * i)
+        if name_id in ESSENTIAL_NAME_IDS:
+            text = data[storage + offset:storage + offset + length]
+            if text not in strings:
+                strings[text], at = at, at + len(text)
+            records.append(struct.pack(">6H", platform, encoding, language, name_id, length, strings[text]))
+    return struct.pack(">HHH", 0, len(records), 6 + 12 * len(records)) + b"".join(records) + b"".join(strings)
 
 
 def glyf_and_loca(glyphs: list[ConvertedGlyph]) -> tuple[bytes, int, bytes, int, list[int]]:

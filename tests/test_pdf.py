@@ -901,7 +901,7 @@ def fonttools_build(outlines: fonts.CffOutlines, chars: str) -> bytes:
     name = font["name"] = newTable("name")
     name.names = []
     for record in source["name"].names:
-        if record.nameID in fonts.CONVERTED_NAME_IDS:
+        if record.nameID in sfnt.ESSENTIAL_NAME_IDS:
             text = record.toUnicode()
             name.setName(f"{text[:54]}-{tag}" if record.nameID == 6 else text, record.nameID,
                          record.platformID, record.platEncID, record.langID)

@@ -82,7 +82,7 @@ _GLYPH_DATA, _GLYPH_CHECKSUM, _GLYPH_RENUMBER = attrgetter("data"), attrgetter("
 class _Subsetter:
     """reportlab's TrueType subset (``TTFontFile.makeSubset``) of the characters of a composite
     font (``CidFont``), the same bytes but for the ``name`` table (its essential records only,
-    ``_essential_names``), built faster: the glyphs are read in place from the font file
+    ``sfnt.essential_names``), built faster: the glyphs are read in place from the font file
     (reportlab copies the whole glyf table, megabytes for a CJK face, for every subset), each
     glyph (its padded bytes, checksum and components) once per face, and so are the tables
     copied as they are and their checksums; the file's checksum is summed from the tables'
@@ -99,7 +99,7 @@ class _Subsetter:
                        if tag in face.table}
         self.same = {tag: self.tables[tag] for tag in self.COPIED if tag in self.tables}  # in every subset
         if "name" in self.same:
-            self.same["name"] = _essential_names(self.same["name"])
+            self.same["name"] = sfnt.essential_names(self.same["name"])
         self.same["post"] = b"\x00\x03\x00\x00" + self.tables["post"][4:16] + b"\x00" * 16
         self.sums = {tag: sfnt.checksum(data) for tag, data in self.same.items()}
         # by glyph number, read when a subset first takes the glyph (a CJK face has tens of
@@ -183,30 +183,6 @@ class _Subsetter:
         out["loca"] = loca
         out["head"] = _set_ushort(self.tables["head"], 50, loc_format)  # its checksum adjustment set anew
         return sfnt.font_file(out, {**self.sums, "glyf": glyf_sum & 0xFFFFFFFF})
-
-
-#: The name records a subset keeps, as fontTools' subsetter does by default: copyright, family,
-#: style, unique identifier, full name, version and PostScript name. The rest is mostly the
-#: licence's full text (20 KB in the AR PL faces), which reportlab copied into every subset of
-#: 256 characters, so a page of a thousand distinct characters carried it four times.
-KEPT_NAME_IDS = range(7)
-
-
-def _essential_names(data: bytes) -> bytes:
-    """The ``name`` table ``data`` holding only the records of ``KEPT_NAME_IDS`` (format 0;
-    a format 1 table, with language tags, is kept whole)."""
-    version, count, storage = struct.unpack_from(">HHH", data)
-    if version != 0:
-        return data
-    records, strings, at = [], {}, 0
-    for i in range(count):
-        platform, encoding, language, name_id, length, offset = struct.unpack_from(">6H", data, 6 + 12 * i)
-        if name_id in KEPT_NAME_IDS:
-            text = data[storage + offset:storage + offset + length]
-            if text not in strings:
-                strings[text], at = at, at + len(text)
-            records.append(struct.pack(">6H", platform, encoding, language, name_id, length, strings[text]))
-    return struct.pack(">HHH", 0, len(records), 6 + 12 * len(records)) + b"".join(records) + b"".join(strings)
 
 
 def _renumbered(glyph: _Glyph, glyph_set: dict[int, int]) -> bytes:
