@@ -2,9 +2,8 @@
 (``glyf`` and ``loca`` of its glyphs, ``ConvertedGlyph``; ``hmtx``, ``head``, ``hhea``, ``maxp``,
 ``OS/2``, ``cmap``, ``name``), the ``name`` records a font in a PDF keeps, a table's checksum,
 and the file a set of tables makes (the table directory, each table padded to four bytes, the
-``head`` table's checksum adjustment). Used by
-the CFF faces' conversion to TrueType outlines (``fonts.CffOutlines``) and by the PDF writer's
-font subsets."""
+``head`` table's checksum adjustment). Used by the CFF faces' conversion to TrueType outlines
+(``fonts.CffOutlines``) and by the PDF writer's font subsets (``writers.pdffonts``)."""
 from __future__ import annotations
 
 import array
