@@ -34,7 +34,7 @@ from pipeline.batch.runner import LocalPool
 from pipeline.batch.sources import Selector, iter_items, out_base_of, url_to_path
 from pipeline.batch.worker import Job, convert_document, worker_main
 from pipeline.cli_batch import batch, check
-from pipeline.config import Settings
+from pipeline.config import PdfSettings, Settings
 from pipeline.convert import build_ir, convert
 from pipeline.fsio import atomic_open
 from pipeline.load import Document
@@ -620,6 +620,88 @@ def test_a_crash_or_a_hang_fails_that_document_alone(tmp_path):
         output = outcomes[name]["outputs"]["txt"]
         assert hashlib.sha256((tmp_path / output["path"]).read_bytes()).hexdigest() == output["sha256"]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt", "d.txt"]  # no temporary left
+
+
+def pipe_breaking_worker(conn, settings, formats):
+    """worker_main, except that a document named shut.* closes the reading side of the
+    worker's pipe before its outcome is sent (every later write of the parent fails, as to a
+    worker that has died), and one named after-shut.* never ends."""
+    import socket
+
+    import pipeline.batch.worker as worker
+
+    real_convert = worker.convert_document
+
+    def convert_or_break(document, settings, formats):
+        if document.name.startswith("shut."):
+            socket.socket(fileno=os.dup(conn.fileno())).shutdown(socket.SHUT_RD)
+        if document.name.startswith("after-shut."):
+            while True:
+                time.sleep(1)
+        return real_convert(document, settings, formats)
+
+    worker.convert_document = convert_or_break
+    worker_main(conn, settings, formats)
+
+
+@pytest.mark.slow
+def test_a_worker_gone_before_its_next_document_is_sent_fails_only_the_one_it_had(tmp_path):
+    """A worker that answers, takes the document queued in its pipe and dies on it can be gone
+    when the next one is written to it: that document goes to its replacement, the one it
+    died on fails, and the batch goes on."""
+    page = PAGES["henan"].read_bytes()
+    names = ["shut.html", "after-shut.html", "b.html", "c.html"]
+    pool = LocalPool(1, Settings(formats=("txt",)), ("txt",), timeout=30.0, target=pipe_breaking_worker)
+    try:
+        outcomes = dict(pool.map((name, Job(Document(name, page), tmp_path, Path(name).stem)) for name in names))
+    finally:
+        pool.close()
+    assert [outcomes[name]["status"] for name in names] == ["ok", "failed", "ok", "ok"]
+    assert outcomes["after-shut.html"]["error"].startswith("worker crashed")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.txt", "c.txt", "shut.txt"]
+
+
+def pipe_breaking_starter(conn, settings, formats):
+    """worker_main, except that the first worker started with these settings closes the
+    reading side of its pipe just before it says it is ready, and never ends (the font cache
+    folder, the test's own, holds the mark that it was the first)."""
+    import socket
+
+    mark = settings.pdf.font_cache_dir / "pipe-broken-once"
+    if not mark.exists():
+        mark.touch()
+        socket.socket(fileno=os.dup(conn.fileno())).shutdown(socket.SHUT_RD)
+        conn.send("ready")
+        while True:
+            time.sleep(1)
+    worker_main(conn, settings, formats)
+
+
+@pytest.mark.slow
+def test_an_idle_worker_that_cannot_be_written_to_is_replaced(tmp_path):
+    """A worker whose pipe breaks while it holds no document is replaced, and its documents
+    are converted by the new one; the batch neither fails nor waits on it."""
+    import threading
+
+    page = PAGES["henan"].read_bytes()
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    out = tmp_path / "out"
+    out.mkdir()
+    settings = Settings(formats=("txt",), pdf=PdfSettings(font_cache_dir=cache))
+    pool = LocalPool(1, settings, ("txt",), timeout=30.0, target=pipe_breaking_starter)
+    outcomes: dict = {}
+    run = threading.Thread(target=lambda: outcomes.update(
+        pool.map((name, Job(Document(name, page), out, Path(name).stem)) for name in ("a.html", "b.html"))),
+        daemon=True)
+    try:
+        run.start()
+        run.join(60)
+        assert not run.is_alive(), "the batch did not finish"
+    finally:
+        pool.close(kill=True)
+    assert [outcomes[name]["status"] for name in ("a.html", "b.html")] == ["ok", "ok"]
+    assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt"]
 
 
 @pytest.mark.slow

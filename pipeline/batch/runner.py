@@ -199,7 +199,18 @@ class LocalPool:
                 task = next_task()
                 if task is None:
                     return
-                worker.conn.send(task[1])
+                try:
+                    worker.conn.send(task[1])
+                except OSError:
+                    # Its end of the pipe is gone: the worker ended since it last answered (a
+                    # crash on the document it took next). The task goes to the next free
+                    # worker; a busy one is killed, so the crash below fails its document.
+                    retry.insert(0, task)
+                    if worker.busy:
+                        worker.process.kill()
+                    else:
+                        self._replace(worker, kill=True)
+                    return
                 if not worker.sent:
                     worker.deadline = time.monotonic() + self.timeout
                 worker.sent.append(task)
