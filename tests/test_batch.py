@@ -622,6 +622,37 @@ def test_a_crash_or_a_hang_fails_that_document_alone(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["a.txt", "b.txt", "c.txt", "d.txt"]  # no temporary left
 
 
+def outcomes_within(pool: LocalPool, documents: list[tuple[str, bytes]], outdir: Path, seconds: float = 60) -> dict:
+    """``pool``'s outcomes of ``documents`` (name, bytes), by name; fails when the batch has not
+    finished within ``seconds`` (one that hangs would hold up the suite). The pool is closed."""
+    import threading
+
+    outcomes: dict = {}
+    run = threading.Thread(target=lambda: outcomes.update(
+        pool.map((name, Job(Document(name, data), outdir, Path(name).stem)) for name, data in documents)),
+        daemon=True)
+    try:
+        run.start()
+        run.join(seconds)
+        assert not run.is_alive(), "the batch did not finish"
+    finally:
+        pool.close(kill=True)
+    return outcomes
+
+
+@pytest.mark.slow
+def test_a_large_document_behind_a_hang_does_not_hold_up_the_batch(tmp_path):
+    """A document larger than a pipe holds is not written behind one the worker converts (the
+    write would wait for the worker to read it): the hang still times out, and the large
+    document is converted after it."""
+    page = PAGES["henan"].read_bytes()
+    large = page + b"<!--" + b"x" * 3_000_000 + b"-->"
+    pool = LocalPool(1, Settings(formats=("txt",)), ("txt",), timeout=3.0, target=misbehaving_worker)
+    outcomes = outcomes_within(pool, [("hang.html", page), ("large.html", large), ("c.html", page)], tmp_path)
+    assert outcomes["hang.html"] == {"status": "failed", "error": "timed out after 3 s"}
+    assert outcomes["large.html"]["status"] == outcomes["c.html"]["status"] == "ok"
+
+
 def pipe_breaking_worker(conn, settings, formats):
     """worker_main, except that a document named shut.* closes the reading side of the
     worker's pipe before its outcome is sent (every later write of the parent fails, as to a
@@ -681,8 +712,6 @@ def pipe_breaking_starter(conn, settings, formats):
 def test_an_idle_worker_that_cannot_be_written_to_is_replaced(tmp_path):
     """A worker whose pipe breaks while it holds no document is replaced, and its documents
     are converted by the new one; the batch neither fails nor waits on it."""
-    import threading
-
     page = PAGES["henan"].read_bytes()
     cache = tmp_path / "cache"
     cache.mkdir()
@@ -690,16 +719,7 @@ def test_an_idle_worker_that_cannot_be_written_to_is_replaced(tmp_path):
     out.mkdir()
     settings = Settings(formats=("txt",), pdf=PdfSettings(font_cache_dir=cache))
     pool = LocalPool(1, settings, ("txt",), timeout=30.0, target=pipe_breaking_starter)
-    outcomes: dict = {}
-    run = threading.Thread(target=lambda: outcomes.update(
-        pool.map((name, Job(Document(name, page), out, Path(name).stem)) for name in ("a.html", "b.html"))),
-        daemon=True)
-    try:
-        run.start()
-        run.join(60)
-        assert not run.is_alive(), "the batch did not finish"
-    finally:
-        pool.close(kill=True)
+    outcomes = outcomes_within(pool, [("a.html", page), ("b.html", page)], out)
     assert [outcomes[name]["status"] for name in ("a.html", "b.html")] == ["ok", "ok"]
     assert sorted(p.name for p in out.iterdir()) == ["a.txt", "b.txt"]
 

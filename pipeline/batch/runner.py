@@ -11,7 +11,9 @@ Executors share one interface, ``map(tasks) -> iterator of (tag, outcome)``, whe
 ``outputs`` are those the job wrote (path, SHA-256, size):
 
 - ``LocalPool``: worker processes fed over pipes, forked warm (``forkserver``, which warms up
-  once: ``preload``); each writes the outputs of the documents it converts. A document that
+  once: ``preload``); each writes the outputs of the documents it converts. A document waits
+  in a busy worker's pipe only when it fits there (``_Worker.room``): a larger one is sent
+  when the worker is free, so the parent never blocks on a write while a worker converts. A document that
   runs past the time limit has its worker killed and replaced; one that crashes its worker
   (segfault, ``os._exit``, OOM kill) fails alone, and the worker is replaced; the temporary
   files of a killed worker's writes are removed, and the document queued behind the one it
@@ -29,10 +31,12 @@ import hashlib
 import itertools
 import os
 import signal
+import socket
 import threading
 import time
 from contextlib import contextmanager
 from multiprocessing.connection import wait
+from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -104,6 +108,7 @@ class _Worker:
         self.process.start()
         child_end.close()
         self.conn = parent_end
+        self.room = _pipe_room(parent_end)
         self.ready = False
         # The tasks sent and not yet answered, in the order the worker takes them: the first
         # is the one it converts, whose time limit ``deadline`` is.
@@ -142,6 +147,17 @@ class _Worker:
             except ValueError:
                 return f"signal {-code}"
         return f"exit code {code}"
+
+
+def _pipe_room(conn) -> int:
+    """The bytes a write to a worker's pipe can leave there while the worker is busy, without
+    the write waiting for it to read: half the socket's send buffer (the kernel counts its own
+    bookkeeping against the buffer too). 0 where the pipe is no socket."""
+    try:
+        with socket.socket(fileno=os.dup(conn.fileno())) as end:
+            return end.getsockopt(socket.SOL_SOCKET, socket.SO_SNDBUF) // 2
+    except (OSError, ValueError):
+        return 0
 
 
 class LocalPool:
@@ -194,13 +210,19 @@ class LocalPool:
         def feed(worker: _Worker) -> None:
             """Keep ``QUEUED_PER_WORKER`` documents in a worker's pipe (at once: it converts
             while we write, and finds its next document waiting when it sends an outcome), but
-            none past the document after which it is replaced."""
+            none past the document after which it is replaced. Behind the one it converts, only
+            a document that fits in the pipe: a write of a larger one would wait until the
+            worker reads it, and with it the time limits and the other workers."""
             while len(worker.sent) < QUEUED_PER_WORKER and worker.done + len(worker.sent) < MAX_TASKS_PER_WORKER:
                 task = next_task()
                 if task is None:
                     return
+                payload = ForkingPickler.dumps(task[1])
+                if worker.sent and len(payload) > worker.room:
+                    retry.insert(0, task)  # sent when a worker is free
+                    return
                 try:
-                    worker.conn.send(task[1])
+                    worker.conn.send_bytes(payload)
                 except OSError:
                     # Its end of the pipe is gone: the worker ended since it last answered (a
                     # crash on the document it took next). The task goes to the next free
