@@ -269,15 +269,21 @@ def break_lines(
     ok = _JudgedOnRequest(toks) if True not in spaces else break_opportunities(toks, spaces)
     hanging = frozenset(hanging)
     running = _running_widths(widths, spaces)
+    # no character narrower than nothing: a longer string is never narrower (``_Prefixes``)
+    growing = min(map(measure, set(text)), default=0.0) >= 0
+    widest = max(width, width if first_width is None else first_width) + EPSILON
 
     def cut(i: int, at: int) -> None:
-        """Unit ``i`` cut in two after ``at`` characters, with a break between the halves."""
+        """Unit ``i`` cut in two after ``at`` characters, with a break between the halves.
+        The tail starts the next line; of a tail wider than any line, only as much is
+        measured as shows that (``_Prefixes.beyond``): it is cut again there, and a run of
+        characters many lines long is not measured again for each of its lines."""
         nonlocal running, ok
         if isinstance(ok, _JudgedOnRequest):  # judged now: the break between the halves is made, not judged
             ok = [ok[j] for j in range(len(toks) + 1)]
         head, tail = toks[i][:at], toks[i][at:]
         toks[i:i + 1] = [head, tail]
-        widths[i:i + 1] = [measure(head), measure(tail)]
+        widths[i:i + 1] = [measure(head), _Prefixes(tail, measure, growing).beyond(widest)]
         spaces.insert(i + 1, False)
         ok.insert(i + 1, True)
         running = None
@@ -312,7 +318,7 @@ def break_lines(
         if end > start and widths[end] > width + EPSILON and not spaces[end]:
             # a unit longer than any line (a long URL) will be cut anyway: cut it here,
             # filling this line, rather than push it down and leave this line short
-            at = _legal_cut(toks[end], measure, avail - used)
+            at = _legal_cut(toks[end], measure, avail - used, growing)
             if at:
                 cut(end, at)
                 lines.append(_text(toks, spaces, start, end + 1))
@@ -322,7 +328,7 @@ def break_lines(
         if brk is None:
             if end == start:
                 # a single unit wider than the line: cut it by characters
-                cut(start, _cut_to_width(toks[start], measure, avail))
+                cut(start, _cut_to_width(toks[start], measure, avail, growing))
                 brk = start + 1
             else:
                 # no legal break inside the line (a pathological run of closing marks):
@@ -341,26 +347,70 @@ def hangs(line: str, measure: Measure, width: float, hanging: frozenset[str] = H
             and measure(line[:-1]) <= width + EPSILON)
 
 
-def _legal_cut(token: str, measure: Measure, room: float) -> int | None:
+class _Prefixes:
+    """The heads of a token measured as a line breaker asks of them. Where no character is
+    narrower than nothing (``growing``), a head is never wider than a longer one (a width is
+    its characters' widths summed, and adding a width not below zero never lessens a sum), so
+    the longest head that fits is found by a search over doubling lengths, measuring heads
+    about a line long, not each head of the token in turn; otherwise head by head."""
+
+    def __init__(self, token: str, measure: Measure, growing: bool):
+        self.token, self.measure, self.growing = token, measure, growing
+
+    def fitting(self, room: float, least: int = 0) -> int:
+        """How many characters from the start fit ``room``, every shorter head from ``least``
+        characters on fitting too (the head of ``least`` is taken as it is), but not the whole
+        token (at most ``len(token) - 1``, at least ``least``)."""
+        token, measure, limit, most = self.token, self.measure, room + EPSILON, len(self.token) - 1
+        if not self.growing:
+            fit = least
+            while fit < most and measure(token[:fit + 1]) <= limit:
+                fit += 1
+            return fit
+        low, high = least, least + 1  # ``low`` characters fit (or are taken); find a head that does not
+        while high <= most and measure(token[:high]) <= limit:
+            low, high = high, 2 * high
+        high = min(high, most + 1)
+        while high - low > 1:
+            middle = (low + high) // 2
+            if measure(token[:middle]) <= limit:
+                low = middle
+            else:
+                high = middle
+        return low
+
+    def beyond(self, bound: float) -> float:
+        """The token's width, or, when a head of it is already wider than ``bound``, that
+        head's: where no character is narrower than nothing, the token is no narrower, and
+        a width above every line's is only compared with a line's."""
+        token, measure = self.token, self.measure
+        if self.growing:
+            length = 64
+            while length < len(token):
+                head = measure(token[:length])
+                if head > bound:
+                    return head
+                length *= 2
+        return measure(token)
+
+
+def _legal_cut(token: str, measure: Measure, room: float, growing: bool = False) -> int | None:
     """The longest head of ``token`` that fits ``room`` and may end a line before the rest
-    (the rest does not start with a closing mark, the head does not end with an opening one)."""
-    fit = 0
-    while fit < len(token) - 1 and measure(token[:fit + 1]) <= room + EPSILON:
-        fit += 1
+    (the rest does not start with a closing mark, the head does not end with an opening one).
+    ``growing``: no character of it is narrower than nothing (``_Prefixes``)."""
+    fit = _Prefixes(token, measure, growing).fitting(room)
     for cut in range(fit, 0, -1):
         if token[cut] not in NO_LINE_START and token[cut - 1] not in NO_LINE_END:
             return cut
     return None
 
 
-def _cut_to_width(token: str, measure: Measure, avail: float) -> int:
+def _cut_to_width(token: str, measure: Measure, avail: float, growing: bool = False) -> int:
     """Where to cut a token longer than a line: at a legal place if one fits (a URL is not cut
     before its ``.`` or ``]``), else wherever the line is full."""
-    cut = _legal_cut(token, measure, avail)
+    cut = _legal_cut(token, measure, avail, growing)
     if cut is None:
-        cut = 1
-        while cut < len(token) - 1 and measure(token[:cut + 1]) <= avail + EPSILON:
-            cut += 1
+        cut = _Prefixes(token, measure, growing).fitting(avail, least=1)
     return cut
 
 

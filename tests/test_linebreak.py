@@ -292,6 +292,47 @@ def test_the_search_of_running_widths_fills_lines_as_adding_unit_by_unit(words, 
         assert break_lines(text, measure, full, full - measure("字字"), hanging=hanging) == searched
 
 
+LONG_WORDS = st.sampled_from(["a" * 7, "b" * 25, "https://x.cn/" + "c" * 40 + ".jpg", "(d" * 9 + ")", "e.f" * 8,
+                              "h" * 150, "字", "法。", "（一）", " ", "“g”"])
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(LONG_WORDS, min_size=1, max_size=30), st.integers(min_value=3, max_value=90),
+       st.sampled_from([frozenset(), HANGING]), st.sampled_from([cells, tracked]))
+def test_tokens_cut_by_searching_their_heads_are_cut_as_by_measuring_each_head(words, width, hanging, measure):
+    """Tokens longer than a line (a long URL, a run of one letter) are cut where measuring every
+    head in turn and every rest in full would cut them: the search over doubling heads and the
+    partly measured rests (where no character is narrower than nothing) change no line."""
+    text = "".join(words)
+    full = measure("字" * width)
+    searched = break_lines(text, measure, full, full - measure("字"), hanging=hanging)
+
+    class HeadByHead(linebreak._Prefixes):
+        def __init__(self, token, measure, growing):
+            super().__init__(token, measure, False)
+
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(linebreak, "_Prefixes", HeadByHead)
+        assert break_lines(text, measure, full, full - measure("字"), hanging=hanging) == searched
+
+
+def test_a_token_many_lines_long_is_measured_in_time_linear_in_its_length():
+    """A run of one letter 200,000 characters long, as a text scrape may hold (a pasted blob):
+    the characters measured to break it are a few times its length, not its length times its
+    lines (each line's rest measured in full, each head of each line measured in turn)."""
+    measured = 0
+
+    def counting(s: str) -> float:
+        nonlocal measured
+        measured += len(s)
+        return cells(s)
+
+    text = "字" + "y" * 200_000
+    lines = break_lines(text, counting, 20)
+    assert "".join(lines) == text and all(cells(line) <= 20 for line in lines)
+    assert measured < 20 * len(text)
+
+
 # --- titles -------------------------------------------------------------------------------
 
 def test_title_breaks_at_a_meaning_boundary_into_balanced_lines():
