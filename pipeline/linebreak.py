@@ -269,23 +269,41 @@ def break_lines(
     ok = _JudgedOnRequest(toks) if True not in spaces else break_opportunities(toks, spaces)
     hanging = frozenset(hanging)
     running = _running_widths(widths, spaces)
-    # no character narrower than nothing: a longer string is never narrower (``_Prefixes``)
-    growing = min(map(measure, set(text)), default=0.0) >= 0
+    growing = _no_negative_widths(text, measure)
     widest = max(width, width if first_width is None else first_width) + EPSILON
 
+    def line_ends(token: str, at: int) -> list[int]:
+        """Where the lines after the one ending at ``at`` will cut the rest of ``token``: each
+        starts with a rest too wide for a line, cut where ``_Rest.cut_to_width`` cuts it, so
+        the rest is cut now, measured once and copied once, not once for each of its lines.
+        None where a line could end otherwise: a piece wider than a line, or a piece that is a
+        mark that may hang (the line before would take it)."""
+        if not growing:
+            return []
+        ends, rest = [], _Rest(token, measure, True, at)
+        while rest.beyond(widest) > width + EPSILON:
+            piece = rest.cut_to_width(width)
+            if measure(rest.head(piece)) > width + EPSILON or rest.head(piece) in hanging \
+                    or (len(rest) - piece == 1 and token[-1] in hanging):
+                return []
+            rest.start += piece
+            ends.append(rest.start)
+        return ends
+
     def cut(i: int, at: int) -> None:
-        """Unit ``i`` cut in two after ``at`` characters, with a break between the halves.
-        The tail starts the next line; of a tail wider than any line, only as much is
-        measured as shows that (``_Prefixes.beyond``): it is cut again there, and a run of
-        characters many lines long is not measured again for each of its lines."""
+        """Unit ``i`` cut after ``at`` characters, with a break after the head; the rest starts
+        the next line, cut already where those lines will cut it (``line_ends``). Of a last
+        piece wider than any line only as much is measured as shows that (``_Rest.beyond``)."""
         nonlocal running, ok
-        if isinstance(ok, _JudgedOnRequest):  # judged now: the break between the halves is made, not judged
+        if isinstance(ok, _JudgedOnRequest):  # judged now: the breaks between the pieces are made, not judged
             ok = [ok[j] for j in range(len(toks) + 1)]
-        head, tail = toks[i][:at], toks[i][at:]
-        toks[i:i + 1] = [head, tail]
-        widths[i:i + 1] = [measure(head), _Prefixes(tail, measure, growing).beyond(widest)]
-        spaces.insert(i + 1, False)
-        ok.insert(i + 1, True)
+        token = toks[i]
+        cuts = [0, at, *line_ends(token, at)]
+        pieces = [token[a:b] for a, b in zip(cuts, cuts[1:])] + [token[cuts[-1]:]]
+        toks[i:i + 1] = pieces
+        widths[i:i + 1] = [*map(measure, pieces[:-1]), _Rest(pieces[-1], measure, growing).beyond(widest)]
+        spaces[i + 1:i + 1] = [False] * (len(pieces) - 1)
+        ok[i + 1:i + 1] = [True] * (len(pieces) - 1)
         running = None
 
     lines: list[str] = []
@@ -318,7 +336,7 @@ def break_lines(
         if end > start and widths[end] > width + EPSILON and not spaces[end]:
             # a unit longer than any line (a long URL) will be cut anyway: cut it here,
             # filling this line, rather than push it down and leave this line short
-            at = _legal_cut(toks[end], measure, avail - used, growing)
+            at = _Rest(toks[end], measure, growing).legal_cut(avail - used)
             if at:
                 cut(end, at)
                 lines.append(_text(toks, spaces, start, end + 1))
@@ -328,7 +346,7 @@ def break_lines(
         if brk is None:
             if end == start:
                 # a single unit wider than the line: cut it by characters
-                cut(start, _cut_to_width(toks[start], measure, avail, growing))
+                cut(start, _Rest(toks[start], measure, growing).cut_to_width(avail))
                 brk = start + 1
             else:
                 # no legal break inside the line (a pathological run of closing marks):
@@ -347,71 +365,78 @@ def hangs(line: str, measure: Measure, width: float, hanging: frozenset[str] = H
             and measure(line[:-1]) <= width + EPSILON)
 
 
-class _Prefixes:
-    """The heads of a token measured as a line breaker asks of them. Where no character is
-    narrower than nothing (``growing``), a head is never wider than a longer one (a width is
-    its characters' widths summed, and adding a width not below zero never lessens a sum), so
-    the longest head that fits is found by a search over doubling lengths, measuring heads
-    about a line long, not each head of the token in turn; otherwise head by head."""
+def _no_negative_widths(text: str, measure: Measure) -> bool:
+    """Whether no character of ``text`` is narrower than nothing: then a longer string is
+    never narrower (``_Rest``)."""
+    return min(map(measure, set(text)), default=0.0) >= 0
 
-    def __init__(self, token: str, measure: Measure, growing: bool):
-        self.token, self.measure, self.growing = token, measure, growing
+
+class _Rest:
+    """A token from character ``start`` on, as the line breaker measures and cuts it. Where no
+    character is narrower than nothing (``growing``), a head is never wider than a longer one
+    (a width is its characters' widths summed, and adding a width not below zero never
+    lessens a sum): the longest head that fits is found by a search over doubling lengths,
+    measuring heads about a line long, not each head in turn, and a rest wider than any line
+    is measured only as far as shows that. Otherwise head by head, and in full."""
+
+    def __init__(self, token: str, measure: Measure, growing: bool, start: int = 0):
+        self.token, self.measure, self.growing, self.start = token, measure, growing, start
+
+    def __len__(self) -> int:
+        return len(self.token) - self.start
+
+    def head(self, length: int) -> str:
+        return self.token[self.start:self.start + length]
 
     def fitting(self, room: float, least: int = 0) -> int:
-        """How many characters from the start fit ``room``, every shorter head from ``least``
-        characters on fitting too (the head of ``least`` is taken as it is), but not the whole
-        token (at most ``len(token) - 1``, at least ``least``)."""
-        token, measure, limit, most = self.token, self.measure, room + EPSILON, len(self.token) - 1
+        """How many characters fit ``room``, every shorter head from ``least`` characters on
+        fitting too (the head of ``least`` is taken as it is), but not the whole rest (at most
+        ``len(self) - 1``, at least ``least``)."""
+        measure, head, limit, most = self.measure, self.head, room + EPSILON, len(self) - 1
         if not self.growing:
             fit = least
-            while fit < most and measure(token[:fit + 1]) <= limit:
+            while fit < most and measure(head(fit + 1)) <= limit:
                 fit += 1
             return fit
         low, high = least, least + 1  # ``low`` characters fit (or are taken); find a head that does not
-        while high <= most and measure(token[:high]) <= limit:
+        while high <= most and measure(head(high)) <= limit:
             low, high = high, 2 * high
         high = min(high, most + 1)
         while high - low > 1:
             middle = (low + high) // 2
-            if measure(token[:middle]) <= limit:
+            if measure(head(middle)) <= limit:
                 low = middle
             else:
                 high = middle
         return low
 
+    def legal_cut(self, room: float) -> int | None:
+        """The longest head that fits ``room`` and may end a line before the rest (the rest
+        does not start with a closing mark, the head does not end with an opening one)."""
+        token, start = self.token, self.start
+        for cut in range(self.fitting(room), 0, -1):
+            if token[start + cut] not in NO_LINE_START and token[start + cut - 1] not in NO_LINE_END:
+                return cut
+        return None
+
+    def cut_to_width(self, avail: float) -> int:
+        """Where to cut a rest longer than a line: at a legal place if one fits (a URL is not
+        cut before its ``.`` or ``]``), else wherever the line is full."""
+        cut = self.legal_cut(avail)
+        return self.fitting(avail, least=1) if cut is None else cut
+
     def beyond(self, bound: float) -> float:
-        """The token's width, or, when a head of it is already wider than ``bound``, that
-        head's: where no character is narrower than nothing, the token is no narrower, and
-        a width above every line's is only compared with a line's."""
-        token, measure = self.token, self.measure
+        """The rest's width, or, when a head of it is already wider than ``bound``, that
+        head's: where no character is narrower than nothing, the rest is no narrower, and a
+        width above every line's is only compared with a line's."""
         if self.growing:
             length = 64
-            while length < len(token):
-                head = measure(token[:length])
+            while length < len(self):
+                head = self.measure(self.head(length))
                 if head > bound:
                     return head
                 length *= 2
-        return measure(token)
-
-
-def _legal_cut(token: str, measure: Measure, room: float, growing: bool = False) -> int | None:
-    """The longest head of ``token`` that fits ``room`` and may end a line before the rest
-    (the rest does not start with a closing mark, the head does not end with an opening one).
-    ``growing``: no character of it is narrower than nothing (``_Prefixes``)."""
-    fit = _Prefixes(token, measure, growing).fitting(room)
-    for cut in range(fit, 0, -1):
-        if token[cut] not in NO_LINE_START and token[cut - 1] not in NO_LINE_END:
-            return cut
-    return None
-
-
-def _cut_to_width(token: str, measure: Measure, avail: float, growing: bool = False) -> int:
-    """Where to cut a token longer than a line: at a legal place if one fits (a URL is not cut
-    before its ``.`` or ``]``), else wherever the line is full."""
-    cut = _legal_cut(token, measure, avail, growing)
-    if cut is None:
-        cut = _Prefixes(token, measure, growing).fitting(avail, least=1)
-    return cut
+        return self.measure(self.token[self.start:])
 
 
 # --- titles -------------------------------------------------------------------------------

@@ -1,6 +1,7 @@
 """The line breaker (GB/T 15834 §5.1 kinsoku, unbreakable tokens, balanced titles), without reportlab."""
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
@@ -293,27 +294,40 @@ def test_the_search_of_running_widths_fills_lines_as_adding_unit_by_unit(words, 
 
 
 LONG_WORDS = st.sampled_from(["a" * 7, "b" * 25, "https://x.cn/" + "c" * 40 + ".jpg", "(d" * 9 + ")", "e.f" * 8,
-                              "h" * 150, "字", "法。", "（一）", " ", "“g”"])
+                              "h" * 150, "(" * 41 + ".", "i" * 39 + ",", "[" * 25, "j,", "字", "法。", "（一）", " ",
+                              "“g”"])
 
 
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=600, deadline=None)
 @given(st.lists(LONG_WORDS, min_size=1, max_size=30), st.integers(min_value=3, max_value=90),
        st.sampled_from([frozenset(), HANGING]), st.sampled_from([cells, tracked]))
 def test_tokens_cut_by_searching_their_heads_are_cut_as_by_measuring_each_head(words, width, hanging, measure):
-    """Tokens longer than a line (a long URL, a run of one letter) are cut where measuring every
-    head in turn and every rest in full would cut them: the search over doubling heads and the
-    partly measured rests (where no character is narrower than nothing) change no line."""
+    """Tokens longer than a line (a long URL, a run of one letter) are cut where cutting one line
+    at a time, measuring every head in turn and every rest in full, would cut them: the search
+    over doubling heads, the partly measured rests and the rest cut at once for the lines after
+    (where no character is narrower than nothing) change no line."""
     text = "".join(words)
     full = measure("字" * width)
     searched = break_lines(text, measure, full, full - measure("字"), hanging=hanging)
-
-    class HeadByHead(linebreak._Prefixes):
-        def __init__(self, token, measure, growing):
-            super().__init__(token, measure, False)
-
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(linebreak, "_Prefixes", HeadByHead)
+        patch.setattr(linebreak, "_no_negative_widths", lambda text, measure: False)
         assert break_lines(text, measure, full, full - measure("字"), hanging=hanging) == searched
+
+
+@pytest.mark.parametrize("width", [3, 7, 10])
+def test_a_run_with_no_legal_cut_ending_in_a_mark_is_cut_as_one_line_at_a_time_cuts_it(width):
+    """A run of opening brackets (no legal cut inside) ending in a mark that may hang, of every
+    length: cut where the line is full, the last piece may be the mark alone; cutting the rest
+    at once for the lines after would let the line before hang it, where cutting one line at a
+    time starts a line with it. Both give the same lines."""
+    full = cells("字" * width)
+    for count in range(1, 80):
+        for pre, mark in itertools.product(["", "字"], ".,a"):
+            text = pre + "(" * count + mark
+            at_once = break_lines(text, cells, full, full - cells("字"), hanging=HANGING)
+            with pytest.MonkeyPatch.context() as patch:
+                patch.setattr(linebreak, "_no_negative_widths", lambda text, measure: False)
+                assert break_lines(text, cells, full, full - cells("字"), hanging=HANGING) == at_once, text
 
 
 def test_a_token_many_lines_long_is_measured_in_time_linear_in_its_length():
