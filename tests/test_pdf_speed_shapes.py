@@ -144,6 +144,23 @@ def _outcome(call, value):
         return type(exc)
 
 
+def test_a_paragraph_many_pages_long_is_cut_into_ranges_of_its_lines_not_copies(settings):
+    """Each page break cuts the rest of a block in two: the parts are ranges of the block's one
+    list of laid-out lines (a copy of the rest at each page made a paragraph thousands of
+    lines long, a pasted blob in a text scrape, slower with the square of its length)."""
+    writer = pdf.PdfWriter(settings)
+    lines = [pdf.LaidLine("字", 0.0, 0.0, 16.0, False) for _ in range(2000)]
+    rest = writer.GridBlock(pdf.Block("p", "body", 16.0, "字" * 2000, lines, 1), writer)
+    parts = []
+    while split := rest.split(writer.geo.width, writer.frame_height):
+        head, rest = split
+        parts.append(head)
+    parts.append(rest)
+    assert len(parts) == math.ceil(2000 / settings.pdf.lines_per_page)
+    assert all(part.block.lines.lines is lines for part in parts)
+    assert [line for part in parts for line in part.block.lines] == lines
+
+
 def test_the_pdfdoc_encoding_shortcut_gives_reportlabs_bytes():
     """``_pdfdoc_encoded`` stands in for reportlab's ``pdfdocEnc``, which its object formatting
     looks up as a module global: the same bytes (or the same failure) as reportlab's own

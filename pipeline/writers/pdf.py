@@ -197,12 +197,32 @@ def justified(text: str, spread: float, base: float, size: float, hang: bool) ->
     return char_space, tuple(stretch)
 
 
+class LineRange:
+    """Lines ``start:end`` of a block's laid-out lines, not a copy of them: the parts a page
+    break cuts a block into, so that the rest of a paragraph thousands of lines long is not
+    copied again at each page it runs onto."""
+
+    __slots__ = ("lines", "start", "end")
+
+    def __init__(self, lines: list[LaidLine], start: int, end: int):
+        self.lines, self.start, self.end = lines, start, end
+
+    def __len__(self) -> int:
+        return self.end - self.start
+
+    def __iter__(self):
+        return map(self.lines.__getitem__, range(self.start, self.end))
+
+    def part(self, start: int, end: int) -> "LineRange":
+        return LineRange(self.lines, self.start + start, self.start + end)
+
+
 class Block(Struct):
     kind: str
     role: str
     size: float
     source: str
-    lines: list[LaidLine]
+    lines: list[LaidLine] | LineRange  # a range where a page break cut the block
     block_id: int
     bookmark: tuple[str, str, int] | None = None  # (key, title, outline level)
     blank_after: int = 0
@@ -258,8 +278,10 @@ def _grid_flowable_class():
                     head = replace(self.block, blank_after=0)
                     return [GridBlock(head, self.writer, self.continued)]
                 return []
-            head = replace(self.block, lines=lines[:fit], blank_after=0)
-            tail = replace(self.block, lines=lines[fit:], bookmark=None)
+            if not isinstance(lines, LineRange):
+                lines = LineRange(lines, 0, len(lines))
+            head = replace(self.block, lines=lines.part(0, fit), blank_after=0)
+            tail = replace(self.block, lines=lines.part(fit, len(lines)), bookmark=None)
             return [GridBlock(head, self.writer, self.continued), GridBlock(tail, self.writer, True)]
 
         def draw(self):
