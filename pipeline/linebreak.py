@@ -269,7 +269,15 @@ def break_lines(
     ok = _JudgedOnRequest(toks) if True not in spaces else break_opportunities(toks, spaces)
     hanging = frozenset(hanging)
     running = _running_widths(widths, spaces)
-    growing = _no_negative_widths(text, measure)
+    no_negative_widths: bool | None = None
+
+    def growing() -> bool:
+        """Whether no character of the text is narrower than nothing (``_Rest``): asked only
+        where a unit is cut, once."""
+        nonlocal no_negative_widths
+        if no_negative_widths is None:
+            no_negative_widths = _no_negative_widths(text, measure)
+        return no_negative_widths
     widest = max(width, width if first_width is None else first_width) + EPSILON
 
     def line_ends(token: str, at: int) -> list[int]:
@@ -278,7 +286,7 @@ def break_lines(
         the rest is cut now, measured once and copied once, not once for each of its lines.
         None where a line could end otherwise: a piece wider than a line, or a piece that is a
         mark that may hang (the line before would take it)."""
-        if not growing:
+        if not growing():
             return []
         ends, rest = [], _Rest(token, measure, True, at)
         while rest.beyond(widest) > width + EPSILON:
@@ -301,7 +309,7 @@ def break_lines(
         cuts = [0, at, *line_ends(token, at)]
         pieces = [token[a:b] for a, b in zip(cuts, cuts[1:])] + [token[cuts[-1]:]]
         toks[i:i + 1] = pieces
-        widths[i:i + 1] = [*map(measure, pieces[:-1]), _Rest(pieces[-1], measure, growing).beyond(widest)]
+        widths[i:i + 1] = [*map(measure, pieces[:-1]), _Rest(pieces[-1], measure, growing()).beyond(widest)]
         spaces[i + 1:i + 1] = [False] * (len(pieces) - 1)
         ok[i + 1:i + 1] = [True] * (len(pieces) - 1)
         running = None
@@ -336,7 +344,7 @@ def break_lines(
         if end > start and widths[end] > width + EPSILON and not spaces[end]:
             # a unit longer than any line (a long URL) will be cut anyway: cut it here,
             # filling this line, rather than push it down and leave this line short
-            at = _Rest(toks[end], measure, growing).legal_cut(avail - used)
+            at = _Rest(toks[end], measure, growing()).legal_cut(avail - used)
             if at:
                 cut(end, at)
                 lines.append(_text(toks, spaces, start, end + 1))
@@ -346,7 +354,7 @@ def break_lines(
         if brk is None:
             if end == start:
                 # a single unit wider than the line: cut it by characters
-                cut(start, _Rest(toks[start], measure, growing).cut_to_width(avail))
+                cut(start, _Rest(toks[start], measure, growing()).cut_to_width(avail))
                 brk = start + 1
             else:
                 # no legal break inside the line (a pathological run of closing marks):
