@@ -62,7 +62,9 @@ Five subcommands, each printing a table (medians where there are runs):
     machine changes least) of building the IR (read, clean, transforms) and of each
     writer (xml, txt, docx, pdf; the PDF's with the missing-glyph check ``convert`` runs
     for it) over ``--runs``, and each one's ratio to 1×, beside the ratio of the text
-    lengths (a ratio equal to the length ratio is linear).
+    lengths (a ratio equal to the length ratio is linear). ``--unbroken`` instead lengthens
+    the reference with one paragraph of one letter, (scale − 1) × its length, with no break
+    in it (a blob pasted into a text scrape): the line breaker cuts it line by line.
 
 ``ir``
     The IR of that page (``build_ir``: read, clean, transforms), in this process, warm: the
@@ -600,7 +602,11 @@ def cmd_length(args) -> int:
     measure(reference_text(1).encode("utf-8"))  # warm: fonts loaded, caches filled
     results = []
     for scale in args.scales:
-        data = reference_text(scale, args.corpus).encode("utf-8")
+        if args.unbroken:  # the reference, then one paragraph of one letter, (scale - 1) × its length
+            text = reference_text(1)
+            data = (text + "\n\n" + "y" * (len(text) * (scale - 1)) + "\n").encode("utf-8")
+        else:
+            data = reference_text(scale, args.corpus).encode("utf-8")
         runs = [measure(data) for _ in range(args.runs if scale < 100 else max(1, min(args.runs, 3)))]
         medians = {stage: statistics.median(r[0][stage] for r in runs) for stage in stages}
         medians["total"] = sum(medians[s] for s in stages)
@@ -828,6 +834,9 @@ def main(argv=None) -> int:
     p.add_argument("--wall", action="store_true", help="wall-clock time instead of the process's CPU time")
     p.add_argument("--corpus", type=Path, default=DEFAULT_SHARED,
                    help="the shared corpus, for the reports that lengthen the reference (default: ../shared/corpus)")
+    p.add_argument("--unbroken", action="store_true",
+                   help="lengthen the reference with one paragraph of one letter, with no break in it "
+                        "(a pasted blob, cut line by line), instead of more report")
     p.set_defaults(run=cmd_length)
     p = sub.add_parser("ir", help="CPU ms (or instructions) of building the IR of the template page")
     p.add_argument("--runs", type=int, help="builds (default 200; 20 with --instructions)")
