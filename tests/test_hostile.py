@@ -254,6 +254,22 @@ def _config(tmp_path, text: str) -> Path:
     return path
 
 
+@pytest.mark.slow
+@pytest.mark.parametrize("name, paste", [("page.html", "<p>{}</p>"), ("scrape.txt", "\n{}\n")])
+def test_a_run_of_a_million_letters_converts(name, paste):
+    """A blob pasted into a page or a text scrape (a million letters with no space or mark) is
+    converted, not tried for a sentence's end from each of its letters or measured again for
+    each of its lines (each took time growing with the square of its length: hours). In a
+    process of its own, so that a search that never ends fails the test rather than hang it."""
+    text = "<html><body>{}<p>一、总体情况。全年工作有序推进，各项任务圆满完成。</p></body></html>" \
+        if name.endswith(".html") else "一、总体情况\n\n全年工作有序推进，各项任务圆满完成。{}"
+    script = ("import sys; from pipeline import api; "
+              f"page = {text!r}.format({paste!r}.format('y' * 1_000_000)); "
+              f"out = api.convert(page, formats=('txt', 'pdf'), name={name!r}); "
+              "sys.exit(0 if out['txt'].decode().count('y') == 1_000_000 else 1)")
+    subprocess.run([sys.executable, "-c", script], check=True, timeout=60)
+
+
 def test_deep_nesting_is_read_or_refused_in_one_line():
     """libxml2 stops at 256 levels unless told otherwise and drops the rest silently: 500
     levels are read; past what the stages walk, the page is refused naming the depth."""

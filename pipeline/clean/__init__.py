@@ -59,7 +59,9 @@ from .unwrap import join_wrapped_lines
 __all__ = ["PASSES", "clean", "strip_site_suffix"]
 
 #: A sentence's mark: Chinese punctuation, or a Latin word's full stop, question or exclamation mark.
-PROSE = re.compile(r"[。，；：！？、]|[A-Za-z]{2,}[.!?](\s|$)")
+#: The word is matched from its first letter only: tried from each letter of a long run of
+#: letters, the search took time growing with the square of the run's length.
+PROSE = re.compile(r"[。，；：！？、]|(?<![A-Za-z])[A-Za-z]{2,}[.!?](?:\s|$)")
 #: A page's text without a sentence holds at least this many Han characters (a song's lyrics).
 TEXT_MIN_HAN = 20
 
