@@ -151,12 +151,12 @@ GBK_PAGE = ("<html><head><title>关于做好春季防火工作的通知</title><
             "<p>二、落实责任，严格管控。各地要层层落实防火责任。</p></body></html>")
 
 
-def make_warc(path: Path) -> None:
+def make_warc(path: Path, compressed: bool = True) -> None:
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     with open(path, "wb") as handle:
-        writer = WARCWriter(handle, gzip=True)
+        writer = WARCWriter(handle, gzip=compressed)
 
         def response(url, body, content_type, status="200 OK"):
             headers = StatusAndHeaders(status, [("Content-Type", content_type)], protocol="HTTP/1.1")
@@ -243,6 +243,32 @@ def test_broken_archives_fail_alone(tmp_path):
     got = statuses(report_of(report))
     assert got == {"bad.warc.gz": "failed", "bad.zip": "failed", "good.html": "ok"}
     assert "bad.zip: not a readable zip archive" in result.output
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["crawl.warc.gz", "crawl.warc"])
+def test_a_cut_warc_file_fails_naming_the_record_where_it_was_cut(tmp_path, name):
+    """A WARC file cut inside its second record (a download stopped short): the page before
+    converts, the cut page is not converted from half its bytes, and the file fails naming the
+    record (warcio itself ends such a file as if it were whole)."""
+    from warcio.archiveiterator import ArchiveIterator
+
+    src = tmp_path / "in"
+    src.mkdir()
+    make_warc(src / name, compressed=name.endswith(".gz"))
+    with open(src / name, "rb") as handle:
+        records = ArchiveIterator(handle)
+        next(records)
+        second = next(records)
+        second.content_stream().read()
+        cut = records.get_record_offset() + records.get_record_length() // 2
+    (src / name).write_bytes((src / name).read_bytes()[:cut])
+    report = tmp_path / "r.json"
+    result = cli(batch, [src, "-o", tmp_path / "out", "-j", "1", "--report", report, *FAST])
+    assert result.exit_code == 1
+    assert statuses(report_of(report)) == {f"{name}/www.example.gov.cn/zwgk/notice.htm": "ok", name: "failed"}
+    assert (f"{name}: WARC file is damaged: its record of http://www.example.gov.cn/ ends" in result.output
+            and "short of its length" in result.output), result.output
 
 
 # --- the batch: outputs, reports, exit codes -------------------------------------------
