@@ -16,7 +16,7 @@ from pipeline import api, ir, pictures
 from pipeline import load as pipeline_load
 from pipeline.config import Settings
 from pipeline.convert import build_ir, convert
-from pipeline.errors import UsageError
+from pipeline.errors import InputError, UsageError
 from pipeline.load import Document
 from pipeline.readers import READERS, Reader, reader_for, register, unregister
 from pipeline.transforms import resolve
@@ -136,6 +136,16 @@ def _warc(page: bytes, picture: bytes, gzip=True, date: str | None = None) -> by
         writer.write_record(writer.create_warc_record(url, "response", payload=io.BytesIO(body), http_headers=headers,
                                                       warc_headers_dict={"WARC-Date": date} if date else None))
     return out.getvalue()
+
+
+@pytest.mark.parametrize("compressed", [True, False])
+def test_a_one_page_warc_cut_inside_its_page_is_refused_naming_the_record(compressed):
+    """A one-page WARC cut inside its page's record (a download stopped short) is refused,
+    not converted from part of the page (warcio ends such a file as if it were whole)."""
+    data = _warc(PAGE.read_bytes(), jpeg(), gzip=compressed)
+    cut = data[:len(data) // 3]
+    with pytest.raises(InputError, match=f"its record of {PAGE_URL} ends [0-9,]+ bytes short of its length"):
+        convert(Document("page.warc.gz" if compressed else "page.warc", cut), Settings(), ("txt",))
 
 
 def _mhtml(page: bytes, picture: bytes, date: str | None = None) -> bytes:

@@ -34,7 +34,7 @@ from msgspec import Struct
 from .. import logs, pictures
 from ..fsio import display_name, folder_pictures, short_name
 from ..load import HTML_SUFFIXES, HTML_TYPES, Document, saved_time
-from ..readers.warc import record_kind
+from ..readers.warc import check_whole, record_kind
 
 DEFAULT_INCLUDE = (
     "*.html", "*.htm", "*.shtml", "*.xhtml", "*.txt",
@@ -338,7 +338,7 @@ def _records(handle, key: str, whole: bool = False):
     """(iterator, record) for each record of a WARC file; what warcio prints on stderr about
     the file (a record not followed by a blank line, a damaged gzip member) is logged instead
     (``pipeline -v`` shows it). With ``whole``, a record that ends short of its length (where
-    warcio ends a cut or damaged file without a word) raises EOFError (``_check_whole``)."""
+    warcio ends a cut or damaged file without a word) raises EOFError (``readers.warc.check_whole``)."""
     from warcio.archiveiterator import ArchiveIterator
 
     with logs.library_output("warcio", key):
@@ -349,23 +349,10 @@ def _records(handle, key: str, whole: bool = False):
         with logs.library_output("warcio", key):
             record = next(records, None)  # reads the previous record to its end
         if whole and previous is not None:
-            _check_whole(previous)
+            check_whole(previous)
         if record is None:
             return
         yield records, record
-
-
-def _check_whole(record) -> None:
-    """EOFError when ``record``, read to its end, holds fewer bytes than its header says: the
-    file is cut or damaged there, and no later record can be read. (warcio's record reads its
-    block through a ``LimitReader``, whose ``tell`` is the bytes read: pyproject bounds warcio.)"""
-    from warcio.limitreader import LimitReader
-
-    stream = record.raw_stream
-    if isinstance(stream, LimitReader) and record.length and stream.tell() < record.length:
-        url = record.rec_headers.get_header("WARC-Target-URI") or record.rec_headers.get_header("WARC-Record-ID")
-        raise EOFError(f"its record of {url} ends {record.length - stream.tell():,} bytes short of its length: "
-                       "the file is cut or damaged there, and no later record can be read")
 
 
 def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
@@ -397,7 +384,7 @@ def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
                     continue
                 with logs.library_output("warcio", key):
                     data = record.content_stream().read()
-                _check_whole(record)  # before its page is converted
+                check_whole(record)  # before its page is converted
                 content_type = (record.http_headers or record.rec_headers).get_header("Content-Type")
                 resources = _warc_pictures(open_bytes, picture_at, data, url, key)
                 yield _item(sub_key, data, content_type, url or None, resources, url or None,

@@ -34,13 +34,29 @@ def record_kind(record) -> tuple[str, str, str | None]:
 
 def records(stream):
     """(url, media type, payload, content type, WARC-Date) of each 2xx response or resource
-    record."""
+    record; EOFError for one cut short (``check_whole``)."""
     from warcio.archiveiterator import ArchiveIterator  # noqa: PLC0415
 
     for record in ArchiveIterator(stream):
         url, media, content_type = record_kind(record)
         if media:
-            yield url, media, record.content_stream().read(), content_type, record.rec_headers.get_header("WARC-Date")
+            payload = record.content_stream().read()
+            check_whole(record)
+            yield url, media, payload, content_type, record.rec_headers.get_header("WARC-Date")
+
+
+def check_whole(record) -> None:
+    """EOFError when ``record``, read to its end, holds fewer bytes than its header says: the
+    file is cut or damaged there, and no later record can be read. (warcio's record reads its
+    block through a ``LimitReader``, whose ``tell`` is the bytes read: pyproject bounds warcio.
+    warcio itself ends a file cut there as if it were whole.)"""
+    from warcio.limitreader import LimitReader
+
+    stream = record.raw_stream
+    if isinstance(stream, LimitReader) and record.length and stream.tell() < record.length:
+        url = record.rec_headers.get_header("WARC-Target-URI") or record.rec_headers.get_header("WARC-Record-ID")
+        raise EOFError(f"its record of {url} ends {record.length - stream.tell():,} bytes short of its length: "
+                       "the file is cut or damaged there, and no later record can be read")
 
 
 def read(document: Document) -> etree._Element:
