@@ -148,6 +148,16 @@ def test_a_one_page_warc_cut_inside_its_page_is_refused_naming_the_record(compre
         convert(Document("page.warc.gz" if compressed else "page.warc", cut), Settings(), ("txt",))
 
 
+def test_an_mhtml_file_without_its_closing_boundary_is_converted_with_a_warning():
+    """An MHTML file cut short (no closing boundary) converts what it holds, and says it may be
+    incomplete; the whole file says nothing of the kind."""
+    data = _mhtml(PAGE.read_bytes(), jpeg())
+    whole = convert(Document("page.mht", data), Settings(), ("txt",))
+    cut = convert(Document("page.mht", data[:len(data) * 2 // 3]), Settings(), ("txt",))
+    assert "mhtml-cut" not in {d.code for d in whole.diagnostics}
+    assert "mhtml-cut" in {d.code for d in cut.diagnostics}
+
+
 def _mhtml(page: bytes, picture: bytes, date: str | None = None) -> bytes:
     message = email.mime.multipart.MIMEMultipart("related", type="text/html")
     message["Snapshot-Content-Location"] = PAGE_URL

@@ -6,6 +6,7 @@ import re
 
 from lxml import etree
 
+from ..diagnostics import Diagnostic, record
 from ..errors import InputError
 from ..load import HTML_TYPES, Document, saved_time
 from . import page
@@ -29,12 +30,16 @@ def root_part(message):
     return next((p for p in message.walk() if not p.is_multipart() and p.get_content_type() in HTML_TYPES), None)
 
 
-def split(data: bytes) -> tuple[bytes, str | None, str | None, dict[str, bytes], str | None]:
+def split(data: bytes) -> tuple[bytes, str | None, str | None, dict[str, bytes], str | None, bool]:
     """(the page's bytes, its Content-Type, its address, the other parts by address and cid:,
-    when it was saved: the message's Date)."""
-    import email.policy  # noqa: PLC0415 (the e-mail package is imported only for a saved message)
+    when it was saved: the message's Date, whether the message ends without its closing
+    boundary: cut short, its last part perhaps incomplete)."""
+    import email.errors  # noqa: PLC0415 (the e-mail package is imported only for a saved message)
+    import email.policy  # noqa: PLC0415
 
     message = email.message_from_bytes(data, policy=email.policy.compat32)
+    cut = any(isinstance(defect, email.errors.CloseBoundaryNotFoundDefect)
+              for part in message.walk() for defect in part.defects)
     root = root_part(message)
     if root is None:
         raise InputError("MHTML file has no HTML part")
@@ -51,10 +56,14 @@ def split(data: bytes) -> tuple[bytes, str | None, str | None, dict[str, bytes],
             resources.setdefault("cid:" + cid, payload)
     url = message.get("Snapshot-Content-Location") or root.get("Content-Location")
     return (root.get_payload(decode=True) or b"", root.get("Content-Type"), str(url).strip() if url else None,
-            resources, saved_time(str(message.get("Date", ""))))
+            resources, saved_time(str(message.get("Date", ""))), cut)
 
 
 def read(document: Document) -> etree._Element:
-    data, content_type, url, resources, saved = split(document.data)
+    data, content_type, url, resources, saved, cut = split(document.data)
     inner = Document(document.name, data, content_type, document.url or url, resources, url, document.saved or saved)
-    return page.read(inner)
+    tree = page.read(inner)
+    if cut:
+        record(tree, "read", [Diagnostic("mhtml-cut", "the MHTML file ends without its closing boundary: it may be "
+                                                       "cut short, and the page or a picture incomplete", "read")])
+    return tree
