@@ -24,7 +24,7 @@ from . import __version__, logs
 from .cli_batch import batch, check, run
 from .cli_options import (CONFIG_VARIABLE, CONTEXT, collect_from_here, common_options, config_path, format_option,
                           run_command)
-from .errors import PipelineError, UsageError
+from .errors import InputError, PipelineError, UsageError
 from .writers import EXTENSIONS, FORMATS
 
 # The command line loads the stages, the settings model and the writers only when a command
@@ -50,16 +50,16 @@ def _read(src: str, settings: Settings) -> list[tuple[str, str, Document]]:
     path = Path(src)
     name = display_name(str(path))
     try:
-        mode = path.stat().st_mode
+        status = path.stat()
     except OSError as exc:
         raise PipelineError(f"cannot read: {exc.strerror}") from None
-    if stat.S_ISDIR(mode):
+    if stat.S_ISDIR(status.st_mode):
         raise PipelineError("is a directory (use `pipeline batch` for folders)")
-    if not stat.S_ISREG(mode):
+    if not stat.S_ISREG(status.st_mode):
         raise PipelineError("not a regular file (a pipe, device or socket is not read)")
     if path.suffix.lower() in ZIP_SUFFIXES:
         found = []
-        for item in iter_items([path], Selector(), picture_root=settings.image_dir):
+        for item in iter_items([path], Selector(), picture_root=settings.image_dir, limits=settings.limits):
             if item.error:
                 raise PipelineError(item.error)
             found.append((f"{name}/{item.key.split('/', 1)[1]}", f"{stem_of(name)}/{item.out_base.split('/', 1)[1]}",
@@ -67,6 +67,9 @@ def _read(src: str, settings: Settings) -> list[tuple[str, str, Document]]:
         if not found:
             raise PipelineError("zip archive holds no page")
         return found
+    refusal = settings.limits.over_input(status.st_size)
+    if refusal:  # told before the file is read
+        raise InputError(refusal)
     try:
         data = path.read_bytes()
     except OSError as exc:

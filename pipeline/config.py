@@ -190,6 +190,13 @@ class Limits(Strict):
     # has more after cleaning.
     blocks: Annotated[int, Positive] = 100_000
 
+    def over_input(self, size: int) -> str | None:
+        """Why an input of ``size`` bytes is refused (over ``input_mb``), else None; told from
+        its size before it is read where that is known (a file, a zip member, a WARC record)."""
+        if size > self.input_mb * 1024 * 1024:
+            return f"{size / 1024 / 1024:.1f} MB, over the limit of {self.input_mb:g} MB (limits.input_mb)"
+        return None
+
 
 class Settings(Strict):
     input: Path = Path("input")

@@ -47,9 +47,9 @@ def build_ir(document: Document, settings: Settings) -> etree._Element:
     as ``settings.front_matter`` says (unless the reader gave a finished IR), validating the IR
     after each stage."""
     limits = settings.limits
-    if len(document.data) > limits.input_mb * 1024 * 1024:
-        raise InputError(f"{len(document.data) / 1024 / 1024:.1f} MB, over the limit of "
-                         f"{limits.input_mb:g} MB (limits.input_mb)")
+    refusal = limits.over_input(len(document.data))
+    if refusal:
+        raise InputError(refusal)
     tags = len(BLOCK_TAG.findall(document.data))
     if (tags or document.data.count(b"\n")) > limits.blocks:  # a page's block tags, a text's lines
         raise InputError(f"more than {limits.blocks} blocks (paragraphs, rows, list entries), over the limit "

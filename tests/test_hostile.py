@@ -204,6 +204,36 @@ def test_an_oversized_page_is_refused_at_once_naming_the_limit(tmp_path):
         api.convert(page[:5000], formats=("xml",), name="big.html", settings={"limits": {"input_mb": 0.001}})
 
 
+def test_an_input_over_the_size_limit_is_refused_from_its_size_before_it_is_read(tmp_path, monkeypatch):
+    """A file, a zip member or a WARC record over ``limits.input_mb`` is refused from the size
+    it declares, unread (a 300 MB page had been read whole, and sent to a worker, first); one
+    within the limit beside it is read."""
+    from pipeline.batch.sources import Selector, iter_items
+    from pipeline.cli import _read
+    from pipeline.config import Limits, validate
+
+    from .test_batch import make_warc
+
+    small = "<html><body><p>一、总体情况。全年工作有序推进。</p></body></html>".encode()
+    large = small + b"<!--" + b"x" * 20_000 + b"-->"
+    (tmp_path / "small.html").write_bytes(small)
+    (tmp_path / "large.html").write_bytes(large)
+    with zipfile.ZipFile(tmp_path / "pages.zip", "w") as archive:
+        archive.writestr("small.html", small)
+        archive.writestr("large.html", large)
+    make_warc(tmp_path / "crawl.warc.gz")  # a page of 9 KB, one of under 1 KB
+    limits = Limits(input_mb=0.005)  # 5,242 bytes
+    items = {item.key: item for item in iter_items([tmp_path], Selector(), limits=limits)}
+    refused = {key for key, item in items.items() if item.document is None}
+    assert refused == {"large.html", "pages.zip/large.html", "crawl.warc.gz/www.example.gov.cn/index.html"}
+    assert all(items[key].error.endswith("over the limit of 0.005 MB (limits.input_mb)") for key in refused)
+    assert items["pages.zip/small.html"].document.data == small
+
+    monkeypatch.setattr(Path, "read_bytes", lambda self: pytest.fail(f"{self} was read"))
+    with pytest.raises(PipelineError, match=r"^0.0 MB, over the limit of 0.005 MB"):
+        _read(str(tmp_path / "large.html"), validate({"limits": {"input_mb": 0.005}}))
+
+
 @pytest.mark.slow
 def test_a_5000_row_rowspan_table_converts():
     rows = "".join(f"<tr>{'<td rowspan=5000>合计</td>' if i == 0 else ''}<td>{i}</td><td>数据{i}</td></tr>"

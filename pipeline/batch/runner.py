@@ -466,7 +466,7 @@ class Batch:
         keys: set[bytes] = set()
         outputs: set[bytes] = set()
         items = iter_items(self.options.sources, self.options.selector, skip_dirs=[self.outdir],
-                           picture_root=self.settings.image_dir)
+                           picture_root=self.settings.image_dir, limits=self.settings.limits)
         for seq, item in enumerate(items):
             tag = _Tag(seq, item)
             key = _digest(item.key)

@@ -32,6 +32,7 @@ from urllib.parse import unquote, urlsplit
 from msgspec import Struct
 
 from .. import logs, pictures
+from ..config import Limits
 from ..fsio import display_name, folder_pictures, short_name
 from ..load import HTML_SUFFIXES, HTML_TYPES, Document, saved_time
 from ..readers.warc import check_whole, record_kind
@@ -263,17 +264,21 @@ def _failed(key: str, message: str) -> Item:
 
 
 def _expand(key: str, open_bytes: Callable[[], BinaryIO], selector: Selector, count_only: bool,
-            pictures_of: Callable[[bytes], tuple[dict[str, bytes], str]] | None = None) -> Iterator[Item]:
-    """The documents of one input: itself (with the pictures ``pictures_of`` finds for it),
-    or the members of a container."""
+            pictures_of: Callable[[bytes], tuple[dict[str, bytes], str]] | None = None,
+            size: int = 0, limits: Limits | None = None) -> Iterator[Item]:
+    """The documents of one input of ``size`` bytes: itself (with the pictures ``pictures_of``
+    finds for it), or the members of a container. With ``limits``, a document over
+    ``input_mb`` fails from its size, unread."""
     lower = key.lower()
     try:
         if lower.endswith(ZIP_SUFFIXES):
-            yield from _expand_zip(key, open_bytes, selector, count_only)
+            yield from _expand_zip(key, open_bytes, selector, count_only, limits)
         elif lower.endswith(WARC_SUFFIXES):
-            yield from _expand_warc(key, open_bytes, selector, count_only)
+            yield from _expand_warc(key, open_bytes, selector, count_only, limits)
         elif count_only:
             yield Item(key, out_base_of(key))
+        elif limits is not None and limits.over_input(size):
+            yield _failed(key, limits.over_input(size))
         else:
             with open_bytes() as handle:
                 data = handle.read()
@@ -283,7 +288,7 @@ def _expand(key: str, open_bytes: Callable[[], BinaryIO], selector: Selector, co
         yield _failed(key, f"cannot read: {exc.strerror or exc}")
 
 
-def _expand_zip(key, open_bytes, selector, count_only) -> Iterator[Item]:
+def _expand_zip(key, open_bytes, selector, count_only, limits) -> Iterator[Item]:
     with open_bytes() as raw:
         handle = raw if raw.seekable() else io.BytesIO(raw.read())
         try:
@@ -307,7 +312,8 @@ def _expand_zip(key, open_bytes, selector, count_only) -> Iterator[Item]:
                 sub_key = f"{key}/{member}"
                 try:
                     yield from _expand(sub_key, lambda info=info: _ZipMember(archive, info), selector, count_only,
-                                       lambda data, member=member: _zip_pictures(archive, by_path, data, member))
+                                       lambda data, member=member: _zip_pictures(archive, by_path, data, member),
+                                       info.file_size, limits)
                 except (zipfile.BadZipFile, RuntimeError, NotImplementedError, EOFError) as exc:
                     yield _failed(sub_key, f"cannot extract from zip: {exc}")
 
@@ -355,7 +361,7 @@ def _records(handle, key: str, whole: bool = False):
         yield records, record
 
 
-def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
+def _expand_warc(key, open_bytes, selector, count_only, limits) -> Iterator[Item]:
     """Each HTML page of a WARC file, with the pictures it refers to that the WARC holds: a
     first pass notes where each picture record lies, a second yields the pages."""
     from warcio.exceptions import ArchiveLoadFailed
@@ -381,6 +387,9 @@ def _expand_warc(key, open_bytes, selector, count_only) -> Iterator[Item]:
                     continue
                 if count_only:
                     yield Item(sub_key, out_base_of(sub_key))
+                    continue
+                if limits is not None and limits.over_input(record.length or 0):
+                    yield _failed(sub_key, limits.over_input(record.length))
                     continue
                 with logs.library_output("warcio", key):
                     data = record.content_stream().read()
@@ -418,22 +427,25 @@ def _file_opener(path: Path) -> Callable[[], BinaryIO]:
 
 
 def iter_items(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path] = (),
-               count_only: bool = False, picture_root: Path | None = None) -> Iterator[Item]:
+               count_only: bool = False, picture_root: Path | None = None,
+               limits: Limits | None = None) -> Iterator[Item]:
     """Every document of the batch, in order; with ``count_only``, items without bytes (cheap).
     A page's pictures are read from its source folder tree (or ``picture_root``) and from its
-    archive; nothing outside them."""
+    archive; nothing outside them. With ``limits``, a document over ``input_mb`` (a file, a
+    zip member, a WARC record) fails from its size, unread: it is not read whole first."""
     for key, path, named, root in iter_files(sources, selector, skip_dirs):
         try:
-            mode = path.stat().st_mode
+            status = path.stat()
         except OSError as exc:
             yield _failed(key, f"cannot read: {exc.strerror or exc}")
             continue
-        if not stat.S_ISREG(mode):
+        if not stat.S_ISREG(status.st_mode):
             if named:
                 yield _failed(key, "not a regular file")
             continue
         yield from _expand(key, _file_opener(path), selector, count_only,
-                           lambda data, path=path, root=root: folder_pictures(data, path, picture_root or root))
+                           lambda data, path=path, root=root: folder_pictures(data, path, picture_root or root),
+                           status.st_size, limits)
 
 
 def count_items(sources: list[Path], selector: Selector, skip_dirs: Iterable[Path] = ()) -> int:
