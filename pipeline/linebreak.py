@@ -278,23 +278,25 @@ def break_lines(
         if no_negative_widths is None:
             no_negative_widths = _no_negative_widths(text, measure)
         return no_negative_widths
+
     widest = max(width, width if first_width is None else first_width) + EPSILON
 
     def line_ends(token: str, at: int) -> list[int]:
         """Where the lines after the one ending at ``at`` will cut the rest of ``token``: each
         starts with a rest too wide for a line, cut where ``_Rest.cut_to_width`` cuts it, so
         the rest is cut now, measured once and copied once, not once for each of its lines.
-        None where a line could end otherwise: a piece wider than a line, or a piece that is a
-        mark that may hang (the line before would take it)."""
+        None (an empty list) where a line could end otherwise: a piece wider than a line, or
+        a piece that is a mark that may hang (the line before would take it)."""
         if not growing():
             return []
         ends, rest = [], _Rest(token, measure, True, at)
         while rest.beyond(widest) > width + EPSILON:
-            piece = rest.cut_to_width(width)
-            if measure(rest.head(piece)) > width + EPSILON or rest.head(piece) in hanging \
-                    or (len(rest) - piece == 1 and token[-1] in hanging):
+            length = rest.cut_to_width(width)
+            piece = rest.head(length)
+            if measure(piece) > width + EPSILON or piece in hanging \
+                    or (len(rest) - length == 1 and token[-1] in hanging):
                 return []
-            rest.start += piece
+            rest.start += length
             ends.append(rest.start)
         return ends
 

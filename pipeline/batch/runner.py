@@ -36,7 +36,6 @@ import threading
 import time
 from contextlib import contextmanager
 from multiprocessing.connection import wait
-from multiprocessing.reduction import ForkingPickler
 from pathlib import Path
 from typing import Iterable, Iterator
 
@@ -160,6 +159,13 @@ def _pipe_room(conn) -> int:
         return 0
 
 
+def _bytes_of(job: Job) -> int:
+    """The bytes a job carries (its page and pictures): what its write to a pipe holds, but
+    for a few hundred of names and pickling, without pickling it (a page held back until a
+    worker is free is asked again at each outcome)."""
+    return len(job.document.data) + sum(map(len, job.document.resources.values()))
+
+
 class LocalPool:
     """Worker processes, one document each at a time, with a time limit and crash isolation."""
 
@@ -217,12 +223,11 @@ class LocalPool:
                 task = next_task()
                 if task is None:
                     return
-                payload = ForkingPickler.dumps(task[1])
-                if worker.sent and len(payload) > worker.room:
+                if worker.sent and _bytes_of(task[1]) > worker.room:
                     retry.insert(0, task)  # sent when a worker is free
                     return
                 try:
-                    worker.conn.send_bytes(payload)
+                    worker.conn.send(task[1])
                 except OSError:
                     # Its end of the pipe is gone: the worker ended since it last answered (a
                     # crash on the document it took next). The task goes to the next free

@@ -277,8 +277,8 @@ def _expand(key: str, open_bytes: Callable[[], BinaryIO], selector: Selector, co
             yield from _expand_warc(key, open_bytes, selector, count_only, limits)
         elif count_only:
             yield Item(key, out_base_of(key))
-        elif limits is not None and limits.over_input(size):
-            yield _failed(key, limits.over_input(size))
+        elif limits is not None and (refusal := limits.over_input(size)):
+            yield _failed(key, refusal)
         else:
             with open_bytes() as handle:
                 data = handle.read()
@@ -388,8 +388,8 @@ def _expand_warc(key, open_bytes, selector, count_only, limits) -> Iterator[Item
                 if count_only:
                     yield Item(sub_key, out_base_of(sub_key))
                     continue
-                if limits is not None and limits.over_input(record.length or 0):
-                    yield _failed(sub_key, limits.over_input(record.length))
+                if limits is not None and (refusal := limits.over_input(record.length or 0)):
+                    yield _failed(sub_key, refusal)
                     continue
                 with logs.library_output("warcio", key):
                     data = record.content_stream().read()
