@@ -65,6 +65,8 @@ Five subcommands, each printing a table (medians where there are runs):
     lengths (a ratio equal to the length ratio is linear). ``--unbroken`` instead lengthens
     the reference with one paragraph of one letter, (scale − 1) × its length, with no break
     in it (a blob pasted into a text scrape): the line breaker cuts it line by line.
+    ``--long-table`` lengthens it with one table of three columns (``|`` rows, as a text scrape
+    holds a table) whose rows hold (scale − 1) × its length: the PDF's pages of table rows.
 
 ``ir``
     The IR of that page (``build_ir``: read, clean, transforms), in this process, warm: the
@@ -570,6 +572,19 @@ def cmd_memory(args) -> int:
 # --- length ------------------------------------------------------------------------------
 
 
+def table_rows(chars: int) -> str:
+    """A table of three columns as a text scrape holds one (``|`` rows), about ``chars``
+    characters of cell text: a header row, then numbered rows."""
+    rows = ["| 序号 | 项目名称 | 完成情况 |"]
+    held, number = 0, 0
+    while held < chars:
+        number += 1
+        cells = (str(number), f"第{number}项重点工作任务", f"已完成，完成率{number % 100}%")
+        rows.append("| " + " | ".join(cells) + " |")
+        held += sum(map(len, cells))
+    return "\n".join(rows)
+
+
 def cmd_length(args) -> int:
     from pipeline.convert import build_ir, missing_glyphs
     from pipeline.environment import settings_environment
@@ -605,6 +620,9 @@ def cmd_length(args) -> int:
         if args.unbroken:  # the reference, then one paragraph of one letter, (scale - 1) × its length
             text = reference_text(1)
             data = (text + "\n\n" + "y" * (len(text) * (scale - 1)) + "\n").encode("utf-8")
+        elif args.long_table:  # the reference, then a table whose rows hold (scale - 1) × its length
+            text = reference_text(1)
+            data = (text + "\n\n" + table_rows(len(text) * (scale - 1)) + "\n").encode("utf-8")
         else:
             data = reference_text(scale, args.corpus).encode("utf-8")
         runs = [measure(data) for _ in range(args.runs if scale < 100 else max(1, min(args.runs, 3)))]
@@ -837,6 +855,8 @@ def main(argv=None) -> int:
     p.add_argument("--unbroken", action="store_true",
                    help="lengthen the reference with one paragraph of one letter, with no break in it "
                         "(a pasted blob, cut line by line), instead of more report")
+    p.add_argument("--long-table", action="store_true",
+                   help="lengthen the reference with one table of three columns instead of more report")
     p.set_defaults(run=cmd_length)
     p = sub.add_parser("ir", help="CPU ms (or instructions) of building the IR of the template page")
     p.add_argument("--runs", type=int, help="builds (default 200; 20 with --instructions)")

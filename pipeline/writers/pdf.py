@@ -24,8 +24,9 @@ from the IR's grid as it stands (merged cells, the header rows repeated across p
 they fill more than half a page) whose cells are laid out by the same line breaker; a table too
 wide for its text at the table size is set smaller, so a column holds a character. A row taller
 than a page is cut into rows that each fit one (rows joined by row spans that together are
-taller than a page lose those spans first), so reportlab never splits inside a row: layout time
-stays linear in the table. A figure's picture comes from the IR's ``<pictures>``, with its
+taller than a page lose those spans first), so reportlab never splits inside a row; and a
+table of many pages is given to reportlab a window of rows at a time (``RowWindows``), so
+layout time stays linear in the table's rows. A figure's picture comes from the IR's ``<pictures>``, with its
 caption under it; a figure without one prints its placeholder. Headings become a nested
 outline. A link is a link annotation over each line's stretch of its text (in tagged output
 held by a Link element).
@@ -438,6 +439,9 @@ def _table_class():
 
         frame_height = float("inf")
         tagger: pdfa.Tagger | None = None
+        rows: "RowWindows | None" = None  # a long table, and each of its windows but the last
+        first_row = 0  # a window's first row (after the repeated header) in the whole table
+        rest = None  # a window's style commands as reportlab's split leaves them for all the rows left
 
         def _drawLines(self):
             if self.tagger is None:
@@ -449,7 +453,23 @@ def _table_class():
         def _getFirstPossibleSplitRowPosition(self, availHeight, ignoreSpans=0):
             return super()._getFirstPossibleSplitRowPosition(availHeight, ignoreSpans=1)
 
+        def wrap(self, availWidth, availHeight):
+            if self.rows is not None and self.rows.whole is self:
+                return self.rows.first().wrap(availWidth, availHeight)
+            return super().wrap(availWidth, availHeight)
+
         def split(self, availWidth, availHeight):
+            rows = self.rows
+            if rows is not None and rows.whole is self:
+                return rows.first().split(availWidth, availHeight)
+            parts = self._split(availWidth, availHeight)
+            if rows is not None and parts:
+                if len(parts) == 1:
+                    raise RenderError(f"internal: a window of {self._nrows} table rows fits in {availHeight:.1f} pt")
+                parts[1] = rows.after(self, parts[0])
+            return parts
+
+        def _split(self, availWidth, availHeight):
             self.splitInRow = 0
             parts = super().split(availWidth, availHeight)
             if parts or availHeight < self.frame_height - 1.0:
@@ -470,6 +490,100 @@ def _table_class():
             return parts
 
     return SpanSplittingTable
+
+
+#: A table taller than this many pages (its rows' laid-out lines) is laid out in windows of
+#: ``WINDOW_PAGES`` pages of rows (``RowWindows``).
+LONG_TABLE_PAGES = 4
+WINDOW_PAGES = 2
+#: The style commands a table keeps as commands (the others are set on its cells' styles).
+TABLE_COMMAND_LISTS = ("_linecmds", "_bkgrndcmds", "_spanCmds", "_nosplitCmds")
+
+
+class RowWindows:
+    """A long table handed to reportlab a window of rows at a time, with the same bytes.
+
+    reportlab splits a table page by page into the part that fits and a new table of every row
+    left, which it builds and measures again, so a table's time grew with the square of its
+    rows (2,500 rows 0.6 s, 10,000 rows 5.6 s). Here the table with every row (``whole``) is
+    never laid out itself: reportlab is given the rows from where a page starts, at least
+    ``WINDOW_PAGES`` pages of them by their laid-out lines (``heights``), ending where the table
+    may be split, as the table its split would have left there: the header rows repeated and
+    the style commands as its split rewrites them, page after page (``rest``, worked out by its
+    own methods), cut at the window's end. The part that fits a page is then the same table as
+    before, and so is the last window, the table's last part. A table with row spans or a row
+    that does not fit a page under its header is not windowed (``windowed``): reportlab may
+    split it inside a row. This works with reportlab's ``Table`` internals, so its version is
+    bounded above in ``pyproject.toml``; ``tests/test_pdf_speed_shapes.py`` fails when they move."""
+
+    def __init__(self, whole, heights: list[float], page_height: float):
+        self.whole, self.heights, self.page_height = whole, heights, page_height
+        row = lambda r: r + len(heights) if r < 0 else r  # noqa: E731
+        self.joined = {r for command in whole._nosplitCmds
+                       for r in range(row(command[1][1]) + 1, row(command[2][1]) + 1)}
+
+    @staticmethod
+    def windowed(table, heights: list[float], page_height: float) -> bool:
+        header = sum(heights[:table.repeatRows])
+        return (not table._srflcmds and not table._sircmds
+                and all(command[1][1] == command[2][1] for command in table._spanCmds)
+                and max(heights) + header <= page_height - 1.0
+                and sum(heights) > LONG_TABLE_PAGES * page_height)
+
+    def first(self):
+        return self.window(0, self.whole)
+
+    def window(self, start: int, rest):
+        """The rows of the table from ``start`` on (after the repeated header), with the style
+        commands of ``rest`` (the table reportlab's split would have left there), cut where
+        ``WINDOW_PAGES`` pages of rows end and a split is allowed."""
+        whole, total = self.whole, len(self.heights)
+        end, need = start, WINDOW_PAGES * self.page_height
+        while end < total and (need > 0 or end in self.joined):
+            need -= self.heights[end]
+            end += 1
+        header = whole.repeatRows if start else 0
+        rows = [*range(header), *range(start, end)]
+        spaces = {"spaceAfter": getattr(whole, "spaceAfter", None)}
+        if not start:
+            spaces["spaceBefore"] = getattr(whole, "spaceBefore", None)
+        table = type(whole)(
+            [whole._cellvalues[r] for r in rows], colWidths=whole._colWidths, rowHeights=[None] * len(rows),
+            repeatRows=whole.repeatRows, splitByRow=whole.splitByRow, splitInRow=whole.splitInRow,
+            normalizedData=1, cellStyles=[whole._cellStyles[r] for r in rows], ident=whole.ident,
+            longTableOptimize=whole._longTableOptimize, **spaces)
+        last = len(rows) - 1
+        for name in TABLE_COMMAND_LISTS:
+            for op, (sc, sr), (ec, er), *values in getattr(rest, name):
+                if sr <= last:  # rows counted from the end stay so: the window's end stands for the table's
+                    table._addCommand((op, (sc, sr), (ec, min(er, last)), *values))
+        table.hAlign, table.vAlign = whole.hAlign, whole.vAlign
+        table.frame_height, table.tagger = whole.frame_height, whole.tagger
+        if end < total:
+            table.rows, table.first_row, table.rest = self, start, rest
+        return table
+
+    def after(self, window, part):
+        """The window after ``window`` once its first rows (``part``) are placed on a page."""
+        header, n = self.whole.repeatRows, part._nrows
+        start = window.first_row + n - (header if window.first_row else 0)
+        rest, left = window.rest, object.__new__(type(self.whole))
+        left._ncols, left._nrows, left._rowSplitRange = rest._ncols, rest._nrows - n + header, None
+        for name in (*TABLE_COMMAND_LISTS, "_srflcmds", "_sircmds"):
+            setattr(left, name, [])
+        lines = rest._splitLineCmds(n)  # as Table._splitRows rewrites the commands of its second part
+        if header:
+            repeated = list(range(header))
+            left._cr_1_1(n, rest._nrows, repeated, lines, 0)
+            left._cr_1_1(n, rest._nrows, repeated, rest._bkgrndcmds, 0, _srflMode=True)
+            left._cr_1_1(n, rest._nrows, repeated, rest._spanCmds, 0)
+            left._cr_1_1(n, rest._nrows, repeated, rest._nosplitCmds, 0)
+        else:
+            left._cr_1_0(n, lines, 0)
+            left._cr_1_0(n, rest._bkgrndcmds, 0, _srflMode=True)
+            left._cr_1_0(n, rest._spanCmds, 0)
+            left._cr_1_0(n, rest._nosplitCmds, 0)
+        return self.window(start, left)
 
 
 @lru_cache(maxsize=None)
@@ -1109,6 +1223,10 @@ class PdfWriter(DocumentWriter):
         table = _table_class()(data, colWidths=widths, repeatRows=repeat, style=TableStyle(style),
                                splitByRow=1, splitInRow=0, hAlign="CENTER")
         table.frame_height, table.tagger = self.frame_height, self.tagger
+        lead = size * CELL_LEADING
+        heights = [CELL_PADDING + lead * max(len(cell._lines or ()) for cell in row) for row in data]
+        if RowWindows.windowed(table, heights, self.frame_height):
+            table.rows = RowWindows(table, heights, self.frame_height)
         self._tables.append(table)
         self.story.append(table)
 
