@@ -110,6 +110,7 @@ class BlockReader:
         self.bold_chars = 0  # non-space characters of the buffer read in bold
         self.bold_lines: list[etree._Element] = []  # paragraphs that are bold headings
         self.teasers: list[etree._Element] = []  # figures whose picture is a teaser's (``is_teaser_picture``)
+        self.link_shares: dict[etree._Element, bool | None] = {}  # its ``shares``
         self.starts: dict[etree._Element, LineStart] = {}  # each paragraph's (``unwrap.py``)
         self.follows: etree._Element | None = None  # the paragraph a line break just ended
 
@@ -278,7 +279,7 @@ class BlockReader:
         fig = etree.Element("figure", src=src)
         if (img.get("alt") or "").strip():
             fig.set("alt", collapse_space(img.get("alt")))
-        if is_teaser_picture(img, self.content, self.rules):
+        if is_teaser_picture(img, self.content, self.rules, self.link_shares):
             self.teasers.append(fig)
         self.blocks.append(fig)
 
@@ -332,11 +333,14 @@ class LineReader(BlockReader):
         pass
 
 
-def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules: CleanRules) -> bool:
+def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules: CleanRules,
+                      shares: dict[etree._Element, bool | None]) -> bool:
     """Whether a picture belongs to a teaser (another article's thumbnail, an ad, a reader's
     avatar), not to the text around it: it is a link to a page (a link to a picture is its larger
     copy), or the smallest element around it holding text holds mostly link text (the teaser's
-    headline beside its thumbnail)."""
+    headline beside its thumbnail). ``shares`` keeps the answer for each element around a
+    picture (None: it holds no text) for the next picture in it: the pictures of a page alone
+    in their paragraphs are all answered by the page's text, read once."""
     for here in img.iterancestors():
         href = link_target(here.get("href")) if here.tag == "a" else None
         if href and not rules.picture_address.search(href):
@@ -344,10 +348,12 @@ def is_teaser_picture(img: etree._Element, content: etree._Element | None, rules
         if here is content:
             break
     for here in img.iterancestors():
-        text = "".join(here.text_content().split())
-        if text:
-            linked = sum(len("".join(element_text(a).split())) for a in here.iter("a"))
-            return linked >= LINK_SHARE * len(text)
+        if here not in shares:
+            text = "".join(here.text_content().split())
+            linked = sum(len("".join(element_text(a).split())) for a in here.iter("a")) if text else 0
+            shares[here] = linked >= LINK_SHARE * len(text) if text else None
+        if shares[here] is not None:
+            return shares[here]
         if here is content:
             break
     return False
