@@ -137,9 +137,13 @@ def _issued_titles(body: etree._Element) -> list[list[int]]:
     paragraphs = list(body.iter("p"))
     where = {p: i for i, p in enumerate(paragraphs)}
     found: list[list[int]] = []
+    named: set[str] = set()  # the names quoted before the date line (``_named``), read once
+    read = 0
     for date in paragraphs:
         if date.get("align") != "right" or not rules["date_line"].fullmatch(ir.text_of(date).strip()):
             continue
+        named.update(_named(paragraphs[read:where[date]], rules))
+        read = where[date]
         after = date.getnext()
         if after is not None and after.tag == "p" and rules["issued_note"].fullmatch(ir.text_of(after).strip()):
             after = after.getnext()
@@ -147,7 +151,6 @@ def _issued_titles(body: etree._Element) -> list[list[int]]:
         if not lines and after is not None and after.tag == "p" and not (after.get("align") or after.get("role")):
             lines = [after]  # a text scrape's title, not centred: one line, the title whole
         texts = ["".join(ir.text_of(line).split()) for line in lines]
-        named = _named(paragraphs[:where[date]], rules)
         if (any(rules["document_title"].fullmatch("".join(texts[:k])) for k in range(1, len(texts) + 1))
                 or "".join(texts) in named) \
                 and all(len(text) <= rules["max_chars"] and not rules["not"].search(text) for text in texts):
