@@ -48,8 +48,8 @@ def batch_rate(corpus: Path, selector: Selector, settings: Settings, jobs: int,
     """(docs/s, ok, failed, this process's CPU seconds) of one batch into a fresh folder in
     ``scratch`` (default: the system's temporary folder); with ``new_characters``, with a copy
     of the font cache that holds no font converted for a character set
-    (``fonts.truetype_subset``) and, unless ``glyphs_known``, no converted glyph
-    (``fonts.glyph_store``), made before the batch is timed."""
+    (``embeddable.truetype_subset``) and, unless ``glyphs_known``, no converted glyph
+    (``embeddable.glyph_store``), made before the batch is timed."""
     with tempfile.TemporaryDirectory(prefix="batch-bench-", dir=scratch) as out:
         if new_characters:
             cache = Path(out) / "font-cache"

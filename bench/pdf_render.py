@@ -12,7 +12,7 @@ machine this is the fair comparison (e.g. ``--against pdf.archival=false`` is th
 PDF/A, since ``archival: false`` writes the bytes the writer wrote before PDF/A existed).
 ``--cpu`` measures the process's CPU time instead of the wall clock. ``--new-characters`` times
 each render as a page whose character sets no earlier one had: a CFF face's font converted for
-them (``fonts.truetype_subset``; every role with ``--set 'pdf.font_dirs=[]'``, a bare install)
+them (``embeddable.truetype_subset``; every role with ``--set 'pdf.font_dirs=[]'``, a bare install)
 is built and read again, its glyphs already converted (a copy of the font cache is used). ``--threads N`` then
 renders all the pages twice over, serially and by a pool of N threads, alternating, and
 prints both wall times (the bytes must be the same): what a threaded worker gains.

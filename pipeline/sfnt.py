@@ -2,8 +2,9 @@
 (``glyf`` and ``loca`` of its glyphs, ``ConvertedGlyph``; ``hmtx``, ``head``, ``hhea``, ``maxp``,
 ``OS/2``, ``cmap``, ``name``), the ``name`` records a font in a PDF keeps, a table's checksum,
 and the file a set of tables makes (the table directory, each table padded to four bytes, the
-``head`` table's checksum adjustment). Used by the CFF faces' conversion to TrueType outlines
-(``fonts.CffOutlines``) and by the PDF writer's font subsets (``writers.pdffonts``)."""
+``head`` table's checksum adjustment), and whether a file is a collection of fonts. Used by the
+CFF faces' conversion to TrueType outlines (``embeddable.CffOutlines``), by the PDF writer's font
+subsets (``writers.pdffonts``) and by the reading of installed faces (``fonts``)."""
 from __future__ import annotations
 
 import array
@@ -15,6 +16,13 @@ from itertools import accumulate
 #: specification's recommendation); a table not listed follows, in the order of its tag.
 TRUETYPE_TABLE_ORDER = ("head", "hhea", "maxp", "OS/2", "hmtx", "LTSH", "VDMX", "hdmx", "DMAP", "cmap",
                         "fpgm", "prep", "cvt ", "loca", "glyf", "kern", "name", "post", "gasp", "PCLT")
+
+
+def is_collection(path: str) -> bool:
+    """Whether the font file ``path`` is a collection (``.ttc``, ``.otc``): a face of it is
+    opened by its number."""
+    with open(path, "rb") as fh:
+        return fh.read(4) == b"ttcf"
 
 
 def checksum(data: bytes) -> int:
@@ -182,7 +190,7 @@ CODE_PAGE_SIGNS = frozenset(range(0x20, 0x7E)) | frozenset(map(ord, "ÞĽБΆİ�
 
 
 def os2_table(face: dict, points: set[int]) -> bytes:
-    """The face's ``OS/2`` table (``fonts._face_tables``) for a font of the characters ``points``:
+    """The face's ``OS/2`` table (``embeddable._face_tables``) for a font of the characters ``points``:
     the Unicode ranges and code pages none of them is in cleared (at least the Latin 1 code
     page kept), the first and last character set."""
     from fontTools.ttLib.tables.O_S_2f_2 import calcCodePageRanges, intersectUnicodeRanges
@@ -280,7 +288,7 @@ def _cmap_format_12(character_map: dict[int, int]) -> bytes:
 
 
 def name_table(records: dict[tuple[int, int, int, int], tuple[str, str]], tag: str) -> bytes:
-    """The ``name`` table of ``records`` (``fonts._face_tables``) in their order, the
+    """The ``name`` table of ``records`` (``embeddable._face_tables``) in their order, the
     PostScript name (6) tagged with ``tag``; a text met again is stored once."""
     header, strings, offsets = [], [], {}
     at = 0
@@ -303,7 +311,7 @@ def _encoded(text: str, codec: str) -> bytes:
 
 
 class ConvertedGlyph:
-    """A converted glyph as a font is assembled of it (``fonts.CffOutlines.truetype``): its compiled
+    """A converted glyph as a font is assembled of it (``embeddable.CffOutlines.truetype``): its compiled
     ``glyf`` bytes, and what the font's ``head``, ``hhea`` and ``maxp`` figures are computed
     from (contours, bounds, points), read from those bytes. A glyph is compiled once, whatever
     fonts it goes into, and its coordinates are not kept (a tenth of the memory)."""

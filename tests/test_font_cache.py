@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from pipeline import fonts
+from pipeline import embeddable, fonts
 
 from .test_pdf import make_font
 
@@ -85,12 +85,12 @@ def test_reportlab_font_from_the_disk_is_reportlabs_own(tmp_path, which, monkeyp
         path, index = face.path, face.index
     cache = tmp_path / "cache"
     theirs = TTFont("Fcheck", path, subfontIndex=index)
-    parsed = fonts.reportlab_font("Fcheck", path, index, cache)
+    parsed = embeddable.reportlab_font("Fcheck", path, index, cache)
     assert list(cache.rglob("*.bin")), "nothing was kept on disk"
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr("reportlab.pdfbase.ttfonts.TTFontFace.__init__",
                       lambda *a, **k: pytest.fail("the font was parsed again"))
-        kept = fonts.reportlab_font("Fcheck", path, index, cache)
+        kept = embeddable.reportlab_font("Fcheck", path, index, cache)
     for ours in (parsed, kept):
         # a CJK face's file is mapped, not read whole; a small one (a converted subset) read
         assert isinstance(ours.face._ttf_data, mmap.mmap if which == "body" else bytes)
@@ -112,7 +112,7 @@ def test_only_the_parser_reads_glyph_to_char():
 
     from reportlab.pdfbase import ttfonts
 
-    assert "glyphToChar" in fonts._UNKEPT
+    assert "glyphToChar" in embeddable._UNKEPT
     tree = ast.parse(inspect.getsource(ttfonts))
     readers = {node.name for node in ast.walk(tree) if isinstance(node, ast.FunctionDef)
                and any(isinstance(n, (ast.Name, ast.Attribute)) and "glyphToChar" in (getattr(n, "id", None), getattr(n, "attr", None))
@@ -173,19 +173,19 @@ def test_a_cff_face_is_read_once_and_its_outlines_only_to_convert(tmp_path, monk
     read back in a new process, and a process whose glyphs are all in the glyph store never
     opens the font file; the fonts are the same bytes as those of a face read afresh."""
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。《》", cff=True))
-    folder, store = str(tmp_path / "cache"), fonts.GlyphStore(tmp_path / "glyphs.sqlite")
-    expected = fonts.CffOutlines(path, 0).truetype(" 仿宋报告《")
-    assert fonts.CffOutlines(path, 0, folder).truetype(" 仿宋报告《", store) == expected  # read, kept, stored
+    folder, store = str(tmp_path / "cache"), embeddable.GlyphStore(tmp_path / "glyphs.sqlite")
+    expected = embeddable.CffOutlines(path, 0).truetype(" 仿宋报告《")
+    assert embeddable.CffOutlines(path, 0, folder).truetype(" 仿宋报告《", store) == expected  # read, kept, stored
 
     def unread(*_args):
         raise AssertionError("the face was read again")
 
-    monkeypatch.setattr(fonts, "_cff_face_data", unread)
-    monkeypatch.setattr(fonts, "_face_tables", unread)
-    monkeypatch.setattr(fonts.CffOutlines, "font", property(unread))
-    assert fonts.CffOutlines(path, 0, folder).truetype(" 仿宋报告《", store) == expected
+    monkeypatch.setattr(embeddable, "_cff_face_data", unread)
+    monkeypatch.setattr(embeddable, "_face_tables", unread)
+    monkeypatch.setattr(embeddable.CffOutlines, "font", property(unread))
+    assert embeddable.CffOutlines(path, 0, folder).truetype(" 仿宋报告《", store) == expected
     with pytest.raises(AssertionError, match="read again"):
-        fonts.CffOutlines(path, 0, folder).truetype(" 年度", store)  # new glyphs: the outlines are read
+        embeddable.CffOutlines(path, 0, folder).truetype(" 年度", store)  # new glyphs: the outlines are read
 
 
 def test_the_font_scan_kept_on_disk_serves_settings_of_other_font_folders(tmp_path, monkeypatch):

@@ -27,7 +27,7 @@ import msgspec
 import pytest
 from lxml import etree
 
-from pipeline import fonts, glyph_store, ir, sfnt
+from pipeline import embeddable, fonts, glyph_store, ir, sfnt
 from pipeline.config import PdfSettings, Settings
 from pipeline.errors import RenderError
 from pipeline.glyph_store import GlyphStore
@@ -814,12 +814,12 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True,
                          side_bearing=90))
     s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
-    fonts._cff_outlines.cache_clear()
-    first = TTFont(fonts.truetype_subset(path, 0, "仿宋报告", s))
-    second = TTFont(fonts.truetype_subset(path, 0, "年度报告。", s))
-    opened = fonts._cff_outlines.cache_info()
+    embeddable._cff_outlines.cache_clear()
+    first = TTFont(embeddable.truetype_subset(path, 0, "仿宋报告", s))
+    second = TTFont(embeddable.truetype_subset(path, 0, "年度报告。", s))
+    opened = embeddable._cff_outlines.cache_info()
     assert (opened.misses, opened.hits) == (1, 1)
-    outlines = fonts._cff_outlines(os.path.abspath(path), 0, os.stat(path).st_size, os.stat(path).st_mtime_ns,
+    outlines = embeddable._cff_outlines(os.path.abspath(path), 0, os.stat(path).st_size, os.stat(path).st_mtime_ns,
                                    str(tmp_path / "cache"))
     assert set(outlines.converted_glyphs) == {".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告年度。")}
     assert first.getGlyphOrder() == [".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告")]
@@ -831,8 +831,8 @@ def test_cff_face_is_opened_once_and_each_glyph_converted_once(tmp_path):
     assert first["hmtx"][shared] == second["hmtx"][shared] == (1000, 90)
     assert "-" in first["name"].getDebugName(6) and first["name"].getDebugName(6) != second["name"].getDebugName(6)
     for chars in ("仿宋报告", "年度报告。"):  # the second font's 报告 compiled for the first: the same bytes
-        afresh = fonts.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "})))
-        assert afresh == fonts.truetype_subset(path, 0, chars, s).read_bytes()
+        afresh = embeddable.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "})))
+        assert afresh == embeddable.truetype_subset(path, 0, chars, s).read_bytes()
 
 
 def test_a_glyph_is_converted_once_per_machine_through_the_glyph_store(tmp_path, monkeypatch):
@@ -842,21 +842,21 @@ def test_a_glyph_is_converted_once_per_machine_through_the_glyph_store(tmp_path,
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
     s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
     converted: list[str] = []
-    convert = fonts.CffOutlines._convert
-    monkeypatch.setattr(fonts.CffOutlines, "_convert", lambda self, name: converted.append(name) or convert(self, name))
-    fonts._cff_outlines.cache_clear()
-    first = fonts.truetype_subset(path, 0, "仿宋报告", s).read_bytes()
+    convert = embeddable.CffOutlines._convert
+    monkeypatch.setattr(embeddable.CffOutlines, "_convert", lambda self, name: converted.append(name) or convert(self, name))
+    embeddable._cff_outlines.cache_clear()
+    first = embeddable.truetype_subset(path, 0, "仿宋报告", s).read_bytes()
     assert sorted(converted) == sorted([".notdef", "space", *(f"uni{ord(c):04X}" for c in "仿宋报告")])
-    fonts._cff_outlines.cache_clear()  # as a fresh process
+    embeddable._cff_outlines.cache_clear()  # as a fresh process
     converted.clear()
-    second = fonts.truetype_subset(path, 0, "年度报告", s).read_bytes()
+    second = embeddable.truetype_subset(path, 0, "年度报告", s).read_bytes()
     assert sorted(converted) == ["uni5E74", "uni5EA6"]  # 年度: 报告 and the rest were in the store
     assert len(list((tmp_path / "cache" / "glyphs").glob("FandolFang-Regular-0-*.sqlite"))) == 1
     for chars, font in (("仿宋报告", first), ("年度报告", second)):  # as without the store
-        assert fonts.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "}))) == font
+        assert embeddable.CffOutlines(path, 0).truetype("".join(sorted(set(chars) | {" "}))) == font
 
 
-def fonttools_build(outlines: fonts.CffOutlines, chars: str) -> bytes:
+def fonttools_build(outlines: embeddable.CffOutlines, chars: str) -> bytes:
     """The font ``CffOutlines.truetype`` assembles, built by fontTools' ``FontBuilder`` of
     fontTools' own glyphs (decompiled from the converted ones), its figures recalculated by
     fontTools from their coordinates: the reference the assembled bytes are held to."""
@@ -930,7 +930,7 @@ def test_converted_fonts_are_the_fonts_fonttools_builds(face):
     character sets of the reference report, and for the cases above (no outline, code
     page signs, consecutive runs, variation sequences, characters beyond the BMP)."""
     path = str(fonts.packaged_faces()[face][0].path)  # Noto Serif SC, Noto Sans SC
-    outlines = fonts.CffOutlines(path, 0)
+    outlines = embeddable.CffOutlines(path, 0)
     text = REFERENCE.read_text(encoding="utf-8")
     page = "".join(sorted(set(text)))
     for chars in (*CONVERSION_CASES, page, page[::3], page[:40]):
@@ -941,7 +941,7 @@ def test_outlines_let_go_close_their_font_file():
     """A face's outlines read from the font file kept open: when a process lets them go (its
     cache holds a few), the file is closed then, not left for the collector, which would
     report it unclosed wherever it happened to run (once inside a PDF validator's parse)."""
-    outlines = fonts.CffOutlines(str(fonts.packaged_faces()[1][0].path), 0)
+    outlines = embeddable.CffOutlines(str(fonts.packaged_faces()[1][0].path), 0)
     file = outlines.font.reader.file
     assert not file.closed
     del outlines
@@ -955,7 +955,7 @@ def test_a_process_forked_after_the_outlines_were_opened_reads_at_positions_of_i
     file (on a fresh machine): a child moving through the file does not move its parent, as
     it would through a shared descriptor, where two workers converting glyphs at once would
     read each other's bytes."""
-    outlines = fonts.CffOutlines(str(fonts.packaged_faces()[1][0].path), 0)
+    outlines = embeddable.CffOutlines(str(fonts.packaged_faces()[1][0].path), 0)
     file = outlines.font.reader.file
     file.seek(100)
     with warnings.catch_warnings():
@@ -978,11 +978,11 @@ def test_reportlabs_reading_of_a_converted_font_is_computed_as_its_parser_reads_
     no-break space beside the space, U+FFFF in a format 4 map, the format 12 map read when a
     character lies beyond the BMP."""
     path = str(fonts.packaged_faces()[face][0].path)
-    outlines = fonts.CffOutlines(path, 0)
+    outlines = embeddable.CffOutlines(path, 0)
     page = "".join(sorted(set(REFERENCE.read_text(encoding="utf-8"))))
     for chars in (*CONVERSION_CASES, "\u00a0仿", page, page[::3]):
         data, reading, _glyphs = outlines.converted(chars)
-        assert reading == fonts.reportlab_reading(io.BytesIO(data)), chars[:20]
+        assert reading == embeddable.reportlab_reading(io.BytesIO(data)), chars[:20]
 
 
 @pytest.mark.slow
@@ -992,9 +992,9 @@ def test_a_font_converted_in_the_process_gives_its_subsetter_the_glyphs_it_would
     subset."""
     s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
     chars = "".join(sorted(set(REFERENCE.read_text(encoding="utf-8"))))
-    load = str(fonts.truetype_subset(fonts.packaged_faces()[0][0].path, 0, chars, s))
-    given = fonts.reportlab_font("Fgiven", load, 0, None)
-    parsed = fonts.reportlab_font("Fparsed", load, 0, None)  # the second time: read from the file
+    load = str(embeddable.truetype_subset(fonts.packaged_faces()[0][0].path, 0, chars, s))
+    given = embeddable.reportlab_font("Fgiven", load, 0, None)
+    parsed = embeddable.reportlab_font("Fparsed", load, 0, None)  # the second time: read from the file
     assert len(given.face.converted_glyphs) == parsed.face.numGlyphs and not hasattr(parsed.face, "converted_glyphs")
     took, read = pdffonts._Subsetter(given.face), pdffonts._Subsetter(parsed.face)
     assert read.glyphs == {} and {index: read._read(index) for index in took.glyphs} == took.glyphs
@@ -1011,15 +1011,15 @@ def test_a_font_converted_in_the_process_is_not_parsed_again(tmp_path, monkeypat
     page.write_text("工作报告\n\n一、总体情况\n\n今年以来，各项工作有序推进。\n", encoding="utf-8")
     tree = ir_of(page, s)
     converted = []
-    reading = fonts.reportlab_reading
+    reading = embeddable.reportlab_reading
 
     def noted(source):
         if isinstance(source, tuple) and Path(source[0]).parent.name == "ttf":
             converted.append(source[0])
         return reading(source)
 
-    monkeypatch.setattr(fonts, "reportlab_reading", noted)
-    fonts._cff_outlines.cache_clear()
+    monkeypatch.setattr(embeddable, "reportlab_reading", noted)
+    embeddable._cff_outlines.cache_clear()
     first = pdf.render(tree, s)
     assert converted == []
     pdffonts._subset_faces.clear()  # as a new process, its fonts on disk
@@ -1034,11 +1034,11 @@ def test_a_converted_font_of_simple_boxes_is_the_font_fonttools_builds(tmp_path,
     what it reads to 1,000, and repeats the last full metric's advance scaled)."""
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True,
                          side_bearing=100, units=units))
-    outlines = fonts.CffOutlines(path, 0)
+    outlines = embeddable.CffOutlines(path, 0)
     for chars in ("", " ", "仿", " 仿宋报告年度，。"):
         data, reading, _glyphs = outlines.converted(chars)
         assert data == fonttools_build(outlines, chars)
-        assert reading == fonts.reportlab_reading(io.BytesIO(data))
+        assert reading == embeddable.reportlab_reading(io.BytesIO(data))
 
 
 @pytest.mark.slow
@@ -1061,19 +1061,19 @@ def test_a_glyph_store_that_cannot_be_used_costs_only_the_conversion(tmp_path, m
     folder that cannot be written, or a Python without SQLite, is done without; the font is
     the same bytes either way."""
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
-    expected = fonts.CffOutlines(path, 0).truetype(" 仿宋报告")
+    expected = embeddable.CffOutlines(path, 0).truetype(" 仿宋报告")
     damaged = GlyphStore(tmp_path / "damaged.sqlite")
     damaged.file.write_bytes(b"not a database" * 100)
-    assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", damaged) == expected
+    assert embeddable.CffOutlines(path, 0).truetype(" 仿宋报告", damaged) == expected
     assert not damaged.file.exists()
-    assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", damaged) == expected
+    assert embeddable.CffOutlines(path, 0).truetype(" 仿宋报告", damaged) == expected
     assert damaged.file.exists()
     (tmp_path / "file").write_text("a file where the store's folder would be")
     unwritable = GlyphStore(tmp_path / "file" / "store.sqlite")
-    assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", unwritable) == expected
+    assert embeddable.CffOutlines(path, 0).truetype(" 仿宋报告", unwritable) == expected
     monkeypatch.setattr(glyph_store, "sqlite3", None)  # a Python built without SQLite
     without = GlyphStore(tmp_path / "without.sqlite")
-    assert fonts.CffOutlines(path, 0).truetype(" 仿宋报告", without) == expected
+    assert embeddable.CffOutlines(path, 0).truetype(" 仿宋报告", without) == expected
     assert not without.file.exists()
 
 
@@ -1147,10 +1147,10 @@ def test_a_pages_pdf_does_not_depend_on_the_pages_converted_before_it(tmp_path):
         s = Settings(pdf=PdfSettings(font_cache_dir=cache, font_files={"body": serif, "title": serif}))
         return convert(Document(str(path), path.read_bytes()), s, ("pdf",)).outputs["pdf"]
 
-    fonts._cff_outlines.cache_clear()
+    embeddable._cff_outlines.cache_clear()
     pdf_of(first, tmp_path / "one")
     after_another = pdf_of(later, tmp_path / "one")
-    fonts._cff_outlines.cache_clear()  # as a fresh process
+    embeddable._cff_outlines.cache_clear()  # as a fresh process
     assert pdf_of(later, tmp_path / "two") == after_another
 
 
@@ -1178,9 +1178,9 @@ def test_cff_conversion_keeps_the_glyphs_fonttools_subsetter_keeps(tmp_path):
         sub.subset(kept)
         return kept.getGlyphOrder()
 
-    mirrored = TTFont(io.BytesIO(fonts.CffOutlines(path, 0).truetype("仿《")))
+    mirrored = TTFont(io.BytesIO(embeddable.CffOutlines(path, 0).truetype("仿《")))
     assert mirrored.getGlyphOrder() == [".notdef", "uni4EFF", "uni300A", "uni300B"] == subsetters("仿《")
-    sequence = TTFont(io.BytesIO(fonts.CffOutlines(path, 0).truetype("，\uFE01")))
+    sequence = TTFont(io.BytesIO(embeddable.CffOutlines(path, 0).truetype("，\uFE01")))
     kept = subsetters("，\uFE01")
     assert kept == [".notdef", "uni300B", "uniFF0C", "uniFE01"]
     assert len(sequence.getGlyphOrder()) == 4  # its glyph 1 unnamed: no character maps to it
@@ -1193,18 +1193,18 @@ def test_fonts_converted_per_character_set_are_pruned_to_the_newest(tmp_path, mo
     loading it)."""
     path = str(make_font(tmp_path / "FandolFang-Regular.otf", "FandolFang", "仿宋报告年度，。", cff=True))
     s = Settings(pdf=PdfSettings(font_cache_dir=tmp_path / "cache"))
-    monkeypatch.setattr(fonts, "PRUNE_EVERY", 1)
-    monkeypatch.setattr(fonts, "CONVERTED_KEPT", 2)
-    made = {chars: fonts.truetype_subset(path, 0, chars, s) for chars in ("仿宋", "报告", "年度")}
+    monkeypatch.setattr(embeddable, "PRUNE_EVERY", 1)
+    monkeypatch.setattr(embeddable, "CONVERTED_KEPT", 2)
+    made = {chars: embeddable.truetype_subset(path, 0, chars, s) for chars in ("仿宋", "报告", "年度")}
     hours = {"仿宋": 3, "报告": 2, "年度": 4}  # unused for that long
     for chars, font in made.items():
         os.utime(font, ns=(font.stat().st_atime_ns, font.stat().st_mtime_ns - hours[chars] * 3600 * 10**9))
-    assert fonts.truetype_subset(path, 0, "年度", s) == made["年度"]  # used again: the newest
-    newest = fonts.truetype_subset(path, 0, "，。", s)
+    assert embeddable.truetype_subset(path, 0, "年度", s) == made["年度"]  # used again: the newest
+    newest = embeddable.truetype_subset(path, 0, "，。", s)
     assert {chars: font.is_file() for chars, font in made.items()} == {"仿宋": False, "报告": False, "年度": True}
     assert newest.is_file()
-    recent = fonts.truetype_subset(path, 0, "仿宋报", s)
-    fonts.truetype_subset(path, 0, "宋告", s)
+    recent = embeddable.truetype_subset(path, 0, "仿宋报", s)
+    embeddable.truetype_subset(path, 0, "宋告", s)
     assert recent.is_file()  # beyond the two kept, but used a moment ago
 
 

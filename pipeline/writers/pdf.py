@@ -62,7 +62,7 @@ from lxml import etree
 from msgspec import Struct
 from msgspec.structs import replace
 
-from .. import __version__, colour, fonts, ir
+from .. import __version__, colour, embeddable, fonts, ir
 from ..errors import RenderError
 from ..linebreak import HANGING, break_lines, hangs
 from . import pdfa, pdffonts, pdfobjects, views
@@ -826,7 +826,7 @@ class PdfWriter(DocumentWriter):
             if self._used is None:
                 raise RenderError("internal: a CFF face was drawn before the document's characters were known")
             chars = "".join(sorted(self._used.get(face, ())))
-            load = fonts.truetype_subset(face.path, face.index, chars, self.settings)
+            load = embeddable.truetype_subset(face.path, face.index, chars, self.settings)
             found = pdffonts.load_subset_face(str(load), face, f"{face.path}|{face.index}|{chars}")
             self.subset_faces.append(found)
         self._rl[face] = found

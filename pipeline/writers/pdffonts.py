@@ -17,7 +17,7 @@ from itertools import accumulate, compress, groupby, repeat
 from operator import attrgetter
 from typing import Callable, NamedTuple
 
-from .. import fonts, sfnt
+from .. import embeddable, fonts, sfnt
 from ..errors import RenderError
 from .pdfobjects import patch_reportlab
 
@@ -221,7 +221,7 @@ class Face:
         self.name = f"F{digest}"
         self.source = source
         try:
-            font = fonts.reportlab_font(self.name, load, index, folder)
+            font = embeddable.reportlab_font(self.name, load, index, folder)
         except Exception as exc:
             raise RenderError(f"cannot load font {source.path} (face {source.index}): {exc}") from None
         font.face.makeSubset = _Subsetter(font.face)
