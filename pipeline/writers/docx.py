@@ -724,6 +724,8 @@ class DocxWriter(DocumentWriter):
         self._rstyle: str | None = None  # run style for inline text (run-in heads)
         self._in_attachment = False  # past an attachment's 附件 line: headings one outline level down
         self._counters = [0] * 5  # native numbering, as Word counts it: index = level
+        self._links: dict[str, str] | None = None  # hyperlink target → its relationship (``_link_rid``)
+        self._rid_from = 1  # no relationship number below this is free
 
     # ------------------------------------------------------------ sizes
 
@@ -776,11 +778,32 @@ class DocxWriter(DocumentWriter):
         if target is None or not text:
             self._run(parent, text, rstyle)
             return
-        rid = self.part.relate_to(target, RT_HYPERLINK, is_external=True)
+        rid = self._link_rid(target)
         link = etree.SubElement(parent, w("hyperlink"))
         link.set(f"{{{R_NS}}}id", rid)
         link.set(w("history"), "1")
         self._run(link, text, self.styles["Hyperlink"])
+
+    def _link_rid(self, target: str) -> str:
+        """The relationship of a hyperlink to ``target``, as python-docx's ``relate_to`` gives
+        it: the first one to that target, else a new one numbered with the lowest free rId. It
+        finds both by going through every relationship of the document, for each link: a page
+        of thousands of links took time growing with the square of them (4,000: 4 s). Here the
+        links' relationships are kept by target, and the numbers below the last taken are
+        known to be used, as the document's relationships are only ever added to."""
+        rels = self.part.rels
+        if self._links is None:
+            self._links = {}
+            for rel in rels.values():
+                if rel.is_external and rel.reltype == RT_HYPERLINK:
+                    self._links.setdefault(rel.target_ref, rel.rId)
+        rid = self._links.get(target)
+        if rid is None:
+            while f"rId{self._rid_from}" in rels:
+                self._rid_from += 1
+            rid = self._links[target] = f"rId{self._rid_from}"
+            rels.add_relationship(RT_HYPERLINK, target, rid, is_external=True)
+        return rid
 
     def _inline(self, el, para) -> None:
         """Text, items and links of an inline container, as runs of ``para``."""
