@@ -786,6 +786,41 @@ def test_hyperlinks_are_related_as_python_docx_relates_them_without_a_search_per
     assert len([r for r in rels if r.get("TargetMode") == "External"]) == 400
 
 
+@pytest.mark.parametrize("template", [None, "word-imitation.docx"])
+def test_pictures_are_embedded_as_python_docx_embeds_them_without_a_search_per_picture(monkeypatch, template):
+    """Pictures (PNG, JPEG and GIF, one twice, one the template's own header picture) among
+    links: each picture's media part, its relationship and its drawing are those python-docx's
+    own methods give (``get_or_add_image_part``, ``relate_to``, ``next_id``), so the file is
+    the same, in the shipped template and in one whose headers hold drawings. python-docx goes
+    through every media part, relationship and element of the document for each picture: a
+    page of 1,000 pictures took 6.5 s, 0.5 s now."""
+    path = DATA / "templates" / template if template else None
+    own = []
+    if path:
+        with zipfile.ZipFile(path) as zf:
+            own = [zf.read(n) for n in zf.namelist() if n.startswith("word/media/")]
+    pictures = [png(12, 8), png(20, 10, "JPEG"), png(9, 9, "GIF"), png(12, 8), *own, png(30, 12, color=(1, 2, 3))]
+    root = ir.new_report()
+    root.find("front/title").text = "图片"
+    for i, data in enumerate(pictures):
+        p = etree.SubElement(root.find("body"), "p")
+        p.text = f"第{i}段"
+        etree.SubElement(p, "link", href=f"https://a.cn/{i % 3}.html").text = "见"
+        etree.SubElement(root.find("body"), "figure", src=f"p{i}.png", alt="图", picture=f"p{i}")
+    root.append(picture_store(*((f"p{i}", data) for i, data in enumerate(pictures))))
+    tree = ir.validate(root)
+    opts = {"reference_docx": path} if path else {}
+    fast = render(tree, **opts)
+    writer = docx_writer.DocxWriter
+    monkeypatch.setattr(writer, "_picture_part", lambda self, data: self.part.package.get_or_add_image_part(io.BytesIO(data)))
+    monkeypatch.setattr(writer, "_rid", lambda self, reltype, target, external=False:
+                        self.part.relate_to(target, reltype, is_external=external))
+    monkeypatch.setattr(writer, "_next_id", lambda self: self.part.next_id)
+    assert render(tree, **opts) == fast
+    media = [n for n in parts_of(fast) if n.startswith("word/media/")]
+    assert len(media) == len(pictures) - 1 - len(own) + (1 if own else 0)  # the same bytes, one part
+
+
 TEXT = st.text(alphabet="字法。，、“”（）ab1 \t\n&<", max_size=24)
 KIND_LABELS = {
     "cn": lambda n: cn_counting(n) + "、",

@@ -63,6 +63,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import io
+import itertools
 import re
 import struct
 import unicodedata
@@ -87,6 +88,7 @@ W_NS = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 XML_SPACE = "{http://www.w3.org/XML/1998/namespace}space"
 RT_HYPERLINK = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/hyperlink"
+RT_IMAGE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image"
 RT_FONT_TABLE = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/fontTable"
 RT_NUMBERING = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/numbering"
 CT_NUMBERING = "application/vnd.openxmlformats-officedocument.wordprocessingml.numbering+xml"
@@ -724,8 +726,11 @@ class DocxWriter(DocumentWriter):
         self._rstyle: str | None = None  # run style for inline text (run-in heads)
         self._in_attachment = False  # past an attachment's 附件 line: headings one outline level down
         self._counters = [0] * 5  # native numbering, as Word counts it: index = level
-        self._links: dict[str, str] | None = None  # hyperlink target → its relationship (``_link_rid``)
+        self._related: dict | None = None  # hyperlink target or picture part → its relationship (``_rid``)
         self._rid_from = 1  # no relationship number below this is free
+        self._pictures: dict[str, object] | None = None  # a picture's SHA-1 → its part (``_picture_part``)
+        self._picture_numbers: set[int] = set()  # of the media parts' names (image1.png …)
+        self._largest_id: int | None = None  # of the document's ids, as python-docx's ``next_id`` finds it
 
     # ------------------------------------------------------------ sizes
 
@@ -785,25 +790,64 @@ class DocxWriter(DocumentWriter):
         self._run(link, text, self.styles["Hyperlink"])
 
     def _link_rid(self, target: str) -> str:
-        """The relationship of a hyperlink to ``target``, as python-docx's ``relate_to`` gives
-        it: the first one to that target, else a new one numbered with the lowest free rId. It
-        finds both by going through every relationship of the document, for each link: a page
-        of thousands of links took time growing with the square of them (4,000: 4 s). Here the
-        links' relationships are kept by target, and the numbers below the last taken are
-        known to be used, as the document's relationships are only ever added to."""
+        """The relationship of a hyperlink to ``target`` (``_rid``)."""
+        return self._rid(RT_HYPERLINK, target, external=True)
+
+    def _rid(self, reltype: str, target, external: bool = False) -> str:
+        """The relationship of the document to ``target`` (an address, or a part), as
+        python-docx's ``relate_to`` gives it: the first one of ``reltype`` to that target, else
+        a new one numbered with the lowest free rId. It finds both by going through every
+        relationship of the document, for each link and picture: a page of thousands of links
+        took time growing with the square of them (4,000: 4 s). Here the relationships are
+        kept by type and target, and the numbers below the last taken are known to be used, as
+        the document's relationships are only ever added to."""
         rels = self.part.rels
-        if self._links is None:
-            self._links = {}
+        if self._related is None:
+            self._related = {}
             for rel in rels.values():
-                if rel.is_external and rel.reltype == RT_HYPERLINK:
-                    self._links.setdefault(rel.target_ref, rel.rId)
-        rid = self._links.get(target)
+                key = (rel.reltype, rel.target_ref if rel.is_external else rel.target_part, rel.is_external)
+                self._related.setdefault(key, rel.rId)
+        key = (reltype, target, external)
+        rid = self._related.get(key)
         if rid is None:
             while f"rId{self._rid_from}" in rels:
                 self._rid_from += 1
-            rid = self._links[target] = f"rId{self._rid_from}"
-            rels.add_relationship(RT_HYPERLINK, target, rid, is_external=True)
+            rid = self._related[key] = f"rId{self._rid_from}"
+            rels.add_relationship(reltype, target, rid, is_external=external)
         return rid
+
+    def _next_id(self) -> int:
+        """What python-docx's ``next_id`` gives: one more than the largest id of the document's
+        elements (it searches the whole document for it, for each picture: here the largest is
+        kept, a picture's drawing the one element this writer adds an id to)."""
+        if self._largest_id is None:
+            self._largest_id = max((int(v) for v in self.part.element.xpath("//@id") if v.isdigit()), default=0)
+        return self._largest_id + 1
+
+    def _picture_part(self, data: bytes):
+        """The document's media part of picture ``data``, as python-docx's
+        ``get_or_add_image_part`` gives it: the part of the same bytes (by SHA-1), else a new
+        one named with the lowest free number (``/word/media/image3.png``). It goes through
+        every media part for both, computing each one's SHA-1 again: here they are kept."""
+        from docx.image.image import Image  # noqa: PLC0415
+        from docx.opc.packuri import PackURI  # noqa: PLC0415
+        from docx.parts.image import ImagePart  # noqa: PLC0415
+
+        parts = self.part.package.image_parts
+        if self._pictures is None:
+            self._pictures = {}
+            for part in parts:
+                self._pictures.setdefault(part.sha1, part)
+                self._picture_numbers.add(part.partname.idx)
+        image = Image.from_file(io.BytesIO(data))
+        part = self._pictures.get(image.sha1)
+        if part is None:
+            number = next(n for n in itertools.count(1) if n not in self._picture_numbers)
+            part = ImagePart.from_image(image, PackURI(f"/word/media/image{number}.{image.ext}"))
+            parts.append(part)
+            self._pictures[image.sha1] = part
+            self._picture_numbers.add(number)
+        return part
 
     def _inline(self, el, para) -> None:
         """Text, items and links of an inline container, as runs of ``para``."""
@@ -1046,11 +1090,13 @@ class DocxWriter(DocumentWriter):
         """The picture in a Figure paragraph, scaled to fit the text block; False when there is
         none or python-docx cannot read it."""
         from docx.image.exceptions import UnrecognizedImageError  # noqa: PLC0415
+        from docx.oxml.shape import CT_Inline  # noqa: PLC0415
 
         if picture is None:
             return False
         try:
-            _rid, image = self.part.get_or_add_image(io.BytesIO(picture.data))
+            part = self._picture_part(picture.data)
+            image = part.image
             max_w = self.text_width * 635  # twips → EMU
             max_h = 225 * 36000 * 9 // 10  # nine tenths of the 225 mm block, in EMU
             width, height = image.width, image.height
@@ -1058,16 +1104,19 @@ class DocxWriter(DocumentWriter):
                 width, height = max_w, height * max_w // width
             if height > max_h:
                 width, height = width * max_h // height, max_h
-            inline = self.part.new_pic_inline(io.BytesIO(picture.data), width, height)
+            cx, cy = image.scaled_dimensions(width, height)
         except (UnrecognizedImageError, OSError, ValueError, ZeroDivisionError, KeyError):
             return False
+        # The inline python-docx's new_pic_inline makes (named after ``_next_id``), given the
+        # drawing's own number, unique in the package (``_max_drawing_id``).
+        inline = CT_Inline.new_pic_inline(self._next_id(), self._rid(RT_IMAGE, part), image.filename, cx, cy)
         doc_pr = inline.find(WP_DOC_PR)
-        if doc_pr is not None:
-            doc_pr.set("id", str(self._next_drawing_id))
-            self._next_drawing_id += 1
-            if caption:
-                doc_pr.set("descr", caption)
-                doc_pr.set("title", _clip(caption))
+        doc_pr.set("id", str(self._next_drawing_id))
+        self._largest_id = max(self._largest_id or 0, self._next_drawing_id)
+        self._next_drawing_id += 1
+        if caption:
+            doc_pr.set("descr", caption)
+            doc_pr.set("title", _clip(caption))
         run = etree.SubElement(self._p("Figure"), w("r"))
         etree.SubElement(run, w("drawing")).append(inline)
         return True
