@@ -26,9 +26,9 @@ wide for its text at the table size is set smaller, so a column holds a characte
 than a page is cut into rows that each fit one (rows joined by row spans that together are
 taller than a page lose those spans first), so reportlab never splits inside a row; and a
 table of many pages is given to reportlab a window of rows at a time (``RowWindows``), so
-layout time stays linear in the table's rows. A figure's picture comes from the IR's ``<pictures>``, with its
-caption under it; a figure without one prints its placeholder. Headings become a nested
-outline. A link is a link annotation over each line's stretch of its text (in tagged output
+layout time stays linear in the table's rows. A figure's picture comes from the IR's
+``<pictures>``, with its caption under it; a figure without one prints its placeholder.
+Headings become a nested outline. A link is a link annotation over each line's stretch of its text (in tagged output
 held by a Link element).
 Nothing is read from disk but the fonts (``pipeline.fonts``).
 
@@ -470,6 +470,7 @@ def _table_class():
             return parts
 
         def _split(self, availWidth, availHeight):
+            """reportlab's split between rows; inside a row only on an empty page."""
             self.splitInRow = 0
             parts = super().split(availWidth, availHeight)
             if parts or availHeight < self.frame_height - 1.0:
@@ -531,6 +532,7 @@ class RowWindows:
                 and sum(heights) > LONG_TABLE_PAGES * page_height)
 
     def first(self):
+        """The window of the table's first rows, with its own style commands."""
         return self.window(0, self.whole)
 
     def window(self, start: int, rest):
