@@ -460,20 +460,26 @@ def _table_class():
 
         def split(self, availWidth, availHeight):
             rows = self.rows
-            if rows is not None and rows.whole is self:
+            if rows is None:
+                return self._split(availWidth, availHeight)
+            if rows.whole is self:
                 return rows.first().split(availWidth, availHeight)
-            parts = self._split(availWidth, availHeight)
-            if rows is not None and parts:
-                if len(parts) == 1:
-                    raise RenderError(f"internal: a window of {self._nrows} table rows fits in {availHeight:.1f} pt")
+            parts = self._split(availWidth, availHeight, inside=False)
+            if not parts and availHeight >= self.frame_height - 1.0:
+                # Rows kept together taller than a page: reportlab splits inside one, so it is
+                # given all the rows left, as before the windows.
+                return rows.window(self.first_row, self.rest, to_end=True).split(availWidth, availHeight)
+            if len(parts) == 1:
+                raise RenderError(f"internal: a window of {self._nrows} table rows fits in {availHeight:.1f} pt")
+            if parts:
                 parts[1] = rows.after(self, parts[0])
             return parts
 
-        def _split(self, availWidth, availHeight):
-            """reportlab's split between rows; inside a row only on an empty page."""
+        def _split(self, availWidth, availHeight, inside: bool = True):
+            """reportlab's split between rows; inside a row only on an empty page (``inside``)."""
             self.splitInRow = 0
             parts = super().split(availWidth, availHeight)
-            if parts or availHeight < self.frame_height - 1.0:
+            if parts or not inside or availHeight < self.frame_height - 1.0:
                 return parts
             self.splitInRow = 1  # on an empty page: a row taller than the page must be split
             try:
@@ -506,28 +512,28 @@ class RowWindows:
 
     reportlab splits a table page by page into the part that fits and a new table of every row
     left, which it builds and measures again, so a table's time grew with the square of its
-    rows (2,500 rows 0.6 s, 10,000 rows 5.6 s). Here the table with every row (``whole``) is
-    never laid out itself: reportlab is given the rows from where a page starts, at least
-    ``WINDOW_PAGES`` pages of them by their laid-out lines (``heights``), ending where the table
-    may be split, as the table its split would have left there: the header rows repeated and
-    the style commands as its split rewrites them, page after page (``rest``, worked out by its
-    own methods), cut at the window's end. The part that fits a page is then the same table as
-    before, and so is the last window, the table's last part. A table with row spans or a row
-    that does not fit a page under its header is not windowed (``windowed``): reportlab may
-    split it inside a row. This works with reportlab's ``Table`` internals, so its version is
-    bounded above in ``pyproject.toml``; ``tests/test_pdf_speed_shapes.py`` fails when they move."""
+    rows (2,500 rows 0.6 s, 10,000 rows 5.6 s; with cells joining rows, 4,000 rows 2.9 s). Here
+    the table with every row (``whole``) is never laid out itself: reportlab is given the rows
+    from where a page starts, at least ``WINDOW_PAGES`` pages of them by their laid-out lines
+    (``heights``, what their cells' own lines need: no row is shorter), as the table its split
+    would have left there: the header rows repeated and the style commands as its split
+    rewrites them, page after page (``rest``, worked out by its own methods), cut at the
+    window's end. reportlab splits a window within its first page, so the part that fits a page
+    is the same table as before; what the window's end cuts (a cell joining rows, rows kept
+    together, each shorter than a page) lies beyond that page, and the next window takes those
+    rows from the whole table again. The last window is the table's last part. A table with a
+    row that does not fit a page under its header is not windowed (``windowed``): reportlab
+    may split it inside a row. This works with reportlab's ``Table`` internals, so its version
+    is bounded above in ``pyproject.toml``; ``tests/test_pdf_speed_shapes.py`` fails when they
+    move."""
 
     def __init__(self, whole, heights: list[float], page_height: float):
         self.whole, self.heights, self.page_height = whole, heights, page_height
-        row = lambda r: r + len(heights) if r < 0 else r  # noqa: E731
-        self.joined = {r for command in whole._nosplitCmds
-                       for r in range(row(command[1][1]) + 1, row(command[2][1]) + 1)}
 
     @staticmethod
     def windowed(table, heights: list[float], page_height: float) -> bool:
         header = sum(heights[:table.repeatRows])
         return (not table._srflcmds and not table._sircmds
-                and all(command[1][1] == command[2][1] for command in table._spanCmds)
                 and max(heights) + header <= page_height - 1.0
                 and sum(heights) > LONG_TABLE_PAGES * page_height)
 
@@ -535,13 +541,13 @@ class RowWindows:
         """The window of the table's first rows, with its own style commands."""
         return self.window(0, self.whole)
 
-    def window(self, start: int, rest):
+    def window(self, start: int, rest, to_end: bool = False):
         """The rows of the table from ``start`` on (after the repeated header), with the style
         commands of ``rest`` (the table reportlab's split would have left there), cut where
-        ``WINDOW_PAGES`` pages of rows end and a split is allowed."""
+        ``WINDOW_PAGES`` pages of rows end (``to_end``: not cut, that table itself)."""
         whole, total = self.whole, len(self.heights)
-        end, need = start, WINDOW_PAGES * self.page_height
-        while end < total and (need > 0 or end in self.joined):
+        end, need = (total, 0.0) if to_end else (start, WINDOW_PAGES * self.page_height)
+        while end < total and need > 0:
             need -= self.heights[end]
             end += 1
         header = whole.repeatRows if start else 0
@@ -1226,7 +1232,10 @@ class PdfWriter(DocumentWriter):
                                splitByRow=1, splitInRow=0, hAlign="CENTER")
         table.frame_height, table.tagger = self.frame_height, self.tagger
         lead = size * CELL_LEADING
-        heights = [CELL_PADDING + lead * max(len(cell._lines or ()) for cell in row) for row in data]
+        spanning = {(command[1][1], command[1][0]) for command in table._spanCmds if command[1][1] != command[2][1]}
+        heights = [CELL_PADDING + lead * max((len(cell._lines or ()) for c, cell in enumerate(row)
+                                               if (r, c) not in spanning), default=0)
+                   for r, row in enumerate(data)]
         if RowWindows.windowed(table, heights, self.frame_height):
             table.rows = RowWindows(table, heights, self.frame_height)
         self._tables.append(table)
