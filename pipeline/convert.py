@@ -77,17 +77,26 @@ def render(tree: etree._Element, settings: Settings, formats) -> dict[str, bytes
 
 
 def missing_glyphs(tree: etree._Element, settings: Settings) -> list[Diagnostic]:
-    """The characters of ``tree`` that no installed font has, as one diagnostic each: the PDF
-    prints them as ``[U+XXXX]`` (``pdf.missing_glyph: notation``) or fails (``error``); the
-    other formats keep them."""
+    """The characters of ``tree`` that no installed font has, as one diagnostic naming each (one
+    thing to act on: a font to install, however many characters it lacks): the PDF prints them
+    as ``[U+XXXX]`` (``pdf.missing_glyph: notation``) or fails (``error``); the other formats
+    keep them."""
     choice = fonts.font_choice(settings)
     text = "".join(tree.find("front").itertext()) + "".join(tree.find("body").itertext())
     chars = set(text)
     missing = sorted(choice.uncovered("body", chars.difference(filter(str.isspace, chars))))
-    shown = "prints it as" if settings.pdf.missing_glyph == "notation" else "cannot be made; with pdf.missing_glyph: notation it would print"
-    return [Diagnostic("glyph-missing", f"no installed font has U+{ord(ch):04X} {unicodedata.name(ch, '')} "
-                       f"({ch}): the PDF {shown} [U+{ord(ch):04X}]".replace("  ", " "), "render")
-            for ch in missing]
+    if not missing:
+        return []
+    notation = settings.pdf.missing_glyph == "notation"
+    if len(missing) == 1:
+        ch = missing[0]
+        shown = "prints it as" if notation else "cannot be made; with pdf.missing_glyph: notation it would print"
+        message = f"no installed font has U+{ord(ch):04X} {unicodedata.name(ch, '')} ({ch}): the PDF {shown} [U+{ord(ch):04X}]"
+    else:
+        shown = "prints each as" if notation else "cannot be made; with pdf.missing_glyph: notation it would print each as"
+        named = ", ".join(f"U+{ord(ch):04X} ({ch})" for ch in missing)
+        message = f"no installed font has these {len(missing)} characters: {named}: the PDF {shown} [U+XXXX]"
+    return [Diagnostic("glyph-missing", message.replace("  ", " "), "render")]
 
 
 def convert(document: Document, settings: Settings, formats=None) -> Conversion:

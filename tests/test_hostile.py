@@ -256,6 +256,28 @@ def _uncovered() -> str:
     return found[0]
 
 
+def test_characters_no_font_has_are_one_warning_naming_each(tmp_path):
+    """A page of many characters no installed font has (rare ideographs): one warning naming
+    every one of them, where there was a line per character (300 lines for a page of them): the
+    one thing to act on is a font to install. Each is printed as its code point in the PDF."""
+    from pipeline.config import Settings
+    from pipeline.fonts import font_choice
+
+    choice = font_choice(Settings())
+    rare = [chr(cp) for cp in range(0x2A700, 0x2A800) if not choice.covers("body", chr(cp))][:40]
+    if len(rare) < 40:
+        pytest.skip("Extension C ideographs have an installed font here")
+    src = tmp_path / "rare.html"
+    src.write_bytes(page("".join(rare)))
+    result = cli("convert", src, "-o", tmp_path / "out", "-f", "txt,pdf")
+    assert result.exit_code == 0, result.output
+    warnings = [line for line in result.output.splitlines() if "glyph-missing" in line]
+    assert len(warnings) == 1
+    assert "no installed font has these 40 characters: " in warnings[0]
+    assert all(f"U+{ord(ch):04X} ({ch})" in warnings[0] for ch in rare)
+    assert "".join(rare) in (tmp_path / "out" / "rare.txt").read_text(encoding="utf-8")
+
+
 def test_one_character_no_font_has_does_not_sink_the_document(tmp_path):
     rare = _uncovered()
     src = tmp_path / "notice.html"
