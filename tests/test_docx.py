@@ -779,8 +779,8 @@ def test_hyperlinks_are_related_as_python_docx_relates_them_without_a_search_per
     monkeypatch.setattr(Relationships, "_get_matching", lambda self, *a, **k: searched.append(1) or matching(self, *a, **k))
     fast = render(tree)
     assert len(searched) < 100  # the pictures' (python-docx's to make: a few each); one a link would be 600
-    monkeypatch.setattr(docx_writer.DocxWriter, "_link_rid",
-                        lambda self, target: self.part.relate_to(target, docx_writer.RT_HYPERLINK, is_external=True))
+    monkeypatch.setattr(docx_writer.DocxWriter, "_rid", lambda self, reltype, target, external=False:
+                        self.part.relate_to(target, reltype, is_external=external))
     assert render(tree) == fast
     rels = part_xml(fast, "word/_rels/document.xml.rels")
     assert len([r for r in rels if r.get("TargetMode") == "External"]) == 400

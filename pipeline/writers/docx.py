@@ -783,15 +783,11 @@ class DocxWriter(DocumentWriter):
         if target is None or not text:
             self._run(parent, text, rstyle)
             return
-        rid = self._link_rid(target)
+        rid = self._rid(RT_HYPERLINK, target, external=True)
         link = etree.SubElement(parent, w("hyperlink"))
         link.set(f"{{{R_NS}}}id", rid)
         link.set(w("history"), "1")
         self._run(link, text, self.styles["Hyperlink"])
-
-    def _link_rid(self, target: str) -> str:
-        """The relationship of a hyperlink to ``target`` (``_rid``)."""
-        return self._rid(RT_HYPERLINK, target, external=True)
 
     def _rid(self, reltype: str, target, external: bool = False) -> str:
         """The relationship of the document to ``target`` (an address, or a part), as
